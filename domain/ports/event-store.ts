@@ -1,0 +1,72 @@
+import type { TaskEither } from 'fp-ts/TaskEither';
+import type { JsonObject } from '../json/json-value.js';
+
+/** An event as the writer hands it to the store. `dataCanonical` is JCS(data): the store keeps
+ * these exact bytes and gives them back, so verification hashes what was written. */
+export type NewEvent = {
+  readonly type: string;
+  readonly data: JsonObject;
+  readonly dataCanonical: string;
+  /** RFC 3339 UTC with exactly three fractional digits and Z (Date#toISOString). */
+  readonly recorded_at: string;
+  /** Hex link of the RunProof hash chain for run streams; null for streams without a chain. */
+  readonly link: string | null;
+};
+
+/** Global order of the store: commit order, safe under concurrent writers. Opaque to the domain
+ * except for comparison; adapters encode what they need (Postgres: xid8 + position). */
+export type GlobalPosition = { readonly transactionId: bigint; readonly position: bigint };
+
+export const START_POSITION: GlobalPosition = { transactionId: 0n, position: 0n };
+
+export const comparePositions = (a: GlobalPosition, b: GlobalPosition): number =>
+  a.transactionId !== b.transactionId
+    ? a.transactionId < b.transactionId ? -1 : 1
+    : a.position === b.position ? 0 : a.position < b.position ? -1 : 1;
+
+export type StoredEvent = {
+  readonly stream_id: string;
+  readonly tenant_id: string;
+  /** 0-based position of the event in its stream. */
+  readonly seq: number;
+  readonly type: string;
+  /** The payload as parsed from the stored canonical bytes (not yet decoded by a codec). */
+  readonly data: unknown;
+  /** The exact stored bytes of the payload, as text. */
+  readonly dataCanonical: string;
+  readonly recorded_at: string;
+  readonly link: string | null;
+  readonly globalPosition: GlobalPosition;
+};
+
+export type AppendResult = {
+  /** Stream version after the append: the seq of the last appended event + 1. */
+  readonly nextExpectedVersion: number;
+  readonly lastPosition: GlobalPosition;
+};
+
+export type EventStoreError =
+  | { readonly kind: 'version_conflict'; readonly streamId: string; readonly expected: number; readonly actual: number }
+  | { readonly kind: 'stream_tenant_mismatch'; readonly streamId: string }
+  | { readonly kind: 'store_unavailable'; readonly message: string }
+  | { readonly kind: 'store_failed'; readonly message: string };
+
+/** The event store the domain writes to. Every read is scoped by tenant. */
+export interface EventStore {
+  /** Appends all events or none. `expectedVersion` is the number of events the stream holds now
+   * (0 for a new stream); any other count is a `version_conflict` and nothing is written. */
+  appendToStream(
+    tenantId: string,
+    streamId: string,
+    expectedVersion: number,
+    events: readonly NewEvent[],
+  ): TaskEither<EventStoreError, AppendResult>;
+
+  /** The stream's events in seq order; an empty array when the stream does not exist for this tenant. */
+  readStream(tenantId: string, streamId: string): TaskEither<EventStoreError, readonly StoredEvent[]>;
+
+  /** Events of all streams after `after` (exclusive) in commit order, at most `limit` of them.
+   * Never returns an event while an earlier-positioned transaction may still commit. */
+  readAll(after: GlobalPosition, limit: number): TaskEither<EventStoreError, readonly StoredEvent[]>;
+
+}

@@ -1,0 +1,48 @@
+import type * as t from 'io-ts';
+import type { JsonObject, JsonValue } from '../json/json-value.js';
+
+export type StepStatus = 'succeeded' | 'failed' | 'skipped';
+
+/** What a step produced. `category` is coarse (success, client_error, timeout, ...), `code` exact. */
+export type StepOutcome = {
+  readonly category: string;
+  readonly code: string;
+  readonly data: JsonValue;
+};
+
+export type SkillResult = {
+  readonly status: 'succeeded' | 'failed';
+  readonly outcome: StepOutcome;
+  readonly cost_cents: number;
+};
+
+export type SkillContext = {
+  /** Aborted when the step's time is up or the run is cancelled. */
+  readonly signal: AbortSignal;
+  /** Outcomes of the steps already executed in this run, by step index. */
+  readonly previousOutcomes: ReadonlyMap<number, StepOutcome>;
+  /** Hosts this agent may call even when the default host policy denies them. */
+  readonly allowedHosts: readonly string[];
+};
+
+export type PlanStepProblem = { readonly field: string; readonly message: string };
+
+/** A skill: name, version, params codec and an execute function that never throws
+ * (failures are outcomes with status `failed`). */
+export interface Skill<P = unknown> {
+  readonly name: string;
+  readonly version: string;
+  readonly description: string;
+  /** Decodes stored plan params (plain JSON) into what `execute` takes. */
+  readonly params: t.Type<P, JsonObject, unknown>;
+  /** Cost the plan declares for a step with these params (budget check before execution). */
+  estimateCostCents(params: P): number;
+  /** Checks that depend on the step's place in the plan or on the agent (host policy, step refs). */
+  validateInPlan(params: P, context: { readonly stepIndex: number; readonly allowedHosts: readonly string[] }): readonly PlanStepProblem[];
+  execute(params: P, context: SkillContext): Promise<SkillResult>;
+}
+
+export interface SkillRegistry {
+  get(name: string): Skill | undefined;
+  list(): readonly Skill[];
+}
