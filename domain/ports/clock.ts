@@ -1,4 +1,7 @@
-/** Source of `recorded_at` times: RFC 3339 UTC with three fractional digits and Z. */
+/** Time as the domain sees it. */
 export interface Clock {
+  /** `recorded_at` of events: RFC 3339 UTC with three fractional digits and Z. */
   now(): string;
+  /** A monotonic reading in milliseconds, for step durations. */
+  monotonicMs(): number;
 }

@@ -1,0 +1,22 @@
+import * as t from 'io-ts';
+import { intBetween } from '../json/bounded-codecs.js';
+import { closedObject } from '../json/closed-object.js';
+import { PlanTemplateC } from '../plan/plan.js';
+
+export const AgentRegisteredC = closedObject('AgentRegistered', {
+  agent_id: t.string,
+  tenant_id: t.string,
+  name: t.string,
+  plan_template: PlanTemplateC,
+  budget_cents: intBetween(0, Number.MAX_SAFE_INTEGER),
+  allowed_hosts: t.array(t.string),
+});
+export type AgentRegistered = t.TypeOf<typeof AgentRegisteredC>;
+
+export type AgentEvent = { readonly type: 'AgentRegistered'; readonly data: AgentRegistered };
+
+export const decodeAgentEvent = (type: string, data: unknown): t.Validation<AgentEvent> => {
+  if (type !== 'AgentRegistered') return t.failure(type, [], `unknown agent event type "${type}"`);
+  const decoded = AgentRegisteredC.decode(data);
+  return decoded._tag === 'Left' ? decoded : t.success({ type, data: decoded.right });
+};

@@ -1,0 +1,16 @@
+import * as E from 'fp-ts/Either';
+import { describeDecodeErrors } from '../json/decode-error.js';
+import type { StoredEvent } from '../ports/event-store.js';
+import { decodeAgentEvent, type AgentRegistered } from './agent-events.js';
+
+export type AgentLookupError = { readonly kind: 'stored_agent_invalid'; readonly message: string };
+
+/** The agent a stream describes, or undefined when the stream is empty for this tenant. */
+export const agentFromEvents = (events: readonly StoredEvent[]): E.Either<AgentLookupError, AgentRegistered | undefined> => {
+  const first = events[0];
+  if (first === undefined) return E.right(undefined);
+  const decoded = decodeAgentEvent(first.type, first.data);
+  return decoded._tag === 'Left'
+    ? E.left({ kind: 'stored_agent_invalid', message: describeDecodeErrors(decoded.left).join('; ') })
+    : E.right(decoded.right.data);
+};

@@ -1,0 +1,51 @@
+import { describeDecodeErrors } from '../json/decode-error.js';
+import type { SkillRegistry } from '../ports/skill.js';
+import { MAX_PLAN_STEPS, type Plan } from './plan.js';
+
+export type PlanProblem = { readonly step_index: number | null; readonly field: string; readonly message: string };
+
+export type PlanLimits = {
+  readonly budgetCents: number;
+  readonly allowedHosts: readonly string[];
+  readonly maxSteps?: number;
+};
+
+/** Everything wrong with a plan, before it is stored: step count, known skills, params that decode
+ * with the skill's codec, per-skill checks (host policy, references only to earlier steps, so no
+ * cycles), and declared cost within the budget. Empty: the plan may run. */
+export const validatePlan = (plan: Plan, skills: SkillRegistry, limits: PlanLimits): PlanProblem[] => {
+  const problems: PlanProblem[] = [];
+  const maxSteps = limits.maxSteps ?? MAX_PLAN_STEPS;
+  if (plan.steps.length === 0) problems.push({ step_index: null, field: 'steps', message: 'a plan needs at least one step' });
+  if (plan.steps.length > maxSteps) {
+    problems.push({ step_index: null, field: 'steps', message: `a plan may have at most ${maxSteps} steps (got ${plan.steps.length})` });
+  }
+  let declaredCost = 0;
+  plan.steps.forEach((step, position) => {
+    if (step.index !== position) {
+      problems.push({ step_index: position, field: 'index', message: `expected index ${position}, got ${step.index}` });
+    }
+    const skill = skills.get(step.skill);
+    if (skill === undefined) {
+      const known = skills.list().map((s) => s.name).join(', ');
+      problems.push({ step_index: position, field: 'skill', message: `unknown skill "${step.skill}" (known: ${known})` });
+      return;
+    }
+    const params = skill.params.decode(step.params);
+    if (params._tag === 'Left') {
+      for (const line of describeDecodeErrors(params.left)) problems.push({ step_index: position, field: 'params', message: line });
+      return;
+    }
+    for (const problem of skill.validateInPlan(params.right, { stepIndex: position, allowedHosts: limits.allowedHosts })) {
+      problems.push({ step_index: position, field: `params.${problem.field}`, message: problem.message });
+    }
+    declaredCost += skill.estimateCostCents(params.right);
+  });
+  if (declaredCost > limits.budgetCents) {
+    problems.push({ step_index: null, field: 'budget_cents', message: `plan declares ${declaredCost} cents, budget is ${limits.budgetCents}` });
+  }
+  return problems;
+};
+
+export const describePlanProblems = (problems: readonly PlanProblem[]): string =>
+  problems.map((p) => (p.step_index === null ? `${p.field}: ${p.message}` : `steps[${p.step_index}].${p.field}: ${p.message}`)).join('; ');

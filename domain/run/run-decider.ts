@@ -1,0 +1,134 @@
+import * as E from 'fp-ts/Either';
+import type { Plan } from '../plan/plan.js';
+import type { RunDomainError } from './run-errors.js';
+import type { RunCompleted, RunCreated, RunErrorInfo, RunEvent, StepExecuted } from './run-events.js';
+
+/** What the decider needs to know of the agent, looked up in the run's tenant (undefined: none there). */
+export type AgentView = { readonly agent_id: string; readonly tenant_id: string; readonly budget_cents: number };
+
+export type RunCommand =
+  | {
+      readonly type: 'CreateRun';
+      readonly run_id: string;
+      readonly tenant_id: string;
+      readonly agent_id: string;
+      readonly goal: string;
+      readonly origin_system_id: string;
+      readonly agent: AgentView | undefined;
+    }
+  | { readonly type: 'RecordPlan'; readonly plan: Plan }
+  | { readonly type: 'StartRun' }
+  | { readonly type: 'RecordStep'; readonly step: StepExecuted }
+  | { readonly type: 'CompleteRun'; readonly status: RunCompleted['status']; readonly error?: RunErrorInfo };
+
+export type RunState =
+  | { readonly status: 'none' }
+  | { readonly status: 'created'; readonly run: RunCreated }
+  | { readonly status: 'planned'; readonly run: RunCreated; readonly plan: Plan }
+  | {
+      readonly status: 'running';
+      readonly run: RunCreated;
+      readonly plan: Plan;
+      readonly attempt: number;
+      readonly nextStepIndex: number;
+      readonly failedSteps: number;
+    }
+  | { readonly status: 'completed'; readonly run: RunCreated; readonly outcome: RunCompleted['status'] };
+
+export const initialRunState: RunState = { status: 'none' };
+
+const refuse = (error: RunDomainError): E.Either<RunDomainError, RunEvent[]> => E.left(error);
+const accept = (...events: RunEvent[]): E.Either<RunDomainError, RunEvent[]> => E.right(events);
+
+const planIndexesProblem = (plan: Plan): string | null => {
+  const wrong = plan.steps.findIndex((step, i) => step.index !== i);
+  return wrong === -1 ? null : `plan step at position ${wrong} has index ${plan.steps[wrong]?.index}`;
+};
+
+const decideCreate = (command: Extract<RunCommand, { type: 'CreateRun' }>, state: RunState) => {
+  if (state.status !== 'none') return refuse({ kind: 'run_already_exists', run_id: command.run_id });
+  // An agent of another tenant is reported exactly like a missing one: nothing leaks across tenants.
+  if (command.agent === undefined || command.agent.tenant_id !== command.tenant_id || command.agent.agent_id !== command.agent_id) {
+    return refuse({ kind: 'agent_not_found', agent_id: command.agent_id, tenant_id: command.tenant_id });
+  }
+  return accept({
+    type: 'RunCreated',
+    data: {
+      run_id: command.run_id,
+      tenant_id: command.tenant_id,
+      agent_id: command.agent_id,
+      goal: command.goal,
+      origin_system_id: command.origin_system_id,
+      budget_cents: command.agent.budget_cents,
+    },
+  });
+};
+
+const decideStep = (step: StepExecuted, state: RunState) => {
+  if (state.status !== 'running') return refuse({ kind: 'not_running', command: 'RecordStep', status: state.status });
+  if (step.step_index !== state.nextStepIndex) {
+    return refuse({ kind: 'step_out_of_order', expected_step_index: state.nextStepIndex, step_index: step.step_index });
+  }
+  const planned = state.plan.steps[step.step_index];
+  if (planned === undefined || planned.skill !== step.skill) {
+    return refuse({ kind: 'step_not_in_plan', step_index: step.step_index, planned_skill: planned?.skill ?? null, skill: step.skill });
+  }
+  return accept({ type: 'StepExecuted', data: step });
+};
+
+const decideComplete = (command: Extract<RunCommand, { type: 'CompleteRun' }>, state: RunState) => {
+  if (state.status === 'none') return refuse({ kind: 'run_not_created' });
+  if (command.status === 'succeeded') {
+    if (state.status !== 'running') return refuse({ kind: 'not_running', command: 'CompleteRun', status: state.status });
+    if (state.nextStepIndex < state.plan.steps.length) {
+      return refuse({ kind: 'steps_remaining', executed: state.nextStepIndex, planned: state.plan.steps.length });
+    }
+    if (state.failedSteps > 0) return refuse({ kind: 'error_required', status: 'succeeded with failed steps' });
+    return accept({ type: 'RunCompleted', data: { status: 'succeeded' } });
+  }
+  if (command.error === undefined) return refuse({ kind: 'error_required', status: command.status });
+  return accept({ type: 'RunCompleted', data: { status: command.status, error: command.error } });
+};
+
+/** Commands in, events out. Pure: every rule of a run's life is here, not in the database. */
+export const decideRun = (command: RunCommand, state: RunState): E.Either<RunDomainError, RunEvent[]> => {
+  if (state.status === 'completed' && command.type !== 'CreateRun') return refuse({ kind: 'run_completed', command: command.type });
+  switch (command.type) {
+    case 'CreateRun':
+      return decideCreate(command, state);
+    case 'RecordPlan': {
+      if (state.status === 'none') return refuse({ kind: 'run_not_created' });
+      if (state.status !== 'created') return refuse({ kind: 'already_planned' });
+      const problem = planIndexesProblem(command.plan);
+      return problem ? refuse({ kind: 'invalid_plan_indexes', message: problem }) : accept({ type: 'RunPlanned', data: { plan: command.plan } });
+    }
+    case 'StartRun':
+      if (state.status === 'none') return refuse({ kind: 'run_not_created' });
+      if (state.status !== 'planned') return refuse({ kind: 'not_planned', command: 'StartRun' });
+      return accept({ type: 'RunStarted', data: { attempt: 1 } });
+    case 'RecordStep':
+      if (state.status === 'created' || state.status === 'none') return refuse({ kind: 'not_planned', command: 'RecordStep' });
+      return decideStep(command.step, state);
+    case 'CompleteRun':
+      return decideComplete(command, state);
+  }
+};
+
+export const evolveRun = (state: RunState, event: RunEvent): RunState => {
+  switch (event.type) {
+    case 'RunCreated':
+      return { status: 'created', run: event.data };
+    case 'RunPlanned':
+      return state.status === 'created' ? { status: 'planned', run: state.run, plan: event.data.plan } : state;
+    case 'RunStarted':
+      return state.status === 'planned'
+        ? { status: 'running', run: state.run, plan: state.plan, attempt: event.data.attempt, nextStepIndex: 0, failedSteps: 0 }
+        : state;
+    case 'StepExecuted':
+      return state.status === 'running'
+        ? { ...state, nextStepIndex: event.data.step_index + 1, failedSteps: state.failedSteps + (event.data.status === 'failed' ? 1 : 0) }
+        : state;
+    case 'RunCompleted':
+      return state.status === 'none' ? state : { status: 'completed', run: state.run, outcome: event.data.status };
+  }
+};

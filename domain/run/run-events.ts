@@ -1,0 +1,80 @@
+import * as t from 'io-ts';
+import { intBetween, nonNegativeNumber } from '../json/bounded-codecs.js';
+import { closedObject } from '../json/closed-object.js';
+import { JsonObjectC, JsonValueC } from '../json/json-value.js';
+import { PlanC } from '../plan/plan.js';
+
+const cents = intBetween(0, Number.MAX_SAFE_INTEGER);
+
+export const RunCreatedC = closedObject('RunCreated', {
+  run_id: t.string,
+  tenant_id: t.string,
+  agent_id: t.string,
+  goal: t.string,
+  origin_system_id: t.string,
+  budget_cents: cents,
+});
+
+export const RunPlannedC = closedObject('RunPlanned', { plan: PlanC });
+
+export const RunStartedC = closedObject('RunStarted', { attempt: intBetween(1, 1_000_000) });
+
+export const StepStatusC = t.keyof({ succeeded: null, failed: null, skipped: null });
+
+export const StepOutcomeC = closedObject('StepOutcome', { category: t.string, code: t.string, data: JsonValueC });
+
+export const StepExecutedC = closedObject('StepExecuted', {
+  step_index: intBetween(0, 1_000_000),
+  skill: t.string,
+  params: JsonObjectC,
+  status: StepStatusC,
+  outcome: StepOutcomeC,
+  cost_cents: cents,
+  duration_ms: nonNegativeNumber,
+  retry_count: intBetween(0, 1_000_000),
+});
+
+export const RunErrorInfoC = closedObject(
+  'RunErrorInfo',
+  { code: t.string, message: t.string },
+  { step_index: intBetween(0, 1_000_000) },
+);
+
+export const RunCompletedC = closedObject(
+  'RunCompleted',
+  { status: t.keyof({ succeeded: null, failed: null, halted: null }) },
+  { error: RunErrorInfoC },
+);
+
+export type RunCreated = t.TypeOf<typeof RunCreatedC>;
+export type RunPlanned = t.TypeOf<typeof RunPlannedC>;
+export type RunStarted = t.TypeOf<typeof RunStartedC>;
+export type StepExecuted = t.TypeOf<typeof StepExecutedC>;
+export type RunCompleted = t.TypeOf<typeof RunCompletedC>;
+export type RunErrorInfo = t.TypeOf<typeof RunErrorInfoC>;
+
+export type RunEvent =
+  | { readonly type: 'RunCreated'; readonly data: RunCreated }
+  | { readonly type: 'RunPlanned'; readonly data: RunPlanned }
+  | { readonly type: 'RunStarted'; readonly data: RunStarted }
+  | { readonly type: 'StepExecuted'; readonly data: StepExecuted }
+  | { readonly type: 'RunCompleted'; readonly data: RunCompleted };
+
+export type RunEventType = RunEvent['type'];
+
+const codecs = {
+  RunCreated: RunCreatedC,
+  RunPlanned: RunPlannedC,
+  RunStarted: RunStartedC,
+  StepExecuted: StepExecutedC,
+  RunCompleted: RunCompletedC,
+} as const;
+
+export const isRunEventType = (type: string): type is RunEventType => Object.hasOwn(codecs, type);
+
+/** Decodes an event read back from a store; the codec is the gate before anything is hashed or folded. */
+export const decodeRunEvent = (type: string, data: unknown): t.Validation<RunEvent> => {
+  if (!isRunEventType(type)) return t.failure(type, [], `unknown run event type "${type}"`);
+  const decoded = (codecs[type] as t.Decoder<unknown, RunEvent['data']>).decode(data);
+  return decoded._tag === 'Left' ? decoded : t.success({ type, data: decoded.right } as RunEvent);
+};

@@ -1,0 +1,89 @@
+import { describe, it } from 'vitest';
+import { decideRun, evolveRun, initialRunState, type RunCommand, type RunState } from '../../domain/run/run-decider.js';
+import type { RunDomainError } from '../../domain/run/run-errors.js';
+import type { RunEvent, StepExecuted } from '../../domain/run/run-events.js';
+import type { Plan } from '../../domain/plan/plan.js';
+import { deciderSpec } from '../support/decider-spec.js';
+
+const spec = deciderSpec<RunCommand, RunEvent, RunState, RunDomainError>({ decide: decideRun, evolve: evolveRun, initialState: initialRunState });
+
+const agent = { agent_id: 'agent-1', tenant_id: 'tenant-a', budget_cents: 100 };
+const create: RunCommand = {
+  type: 'CreateRun', run_id: 'r-1', tenant_id: 'tenant-a', agent_id: 'agent-1', goal: 'g', origin_system_id: 'cus-cli', agent,
+};
+const created: RunEvent = {
+  type: 'RunCreated',
+  data: { run_id: 'r-1', tenant_id: 'tenant-a', agent_id: 'agent-1', goal: 'g', origin_system_id: 'cus-cli', budget_cents: 100 },
+};
+const plan: Plan = {
+  planner: 'template', planner_version: '1',
+  steps: [{ index: 0, skill: 'echo', params: { message: 'a' } }, { index: 1, skill: 'echo', params: { message: 'b' } }],
+};
+const planned: RunEvent = { type: 'RunPlanned', data: { plan } };
+const started: RunEvent = { type: 'RunStarted', data: { attempt: 1 } };
+const stepResult = (index: number, status: StepExecuted['status'] = 'succeeded'): StepExecuted => ({
+  step_index: index, skill: 'echo', params: { message: index === 0 ? 'a' : 'b' }, status,
+  outcome: { category: 'success', code: 'OK', data: {} }, cost_cents: 0, duration_ms: 1, retry_count: 0,
+});
+const executed = (index: number, status: StepExecuted['status'] = 'succeeded'): RunEvent => ({ type: 'StepExecuted', data: stepResult(index, status) });
+
+describe('Run decider', () => {
+  describe('CreateRun', () => {
+    it('creates a run with the agent budget', () => spec.given().when(create).then(created));
+    it('refuses an unknown agent', () =>
+      spec.given().when({ ...create, agent: undefined }).thenRefuses({ kind: 'agent_not_found', agent_id: 'agent-1' }));
+    it("refuses another tenant's agent exactly like an unknown one", () =>
+      spec.given().when({ ...create, agent: { ...agent, tenant_id: 'tenant-b' } }).thenRefuses({ kind: 'agent_not_found', tenant_id: 'tenant-a' }));
+    it('refuses to create a run twice', () => spec.given(created).when(create).thenRefuses({ kind: 'run_already_exists' }));
+  });
+
+  describe('RecordPlan', () => {
+    it('stores the plan of a created run', () => spec.given(created).when({ type: 'RecordPlan', plan }).then(planned));
+    it('refuses a plan for a run that does not exist', () => spec.given().when({ type: 'RecordPlan', plan }).thenRefuses({ kind: 'run_not_created' }));
+    it('refuses a second plan', () => spec.given(created, planned).when({ type: 'RecordPlan', plan }).thenRefuses({ kind: 'already_planned' }));
+    it('refuses step indexes out of order', () =>
+      spec.given(created).when({ type: 'RecordPlan', plan: { ...plan, steps: [{ ...plan.steps[0]!, index: 1 }] } }).thenRefuses({ kind: 'invalid_plan_indexes' }));
+  });
+
+  describe('StartRun and RecordStep', () => {
+    it('starts a planned run as attempt 1', () => spec.given(created, planned).when({ type: 'StartRun' }).then(started));
+    it('refuses to start before the plan', () => spec.given(created).when({ type: 'StartRun' }).thenRefuses({ kind: 'not_planned' }));
+    it('refuses a step before the plan', () =>
+      spec.given(created).when({ type: 'RecordStep', step: stepResult(0) }).thenRefuses({ kind: 'not_planned', command: 'RecordStep' }));
+    it('refuses a step of a planned run that has not started', () =>
+      spec.given(created, planned).when({ type: 'RecordStep', step: stepResult(0) }).thenRefuses({ kind: 'not_running' }));
+    it('records the first step', () => spec.given(created, planned, started).when({ type: 'RecordStep', step: stepResult(0) }).then(executed(0)));
+    it('refuses to skip a step', () =>
+      spec.given(created, planned, started).when({ type: 'RecordStep', step: stepResult(1) }).thenRefuses({ kind: 'step_out_of_order', expected_step_index: 0 }));
+    it('refuses to record a step twice', () =>
+      spec.given(created, planned, started, executed(0)).when({ type: 'RecordStep', step: stepResult(0) }).thenRefuses({ kind: 'step_out_of_order', expected_step_index: 1 }));
+    it('refuses a step whose skill is not the planned one', () =>
+      spec.given(created, planned, started).when({ type: 'RecordStep', step: { ...stepResult(0), skill: 'http_call' } }).thenRefuses({ kind: 'step_not_in_plan', planned_skill: 'echo' }));
+    it('refuses a step beyond the plan', () =>
+      spec.given(created, planned, started, executed(0), executed(1)).when({ type: 'RecordStep', step: { ...stepResult(1), step_index: 2 } }).thenRefuses({ kind: 'step_not_in_plan', planned_skill: null }));
+  });
+
+  describe('CompleteRun', () => {
+    it('succeeds when every planned step ran', () =>
+      spec.given(created, planned, started, executed(0), executed(1)).when({ type: 'CompleteRun', status: 'succeeded' }).then({ type: 'RunCompleted', data: { status: 'succeeded' } }));
+    it('refuses success with steps remaining', () =>
+      spec.given(created, planned, started, executed(0)).when({ type: 'CompleteRun', status: 'succeeded' }).thenRefuses({ kind: 'steps_remaining', executed: 1, planned: 2 }));
+    it('refuses success after a failed step', () =>
+      spec.given(created, planned, started, executed(0, 'failed'), executed(1)).when({ type: 'CompleteRun', status: 'succeeded' }).thenRefuses({ kind: 'error_required' }));
+    it('fails a run with its error', () => {
+      const error = { code: 'STEP_FAILED', message: 'boom', step_index: 0 };
+      spec.given(created, planned, started, executed(0, 'failed')).when({ type: 'CompleteRun', status: 'failed', error }).then({ type: 'RunCompleted', data: { status: 'failed', error } });
+    });
+    it('fails a run whose plan was invalid, before any plan is stored', () => {
+      const error = { code: 'PLAN_INVALID', message: 'unknown skill' };
+      spec.given(created).when({ type: 'CompleteRun', status: 'failed', error }).then({ type: 'RunCompleted', data: { status: 'failed', error } });
+    });
+    it('refuses a failure without an error', () =>
+      spec.given(created, planned, started).when({ type: 'CompleteRun', status: 'halted' }).thenRefuses({ kind: 'error_required' }));
+    it('refuses anything after completion', () => {
+      const completed: RunEvent = { type: 'RunCompleted', data: { status: 'succeeded' } };
+      spec.given(created, planned, started, executed(0), executed(1), completed).when({ type: 'RecordStep', step: stepResult(1) }).thenRefuses({ kind: 'run_completed' });
+      spec.given(created, planned, started, executed(0), executed(1), completed).when({ type: 'CompleteRun', status: 'succeeded' }).thenRefuses({ kind: 'run_completed' });
+    });
+  });
+});
