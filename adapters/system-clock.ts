@@ -1,0 +1,7 @@
+import { performance } from 'node:perf_hooks';
+import type { Clock } from '../domain/ports/clock.js';
+
+export const systemClock: Clock = {
+  now: () => new Date().toISOString(),
+  monotonicMs: () => performance.now(),
+};

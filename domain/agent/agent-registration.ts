@@ -1,0 +1,66 @@
+import * as E from 'fp-ts/Either';
+import * as t from 'io-ts';
+import { canonicalJson } from '../json/canonical-json.js';
+import { describePlanProblems, validatePlan, type PlanProblem } from '../plan/plan-validation.js';
+import type { PlanTemplate } from '../plan/plan.js';
+import { planFromTemplate } from '../plan/template-planner.js';
+import type { Clock } from '../ports/clock.js';
+import type { EventStore, EventStoreError, GlobalPosition } from '../ports/event-store.js';
+import type { IdGenerator } from '../ports/id-generator.js';
+import type { SkillRegistry } from '../ports/skill.js';
+import { agentStreamId } from '../run/identifiers.js';
+import type { AgentRegistered } from './agent-events.js';
+
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+export const AgentNameC = new t.Type<string, string, unknown>(
+  'AgentName',
+  (u): u is string => typeof u === 'string' && u.trim() !== '' && u.length <= 200 && !CONTROL_CHARACTER.test(u),
+  (u, c) =>
+    typeof u !== 'string' ? t.failure(u, c, 'expected a string')
+      : u.trim() === '' ? t.failure(u, c, 'must not be empty')
+        : u.length > 200 ? t.failure(u, c, 'must be at most 200 characters')
+          : CONTROL_CHARACTER.test(u) ? t.failure(u, c, 'must not contain control characters')
+            : t.success(u),
+  t.identity,
+);
+
+/** The goal a template is checked with when the agent is registered. */
+export const SAMPLE_GOAL = 'sample goal';
+
+export type AgentRegistrationRequest = {
+  readonly tenant_id: string;
+  readonly name: string;
+  readonly plan_template: PlanTemplate;
+  readonly budget_cents: number;
+  readonly allowed_hosts: readonly string[];
+};
+
+export type AgentRegistrationError =
+  | { readonly kind: 'invalid_template'; readonly problems: readonly PlanProblem[]; readonly message: string }
+  | { readonly kind: 'store'; readonly error: EventStoreError };
+
+/** Registers an agent in its tenant: the template must give a valid plan (known skills, params
+ * that decode, host policy, budget) before anything is written. */
+export const registerAgent = async (
+  deps: { readonly store: EventStore; readonly clock: Clock; readonly ids: IdGenerator; readonly skills: SkillRegistry },
+  request: AgentRegistrationRequest,
+): Promise<E.Either<AgentRegistrationError, { readonly agent: AgentRegistered; readonly position: GlobalPosition }>> => {
+  const problems = validatePlan(planFromTemplate(request.plan_template, SAMPLE_GOAL), deps.skills, {
+    budgetCents: request.budget_cents,
+    allowedHosts: request.allowed_hosts,
+  });
+  if (problems.length > 0) return E.left({ kind: 'invalid_template', problems, message: describePlanProblems(problems) });
+  const agent: AgentRegistered = {
+    agent_id: deps.ids.uuid(),
+    tenant_id: request.tenant_id,
+    name: request.name,
+    plan_template: request.plan_template,
+    budget_cents: request.budget_cents,
+    allowed_hosts: [...request.allowed_hosts],
+  };
+  const appended = await deps.store.appendToStream(request.tenant_id, agentStreamId(agent.agent_id), 0, [
+    { type: 'AgentRegistered', data: agent, dataCanonical: canonicalJson(agent), recorded_at: deps.clock.now(), link: null },
+  ])();
+  if (appended._tag === 'Left') return E.left({ kind: 'store', error: appended.left });
+  return E.right({ agent, position: appended.right.lastPosition });
+};

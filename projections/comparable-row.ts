@@ -1,0 +1,38 @@
+import { canonicalJson } from '../domain/json/canonical-json.js';
+import type { JsonValue } from '../domain/json/json-value.js';
+import type { ColumnKind, TableDefinition } from './projection-tables.js';
+
+export type ComparableValue = string | number | null;
+export type ComparableRow = Readonly<Record<string, ComparableValue>>;
+
+const normalizeTimestamp = (value: unknown): ComparableValue => {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? `invalid date` : value.toISOString();
+  return String(value);
+};
+
+const normalizeInteger = (value: unknown): ComparableValue => {
+  if (value === null || value === undefined) return null;
+  const number = typeof value === 'number' ? value : Number(value);
+  return Number.isSafeInteger(number) ? number : String(value);
+};
+
+const normalize = (kind: ColumnKind, value: unknown): ComparableValue => {
+  switch (kind) {
+    case 'text':
+      return value === null || value === undefined ? null : String(value);
+    case 'integer':
+      return normalizeInteger(value);
+    case 'float':
+      return value === null || value === undefined ? null : Number(value);
+    case 'timestamp':
+      return normalizeTimestamp(value);
+    case 'json':
+      return value === null || value === undefined ? null : canonicalJson(value as JsonValue);
+  }
+};
+
+/** One representation for a row whether it was derived in memory or read back from Postgres
+ * (Dates to RFC 3339, bigint strings to numbers, jsonb to its canonical text). */
+export const comparableRow = (table: TableDefinition, row: Readonly<Record<string, unknown>>): ComparableRow =>
+  Object.fromEntries(Object.entries(table.columns).map(([column, kind]) => [column, normalize(kind, row[column])]));

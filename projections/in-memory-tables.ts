@@ -1,0 +1,34 @@
+import type { ProjectedEvent } from './projected-event.js';
+import type { ProjectionTableName } from './projection-tables.js';
+import type { Row, RowChange } from './row-change.js';
+import { rowChangesOf } from './run-projection.js';
+
+export type InMemoryTables = Map<ProjectionTableName, Map<string, Row>>;
+
+const keyOf = (columns: readonly string[], row: Row): string => JSON.stringify(columns.map((c) => row[c] ?? null));
+
+/** Applies row changes to in-memory tables exactly as the SQL writer does to Postgres. */
+export const applyInMemory = (tables: InMemoryTables, change: RowChange): void => {
+  const table = tables.get(change.table.name) ?? new Map<string, Row>();
+  tables.set(change.table.name, table);
+  if (change.kind === 'insert') {
+    table.set(keyOf(change.table.key, change.row), change.row);
+    return;
+  }
+  const key = keyOf(change.table.key, change.key);
+  const current = table.get(key);
+  if (current === undefined) return;
+  const incremented = Object.fromEntries(
+    Object.entries(change.increment ?? {}).map(([column, by]) => [column, Number(current[column] ?? 0) + by]),
+  );
+  table.set(key, { ...current, ...change.set, ...incremented });
+};
+
+/** The rows a sequence of events must leave in the read tables. */
+export const deriveTables = (events: readonly ProjectedEvent[]): InMemoryTables => {
+  const tables: InMemoryTables = new Map();
+  for (const event of events) for (const change of rowChangesOf(event)) applyInMemory(tables, change);
+  return tables;
+};
+
+export const rowsOf = (tables: InMemoryTables, name: ProjectionTableName): Row[] => [...(tables.get(name)?.values() ?? [])];

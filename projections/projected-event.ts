@@ -1,0 +1,39 @@
+import * as E from 'fp-ts/Either';
+import { decodeAgentEvent, type AgentEvent } from '../domain/agent/agent-events.js';
+import { describeDecodeErrors } from '../domain/json/decode-error.js';
+import type { StoredEvent } from '../domain/ports/event-store.js';
+import { decodeRunEvent, type RunEvent } from '../domain/run/run-events.js';
+
+/** A stored event decoded by its codec, with the envelope fields the read tables need. */
+export type ProjectedEvent = {
+  readonly stream_id: string;
+  readonly tenant_id: string;
+  readonly seq: number;
+  readonly recorded_at: string;
+  readonly link: string | null;
+  readonly event: RunEvent | AgentEvent;
+};
+
+export type UndecodableEvent = { readonly kind: 'undecodable_event'; readonly stream_id: string; readonly seq: number; readonly message: string };
+
+/** Events of streams the product does not know are not projected (Right(null)); events of its
+ * streams that fail their codec are an error: the projector stops rather than skip them. */
+export const decodeForProjection = (stored: StoredEvent): E.Either<UndecodableEvent, ProjectedEvent | null> => {
+  const decoded = stored.stream_id.startsWith('aos-run-')
+    ? decodeRunEvent(stored.type, stored.data)
+    : stored.stream_id.startsWith('aos-agent-')
+      ? decodeAgentEvent(stored.type, stored.data)
+      : null;
+  if (decoded === null) return E.right(null);
+  if (decoded._tag === 'Left') {
+    return E.left({ kind: 'undecodable_event', stream_id: stored.stream_id, seq: stored.seq, message: describeDecodeErrors(decoded.left).join('; ') });
+  }
+  return E.right({
+    stream_id: stored.stream_id,
+    tenant_id: stored.tenant_id,
+    seq: stored.seq,
+    recorded_at: stored.recorded_at,
+    link: stored.link,
+    event: decoded.right,
+  });
+};

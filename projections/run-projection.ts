@@ -1,0 +1,89 @@
+import type { AgentEvent } from '../domain/agent/agent-events.js';
+import type { RunEvent } from '../domain/run/run-events.js';
+import type { ProjectedEvent } from './projected-event.js';
+import { agentsTable, aosTracesTable, aosTraceStepsTable, runsTable } from './projection-tables.js';
+import type { RowChange } from './row-change.js';
+
+const runIdOf = (streamId: string): string => streamId.slice('aos-run-'.length);
+
+const runEventChanges = (e: ProjectedEvent, event: RunEvent): RowChange[] => {
+  const run_id = runIdOf(e.stream_id);
+  const key = { run_id };
+  const chain = { root_hash: e.link, chain_length: e.seq + 1 };
+  switch (event.type) {
+    case 'RunCreated': {
+      const d = event.data;
+      return [
+        {
+          kind: 'insert', table: aosTracesTable,
+          row: {
+            run_id, tenant_id: e.tenant_id, agent_id: d.agent_id, origin_system_id: d.origin_system_id, goal: d.goal,
+            status: 'created', created_at: e.recorded_at, started_at: null, completed_at: null, ...chain,
+            step_count: 0, total_cost_cents: 0, error_code: null, error_message: null,
+          },
+        },
+        {
+          kind: 'insert', table: runsTable,
+          row: {
+            run_id, tenant_id: e.tenant_id, agent_id: d.agent_id, goal: d.goal, origin_system_id: d.origin_system_id,
+            budget_cents: d.budget_cents, status: 'created', attempt: 0, plan: null, error: null,
+            created_at: e.recorded_at, completed_at: null, version: e.seq + 1,
+          },
+        },
+      ];
+    }
+    case 'RunPlanned':
+      return [
+        { kind: 'update', table: aosTracesTable, key, set: { status: 'planned', ...chain } },
+        { kind: 'update', table: runsTable, key, set: { status: 'planned', plan: event.data.plan, version: e.seq + 1 } },
+      ];
+    case 'RunStarted':
+      return [
+        { kind: 'update', table: aosTracesTable, key, set: { status: 'running', started_at: e.recorded_at, ...chain } },
+        { kind: 'update', table: runsTable, key, set: { status: 'running', attempt: event.data.attempt, version: e.seq + 1 } },
+      ];
+    case 'StepExecuted': {
+      const d = event.data;
+      return [
+        {
+          kind: 'insert', table: aosTraceStepsTable,
+          row: {
+            run_id, tenant_id: e.tenant_id, seq: e.seq, step_index: d.step_index, skill_name: d.skill, params: d.params,
+            status: d.status, outcome_category: d.outcome.category, outcome_code: d.outcome.code, outcome_data: d.outcome.data,
+            cost_cents: d.cost_cents, duration_ms: d.duration_ms, retry_count: d.retry_count, recorded_at: e.recorded_at, link: e.link,
+          },
+        },
+        { kind: 'update', table: aosTracesTable, key, set: chain, increment: { step_count: 1, total_cost_cents: d.cost_cents } },
+        { kind: 'update', table: runsTable, key, set: { version: e.seq + 1 } },
+      ];
+    }
+    case 'RunCompleted': {
+      const d = event.data;
+      return [
+        {
+          kind: 'update', table: aosTracesTable, key,
+          set: { status: d.status, completed_at: e.recorded_at, error_code: d.error?.code ?? null, error_message: d.error?.message ?? null, ...chain },
+        },
+        { kind: 'update', table: runsTable, key, set: { status: d.status, error: d.error ?? null, completed_at: e.recorded_at, version: e.seq + 1 } },
+      ];
+    }
+  }
+};
+
+const agentEventChanges = (e: ProjectedEvent, event: AgentEvent): RowChange[] => {
+  const d = event.data;
+  return [
+    {
+      kind: 'insert', table: agentsTable,
+      row: {
+        agent_id: d.agent_id, tenant_id: e.tenant_id, name: d.name, plan_template: d.plan_template,
+        budget_cents: d.budget_cents, allowed_hosts: d.allowed_hosts, created_at: e.recorded_at,
+      },
+    },
+  ];
+};
+
+/** Event → row changes for `aos_traces`, `aos_trace_steps`, `runs` and `agents`. Every value comes
+ * from the event and its envelope (no clock, no sequence), so a rebuild equals the live tables. */
+export const rowChangesOf = (e: ProjectedEvent): RowChange[] =>
+  e.event.type === 'AgentRegistered' ? agentEventChanges(e, e.event) : runEventChanges(e, e.event);

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { compareProjections, verifyEventChain } from '../../domain/proof/run-verification.js';
+import { RUN_ID, storedRunEvents, TENANT } from '../support/run-fixtures.js';
+
+const STREAM = `aos-run-${RUN_ID}`;
+const verify = (events = storedRunEvents()) => verifyEventChain(TENANT, RUN_ID, STREAM, events).integrity;
+
+describe('event chain verification', () => {
+  it('verifies an untouched run and reports its root, length and Merkle root', () => {
+    const events = storedRunEvents();
+    expect(verify(events)).toMatchObject({
+      model: 'HASH_CHAIN', verification_status: 'VERIFIED', chain_length: 6, root_hash: events[5]?.link, divergence: null, failure_reason: null,
+    });
+    expect(verify(events).merkle_root).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('names the seq whose stored data changed', () => {
+    const events = storedRunEvents();
+    events[3] = { ...events[3]!, dataCanonical: events[3]!.dataCanonical.replace('"cost_cents":2', '"cost_cents":0') };
+    expect(verify(events)).toMatchObject({ verification_status: 'FAILED', divergence: { source: 'event_store', seq: 3, field: 'link' } });
+  });
+
+  it('names the seq whose recorded_at changed', () => {
+    const events = storedRunEvents();
+    events[1] = { ...events[1]!, recorded_at: '2030-01-01T00:00:00.000Z' };
+    expect(verify(events).divergence).toMatchObject({ source: 'event_store', seq: 1 });
+  });
+
+  it('detects reordered events and gaps in seq', () => {
+    const events = storedRunEvents();
+    expect(verify([events[0]!, events[2]!, events[1]!, ...events.slice(3)]).divergence).toMatchObject({ source: 'event_store', seq: 1, field: 'seq', actual: 2 });
+    expect(verify([...events.slice(0, 2), ...events.slice(3)]).divergence).toMatchObject({ source: 'event_store', seq: 2, field: 'seq', expected: 2, actual: 3 });
+  });
+
+  it('refuses a stream that does not start with RunCreated or mixes tenants', () => {
+    const events = storedRunEvents();
+    expect(verify(events.slice(1).map((e, i) => ({ ...e, seq: i }))).divergence).toMatchObject({ field: 'type', expected: 'RunCreated' });
+    events[2] = { ...events[2]!, tenant_id: 'tenant-b' };
+    expect(verify(events).divergence).toMatchObject({ source: 'event_store', seq: 2, field: 'tenant_id' });
+  });
+
+  it('changes the root when the tenant or run differs, so a chain cannot be moved', () => {
+    const events = storedRunEvents();
+    const elsewhere = verifyEventChain('tenant-b', RUN_ID, STREAM, events.map((e) => ({ ...e, tenant_id: 'tenant-b' }))).integrity;
+    expect(elsewhere.divergence).toMatchObject({ source: 'event_store', seq: 0, field: 'link' });
+  });
+});
+
+describe('projection comparison', () => {
+  const trace = { run_id: RUN_ID, status: 'succeeded', step_count: 2 };
+  const step = (seq: number, status = 'succeeded') => ({ run_id: RUN_ID, seq, status, link: `l${seq}` });
+  const base = { expectedTraces: [trace], actualTraces: [trace], expectedSteps: [step(3), step(4)], actualSteps: [step(3), step(4)] };
+
+  it('finds nothing when every row matches', () => expect(compareProjections(base)).toBeNull());
+
+  it('names the changed step column and its seq', () =>
+    expect(compareProjections({ ...base, actualSteps: [step(3), step(4, 'failed')] })?.divergence).toEqual({
+      source: 'projection', seq: 4, field: 'aos_trace_steps.status', expected: 'succeeded', actual: 'failed',
+    }));
+
+  it('finds a deleted step row and a hand-inserted one', () => {
+    expect(compareProjections({ ...base, actualSteps: [step(4)] })?.divergence).toMatchObject({ seq: 3, expected: 'present', actual: 'missing' });
+    expect(compareProjections({ ...base, actualSteps: [step(3), step(4), step(9)] })?.divergence).toMatchObject({ seq: 9, expected: 'absent', actual: 'present' });
+  });
+
+  it('finds a changed, missing or duplicated trace row', () => {
+    expect(compareProjections({ ...base, actualTraces: [{ ...trace, status: 'failed' }] })?.divergence).toMatchObject({ field: 'aos_traces.status', seq: null });
+    expect(compareProjections({ ...base, actualTraces: [] })?.divergence).toMatchObject({ field: 'aos_traces.rows', expected: 1, actual: 0 });
+    expect(compareProjections({ ...base, actualTraces: [trace, trace] })?.divergence).toMatchObject({ field: 'aos_traces.rows', actual: 2 });
+  });
+});
