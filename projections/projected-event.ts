@@ -1,4 +1,4 @@
-import * as E from 'fp-ts/Either';
+import * as E from 'fp-ts/lib/Either.js';
 import { decodeAgentEvent, type AgentEvent } from '../domain/agent/agent-events.js';
 import { describeDecodeErrors } from '../domain/json/decode-error.js';
 import type { StoredEvent } from '../domain/ports/event-store.js';

@@ -1,4 +1,4 @@
-import * as E from 'fp-ts/Either';
+import * as E from 'fp-ts/lib/Either.js';
 import type pg from 'pg';
 import { comparePositions, type EventStore, type EventStoreError, type GlobalPosition } from '../domain/ports/event-store.js';
 import { decodeForProjection, type UndecodableEvent } from './projected-event.js';

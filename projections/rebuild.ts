@@ -1,4 +1,4 @@
-import * as E from 'fp-ts/Either';
+import * as E from 'fp-ts/lib/Either.js';
 import type pg from 'pg';
 import { START_POSITION, type EventStore, type GlobalPosition } from '../domain/ports/event-store.js';
 import { projectPendingEvents, TRACE_PROJECTION, type ProjectorError } from './projector.js';

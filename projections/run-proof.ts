@@ -1,4 +1,4 @@
-import * as E from 'fp-ts/Either';
+import * as E from 'fp-ts/lib/Either.js';
 import type pg from 'pg';
 import type { EventStore, EventStoreError, StoredEvent } from '../domain/ports/event-store.js';
 import { compareProjections, notFoundIntegrity, verifyEventChain, type RunIntegrity } from '../domain/proof/run-verification.js';

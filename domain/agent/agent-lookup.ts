@@ -1,4 +1,4 @@
-import * as E from 'fp-ts/Either';
+import * as E from 'fp-ts/lib/Either.js';
 import { describeDecodeErrors } from '../json/decode-error.js';
 import type { StoredEvent } from '../ports/event-store.js';
 import { decodeAgentEvent, type AgentRegistered } from './agent-events.js';

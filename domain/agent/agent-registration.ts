@@ -1,4 +1,4 @@
-import * as E from 'fp-ts/Either';
+import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { canonicalJson } from '../json/canonical-json.js';
 import { describePlanProblems, validatePlan, type PlanProblem } from '../plan/plan-validation.js';

@@ -1,4 +1,4 @@
-import type { TaskEither } from 'fp-ts/TaskEither';
+import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import type { JsonObject } from '../json/json-value.js';
 
 /** An event as the writer hands it to the store. `dataCanonical` is JCS(data): the store keeps

@@ -1,4 +1,4 @@
-import * as E from 'fp-ts/Either';
+import * as E from 'fp-ts/lib/Either.js';
 import type { Plan } from '../plan/plan.js';
 import type { RunDomainError } from './run-errors.js';
 import type { RunCompleted, RunCreated, RunErrorInfo, RunEvent, StepExecuted } from './run-events.js';

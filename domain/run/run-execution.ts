@@ -1,4 +1,4 @@
-import * as E from 'fp-ts/Either';
+import * as E from 'fp-ts/lib/Either.js';
 import { agentFromEvents, type AgentLookupError } from '../agent/agent-lookup.js';
 import type { AgentRegistered } from '../agent/agent-events.js';
 import { describePlanProblems, validatePlan } from '../plan/plan-validation.js';

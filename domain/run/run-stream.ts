@@ -1,4 +1,4 @@
-import * as E from 'fp-ts/Either';
+import * as E from 'fp-ts/lib/Either.js';
 import { canonicalJson } from '../json/canonical-json.js';
 import { describeDecodeErrors } from '../json/decode-error.js';
 import { JsonObjectC } from '../json/json-value.js';

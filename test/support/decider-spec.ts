@@ -1,4 +1,4 @@
-import type { Either } from 'fp-ts/Either';
+import type { Either } from 'fp-ts/lib/Either.js';
 import { expect } from 'vitest';
 
 /** given(events).when(command).then(events) / .thenRefuses(error), as Emmett's DeciderSpecification. */

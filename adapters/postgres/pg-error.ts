@@ -1,0 +1,15 @@
+import type { EventStoreError } from '../../domain/ports/event-store.js';
+
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '53300']);
+
+export const pgErrorCode = (error: unknown): string | undefined =>
+  typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
+
+/** Postgres and socket errors as the event store port's typed errors. */
+export const storeErrorOf = (error: unknown): EventStoreError => {
+  const code = pgErrorCode(error);
+  const message = error instanceof Error ? error.message || code || 'unknown error' : String(error);
+  if (code !== undefined && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return { kind: 'store_unavailable', message };
+  if (error instanceof AggregateError) return { kind: 'store_unavailable', message: error.errors.map((e: Error) => e.message).join('; ') };
+  return { kind: 'store_failed', message };
+};

@@ -1,0 +1,102 @@
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import type pg from 'pg';
+import type { AppendResult, EventStore, EventStoreError, GlobalPosition, NewEvent, StoredEvent } from '../../domain/ports/event-store.js';
+import { pgErrorCode, storeErrorOf } from './pg-error.js';
+
+// One statement per append: the expected version and the stream's tenant are checked and the
+// events inserted in the same statement, so there is no window between check and write. A racing
+// writer that passes the check too fails on the (stream_id, seq) primary key.
+const APPEND = `
+WITH head AS (
+  SELECT (SELECT seq + 1 FROM aos_events WHERE stream_id = $1 ORDER BY seq DESC LIMIT 1) AS version,
+         (SELECT tenant_id FROM aos_events WHERE stream_id = $1 AND seq = 0) AS tenant_id
+), inserted AS (
+  INSERT INTO aos_events (stream_id, tenant_id, seq, type, data, recorded_at, link)
+  SELECT $1, $2, $3 + e.ord - 1, e.type, e.data, e.recorded_at, e.link
+    FROM unnest($4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS e(type, data, recorded_at, link, ord), head
+   WHERE coalesce(head.version, 0) = $3 AND (head.tenant_id IS NULL OR head.tenant_id = $2)
+  RETURNING seq, transaction_id::text AS transaction_id, global_position::text AS global_position
+)
+SELECT coalesce(head.version, 0) AS version, head.tenant_id,
+       (SELECT count(*)::int FROM inserted) AS inserted,
+       (SELECT transaction_id FROM inserted ORDER BY seq DESC LIMIT 1) AS transaction_id,
+       (SELECT global_position FROM inserted ORDER BY seq DESC LIMIT 1) AS global_position
+  FROM head`;
+
+const CURRENT_VERSION = 'SELECT coalesce((SELECT seq + 1 FROM aos_events WHERE stream_id = $1 ORDER BY seq DESC LIMIT 1), 0) AS version';
+
+const READ_STREAM = `
+SELECT stream_id, tenant_id, seq, type, data, recorded_at, link, transaction_id::text AS transaction_id, global_position::text AS global_position
+  FROM aos_events WHERE tenant_id = $1 AND stream_id = $2 ORDER BY seq`;
+
+const READ_ALL = `
+SELECT stream_id, tenant_id, seq, type, data, recorded_at, link, transaction_id::text AS transaction_id, global_position::text AS global_position
+  FROM aos_events
+ WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
+   AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+ ORDER BY transaction_id, global_position
+ LIMIT $3`;
+
+type AppendRow = { version: number; tenant_id: string | null; inserted: number; transaction_id: string | null; global_position: string | null };
+type EventRow = {
+  stream_id: string; tenant_id: string; seq: number; type: string; data: string; recorded_at: string; link: string | null;
+  transaction_id: string; global_position: string;
+};
+
+const toStoredEvent = (row: EventRow): StoredEvent => ({
+  stream_id: row.stream_id,
+  tenant_id: row.tenant_id,
+  seq: row.seq,
+  type: row.type,
+  data: JSON.parse(row.data) as unknown,
+  dataCanonical: row.data,
+  recorded_at: row.recorded_at,
+  link: row.link,
+  globalPosition: { transactionId: BigInt(row.transaction_id), position: BigInt(row.global_position) },
+});
+
+const conflict = async (pool: pg.Pool, streamId: string, expected: number): Promise<EventStoreError> => {
+  const { rows } = await pool.query<{ version: number }>(CURRENT_VERSION, [streamId]);
+  return { kind: 'version_conflict', streamId, expected, actual: rows[0]?.version ?? 0 };
+};
+
+const append = async (pool: pg.Pool, tenantId: string, streamId: string, expectedVersion: number, events: readonly NewEvent[]): Promise<AppendResult | EventStoreError> => {
+  if (events.length === 0) return { kind: 'store_failed', message: `append to ${streamId} with no events` };
+  let row: AppendRow | undefined;
+  try {
+    const result = await pool.query<AppendRow>(APPEND, [
+      streamId, tenantId, expectedVersion,
+      events.map((e) => e.type), events.map((e) => e.dataCanonical), events.map((e) => e.recorded_at), events.map((e) => e.link),
+    ]);
+    row = result.rows[0];
+  } catch (error) {
+    if (pgErrorCode(error) === '23505') return conflict(pool, streamId, expectedVersion);
+    return storeErrorOf(error);
+  }
+  if (row === undefined) return { kind: 'store_failed', message: 'append returned no row' };
+  if (row.tenant_id !== null && row.tenant_id !== tenantId) return { kind: 'stream_tenant_mismatch', streamId };
+  if (row.inserted !== events.length || row.transaction_id === null || row.global_position === null) {
+    return { kind: 'version_conflict', streamId, expected: expectedVersion, actual: row.version };
+  }
+  return {
+    nextExpectedVersion: expectedVersion + events.length,
+    lastPosition: { transactionId: BigInt(row.transaction_id), position: BigInt(row.global_position) },
+  };
+};
+
+const isAppendResult = (value: AppendResult | EventStoreError): value is AppendResult => 'nextExpectedVersion' in value;
+
+/** The event store port on Postgres: `aos_events`, one statement per append. */
+export const postgresEventStore = (pool: pg.Pool): EventStore => ({
+  appendToStream: (tenantId, streamId, expectedVersion, events) => async () => {
+    const result = await append(pool, tenantId, streamId, expectedVersion, events);
+    return isAppendResult(result) ? { _tag: 'Right', right: result } : { _tag: 'Left', left: result };
+  },
+  readStream: (tenantId, streamId) =>
+    TE.tryCatch(async () => (await pool.query<EventRow>(READ_STREAM, [tenantId, streamId])).rows.map(toStoredEvent), storeErrorOf),
+  readAll: (after: GlobalPosition, limit: number) =>
+    TE.tryCatch(
+      async () => (await pool.query<EventRow>(READ_ALL, [after.transactionId.toString(), after.position.toString(), limit])).rows.map(toStoredEvent),
+      storeErrorOf,
+    ),
+});

@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+import { dbCommand } from './commands/db-command.js';
+import { demoCommand } from './commands/demo-command.js';
+import { migrateCommand } from './commands/migrate-command.js';
+import { projectionsCommand } from './commands/projections-command.js';
+import { cliProgram } from './yargs-app.js';
+
+// The internal CLI: operations only. It never creates a run for a customer tenant (demo works in
+// a sandbox database of its own).
+await cliProgram('aos-int', [demoCommand, migrateCommand, projectionsCommand, dbCommand] as never[]).parseAsync();

@@ -1,0 +1,21 @@
+import { ExitCode } from './exit-codes.js';
+
+/** A failure the CLI reports as a message and an exit code; `field` names the input at fault. */
+export class CliFailure extends Error {
+  constructor(
+    readonly exitCode: ExitCode,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'CliFailure';
+  }
+}
+
+export const usageError = (field: string, message: string): CliFailure =>
+  new CliFailure(ExitCode.usage, 'invalid_input', `--${field}: ${message}`, field);
+
+export const notFound = (message: string): CliFailure => new CliFailure(ExitCode.notFound, 'not_found', message);
+
+export const infrastructureError = (message: string): CliFailure => new CliFailure(ExitCode.infrastructure, 'infrastructure', message);

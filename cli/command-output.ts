@@ -1,0 +1,39 @@
+import { CliFailure } from './cli-failure.js';
+import { ExitCode } from './exit-codes.js';
+
+/** What a command produced: one JSON document for --json, text for people, and its exit code. */
+export type CommandResult = {
+  readonly exitCode: ExitCode;
+  readonly json: unknown;
+  readonly text: string;
+};
+
+export type OutputOptions = { readonly json?: boolean };
+
+const write = (stream: NodeJS.WriteStream, text: string): Promise<void> =>
+  new Promise((resolve) => {
+    if (text === '') return resolve();
+    stream.write(text.endsWith('\n') ? text : `${text}\n`, () => resolve());
+  });
+
+/** Runs a command handler and prints its result: exactly one JSON document on stdout with --json,
+ * messages on stderr, and the exit code of the CLI contract. Unexpected errors are exit 4. */
+export const runAndPrint = async (options: OutputOptions, handler: () => Promise<CommandResult>): Promise<void> => {
+  let result: CommandResult;
+  try {
+    result = await handler();
+  } catch (error) {
+    const failure = error instanceof CliFailure
+      ? error
+      : new CliFailure(ExitCode.infrastructure, 'internal_error', error instanceof Error ? error.message : String(error));
+    await write(process.stderr, `error: ${failure.message}`);
+    if (options.json) {
+      const body = { error: { code: failure.code, message: failure.message, ...(failure.field ? { field: failure.field } : {}) } };
+      await write(process.stdout, JSON.stringify(body));
+    }
+    process.exitCode = failure.exitCode;
+    return;
+  }
+  await write(process.stdout, options.json ? JSON.stringify(result.json, null, 2) : result.text);
+  process.exitCode = result.exitCode;
+};

@@ -1,0 +1,115 @@
+import { readFile } from 'node:fs/promises';
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { AgentNameC } from '../../domain/agent/agent-registration.js';
+import { intBetween } from '../../domain/json/bounded-codecs.js';
+import { PlanTemplateC } from '../../domain/plan/plan.js';
+import { TenantIdC } from '../../domain/run/identifiers.js';
+import { CliFailure, usageError } from '../cli-failure.js';
+import { runAndPrint } from '../command-output.js';
+import { ExitCode } from '../exit-codes.js';
+import { decodeOption } from '../input-validation.js';
+import { storeFailure, withRuntime } from '../runtime.js';
+import { withJson, withTenant } from './common-options.js';
+import { renderTable } from '../table-output.js';
+
+type CreateArgs = { 'tenant-id'?: string; name?: string; 'plan-template'?: string; 'budget-cents'?: number; 'allowed-host'?: string[]; json: boolean };
+type ListArgs = { 'tenant-id'?: string; json: boolean };
+
+export const DEFAULT_BUDGET_CENTS = 1000;
+const HOST_PATTERN = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/;
+
+const readTemplate = async (path: string | undefined) => {
+  if (path === undefined || path === '') throw usageError('plan-template', 'is required (a JSON file: {"steps":[{"skill":"echo","params":{"message":"{{goal}}"}}]})');
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw usageError('plan-template', `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw usageError('plan-template', `${path} is not JSON: ${(error as Error).message}`);
+  }
+  return decodeOption(PlanTemplateC, 'plan-template', parsed);
+};
+
+const create = async (args: ArgumentsCamelCase<CreateArgs>) =>
+  runAndPrint(args, async () => {
+    const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
+    const name = decodeOption(AgentNameC, 'name', args.name);
+    const budget = decodeOption(intBetween(0, 100_000_000_00), 'budget-cents', args['budget-cents'] ?? DEFAULT_BUDGET_CENTS);
+    const hosts = (args['allowed-host'] ?? []).map(String);
+    const badHost = hosts.find((host) => !HOST_PATTERN.test(host));
+    if (badHost !== undefined) throw usageError('allowed-host', `"${badHost}" is not a host name, IP literal or host:port`);
+    const template = await readTemplate(args['plan-template']);
+    const [{ registerAgent }, { systemClock }, { randomIds }, { waitForProjections }] = await Promise.all([
+      import('../../domain/agent/agent-registration.js'),
+      import('../../adapters/system-clock.js'),
+      import('../../adapters/random-ids.js'),
+      import('../../projections/projector.js'),
+    ]);
+    return withRuntime(async ({ pool, store, skills }) => {
+      const registered = await registerAgent(
+        { store, skills, clock: systemClock, ids: randomIds },
+        { tenant_id: tenantId, name, plan_template: template, budget_cents: budget, allowed_hosts: hosts },
+      );
+      if (registered._tag === 'Left') {
+        if (registered.left.kind === 'store') throw storeFailure(registered.left.error);
+        throw usageError('plan-template', registered.left.message);
+      }
+      const projected = await waitForProjections(pool, store, registered.right.position);
+      if (projected._tag === 'Left') throw new CliFailure(ExitCode.infrastructure, 'projection_failed', `agent recorded, but projecting it failed: ${JSON.stringify(projected.left)}`);
+      const { agent } = registered.right;
+      return {
+        exitCode: ExitCode.ok,
+        json: { agent_id: agent.agent_id, tenant_id: agent.tenant_id, name: agent.name, budget_cents: agent.budget_cents, allowed_hosts: agent.allowed_hosts },
+        text: `Agent ID: ${agent.agent_id}\nTenant ID: ${agent.tenant_id}\nName: ${agent.name}`,
+      };
+    });
+  });
+
+const list = async (args: ArgumentsCamelCase<ListArgs>) =>
+  runAndPrint(args, async () => {
+    const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
+    return withRuntime(async ({ pool }) => {
+      const { rows } = await pool.query<{ agent_id: string; name: string; budget_cents: string; created_at: Date; steps: number }>(
+        `SELECT agent_id, name, budget_cents, created_at, jsonb_array_length(plan_template->'steps') AS steps
+           FROM agents WHERE tenant_id = $1 ORDER BY created_at, agent_id`,
+        [tenantId],
+      );
+      const agents = rows.map((r) => ({ agent_id: r.agent_id, name: r.name, budget_cents: Number(r.budget_cents), steps: r.steps, created_at: r.created_at.toISOString() }));
+      return {
+        exitCode: ExitCode.ok,
+        json: { tenant_id: tenantId, agents },
+        text: renderTable(['agent_id', 'name', 'steps', 'budget_cents', 'created_at'], agents.map((a) => [a.agent_id, a.name, a.steps, a.budget_cents, a.created_at])),
+      };
+    });
+  });
+
+export const agentsCommand: CommandModule = {
+  command: 'agents <action>',
+  describe: "register and list a tenant's agents",
+  builder: (yargs: Argv) =>
+    yargs
+      .command({
+        command: 'create',
+        describe: 'register an agent with a plan template',
+        builder: (y: Argv) =>
+          withJson(withTenant(y))
+            .option('name', { type: 'string', describe: 'agent name (1-200 characters)' })
+            .option('plan-template', { type: 'string', describe: 'JSON file {"steps":[{"skill":..,"params":{..}}]}; {{goal}} is replaced by the goal' })
+            .option('budget-cents', { type: 'number', describe: `budget of each run in cents (default ${DEFAULT_BUDGET_CENTS})` })
+            .option('allowed-host', { type: 'string', array: true, describe: 'host http_call may reach although the host policy denies it (repeatable)' }),
+        handler: create as never,
+      })
+      .command({
+        command: 'list',
+        describe: "list the tenant's agents",
+        builder: (y: Argv) => withJson(withTenant(y)),
+        handler: list as never,
+      })
+      .demandCommand(1),
+  handler: () => undefined,
+};

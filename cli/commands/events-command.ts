@@ -1,0 +1,36 @@
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { RunIdC, runStreamId, TenantIdC } from '../../domain/run/identifiers.js';
+import { notFound } from '../cli-failure.js';
+import { runAndPrint } from '../command-output.js';
+import { ExitCode } from '../exit-codes.js';
+import { decodeOption } from '../input-validation.js';
+import { storeFailure, withRuntime } from '../runtime.js';
+import { withJson, withRunId, withTenant } from './common-options.js';
+
+type EventsArgs = { 'tenant-id'?: string; 'run-id'?: string; json: boolean };
+
+const handler = async (args: ArgumentsCamelCase<EventsArgs>) =>
+  runAndPrint(args, async () => {
+    const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
+    const runId = decodeOption(RunIdC, 'run-id', args['run-id']);
+    return withRuntime(async ({ store }) => {
+      const read = await store.readStream(tenantId, runStreamId(runId))();
+      if (read._tag === 'Left') throw storeFailure(read.left);
+      if (read.right.length === 0) throw notFound(`run ${runId} not found in tenant ${tenantId}`);
+      const events = read.right.map((e) => ({
+        tenant_id: e.tenant_id, run_id: runId, seq: e.seq, type: e.type, data: e.data, recorded_at: e.recorded_at, link: e.link,
+      }));
+      return {
+        exitCode: ExitCode.ok,
+        json: { tenant_id: tenantId, run_id: runId, events },
+        text: events.map((e) => `${e.seq}\t${e.recorded_at}\t${e.type}\t${e.link}\t${JSON.stringify(e.data)}`).join('\n'),
+      };
+    });
+  });
+
+export const eventsCommand: CommandModule<object, EventsArgs> = {
+  command: 'events',
+  describe: "print a run's event stream with each event's chain link",
+  builder: (yargs: Argv) => withJson(withRunId(withTenant(yargs))) as unknown as Argv<EventsArgs>,
+  handler,
+};

@@ -1,0 +1,69 @@
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { intBetween } from '../../domain/json/bounded-codecs.js';
+import { RunIdC, TenantIdC } from '../../domain/run/identifiers.js';
+import { notFound } from '../cli-failure.js';
+import { runAndPrint } from '../command-output.js';
+import { ExitCode } from '../exit-codes.js';
+import { decodeOption } from '../input-validation.js';
+import { withRuntime } from '../runtime.js';
+import { renderTable } from '../table-output.js';
+import { withJson, withRunId, withTenant } from './common-options.js';
+
+type GetArgs = { 'tenant-id'?: string; 'run-id'?: string; json: boolean };
+type ListArgs = { 'tenant-id'?: string; limit?: number; json: boolean };
+
+type RunRow = {
+  run_id: string; tenant_id: string; agent_id: string; goal: string; origin_system_id: string; budget_cents: string;
+  status: string; attempt: number; plan: unknown; error: unknown; created_at: Date; completed_at: Date | null; version: number;
+};
+
+const runDocument = (r: RunRow) => ({
+  run_id: r.run_id, tenant_id: r.tenant_id, agent_id: r.agent_id, goal: r.goal, origin_system_id: r.origin_system_id,
+  budget_cents: Number(r.budget_cents), status: r.status, attempt: r.attempt, plan: r.plan, error: r.error,
+  created_at: r.created_at.toISOString(), completed_at: r.completed_at?.toISOString() ?? null, chain_length: r.version,
+});
+
+const get = async (args: ArgumentsCamelCase<GetArgs>) =>
+  runAndPrint(args, async () => {
+    const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
+    const runId = decodeOption(RunIdC, 'run-id', args['run-id']);
+    return withRuntime(async ({ pool }) => {
+      const { rows } = await pool.query<RunRow>('SELECT * FROM runs WHERE tenant_id = $1 AND run_id = $2', [tenantId, runId]);
+      const row = rows[0];
+      if (!row) throw notFound(`run ${runId} not found in tenant ${tenantId}`);
+      const run = runDocument(row);
+      const text = Object.entries(run).map(([k, v]) => `${k}: ${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`).join('\n');
+      return { exitCode: ExitCode.ok, json: run, text };
+    });
+  });
+
+const list = async (args: ArgumentsCamelCase<ListArgs>) =>
+  runAndPrint(args, async () => {
+    const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
+    const limit = decodeOption(intBetween(1, 10_000), 'limit', args.limit ?? 50);
+    return withRuntime(async ({ pool }) => {
+      const { rows } = await pool.query<RunRow>('SELECT * FROM runs WHERE tenant_id = $1 ORDER BY created_at DESC, run_id LIMIT $2', [tenantId, limit]);
+      const runs = rows.map(runDocument);
+      return {
+        exitCode: ExitCode.ok,
+        json: { tenant_id: tenantId, runs },
+        text: renderTable(['run_id', 'agent_id', 'status', 'created_at', 'goal'], runs.map((r) => [r.run_id, r.agent_id, r.status, r.created_at, r.goal.slice(0, 40)])),
+      };
+    });
+  });
+
+export const runsCommand: CommandModule = {
+  command: 'runs <action>',
+  describe: "read a tenant's runs",
+  builder: (yargs: Argv) =>
+    yargs
+      .command({ command: 'get', describe: 'one run with its plan', builder: (y: Argv) => withJson(withRunId(withTenant(y))), handler: get as never })
+      .command({
+        command: 'list',
+        describe: 'the latest runs',
+        builder: (y: Argv) => withJson(withTenant(y)).option('limit', { type: 'number', describe: 'at most this many (1-10000, default 50)' }),
+        handler: list as never,
+      })
+      .demandCommand(1),
+  handler: () => undefined,
+};

@@ -1,0 +1,26 @@
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { runAndPrint } from '../command-output.js';
+import { ExitCode } from '../exit-codes.js';
+import { renderTable } from '../table-output.js';
+import { withJson } from './common-options.js';
+
+type SkillsArgs = { json: boolean };
+
+const list = async (args: ArgumentsCamelCase<SkillsArgs>) =>
+  runAndPrint(args, async () => {
+    const { builtinSkillRegistry, describeSkill } = await import('../../adapters/skills/builtin-skill-registry.js');
+    const skills = builtinSkillRegistry().list().map(describeSkill);
+    return {
+      exitCode: ExitCode.ok,
+      json: { skills },
+      text: renderTable(['name', 'version', 'description'], skills.map((s) => [s.name, s.version, s.description])),
+    };
+  });
+
+export const skillsCommand: CommandModule = {
+  command: 'skills <action>',
+  describe: 'the skills plans can use',
+  builder: (yargs: Argv) =>
+    yargs.command({ command: 'list', describe: 'list skills with their params', builder: (y: Argv) => withJson(y), handler: list as never }).demandCommand(1),
+  handler: () => undefined,
+};

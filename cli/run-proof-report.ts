@@ -1,0 +1,33 @@
+import type { RunProof } from '../projections/run-proof.js';
+
+/** The proof as `aos proof --json` prints it (DESIGN.md CLI contract). */
+export const proofDocument = (proof: RunProof, verifiedAt: string) => ({
+  run_id: proof.run_id,
+  tenant_id: proof.tenant_id,
+  integrity: proof.integrity,
+  trace_count: proof.aos_traces.length,
+  step_count: proof.aos_trace_steps.length,
+  aos_traces: proof.aos_traces,
+  aos_trace_steps: proof.aos_trace_steps,
+  verified_at: verifiedAt,
+});
+
+/** The seed's text template: the lines an operator greps for. */
+export const proofLines = (proof: RunProof): string[] => {
+  const i = proof.integrity;
+  const lines = [
+    `Trace rows: ${proof.aos_traces.length}`,
+    `Trace step_count: ${proof.aos_trace_steps.length}`,
+    `Integrity model: ${i.model}`,
+    `Verification status: ${i.verification_status}`,
+    `chain_length: ${i.chain_length}`,
+    `root_hash: ${i.root_hash ?? '-'}`,
+    `merkle_root: ${i.merkle_root ?? '-'}`,
+  ];
+  if (i.failure_reason) lines.push(`failure_reason: ${i.failure_reason}`);
+  if (i.divergence) {
+    const d = i.divergence;
+    lines.push(`divergence: source=${d.source} seq=${d.seq ?? '-'} field=${d.field} expected=${JSON.stringify(d.expected)} actual=${JSON.stringify(d.actual)}`);
+  }
+  return lines;
+};

@@ -1,0 +1,63 @@
+import type pg from 'pg';
+import type { EventStore, EventStoreError } from '../domain/ports/event-store.js';
+import type { SkillRegistry } from '../domain/ports/skill.js';
+import { CliFailure, infrastructureError } from './cli-failure.js';
+import { ExitCode } from './exit-codes.js';
+
+/** What commands that touch the database work with. Adapters are imported lazily so that
+ * `--help` and usage errors never load pg or start a database. */
+export type Runtime = {
+  readonly pool: pg.Pool;
+  readonly store: EventStore;
+  readonly skills: SkillRegistry;
+  readonly databaseKind: 'external' | 'embedded';
+  /** Connection URL of this database (contains its credentials: never print it). */
+  readonly url: string;
+};
+
+export const storeFailure = (error: EventStoreError): CliFailure => {
+  switch (error.kind) {
+    case 'store_unavailable':
+      return infrastructureError(`event store unavailable: ${error.message}`);
+    case 'version_conflict':
+      return new CliFailure(ExitCode.failed, 'version_conflict', `another writer appended to ${error.streamId} first (expected version ${error.expected}, found ${error.actual}); nothing was written`);
+    case 'stream_tenant_mismatch':
+      return new CliFailure(ExitCode.failed, 'stream_tenant_mismatch', `stream ${error.streamId} belongs to another tenant; nothing was written`);
+    case 'store_failed':
+      return infrastructureError(`event store failed: ${error.message}`);
+  }
+};
+
+/** Opens the database named by DATABASE_URL, or the embedded one under AOS_HOME (started on
+ * demand, migrated on first use, stopped when its last user is done), runs `work`, and releases
+ * everything whatever happens. */
+export const withRuntime = async <T>(work: (runtime: Runtime) => Promise<T>, env: NodeJS.ProcessEnv = process.env): Promise<T> => {
+  const { resolveDatabase } = await import('../adapters/postgres/database-resolution.js');
+  let database: Awaited<ReturnType<typeof resolveDatabase>>;
+  try {
+    database = await resolveDatabase(env);
+  } catch (error) {
+    throw infrastructureError(`database unavailable: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  try {
+    return await withDatabaseUrl(database.url, database.kind, work);
+  } finally {
+    await database.release();
+  }
+};
+
+/** Runs `work` against one database URL (already migrated). */
+export const withDatabaseUrl = async <T>(url: string, kind: Runtime['databaseKind'], work: (runtime: Runtime) => Promise<T>): Promise<T> => {
+  const [{ default: pgModule }, { postgresEventStore }, { builtinSkillRegistry }] = await Promise.all([
+    import('pg'),
+    import('../adapters/postgres/postgres-event-store.js'),
+    import('../adapters/skills/builtin-skill-registry.js'),
+  ]);
+  const pool = new pgModule.Pool({ connectionString: url, max: 4 });
+  pool.on('error', () => undefined);
+  try {
+    return await work({ pool, store: postgresEventStore(pool), skills: builtinSkillRegistry(), databaseKind: kind, url });
+  } finally {
+    await pool.end().catch(() => undefined);
+  }
+};
