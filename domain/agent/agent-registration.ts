@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { canonicalJson } from '../json/canonical-json.js';
+import { controlCharacterIndex } from '../json/control-characters.js';
 import { describePlanProblems, validatePlan, type PlanProblem } from '../plan/plan-validation.js';
 import type { PlanTemplate } from '../plan/plan.js';
 import { planFromTemplate } from '../plan/template-planner.js';
@@ -11,15 +12,14 @@ import type { SkillRegistry } from '../ports/skill.js';
 import { agentStreamId } from '../run/identifiers.js';
 import type { AgentRegistered } from './agent-events.js';
 
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
 export const AgentNameC = new t.Type<string, string, unknown>(
   'AgentName',
-  (u): u is string => typeof u === 'string' && u.trim() !== '' && u.length <= 200 && !CONTROL_CHARACTER.test(u),
+  (u): u is string => typeof u === 'string' && u.trim() !== '' && u.length <= 200 && controlCharacterIndex(u) === -1,
   (u, c) =>
     typeof u !== 'string' ? t.failure(u, c, 'expected a string')
       : u.trim() === '' ? t.failure(u, c, 'must not be empty')
         : u.length > 200 ? t.failure(u, c, 'must be at most 200 characters')
-          : CONTROL_CHARACTER.test(u) ? t.failure(u, c, 'must not contain control characters')
+          : controlCharacterIndex(u) !== -1 ? t.failure(u, c, 'must not contain control characters')
             : t.success(u),
   t.identity,
 );

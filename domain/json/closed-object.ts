@@ -21,7 +21,8 @@ export const closedObject = <R extends t.Props, O extends t.Props = Record<never
           return t.failure(u, t.appendContext(c, unknownKey, t.unknown, undefined), `unknown field "${unknownKey}"`);
         }
       }
-      return base.validate(u, c) as t.Validation<A>;
+      // The intersection enters the context so error paths can skip its member indexes.
+      return base.validate(u, t.appendContext(c, '', base)) as t.Validation<A>;
     },
     (a) => base.encode(a) as Out,
   );

@@ -1,5 +1,6 @@
 import * as t from 'io-ts';
 import { patternString } from '../json/bounded-codecs.js';
+import { controlCharacterIndex } from '../json/control-characters.js';
 import { findJsonRejection } from '../json/json-value.js';
 
 /** Tenant, agent and origin-system ids: 1–64 characters, letters, digits, '.', '_', ':' and '-',
@@ -19,20 +20,18 @@ export const RunIdC = patternString(
 );
 
 export const GOAL_MAX_LENGTH = 4000;
-// C0 and C1 control characters and DEL; a goal is one line of human text.
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
 
 export const GoalC = new t.Type<string, string, unknown>(
   'Goal',
-  (u): u is string => typeof u === 'string' && u.trim() !== '' && u.length <= GOAL_MAX_LENGTH && !CONTROL_CHARACTER.test(u),
+  (u): u is string => typeof u === 'string' && u.trim() !== '' && u.length <= GOAL_MAX_LENGTH && controlCharacterIndex(u) === -1 && findJsonRejection(u) === null,
   (u, c) => {
     if (typeof u !== 'string') return t.failure(u, c, 'expected a string');
     if (u.trim() === '') return t.failure(u, c, 'must not be empty');
     if (u.length > GOAL_MAX_LENGTH) return t.failure(u, c, `must be at most ${GOAL_MAX_LENGTH} characters (got ${u.length})`);
-    const control = CONTROL_CHARACTER.exec(u);
-    if (control) {
-      const code = control[0].charCodeAt(0).toString(16).padStart(4, '0');
-      return t.failure(u, c, `must not contain control characters (found U+${code} at index ${control.index})`);
+    const control = controlCharacterIndex(u);
+    if (control !== -1) {
+      const code = u.charCodeAt(control).toString(16).padStart(4, '0');
+      return t.failure(u, c, `must not contain control characters (found U+${code} at index ${control})`);
     }
     if (findJsonRejection(u) !== null) return t.failure(u, c, 'must not contain lone surrogates');
     return t.success(u);

@@ -33,7 +33,7 @@ describe('bad input is refused with the field named, the contract exit code, and
     ['goal with an escape character', { goal: 'ring \u001b[31m bell' }, 'goal', 2],
     ['goal over 4000 characters', { goal: 'x'.repeat(4001) }, 'goal', 2],
     ['empty origin system', { 'origin-system-id': '' }, 'origin-system-id', 2],
-  ])('aos run with %s → exit %i', async (_name, overrides, field, code) => {
+  ])('aos run with $0 → exit $3', async (_name, overrides, field, code) => {
     const before = await tableCounts(db.pool);
     const result = await runCli('aos', runArgs(overrides), env);
     expect(result.code).toBe(code);

@@ -102,7 +102,10 @@ describe('aos proof detects tampering with the projections and the store', () =>
 
   it('finds reordered events and a gap in seq', async () => {
     const reordered = await freshRun();
-    await tamper(db.pool, `UPDATE aos_events SET seq = CASE seq WHEN 3 THEN 4 ELSE 3 END WHERE stream_id = $1 AND seq IN (3, 4)`, [`aos-run-${reordered}`]);
+    const stream = `aos-run-${reordered}`;
+    await tamper(db.pool, 'UPDATE aos_events SET seq = 1000 WHERE stream_id = $1 AND seq = 3', [stream]);
+    await tamper(db.pool, 'UPDATE aos_events SET seq = 3 WHERE stream_id = $1 AND seq = 4', [stream]);
+    await tamper(db.pool, 'UPDATE aos_events SET seq = 4 WHERE stream_id = $1 AND seq = 1000', [stream]);
     expect((await prove(reordered)).integrity.divergence).toMatchObject({ source: 'event_store', seq: 3 });
 
     const gap = await freshRun();

@@ -116,7 +116,7 @@ describe('aos run → events → trace tables → aos proof', () => {
       return out;
     };
     const live = await dump();
-    expect(live.aos_trace_steps.length).toBeGreaterThan(0);
+    expect(live.aos_trace_steps?.length).toBeGreaterThan(0);
     const rebuilt = await runCli('aos-int', ['projections', 'rebuild', '--json'], env);
     expect(rebuilt.code).toBe(0);
     expect(jsonOf<{ events_replayed: number }>(rebuilt).events_replayed).toBeGreaterThan(6);

