@@ -44,7 +44,12 @@ export const projectPendingEvents = async (
       const projected = decodeForProjection(stored);
       if (projected._tag === 'Left') return projected;
       if (projected.right !== null) {
-        for (const change of rowChangesOf(projected.right)) await writeRowChange(client, change);
+        try {
+          for (const change of rowChangesOf(projected.right)) await writeRowChange(client, change);
+        } catch (error) {
+          const at = `${stored.stream_id} seq ${stored.seq} (${stored.type}, position ${stored.globalPosition.transactionId}/${stored.globalPosition.position})`;
+          return E.left({ kind: 'projection_write_failed', message: `projecting ${at}: ${error instanceof Error ? error.message : String(error)}` });
+        }
       }
       position = stored.globalPosition;
       applied += 1;

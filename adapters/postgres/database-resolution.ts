@@ -18,5 +18,20 @@ export const resolveDatabase = async (env: NodeJS.ProcessEnv): Promise<ResolvedD
   }
   const { acquireEmbeddedDatabase } = await import('./embedded/embedded-database.js');
   const lease = await acquireEmbeddedDatabase({ home: env.AOS_HOME });
-  return { url: lease.url, kind: 'embedded', release: () => lease.release() };
+  // Interrupted (Ctrl-C, kill), the command still gives its lease back, so the server it started
+  // does not outlive it; then it exits with the signal's conventional code.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    void lease.release().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return {
+    url: lease.url,
+    kind: 'embedded',
+    release: () => {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+      return lease.release();
+    },
+  };
 };

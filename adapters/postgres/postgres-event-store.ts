@@ -15,6 +15,7 @@ WITH head AS (
   SELECT $1, $2, $3 + e.ord - 1, e.type, e.data, e.recorded_at, e.link
     FROM unnest($4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS e(type, data, recorded_at, link, ord), head
    WHERE coalesce(head.version, 0) = $3 AND (head.tenant_id IS NULL OR head.tenant_id = $2)
+   ORDER BY e.ord
   RETURNING seq, transaction_id::text AS transaction_id, global_position::text AS global_position
 )
 SELECT coalesce(head.version, 0) AS version, head.tenant_id,
@@ -29,12 +30,15 @@ const READ_STREAM = `
 SELECT stream_id, tenant_id, seq, type, data, recorded_at, link, transaction_id::text AS transaction_id, global_position::text AS global_position
   FROM aos_events WHERE tenant_id = $1 AND stream_id = $2 ORDER BY seq`;
 
+// ORDER BY names the table's columns (e.), not the text-cast output columns of the same names:
+// those would sort like text (xid 1000 before 999, position 10 before 9).
 const READ_ALL = `
-SELECT stream_id, tenant_id, seq, type, data, recorded_at, link, transaction_id::text AS transaction_id, global_position::text AS global_position
-  FROM aos_events
- WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
-   AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
- ORDER BY transaction_id, global_position
+SELECT e.stream_id, e.tenant_id, e.seq, e.type, e.data, e.recorded_at, e.link,
+       e.transaction_id::text AS transaction_id, e.global_position::text AS global_position
+  FROM aos_events e
+ WHERE (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
+   AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+ ORDER BY e.transaction_id, e.global_position
  LIMIT $3`;
 
 type AppendRow = { version: number; tenant_id: string | null; inserted: number; transaction_id: string | null; global_position: string | null };

@@ -37,7 +37,7 @@ describe('runs that fail are recorded as failed, and still prove VERIFIED', () =
       { skill: 'json_transform', params: { expression: 'body.items[?price > `0.1`].name', input_from_step: 0 } },
     ], ['--allowed-host', '127.0.0.1']);
     const run = await runGoal(env, TENANT, agent);
-    expect(run.result.code).toBe(0);
+    expect(run.result.code, run.result.stderr).toBe(0);
     expect(run.integrity.verification_status).toBe('VERIFIED');
     const { rows } = await db.pool.query(`SELECT outcome_data FROM aos_trace_steps WHERE run_id = $1 AND step_index = 1`, [run.run_id]);
     expect(rows[0]?.outcome_data).toEqual({ result: ['a', 'b'] });
@@ -49,7 +49,7 @@ describe('runs that fail are recorded as failed, and still prove VERIFIED', () =
       { skill: 'echo', params: { message: 'never' } },
     ], ['--allowed-host', '127.0.0.1']);
     const run = await runGoal(env, TENANT, agent);
-    expect(run.result.code).toBe(1);
+    expect(run.result.code, run.result.stderr).toBe(1);
     expect(run.status).toBe('failed');
     expect(run.integrity.verification_status).toBe('VERIFIED');
     expect(await stepRows(run.run_id)).toEqual([{ step_index: 0, skill_name: 'http_call', status: 'failed', outcome_code: 'HTTP_503' }]);
@@ -59,7 +59,7 @@ describe('runs that fail are recorded as failed, and still prove VERIFIED', () =
   it('ends a run whose plan is invalid for its goal as failed, before any plan or step is stored', async () => {
     const agent = await createAgent(env, TENANT, [{ skill: 'echo', params: { message: '{{goal}} {{goal}} {{goal}}' } }]);
     const run = await runGoal(env, TENANT, agent, 'g'.repeat(4000));
-    expect(run.result.code).toBe(1);
+    expect(run.result.code, run.result.stderr).toBe(1);
     expect(run.status).toBe('failed');
     expect(run.integrity).toMatchObject({ verification_status: 'VERIFIED', chain_length: 2 });
     const types = (await db.pool.query('SELECT type FROM aos_events WHERE stream_id = $1 ORDER BY seq', [`aos-run-${run.run_id}`])).rows.map((r) => r.type);

@@ -43,7 +43,7 @@ describe('aos run → events → trace tables → aos proof', () => {
 
   it('prints one JSON document whose root an independent RUNPROOF implementation reproduces from aos events', async () => {
     const run = await runGoal(env, TENANT, agentId, 'Résumé ✓ 日本 — price > `0.1`');
-    expect(run.result.code).toBe(0);
+    expect(run.result.code, run.result.stderr).toBe(0);
     expect(run).toMatchObject({ tenant_id: TENANT, status: 'succeeded', trace_rows: 1, step_count: 2, integrity: { model: 'HASH_CHAIN', verification_status: 'VERIFIED', chain_length: 6 } });
 
     const events = jsonOf<{ events: Array<{ tenant_id: string; run_id: string; seq: number; type: string; data: unknown; recorded_at: string; link: string }> }>(
@@ -118,7 +118,7 @@ describe('aos run → events → trace tables → aos proof', () => {
     const live = await dump();
     expect(live.aos_trace_steps?.length).toBeGreaterThan(0);
     const rebuilt = await runCli('aos-int', ['projections', 'rebuild', '--json'], env);
-    expect(rebuilt.code).toBe(0);
+    expect(rebuilt.code, rebuilt.stderr).toBe(0);
     expect(jsonOf<{ events_replayed: number }>(rebuilt).events_replayed).toBeGreaterThan(6);
     expect(await dump()).toEqual(live);
     const status = jsonOf<{ projections: Array<{ pending_events: number }> }>(await runCli('aos-int', ['projections', 'status', '--json'], env));

@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { access, chmod, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { jsonOf, runCli } from '../support/cli.js';
 import { processesMentioning } from '../support/postgres-processes.js';
@@ -116,5 +119,38 @@ describe('embedded Postgres under AOS_HOME', () => {
     const result = await runCli('aos-int', ['db', 'status', '--json'], { AOS_HOME: await newHome(), DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
     expect(result.code).toBe(2);
     expect(jsonOf<{ error: { field: string } }>(result).error.field).toBe('DATABASE_URL');
+  });
+});
+
+describe('an interrupted command', () => {
+  it('gives its lease back on SIGTERM, so the server it started stops, and exits 143', async () => {
+    const home = await newHome();
+    const env = { AOS_HOME: home };
+    let requested!: () => void;
+    const requestArrived = new Promise<void>((resolve) => (requested = resolve));
+    const hanging = createServer(() => requested()); // never answers
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    const port = (hanging.address() as AddressInfo).port;
+    try {
+      const file = join(home, 'hanging.json');
+      await writeFile(file, JSON.stringify({ steps: [{ skill: 'http_call', params: { method: 'GET', url: `http://127.0.0.1:${port}/`, timeout_ms: 60000 } }] }));
+      const created = await runCli('aos', ['agents', 'create', '--tenant-id', 't1', '--name', 'hangs', '--plan-template', file, '--allowed-host', '127.0.0.1', '--json'], env);
+      expect(created.code, created.stderr).toBe(0);
+      const agentId = jsonOf<{ agent_id: string }>(created).agent_id;
+
+      const child = spawn(process.execPath, [fileURLToPath(new URL('../../dist/cli/aos.js', import.meta.url)), 'run', '--tenant-id', 't1', '--agent-id', agentId, '--goal', 'wait', '--json'], {
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: 'ignore',
+      });
+      const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+      await requestArrived;
+      expect((await serverProcesses(home)).length).toBeGreaterThan(0);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(143);
+      expect(await serverProcesses(home)).toEqual([]);
+      expect(await readdir(join(home, 'pg', 'leases'))).toEqual([]);
+    } finally {
+      hanging.closeAllConnections();
+      await new Promise((resolve) => hanging.close(resolve));
+    }
   });
 });

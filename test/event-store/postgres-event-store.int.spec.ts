@@ -1,0 +1,79 @@
+import { readdir } from 'node:fs/promises';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrationsDirectory } from '../../adapters/postgres/migrator.js';
+import { postgresEventStore } from '../../adapters/postgres/postgres-event-store.js';
+import { START_POSITION, type EventStore } from '../../domain/ports/event-store.js';
+import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
+import { eventStoreContract } from './event-store-contract.js';
+
+let db: TestDatabase;
+beforeAll(async () => { db = await freshDatabase(); });
+afterAll(async () => { await db.drop(); });
+
+eventStoreContract('Postgres', async () => ({ store: postgresEventStore(db.pool), close: async () => {} }));
+
+const insertSql = `INSERT INTO aos_events (stream_id, tenant_id, seq, type, data, recorded_at)
+  VALUES ($1, 't1', $2, $3, '{}', '2026-01-01T00:00:00.000Z')`;
+
+const typesAfter = async (store: EventStore, prefix: string): Promise<string[]> => {
+  const all = await store.readAll(START_POSITION, 10_000)();
+  if (all._tag === 'Left') throw new Error(JSON.stringify(all.left));
+  return all.right.filter((e) => e.stream_id.startsWith(prefix)).map((e) => e.type);
+};
+
+describe('Postgres event store specifics', () => {
+  it('never hands a reader an event while an earlier transaction may still commit (two transactions committed in reverse order, one rolled back)', async () => {
+    const store = postgresEventStore(db.pool);
+    const [first, second, aborted] = [new pg.Client({ connectionString: db.url }), new pg.Client({ connectionString: db.url }), new pg.Client({ connectionString: db.url })];
+    await Promise.all([first.connect(), second.connect(), aborted.connect()]);
+    try {
+      for (const client of [first, second, aborted]) await client.query('BEGIN');
+      await first.query(insertSql, ['late-first', 0, 'first']);
+      await aborted.query(insertSql, ['late-aborted', 0, 'aborted']);
+      await second.query(insertSql, ['late-second', 0, 'second']);
+      await second.query('COMMIT');
+      expect(await typesAfter(store, 'late-')).toEqual([]); // `second` is committed, but `first` (older) is in flight
+      await aborted.query('ROLLBACK');
+      expect(await typesAfter(store, 'late-')).toEqual([]);
+      await first.query('COMMIT');
+      expect(await typesAfter(store, 'late-')).toEqual(['first', 'second']);
+    } finally {
+      await Promise.all([first.end(), second.end(), aborted.end()]);
+    }
+  });
+
+  it('orders by transaction id and position as numbers, not as their text (9 < 99 < 100, 9 < 10)', async () => {
+    const stored = await freshDatabase();
+    try {
+      // Hand-inserted with explicit, long-finished transaction ids and chosen positions.
+      const rows = [[100, 10, 'fourth'], [100, 9, 'third'], [99, 99, 'second'], [9, 1000, 'first']] as const;
+      for (const [txid, position, type] of rows) {
+        await stored.pool.query(`INSERT INTO aos_events (global_position, transaction_id, stream_id, tenant_id, seq, type, data, recorded_at)
+          OVERRIDING SYSTEM VALUE VALUES ($1, $2::text::xid8, $3, 't1', 0, $4, '{}', '2026-01-01T00:00:00.000Z')`, [position, txid, `digits-${type}`, type]);
+      }
+      const store = postgresEventStore(stored.pool);
+      expect(await typesAfter(store, 'digits-')).toEqual(['first', 'second', 'third', 'fourth']);
+      const resumed = await store.readAll({ transactionId: 100n, position: 9n }, 10)();
+      expect(resumed._tag === 'Right' && resumed.right.map((e) => e.type)).toEqual(['fourth']);
+    } finally {
+      await stored.drop();
+    }
+  });
+
+  it('rejects UPDATE, DELETE and TRUNCATE of events by trigger', async () => {
+    await db.pool.query(insertSql, ['immutable', 0, 'kept']);
+    for (const sql of ["UPDATE aos_events SET type = 'changed' WHERE stream_id = 'immutable'", "DELETE FROM aos_events WHERE stream_id = 'immutable'", 'TRUNCATE aos_events']) {
+      await expect(db.pool.query(sql)).rejects.toThrow(/append-only/);
+    }
+    expect((await db.pool.query("SELECT type FROM aos_events WHERE stream_id = 'immutable'")).rows).toEqual([{ type: 'kept' }]);
+  });
+
+  it('records every migration file once, and applying them again changes nothing', async () => {
+    const files = (await readdir(migrationsDirectory())).filter((f) => f.endsWith('.sql')).sort();
+    const recorded = (await db.pool.query<{ name: string }>('SELECT name FROM aos_migrations ORDER BY name')).rows.map((r) => r.name);
+    expect(recorded).toEqual(files);
+    const { migrate } = await import('../../adapters/postgres/migrator.js');
+    expect(await migrate(db.pool)).toEqual({ applied: [], alreadyApplied: files });
+  });
+});
