@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { dbCommand } from './commands/db-command.js';
+import { keysCommand } from './commands/keys-command.js';
 import { demoCommand } from './commands/demo-command.js';
 import { migrateCommand } from './commands/migrate-command.js';
 import { projectionsCommand } from './commands/projections-command.js';
@@ -7,4 +8,4 @@ import { cliProgram } from './yargs-app.js';
 
 // The internal CLI: operations only. It never creates a run for a customer tenant (demo works in
 // a sandbox database of its own).
-await cliProgram('aos-int', [demoCommand, migrateCommand, projectionsCommand, dbCommand] as never[]).parseAsync();
+await cliProgram('aos-int', [demoCommand, migrateCommand, projectionsCommand, dbCommand, keysCommand] as never[]).parseAsync();

@@ -4,18 +4,20 @@ import { CliFailure, notFound } from './cli-failure.js';
 import { ExitCode } from './exit-codes.js';
 import { describeRunExecutionError } from './run-execution-messages.js';
 import { storeFailure, type Runtime } from './runtime.js';
+import type { RunKeys } from './signing-keys.js';
 
 const STEP_TIMEOUT_MS = 60_000;
 
-/** The main job: execute the run, wait until the projections hold all its events, prove it. */
-export const runAndProve = async (runtime: Runtime, request: RunRequest): Promise<{ outcome: RunOutcome; proof: RunProof }> => {
-  const [{ executeRun }, { templatePlanner }, { systemClock }, { randomIds }, { waitForProjections }, { proveRun }] = await Promise.all([
+/** The main job: execute the run, seal it, wait until the projections hold all its events, prove it. */
+export const runAndProve = async (runtime: Runtime, request: RunRequest, keys: RunKeys): Promise<{ outcome: RunOutcome; proof: RunProof }> => {
+  const [{ executeRun }, { templatePlanner }, { systemClock }, { randomIds }, { waitForProjections }, { proveRun }, { sealRun }] = await Promise.all([
     import('../domain/run/run-execution.js'),
     import('../domain/plan/template-planner.js'),
     import('../adapters/system-clock.js'),
     import('../adapters/random-ids.js'),
     import('../projections/projector.js'),
     import('../projections/run-proof.js'),
+    import('../domain/ledger/run-sealing.js'),
   ]);
   const { pool, store, skills } = runtime;
   const executed = await executeRun(
@@ -31,13 +33,17 @@ export const runAndProve = async (runtime: Runtime, request: RunRequest): Promis
     throw new CliFailure(ExitCode.failed, 'run_not_recorded', describeRunExecutionError(error));
   }
   const outcome = executed.right;
+  const sealed = await sealRun({ store, signer: keys.signer, clock: systemClock }, request.tenant_id, outcome.run_id);
+  if (sealed._tag === 'Left') {
+    throw new CliFailure(ExitCode.infrastructure, 'seal_failed', `run ${outcome.run_id} is recorded (${outcome.status}) but could not be sealed: ${JSON.stringify(sealed.left)}`);
+  }
   if (outcome.stream.lastPosition) {
     const projected = await waitForProjections(pool, store, outcome.stream.lastPosition);
     if (projected._tag === 'Left') {
       throw new CliFailure(ExitCode.infrastructure, 'projection_failed', `run ${outcome.run_id} is recorded, but projecting it failed: ${JSON.stringify(projected.left, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`);
     }
   }
-  const proof = await proveRun(pool, store, request.tenant_id, outcome.run_id);
+  const proof = await proveRun(pool, store, request.tenant_id, outcome.run_id, keys.knownKeys);
   if (proof._tag === 'Left') throw storeFailure(proof.left);
   return { outcome, proof: proof.right };
 };

@@ -5,6 +5,7 @@ export const proofDocument = (proof: RunProof, verifiedAt: string) => ({
   run_id: proof.run_id,
   tenant_id: proof.tenant_id,
   integrity: proof.integrity,
+  seal: proof.seal,
   trace_count: proof.aos_traces.length,
   step_count: proof.aos_trace_steps.length,
   aos_traces: proof.aos_traces,
@@ -24,6 +25,9 @@ export const proofLines = (proof: RunProof): string[] => {
     `root_hash: ${i.root_hash ?? '-'}`,
     `merkle_root: ${i.merkle_root ?? '-'}`,
   ];
+  const seal = proof.seal;
+  if (seal.status === 'sealed') lines.push(`seal: sealed at ${seal.sealed_at} by key ${seal.key_id}, tenant ledger index ${seal.ledger_index}`);
+  else if (seal.status === 'unsealed') lines.push('seal: NONE - the run completed but was never sealed');
   if (i.failure_reason) lines.push(`failure_reason: ${i.failure_reason}`);
   if (i.divergence) {
     const d = i.divergence;

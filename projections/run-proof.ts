@@ -2,6 +2,9 @@ import * as E from 'fp-ts/lib/Either.js';
 import type pg from 'pg';
 import type { EventStore, EventStoreError, StoredEvent } from '../domain/ports/event-store.js';
 import { compareProjections, notFoundIntegrity, verifyEventChain, type RunIntegrity } from '../domain/proof/run-verification.js';
+import { checkSeal, type SealReport } from '../domain/ledger/seal-verification.js';
+import { ledgerStreamId } from '../domain/ledger/run-checkpoint.js';
+import { decodeLedger, findSeal } from '../domain/ledger/tenant-ledger.js';
 import { runStreamId } from '../domain/run/identifiers.js';
 import { comparableRow, type ComparableRow } from './comparable-row.js';
 import { deriveTables, rowsOf } from './in-memory-tables.js';
@@ -14,6 +17,7 @@ export type RunProof = {
   readonly tenant_id: string;
   readonly found: boolean;
   readonly integrity: RunIntegrity;
+  readonly seal: SealReport;
   readonly events: readonly StoredEvent[];
   readonly aos_traces: readonly ComparableRow[];
   readonly aos_trace_steps: readonly ComparableRow[];
@@ -29,33 +33,63 @@ const decodeAll = (events: readonly StoredEvent[]): E.Either<{ seq: number; mess
   return E.right(decoded);
 };
 
-/** Verification by replay (RUNPROOF.md steps 1–4): the run's events read by tenant, the chain
- * rebuilt from the stored bytes, and the projections compared with what replay derives. */
+const noSeal: SealReport = { status: 'not_completed', key_id: null, ledger_index: null, sealed_at: null };
+
+const failedWith = (integrity: RunIntegrity, failure: { reason: string; divergence: RunIntegrity['divergence'] }): RunIntegrity => ({
+  ...integrity, verification_status: 'FAILED', failure_reason: failure.reason, divergence: failure.divergence,
+});
+
+/** Verification by replay (RUNPROOF.md steps 1–5): the run's events read by tenant, the chain
+ * rebuilt from the stored bytes, the seal checked against that chain, and the projections
+ * compared with what replay derives. The seal is checked before the projections: when history was
+ * rewritten after sealing, the seal names the cause, and any projection mismatch follows from it.
+ * `knownKeys` maps key_id to raw Ed25519 public keys. */
 export const proveRun = async (
   pool: pg.Pool,
   store: EventStore,
   tenantId: string,
   runId: string,
+  knownKeys: ReadonlyMap<string, Uint8Array>,
 ): Promise<E.Either<EventStoreError, RunProof>> => {
   const read = await store.readStream(tenantId, runStreamId(runId))();
   if (read._tag === 'Left') return read;
   const events = read.right;
   const base = { run_id: runId, tenant_id: tenantId, events };
-  if (events.length === 0) return E.right({ ...base, found: false, integrity: notFoundIntegrity, aos_traces: [], aos_trace_steps: [] });
+  if (events.length === 0) return E.right({ ...base, found: false, integrity: notFoundIntegrity, seal: noSeal, aos_traces: [], aos_trace_steps: [] });
 
   const projected = await readProjectedRunRows(pool, runId);
   const result = { ...base, found: true, aos_traces: projected.traces, aos_trace_steps: projected.steps };
   const { integrity } = verifyEventChain(tenantId, runId, runStreamId(runId), events);
-  if (integrity.verification_status !== 'VERIFIED') return E.right({ ...result, integrity });
+  if (integrity.verification_status !== 'VERIFIED') return E.right({ ...result, seal: noSeal, integrity });
+
+  const ledgerEvents = await store.readStream(tenantId, ledgerStreamId(tenantId))();
+  if (ledgerEvents._tag === 'Left') return ledgerEvents;
+  const ledger = decodeLedger(ledgerEvents.right);
+  if (ledger._tag === 'Left') {
+    return E.right({
+      ...result, seal: noSeal,
+      integrity: failedWith(integrity, {
+        reason: `the tenant ledger is damaged at index ${ledger.left.seq}: ${ledger.left.message}`,
+        divergence: { source: 'checkpoint', seq: null, field: `ledger[${ledger.left.seq}]`, expected: 'a valid seal', actual: ledger.left.message },
+      }),
+    });
+  }
+  const found = findSeal(ledger.right, runId);
+  const sealCheck = checkSeal(tenantId, runId, {
+    chain_length: integrity.chain_length, root_hash: integrity.root_hash ?? '', merkle_root: integrity.merkle_root ?? '',
+    completed: events[events.length - 1]?.type === 'RunCompleted',
+  }, found ? { checkpoint: found.checkpoint, signature: found.signature, ledger_index: found.index } : null, knownKeys);
+  const sealed = { ...result, seal: sealCheck.seal };
+  if (sealCheck.failure) return E.right({ ...sealed, integrity: failedWith(integrity, sealCheck.failure) });
 
   const decoded = decodeAll(events);
   if (decoded._tag === 'Left') {
     return E.right({
-      ...result,
-      integrity: {
-        ...integrity, verification_status: 'FAILED', failure_reason: `event does not decode: ${decoded.left.message}`,
+      ...sealed,
+      integrity: failedWith(integrity, {
+        reason: `event does not decode: ${decoded.left.message}`,
         divergence: { source: 'event_store', seq: decoded.left.seq, field: 'data', expected: 'a valid event', actual: decoded.left.message },
-      },
+      }),
     });
   }
   const tables = deriveTables(decoded.right);
@@ -65,6 +99,6 @@ export const proveRun = async (
     expectedSteps: rowsOf(tables, 'aos_trace_steps').map((row) => comparableRow(aosTraceStepsTable, row)),
     actualSteps: projected.steps,
   });
-  if (mismatch === null) return E.right({ ...result, integrity });
-  return E.right({ ...result, integrity: { ...integrity, verification_status: 'FAILED', failure_reason: mismatch.reason, divergence: mismatch.divergence } });
+  if (mismatch === null) return E.right({ ...sealed, integrity });
+  return E.right({ ...sealed, integrity: failedWith(integrity, mismatch) });
 };

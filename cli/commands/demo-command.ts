@@ -21,6 +21,11 @@ const handler = async (args: ArgumentsCamelCase<DemoArgs>) =>
       import('../../adapters/system-clock.js'),
       import('../../adapters/random-ids.js'),
     ]);
+    const { demoKeyDirectory, initKeys } = await import('../../adapters/keys/key-directory.js');
+    const { requireRunKeys } = await import('../signing-keys.js');
+    const keysDirectory = demoKeyDirectory(process.env);
+    await initKeys(keysDirectory, new Date().toISOString()); // a key_exists answer means it is there already
+    const keys = await requireRunKeys(keysDirectory);
     return withRuntime(async (customer) => {
       const sandboxUrl = await prepareDemoSandbox(customer.url, process.env);
       const service = await startDemoService();
@@ -47,7 +52,7 @@ const handler = async (args: ArgumentsCamelCase<DemoArgs>) =>
             throw new CliFailure(ExitCode.failed, 'demo_agent_invalid', registered.left.message);
           }
           const request = { tenant_id: DEMO_TENANT, agent_id: registered.right.agent.agent_id, goal: DEMO_GOAL, origin_system_id: 'aos-int-demo' };
-          const { outcome, proof } = await runAndProve(runtime, request);
+          const { outcome, proof } = await runAndProve(runtime, request, keys);
           const verified = proof.integrity.verification_status === 'VERIFIED';
           return {
             exitCode: outcome.status === 'succeeded' && verified ? ExitCode.ok : ExitCode.failed,

@@ -15,8 +15,10 @@ const handler = async (args: ArgumentsCamelCase<ProofArgs>) =>
     const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
     const runId = decodeOption(RunIdC, 'run-id', args['run-id']);
     const { proveRun } = await import('../../projections/run-proof.js');
+    const { keysDirectoryOf, loadKnownKeys } = await import('../signing-keys.js');
+    const knownKeys = await loadKnownKeys(await keysDirectoryOf(process.env));
     return withRuntime(async ({ pool, store }) => {
-      const proof = await proveRun(pool, store, tenantId, runId);
+      const proof = await proveRun(pool, store, tenantId, runId, knownKeys);
       if (proof._tag === 'Left') throw storeFailure(proof.left);
       // Another tenant's run reads exactly like a run that does not exist.
       if (!proof.right.found) throw notFound(`run ${runId} not found in tenant ${tenantId}`);

@@ -18,8 +18,10 @@ const handler = async (args: ArgumentsCamelCase<RunArgs>) =>
       goal: decodeOption(GoalC, 'goal', args.goal),
       origin_system_id: decodeOption(OriginSystemIdC, 'origin-system-id', args['origin-system-id']),
     };
+    const { keysDirectoryOf, requireRunKeys } = await import('../signing-keys.js');
+    const keys = await requireRunKeys(await keysDirectoryOf(process.env));
     return withRuntime(async (runtime) => {
-      const { outcome, proof } = await runAndProve(runtime, request);
+      const { outcome, proof } = await runAndProve(runtime, request, keys);
       const verified = proof.integrity.verification_status === 'VERIFIED';
       return {
         exitCode: outcome.status === 'succeeded' && verified ? ExitCode.ok : ExitCode.failed,

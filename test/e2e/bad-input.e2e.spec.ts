@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonOf, runCli } from '../support/cli.js';
-import { createAgent, echoSteps, tableCounts } from '../support/cli-fixtures.js';
+import { createAgent, echoSteps, tableCounts, withSigningKey } from '../support/cli-fixtures.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 
 const TENANT = 'tenant-input';
@@ -12,7 +12,7 @@ describe('bad input is refused with the field named, the contract exit code, and
 
   beforeAll(async () => {
     db = await freshDatabase();
-    env = { DATABASE_URL: db.url };
+    env = await withSigningKey({ DATABASE_URL: db.url });
     agentId = await createAgent(env, TENANT, echoSteps);
   });
   afterAll(async () => db.drop());

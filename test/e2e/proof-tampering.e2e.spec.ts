@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonOf, runCli } from '../support/cli.js';
-import { createAgent, echoSteps, runGoal, tamper } from '../support/cli-fixtures.js';
+import { createAgent, echoSteps, runGoal, tamper, withSigningKey } from '../support/cli-fixtures.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 
 const TENANT = 'tenant-audit';
@@ -15,7 +15,7 @@ describe('aos proof detects tampering with the projections and the store', () =>
 
   beforeAll(async () => {
     db = await freshDatabase();
-    env = { DATABASE_URL: db.url };
+    env = await withSigningKey({ DATABASE_URL: db.url });
     agentId = await createAgent(env, TENANT, echoSteps);
   });
   afterAll(async () => db.drop());

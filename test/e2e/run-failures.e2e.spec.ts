@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAgent, runGoal } from '../support/cli-fixtures.js';
+import { createAgent, runGoal, withSigningKey } from '../support/cli-fixtures.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 
 const TENANT = 'tenant-failures';
@@ -13,7 +13,7 @@ describe('runs that fail are recorded as failed, and still prove VERIFIED', () =
 
   beforeAll(async () => {
     db = await freshDatabase();
-    env = { DATABASE_URL: db.url };
+    env = await withSigningKey({ DATABASE_URL: db.url });
     server = createServer((request, response) => {
       response.writeHead(request.url === '/ok' ? 200 : 503, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ items: [{ name: 'a', price: 0.30000000000000004 }, { name: 'b', price: 1e21 }] }));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonOf, runCli } from '../support/cli.js';
-import { createAgent, echoSteps, runGoal } from '../support/cli-fixtures.js';
+import { createAgent, echoSteps, runGoal, withSigningKey } from '../support/cli-fixtures.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 import { independentRootHash } from '../support/independent-runproof.js';
 
@@ -13,7 +13,7 @@ describe('aos run → events → trace tables → aos proof', () => {
 
   beforeAll(async () => {
     db = await freshDatabase();
-    env = { DATABASE_URL: db.url };
+    env = await withSigningKey({ DATABASE_URL: db.url });
     agentId = await createAgent(env, TENANT, echoSteps);
   });
   afterAll(async () => db.drop());

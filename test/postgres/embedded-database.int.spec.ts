@@ -38,6 +38,7 @@ describe('embedded Postgres under AOS_HOME', () => {
   it('creates and migrates it on first use, keeps the data, and leaves no server running after each command', async () => {
     const home = await newHome();
     const env = { AOS_HOME: home };
+    expect((await runCli('aos-int', ['keys', 'init'], env)).code).toBe(0);
     const registered = await runCli('aos', ['agents', 'create', '--tenant-id', 't1', '--name', 'echo agent', '--plan-template', await template(home), '--json'], env);
     expect(registered.code, registered.stderr).toBe(0);
     expect(await serverProcesses(home)).toEqual([]);
@@ -126,6 +127,7 @@ describe('an interrupted command', () => {
   it('gives its lease back on SIGTERM, so the server it started stops, and exits 143', async () => {
     const home = await newHome();
     const env = { AOS_HOME: home };
+    expect((await runCli('aos-int', ['keys', 'init'], env)).code).toBe(0);
     let requested!: () => void;
     const requestArrived = new Promise<void>((resolve) => (requested = resolve));
     const hanging = createServer(() => requested()); // never answers

@@ -60,3 +60,12 @@ export const tamper = async (pool: pg.Pool, sql: string, params: unknown[] = [])
     client.release();
   }
 };
+
+/** `env` plus AOS_KEYS_DIR naming a fresh key directory with a signing key made by `aos-int keys init`. */
+export const withSigningKey = async (env: NodeJS.ProcessEnv): Promise<NodeJS.ProcessEnv> => {
+  const directory = await mkdtemp(join(tmpdir(), 'aos-keys-'));
+  const keysEnv = { ...env, AOS_KEYS_DIR: directory };
+  const created = await runCli('aos-int', ['keys', 'init', '--json'], keysEnv);
+  if (created.code !== 0) throw new Error(`keys init failed (${created.code}): ${created.stderr}`);
+  return keysEnv;
+};

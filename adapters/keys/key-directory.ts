@@ -1,0 +1,100 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { chmod, mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import * as E from 'fp-ts/lib/Either.js';
+import type { PublicKeyRecord, Signer, SigningKeyError } from '../../domain/ports/signing-keys.js';
+import { runproofKeyId } from '../../domain/proof/ed25519-keys.js';
+import { defaultAosHome } from '../postgres/embedded/aos-home.js';
+
+/** Where signing keys live: AOS_KEYS_DIR, else AOS_HOME/keys. Outside the database on purpose:
+ * whoever can rewrite the database must still be unable to produce a valid seal. */
+export const keyDirectory = (env: NodeJS.ProcessEnv): string =>
+  resolve(env.AOS_KEYS_DIR || join(env.AOS_HOME || defaultAosHome(), 'keys'));
+
+/** The demo's own key pair (created on first use): the demo never signs with the operator's key. */
+export const demoKeyDirectory = (env: NodeJS.ProcessEnv): string =>
+  resolve(env.AOS_DEMO_KEYS_DIR || join(env.AOS_HOME || defaultAosHome(), 'demo-keys'));
+
+const privateKeyPath = (directory: string) => join(directory, 'signing-key.pem');
+const publicKeysPath = (directory: string) => join(directory, 'public-keys');
+
+export const rawPublicKeyOf = (key: KeyObject): Uint8Array => {
+  const jwk = createPublicKey(key).export({ format: 'jwk' });
+  return new Uint8Array(Buffer.from(String(jwk.x), 'base64url'));
+};
+
+const keyIdOf = runproofKeyId;
+
+const writeAtomically = async (path: string, text: string, mode: number): Promise<void> => {
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, text, { mode, flag: 'wx' });
+  await chmod(temporary, mode);
+  await rename(temporary, path);
+};
+
+export const listPublicKeys = async (directory: string): Promise<PublicKeyRecord[]> => {
+  const names = await readdir(publicKeysPath(directory)).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [] as string[];
+    throw error;
+  });
+  const records: PublicKeyRecord[] = [];
+  for (const name of names.filter((n) => n.endsWith('.json')).sort()) {
+    records.push(JSON.parse(await readFile(join(publicKeysPath(directory), name), 'utf8')) as PublicKeyRecord);
+  }
+  return records.sort((a, b) => a.created_at.localeCompare(b.created_at));
+};
+
+const newKey = async (directory: string, now: string): Promise<PublicKeyRecord> => {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const raw = rawPublicKeyOf(privateKey);
+  const record: PublicKeyRecord = { key_id: keyIdOf(raw), algorithm: 'Ed25519', public_key: Buffer.from(raw).toString('base64'), created_at: now, retired_at: null };
+  await mkdir(publicKeysPath(directory), { recursive: true, mode: 0o755 });
+  await writeAtomically(join(publicKeysPath(directory), `${record.key_id}.json`), `${JSON.stringify(record, null, 2)}\n`, 0o644);
+  await writeAtomically(privateKeyPath(directory), privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), 0o600);
+  return record;
+};
+
+export type KeyInitError = { readonly kind: 'key_exists'; readonly path: string };
+
+/** `keys init`: creates the first key pair; refuses to replace an existing private key. */
+export const initKeys = async (directory: string, now: string): Promise<E.Either<KeyInitError, PublicKeyRecord>> => {
+  await mkdir(directory, { recursive: true, mode: 0o700 });
+  const existing = await readFile(privateKeyPath(directory)).then(() => true, () => false);
+  if (existing) return E.left({ kind: 'key_exists', path: privateKeyPath(directory) });
+  return E.right(await newKey(directory, now));
+};
+
+/** `keys rotate`: a new active key; the old public key stays (retired) to verify old seals, the
+ * old private key is overwritten. */
+export const rotateKeys = async (directory: string, now: string): Promise<E.Either<SigningKeyError, { retired: PublicKeyRecord; active: PublicKeyRecord }>> => {
+  const current = await loadSigner(directory);
+  if (current._tag === 'Left') return current;
+  const records = await listPublicKeys(directory);
+  const old = records.find((r) => r.key_id === current.right.keyId);
+  const retired: PublicKeyRecord = old ? { ...old, retired_at: now } : { key_id: current.right.keyId, algorithm: 'Ed25519', public_key: Buffer.from(current.right.publicKey).toString('base64'), created_at: now, retired_at: now };
+  await writeAtomically(join(publicKeysPath(directory), `${retired.key_id}.json`), `${JSON.stringify(retired, null, 2)}\n`, 0o644);
+  return E.right({ retired, active: await newKey(directory, now) });
+};
+
+/** The active private key as a signer; a missing or unreadable key is an error, never a silent
+ * unsigned run. */
+export const loadSigner = async (directory: string): Promise<E.Either<SigningKeyError, Signer>> => {
+  const path = privateKeyPath(directory);
+  let pem: string;
+  try {
+    pem = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return E.left({ kind: 'no_signing_key', path });
+    return E.left({ kind: 'signing_key_unreadable', path, message: code ?? (error as Error).message });
+  }
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(pem);
+  } catch (error) {
+    return E.left({ kind: 'signing_key_unreadable', path, message: (error as Error).message });
+  }
+  if (key.asymmetricKeyType !== 'ed25519') return E.left({ kind: 'signing_key_unreadable', path, message: `not an Ed25519 key (${key.asymmetricKeyType})` });
+  const publicKey = rawPublicKeyOf(key);
+  return E.right({ keyId: keyIdOf(publicKey), publicKey, sign: (message) => new Uint8Array(sign(null, message, key)) });
+};

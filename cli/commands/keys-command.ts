@@ -1,0 +1,77 @@
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { CliFailure, infrastructureError } from '../cli-failure.js';
+import { runAndPrint } from '../command-output.js';
+import { ExitCode } from '../exit-codes.js';
+import { renderTable } from '../table-output.js';
+import { withJson } from './common-options.js';
+
+type Args = { json: boolean };
+
+const keys = async () => {
+  const module = await import('../../adapters/keys/key-directory.js');
+  return { ...module, directory: module.keyDirectory(process.env) };
+};
+
+const unexpected = (directory: string) => (error: unknown): never => {
+  if (error instanceof CliFailure) throw error;
+  throw infrastructureError(`key directory ${directory}: ${error instanceof Error ? error.message : String(error)}`);
+};
+
+const init = async (args: ArgumentsCamelCase<Args>) =>
+  runAndPrint(args, async () => {
+    const { initKeys, directory } = await keys();
+    const created = await initKeys(directory, new Date().toISOString()).catch(unexpected(directory));
+    if (created._tag === 'Left') {
+      throw new CliFailure(ExitCode.failed, 'key_exists', `a signing key already exists at ${created.left.path}; use \`aos-int keys rotate\` to replace it`);
+    }
+    return {
+      exitCode: ExitCode.ok,
+      json: { directory, active: created.right },
+      text: `signing key created: key_id ${created.right.key_id}\nprivate key: ${directory}/signing-key.pem (mode 0600)\npublic keys: ${directory}/public-keys/`,
+    };
+  });
+
+const rotate = async (args: ArgumentsCamelCase<Args>) =>
+  runAndPrint(args, async () => {
+    const { rotateKeys, directory } = await keys();
+    const rotated = await rotateKeys(directory, new Date().toISOString()).catch(unexpected(directory));
+    if (rotated._tag === 'Left') {
+      const error = rotated.left;
+      throw error.kind === 'no_signing_key'
+        ? new CliFailure(ExitCode.notFound, error.kind, `no signing key at ${error.path} to rotate: create one with \`aos-int keys init\``)
+        : infrastructureError(`the signing key ${error.path} is unreadable (${error.message})`);
+    }
+    return {
+      exitCode: ExitCode.ok,
+      json: { directory, ...rotated.right },
+      text: `new signing key: ${rotated.right.active.key_id}\nretired (still verifies its seals): ${rotated.right.retired.key_id}`,
+    };
+  });
+
+const list = async (args: ArgumentsCamelCase<Args>) =>
+  runAndPrint(args, async () => {
+    const { listPublicKeys, loadSigner, directory } = await keys();
+    const records = await listPublicKeys(directory).catch(unexpected(directory));
+    const signer = await loadSigner(directory);
+    const activeId = signer._tag === 'Right' ? signer.right.keyId : null;
+    const rows = records.map((r) => ({ ...r, active: r.key_id === activeId }));
+    return {
+      exitCode: ExitCode.ok,
+      json: { directory, keys: rows },
+      text: rows.length === 0
+        ? `no keys in ${directory}: create one with \`aos-int keys init\``
+        : renderTable(['key_id', 'algorithm', 'created_at', 'retired_at', 'active'], rows.map((r) => [r.key_id, r.algorithm, r.created_at, r.retired_at ?? '', r.active ? 'yes' : ''])),
+    };
+  });
+
+export const keysCommand: CommandModule = {
+  command: 'keys <action>',
+  describe: 'the Ed25519 keys that seal runs (AOS_KEYS_DIR, default AOS_HOME/keys)',
+  builder: (yargs: Argv) =>
+    yargs
+      .command({ command: 'init', describe: 'create the signing key (private key file mode 0600)', builder: (y: Argv) => withJson(y), handler: init as never })
+      .command({ command: 'rotate', describe: 'replace the signing key; the old public key keeps verifying old seals', builder: (y: Argv) => withJson(y), handler: rotate as never })
+      .command({ command: 'list', describe: 'list the public keys with their key_id', builder: (y: Argv) => withJson(y), handler: list as never })
+      .demandCommand(1),
+  handler: () => undefined,
+};

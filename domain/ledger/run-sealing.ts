@@ -1,0 +1,59 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type { Clock } from '../ports/clock.js';
+import type { EventStore, EventStoreError } from '../ports/event-store.js';
+import type { Signer } from '../ports/signing-keys.js';
+import { verifyEventChain } from '../proof/run-verification.js';
+import { runStreamId } from '../run/identifiers.js';
+import { canonicalJson } from '../json/canonical-json.js';
+import { RUN_SEALED, checkpointBytes, ledgerStreamId, type RunCheckpoint } from './run-checkpoint.js';
+import { decodeLedger, findSeal, type LedgerDecodeError, type LedgerEntry } from './tenant-ledger.js';
+
+export type SealingError =
+  | { readonly kind: 'store'; readonly error: EventStoreError }
+  | LedgerDecodeError
+  | { readonly kind: 'run_not_found'; readonly run_id: string }
+  | { readonly kind: 'run_not_completed'; readonly run_id: string }
+  | { readonly kind: 'chain_invalid'; readonly run_id: string; readonly reason: string }
+  | { readonly kind: 'ledger_contended'; readonly attempts: number };
+
+const MAX_ATTEMPTS = 20;
+
+/** Seals a completed run: re-verifies its chain from the stored events, signs the RUNPROOF
+ * checkpoint and appends it to the tenant's ledger at the ledger's current length (the expected
+ * version makes leaf indices gap-free; a concurrent sealer makes us re-read and retry). Sealing an
+ * already sealed run returns the existing seal. */
+export const sealRun = async (
+  deps: { readonly store: EventStore; readonly signer: Signer; readonly clock: Clock },
+  tenantId: string,
+  runId: string,
+): Promise<E.Either<SealingError, LedgerEntry>> => {
+  const events = await deps.store.readStream(tenantId, runStreamId(runId))();
+  if (events._tag === 'Left') return E.left({ kind: 'store', error: events.left });
+  if (events.right.length === 0) return E.left({ kind: 'run_not_found', run_id: runId });
+  if (events.right[events.right.length - 1]?.type !== 'RunCompleted') return E.left({ kind: 'run_not_completed', run_id: runId });
+  const { integrity } = verifyEventChain(tenantId, runId, runStreamId(runId), events.right);
+  if (integrity.verification_status !== 'VERIFIED' || integrity.root_hash === null || integrity.merkle_root === null) {
+    return E.left({ kind: 'chain_invalid', run_id: runId, reason: integrity.failure_reason ?? 'chain does not verify' });
+  }
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const ledgerEvents = await deps.store.readStream(tenantId, ledgerStreamId(tenantId))();
+    if (ledgerEvents._tag === 'Left') return E.left({ kind: 'store', error: ledgerEvents.left });
+    const ledger = decodeLedger(ledgerEvents.right);
+    if (ledger._tag === 'Left') return ledger;
+    const existing = findSeal(ledger.right, runId);
+    if (existing) return E.right(existing);
+    const checkpoint: RunCheckpoint = {
+      v: 1, kind: 'aos.runproof.checkpoint', tenant_id: tenantId, run_id: runId,
+      chain_length: integrity.chain_length, root_hash: integrity.root_hash, merkle_root: integrity.merkle_root,
+      sealed_at: deps.clock.now(), key_id: deps.signer.keyId,
+    };
+    const signature = Buffer.from(deps.signer.sign(checkpointBytes(checkpoint))).toString('base64');
+    const data = { checkpoint, signature };
+    const appended = await deps.store.appendToStream(tenantId, ledgerStreamId(tenantId), ledger.right.length, [
+      { type: RUN_SEALED, data, dataCanonical: canonicalJson(data), recorded_at: checkpoint.sealed_at, link: null },
+    ])();
+    if (appended._tag === 'Right') return E.right({ index: ledger.right.length, checkpoint, signature });
+    if (appended.left.kind !== 'version_conflict') return E.left({ kind: 'store', error: appended.left });
+  }
+  return E.left({ kind: 'ledger_contended', attempts: MAX_ATTEMPTS });
+};

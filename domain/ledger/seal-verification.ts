@@ -1,0 +1,61 @@
+import { verifyEd25519 } from '../proof/ed25519-keys.js';
+import type { Divergence } from '../proof/run-verification.js';
+import { checkpointBytes, type RunCheckpoint } from './run-checkpoint.js';
+
+/** A seal as found in the tenant's ledger. */
+export type FoundSeal = { readonly checkpoint: RunCheckpoint; readonly signature: string; readonly ledger_index: number };
+
+export type SealReport = {
+  /** `sealed`: a valid seal covers the run; `unsealed`: the run completed and was never sealed;
+   * `not_completed`: nothing to seal yet. */
+  readonly status: 'sealed' | 'unsealed' | 'not_completed';
+  readonly key_id: string | null;
+  readonly ledger_index: number | null;
+  readonly sealed_at: string | null;
+};
+
+/** What replay recomputed from the events as stored. */
+export type RecomputedChain = { readonly chain_length: number; readonly root_hash: string; readonly merkle_root: string; readonly completed: boolean };
+
+export type SealCheck = { readonly seal: SealReport; readonly failure: { readonly reason: string; readonly divergence: Divergence } | null };
+
+const fail = (seal: SealReport, reason: string, field: string, expected: string | number | null, actual: string | number | null, seq: number | null = null): SealCheck => ({
+  seal, failure: { reason, divergence: { source: 'checkpoint', seq, field, expected, actual } },
+});
+
+/** Step 5 of RUNPROOF.md: the seal's signature verifies with a known key, and its checkpoint equals
+ * the chain recomputed from the stored events (length, root, Merkle root). `knownKeys` maps key_id
+ * to the raw 32-byte public key. */
+export const checkSeal = (
+  tenantId: string,
+  runId: string,
+  recomputed: RecomputedChain,
+  found: FoundSeal | null,
+  knownKeys: ReadonlyMap<string, Uint8Array>,
+): SealCheck => {
+  if (found === null) {
+    return { seal: { status: recomputed.completed ? 'unsealed' : 'not_completed', key_id: null, ledger_index: null, sealed_at: null }, failure: null };
+  }
+  const { checkpoint } = found;
+  const seal: SealReport = { status: 'sealed', key_id: checkpoint.key_id, ledger_index: found.ledger_index, sealed_at: checkpoint.sealed_at };
+  if (checkpoint.tenant_id !== tenantId) return fail(seal, 'the seal names another tenant', 'checkpoint.tenant_id', tenantId, checkpoint.tenant_id);
+  if (checkpoint.run_id !== runId) return fail(seal, 'the seal names another run', 'checkpoint.run_id', runId, checkpoint.run_id);
+  const key = knownKeys.get(checkpoint.key_id);
+  if (key === undefined) return fail(seal, `the seal is signed by key ${checkpoint.key_id}, which is not among the known public keys`, 'checkpoint.key_id', 'a known key', checkpoint.key_id);
+  if (!verifyEd25519(key, checkpointBytes(checkpoint), new Uint8Array(Buffer.from(found.signature, 'base64')))) {
+    return fail(seal, 'the seal signature does not verify: the checkpoint or its signature was altered', 'signature', 'valid Ed25519 signature', found.signature);
+  }
+  if (recomputed.chain_length !== checkpoint.chain_length) {
+    const reason = recomputed.chain_length < checkpoint.chain_length
+      ? `events were removed after the run was sealed (${checkpoint.chain_length} sealed, ${recomputed.chain_length} stored)`
+      : `events were added after the run was sealed (${checkpoint.chain_length} sealed, ${recomputed.chain_length} stored)`;
+    return fail(seal, reason, 'chain_length', checkpoint.chain_length, recomputed.chain_length, Math.min(recomputed.chain_length, checkpoint.chain_length));
+  }
+  if (recomputed.root_hash !== checkpoint.root_hash) {
+    return fail(seal, 'the events no longer hash to the sealed root: history was rewritten, links recomputed', 'root_hash', checkpoint.root_hash, recomputed.root_hash);
+  }
+  if (recomputed.merkle_root !== checkpoint.merkle_root) {
+    return fail(seal, 'the events no longer hash to the sealed Merkle root', 'merkle_root', checkpoint.merkle_root, recomputed.merkle_root);
+  }
+  return { seal, failure: null };
+};

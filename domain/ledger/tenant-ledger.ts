@@ -1,0 +1,32 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { describeDecodeErrors } from '../json/decode-error.js';
+import type { StoredEvent } from '../ports/event-store.js';
+import { leafHashOfBytes } from '../proof/leaf.js';
+import { merkleTreeHash } from '../proof/merkle-tree.js';
+import type { Hash } from '../proof/sha256.js';
+import { RUN_SEALED, RunSealedC, checkpointBytes, type RunCheckpoint } from './run-checkpoint.js';
+
+/** One seal in a tenant's ledger; `index` is its leaf index (the ledger stream's seq). */
+export type LedgerEntry = { readonly index: number; readonly checkpoint: RunCheckpoint; readonly signature: string };
+
+export type LedgerDecodeError = { readonly kind: 'ledger_event_invalid'; readonly seq: number; readonly message: string };
+
+/** The ledger stream's events as seals, refusing a gap in seq or an event that is not a valid seal. */
+export const decodeLedger = (events: readonly StoredEvent[]): E.Either<LedgerDecodeError, LedgerEntry[]> => {
+  const entries: LedgerEntry[] = [];
+  for (const [i, event] of events.entries()) {
+    if (event.seq !== i) return E.left({ kind: 'ledger_event_invalid', seq: i, message: `expected seq ${i}, found ${event.seq}` });
+    if (event.type !== RUN_SEALED) return E.left({ kind: 'ledger_event_invalid', seq: i, message: `unexpected event type ${event.type}` });
+    const decoded = RunSealedC.decode(event.data);
+    if (decoded._tag === 'Left') return E.left({ kind: 'ledger_event_invalid', seq: i, message: describeDecodeErrors(decoded.left).join('; ') });
+    entries.push({ index: i, checkpoint: decoded.right.checkpoint, signature: decoded.right.signature });
+  }
+  return E.right(entries);
+};
+
+export const findSeal = (entries: readonly LedgerEntry[], runId: string): LedgerEntry | undefined => entries.find((e) => e.checkpoint.run_id === runId);
+
+/** The ledger's Merkle leaves: H(0x00 || JCS(checkpoint)), in ledger order. */
+export const ledgerLeaves = (entries: readonly LedgerEntry[]): Hash[] => entries.map((e) => leafHashOfBytes(checkpointBytes(e.checkpoint)));
+
+export const ledgerRoot = (entries: readonly LedgerEntry[]): Hash => merkleTreeHash(ledgerLeaves(entries));
