@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 import { agentsCommand } from './commands/agents-command.js';
 import { eventsCommand } from './commands/events-command.js';
+import { exportCommand } from './commands/export-command.js';
+import { ledgerCommand } from './commands/ledger-command.js';
 import { proofCommand } from './commands/proof-command.js';
 import { runCommand } from './commands/run-command.js';
 import { runsCommand } from './commands/runs-command.js';
 import { skillsCommand } from './commands/skills-command.js';
+import { verifyCommand } from './commands/verify-command.js';
 import { cliProgram } from './yargs-app.js';
 
-await cliProgram('aos', [runCommand, agentsCommand, runsCommand, skillsCommand, proofCommand, eventsCommand] as never[]).parseAsync();
+await cliProgram('aos', [runCommand, agentsCommand, runsCommand, skillsCommand, proofCommand, eventsCommand, exportCommand, verifyCommand, ledgerCommand] as never[]).parseAsync();

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { EventStore, EventStoreError, StoredEvent } from '../domain/ports/event-store.js';
 import { compareProjections, notFoundIntegrity, verifyEventChain, type RunIntegrity } from '../domain/proof/run-verification.js';
 import { checkSeal, type SealReport } from '../domain/ledger/seal-verification.js';
-import { ledgerStreamId } from '../domain/ledger/run-checkpoint.js';
+import { ledgerStreamId, type RunCheckpoint } from '../domain/ledger/run-checkpoint.js';
 import { decodeLedger, findSeal } from '../domain/ledger/tenant-ledger.js';
 import { runStreamId } from '../domain/run/identifiers.js';
 import { comparableRow, type ComparableRow } from './comparable-row.js';
@@ -18,6 +18,8 @@ export type RunProof = {
   readonly found: boolean;
   readonly integrity: RunIntegrity;
   readonly seal: SealReport;
+  /** The seal found in the tenant ledger (checked or not), for disclosure to third parties. */
+  readonly sealed: { readonly checkpoint: RunCheckpoint; readonly signature: string; readonly ledger_index: number } | null;
   readonly events: readonly StoredEvent[];
   readonly aos_traces: readonly ComparableRow[];
   readonly aos_trace_steps: readonly ComparableRow[];
@@ -55,10 +57,10 @@ export const proveRun = async (
   if (read._tag === 'Left') return read;
   const events = read.right;
   const base = { run_id: runId, tenant_id: tenantId, events };
-  if (events.length === 0) return E.right({ ...base, found: false, integrity: notFoundIntegrity, seal: noSeal, aos_traces: [], aos_trace_steps: [] });
+  if (events.length === 0) return E.right({ ...base, found: false, integrity: notFoundIntegrity, seal: noSeal, sealed: null, aos_traces: [], aos_trace_steps: [] });
 
   const projected = await readProjectedRunRows(pool, runId);
-  const result = { ...base, found: true, aos_traces: projected.traces, aos_trace_steps: projected.steps };
+  const result = { ...base, found: true, sealed: null, aos_traces: projected.traces, aos_trace_steps: projected.steps };
   const { integrity } = verifyEventChain(tenantId, runId, runStreamId(runId), events);
   if (integrity.verification_status !== 'VERIFIED') return E.right({ ...result, seal: noSeal, integrity });
 
@@ -79,7 +81,7 @@ export const proveRun = async (
     chain_length: integrity.chain_length, root_hash: integrity.root_hash ?? '', merkle_root: integrity.merkle_root ?? '',
     completed: events[events.length - 1]?.type === 'RunCompleted',
   }, found ? { checkpoint: found.checkpoint, signature: found.signature, ledger_index: found.index } : null, knownKeys);
-  const sealed = { ...result, seal: sealCheck.seal };
+  const sealed = { ...result, seal: sealCheck.seal, sealed: found ? { checkpoint: found.checkpoint, signature: found.signature, ledger_index: found.index } : null };
   if (sealCheck.failure) return E.right({ ...sealed, integrity: failedWith(integrity, sealCheck.failure) });
 
   const decoded = decodeAll(events);

@@ -1,9 +1,10 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { chmod, mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import type { PublicKeyRecord, Signer, SigningKeyError } from '../../domain/ports/signing-keys.js';
 import { runproofKeyId } from '../../domain/proof/ed25519-keys.js';
+import { signNote } from '../../domain/proof/signed-note.js';
 import { defaultAosHome } from '../postgres/embedded/aos-home.js';
 
 /** Where signing keys live: AOS_KEYS_DIR, else AOS_HOME/keys. Outside the database on purpose:
@@ -58,6 +59,9 @@ export type KeyInitError = { readonly kind: 'key_exists'; readonly path: string 
 
 /** `keys init`: creates the first key pair; refuses to replace an existing private key. */
 export const initKeys = async (directory: string, now: string): Promise<E.Either<KeyInitError, PublicKeyRecord>> => {
+  // Parents as a home directory would be (0755: the embedded server's account must pass through
+  // AOS_HOME); the key directory itself is private.
+  await mkdir(dirname(directory), { recursive: true, mode: 0o755 });
   await mkdir(directory, { recursive: true, mode: 0o700 });
   const existing = await readFile(privateKeyPath(directory)).then(() => true, () => false);
   if (existing) return E.left({ kind: 'key_exists', path: privateKeyPath(directory) });
@@ -96,5 +100,14 @@ export const loadSigner = async (directory: string): Promise<E.Either<SigningKey
   }
   if (key.asymmetricKeyType !== 'ed25519') return E.left({ kind: 'signing_key_unreadable', path, message: `not an Ed25519 key (${key.asymmetricKeyType})` });
   const publicKey = rawPublicKeyOf(key);
-  return E.right({ keyId: keyIdOf(publicKey), publicKey, sign: (message) => new Uint8Array(sign(null, message, key)) });
+  return E.right({
+    keyId: keyIdOf(publicKey),
+    publicKey,
+    sign: (message) => new Uint8Array(sign(null, message, key)),
+    signNote: (body, name) => {
+      const note = signNote(body, name, key, publicKey);
+      if (note._tag === 'Left') throw new Error(`cannot sign note: ${note.left.message}`);
+      return note.right;
+    },
+  });
 };

@@ -1,6 +1,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { intBetween } from '../../domain/json/bounded-codecs.js';
 import { RunIdC, TenantIdC } from '../../domain/run/identifiers.js';
-import { notFound } from '../cli-failure.js';
+import { notFound, usageError } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { decodeOption } from '../input-validation.js';
@@ -8,32 +9,62 @@ import { proofDocument, proofLines } from '../run-proof-report.js';
 import { storeFailure, withRuntime } from '../runtime.js';
 import { withJson, withRunId, withTenant } from './common-options.js';
 
-type ProofArgs = { 'tenant-id'?: string; 'run-id'?: string; json: boolean };
+type ProofArgs = { 'tenant-id'?: string; 'run-id'?: string; model: string; step?: number; inclusion: boolean; json: boolean };
+
+const MODELS = { 'hash-chain': 'HASH_CHAIN', merkle: 'MERKLE_TREE' } as const;
+const StepC = intBetween(0, 1_000_000);
 
 const handler = async (args: ArgumentsCamelCase<ProofArgs>) =>
   runAndPrint(args, async () => {
     const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
     const runId = decodeOption(RunIdC, 'run-id', args['run-id']);
-    const { proveRun } = await import('../../projections/run-proof.js');
-    const { keysDirectoryOf, loadKnownKeys } = await import('../signing-keys.js');
+    if (args.inclusion && args.step === undefined) throw usageError('step', 'is required with --inclusion (the step_index to disclose)');
+    if (args.step !== undefined && !args.inclusion) throw usageError('inclusion', 'is required with --step (it prints the step\'s inclusion proof)');
+    const step = args.step === undefined ? undefined : decodeOption(StepC, 'step', args.step);
+    const model = args.inclusion ? 'MERKLE_TREE' : MODELS[args.model as keyof typeof MODELS];
+    const [{ proveRun }, { keysDirectoryOf, loadKnownKeys }, { discloseStep }] = await Promise.all([
+      import('../../projections/run-proof.js'),
+      import('../signing-keys.js'),
+      import('../../domain/proof/step-disclosure.js'),
+    ]);
     const knownKeys = await loadKnownKeys(await keysDirectoryOf(process.env));
     return withRuntime(async ({ pool, store }) => {
-      const proof = await proveRun(pool, store, tenantId, runId, knownKeys);
-      if (proof._tag === 'Left') throw storeFailure(proof.left);
+      const proved = await proveRun(pool, store, tenantId, runId, knownKeys);
+      if (proved._tag === 'Left') throw storeFailure(proved.left);
       // Another tenant's run reads exactly like a run that does not exist.
-      if (!proof.right.found) throw notFound(`run ${runId} not found in tenant ${tenantId}`);
-      const verified = proof.right.integrity.verification_status === 'VERIFIED';
+      if (!proved.right.found) throw notFound(`run ${runId} not found in tenant ${tenantId}`);
+      const proof = { ...proved.right, integrity: { ...proved.right.integrity, model } };
+      const verified = proof.integrity.verification_status === 'VERIFIED';
+      const exitCode = verified ? ExitCode.ok : ExitCode.failed;
+      if (step === undefined) {
+        return { exitCode, json: proofDocument(proof, new Date().toISOString()), text: [`Run ID: ${runId}`, `Tenant ID: ${tenantId}`, ...proofLines(proof)].join('\n') };
+      }
+      const inclusion = discloseStep(tenantId, runId, proof.events, step);
+      if (inclusion === undefined) throw notFound(`run ${runId} has no step ${step}`);
       return {
-        exitCode: verified ? ExitCode.ok : ExitCode.failed,
-        json: proofDocument(proof.right, new Date().toISOString()),
-        text: [`Run ID: ${runId}`, `Tenant ID: ${tenantId}`, ...proofLines(proof.right)].join('\n'),
+        exitCode,
+        json: {
+          run_id: runId, tenant_id: tenantId, integrity: proof.integrity, inclusion,
+          checkpoint: proof.sealed?.checkpoint ?? null, signature: proof.sealed?.signature ?? null,
+        },
+        text: [
+          `Run ID: ${runId}`, `Integrity model: MERKLE_TREE`, `Verification status: ${proof.integrity.verification_status}`,
+          `step: ${step}`, `leaf_index: ${inclusion.leaf_index}`, `tree_size: ${inclusion.tree_size}`,
+          `leaf_hash: ${inclusion.leaf_hash}`, `merkle_root: ${inclusion.merkle_root}`,
+          `inclusion_path:`, ...inclusion.inclusion_path.map((h) => `  ${h}`), `leaf_bytes: ${inclusion.leaf_bytes}`,
+          proof.sealed ? `sealed merkle_root: ${proof.sealed.checkpoint.merkle_root} (key ${proof.sealed.checkpoint.key_id})` : 'sealed merkle_root: none (run not sealed)',
+        ].join('\n'),
       };
     });
   });
 
 export const proofCommand: CommandModule<object, ProofArgs> = {
   command: 'proof',
-  describe: 'verify a run by replay: rebuild its hash chain and compare it with the store and the trace tables',
-  builder: (yargs: Argv) => withJson(withRunId(withTenant(yargs))) as unknown as Argv<ProofArgs>,
+  describe: 'verify a run by replay: rebuild its hash chain and Merkle tree and compare them with the store, the seal and the trace tables',
+  builder: (yargs: Argv) =>
+    withJson(withRunId(withTenant(yargs)))
+      .option('model', { choices: Object.keys(MODELS), default: 'hash-chain', describe: 'integrity model to report: hash-chain (root_hash) or merkle (merkle_root)' })
+      .option('step', { type: 'number', describe: 'with --inclusion: the step_index to disclose' })
+      .option('inclusion', { type: 'boolean', default: false, describe: 'print the RFC 9162 inclusion proof of --step\'s leaf in the run\'s Merkle tree' }) as unknown as Argv<ProofArgs>,
   handler,
 };

@@ -19,4 +19,6 @@ export type Signer = {
   readonly keyId: string;
   readonly publicKey: Uint8Array;
   sign(message: Uint8Array): Uint8Array;
+  /** Signs a C2SP signed-note body (ending in a newline) under `name`; returns the whole note. */
+  signNote(body: string, name: string): string;
 };

@@ -3,7 +3,7 @@ import { leafHash } from './leaf.js';
 import { merkleTreeHash } from './merkle-tree.js';
 import { toHex, type Hash } from './sha256.js';
 
-export type DivergenceSource = 'event_store' | 'projection' | 'checkpoint';
+export type DivergenceSource = 'event_store' | 'projection' | 'checkpoint' | 'bundle';
 
 export type Divergence = {
   readonly source: DivergenceSource;
@@ -16,7 +16,7 @@ export type Divergence = {
 export type VerificationStatus = 'VERIFIED' | 'FAILED' | 'UNSUPPORTED';
 
 export type RunIntegrity = {
-  readonly model: 'HASH_CHAIN';
+  readonly model: 'HASH_CHAIN' | 'MERKLE_TREE';
   readonly verification_status: VerificationStatus;
   readonly chain_length: number;
   readonly root_hash: string | null;

@@ -36,9 +36,9 @@ const template = async (home: string): Promise<string> => {
 
 describe('embedded Postgres under AOS_HOME', () => {
   it('creates and migrates it on first use, keeps the data, and leaves no server running after each command', async () => {
-    const home = await newHome();
+    const home = join(await newHome(), 'created-by-keys-init');
     const env = { AOS_HOME: home };
-    expect((await runCli('aos-int', ['keys', 'init'], env)).code).toBe(0);
+    expect((await runCli('aos-int', ['keys', 'init'], env)).code).toBe(0); // creates AOS_HOME first: it must stay enterable
     const registered = await runCli('aos', ['agents', 'create', '--tenant-id', 't1', '--name', 'echo agent', '--plan-template', await template(home), '--json'], env);
     expect(registered.code, registered.stderr).toBe(0);
     expect(await serverProcesses(home)).toEqual([]);

@@ -1,0 +1,41 @@
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { RunIdC, TenantIdC } from '../../domain/run/identifiers.js';
+import { notFound } from '../cli-failure.js';
+import { runAndPrint } from '../command-output.js';
+import { ExitCode } from '../exit-codes.js';
+import { decodeOption } from '../input-validation.js';
+import { storeFailure, withRuntime } from '../runtime.js';
+import { withRunId, withTenant } from './common-options.js';
+
+type ExportArgs = { 'tenant-id'?: string; 'run-id'?: string };
+
+const handler = async (args: ArgumentsCamelCase<ExportArgs>) =>
+  runAndPrint({ json: true }, async () => {
+    const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
+    const runId = decodeOption(RunIdC, 'run-id', args['run-id']);
+    const [{ proveRun }, { keysDirectoryOf, requireRunKeys }, { readTenantLedger }, { buildBundle }] = await Promise.all([
+      import('../../projections/run-proof.js'),
+      import('../signing-keys.js'),
+      import('../tenant-ledger-reader.js'),
+      import('../bundle-export.js'),
+    ]);
+    // The tree head in the bundle is signed now, with the active key.
+    const keys = await requireRunKeys(await keysDirectoryOf(process.env));
+    return withRuntime(async ({ pool, store }) => {
+      const proof = await proveRun(pool, store, tenantId, runId, keys.knownKeys);
+      if (proof._tag === 'Left') throw storeFailure(proof.left);
+      if (!proof.right.found) throw notFound(`run ${runId} not found in tenant ${tenantId}`);
+      const ledger = proof.right.sealed ? await readTenantLedger(store, tenantId) : [];
+      const bundle = buildBundle(proof.right, ledger, keys, new Date().toISOString());
+      const verified = proof.right.integrity.verification_status === 'VERIFIED';
+      if (!verified) process.stderr.write(`warning: this run does not verify (${proof.right.integrity.failure_reason}); the bundle records that verdict\n`);
+      return { exitCode: verified ? ExitCode.ok : ExitCode.failed, json: bundle, text: '' };
+    });
+  });
+
+export const exportCommand: CommandModule<object, ExportArgs> = {
+  command: 'export',
+  describe: 'print an offline proof bundle (aos.runproof.bundle.v1) of a run on stdout: aos export ... > bundle.json',
+  builder: (yargs: Argv) => withRunId(withTenant(yargs)) as unknown as Argv<ExportArgs>,
+  handler,
+};

@@ -1,0 +1,31 @@
+import { createPublicKey } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { rawPublicKey } from '../domain/proof/ed25519-keys.js';
+import { usageError } from './cli-failure.js';
+
+/** The auditor's trusted key, from a file: a public-keys/<key_id>.json record (as `aos-int keys
+ * list` shows them), a PEM "PUBLIC KEY", or the base64 of the raw 32 bytes. */
+export const readPublicKeyFile = async (path: string, option = 'public-key'): Promise<Uint8Array> => {
+  let text: string;
+  try {
+    text = (await readFile(path, 'utf8')).trim();
+  } catch (error) {
+    throw usageError(option, `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  let raw: Uint8Array | undefined;
+  try {
+    if (text.startsWith('{')) {
+      const record = JSON.parse(text) as { public_key?: unknown };
+      if (typeof record.public_key === 'string') raw = new Uint8Array(Buffer.from(record.public_key, 'base64'));
+    } else if (text.includes('BEGIN PUBLIC KEY')) {
+      const extracted = rawPublicKey(createPublicKey(text));
+      if (extracted._tag === 'Right') raw = extracted.right;
+    } else if (/^[A-Za-z0-9+/]{43}=$/.test(text)) {
+      raw = new Uint8Array(Buffer.from(text, 'base64'));
+    }
+  } catch {
+    raw = undefined;
+  }
+  if (raw === undefined || raw.length !== 32) throw usageError(option, `${path} is not an Ed25519 public key (a key record JSON, a PEM PUBLIC KEY, or base64 of 32 bytes)`);
+  return raw;
+};
