@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { dbCommand } from './commands/db-command.js';
 import { keysCommand } from './commands/keys-command.js';
+import { verifyAllCommand } from './commands/verify-all-command.js';
 import { demoCommand } from './commands/demo-command.js';
 import { migrateCommand } from './commands/migrate-command.js';
 import { projectionsCommand } from './commands/projections-command.js';
@@ -8,4 +9,4 @@ import { cliProgram } from './yargs-app.js';
 
 // The internal CLI: operations only. It never creates a run for a customer tenant (demo works in
 // a sandbox database of its own).
-await cliProgram('aos-int', [demoCommand, migrateCommand, projectionsCommand, dbCommand, keysCommand] as never[]).parseAsync();
+await cliProgram('aos-int', [demoCommand, migrateCommand, projectionsCommand, dbCommand, keysCommand, verifyAllCommand] as never[]).parseAsync();

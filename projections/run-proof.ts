@@ -4,7 +4,7 @@ import type { EventStore, EventStoreError, StoredEvent } from '../domain/ports/e
 import { compareProjections, notFoundIntegrity, verifyEventChain, type RunIntegrity } from '../domain/proof/run-verification.js';
 import { checkSeal, type SealReport } from '../domain/ledger/seal-verification.js';
 import { ledgerStreamId, type RunCheckpoint } from '../domain/ledger/run-checkpoint.js';
-import { decodeLedger, findSeal } from '../domain/ledger/tenant-ledger.js';
+import { decodeLedger, indexLedger, type LedgerDecodeError, type TenantLedgerIndex } from '../domain/ledger/tenant-ledger.js';
 import { runStreamId } from '../domain/run/identifiers.js';
 import { comparableRow, type ComparableRow } from './comparable-row.js';
 import { deriveTables, rowsOf } from './in-memory-tables.js';
@@ -52,6 +52,8 @@ export const proveRun = async (
   tenantId: string,
   runId: string,
   knownKeys: ReadonlyMap<string, Uint8Array>,
+  /** The tenant's ledger already read (a sweep reads it once per tenant); read here when absent. */
+  preloadedLedger?: E.Either<LedgerDecodeError, TenantLedgerIndex>,
 ): Promise<E.Either<EventStoreError, RunProof>> => {
   const read = await store.readStream(tenantId, runStreamId(runId))();
   if (read._tag === 'Left') return read;
@@ -64,9 +66,12 @@ export const proveRun = async (
   const { integrity } = verifyEventChain(tenantId, runId, runStreamId(runId), events);
   if (integrity.verification_status !== 'VERIFIED') return E.right({ ...result, seal: noSeal, integrity });
 
-  const ledgerEvents = await store.readStream(tenantId, ledgerStreamId(tenantId))();
-  if (ledgerEvents._tag === 'Left') return ledgerEvents;
-  const ledger = decodeLedger(ledgerEvents.right);
+  let ledger = preloadedLedger;
+  if (ledger === undefined) {
+    const ledgerEvents = await store.readStream(tenantId, ledgerStreamId(tenantId))();
+    if (ledgerEvents._tag === 'Left') return ledgerEvents;
+    ledger = E.map(indexLedger)(decodeLedger(ledgerEvents.right));
+  }
   if (ledger._tag === 'Left') {
     return E.right({
       ...result, seal: noSeal,
@@ -76,7 +81,7 @@ export const proveRun = async (
       }),
     });
   }
-  const found = findSeal(ledger.right, runId);
+  const found = ledger.right.get(runId);
   const sealCheck = checkSeal(tenantId, runId, {
     chain_length: integrity.chain_length, root_hash: integrity.root_hash ?? '', merkle_root: integrity.merkle_root ?? '',
     completed: events[events.length - 1]?.type === 'RunCompleted',

@@ -26,6 +26,8 @@ SELECT coalesce(head.version, 0) AS version, head.tenant_id,
 
 const CURRENT_VERSION = 'SELECT coalesce((SELECT seq + 1 FROM aos_events WHERE stream_id = $1 ORDER BY seq DESC LIMIT 1), 0) AS version';
 
+const STREAM_VERSION = 'SELECT coalesce((SELECT seq + 1 FROM aos_events WHERE tenant_id = $1 AND stream_id = $2 ORDER BY seq DESC LIMIT 1), 0) AS version';
+
 const READ_STREAM = `
 SELECT stream_id, tenant_id, seq, type, data, recorded_at, link, transaction_id::text AS transaction_id, global_position::text AS global_position
   FROM aos_events WHERE tenant_id = $1 AND stream_id = $2 ORDER BY seq`;
@@ -98,6 +100,11 @@ export const postgresEventStore = (pool: pg.Pool): EventStore => ({
   },
   readStream: (tenantId, streamId) =>
     TE.tryCatch(async () => (await pool.query<EventRow>(READ_STREAM, [tenantId, streamId])).rows.map(toStoredEvent), storeErrorOf),
+  streamVersion: (tenantId, streamId) =>
+    TE.tryCatch(async () => {
+      const { rows } = await pool.query<{ version: number }>(STREAM_VERSION, [tenantId, streamId]);
+      return rows[0]?.version ?? 0;
+    }, storeErrorOf),
   readAll: (after: GlobalPosition, limit: number) =>
     TE.tryCatch(
       async () => (await pool.query<EventRow>(READ_ALL, [after.transactionId.toString(), after.position.toString(), limit])).rows.map(toStoredEvent),

@@ -1,5 +1,6 @@
 import * as t from 'io-ts';
 import { intBetween, patternString } from '../json/bounded-codecs.js';
+import { canonicalBase64 } from '../json/canonical-base64.js';
 import { closedObject } from '../json/closed-object.js';
 import { JsonObjectC } from '../json/json-value.js';
 import { KeyIdC, RunCheckpointC, SignatureC } from '../ledger/run-checkpoint.js';
@@ -7,7 +8,7 @@ import { KeyIdC, RunCheckpointC, SignatureC } from '../ledger/run-checkpoint.js'
 export const BUNDLE_FORMAT = 'aos.runproof.bundle.v1';
 
 const HashHexC = patternString('HashHex', /^[0-9a-f]{64}$/, '64 lowercase hex digits');
-const Base64KeyC = patternString('Ed25519PublicKey', /^[A-Za-z0-9+/]{43}=$/, 'base64 of a raw 32-byte Ed25519 public key');
+const Base64KeyC = canonicalBase64('Ed25519PublicKey', 32, 'canonical base64 of a raw 32-byte Ed25519 public key');
 const IndexC = intBetween(0, Number.MAX_SAFE_INTEGER);
 
 export const BundleEventC = closedObject('BundleEvent', {

@@ -1,12 +1,13 @@
 import * as t from 'io-ts';
 import { intBetween, patternString } from '../json/bounded-codecs.js';
+import { canonicalBase64 } from '../json/canonical-base64.js';
 import { canonicalJson, utf8 } from '../json/canonical-json.js';
 import { closedObject } from '../json/closed-object.js';
 
 const HashHexC = patternString('HashHex', /^[0-9a-f]{64}$/, '64 lowercase hex digits');
 export const KeyIdC = patternString('KeyId', /^[0-9a-f]{16}$/, '16 lowercase hex digits');
 const TimestampC = patternString('Timestamp', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, 'an RFC 3339 UTC time with milliseconds');
-export const SignatureC = patternString('Ed25519Signature', /^[A-Za-z0-9+/]{86}==$/, 'a base64 Ed25519 signature (64 bytes)');
+export const SignatureC = canonicalBase64('Ed25519Signature', 64, 'the canonical base64 of an Ed25519 signature (64 bytes)');
 
 /** RUNPROOF.md's signed checkpoint of a finished run: what the seal commits to. */
 export const RunCheckpointC = closedObject('RunCheckpoint', {

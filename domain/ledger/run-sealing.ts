@@ -6,24 +6,26 @@ import { verifyEventChain } from '../proof/run-verification.js';
 import { runStreamId } from '../run/identifiers.js';
 import { canonicalJson } from '../json/canonical-json.js';
 import { RUN_SEALED, checkpointBytes, ledgerStreamId, type RunCheckpoint } from './run-checkpoint.js';
-import { decodeLedger, findSeal, type LedgerDecodeError, type LedgerEntry } from './tenant-ledger.js';
+import type { LedgerEntry } from './tenant-ledger.js';
 
 export type SealingError =
   | { readonly kind: 'store'; readonly error: EventStoreError }
-  | LedgerDecodeError
   | { readonly kind: 'run_not_found'; readonly run_id: string }
   | { readonly kind: 'run_not_completed'; readonly run_id: string }
   | { readonly kind: 'chain_invalid'; readonly run_id: string; readonly reason: string }
   | { readonly kind: 'ledger_contended'; readonly attempts: number };
 
-const MAX_ATTEMPTS = 20;
+const MAX_ATTEMPTS = 60;
+/** Full-jitter exponential backoff between attempts, capped: concurrent sealers of one tenant
+ * spread out instead of colliding again in lockstep. */
+const backoffMs = (attempt: number, random: () => number): number => Math.floor(random() * Math.min(200, 2 ** attempt));
 
 /** Seals a completed run: re-verifies its chain from the stored events, signs the RUNPROOF
  * checkpoint and appends it to the tenant's ledger at the ledger's current length (the expected
- * version makes leaf indices gap-free; a concurrent sealer makes us re-read and retry). Sealing an
- * already sealed run returns the existing seal. */
+ * version makes leaf indices gap-free; a concurrent sealer makes us re-read and retry). The caller
+ * seals a run once, when it completes it; verifiers take a run's first seal. */
 export const sealRun = async (
-  deps: { readonly store: EventStore; readonly signer: Signer; readonly clock: Clock },
+  deps: { readonly store: EventStore; readonly signer: Signer; readonly clock: Clock; readonly random?: () => number },
   tenantId: string,
   runId: string,
 ): Promise<E.Either<SealingError, LedgerEntry>> => {
@@ -36,12 +38,10 @@ export const sealRun = async (
     return E.left({ kind: 'chain_invalid', run_id: runId, reason: integrity.failure_reason ?? 'chain does not verify' });
   }
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const ledgerEvents = await deps.store.readStream(tenantId, ledgerStreamId(tenantId))();
-    if (ledgerEvents._tag === 'Left') return E.left({ kind: 'store', error: ledgerEvents.left });
-    const ledger = decodeLedger(ledgerEvents.right);
-    if (ledger._tag === 'Left') return ledger;
-    const existing = findSeal(ledger.right, runId);
-    if (existing) return E.right(existing);
+    // Only the ledger's length is needed, not its seals: sealing costs the same for the first run
+    // and the millionth.
+    const version = await deps.store.streamVersion(tenantId, ledgerStreamId(tenantId))();
+    if (version._tag === 'Left') return E.left({ kind: 'store', error: version.left });
     const checkpoint: RunCheckpoint = {
       v: 1, kind: 'aos.runproof.checkpoint', tenant_id: tenantId, run_id: runId,
       chain_length: integrity.chain_length, root_hash: integrity.root_hash, merkle_root: integrity.merkle_root,
@@ -49,11 +49,12 @@ export const sealRun = async (
     };
     const signature = Buffer.from(deps.signer.sign(checkpointBytes(checkpoint))).toString('base64');
     const data = { checkpoint, signature };
-    const appended = await deps.store.appendToStream(tenantId, ledgerStreamId(tenantId), ledger.right.length, [
+    const appended = await deps.store.appendToStream(tenantId, ledgerStreamId(tenantId), version.right, [
       { type: RUN_SEALED, data, dataCanonical: canonicalJson(data), recorded_at: checkpoint.sealed_at, link: null },
     ])();
-    if (appended._tag === 'Right') return E.right({ index: ledger.right.length, checkpoint, signature });
+    if (appended._tag === 'Right') return E.right({ index: version.right, checkpoint, signature });
     if (appended.left.kind !== 'version_conflict') return E.left({ kind: 'store', error: appended.left });
+    await deps.clock.sleep(backoffMs(attempt, deps.random ?? Math.random));
   }
   return E.left({ kind: 'ledger_contended', attempts: MAX_ATTEMPTS });
 };

@@ -24,6 +24,15 @@ export const decodeLedger = (events: readonly StoredEvent[]): E.Either<LedgerDec
   return E.right(entries);
 };
 
+/** Seals by run id; the first seal of a run wins (sealing never appends a second one). */
+export type TenantLedgerIndex = ReadonlyMap<string, LedgerEntry>;
+
+export const indexLedger = (entries: readonly LedgerEntry[]): TenantLedgerIndex => {
+  const index = new Map<string, LedgerEntry>();
+  for (const entry of entries) if (!index.has(entry.checkpoint.run_id)) index.set(entry.checkpoint.run_id, entry);
+  return index;
+};
+
 export const findSeal = (entries: readonly LedgerEntry[], runId: string): LedgerEntry | undefined => entries.find((e) => e.checkpoint.run_id === runId);
 
 /** The ledger's Merkle leaves: H(0x00 || JCS(checkpoint)), in ledger order. */

@@ -4,4 +4,6 @@ export interface Clock {
   now(): string;
   /** A monotonic reading in milliseconds, for step durations. */
   monotonicMs(): number;
+  /** Waits `ms` milliseconds (backoff between retries). */
+  sleep(ms: number): Promise<void>;
 }

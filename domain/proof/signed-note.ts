@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
+import { decodeBase64 } from '../json/canonical-base64.js';
 import { ED25519_PUBLIC_KEY_BYTES, isPrivateKeyFor, signEd25519, verifyEd25519 } from './ed25519-keys.js';
 import { sha256, toHex } from './sha256.js';
 
@@ -38,14 +39,6 @@ const fail = <A>(kind: Simple, message: string): E.Either<NoteError, A> => E.lef
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => Buffer.from(a).equals(Buffer.from(b));
 const toBase64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
-
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-/** Strict, canonical RFC 4648 section 4 base64, or undefined. */
-export const decodeBase64 = (text: string): Uint8Array | undefined => {
-  if (!BASE64.test(text)) return undefined;
-  const bytes = Buffer.from(text, 'base64');
-  return bytes.toString('base64') === text ? new Uint8Array(bytes) : undefined;
-};
 
 /** Key names are non-empty, without Unicode spaces (Go's unicode.IsSpace) or '+'. */
 export const isValidKeyName = (name: string): boolean =>

@@ -93,6 +93,20 @@ export const eventStoreContract = (name: string, open: () => Promise<ContractSub
       }
     });
 
+    it('tells a stream\'s version without reading it, 0 when missing or another tenant\'s', async () => {
+      const { store, close } = await open();
+      try {
+        const id = stream();
+        expect(await right(store.streamVersion('t1', id))).toBe(0);
+        await right(store.appendToStream('t1', id, 0, [event('A', {}), event('B', {})]));
+        await right(store.appendToStream('t1', id, 2, [event('C', {})]));
+        expect(await right(store.streamVersion('t1', id))).toBe(3);
+        expect(await right(store.streamVersion('t2', id))).toBe(0);
+      } finally {
+        await close();
+      }
+    });
+
     it('reads a missing stream as empty and refuses an empty append', async () => {
       const { store, close } = await open();
       try {

@@ -1,0 +1,61 @@
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresEventStore } from '../../adapters/postgres/postgres-event-store.js';
+import { randomIds } from '../../adapters/random-ids.js';
+import { builtinSkillRegistry } from '../../adapters/skills/builtin-skill-registry.js';
+import { systemClock } from '../../adapters/system-clock.js';
+import { registerAgent } from '../../domain/agent/agent-registration.js';
+import { checkpointBytes, ledgerStreamId } from '../../domain/ledger/run-checkpoint.js';
+import { sealRun } from '../../domain/ledger/run-sealing.js';
+import { decodeLedger } from '../../domain/ledger/tenant-ledger.js';
+import { templatePlanner } from '../../domain/plan/template-planner.js';
+import type { Signer } from '../../domain/ports/signing-keys.js';
+import { rawPublicKey, runproofKeyId, verifyEd25519 } from '../../domain/proof/ed25519-keys.js';
+import { executeRun } from '../../domain/run/run-execution.js';
+import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
+
+let db: TestDatabase;
+beforeAll(async () => { db = await freshDatabase(); });
+afterAll(async () => { await db.drop(); });
+
+const { privateKey } = generateKeyPairSync('ed25519');
+const raw = (() => { const r = rawPublicKey(privateKey); if (r._tag === 'Left') throw new Error(r.left.message); return r.right; })();
+const signer: Signer = { keyId: runproofKeyId(raw), publicKey: raw, sign: (m) => new Uint8Array(sign(null, m, privateKey)), signNote: () => { throw new Error('unused'); } };
+
+describe('sealing runs into the tenant ledger', () => {
+  it('gives 8 runs sealed at the same moment gap-free ledger indices 0..7, each seal signed and matching its run', async () => {
+    const store = postgresEventStore(db.pool);
+    const skills = builtinSkillRegistry();
+    const tenant = 'tenant-concurrent-seals';
+    const agent = await registerAgent({ store, skills, clock: systemClock, ids: randomIds }, {
+      tenant_id: tenant, name: 'a', budget_cents: 10, allowed_hosts: [], plan_template: { steps: [{ skill: 'echo', params: { message: '{{goal}}' } }] },
+    });
+    if (agent._tag === 'Left') throw new Error(JSON.stringify(agent.left));
+    const runs = await Promise.all(Array.from({ length: 8 }, async (_, i) => {
+      const run = await executeRun({ store, skills, planner: templatePlanner, clock: systemClock, ids: randomIds, stepTimeoutMs: 5000 },
+        { tenant_id: tenant, agent_id: agent.right.agent.agent_id, goal: `goal ${i}`, origin_system_id: 'test' });
+      if (run._tag === 'Left') throw new Error(JSON.stringify(run.left));
+      return run.right;
+    }));
+    const seals = await Promise.all(runs.map((run) => sealRun({ store, signer, clock: systemClock }, tenant, run.run_id)));
+    for (const seal of seals) expect(seal._tag).toBe('Right');
+
+    const ledgerEvents = await store.readStream(tenant, ledgerStreamId(tenant))();
+    if (ledgerEvents._tag === 'Left') throw new Error(JSON.stringify(ledgerEvents.left));
+    const ledger = decodeLedger(ledgerEvents.right);
+    if (ledger._tag === 'Left') throw new Error(JSON.stringify(ledger.left));
+    expect(ledger.right.map((e) => e.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(new Set(ledger.right.map((e) => e.checkpoint.run_id))).toEqual(new Set(runs.map((r) => r.run_id)));
+    for (const entry of ledger.right) {
+      const run = runs.find((r) => r.run_id === entry.checkpoint.run_id)!;
+      expect(entry.checkpoint).toMatchObject({ tenant_id: tenant, chain_length: run.chain_length, root_hash: run.root_hash, key_id: signer.keyId });
+      expect(verifyEd25519(raw, checkpointBytes(entry.checkpoint), new Uint8Array(Buffer.from(entry.signature, 'base64')))).toBe(true);
+    }
+  });
+
+  it('refuses to seal a run that does not exist in the tenant, or is not completed', async () => {
+    const store = postgresEventStore(db.pool);
+    const missing = await sealRun({ store, signer, clock: systemClock }, 'tenant-x', '00000000-0000-4000-8000-000000000000');
+    expect(missing).toEqual({ _tag: 'Left', left: { kind: 'run_not_found', run_id: '00000000-0000-4000-8000-000000000000' } });
+  });
+});
