@@ -14,6 +14,7 @@ import { sealRun } from '../domain/ledger/run-sealing.js';
 import { templatePlanner } from '../domain/plan/template-planner.js';
 import { executeRun } from '../domain/run/run-execution.js';
 import { catchUpProjections } from '../projections/projector.js';
+import { defaultRedactionPolicy } from '../domain/secrets/redaction-policy.js';
 
 const argument = (name: string, fallback: string): string => {
   const at = process.argv.indexOf(`--${name}`);
@@ -32,7 +33,7 @@ const main = async (): Promise<void> => {
   const signer = await loadSigner(keyDirectory(process.env));
   if (signer._tag === 'Left') throw new Error(`signing key: ${JSON.stringify(signer.left)}`);
   const skills = builtinSkillRegistry();
-  const agent = await registerAgent({ store, skills, clock: systemClock, ids: randomIds }, {
+  const agent = await registerAgent({ store, skills, clock: systemClock, ids: randomIds, redaction: defaultRedactionPolicy }, {
     tenant_id: tenantId, name: 'bench agent', budget_cents: 100, allowed_hosts: [],
     plan_template: { steps: [{ skill: 'echo', params: { message: '{{goal}}' } }, { skill: 'json_transform', params: { expression: 'message', input_from_step: 0 } }] },
   });
@@ -43,7 +44,7 @@ const main = async (): Promise<void> => {
     while (next < runs) {
       next += 1;
       const run = await executeRun(
-        { store, skills, planner: templatePlanner, clock: systemClock, ids: randomIds, stepTimeoutMs: 10_000 },
+        { store, skills, planner: templatePlanner, clock: systemClock, ids: randomIds, random: Math.random, secret: () => undefined, redaction: defaultRedactionPolicy },
         { tenant_id: tenantId, agent_id: agent.right.agent.agent_id, goal: `run ${next}`, origin_system_id: 'bench' },
       );
       if (run._tag === 'Left') throw new Error(`run: ${JSON.stringify(run.left)}`);

@@ -48,6 +48,7 @@ export const aosTraceStepsTable = {
     cost_cents: 'integer',
     duration_ms: 'float',
     retry_count: 'integer',
+    attempts: 'json',
     recorded_at: 'timestamp',
     link: 'text',
   },

@@ -39,7 +39,8 @@ const runEventChanges = (e: ProjectedEvent, event: RunEvent): RowChange[] => {
       ];
     case 'RunStarted':
       return [
-        { kind: 'update', table: aosTracesTable, key, set: { status: 'running', started_at: e.recorded_at, ...chain } },
+        // A resumed run (attempt > 1) keeps the time it first started.
+        { kind: 'update', table: aosTracesTable, key, set: { status: 'running', ...(event.data.attempt === 1 ? { started_at: e.recorded_at } : {}), ...chain } },
         { kind: 'update', table: runsTable, key, set: { status: 'running', attempt: event.data.attempt, version: e.seq + 1 } },
       ];
     case 'StepExecuted': {
@@ -50,7 +51,7 @@ const runEventChanges = (e: ProjectedEvent, event: RunEvent): RowChange[] => {
           row: {
             run_id, tenant_id: e.tenant_id, seq: e.seq, step_index: d.step_index, skill_name: d.skill, params: d.params,
             status: d.status, outcome_category: d.outcome.category, outcome_code: d.outcome.code, outcome_data: d.outcome.data,
-            cost_cents: d.cost_cents, duration_ms: d.duration_ms, retry_count: d.retry_count, recorded_at: e.recorded_at, link: e.link,
+            cost_cents: d.cost_cents, duration_ms: d.duration_ms, retry_count: d.retry_count, attempts: d.attempts ?? [], recorded_at: e.recorded_at, link: e.link,
           },
         },
         { kind: 'update', table: aosTracesTable, key, set: chain, increment: { step_count: 1, total_cost_cents: d.cost_cents } },

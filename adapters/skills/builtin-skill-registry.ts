@@ -1,29 +1,35 @@
 import type { Skill, SkillRegistry } from '../../domain/ports/skill.js';
 import { echoParamsDoc, echoSkill } from './echo-skill.js';
-import { httpCallParamsDoc, httpCallSkill } from './http-call-skill.js';
+import { httpCallIdempotentDoc, httpCallParamsDoc, httpCallSkill } from './http-call-skill.js';
 import { jsonTransformParamsDoc, jsonTransformSkill } from './json-transform-skill.js';
+import { llmInvokeIdempotentDoc, llmInvokeParamsDoc, llmInvokeSkill } from './llm-invoke-skill.js';
+import { waitIdempotentDoc, waitParamsDoc, waitSkill } from './wait-skill.js';
 
-/** What `aos skills list` shows of a skill: `params` maps each param to a short description. */
+/** What `aos skills list` shows of a skill: `idempotent` says when a step interrupted by a crash
+ * is run again on resume; `params` maps each param to a short description. */
 export type SkillDescription = {
   readonly name: string;
   readonly version: string;
   readonly description: string;
+  readonly idempotent: string;
   readonly params: Readonly<Record<string, string>>;
 };
 
-type Entry = { readonly skill: Skill; readonly paramsDoc: Readonly<Record<string, string>> };
+type Entry = { readonly skill: Skill; readonly idempotent: string; readonly paramsDoc: Readonly<Record<string, string>> };
 
 /** `Skill<P>` is not assignable to `Skill<unknown>` (its codec's encode takes P): erased here, where
  * every caller decodes params with the skill's own codec before calling execute. */
 const erase = <P>(skill: Skill<P>): Skill => skill as unknown as Skill;
 
 const ENTRIES: readonly Entry[] = [
-  { skill: erase(echoSkill), paramsDoc: echoParamsDoc },
-  { skill: erase(httpCallSkill), paramsDoc: httpCallParamsDoc },
-  { skill: erase(jsonTransformSkill), paramsDoc: jsonTransformParamsDoc },
+  { skill: erase(echoSkill), idempotent: 'always', paramsDoc: echoParamsDoc },
+  { skill: erase(httpCallSkill), idempotent: httpCallIdempotentDoc, paramsDoc: httpCallParamsDoc },
+  { skill: erase(jsonTransformSkill), idempotent: 'always', paramsDoc: jsonTransformParamsDoc },
+  { skill: erase(llmInvokeSkill), idempotent: llmInvokeIdempotentDoc, paramsDoc: llmInvokeParamsDoc },
+  { skill: erase(waitSkill), idempotent: waitIdempotentDoc, paramsDoc: waitParamsDoc },
 ].sort((a, b) => (a.skill.name < b.skill.name ? -1 : a.skill.name > b.skill.name ? 1 : 0));
 
-const DOCS: ReadonlyMap<string, Readonly<Record<string, string>>> = new Map(ENTRIES.map((e) => [e.skill.name, e.paramsDoc]));
+const ENTRY_BY_NAME: ReadonlyMap<string, Entry> = new Map(ENTRIES.map((e) => [e.skill.name, e]));
 
 /** The skills every agent can use, by name; `list()` sorted by name. */
 export const builtinSkillRegistry = (): SkillRegistry => {
@@ -35,9 +41,13 @@ export const builtinSkillRegistry = (): SkillRegistry => {
   };
 };
 
-export const describeSkill = (skill: Skill): SkillDescription => ({
-  name: skill.name,
-  version: skill.version,
-  description: skill.description,
-  params: DOCS.get(skill.name) ?? {},
-});
+export const describeSkill = (skill: Skill): SkillDescription => {
+  const entry = ENTRY_BY_NAME.get(skill.name);
+  return {
+    name: skill.name,
+    version: skill.version,
+    description: skill.description,
+    idempotent: entry?.idempotent ?? 'no',
+    params: entry?.paramsDoc ?? {},
+  };
+};

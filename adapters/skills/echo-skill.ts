@@ -25,6 +25,7 @@ export const echoSkill: Skill<EchoParams> = {
   version: '1',
   description: 'returns its message as the outcome',
   params: EchoParamsC,
+  isIdempotent: () => true,
   estimateCostCents: () => 0,
   validateInPlan: () => [],
   execute: async ({ message }) => ({

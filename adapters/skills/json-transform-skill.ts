@@ -46,10 +46,12 @@ export const jsonTransformParamsDoc: Readonly<Record<string, string>> = {
   input_from_step: 'index of an EARLIER step; its outcome data is the input',
 };
 
+/** A pure function of its input: the same call fails the same way again, so nothing is retryable. */
 const failed = (category: string, code: string, message: string): SkillResult => ({
   status: 'failed',
   outcome: { category, code, data: { message } },
   cost_cents: 0,
+  retryable: false,
 });
 
 const inputError = (code: string, message: string): SkillResult => failed('input_error', code, message);
@@ -70,6 +72,7 @@ export const jsonTransformSkill: Skill<JsonTransformParams> = {
   version: '1',
   description: "applies a JMESPath expression to an earlier step's outcome data; outcome data {result}",
   params: JsonTransformParamsC,
+  isIdempotent: () => true,
   estimateCostCents: () => 0,
   validateInPlan: (params, { stepIndex }) =>
     params.input_from_step < stepIndex

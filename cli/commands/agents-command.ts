@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { AgentNameC } from '../../domain/agent/agent-registration.js';
 import { intBetween } from '../../domain/json/bounded-codecs.js';
-import { PlanTemplateC } from '../../domain/plan/plan.js';
+import { MAX_STEP_RETRIES, MAX_STEP_TIMEOUT_MS, PlanTemplateC } from '../../domain/plan/plan.js';
+import { DEFAULT_MAX_RETRIES, DEFAULT_STEP_TIMEOUT_MS } from '../../domain/plan/step-defaults.js';
 import { TenantIdC } from '../../domain/run/identifiers.js';
 import { CliFailure, usageError } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
@@ -12,10 +13,11 @@ import { storeFailure, withRuntime } from '../runtime.js';
 import { withJson, withTenant } from './common-options.js';
 import { renderTable } from '../table-output.js';
 
-type CreateArgs = { 'tenant-id'?: string; name?: string; 'plan-template'?: string; 'budget-cents'?: number; 'allowed-host'?: string[]; json: boolean };
+type CreateArgs = { 'tenant-id'?: string; name?: string; 'plan-template'?: string; 'budget-cents'?: number; 'allowed-host'?: string[]; 'max-retries'?: number; 'step-timeout-ms'?: number; json: boolean };
 type ListArgs = { 'tenant-id'?: string; json: boolean };
 
 export const DEFAULT_BUDGET_CENTS = 1000;
+export const MAX_BUDGET_CENTS = 100_000_000_00;
 const HOST_PATTERN = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/;
 
 const readTemplate = async (path: string | undefined) => {
@@ -39,11 +41,14 @@ const create = async (args: ArgumentsCamelCase<CreateArgs>) =>
   runAndPrint(args, async () => {
     const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
     const name = decodeOption(AgentNameC, 'name', args.name);
-    const budget = decodeOption(intBetween(0, 100_000_000_00), 'budget-cents', args['budget-cents'] ?? DEFAULT_BUDGET_CENTS);
+    const budget = decodeOption(intBetween(0, MAX_BUDGET_CENTS), 'budget-cents', args['budget-cents'] ?? DEFAULT_BUDGET_CENTS);
+    const maxRetries = args['max-retries'] === undefined ? undefined : decodeOption(intBetween(0, MAX_STEP_RETRIES), 'max-retries', args['max-retries']);
+    const stepTimeout = args['step-timeout-ms'] === undefined ? undefined : decodeOption(intBetween(1, MAX_STEP_TIMEOUT_MS), 'step-timeout-ms', args['step-timeout-ms']);
     const hosts = (args['allowed-host'] ?? []).map(String);
     const badHost = hosts.find((host) => !HOST_PATTERN.test(host));
     if (badHost !== undefined) throw usageError('allowed-host', `"${badHost}" is not a host name, IP literal or host:port`);
     const template = await readTemplate(args['plan-template']);
+    const redaction = (await import('../redaction-config.js')).redactionPolicyFromEnv(process.env);
     const [{ registerAgent }, { systemClock }, { randomIds }, { waitForProjections }] = await Promise.all([
       import('../../domain/agent/agent-registration.js'),
       import('../../adapters/system-clock.js'),
@@ -52,8 +57,12 @@ const create = async (args: ArgumentsCamelCase<CreateArgs>) =>
     ]);
     return withRuntime(async ({ pool, store, skills }) => {
       const registered = await registerAgent(
-        { store, skills, clock: systemClock, ids: randomIds },
-        { tenant_id: tenantId, name, plan_template: template, budget_cents: budget, allowed_hosts: hosts },
+        { store, skills, clock: systemClock, ids: randomIds, redaction },
+        {
+          tenant_id: tenantId, name, plan_template: template, budget_cents: budget, allowed_hosts: hosts,
+          ...(maxRetries === undefined ? {} : { max_retries: maxRetries }),
+          ...(stepTimeout === undefined ? {} : { step_timeout_ms: stepTimeout }),
+        },
       );
       if (registered._tag === 'Left') {
         if (registered.left.kind === 'store') throw storeFailure(registered.left.error);
@@ -64,7 +73,10 @@ const create = async (args: ArgumentsCamelCase<CreateArgs>) =>
       const { agent } = registered.right;
       return {
         exitCode: ExitCode.ok,
-        json: { agent_id: agent.agent_id, tenant_id: agent.tenant_id, name: agent.name, budget_cents: agent.budget_cents, allowed_hosts: agent.allowed_hosts },
+        json: {
+          agent_id: agent.agent_id, tenant_id: agent.tenant_id, name: agent.name, budget_cents: agent.budget_cents, allowed_hosts: agent.allowed_hosts,
+          max_retries: agent.max_retries ?? DEFAULT_MAX_RETRIES, step_timeout_ms: agent.step_timeout_ms ?? DEFAULT_STEP_TIMEOUT_MS,
+        },
         text: `Agent ID: ${agent.agent_id}\nTenant ID: ${agent.tenant_id}\nName: ${agent.name}`,
       };
     });
@@ -101,6 +113,8 @@ export const agentsCommand: CommandModule = {
             .option('name', { type: 'string', describe: 'agent name (1-200 characters)' })
             .option('plan-template', { type: 'string', describe: 'JSON file {"steps":[{"skill":..,"params":{..}}]}; {{goal}} is replaced by the goal' })
             .option('budget-cents', { type: 'number', describe: `budget of each run in cents (default ${DEFAULT_BUDGET_CENTS})` })
+            .option('max-retries', { type: 'number', describe: `retries of a step's retryable failures when its template does not say (0-${MAX_STEP_RETRIES}, default ${DEFAULT_MAX_RETRIES})` })
+            .option('step-timeout-ms', { type: 'number', describe: `timeout of a step when its template does not say (default ${DEFAULT_STEP_TIMEOUT_MS})` })
             .option('allowed-host', { type: 'string', array: true, describe: 'host http_call may reach although the host policy denies it (repeatable)' }),
         handler: create as never,
       })

@@ -1,3 +1,4 @@
+import { defaultRedactionPolicy } from '../../domain/secrets/redaction-policy.js';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { CliFailure } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
@@ -32,7 +33,7 @@ const handler = async (args: ArgumentsCamelCase<DemoArgs>) =>
       try {
         return await withDatabaseUrl(sandboxUrl, customer.databaseKind, async (runtime) => {
           const registered = await registerAgent(
-            { store: runtime.store, skills: runtime.skills, clock: systemClock, ids: randomIds },
+            { store: runtime.store, skills: runtime.skills, clock: systemClock, ids: randomIds, redaction: defaultRedactionPolicy },
             {
               tenant_id: DEMO_TENANT,
               name: 'demo inventory checker',

@@ -4,11 +4,18 @@ import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { decodeOption } from '../input-validation.js';
 import { proofLines } from '../run-proof-report.js';
-import { runAndProve, runDocument } from '../run-and-prove.js';
+import { orFail, runAndProve, runDocument, runExecutionDeps, sealProjectProve } from '../run-and-prove.js';
+import type { RunProof } from '../../projections/run-proof.js';
+import { intBetween } from '../../domain/json/bounded-codecs.js';
+import { IdempotencyKeyC } from '../../domain/run/idempotency-key.js';
+import { MAX_BUDGET_CENTS } from './agents-command.js';
 import { withRuntime } from '../runtime.js';
 import { withJson, withTenant } from './common-options.js';
 
-type RunArgs = { 'tenant-id'?: string; 'agent-id'?: string; goal?: string; 'origin-system-id'?: string; json: boolean };
+type RunArgs = {
+  'tenant-id'?: string; 'agent-id'?: string; goal?: string; 'origin-system-id'?: string;
+  'budget-cents'?: number; 'idempotency-key'?: string; json: boolean;
+};
 
 const handler = async (args: ArgumentsCamelCase<RunArgs>) =>
   runAndPrint(args, async () => {
@@ -17,19 +24,32 @@ const handler = async (args: ArgumentsCamelCase<RunArgs>) =>
       agent_id: decodeOption(AgentIdC, 'agent-id', args['agent-id']),
       goal: decodeOption(GoalC, 'goal', args.goal),
       origin_system_id: decodeOption(OriginSystemIdC, 'origin-system-id', args['origin-system-id']),
+      ...(args['budget-cents'] === undefined ? {} : { budget_cents: decodeOption(intBetween(0, MAX_BUDGET_CENTS), 'budget-cents', args['budget-cents']) }),
     };
+    const key = args['idempotency-key'] === undefined ? undefined : decodeOption(IdempotencyKeyC, 'idempotency-key', args['idempotency-key']);
     const { keysDirectoryOf, requireRunKeys } = await import('../signing-keys.js');
     const keys = await requireRunKeys(await keysDirectoryOf(process.env));
     return withRuntime(async (runtime) => {
-      const { outcome, proof } = await runAndProve(runtime, request, keys);
-      const verified = proof.integrity.verification_status === 'VERIFIED';
-      return {
-        exitCode: outcome.status === 'succeeded' && verified ? ExitCode.ok : ExitCode.failed,
-        json: runDocument(request, outcome, proof),
-        text: [`Run ID: ${outcome.run_id}`, `Tenant ID: ${outcome.tenant_id}`, `Status: ${outcome.status}`, ...proofLines(proof)].join('\n'),
-      };
+      if (key === undefined) {
+        const { outcome, proof } = await runAndProve(runtime, request, keys);
+        return runResult(runDocument(request, outcome, proof), proof, []);
+      }
+      const { executeRunOnce } = await import('../../domain/run/run-resumption.js');
+      const run = orFail(await executeRunOnce(await runExecutionDeps(runtime), request, key), request.tenant_id, request.agent_id);
+      const proof = await sealProjectProve(runtime, keys, run.stream);
+      const status = run.outcome?.status ?? 'in_progress';
+      const document = { ...runDocument(request, { run_id: run.stream.runId, tenant_id: request.tenant_id, status }, proof), idempotency_key: key, created: run.created };
+      const note = run.created ? [] : [`Existing run for idempotency key ${key}: nothing was executed again.${run.outcome ? '' : ' It has not completed; if its process died, continue it with: aos runs resume'}`];
+      return runResult(document, proof, note);
     });
   });
+
+/** Exit 0 only for a run that succeeded and proves VERIFIED. */
+const runResult = (document: ReturnType<typeof runDocument>, proof: RunProof, notes: readonly string[]) => ({
+  exitCode: document.status === 'succeeded' && proof.integrity.verification_status === 'VERIFIED' ? ExitCode.ok : ExitCode.failed,
+  json: document,
+  text: [`Run ID: ${document.run_id}`, `Tenant ID: ${document.tenant_id}`, `Status: ${document.status}`, ...proofLines(proof), ...notes].join('\n'),
+});
 
 export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run',
@@ -38,6 +58,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
     withJson(withTenant(yargs))
       .option('agent-id', { type: 'string', describe: 'agent of that tenant' })
       .option('goal', { type: 'string', describe: 'what the agent should achieve (1-4000 characters, one line)' })
-      .option('origin-system-id', { type: 'string', default: 'cus-cli', describe: 'system the run request came from' }) as unknown as Argv<RunArgs>,
+      .option('origin-system-id', { type: 'string', default: 'cus-cli', describe: 'system the run request came from' })
+      .option('budget-cents', { type: 'number', describe: "this run's budget in cents (default: the agent's)" })
+      .option('idempotency-key', { type: 'string', describe: 'the same key in the same tenant creates one run; later calls return it (1-200 printable ASCII)' }) as unknown as Argv<RunArgs>,
   handler,
 };

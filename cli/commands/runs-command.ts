@@ -11,6 +11,7 @@ import { withJson, withRunId, withTenant } from './common-options.js';
 
 type GetArgs = { 'tenant-id'?: string; 'run-id'?: string; json: boolean };
 type ListArgs = { 'tenant-id'?: string; limit?: number; json: boolean };
+type ResumeArgs = GetArgs & { 'rerun-interrupted': boolean };
 
 type RunRow = {
   run_id: string; tenant_id: string; agent_id: string; goal: string; origin_system_id: string; budget_cents: string;
@@ -52,11 +53,48 @@ const list = async (args: ArgumentsCamelCase<ListArgs>) =>
     });
   });
 
+/** Continues a run whose process died, seals it when it completes, and proves it. */
+const resume = async (args: ArgumentsCamelCase<ResumeArgs>) =>
+  runAndPrint(args, async () => {
+    const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
+    const runId = decodeOption(RunIdC, 'run-id', args['run-id']);
+    const { keysDirectoryOf, requireRunKeys } = await import('../signing-keys.js');
+    const keys = await requireRunKeys(await keysDirectoryOf(process.env));
+    const [{ resumeRun }, { orFail, runExecutionDeps, sealProjectProve }, { proofLines }] = await Promise.all([
+      import('../../domain/run/run-resumption.js'),
+      import('../run-and-prove.js'),
+      import('../run-proof-report.js'),
+    ]);
+    return withRuntime(async (runtime) => {
+      const policy = args['rerun-interrupted'] ? 'rerun' : 'rerun_if_idempotent';
+      const resumed = orFail(await resumeRun(await runExecutionDeps(runtime), tenantId, runId, policy), tenantId);
+      const proof = await sealProjectProve(runtime, keys, resumed.stream);
+      const status = resumed.outcome?.status ?? 'in_progress';
+      const attempt = resumed.stream.state.status === 'completed' || resumed.stream.state.status === 'none' ? null : resumed.stream.state.status === 'running' ? resumed.stream.state.attempt : null;
+      const verified = proof.integrity.verification_status === 'VERIFIED';
+      return {
+        exitCode: status === 'succeeded' && verified ? ExitCode.ok : ExitCode.failed,
+        json: { run_id: runId, tenant_id: tenantId, status, attempt, step_count: proof.aos_trace_steps.length, integrity: proof.integrity, seal: proof.seal },
+        text: [`Run ID: ${runId}`, `Tenant ID: ${tenantId}`, `Status: ${status}`, ...proofLines(proof)].join('\n'),
+      };
+    });
+  });
+
 export const runsCommand: CommandModule = {
   command: 'runs <action>',
-  describe: "read a tenant's runs",
+  describe: "read and resume a tenant's runs",
   builder: (yargs: Argv) =>
     yargs
+      .command({
+        command: 'resume',
+        describe: 'continue a run whose process died, from its first step without a record',
+        builder: (y: Argv) =>
+          withJson(withRunId(withTenant(y))).option('rerun-interrupted', {
+            type: 'boolean', default: false,
+            describe: 'run the step that may have been in flight again even when its skill is not idempotent',
+          }),
+        handler: resume as never,
+      })
       .command({ command: 'get', describe: 'one run with its plan', builder: (y: Argv) => withJson(withRunId(withTenant(y))), handler: get as never })
       .command({
         command: 'list',

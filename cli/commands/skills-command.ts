@@ -13,7 +13,10 @@ const list = async (args: ArgumentsCamelCase<SkillsArgs>) =>
     return {
       exitCode: ExitCode.ok,
       json: { skills },
-      text: renderTable(['name', 'version', 'description'], skills.map((s) => [s.name, s.version, s.description])),
+      text: renderTable(
+        ['name', 'version', 'idempotent', 'params', 'description'],
+        skills.map((s) => [s.name, s.version, s.idempotent, Object.keys(s.params).join(', '), s.description]),
+      ),
     };
   });
 

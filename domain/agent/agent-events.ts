@@ -1,16 +1,24 @@
 import * as t from 'io-ts';
 import { intBetween } from '../json/bounded-codecs.js';
 import { closedObject } from '../json/closed-object.js';
-import { PlanTemplateC } from '../plan/plan.js';
+import { MAX_STEP_RETRIES, MAX_STEP_TIMEOUT_MS, PlanTemplateC } from '../plan/plan.js';
 
-export const AgentRegisteredC = closedObject('AgentRegistered', {
-  agent_id: t.string,
-  tenant_id: t.string,
-  name: t.string,
-  plan_template: PlanTemplateC,
-  budget_cents: intBetween(0, Number.MAX_SAFE_INTEGER),
-  allowed_hosts: t.array(t.string),
-});
+export const AgentRegisteredC = closedObject(
+  'AgentRegistered',
+  {
+    agent_id: t.string,
+    tenant_id: t.string,
+    name: t.string,
+    plan_template: PlanTemplateC,
+    budget_cents: intBetween(0, Number.MAX_SAFE_INTEGER),
+    allowed_hosts: t.array(t.string),
+  },
+  {
+    /** Defaults for steps whose template does not set them. */
+    max_retries: intBetween(0, MAX_STEP_RETRIES),
+    step_timeout_ms: intBetween(1, MAX_STEP_TIMEOUT_MS),
+  },
+);
 export type AgentRegistered = t.TypeOf<typeof AgentRegisteredC>;
 
 export type AgentEvent = { readonly type: 'AgentRegistered'; readonly data: AgentRegistered };

@@ -10,6 +10,9 @@ import type { EventStore, EventStoreError, GlobalPosition } from '../ports/event
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { SkillRegistry } from '../ports/skill.js';
 import { agentStreamId } from '../run/identifiers.js';
+import type { RedactionPolicy } from '../secrets/redaction-policy.js';
+import { literalCredentialProblems } from '../secrets/literal-credentials.js';
+import { malformedSecretReferences } from '../secrets/secret-reference.js';
 import type { AgentRegistered } from './agent-events.js';
 
 export const AgentNameC = new t.Type<string, string, unknown>(
@@ -33,6 +36,8 @@ export type AgentRegistrationRequest = {
   readonly plan_template: PlanTemplate;
   readonly budget_cents: number;
   readonly allowed_hosts: readonly string[];
+  readonly max_retries?: number;
+  readonly step_timeout_ms?: number;
 };
 
 export type AgentRegistrationError =
@@ -42,12 +47,18 @@ export type AgentRegistrationError =
 /** Registers an agent in its tenant: the template must give a valid plan (known skills, params
  * that decode, host policy, budget) before anything is written. */
 export const registerAgent = async (
-  deps: { readonly store: EventStore; readonly clock: Clock; readonly ids: IdGenerator; readonly skills: SkillRegistry },
+  deps: { readonly store: EventStore; readonly clock: Clock; readonly ids: IdGenerator; readonly skills: SkillRegistry; readonly redaction: RedactionPolicy },
   request: AgentRegistrationRequest,
 ): Promise<E.Either<AgentRegistrationError, { readonly agent: AgentRegistered; readonly position: GlobalPosition }>> => {
   const problems = validatePlan(planFromTemplate(request.plan_template, SAMPLE_GOAL), deps.skills, {
     budgetCents: request.budget_cents,
     allowedHosts: request.allowed_hosts,
+  });
+  // The template is stored in the agent's stream: a credential written into it would be in the
+  // ledger for good. Credentials come from {{secret:NAME}} references, resolved at execution.
+  request.plan_template.steps.forEach((step, index) => {
+    for (const problem of malformedSecretReferences(step.params)) problems.push({ step_index: index, field: problem.path === '' ? 'params' : `params.${problem.path}`, message: problem.message });
+    for (const problem of literalCredentialProblems(step.params, deps.redaction, '')) problems.push({ step_index: index, field: problem.field === '' ? 'params' : `params.${problem.field}`, message: problem.message });
   });
   if (problems.length > 0) return E.left({ kind: 'invalid_template', problems, message: describePlanProblems(problems) });
   const agent: AgentRegistered = {
@@ -57,6 +68,8 @@ export const registerAgent = async (
     plan_template: request.plan_template,
     budget_cents: request.budget_cents,
     allowed_hosts: [...request.allowed_hosts],
+    ...(request.max_retries === undefined ? {} : { max_retries: request.max_retries }),
+    ...(request.step_timeout_ms === undefined ? {} : { step_timeout_ms: request.step_timeout_ms }),
   };
   const appended = await deps.store.appendToStream(request.tenant_id, agentStreamId(agent.agent_id), 0, [
     { type: 'AgentRegistered', data: agent, dataCanonical: canonicalJson(agent), recorded_at: deps.clock.now(), link: null },

@@ -1,6 +1,7 @@
 import { describeDecodeErrors } from '../json/decode-error.js';
 import type { SkillRegistry } from '../ports/skill.js';
 import { MAX_PLAN_STEPS, type Plan } from './plan.js';
+import { stepReferenceProblems } from './step-references.js';
 
 export type PlanProblem = { readonly step_index: number | null; readonly field: string; readonly message: string };
 
@@ -35,6 +36,9 @@ export const validatePlan = (plan: Plan, skills: SkillRegistry, limits: PlanLimi
     if (params._tag === 'Left') {
       for (const line of describeDecodeErrors(params.left)) problems.push({ step_index: position, field: 'params', message: line });
       return;
+    }
+    for (const problem of stepReferenceProblems(step.params, position)) {
+      problems.push({ step_index: position, field: problem.path === '' ? 'params' : `params.${problem.path}`, message: `${problem.reference}: ${problem.message}` });
     }
     for (const problem of skill.validateInPlan(params.right, { stepIndex: position, allowedHosts: limits.allowedHosts })) {
       problems.push({ step_index: position, field: `params.${problem.field}`, message: problem.message });

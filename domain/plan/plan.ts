@@ -5,11 +5,27 @@ import { JsonObjectC } from '../json/json-value.js';
 
 export const MAX_PLAN_STEPS = 50;
 
-export const PlanStepC = closedObject('PlanStep', {
-  index: intBetween(0, MAX_PLAN_STEPS - 1),
-  skill: t.string,
-  params: JsonObjectC,
-});
+export const MAX_STEP_RETRIES = 10;
+export const MAX_STEP_TIMEOUT_MS = 600_000;
+
+/** How a step is run: retries of retryable failures, its timeout, and whether the run goes on
+ * after it fails. Optional in the template (the agent's defaults apply); the runner writes the
+ * effective values into the stored plan, so the record says what limits the step ran under. */
+const stepExecutionFields = {
+  max_retries: intBetween(0, MAX_STEP_RETRIES),
+  timeout_ms: intBetween(1, MAX_STEP_TIMEOUT_MS),
+  on_failure: t.keyof({ stop: null, continue: null }),
+};
+
+export const PlanStepC = closedObject(
+  'PlanStep',
+  {
+    index: intBetween(0, MAX_PLAN_STEPS - 1),
+    skill: t.string,
+    params: JsonObjectC,
+  },
+  stepExecutionFields,
+);
 export type PlanStep = t.TypeOf<typeof PlanStepC>;
 
 /** The plan stored in `RunPlanned` before any step runs. */
@@ -20,7 +36,7 @@ export const PlanC = closedObject('Plan', {
 });
 export type Plan = t.TypeOf<typeof PlanC>;
 
-export const PlanTemplateStepC = closedObject('PlanTemplateStep', { skill: t.string, params: JsonObjectC });
+export const PlanTemplateStepC = closedObject('PlanTemplateStep', { skill: t.string, params: JsonObjectC }, stepExecutionFields);
 
 /** An agent's plan template: `{{goal}}` in any string of the params is replaced by the run's goal. */
 export const PlanTemplateC = closedObject('PlanTemplate', { steps: t.array(PlanTemplateStepC) });

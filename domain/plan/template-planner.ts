@@ -17,10 +17,11 @@ const substituteGoal = (value: JsonValue, goal: string): JsonValue => {
 export const planFromTemplate = (template: PlanTemplate, goal: string): Plan => ({
   planner: 'template',
   planner_version: '1',
-  steps: template.steps.map((step, index) => ({
+  steps: template.steps.map(({ skill, params, ...execution }, index) => ({
     index,
-    skill: step.skill,
-    params: substituteGoal(step.params, goal) as { [key: string]: JsonValue },
+    skill,
+    params: substituteGoal(params, goal) as { [key: string]: JsonValue },
+    ...execution,
   })),
 });
 

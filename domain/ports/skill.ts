@@ -14,6 +14,9 @@ export type SkillResult = {
   readonly status: 'succeeded' | 'failed';
   readonly outcome: StepOutcome;
   readonly cost_cents: number;
+  /** A failure that may go away if the same call is made again (timeout, 5xx, 429, connection
+   * reset): the runner retries it within the step's retry limit. Absent: not retryable. */
+  readonly retryable?: boolean;
 };
 
 export type SkillContext = {
@@ -39,6 +42,10 @@ export interface Skill<P = unknown> {
   estimateCostCents(params: P): number;
   /** Checks that depend on the step's place in the plan or on the agent (host policy, step refs). */
   validateInPlan(params: P, context: { readonly stepIndex: number; readonly allowedHosts: readonly string[] }): readonly PlanStepProblem[];
+  /** Whether running the step again has no effect beyond running it once (GET, echo, a pure
+   * transform): decides whether a step that was in flight when its process died is run again on
+   * resume, or recorded as interrupted. */
+  isIdempotent(params: P): boolean;
   execute(params: P, context: SkillContext): Promise<SkillResult>;
 }
 

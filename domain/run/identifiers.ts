@@ -23,7 +23,7 @@ export const GOAL_MAX_LENGTH = 4000;
 
 export const GoalC = new t.Type<string, string, unknown>(
   'Goal',
-  (u): u is string => typeof u === 'string' && u.trim() !== '' && u.length <= GOAL_MAX_LENGTH && controlCharacterIndex(u) === -1 && findJsonRejection(u) === null,
+  (u): u is string => typeof u === 'string' && u.trim() !== '' && u.length <= GOAL_MAX_LENGTH && controlCharacterIndex(u) === -1 && findJsonRejection(u) === null && !u.includes('{{'),
   (u, c) => {
     if (typeof u !== 'string') return t.failure(u, c, 'expected a string');
     if (u.trim() === '') return t.failure(u, c, 'must not be empty');
@@ -34,6 +34,9 @@ export const GoalC = new t.Type<string, string, unknown>(
       return t.failure(u, c, `must not contain control characters (found U+${code} at index ${control})`);
     }
     if (findJsonRejection(u) !== null) return t.failure(u, c, 'must not contain lone surrogates');
+    // The goal is put into plan params, where {{secret:..}} and {{steps..}} are resolved: a goal
+    // must not be able to reach a secret or another step's data.
+    if (u.includes('{{')) return t.failure(u, c, 'must not contain "{{" (template syntax is reserved for plan templates)');
     return t.success(u);
   },
   t.identity,

@@ -18,6 +18,8 @@ export type RunCommand =
     }
   | { readonly type: 'RecordPlan'; readonly plan: Plan }
   | { readonly type: 'StartRun' }
+  /** A new process takes over a run whose previous process stopped mid-way (crash, kill -9). */
+  | { readonly type: 'ResumeRun' }
   | { readonly type: 'RecordStep'; readonly step: StepExecuted }
   | { readonly type: 'CompleteRun'; readonly status: RunCompleted['status']; readonly error?: RunErrorInfo };
 
@@ -31,7 +33,10 @@ export type RunState =
       readonly plan: Plan;
       readonly attempt: number;
       readonly nextStepIndex: number;
+      /** Failed steps whose plan says stop: a run with any cannot succeed. */
       readonly failedSteps: number;
+      /** The records of the steps executed so far, in order (data flow, budget, resume). */
+      readonly steps: readonly StepExecuted[];
     }
   | { readonly status: 'completed'; readonly run: RunCreated; readonly outcome: RunCompleted['status'] };
 
@@ -106,6 +111,10 @@ export const decideRun = (command: RunCommand, state: RunState): E.Either<RunDom
       if (state.status === 'none') return refuse({ kind: 'run_not_created' });
       if (state.status !== 'planned') return refuse({ kind: 'not_planned', command: 'StartRun' });
       return accept({ type: 'RunStarted', data: { attempt: 1 } });
+    case 'ResumeRun':
+      if (state.status === 'none') return refuse({ kind: 'run_not_created' });
+      if (state.status !== 'running') return refuse({ kind: 'not_running', command: 'ResumeRun', status: state.status });
+      return accept({ type: 'RunStarted', data: { attempt: state.attempt + 1 } });
     case 'RecordStep':
       if (state.status === 'created' || state.status === 'none') return refuse({ kind: 'not_planned', command: 'RecordStep' });
       return decideStep(command.step, state);
@@ -121,13 +130,15 @@ export const evolveRun = (state: RunState, event: RunEvent): RunState => {
     case 'RunPlanned':
       return state.status === 'created' ? { status: 'planned', run: state.run, plan: event.data.plan } : state;
     case 'RunStarted':
+      if (state.status === 'running') return { ...state, attempt: event.data.attempt };
       return state.status === 'planned'
-        ? { status: 'running', run: state.run, plan: state.plan, attempt: event.data.attempt, nextStepIndex: 0, failedSteps: 0 }
+        ? { status: 'running', run: state.run, plan: state.plan, attempt: event.data.attempt, nextStepIndex: 0, failedSteps: 0, steps: [] }
         : state;
-    case 'StepExecuted':
-      return state.status === 'running'
-        ? { ...state, nextStepIndex: event.data.step_index + 1, failedSteps: state.failedSteps + (event.data.status === 'failed' ? 1 : 0) }
-        : state;
+    case 'StepExecuted': {
+      if (state.status !== 'running') return state;
+      const stops = event.data.status === 'failed' && state.plan.steps[event.data.step_index]?.on_failure !== 'continue';
+      return { ...state, nextStepIndex: event.data.step_index + 1, failedSteps: state.failedSteps + (stops ? 1 : 0), steps: [...state.steps, event.data] };
+    }
     case 'RunCompleted':
       return state.status === 'none' ? state : { status: 'completed', run: state.run, outcome: event.data.status };
   }

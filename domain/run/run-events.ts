@@ -23,16 +23,34 @@ export const StepStatusC = t.keyof({ succeeded: null, failed: null, skipped: nul
 
 export const StepOutcomeC = closedObject('StepOutcome', { category: t.string, code: t.string, data: JsonValueC });
 
-export const StepExecutedC = closedObject('StepExecuted', {
-  step_index: intBetween(0, 1_000_000),
-  skill: t.string,
-  params: JsonObjectC,
-  status: StepStatusC,
+/** An attempt of a step that failed retryably and was tried again: kept in the step's record. */
+export const StepAttemptC = closedObject('StepAttempt', {
+  attempt: intBetween(1, 1_000_000),
   outcome: StepOutcomeC,
   cost_cents: cents,
   duration_ms: nonNegativeNumber,
-  retry_count: intBetween(0, 1_000_000),
+  /** The backoff waited after this attempt, before the next one. */
+  backoff_ms: nonNegativeNumber,
 });
+
+export const StepExecutedC = closedObject(
+  'StepExecuted',
+  {
+    step_index: intBetween(0, 1_000_000),
+    skill: t.string,
+    params: JsonObjectC,
+    status: StepStatusC,
+    outcome: StepOutcomeC,
+    cost_cents: cents,
+    duration_ms: nonNegativeNumber,
+    retry_count: intBetween(0, 1_000_000),
+  },
+  {
+    /** The earlier attempts when the step was retried (retry_count of them); the step's own
+     * outcome is the last attempt's. cost_cents and duration_ms cover all attempts. */
+    attempts: t.array(StepAttemptC),
+  },
+);
 
 export const RunErrorInfoC = closedObject(
   'RunErrorInfo',
@@ -50,6 +68,7 @@ export type RunCreated = t.TypeOf<typeof RunCreatedC>;
 export type RunPlanned = t.TypeOf<typeof RunPlannedC>;
 export type RunStarted = t.TypeOf<typeof RunStartedC>;
 export type StepExecuted = t.TypeOf<typeof StepExecutedC>;
+export type StepAttempt = t.TypeOf<typeof StepAttemptC>;
 export type RunCompleted = t.TypeOf<typeof RunCompletedC>;
 export type RunErrorInfo = t.TypeOf<typeof RunErrorInfoC>;
 

@@ -86,7 +86,7 @@ describe('aos run → events → trace tables → aos proof', () => {
     const none = jsonOf<{ runs: unknown[] }>(await runCli('aos', ['runs', 'list', '--tenant-id', 'tenant-other', '--json'], env));
     expect(none.runs).toEqual([]);
     const skills = jsonOf<{ skills: Array<{ name: string }> }>(await runCli('aos', ['skills', 'list', '--json'], env));
-    expect(skills.skills.map((s) => s.name)).toEqual(['echo', 'http_call', 'json_transform']);
+    expect(skills.skills.map((s) => s.name)).toEqual(['echo', 'http_call', 'json_transform', 'llm_invoke', 'wait']);
   });
 
   it('reads a proof asked with the wrong tenant exactly like a run that does not exist', async () => {

@@ -13,6 +13,7 @@ import type { Signer } from '../../domain/ports/signing-keys.js';
 import { rawPublicKey, runproofKeyId, verifyEd25519 } from '../../domain/proof/ed25519-keys.js';
 import { executeRun } from '../../domain/run/run-execution.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
+import { defaultRedactionPolicy } from '../../domain/secrets/redaction-policy.js';
 
 let db: TestDatabase;
 beforeAll(async () => { db = await freshDatabase(); });
@@ -27,12 +28,12 @@ describe('sealing runs into the tenant ledger', () => {
     const store = postgresEventStore(db.pool);
     const skills = builtinSkillRegistry();
     const tenant = 'tenant-concurrent-seals';
-    const agent = await registerAgent({ store, skills, clock: systemClock, ids: randomIds }, {
+    const agent = await registerAgent({ store, skills, clock: systemClock, ids: randomIds, redaction: defaultRedactionPolicy }, {
       tenant_id: tenant, name: 'a', budget_cents: 10, allowed_hosts: [], plan_template: { steps: [{ skill: 'echo', params: { message: '{{goal}}' } }] },
     });
     if (agent._tag === 'Left') throw new Error(JSON.stringify(agent.left));
     const runs = await Promise.all(Array.from({ length: 8 }, async (_, i) => {
-      const run = await executeRun({ store, skills, planner: templatePlanner, clock: systemClock, ids: randomIds, stepTimeoutMs: 5000 },
+      const run = await executeRun({ store, skills, planner: templatePlanner, clock: systemClock, ids: randomIds, random: Math.random, secret: () => undefined, redaction: defaultRedactionPolicy },
         { tenant_id: tenant, agent_id: agent.right.agent.agent_id, goal: `goal ${i}`, origin_system_id: 'test' });
       if (run._tag === 'Left') throw new Error(JSON.stringify(run.left));
       return run.right;

@@ -36,7 +36,7 @@ describe('trace projection', () => {
     expect(steps).toHaveLength(2);
     expect(steps[1]).toEqual({
       run_id: RUN_ID, tenant_id: TENANT, seq: 4, step_index: 1, skill_name: 'echo', params: { message: 'b' }, status: 'succeeded',
-      outcome_category: 'success', outcome_code: 'OK', outcome_data: [1, { x: null }], cost_cents: 3, duration_ms: 0.25, retry_count: 0,
+      outcome_category: 'success', outcome_code: 'OK', outcome_data: [1, { x: null }], cost_cents: 3, duration_ms: 0.25, retry_count: 0, attempts: [],
       recorded_at: events[4]?.recorded_at, link: events[4]?.link,
     });
     expect(rowsOf(tables, 'aos_traces')[0]).toMatchObject({

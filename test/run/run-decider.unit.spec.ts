@@ -86,4 +86,31 @@ describe('Run decider', () => {
       spec.given(created, planned, started, executed(0), executed(1), completed).when({ type: 'CompleteRun', status: 'succeeded' }).thenRefuses({ kind: 'run_completed' });
     });
   });
+
+  describe('ResumeRun (a new process takes over a running run)', () => {
+    it('starts the next attempt of a running run, keeping its steps', () =>
+      spec.given(created, planned, started, executed(0)).when({ type: 'ResumeRun' }).then({ type: 'RunStarted', data: { attempt: 2 } }));
+    it('counts attempts up across resumes', () =>
+      spec.given(created, planned, started, { type: 'RunStarted', data: { attempt: 2 } }).when({ type: 'ResumeRun' }).then({ type: 'RunStarted', data: { attempt: 3 } }));
+    it('continues after a resume with the first step without a record', () => {
+      spec.given(created, planned, started, executed(0), { type: 'RunStarted', data: { attempt: 2 } }).when({ type: 'RecordStep', step: stepResult(1) }).then(executed(1));
+      spec.given(created, planned, started, executed(0), { type: 'RunStarted', data: { attempt: 2 } }).when({ type: 'RecordStep', step: stepResult(0) })
+        .thenRefuses({ kind: 'step_out_of_order', expected_step_index: 1 });
+    });
+    it('refuses to resume a run that has not started (it is planned or started by StartRun)', () => {
+      spec.given(created, planned).when({ type: 'ResumeRun' }).thenRefuses({ kind: 'not_running', command: 'ResumeRun', status: 'planned' });
+      spec.given().when({ type: 'ResumeRun' }).thenRefuses({ kind: 'run_not_created' });
+    });
+    it('refuses to resume a completed run', () =>
+      spec.given(created, planned, started, executed(0), executed(1), { type: 'RunCompleted', data: { status: 'succeeded' } }).when({ type: 'ResumeRun' })
+        .thenRefuses({ kind: 'run_completed' }));
+  });
+
+  describe("a step whose plan says on_failure: 'continue'", () => {
+    const lenient: RunEvent = { type: 'RunPlanned', data: { plan: { ...plan, steps: [{ ...plan.steps[0]!, on_failure: 'continue' }, { ...plan.steps[1]!, on_failure: 'stop' }] } } };
+    it('lets the run succeed after it failed', () =>
+      spec.given(created, lenient, started, executed(0, 'failed'), executed(1)).when({ type: 'CompleteRun', status: 'succeeded' }).then({ type: 'RunCompleted', data: { status: 'succeeded' } }));
+    it('still refuses success when a stop step failed', () =>
+      spec.given(created, lenient, started, executed(0), executed(1, 'failed')).when({ type: 'CompleteRun', status: 'succeeded' }).thenRefuses({ kind: 'error_required' }));
+  });
 });

@@ -126,6 +126,7 @@ describe('http_call against a real server', () => {
       status: 'failed',
       outcome: { category: 'client_error', code: 'HTTP_404', data: { status: 404, content_type: 'application/json; charset=utf-8', body: { error: 'not found' } } },
       cost_cents: 0,
+      retryable: false,
     });
     expect((await call('/problem-json')).outcome).toMatchObject({ category: 'client_error', code: 'HTTP_422', data: { body: { title: 'bad' } } });
   });

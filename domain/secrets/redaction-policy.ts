@@ -1,0 +1,69 @@
+import * as E from 'fp-ts/lib/Either.js';
+
+/** Which object keys hold credentials: case-insensitive glob patterns (`*` any run of
+ * characters, everything else literal) matched against the whole key. */
+export type RedactionPolicy = { readonly sensitiveKeys: readonly string[] };
+
+export type RedactionPolicyError = { readonly kind: 'invalid_redaction_pattern'; readonly field: string; readonly message: string };
+
+/**
+ * Header and field names that carry credentials. Token names are matched by suffix (`*token`:
+ * token, access_token, X-Auth-Token, refreshToken) rather than `*token*`, which would also redact
+ * LLM params and usage (`max_tokens`, `prompt_tokens`, `token_type`); add `*token*` with
+ * AOS_REDACT_KEYS to be stricter.
+ */
+export const DEFAULT_SENSITIVE_KEYS: readonly string[] = [
+  'authorization',
+  'proxy-authorization',
+  '*-authorization',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
+  '*token',
+  '*secret*',
+  '*password*',
+  '*passwd*',
+  '*api_key*',
+  '*api-key*',
+  '*apikey*',
+  '*private_key*',
+  '*private-key*',
+  '*credential*',
+];
+
+export const defaultRedactionPolicy: RedactionPolicy = { sensitiveKeys: DEFAULT_SENSITIVE_KEYS };
+
+const PATTERN = /^[A-Za-z0-9_*.-]+$/;
+
+/** Comma-separated patterns, each trimmed; blank text gives none. */
+export const parsePatternList = (text: string): string[] => (text.trim() === '' ? [] : text.split(',').map((entry) => entry.trim()));
+
+const patternProblem = (pattern: string, position: number): string | null =>
+  pattern === '' ? `entry ${position} is empty`
+    : PATTERN.test(pattern) ? null
+      : `entry ${position} (${JSON.stringify(pattern.slice(0, 80))}) may only hold letters, digits, "_", "-", "." and "*"`;
+
+/** `base` (the default policy unless given) with more patterns; every pattern non-empty and made
+ * of [A-Za-z0-9_*.-]. `field` names where the patterns came from, for the error. */
+export const policyWith = (
+  extra: readonly string[],
+  field = 'AOS_REDACT_KEYS',
+  base: RedactionPolicy = defaultRedactionPolicy,
+): E.Either<RedactionPolicyError, RedactionPolicy> => {
+  const problems = extra.map((pattern, i) => patternProblem(pattern, i + 1)).filter((problem): problem is string => problem !== null);
+  if (problems.length > 0) {
+    return E.left({ kind: 'invalid_redaction_pattern', field, message: `${problems.join('; ')} (expected comma-separated key patterns such as x-session,*_pin)` });
+  }
+  const sensitiveKeys = [...new Set([...base.sensitiveKeys, ...extra.map((pattern) => pattern.toLowerCase())])];
+  return E.right({ sensitiveKeys });
+};
+
+const globSource = (pattern: string): string =>
+  pattern.toLowerCase().split('*').map((literal) => literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+
+/** Whether a key matches one of the policy's patterns (compared lower-case, whole key). */
+export const sensitiveKeyMatcher = (policy: RedactionPolicy): ((key: string) => boolean) => {
+  if (policy.sensitiveKeys.length === 0) return () => false;
+  const matcher = new RegExp(`^(?:${policy.sensitiveKeys.map(globSource).join('|')})$`, 's');
+  return (key) => matcher.test(key.toLowerCase());
+};

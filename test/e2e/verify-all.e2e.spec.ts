@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jsonOf, runCli } from '../support/cli.js';
+import { createAgent, echoSteps, runGoal, tamper, withSigningKey } from '../support/cli-fixtures.js';
+import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
+
+/**
+ * `aos-int verify-all`: every run proved, streaming, with a summary; exit 1 when any failed.
+ * The tests run in order: the first two see only tenants A and B; the later ones add a tenant each
+ * and look at it with --tenant-id.
+ */
+const A = 'tenant-sweep-a';
+const B = 'tenant-sweep-b';
+
+type Divergence = { source: string; seq: number | null; field: string; expected: unknown; actual: unknown };
+type Summary = {
+  tenant_id: string | null; runs: number; verified: number; failed: number; unsealed: number; not_found: number; seconds: number;
+  failed_runs: Array<{ tenant_id: string; run_id: string; reason: string | null; divergence: Divergence | null }>;
+};
+
+describe('aos-int verify-all', () => {
+  let db: TestDatabase;
+  let env: NodeJS.ProcessEnv;
+  const runsOf = new Map<string, string[]>();
+
+  const sealRuns = async (tenant: string, count: number): Promise<string[]> => {
+    const agentId = await createAgent(env, tenant, echoSteps);
+    const ids: string[] = [];
+    for (let n = 0; n < count; n++) {
+      const run = await runGoal(env, tenant, agentId);
+      expect(run.result.code, run.result.stderr).toBe(0);
+      ids.push(run.run_id);
+    }
+    runsOf.set(tenant, ids);
+    return ids;
+  };
+  const verifyAll = async (tenant?: string) => {
+    const result = await runCli('aos-int', ['verify-all', '--json', ...(tenant ? ['--tenant-id', tenant] : [])], env);
+    return { code: result.code, stderr: result.stderr, ...jsonOf<Summary>(result) };
+  };
+  const ledgerStream = (tenant: string) => `aos-ledger-${tenant}`;
+
+  beforeAll(async () => {
+    db = await freshDatabase();
+    env = await withSigningKey({ DATABASE_URL: db.url });
+    await sealRuns(A, 3);
+    await sealRuns(B, 2);
+  });
+  afterAll(async () => db.drop());
+
+  it('verifies every run of every tenant, or of one tenant with --tenant-id: exit 0', async () => {
+    const [all, onlyA, onlyB] = await Promise.all([verifyAll(), verifyAll(A), verifyAll(B)]);
+    expect(all.code, all.stderr).toBe(0);
+    expect(all).toMatchObject({ tenant_id: null, runs: 5, verified: 5, failed: 0, unsealed: 0, not_found: 0, failed_runs: [] });
+    expect(onlyA).toMatchObject({ code: 0, tenant_id: A, runs: 3, verified: 3, failed: 0, unsealed: 0, failed_runs: [] });
+    expect(onlyB).toMatchObject({ code: 0, tenant_id: B, runs: 2, verified: 2, failed: 0, unsealed: 0, failed_runs: [] });
+    expect(all.stderr).toBe('');
+  });
+
+  it('fails (exit 1) when one run was tampered with, listing exactly that run; other tenants still pass', async () => {
+    const target = runsOf.get(A)?.[1] ?? '';
+    expect(await tamper(db.pool, 'UPDATE aos_trace_steps SET cost_cents = cost_cents + 1 WHERE run_id = $1 AND step_index = 1', [target])).toBe(1);
+
+    const [all, onlyA, onlyB] = await Promise.all([verifyAll(), verifyAll(A), verifyAll(B)]);
+    expect(all.code).toBe(1);
+    expect(all).toMatchObject({ runs: 5, verified: 4, failed: 1, unsealed: 0, not_found: 0 });
+    expect(all.failed_runs).toEqual([{
+      tenant_id: A, run_id: target, reason: expect.any(String),
+      divergence: { source: 'projection', seq: 4, field: 'aos_trace_steps.cost_cents', expected: 0, actual: 1 },
+    }]);
+    expect(all.stderr).toContain(`FAILED ${A} ${target}: `);
+    expect(onlyA).toMatchObject({ code: 1, runs: 3, verified: 2, failed: 1, failed_runs: all.failed_runs });
+    expect(onlyB).toMatchObject({ code: 0, runs: 2, verified: 2, failed: 0, failed_runs: [] });
+
+    const text = await runCli('aos-int', ['verify-all', '--tenant-id', A], env);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain('failed: 1');
+    expect(text.stdout).toContain(`  ${A} ${target}: ${all.failed_runs[0]?.reason}`);
+  });
+
+  it('counts a completed run whose seal is gone from the end of the ledger as verified but unsealed (exit 0), as aos proof reports it', async () => {
+    const tenant = 'tenant-sweep-unsealed';
+    const [, last] = await sealRuns(tenant, 2);
+    // The run's seal is the ledger's last entry: deleting it leaves no gap, only a run without a seal.
+    expect(await tamper(db.pool, 'DELETE FROM aos_events WHERE stream_id = $1 AND seq = 1', [ledgerStream(tenant)])).toBe(1);
+
+    const proof = await runCli('aos', ['proof', '--tenant-id', tenant, '--run-id', last ?? '', '--json'], env);
+    expect(proof.code).toBe(0);
+    expect(jsonOf<{ integrity: { verification_status: string }; seal: unknown }>(proof)).toMatchObject({
+      integrity: { verification_status: 'VERIFIED' }, seal: { status: 'unsealed', key_id: null, ledger_index: null, sealed_at: null },
+    });
+    const swept = await verifyAll(tenant);
+    expect(swept.code).toBe(0);
+    expect(swept).toMatchObject({ runs: 2, verified: 2, unsealed: 1, failed: 0, failed_runs: [] });
+    const text = await runCli('aos-int', ['verify-all', '--tenant-id', tenant], env);
+    expect(text.stdout).toContain('verified: 2 (of which completed but never sealed: 1)');
+  });
+
+  it("fails every run of a tenant whose ledger has a gap, naming the ledger index, and no other tenant's", async () => {
+    const tenant = 'tenant-sweep-gap';
+    const ids = await sealRuns(tenant, 3);
+    expect(await tamper(db.pool, 'DELETE FROM aos_events WHERE stream_id = $1 AND seq = 0', [ledgerStream(tenant)])).toBe(1);
+
+    const [swept, onlyB] = await Promise.all([verifyAll(tenant), verifyAll(B)]);
+    expect(swept.code).toBe(1);
+    expect(swept).toMatchObject({ runs: 3, verified: 0, failed: 3, unsealed: 0 });
+    expect(swept.failed_runs.map((f) => f.run_id).sort()).toEqual([...ids].sort());
+    for (const failure of swept.failed_runs) {
+      expect(failure).toMatchObject({ tenant_id: tenant, reason: 'the tenant ledger is damaged at index 0: expected seq 0, found 1' });
+      expect(failure.divergence).toEqual({ source: 'checkpoint', seq: null, field: 'ledger[0]', expected: 'a valid seal', actual: 'expected seq 0, found 1' });
+    }
+    expect(onlyB).toMatchObject({ code: 0, runs: 2, verified: 2, failed: 0 });
+  });
+
+  // PRODUCT BUG: projections/run-sweep.ts finds runs by their first event only (PAGE_SQL and
+  // countRuns: `WHERE seq = 0 AND stream_id LIKE 'aos-run-%'`). Delete a run's RunCreated event
+  // and verify-all no longer sees the run: exit 0, one run fewer, while `aos proof` of the same
+  // run is FAILED (source event_store, seq 0). Fix: enumerate run streams by any event
+  // (SELECT DISTINCT tenant_id, stream_id ... , keyset-paginated the same way), so a missing
+  // RunCreated is proved, and fails, like any other gap.
+  it.fails('PRODUCT BUG: fails a run whose RunCreated event was deleted, as aos proof does', async () => {
+    const tenant = 'tenant-sweep-headless';
+    const [, target] = await sealRuns(tenant, 2);
+    expect(await tamper(db.pool, 'DELETE FROM aos_events WHERE stream_id = $1 AND seq = 0', [`aos-run-${target}`])).toBe(1);
+    const proof = await runCli('aos', ['proof', '--tenant-id', tenant, '--run-id', target ?? '', '--json'], env);
+    expect(proof.code).toBe(1);
+    expect(jsonOf<{ integrity: { divergence: Divergence } }>(proof).integrity.divergence).toMatchObject({ source: 'event_store', seq: 0 });
+
+    const swept = await verifyAll(tenant);
+    expect(swept).toMatchObject({ runs: 2, failed: 1, failed_runs: [expect.objectContaining({ run_id: target })] });
+    expect(swept.code).toBe(1);
+  });
+
+  // PRODUCT BUG (detection gap): a sealed run deleted outright (its events and projection rows)
+  // leaves its seal in the tenant ledger, so ledger consistency still holds, `aos proof` says
+  // "not found" (exit 3) and verify-all exits 0 with one run fewer: nothing reports that a sealed
+  // run was removed. verify-all already reads each tenant's ledger (projections/run-sweep.ts);
+  // fix: after a tenant's runs, report every sealed run_id that was not swept as FAILED
+  // (e.g. divergence { source: 'checkpoint', field: 'run', expected: 'present', actual: 'missing' }).
+  it.fails('PRODUCT BUG: fails a sealed run whose events were all deleted, by its seal in the ledger', async () => {
+    const tenant = 'tenant-sweep-erased';
+    const [, target] = await sealRuns(tenant, 2);
+    await tamper(db.pool, 'DELETE FROM aos_trace_steps WHERE run_id = $1', [target]);
+    await tamper(db.pool, 'DELETE FROM aos_traces WHERE run_id = $1', [target]);
+    expect(await tamper(db.pool, 'DELETE FROM aos_events WHERE stream_id = $1', [`aos-run-${target}`])).toBeGreaterThan(0);
+    const proof = await runCli('aos', ['proof', '--tenant-id', tenant, '--run-id', target ?? '', '--json'], env);
+    expect(proof.code).toBe(3);
+
+    const swept = await verifyAll(tenant);
+    expect(swept.code).toBe(1);
+    expect(swept.failed_runs.map((f) => f.run_id)).toEqual([target]);
+  });
+});
