@@ -9,6 +9,8 @@ import { ExitCode } from './exit-codes.js';
 export type Runtime = {
   readonly pool: pg.Pool;
   readonly store: EventStore;
+  /** Where the events live: `postgres` (aos_events in this database) or `eventstoredb` (AOS_EVENTSTORE_URL). */
+  readonly eventStore: 'postgres' | 'eventstoredb';
   readonly skills: SkillRegistry;
   readonly databaseKind: 'external' | 'embedded';
   /** Connection URL of this database (contains its credentials: never print it). */
@@ -40,14 +42,21 @@ export const withRuntime = async <T>(work: (runtime: Runtime) => Promise<T>, env
     throw infrastructureError(`database unavailable: ${error instanceof Error ? error.message : String(error)}`);
   }
   try {
-    return await withDatabaseUrl(database.url, database.kind, work);
+    return await withDatabaseUrl(database.url, database.kind, work, { eventStoreUrl: env.AOS_EVENTSTORE_URL });
   } finally {
     await database.release();
   }
 };
 
-/** Runs `work` against one database URL (already migrated). */
-export const withDatabaseUrl = async <T>(url: string, kind: Runtime['databaseKind'], work: (runtime: Runtime) => Promise<T>): Promise<T> => {
+/** Runs `work` against one database URL (already migrated). With `eventStoreUrl` (withRuntime
+ * passes AOS_EVENTSTORE_URL; the demo sandbox passes none) the events live in EventStoreDB and
+ * only projections and checkpoints in this database. */
+export const withDatabaseUrl = async <T>(
+  url: string,
+  kind: Runtime['databaseKind'],
+  work: (runtime: Runtime) => Promise<T>,
+  options: { readonly eventStoreUrl?: string | undefined } = {},
+): Promise<T> => {
   const [{ default: pgModule }, { postgresEventStore }, { builtinSkillRegistry }] = await Promise.all([
     import('pg'),
     import('../adapters/postgres/postgres-event-store.js'),
@@ -55,9 +64,22 @@ export const withDatabaseUrl = async <T>(url: string, kind: Runtime['databaseKin
   ]);
   const pool = new pgModule.Pool({ connectionString: url, max: 4 });
   pool.on('error', () => undefined);
+  // --- EventStoreDB selection (AOS_EVENTSTORE_URL); see docs/EVENTSTOREDB.md ---
+  let eventStoreDb: { readonly store: EventStore; close(): Promise<void> } | null = null;
   try {
-    return await work({ pool, store: postgresEventStore(pool), skills: builtinSkillRegistry(), databaseKind: kind, url });
+    if (options.eventStoreUrl) {
+      const { openEventStoreDb } = await import('../adapters/eventstoredb/eventstoredb-event-store.js');
+      try {
+        eventStoreDb = openEventStoreDb(options.eventStoreUrl);
+      } catch (error) {
+        throw infrastructureError(`AOS_EVENTSTORE_URL: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    const store = eventStoreDb?.store ?? postgresEventStore(pool);
+    return await work({ pool, store, eventStore: eventStoreDb ? 'eventstoredb' : 'postgres', skills: builtinSkillRegistry(), databaseKind: kind, url });
   } finally {
+    await eventStoreDb?.close().catch(() => undefined);
+    // --- end of EventStoreDB selection ---
     await pool.end().catch(() => undefined);
   }
 };

@@ -59,19 +59,36 @@ export const proveRun = async (
   if (read._tag === 'Left') return read;
   const events = read.right;
   const base = { run_id: runId, tenant_id: tenantId, events };
-  if (events.length === 0) return E.right({ ...base, found: false, integrity: notFoundIntegrity, seal: noSeal, sealed: null, aos_traces: [], aos_trace_steps: [] });
+  const readLedger = async (): Promise<E.Either<EventStoreError, E.Either<LedgerDecodeError, TenantLedgerIndex>>> => {
+    if (preloadedLedger !== undefined) return E.right(preloadedLedger);
+    const ledgerEvents = await store.readStream(tenantId, ledgerStreamId(tenantId))();
+    return ledgerEvents._tag === 'Left' ? ledgerEvents : E.right(E.map(indexLedger)(decodeLedger(ledgerEvents.right)));
+  };
+  if (events.length === 0) {
+    // No events: a run that never existed in this tenant, unless the tenant's ledger sealed it.
+    const ledger = await readLedger();
+    if (ledger._tag === 'Left') return ledger;
+    const seal = ledger.right._tag === 'Right' ? ledger.right.right.get(runId) : undefined;
+    if (seal === undefined) return E.right({ ...base, found: false, integrity: notFoundIntegrity, seal: noSeal, sealed: null, aos_traces: [], aos_trace_steps: [] });
+    return E.right({
+      ...base, found: false, aos_traces: [], aos_trace_steps: [],
+      seal: { status: 'sealed', key_id: seal.checkpoint.key_id, ledger_index: seal.index, sealed_at: seal.checkpoint.sealed_at },
+      sealed: { checkpoint: seal.checkpoint, signature: seal.signature, ledger_index: seal.index },
+      integrity: failedWith({ ...notFoundIntegrity, failure_reason: null }, {
+        reason: `the tenant ledger holds a seal for this run (index ${seal.index}) but the event store has none of its events`,
+        divergence: { source: 'checkpoint', seq: null, field: 'chain_length', expected: seal.checkpoint.chain_length, actual: 0 },
+      }),
+    });
+  }
 
   const projected = await readProjectedRunRows(pool, runId);
   const result = { ...base, found: true, sealed: null, aos_traces: projected.traces, aos_trace_steps: projected.steps };
   const { integrity } = verifyEventChain(tenantId, runId, runStreamId(runId), events);
   if (integrity.verification_status !== 'VERIFIED') return E.right({ ...result, seal: noSeal, integrity });
 
-  let ledger = preloadedLedger;
-  if (ledger === undefined) {
-    const ledgerEvents = await store.readStream(tenantId, ledgerStreamId(tenantId))();
-    if (ledgerEvents._tag === 'Left') return ledgerEvents;
-    ledger = E.map(indexLedger)(decodeLedger(ledgerEvents.right));
-  }
+  const readLedgerResult = await readLedger();
+  if (readLedgerResult._tag === 'Left') return readLedgerResult;
+  const ledger = readLedgerResult.right;
   if (ledger._tag === 'Left') {
     return E.right({
       ...result, seal: noSeal,

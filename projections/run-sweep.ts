@@ -6,25 +6,37 @@ import type { EventStore, EventStoreError } from '../domain/ports/event-store.js
 import { proveRun, type RunProof } from './run-proof.js';
 
 const RUN_PREFIX = 'aos-run-';
+const LEDGER_PREFIX = 'aos-ledger-';
 const PAGE = 500;
 
-// One page of runs (their first event), in (tenant_id, stream_id) order: keyset pagination, so the
-// sweep holds one page and one tenant's ledger index at a time, whatever the number of runs.
-const PAGE_SQL = `
-SELECT tenant_id, stream_id FROM aos_events
- WHERE seq = 0 AND stream_id LIKE '${RUN_PREFIX}%'
-   AND ($1::text IS NULL OR tenant_id = $1)
-   AND (tenant_id, stream_id) > ($2::text, $3::text)
- ORDER BY tenant_id, stream_id
- LIMIT ${PAGE}`;
+// Tenants with runs or a ledger, one page at a time (keyset pagination).
+const TENANTS_SQL = `
+SELECT DISTINCT tenant_id FROM aos_events
+ WHERE (stream_id LIKE '${RUN_PREFIX}%' OR stream_id LIKE '${LEDGER_PREFIX}%')
+   AND ($1::text IS NULL OR tenant_id = $1) AND tenant_id > $2
+ ORDER BY tenant_id LIMIT ${PAGE}`;
+
+// A tenant's run streams, by any event they still hold (a run whose RunCreated was deleted is
+// still swept, and fails), one page at a time.
+const RUNS_SQL = `
+SELECT DISTINCT stream_id FROM aos_events
+ WHERE tenant_id = $1 AND stream_id LIKE '${RUN_PREFIX}%' AND stream_id > $2
+ ORDER BY stream_id LIMIT ${PAGE}`;
 
 export const countRuns = async (pool: pg.Pool, tenantId: string | null): Promise<number> => {
-  const { rows } = await pool.query<{ count: string }>(`SELECT count(*) FROM aos_events WHERE seq = 0 AND stream_id LIKE '${RUN_PREFIX}%' AND ($1::text IS NULL OR tenant_id = $1)`, [tenantId]);
+  const { rows } = await pool.query<{ count: string }>(`SELECT count(DISTINCT (tenant_id, stream_id)) FROM aos_events WHERE stream_id LIKE '${RUN_PREFIX}%' AND ($1::text IS NULL OR tenant_id = $1)`, [tenantId]);
   return Number(rows[0]?.count ?? 0);
 };
 
+const readLedger = async (store: EventStore, tenantId: string): Promise<E.Either<EventStoreError, E.Either<LedgerDecodeError, TenantLedgerIndex>>> => {
+  const events = await store.readStream(tenantId, ledgerStreamId(tenantId))();
+  return events._tag === 'Left' ? events : E.right(E.map(indexLedger)(decodeLedger(events.right)));
+};
+
 /** Proves every run (of one tenant, or all), streaming: calls `onRun` with each proof as soon as it
- * is made and keeps nothing of it. Each tenant's ledger is read once. */
+ * is made and keeps nothing of it. Each tenant's ledger is read once; its seals whose run was not
+ * found in the store are reported as failed runs too. Memory: one page of runs and one tenant's
+ * seal index (about 1 KB per sealed run of that tenant). */
 export const sweepRuns = async (
   pool: pg.Pool,
   store: EventStore,
@@ -32,24 +44,34 @@ export const sweepRuns = async (
   knownKeys: ReadonlyMap<string, Uint8Array>,
   onRun: (proof: RunProof) => void,
 ): Promise<E.Either<EventStoreError, number>> => {
-  let after = { tenant: '', stream: '' };
-  let ledgerOf = null as { tenant: string; ledger: E.Either<LedgerDecodeError, TenantLedgerIndex> } | null;
   let count = 0;
-  for (;;) {
-    const { rows } = await pool.query<{ tenant_id: string; stream_id: string }>(PAGE_SQL, [tenantId, after.tenant, after.stream]);
-    for (const row of rows) {
-      if (ledgerOf?.tenant !== row.tenant_id) {
-        const events = await store.readStream(row.tenant_id, ledgerStreamId(row.tenant_id))();
-        if (events._tag === 'Left') return events;
-        ledgerOf = { tenant: row.tenant_id, ledger: E.map(indexLedger)(decodeLedger(events.right)) };
+  for (let afterTenant = ''; ;) {
+    const tenants = (await pool.query<{ tenant_id: string }>(TENANTS_SQL, [tenantId, afterTenant])).rows.map((r) => r.tenant_id);
+    for (const tenant of tenants) {
+      const ledger = await readLedger(store, tenant);
+      if (ledger._tag === 'Left') return ledger;
+      const unswept = new Map(ledger.right._tag === 'Right' ? [...ledger.right.right.values()].map((entry) => [entry.checkpoint.run_id, entry.index]) : []);
+      for (let afterStream = ''; ;) {
+        const streams = (await pool.query<{ stream_id: string }>(RUNS_SQL, [tenant, afterStream])).rows.map((r) => r.stream_id);
+        for (const stream of streams) {
+          const runId = stream.slice(RUN_PREFIX.length);
+          const proof = await proveRun(pool, store, tenant, runId, knownKeys, ledger.right);
+          if (proof._tag === 'Left') return proof;
+          unswept.delete(runId);
+          onRun(proof.right);
+          count += 1;
+        }
+        if (streams.length < PAGE) break;
+        afterStream = streams[streams.length - 1]!;
       }
-      const proof = await proveRun(pool, store, row.tenant_id, row.stream_id.slice(RUN_PREFIX.length), knownKeys, ledgerOf.ledger);
-      if (proof._tag === 'Left') return proof;
-      onRun(proof.right);
-      count += 1;
+      for (const runId of unswept.keys()) {
+        const proof = await proveRun(pool, store, tenant, runId, knownKeys, ledger.right);
+        if (proof._tag === 'Left') return proof;
+        onRun(proof.right);
+        count += 1;
+      }
     }
-    if (rows.length < PAGE) return E.right(count);
-    const last = rows[rows.length - 1]!;
-    after = { tenant: last.tenant_id, stream: last.stream_id };
+    if (tenants.length < PAGE) return E.right(count);
+    afterTenant = tenants[tenants.length - 1]!;
   }
 };

@@ -32,6 +32,10 @@ const READ_STREAM = `
 SELECT stream_id, tenant_id, seq, type, data, recorded_at, link, transaction_id::text AS transaction_id, global_position::text AS global_position
   FROM aos_events WHERE tenant_id = $1 AND stream_id = $2 ORDER BY seq`;
 
+const READ_STREAM_FROM = `
+SELECT stream_id, tenant_id, seq, type, data, recorded_at, link, transaction_id::text AS transaction_id, global_position::text AS global_position
+  FROM aos_events WHERE tenant_id = $1 AND stream_id = $2 AND seq >= $3 ORDER BY seq LIMIT $4`;
+
 // ORDER BY names the table's columns (e.), not the text-cast output columns of the same names:
 // those would sort like text (xid 1000 before 999, position 10 before 9).
 const READ_ALL = `
@@ -100,6 +104,8 @@ export const postgresEventStore = (pool: pg.Pool): EventStore => ({
   },
   readStream: (tenantId, streamId) =>
     TE.tryCatch(async () => (await pool.query<EventRow>(READ_STREAM, [tenantId, streamId])).rows.map(toStoredEvent), storeErrorOf),
+  readStreamFrom: (tenantId, streamId, fromSeq, limit) =>
+    TE.tryCatch(async () => (await pool.query<EventRow>(READ_STREAM_FROM, [tenantId, streamId, fromSeq, limit])).rows.map(toStoredEvent), storeErrorOf),
   streamVersion: (tenantId, streamId) =>
     TE.tryCatch(async () => {
       const { rows } = await pool.query<{ version: number }>(STREAM_VERSION, [tenantId, streamId]);

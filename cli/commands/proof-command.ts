@@ -31,8 +31,9 @@ const handler = async (args: ArgumentsCamelCase<ProofArgs>) =>
     return withRuntime(async ({ pool, store }) => {
       const proved = await proveRun(pool, store, tenantId, runId, knownKeys);
       if (proved._tag === 'Left') throw storeFailure(proved.left);
-      // Another tenant's run reads exactly like a run that does not exist.
-      if (!proved.right.found) throw notFound(`run ${runId} not found in tenant ${tenantId}`);
+      // Another tenant's run reads exactly like a run that does not exist; a run this tenant's
+      // ledger sealed but whose events are gone is a FAILED proof, not a missing run.
+      if (!proved.right.found && proved.right.integrity.verification_status !== 'FAILED') throw notFound(`run ${runId} not found in tenant ${tenantId}`);
       const proof = { ...proved.right, integrity: { ...proved.right.integrity, model } };
       const verified = proof.integrity.verification_status === 'VERIFIED';
       const exitCode = verified ? ExitCode.ok : ExitCode.failed;

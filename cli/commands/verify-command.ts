@@ -5,10 +5,10 @@ import { runAndPrint, type CommandResult } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { withJson } from './common-options.js';
 
-type VerifyArgs = { file?: string; 'public-key'?: string; json: boolean };
+type VerifyArgs = { file?: string; 'public-key'?: string[]; json: boolean };
 
 /** A bundle, offline: no database, no network. */
-const verifyBundleFile = async (text: string, pinned: Uint8Array | null): Promise<CommandResult> => {
+const verifyBundleFile = async (text: string, pinned: readonly Uint8Array[]): Promise<CommandResult> => {
   const { verifyBundle } = await import('../../domain/bundle/bundle-verification.js');
   let document: unknown;
   try {
@@ -30,7 +30,7 @@ const verifyBundleFile = async (text: string, pinned: Uint8Array | null): Promis
 };
 
 /** A tree head the auditor kept: is the ledger as stored now an extension of it? */
-const verifyTreeHead = async (text: string, pinned: Uint8Array | null): Promise<CommandResult> => {
+const verifyTreeHead = async (text: string, pinned: readonly Uint8Array[]): Promise<CommandResult> => {
   const [{ openTreeHead, checkLedgerConsistency }, { keysDirectoryOf, loadKnownKeys }, { withRuntime }, { readTenantLedger }, { runproofKeyId }] = await Promise.all([
     import('../../domain/ledger/tree-head.js'),
     import('../signing-keys.js'),
@@ -38,7 +38,7 @@ const verifyTreeHead = async (text: string, pinned: Uint8Array | null): Promise<
     import('../tenant-ledger-reader.js'),
     import('../../domain/proof/ed25519-keys.js'),
   ]);
-  const keys = pinned ? new Map([[runproofKeyId(pinned), pinned]]) : await loadKnownKeys(await keysDirectoryOf(process.env));
+  const keys = pinned.length > 0 ? new Map(pinned.map((key) => [runproofKeyId(key), key])) : await loadKnownKeys(await keysDirectoryOf(process.env));
   const head = openTreeHead(text, keys);
   if (head._tag === 'Left') {
     return { exitCode: ExitCode.failed, json: { kind: 'tree_head', consistent: false, reason: `the tree head does not verify: ${head.left.message}` }, text: `Tree head: FAILED (${head.left.message})` };
@@ -66,7 +66,7 @@ const handler = async (args: ArgumentsCamelCase<VerifyArgs>) =>
       throw usageError('file', `cannot read ${args.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
     const { readPublicKeyFile } = await import('../public-key-file.js');
-    const pinned = args['public-key'] ? await readPublicKeyFile(args['public-key']) : null;
+    const pinned = await Promise.all((args['public-key'] ?? []).map((path) => readPublicKeyFile(String(path))));
     return text.trimStart().startsWith('{') ? verifyBundleFile(text, pinned) : verifyTreeHead(text, pinned);
   });
 
@@ -76,6 +76,6 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
   builder: (yargs: Argv) =>
     withJson(yargs)
       .positional('file', { type: 'string', describe: 'bundle.json from `aos export`, or a tree head note from `aos ledger head`' })
-      .option('public-key', { type: 'string', describe: 'the public key you trust (key record JSON, PEM, or base64 raw); default: the bundle\'s own key / AOS_KEYS_DIR' }) as unknown as Argv<VerifyArgs>,
+      .option('public-key', { type: 'string', array: true, describe: 'a public key you trust (key record JSON, PEM, or base64 raw), repeatable (old and new key after a rotation); default: the bundle\'s own keys / AOS_KEYS_DIR' }) as unknown as Argv<VerifyArgs>,
   handler,
 };

@@ -32,8 +32,11 @@ const bundleDivergence = (field: string, expected: string | number | null, actua
  * checkpoint's inclusion in the signed tree head, and the bundle's own claims (integrity block,
  * key ids). `pinnedKey` is the raw public key the auditor trusts; without it the bundle's keys are
  * taken as given (and the verdict says so). */
-export const verifyBundle = (document: unknown, pinnedKey: Uint8Array | null): BundleVerdict => {
-  const key_trust = pinnedKey ? 'pinned' : 'embedded';
+export const verifyBundle = (document: unknown, pinned: Uint8Array | readonly Uint8Array[] | null): BundleVerdict => {
+  // Several pinned keys: the auditor trusts each (a run sealed before a key rotation has its seal
+  // by the old key and the tree head by the new one).
+  const pinnedKeys = pinned === null ? [] : pinned instanceof Uint8Array ? [pinned] : [...pinned];
+  const key_trust = pinnedKeys.length > 0 ? 'pinned' : 'embedded';
   const decoded = ProofBundleC.decode(document);
   if (decoded._tag === 'Left') {
     const problem = describeDecodeErrors(decoded.left)[0] ?? 'not a bundle';
@@ -56,13 +59,21 @@ export const verifyBundle = (document: unknown, pinnedKey: Uint8Array | null): B
   for (const [i, key] of bundle.public_keys.entries()) {
     const raw = new Uint8Array(Buffer.from(key.public_key, 'base64'));
     if (runproofKeyId(raw) !== key.key_id) return { ...ids, seal: noSeal, integrity: failed(integrity, 'a public key does not match its key_id', bundleDivergence(`public_keys.${i}.key_id`, runproofKeyId(raw), key.key_id)) };
-    if (!pinnedKey || Buffer.compare(Buffer.from(pinnedKey), Buffer.from(raw)) === 0) keys.set(key.key_id, raw);
+    if (pinnedKeys.length === 0 || pinnedKeys.some((p) => Buffer.compare(Buffer.from(p), Buffer.from(raw)) === 0)) keys.set(key.key_id, raw);
   }
-  if (pinnedKey && keys.size === 0) {
-    return { ...ids, seal: noSeal, integrity: failed(integrity, 'the trusted public key is not the key of this bundle', bundleDivergence('public_keys', runproofKeyId(pinnedKey), bundle.public_keys.map((k) => k.key_id).join(','))) };
+  if (pinnedKeys.length > 0 && keys.size === 0) {
+    return { ...ids, seal: noSeal, integrity: failed(integrity, 'the trusted public key is not the key of this bundle', bundleDivergence('public_keys', pinnedKeys.map(runproofKeyId).join(','), bundle.public_keys.map((k) => k.key_id).join(','))) };
   }
 
   const completed = events[events.length - 1]?.type === 'RunCompleted';
+  // A bundle is evidence handed over by someone else: a completed run must come with its seal, or
+  // anyone could rewrite the events, recompute the chain and drop the signature.
+  if (completed && bundle.checkpoint === null && bundle.signature === null) {
+    return { ...ids, seal: { ...noSeal, status: 'unsealed' }, integrity: failed(integrity, 'the run completed but the bundle carries no seal: nothing signed vouches for these events', { source: 'checkpoint', seq: null, field: 'checkpoint', expected: 'present', actual: null }) };
+  }
+  if (!completed && pinnedKeys.length > 0) {
+    return { ...ids, seal: noSeal, integrity: failed(integrity, 'the run has not completed, so nothing in the bundle is signed: the trusted key cannot vouch for it', { source: 'checkpoint', seq: null, field: 'checkpoint', expected: 'a sealed run', actual: 'not_completed' }) };
+  }
   if ((bundle.checkpoint === null) !== (bundle.signature === null)) {
     return { ...ids, seal: noSeal, integrity: failed(integrity, 'checkpoint and signature must come together', bundleDivergence(bundle.checkpoint ? 'signature' : 'checkpoint', 'present', null)) };
   }

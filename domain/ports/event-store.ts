@@ -65,6 +65,10 @@ export interface EventStore {
   /** The stream's events in seq order; an empty array when the stream does not exist for this tenant. */
   readStream(tenantId: string, streamId: string): TaskEither<EventStoreError, readonly StoredEvent[]>;
 
+  /** At most `limit` of the stream's events with seq >= `fromSeq`, in seq order: a long stream
+   * read page by page in bounded memory. */
+  readStreamFrom(tenantId: string, streamId: string, fromSeq: number, limit: number): TaskEither<EventStoreError, readonly StoredEvent[]>;
+
   /** How many events the stream holds for this tenant (0 when it does not exist): the expected
    * version of the next append, without reading the events. */
   streamVersion(tenantId: string, streamId: string): TaskEither<EventStoreError, number>;

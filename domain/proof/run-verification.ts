@@ -1,7 +1,4 @@
-import { genesisLink, nextLink } from './hash-chain.js';
-import { leafHash } from './leaf.js';
-import { merkleTreeHash } from './merkle-tree.js';
-import { toHex, type Hash } from './sha256.js';
+import { createChainVerifier } from './chain-verifier.js';
 
 export type DivergenceSource = 'event_store' | 'projection' | 'checkpoint' | 'bundle';
 
@@ -47,49 +44,21 @@ export type ProjectionComparison = {
   readonly actualSteps: ComparableRows;
 };
 
-const failed = (base: Omit<RunIntegrity, 'verification_status' | 'failure_reason' | 'divergence'>, reason: string, divergence: Divergence): RunIntegrity => ({
-  ...base, verification_status: 'FAILED', failure_reason: reason, divergence,
-});
-
 export const notFoundIntegrity: RunIntegrity = {
   model: 'HASH_CHAIN', verification_status: 'UNSUPPORTED', chain_length: 0, root_hash: null, merkle_root: null,
   failure_reason: 'run not found', divergence: null,
 };
 
-/** Steps 2 and 3 of RUNPROOF.md: contiguous seq, one tenant and run, RunCreated first, and every
- * stored link equal to the link recomputed from the stored bytes. */
+/** Steps 2 and 3 of RUNPROOF.md over events in memory (see createChainVerifier). */
 export const verifyEventChain = (
   tenantId: string,
   runId: string,
   streamId: string,
   events: readonly VerifiableEvent[],
-): { readonly integrity: RunIntegrity; readonly leaves: readonly Hash[] } => {
-  let link = genesisLink(tenantId, runId);
-  const leaves: Hash[] = [];
-  let divergence: Divergence | null = null;
-  let reason = '';
-  for (const [i, e] of events.entries()) {
-    if (e.seq !== i) { reason = 'events out of order or a gap in seq'; divergence = { source: 'event_store', seq: i, field: 'seq', expected: i, actual: e.seq }; break; }
-    if (e.tenant_id !== tenantId) { reason = 'event of another tenant in the stream'; divergence = { source: 'event_store', seq: i, field: 'tenant_id', expected: tenantId, actual: e.tenant_id }; break; }
-    if (e.stream_id !== streamId) { reason = 'event of another run in the stream'; divergence = { source: 'event_store', seq: i, field: 'stream_id', expected: streamId, actual: e.stream_id }; break; }
-    if (i === 0 && e.type !== 'RunCreated') { reason = 'the first event is not RunCreated'; divergence = { source: 'event_store', seq: 0, field: 'type', expected: 'RunCreated', actual: e.type }; break; }
-    const leaf = leafHash({ tenant_id: tenantId, run_id: runId, seq: i, type: e.type, dataCanonical: e.dataCanonical, recorded_at: e.recorded_at });
-    link = nextLink(link, leaf);
-    leaves.push(leaf);
-    if (e.link !== toHex(link)) {
-      reason = 'stored link differs from the link recomputed from the stored event';
-      divergence = { source: 'event_store', seq: i, field: 'link', expected: toHex(link), actual: e.link };
-      break;
-    }
-  }
-  const base = {
-    model: 'HASH_CHAIN' as const,
-    chain_length: events.length,
-    root_hash: toHex(link),
-    merkle_root: toHex(merkleTreeHash(leaves)),
-  };
-  if (divergence) return { integrity: failed(base, reason, divergence), leaves };
-  return { integrity: { ...base, verification_status: 'VERIFIED', failure_reason: null, divergence: null }, leaves };
+): { readonly integrity: RunIntegrity } => {
+  const verifier = createChainVerifier(tenantId, runId, streamId);
+  for (const event of events) verifier.push(event);
+  return { integrity: verifier.integrity() };
 };
 
 const keyed = (rows: ComparableRows, key: (row: Readonly<Record<string, CellValue>>) => string) =>

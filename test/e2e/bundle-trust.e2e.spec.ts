@@ -95,16 +95,8 @@ describe('aos verify --public-key: what a pinned key vouches for', () => {
       expect(verdict.integrity.divergence).toMatchObject({ source: 'checkpoint', field: 'root_hash', expected: original.integrity.root_hash });
     });
 
-    // PRODUCT BUG: domain/bundle/bundle-verification.ts (verifyBundle, around lines 65-73) accepts a
-    // bundle whose checkpoint, signature and ledger are all null: checkSeal(found = null) reports the
-    // completed run as `unsealed` without a failure, so the forged events are VERIFIED, exit 0, even
-    // with --public-key pinned (key_trust "pinned" although no signature was checked at all).
-    // `aos run` never leaves a completed run unsealed, so nobody but a forger makes such a bundle.
-    // Fix: when the last event is RunCompleted and bundle.checkpoint is null, return FAILED with
-    // { source: 'checkpoint', seq: null, field: 'checkpoint', expected: 'present', actual: null }
-    // (at the very least when a key is pinned), and treat a bundle of a run that never completed
-    // with a pinned key the same way.
-    it.fails('PRODUCT BUG: is VERIFIED, exit 0, with the pinned key, once the seal is simply removed', async () => {
+    // A completed run's bundle without its seal is a forgery: anyone can recompute the chain.
+    it('is FAILED, exit 1, naming the missing checkpoint, once the seal is simply removed', async () => {
       const verdict = await verify(forge(false), 'forged-unsealed.json', [pinned]);
       expect(verdict.integrity.verification_status).toBe('FAILED');
       expect(verdict.code).toBe(1);
@@ -145,14 +137,8 @@ describe('aos verify --public-key: what a pinned key vouches for', () => {
       expect(pinnedNew.integrity.divergence).toMatchObject({ source: 'checkpoint', field: 'checkpoint.key_id', actual: oldKey });
     });
 
-    // PRODUCT BUG: cli/commands/verify-command.ts takes a single --public-key (yargs type 'string';
-    // given twice it becomes an array that readPublicKeyFile cannot read: exit 2), and
-    // domain/bundle/bundle-verification.ts verifyBundle takes one pinned key. But `aos export` signs
-    // the bundle's tree head with the active key while the seal carries the key of its day, so after
-    // any `keys rotate` no bundle of an older run can be verified pinned (README's
-    // `aos verify bundle.json --public-key .../<key_id>.json`). Fix: accept --public-key more than
-    // once (or a public-keys directory) and pass the set of trusted keys to verifyBundle.
-    it.fails('PRODUCT BUG: verifies pinned to both trusted keys, --public-key given twice', async () => {
+    // --public-key is repeatable: the old sealing key and the new tree-head key, both trusted.
+    it('verifies pinned to both trusted keys, --public-key given twice', async () => {
       const verdict = await verify(bundle, 'rotated-both.json', [keyFile(keysEnv, oldKey), keyFile(keysEnv, newKey)]);
       expect(verdict.code, verdict.stderr).toBe(0);
       expect(verdict).toMatchObject({ key_trust: 'pinned', seal: { status: 'sealed', key_id: oldKey }, integrity: { verification_status: 'VERIFIED' } });

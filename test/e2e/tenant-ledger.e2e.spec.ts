@@ -144,7 +144,7 @@ describe('tenant ledger: signed tree heads, consistency proofs, aos verify head.
   describe('after the ledger was tampered with (triggers bypassed)', () => {
     it('finds a sealed checkpoint rewritten: the kept head no longer matches, and the proof fails independently', async () => {
       const tenant = 'tenant-ledger-rewrite';
-      await sealRuns(tenant, 3);
+      await sealRuns(tenant, 2);
       const { file, head: kept } = await keepHead(tenant, 'rewrite.note');
       await sealRuns(tenant, 1);
       const seal = (await sealRows(tenant))[1];
@@ -155,17 +155,17 @@ describe('tenant ledger: signed tree heads, consistency proofs, aos verify head.
       const checked = await verifyHead(file);
       expect(checked.code).toBe(1);
       expect(checked).toMatchObject({
-        kind: 'tree_head', consistent: false, old_size: 3, new_size: 4, old_root: kept.root_hash,
-        reason: 'the first 3 seals no longer hash to the kept root: the ledger was rewritten',
+        kind: 'tree_head', consistent: false, old_size: 2, new_size: 3, old_root: kept.root_hash,
+        reason: 'the first 2 seals no longer hash to the kept root: the ledger was rewritten',
       });
       // The ledger serves a proof from its rewritten prefix; against the kept root it fails.
-      const proved = await consistency(tenant, 3, 4);
+      const proved = await consistency(tenant, 2, 3);
       expect(proved.old_root).not.toBe(kept.root_hash);
-      expect(rfcVerifyConsistency(3, 4, hexRoot(proved.old_root), hexRoot(proved.new_root), fromHexList(proved.proof))).toBe(true);
-      expect(rfcVerifyConsistency(3, 4, hexRoot(kept.root_hash), hexRoot(proved.new_root), fromHexList(proved.proof))).toBe(false);
+      expect(rfcVerifyConsistency(2, 3, hexRoot(proved.old_root), hexRoot(proved.new_root), fromHexList(proved.proof))).toBe(true);
+      expect(rfcVerifyConsistency(2, 3, hexRoot(kept.root_hash), hexRoot(proved.new_root), fromHexList(proved.proof))).toBe(false);
       const text = await runCli('aos', ['verify', file], env);
       expect(text.code).toBe(1);
-      expect(text.stdout).toContain('Consistency: FAILED (the first 3 seals no longer hash to the kept root');
+      expect(text.stdout).toContain('Consistency: FAILED (the first 2 seals no longer hash to the kept root');
     });
 
     it('finds a sealed checkpoint deleted from the middle: the ledger has a gap, every ledger command fails', async () => {
@@ -186,19 +186,19 @@ describe('tenant ledger: signed tree heads, consistency proofs, aos verify head.
 
     it('finds the last seal deleted (the ledger shrank), and a later seal put in its place (rewritten)', async () => {
       const tenant = 'tenant-ledger-tail';
-      await sealRuns(tenant, 3);
+      await sealRuns(tenant, 2);
       const { file, head: kept } = await keepHead(tenant, 'tail.note');
-      expect(await tamper(db.pool, 'DELETE FROM aos_events WHERE stream_id = $1 AND seq = 2', [ledgerStream(tenant)])).toBe(1);
+      expect(await tamper(db.pool, 'DELETE FROM aos_events WHERE stream_id = $1 AND seq = 1', [ledgerStream(tenant)])).toBe(1);
 
       const shrunk = await verifyHead(file);
       expect(shrunk.code).toBe(1);
-      expect(shrunk).toMatchObject({ consistent: false, old_size: 3, new_size: 2, reason: 'the ledger shrank from 3 to 2 seals: sealed runs were removed' });
+      expect(shrunk).toMatchObject({ consistent: false, old_size: 2, new_size: 1, reason: 'the ledger shrank from 2 to 1 seals: sealed runs were removed' });
 
       await sealRuns(tenant, 1);
-      expect((await head(tenant)).tree_size).toBe(3);
+      expect((await head(tenant)).tree_size).toBe(2);
       const replaced = await verifyHead(file);
       expect(replaced.code).toBe(1);
-      expect(replaced).toMatchObject({ consistent: false, old_size: 3, new_size: 3, reason: 'the first 3 seals no longer hash to the kept root: the ledger was rewritten' });
+      expect(replaced).toMatchObject({ consistent: false, old_size: 2, new_size: 2, reason: 'the first 2 seals no longer hash to the kept root: the ledger was rewritten' });
       expect(replaced.new_root).not.toBe(kept.root_hash);
     });
   });

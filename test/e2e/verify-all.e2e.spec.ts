@@ -81,6 +81,8 @@ describe('aos-int verify-all', () => {
     const tenant = 'tenant-sweep-unsealed';
     const [, last] = await sealRuns(tenant, 2);
     // The run's seal is the ledger's last entry: deleting it leaves no gap, only a run without a seal.
+    // The product defines such a run as VERIFIED with seal status `unsealed` (RUNPROOF step 5 applies
+    // "where the run has a signed checkpoint"); only a kept tree head shows the seal was removed.
     expect(await tamper(db.pool, 'DELETE FROM aos_events WHERE stream_id = $1 AND seq = 1', [ledgerStream(tenant)])).toBe(1);
 
     const proof = await runCli('aos', ['proof', '--tenant-id', tenant, '--run-id', last ?? '', '--json'], env);
@@ -97,12 +99,12 @@ describe('aos-int verify-all', () => {
 
   it("fails every run of a tenant whose ledger has a gap, naming the ledger index, and no other tenant's", async () => {
     const tenant = 'tenant-sweep-gap';
-    const ids = await sealRuns(tenant, 3);
+    const ids = await sealRuns(tenant, 2);
     expect(await tamper(db.pool, 'DELETE FROM aos_events WHERE stream_id = $1 AND seq = 0', [ledgerStream(tenant)])).toBe(1);
 
     const [swept, onlyB] = await Promise.all([verifyAll(tenant), verifyAll(B)]);
     expect(swept.code).toBe(1);
-    expect(swept).toMatchObject({ runs: 3, verified: 0, failed: 3, unsealed: 0 });
+    expect(swept).toMatchObject({ runs: 2, verified: 0, failed: 2, unsealed: 0 });
     expect(swept.failed_runs.map((f) => f.run_id).sort()).toEqual([...ids].sort());
     for (const failure of swept.failed_runs) {
       expect(failure).toMatchObject({ tenant_id: tenant, reason: 'the tenant ledger is damaged at index 0: expected seq 0, found 1' });
@@ -111,39 +113,32 @@ describe('aos-int verify-all', () => {
     expect(onlyB).toMatchObject({ code: 0, runs: 2, verified: 2, failed: 0 });
   });
 
-  // PRODUCT BUG: projections/run-sweep.ts finds runs by their first event only (PAGE_SQL and
-  // countRuns: `WHERE seq = 0 AND stream_id LIKE 'aos-run-%'`). Delete a run's RunCreated event
-  // and verify-all no longer sees the run: exit 0, one run fewer, while `aos proof` of the same
-  // run is FAILED (source event_store, seq 0). Fix: enumerate run streams by any event
-  // (SELECT DISTINCT tenant_id, stream_id ... , keyset-paginated the same way), so a missing
-  // RunCreated is proved, and fails, like any other gap.
-  it.fails('PRODUCT BUG: fails a run whose RunCreated event was deleted, as aos proof does', async () => {
+  // A run is found by any event it still holds, not only by its RunCreated.
+  it('fails a run whose RunCreated event was deleted, as aos proof does', async () => {
     const tenant = 'tenant-sweep-headless';
-    const [, target] = await sealRuns(tenant, 2);
+    const [target] = await sealRuns(tenant, 1);
     expect(await tamper(db.pool, 'DELETE FROM aos_events WHERE stream_id = $1 AND seq = 0', [`aos-run-${target}`])).toBe(1);
     const proof = await runCli('aos', ['proof', '--tenant-id', tenant, '--run-id', target ?? '', '--json'], env);
     expect(proof.code).toBe(1);
     expect(jsonOf<{ integrity: { divergence: Divergence } }>(proof).integrity.divergence).toMatchObject({ source: 'event_store', seq: 0 });
 
     const swept = await verifyAll(tenant);
-    expect(swept).toMatchObject({ runs: 2, failed: 1, failed_runs: [expect.objectContaining({ run_id: target })] });
+    expect(swept).toMatchObject({ runs: 1, failed: 1, failed_runs: [expect.objectContaining({ run_id: target })] });
     expect(swept.code).toBe(1);
   });
 
-  // PRODUCT BUG (detection gap): a sealed run deleted outright (its events and projection rows)
-  // leaves its seal in the tenant ledger, so ledger consistency still holds, `aos proof` says
-  // "not found" (exit 3) and verify-all exits 0 with one run fewer: nothing reports that a sealed
-  // run was removed. verify-all already reads each tenant's ledger (projections/run-sweep.ts);
-  // fix: after a tenant's runs, report every sealed run_id that was not swept as FAILED
-  // (e.g. divergence { source: 'checkpoint', field: 'run', expected: 'present', actual: 'missing' }).
-  it.fails('PRODUCT BUG: fails a sealed run whose events were all deleted, by its seal in the ledger', async () => {
+  // A sealed run deleted outright (events and rows) is still named by its seal in the tenant ledger.
+  it('fails a sealed run whose events were all deleted, by its seal in the ledger', async () => {
     const tenant = 'tenant-sweep-erased';
-    const [, target] = await sealRuns(tenant, 2);
+    const [target] = await sealRuns(tenant, 1);
     await tamper(db.pool, 'DELETE FROM aos_trace_steps WHERE run_id = $1', [target]);
     await tamper(db.pool, 'DELETE FROM aos_traces WHERE run_id = $1', [target]);
     expect(await tamper(db.pool, 'DELETE FROM aos_events WHERE stream_id = $1', [`aos-run-${target}`])).toBeGreaterThan(0);
     const proof = await runCli('aos', ['proof', '--tenant-id', tenant, '--run-id', target ?? '', '--json'], env);
-    expect(proof.code).toBe(3);
+    expect(proof.code).toBe(1);
+    expect(jsonOf<{ integrity: { verification_status: string; divergence: Divergence } }>(proof).integrity).toMatchObject({
+      verification_status: 'FAILED', divergence: { source: 'checkpoint', field: 'chain_length', actual: 0 },
+    });
 
     const swept = await verifyAll(tenant);
     expect(swept.code).toBe(1);

@@ -107,6 +107,24 @@ export const eventStoreContract = (name: string, open: () => Promise<ContractSub
       }
     });
 
+    it('reads a stream page by page from a seq, tenant-scoped', async () => {
+      const { store, close } = await open();
+      try {
+        const id = stream();
+        await right(store.appendToStream('t1', id, 0, ['A', 'B', 'C', 'D', 'E'].map((type) => event(type, {}))));
+        const page = async (from: number, limit: number, tenant = 't1') => (await right(store.readStreamFrom(tenant, id, from, limit))).map((e) => `${e.seq}${e.type}`);
+        expect(await page(0, 2)).toEqual(['0A', '1B']);
+        expect(await page(2, 2)).toEqual(['2C', '3D']);
+        expect(await page(4, 2)).toEqual(['4E']);
+        expect(await page(5, 2)).toEqual([]);
+        expect(await page(0, 10, 't2')).toEqual([]);
+        const whole = await right(store.readStream('t1', id));
+        expect(await right(store.readStreamFrom('t1', id, 1, 3))).toEqual(whole.slice(1, 4));
+      } finally {
+        await close();
+      }
+    });
+
     it('reads a missing stream as empty and refuses an empty append', async () => {
       const { store, close } = await open();
       try {

@@ -8,6 +8,8 @@ import { loadEmbeddedPostgres } from '../../adapters/postgres/embedded/embedded-
 declare module 'vitest' {
   export interface ProvidedContext {
     adminDatabaseUrl: string;
+    /** The embedded test server's data directory; null when the tests run against DATABASE_URL. */
+    embeddedDataDirectory: string | null;
   }
 }
 
@@ -27,6 +29,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const external = process.env.DATABASE_URL;
   if (external) {
     project.provide('adminDatabaseUrl', external);
+    project.provide('embeddedDataDirectory', null);
     return async () => {};
   }
   const directory = await mkdtemp(join(tmpdir(), 'aos-test-pg-'));
@@ -49,6 +52,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await server.initialise();
   await server.start();
   project.provide('adminDatabaseUrl', `postgres://postgres:${password}@127.0.0.1:${port}/postgres`);
+  project.provide('embeddedDataDirectory', join(directory, 'data'));
   return async () => {
     await server.stop();
     await rm(directory, { recursive: true, force: true });
