@@ -1,3 +1,4 @@
+import type { StoredEvent } from '../domain/ports/event-store.js';
 import { BUNDLE_FORMAT, type ProofBundle } from '../domain/bundle/proof-bundle.js';
 import type { LedgerEntry } from '../domain/ledger/tenant-ledger.js';
 import { ledgerLeaves } from '../domain/ledger/tenant-ledger.js';
@@ -13,7 +14,7 @@ const publicKey = (keyId: string, raw: Uint8Array) => ({ key_id: keyId, algorith
 
 /** The bundle of a proved run: its events, the verdict, its seal with the ledger inclusion proof
  * and a tree head signed now, and the public keys both were signed with. */
-export const buildBundle = (proof: RunProof, ledger: readonly LedgerEntry[], keys: RunKeys, exportedAt: string): ProofBundle => {
+export const buildBundle = (proof: RunProof, ledger: readonly LedgerEntry[], keys: RunKeys, exportedAt: string): Omit<ProofBundle, 'events'> => {
   const sealed = proof.sealed;
   const keyIds = new Set([keys.signer.keyId, ...(sealed ? [sealed.checkpoint.key_id] : [])]);
   const leaves = ledgerLeaves(ledger);
@@ -22,7 +23,6 @@ export const buildBundle = (proof: RunProof, ledger: readonly LedgerEntry[], key
     format: BUNDLE_FORMAT,
     tenant_id: proof.tenant_id,
     run_id: proof.run_id,
-    events: proof.events.map((e) => ({ seq: e.seq, type: e.type, data: JSON.parse(e.dataCanonical) as JsonObject, recorded_at: e.recorded_at, link: e.link })),
     integrity: {
       model: proof.integrity.model, verification_status: proof.integrity.verification_status,
       chain_length: proof.integrity.chain_length, root_hash: proof.integrity.root_hash ?? '', merkle_root: proof.integrity.merkle_root ?? '',
@@ -46,3 +46,5 @@ export const buildBundle = (proof: RunProof, ledger: readonly LedgerEntry[], key
   };
 };
 
+/** A stored event as the bundle carries it. */
+export const bundleEvent = (e: StoredEvent) => ({ seq: e.seq, type: e.type, data: JSON.parse(e.dataCanonical) as JsonObject, recorded_at: e.recorded_at, link: e.link });

@@ -6,6 +6,8 @@ export type CommandResult = {
   readonly exitCode: ExitCode;
   readonly json: unknown;
   readonly text: string;
+  /** The command already wrote its JSON document to stdout (streamed: a long run's rows). */
+  readonly printed?: boolean;
 };
 
 export type OutputOptions = { readonly json?: boolean };
@@ -34,6 +36,6 @@ export const runAndPrint = async (options: OutputOptions, handler: () => Promise
     process.exitCode = failure.exitCode;
     return;
   }
-  await write(process.stdout, options.json ? JSON.stringify(result.json, null, 2) : result.text);
+  if (!(options.json && result.printed)) await write(process.stdout, options.json ? JSON.stringify(result.json, null, 2) : result.text);
   process.exitCode = result.exitCode;
 };

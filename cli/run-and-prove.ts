@@ -101,6 +101,6 @@ export const runDocument = (request: RunRequest, outcome: { run_id: string; tena
   origin_system_id: request.origin_system_id,
   status: outcome.status,
   trace_rows: proof.aos_traces.length,
-  step_count: proof.aos_trace_steps.length,
+  step_count: proof.step_count,
   integrity: proof.integrity,
 });

@@ -1,24 +1,27 @@
+import type pg from 'pg';
+import { projectedStepRows } from '../projections/projected-rows-reader.js';
 import type { RunProof } from '../projections/run-proof.js';
+import { writeJsonWithStreamedArray } from './json-stream.js';
 
-/** The proof as `aos proof --json` prints it (DESIGN.md CLI contract). */
-export const proofDocument = (proof: RunProof, verifiedAt: string) => ({
-  run_id: proof.run_id,
-  tenant_id: proof.tenant_id,
-  integrity: proof.integrity,
-  seal: proof.seal,
-  trace_count: proof.aos_traces.length,
-  step_count: proof.aos_trace_steps.length,
-  aos_traces: proof.aos_traces,
-  aos_trace_steps: proof.aos_trace_steps,
-  verified_at: verifiedAt,
-});
+/** `aos proof --json` (DESIGN.md CLI contract), written to `out` with the run's aos_trace_steps rows
+ * streamed from the database: a run of any length prints in bounded memory. */
+export const writeProofDocument = (out: NodeJS.WritableStream, pool: pg.Pool, proof: RunProof, verifiedAt: string): Promise<void> =>
+  writeJsonWithStreamedArray(out, {
+    run_id: proof.run_id,
+    tenant_id: proof.tenant_id,
+    integrity: proof.integrity,
+    seal: proof.seal,
+    trace_count: proof.aos_traces.length,
+    step_count: proof.step_count,
+    aos_traces: proof.aos_traces,
+  }, 'aos_trace_steps', projectedStepRows(pool, proof.run_id), { verified_at: verifiedAt });
 
 /** The seed's text template: the lines an operator greps for. */
 export const proofLines = (proof: RunProof): string[] => {
   const i = proof.integrity;
   const lines = [
     `Trace rows: ${proof.aos_traces.length}`,
-    `Trace step_count: ${proof.aos_trace_steps.length}`,
+    `Trace step_count: ${proof.step_count}`,
     `Integrity model: ${i.model}`,
     `Verification status: ${i.verification_status}`,
     `chain_length: ${i.chain_length}`,

@@ -24,6 +24,14 @@ export const applyInMemory = (tables: InMemoryTables, change: RowChange): void =
   table.set(key, { ...current, ...change.set, ...incremented });
 };
 
+/** One row under its changes, as applyInMemory does to a table holding only that row. */
+export const applyToRow = (row: Row | null, change: RowChange): Row | null => {
+  if (change.kind === 'insert') return change.row;
+  if (row === null) return null;
+  const incremented = Object.fromEntries(Object.entries(change.increment ?? {}).map(([column, by]) => [column, Number(row[column] ?? 0) + by]));
+  return { ...row, ...change.set, ...incremented };
+};
+
 /** The rows a sequence of events must leave in the read tables. */
 export const deriveTables = (events: readonly ProjectedEvent[]): InMemoryTables => {
   const tables: InMemoryTables = new Map();

@@ -2,18 +2,31 @@ import type pg from 'pg';
 import { comparableRow, type ComparableRow } from './comparable-row.js';
 import { aosTracesTable, aosTraceStepsTable } from './projection-tables.js';
 
-export type ProjectedRunRows = { readonly traces: ComparableRow[]; readonly steps: ComparableRow[] };
-
 const SELECT_TRACES = `SELECT ${Object.keys(aosTracesTable.columns).join(', ')} FROM aos_traces WHERE run_id = $1`;
-const SELECT_STEPS = `SELECT ${Object.keys(aosTraceStepsTable.columns).join(', ')} FROM aos_trace_steps WHERE run_id = $1 ORDER BY seq`;
+const SELECT_STEPS_PAGE = `SELECT ${Object.keys(aosTraceStepsTable.columns).join(', ')} FROM aos_trace_steps WHERE run_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`;
+const COUNT_STEPS = 'SELECT count(*)::int AS count FROM aos_trace_steps WHERE run_id = $1';
 
-/** Every projected row carrying this run id, whatever tenant it claims: the caller has already
+export const STEP_ROWS_PAGE = 2000;
+
+/** Every aos_traces row carrying this run id, whatever tenant it claims: the caller has already
  * established the run is the tenant's from its events, and a row claiming another tenant is a
  * divergence to report, not a row to hide. */
-export const readProjectedRunRows = async (pool: pg.Pool, runId: string): Promise<ProjectedRunRows> => {
-  const [traces, steps] = await Promise.all([pool.query(SELECT_TRACES, [runId]), pool.query(SELECT_STEPS, [runId])]);
-  return {
-    traces: traces.rows.map((row: Record<string, unknown>) => comparableRow(aosTracesTable, row)),
-    steps: steps.rows.map((row: Record<string, unknown>) => comparableRow(aosTraceStepsTable, row)),
-  };
-};
+export const readProjectedTraces = async (pool: pg.Pool, runId: string): Promise<ComparableRow[]> =>
+  (await pool.query(SELECT_TRACES, [runId])).rows.map((row: Record<string, unknown>) => comparableRow(aosTracesTable, row));
+
+export const countProjectedSteps = async (pool: pg.Pool, runId: string): Promise<number> =>
+  (await pool.query<{ count: number }>(COUNT_STEPS, [runId])).rows[0]?.count ?? 0;
+
+/** The run's aos_trace_steps rows in seq order, a page at a time (keyset on the primary key), the
+ * next page fetched while the caller works on this one: bounded memory whatever the run length. */
+export async function* projectedStepRows(pool: pg.Pool, runId: string, pageSize = STEP_ROWS_PAGE): AsyncGenerator<ComparableRow> {
+  const page = (after: number) => pool.query(SELECT_STEPS_PAGE, [runId, after, pageSize]).then((r) => r.rows as Record<string, unknown>[]);
+  let next = page(-1);
+  for (;;) {
+    const rows = await next;
+    const last = rows[rows.length - 1];
+    next = rows.length === pageSize && last ? page(Number(last.seq)) : Promise.resolve([]);
+    for (const row of rows) yield comparableRow(aosTraceStepsTable, row);
+    if (rows.length < pageSize) return;
+  }
+}

@@ -1,16 +1,20 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type pg from 'pg';
 import type { EventStore, EventStoreError, StoredEvent } from '../domain/ports/event-store.js';
-import { compareProjections, notFoundIntegrity, verifyEventChain, type RunIntegrity } from '../domain/proof/run-verification.js';
+import { createChainVerifier } from '../domain/proof/chain-verifier.js';
+import { notFoundIntegrity, type RunIntegrity } from '../domain/proof/run-verification.js';
 import { checkSeal, type SealReport } from '../domain/ledger/seal-verification.js';
 import { ledgerStreamId, type RunCheckpoint } from '../domain/ledger/run-checkpoint.js';
 import { decodeLedger, indexLedger, type LedgerDecodeError, type TenantLedgerIndex } from '../domain/ledger/tenant-ledger.js';
 import { runStreamId } from '../domain/run/identifiers.js';
 import { comparableRow, type ComparableRow } from './comparable-row.js';
-import { deriveTables, rowsOf } from './in-memory-tables.js';
-import { decodeForProjection, type ProjectedEvent } from './projected-event.js';
+import { applyToRow } from './in-memory-tables.js';
+import { decodeForProjection } from './projected-event.js';
 import { aosTracesTable, aosTraceStepsTable } from './projection-tables.js';
-import { readProjectedRunRows } from './projected-rows-reader.js';
+import { countProjectedSteps, projectedStepRows, readProjectedTraces } from './projected-rows-reader.js';
+import type { Row } from './row-change.js';
+import { rowChangesOf } from './run-projection.js';
+import { compareTraceRows, createStepRowsComparison } from './step-rows-comparison.js';
 
 export type RunProof = {
   readonly run_id: string;
@@ -20,32 +24,80 @@ export type RunProof = {
   readonly seal: SealReport;
   /** The seal found in the tenant ledger (checked or not), for disclosure to third parties. */
   readonly sealed: { readonly checkpoint: RunCheckpoint; readonly signature: string; readonly ledger_index: number } | null;
-  readonly events: readonly StoredEvent[];
   readonly aos_traces: readonly ComparableRow[];
-  readonly aos_trace_steps: readonly ComparableRow[];
+  /** How many aos_trace_steps rows carry this run id (the rows themselves are streamed by whoever prints them). */
+  readonly step_count: number;
 };
 
-const decodeAll = (events: readonly StoredEvent[]): E.Either<{ seq: number; message: string }, ProjectedEvent[]> => {
-  const decoded: ProjectedEvent[] = [];
-  for (const stored of events) {
-    const projected = decodeForProjection(stored);
-    if (projected._tag === 'Left') return E.left({ seq: stored.seq, message: projected.left.message });
-    if (projected.right) decoded.push(projected.right);
+/** Events read a page at a time; the next page is fetched while this one is verified. */
+export const EVENTS_PAGE = 2000;
+
+export async function* runEvents(store: EventStore, tenantId: string, runId: string, pageSize = EVENTS_PAGE): AsyncGenerator<StoredEvent, EventStoreError | null> {
+  const stream = runStreamId(runId);
+  const page = (from: number) => store.readStreamFrom(tenantId, stream, from, pageSize)();
+  let next = page(0);
+  for (;;) {
+    const read = await next;
+    if (read._tag === 'Left') return read.left;
+    const events = read.right;
+    const last = events[events.length - 1];
+    if (events.length === pageSize && last) next = page(last.seq + 1);
+    for (const event of events) yield event;
+    if (events.length < pageSize) return null;
   }
-  return E.right(decoded);
-};
+}
 
 const noSeal: SealReport = { status: 'not_completed', key_id: null, ledger_index: null, sealed_at: null };
 
-const failedWith = (integrity: RunIntegrity, failure: { reason: string; divergence: RunIntegrity['divergence'] }): RunIntegrity => ({
+const failedWith = (integrity: RunIntegrity, failure: Failure): RunIntegrity => ({
   ...integrity, verification_status: 'FAILED', failure_reason: failure.reason, divergence: failure.divergence,
 });
 
-/** Verification by replay (RUNPROOF.md steps 1–5): the run's events read by tenant, the chain
- * rebuilt from the stored bytes, the seal checked against that chain, and the projections
- * compared with what replay derives. The seal is checked before the projections: when history was
- * rewritten after sealing, the seal names the cause, and any projection mismatch follows from it.
- * `knownKeys` maps key_id to raw Ed25519 public keys. */
+type Failure = { readonly reason: string; readonly divergence: RunIntegrity['divergence'] };
+
+/** What one pass over the events finds: the chain's verdict, the first event that does not
+ * decode, and the projections compared row by row as replay derives them. */
+const replay = async (pool: pg.Pool, store: EventStore, tenantId: string, runId: string) => {
+  const chain = createChainVerifier(tenantId, runId, runStreamId(runId));
+  const stepRows = projectedStepRows(pool, runId);
+  const steps = createStepRowsComparison(stepRows[Symbol.asyncIterator]());
+  let trace: Row | null = null;
+  let undecodable: Failure | null = null;
+  let lastType: string | null = null;
+  const events = runEvents(store, tenantId, runId);
+  for (;;) {
+    const next = await events.next();
+    if (next.done) {
+      if (next.value === null) break;
+      await stepRows.return(undefined);
+      return E.left(next.value);
+    }
+    const stored = next.value;
+    lastType = stored.type;
+    if (!chain.push(stored) || undecodable) continue;
+    const decoded = decodeForProjection(stored);
+    if (decoded._tag === 'Left') {
+      undecodable = { reason: `event does not decode: ${decoded.left.message}`, divergence: { source: 'event_store', seq: stored.seq, field: 'data', expected: 'a valid event', actual: decoded.left.message } };
+      continue;
+    }
+    if (decoded.right === null) continue;
+    for (const change of rowChangesOf(decoded.right)) {
+      if (change.table.name === 'aos_traces') trace = applyToRow(trace, change);
+      else if (change.table.name === 'aos_trace_steps' && change.kind === 'insert') await steps.expect(comparableRow(aosTraceStepsTable, change.row));
+    }
+  }
+  const integrity = chain.integrity();
+  const stepFailure = integrity.verification_status === 'VERIFIED' && !undecodable ? await steps.finish() : steps.failure();
+  await stepRows.return(undefined);
+  return E.right({ integrity, undecodable, stepFailure, trace: trace ? comparableRow(aosTracesTable, trace) : null, completed: lastType === 'RunCompleted' });
+};
+
+/** Verification by replay (RUNPROOF.md steps 1–5), streaming: the run's events read by tenant a page
+ * at a time, the chain rebuilt from the stored bytes, the seal checked against that chain, and the
+ * projections compared with what replay derives, row by row. Memory stays bounded whatever the run
+ * length. The seal is checked before the projections: when history was rewritten after sealing,
+ * the seal names the cause, and any projection mismatch follows from it. `knownKeys` maps key_id to
+ * raw Ed25519 public keys. */
 export const proveRun = async (
   pool: pg.Pool,
   store: EventStore,
@@ -55,23 +107,24 @@ export const proveRun = async (
   /** The tenant's ledger already read (a sweep reads it once per tenant); read here when absent. */
   preloadedLedger?: E.Either<LedgerDecodeError, TenantLedgerIndex>,
 ): Promise<E.Either<EventStoreError, RunProof>> => {
-  const read = await store.readStream(tenantId, runStreamId(runId))();
-  if (read._tag === 'Left') return read;
-  const events = read.right;
-  const base = { run_id: runId, tenant_id: tenantId, events };
   const readLedger = async (): Promise<E.Either<EventStoreError, E.Either<LedgerDecodeError, TenantLedgerIndex>>> => {
     if (preloadedLedger !== undefined) return E.right(preloadedLedger);
     const ledgerEvents = await store.readStream(tenantId, ledgerStreamId(tenantId))();
     return ledgerEvents._tag === 'Left' ? ledgerEvents : E.right(E.map(indexLedger)(decodeLedger(ledgerEvents.right)));
   };
-  if (events.length === 0) {
+  const [replayed, traces, stepCount] = await Promise.all([replay(pool, store, tenantId, runId), readProjectedTraces(pool, runId), countProjectedSteps(pool, runId)]);
+  if (replayed._tag === 'Left') return replayed;
+  const { integrity, undecodable, stepFailure, trace, completed } = replayed.right;
+  const base = { run_id: runId, tenant_id: tenantId, aos_traces: traces, step_count: stepCount };
+
+  if (integrity.chain_length === 0) {
     // No events: a run that never existed in this tenant, unless the tenant's ledger sealed it.
     const ledger = await readLedger();
     if (ledger._tag === 'Left') return ledger;
     const seal = ledger.right._tag === 'Right' ? ledger.right.right.get(runId) : undefined;
-    if (seal === undefined) return E.right({ ...base, found: false, integrity: notFoundIntegrity, seal: noSeal, sealed: null, aos_traces: [], aos_trace_steps: [] });
+    if (seal === undefined) return E.right({ ...base, aos_traces: [], step_count: 0, found: false, integrity: notFoundIntegrity, seal: noSeal, sealed: null });
     return E.right({
-      ...base, found: false, aos_traces: [], aos_trace_steps: [],
+      ...base, found: false,
       seal: { status: 'sealed', key_id: seal.checkpoint.key_id, ledger_index: seal.index, sealed_at: seal.checkpoint.sealed_at },
       sealed: { checkpoint: seal.checkpoint, signature: seal.signature, ledger_index: seal.index },
       integrity: failedWith({ ...notFoundIntegrity, failure_reason: null }, {
@@ -80,10 +133,7 @@ export const proveRun = async (
       }),
     });
   }
-
-  const projected = await readProjectedRunRows(pool, runId);
-  const result = { ...base, found: true, sealed: null, aos_traces: projected.traces, aos_trace_steps: projected.steps };
-  const { integrity } = verifyEventChain(tenantId, runId, runStreamId(runId), events);
+  const result = { ...base, found: true, sealed: null };
   if (integrity.verification_status !== 'VERIFIED') return E.right({ ...result, seal: noSeal, integrity });
 
   const readLedgerResult = await readLedger();
@@ -100,29 +150,12 @@ export const proveRun = async (
   }
   const found = ledger.right.get(runId);
   const sealCheck = checkSeal(tenantId, runId, {
-    chain_length: integrity.chain_length, root_hash: integrity.root_hash ?? '', merkle_root: integrity.merkle_root ?? '',
-    completed: events[events.length - 1]?.type === 'RunCompleted',
+    chain_length: integrity.chain_length, root_hash: integrity.root_hash ?? '', merkle_root: integrity.merkle_root ?? '', completed,
   }, found ? { checkpoint: found.checkpoint, signature: found.signature, ledger_index: found.index } : null, knownKeys);
   const sealed = { ...result, seal: sealCheck.seal, sealed: found ? { checkpoint: found.checkpoint, signature: found.signature, ledger_index: found.index } : null };
   if (sealCheck.failure) return E.right({ ...sealed, integrity: failedWith(integrity, sealCheck.failure) });
-
-  const decoded = decodeAll(events);
-  if (decoded._tag === 'Left') {
-    return E.right({
-      ...sealed,
-      integrity: failedWith(integrity, {
-        reason: `event does not decode: ${decoded.left.message}`,
-        divergence: { source: 'event_store', seq: decoded.left.seq, field: 'data', expected: 'a valid event', actual: decoded.left.message },
-      }),
-    });
-  }
-  const tables = deriveTables(decoded.right);
-  const mismatch = compareProjections({
-    expectedTraces: rowsOf(tables, 'aos_traces').map((row) => comparableRow(aosTracesTable, row)),
-    actualTraces: projected.traces,
-    expectedSteps: rowsOf(tables, 'aos_trace_steps').map((row) => comparableRow(aosTraceStepsTable, row)),
-    actualSteps: projected.steps,
-  });
-  if (mismatch === null) return E.right({ ...sealed, integrity });
-  return E.right({ ...sealed, integrity: failedWith(integrity, mismatch) });
+  if (undecodable) return E.right({ ...sealed, integrity: failedWith(integrity, undecodable) });
+  const traceCheck = compareTraceRows(trace, traces);
+  const mismatch = traceCheck.count ?? stepFailure ?? traceCheck.columns;
+  return E.right(mismatch ? { ...sealed, integrity: failedWith(integrity, mismatch) } : { ...sealed, integrity });
 };

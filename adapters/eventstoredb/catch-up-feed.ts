@@ -106,10 +106,12 @@ export const runCatchUpFeed = async (options: CatchUpFeedOptions): Promise<void>
 
 const describe = (value: unknown): string => JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 
-/** A batch applier on the existing projector: one Postgres transaction locks the checkpoint,
- * applies the events after it and moves it (compare-and-swap) with the rows. The projector reads
- * through `readAll`; the batch answers reads that start at or after `batch.after`, and a read
- * from further back (the checkpoint was moved back under the feed) goes to the store itself. */
+/** A batch applier on the existing projector (`catchUpProjections`): one Postgres transaction
+ * locks the checkpoint, applies the events after it and moves it (compare-and-swap) with the
+ * rows. The projector reads through `readAll`; the batch answers reads that start at or after
+ * `batch.after`, and a read from further back (the checkpoint is behind the subscription, e.g.
+ * moved back under the feed) goes to the store itself. Events at or before the checkpoint (another
+ * projector applied them) are skipped by the projector, so nothing is applied twice. */
 export const projectorApplier = (pool: pg.Pool, store: EventStore, options: { readonly batchSize?: number } = {}): BatchApplier =>
   async (batch) => {
     const batchStore: EventStore = {
@@ -122,9 +124,14 @@ export const projectorApplier = (pool: pg.Pool, store: EventStore, options: { re
           ? TE.right(batch.events.filter((e) => comparePositions(e.globalPosition, after) > 0).slice(0, limit))
           : store.readAll(after, limit),
     };
-    const result = await catchUpProjections(pool, batchStore, options);
-    if (E.isLeft(result)) throw new Error(`projecting a batch failed: ${describe(result.left)}`);
-    return result.right.position;
+    // One pass (one transaction) normally; more only when the checkpoint was behind the batch and
+    // a pass stopped after the store's part.
+    const target = batch.events.at(-1)?.globalPosition ?? batch.after;
+    for (;;) {
+      const result = await catchUpProjections(pool, batchStore, options);
+      if (E.isLeft(result)) throw new Error(`projecting a batch failed: ${describe(result.left)}`);
+      if (comparePositions(result.right.position, target) >= 0 || result.right.applied === 0) return result.right.position;
+    }
   };
 
 /** The projector fed by a subscription: `runCatchUpFeed` with the Postgres checkpoint and

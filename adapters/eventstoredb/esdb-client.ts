@@ -105,11 +105,15 @@ const subscription = (source: AllStreamSubscription): RawSubscription => ({
 /** A connection from an `esdb://` or `esdb+discover://` connection string (`?tls=false` for an
  * insecure node). Connects lazily on the first call; throws at once on a malformed string. */
 export const connectEsdb = (connectionString: string): EsdbConnection => {
+  // Conflicts must arrive as WrongExpectedVersionError (the default); with this option the client
+  // reports them as results, and its batch-append path gets their revision wrong.
+  if (/[?&]throwOnAppendFailure=false/i.test(connectionString)) throw new Error('throwOnAppendFailure=false is not supported');
   const client = EventStoreDBClient.connectionString(connectionString);
   return {
     append: async (streamName, events, expected) => {
       const data = events.map((e) => binaryEvent({ id: e.id, type: e.type, data: e.data, metadata: e.metadata }));
       const result = await client.appendToStream(streamName, data, { expectedRevision: expected });
+      if (!result.success) throw new Error(`append to ${streamName} was refused`);
       return { nextExpectedRevision: result.nextExpectedRevision };
     },
     readLast: async (streamName) => {

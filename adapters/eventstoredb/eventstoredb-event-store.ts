@@ -75,6 +75,8 @@ export const eventStoreDbEventStore = (connection: EsdbConnection, options: Even
     if (last === null) return null;
     const metadata = decodeMetadata(last);
     if (E.isLeft(metadata)) return fail(mappingFailure(metadata.left));
+    // Checked here, before anything is written: appends report the $all position of their last event.
+    if (!usablePosition(last.position)) return fail({ kind: 'store_failed', message: 'the server reports no positions on stream reads (EventStoreDB 22.10 or later is required)' });
     return { version: versionOfRevision(last.revision), tenantId: metadata.right.tenant_id };
   };
 
@@ -83,11 +85,14 @@ export const eventStoreDbEventStore = (connection: EsdbConnection, options: Even
   // The owner check and the append are two calls, made safe by the expected revision: the append
   // only lands if the stream is still where (and whose) the check saw it. A missing stream is only
   // written at NO_STREAM, so another tenant's stream created in between is never appended to.
-  const appendOnce = async (tenantId: string, streamId: string, expectedVersion: number, events: readonly NewEvent[]): Promise<AppendResult> => {
+  // A retry (the previous attempt's outcome is unknown) sends the same append even if the stream
+  // has moved: EventStoreDB accepts it as a duplicate if those events are ours, else refuses it.
+  const appendOnce = async (tenantId: string, streamId: string, expectedVersion: number, events: readonly NewEvent[], retry: boolean): Promise<AppendResult> => {
     const name = nameOf(streamId);
     const head = await headOf(name);
     if (head !== null && head.tenantId !== tenantId) return fail({ kind: 'stream_tenant_mismatch', streamId });
-    if (head === null && expectedVersion !== 0) return fail(conflict(streamId, expectedVersion, 0));
+    const version = head?.version ?? 0;
+    if (version !== expectedVersion && (!retry || head === null)) return fail(conflict(streamId, expectedVersion, version));
     const raw: RawNewEvent[] = events.map((event, i) => ({
       id: eventIdOf(tenantId, streamId, expectedVersion + i, event), type: event.type, data: payloadBytes(event), metadata: encodeMetadata(tenantId, event),
     }));
@@ -114,7 +119,7 @@ export const eventStoreDbEventStore = (connection: EsdbConnection, options: Even
     if (!isProductStreamId(streamId)) return E.left({ kind: 'store_failed', message: `stream id ${streamId} is outside the product's streams (aos-...)` });
     if (!isValidVersion(expectedVersion)) return E.left({ kind: 'store_failed', message: `invalid expected version ${expectedVersion}` });
     for (let attempt = 1; ; attempt++) {
-      const result = await task(() => appendOnce(tenantId, streamId, expectedVersion, events))();
+      const result = await task(() => appendOnce(tenantId, streamId, expectedVersion, events, attempt > 1))();
       if (E.isRight(result) || result.left.kind !== 'store_unavailable' || attempt >= attempts) return result;
       await sleep(retryDelayMs * attempt);
     }
@@ -189,7 +194,8 @@ export const openEventStoreDb = (connectionString: string, options: EventStoreDb
   let connection: EsdbConnection;
   try {
     connection = connectEsdb(connectionString);
-  } catch {
+  } catch (error) {
+    if (error instanceof Error && error.message.startsWith('throwOnAppendFailure')) throw error;
     throw new Error('not a valid EventStoreDB connection string (expected esdb://host:2113?tls=false or esdb+discover://node1,node2,node3:2113)');
   }
   const store = eventStoreDbEventStore(connection, options);

@@ -1,4 +1,5 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { EventStoreError } from '../../domain/ports/event-store.js';
 import { RunIdC, TenantIdC } from '../../domain/run/identifiers.js';
 import { notFound } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
@@ -13,11 +14,12 @@ const handler = async (args: ArgumentsCamelCase<ExportArgs>) =>
   runAndPrint({ json: true }, async () => {
     const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
     const runId = decodeOption(RunIdC, 'run-id', args['run-id']);
-    const [{ proveRun }, { keysDirectoryOf, requireRunKeys }, { readTenantLedger }, { buildBundle }] = await Promise.all([
+    const [{ proveRun, runEvents }, { keysDirectoryOf, requireRunKeys }, { readTenantLedger }, { buildBundle, bundleEvent }, { writeJsonWithStreamedArray }] = await Promise.all([
       import('../../projections/run-proof.js'),
       import('../signing-keys.js'),
       import('../tenant-ledger-reader.js'),
       import('../bundle-export.js'),
+      import('../json-stream.js'),
     ]);
     // The tree head in the bundle is signed now, with the active key.
     const keys = await requireRunKeys(await keysDirectoryOf(process.env));
@@ -26,10 +28,21 @@ const handler = async (args: ArgumentsCamelCase<ExportArgs>) =>
       if (proof._tag === 'Left') throw storeFailure(proof.left);
       if (!proof.right.found) throw notFound(`run ${runId} not found in tenant ${tenantId}`);
       const ledger = proof.right.sealed ? await readTenantLedger(store, tenantId) : [];
-      const bundle = buildBundle(proof.right, ledger, keys, new Date().toISOString());
+      const { format, tenant_id, run_id, ...rest } = buildBundle(proof.right, ledger, keys, new Date().toISOString());
       const verified = proof.right.integrity.verification_status === 'VERIFIED';
       if (!verified) process.stderr.write(`warning: this run does not verify (${proof.right.integrity.failure_reason}); the bundle records that verdict\n`);
-      return { exitCode: verified ? ExitCode.ok : ExitCode.failed, json: bundle, text: '' };
+      // The events stream from the store into the document: a run of any length exports in bounded memory.
+      let failure: EventStoreError | null = null;
+      async function* events() {
+        const source = runEvents(store, tenantId, runId);
+        for (let next = await source.next(); ; next = await source.next()) {
+          if (next.done) { failure = next.value; return; }
+          yield bundleEvent(next.value);
+        }
+      }
+      await writeJsonWithStreamedArray(process.stdout, { format, tenant_id, run_id }, 'events', events(), rest);
+      if (failure) throw storeFailure(failure);
+      return { exitCode: verified ? ExitCode.ok : ExitCode.failed, json: null, printed: true, text: '' };
     });
   });
 

@@ -5,7 +5,7 @@ import { notFound, usageError } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { decodeOption } from '../input-validation.js';
-import { proofDocument, proofLines } from '../run-proof-report.js';
+import { proofLines, writeProofDocument } from '../run-proof-report.js';
 import { storeFailure, withRuntime } from '../runtime.js';
 import { withJson, withRunId, withTenant } from './common-options.js';
 
@@ -22,7 +22,7 @@ const handler = async (args: ArgumentsCamelCase<ProofArgs>) =>
     if (args.step !== undefined && !args.inclusion) throw usageError('inclusion', 'is required with --step (it prints the step\'s inclusion proof)');
     const step = args.step === undefined ? undefined : decodeOption(StepC, 'step', args.step);
     const model = args.inclusion ? 'MERKLE_TREE' : MODELS[args.model as keyof typeof MODELS];
-    const [{ proveRun }, { keysDirectoryOf, loadKnownKeys }, { discloseStep }] = await Promise.all([
+    const [{ proveRun, runEvents }, { keysDirectoryOf, loadKnownKeys }, { createStepDiscloser }] = await Promise.all([
       import('../../projections/run-proof.js'),
       import('../signing-keys.js'),
       import('../../domain/proof/step-disclosure.js'),
@@ -38,9 +38,17 @@ const handler = async (args: ArgumentsCamelCase<ProofArgs>) =>
       const verified = proof.integrity.verification_status === 'VERIFIED';
       const exitCode = verified ? ExitCode.ok : ExitCode.failed;
       if (step === undefined) {
-        return { exitCode, json: proofDocument(proof, new Date().toISOString()), text: [`Run ID: ${runId}`, `Tenant ID: ${tenantId}`, ...proofLines(proof)].join('\n') };
+        if (args.json) await writeProofDocument(process.stdout, pool, proof, new Date().toISOString());
+        return { exitCode, json: null, printed: true, text: [`Run ID: ${runId}`, `Tenant ID: ${tenantId}`, ...proofLines(proof)].join('\n') };
       }
-      const inclusion = discloseStep(tenantId, runId, proof.events, step);
+      const discloser = createStepDiscloser(tenantId, runId, step);
+      const events = runEvents(store, tenantId, runId);
+      for (let next = await events.next(); ; next = await events.next()) {
+        if (!next.done) { discloser.push(next.value); continue; }
+        if (next.value !== null) throw storeFailure(next.value);
+        break;
+      }
+      const inclusion = discloser.result();
       if (inclusion === undefined) throw notFound(`run ${runId} has no step ${step}`);
       return {
         exitCode,

@@ -74,7 +74,7 @@ const resume = async (args: ArgumentsCamelCase<ResumeArgs>) =>
       const verified = proof.integrity.verification_status === 'VERIFIED';
       return {
         exitCode: status === 'succeeded' && verified ? ExitCode.ok : ExitCode.failed,
-        json: { run_id: runId, tenant_id: tenantId, status, attempt, step_count: proof.aos_trace_steps.length, integrity: proof.integrity, seal: proof.seal },
+        json: { run_id: runId, tenant_id: tenantId, status, attempt, step_count: proof.step_count, integrity: proof.integrity, seal: proof.seal },
         text: [`Run ID: ${runId}`, `Tenant ID: ${tenantId}`, `Status: ${status}`, ...proofLines(proof)].join('\n'),
       };
     });

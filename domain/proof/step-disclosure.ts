@@ -19,20 +19,40 @@ export type StepInclusion = {
   readonly merkle_root: string;
 };
 
+/** Collects what disclosing one step needs while the run's events go by in seq order: every
+ * leaf hash (32 bytes per event) and the leaf text of that step's StepExecuted only. */
+export const createStepDiscloser = (tenantId: string, runId: string, stepIndex: number) => {
+  const leaves: Uint8Array[] = [];
+  let found: { index: number; text: string } | null = null;
+  return {
+    push: (e: VerifiableEvent): void => {
+      const text = leafText({ tenant_id: tenantId, run_id: runId, seq: e.seq, type: e.type, dataCanonical: e.dataCanonical, recorded_at: e.recorded_at });
+      if (found === null && e.type === 'StepExecuted' && (JSON.parse(e.dataCanonical) as { step_index?: unknown }).step_index === stepIndex) {
+        found = { index: leaves.length, text };
+      }
+      leaves.push(leafHashOfBytes(utf8(text)));
+    },
+    /** The inclusion proof, or undefined when the run has no such step. */
+    result: (): StepInclusion | undefined => {
+      const step = found as { index: number; text: string } | null;
+      if (step === null) return undefined;
+      return {
+        step_index: stepIndex,
+        leaf_index: step.index,
+        tree_size: leaves.length,
+        leaf_bytes: step.text,
+        leaf_hash: toHex(leaves[step.index]!),
+        inclusion_path: inclusionProof(leaves, step.index).map(toHex),
+        merkle_root: toHex(merkleTreeHash(leaves)),
+      };
+    },
+  };
+};
+
 /** The inclusion proof of the StepExecuted event of `stepIndex`, or undefined when the run has no
  * such step. `events` are the run's events in seq order, already verified. */
 export const discloseStep = (tenantId: string, runId: string, events: readonly VerifiableEvent[], stepIndex: number): StepInclusion | undefined => {
-  const leafTexts = events.map((e) => leafText({ tenant_id: tenantId, run_id: runId, seq: e.seq, type: e.type, dataCanonical: e.dataCanonical, recorded_at: e.recorded_at }));
-  const leaves = leafTexts.map((text) => leafHashOfBytes(utf8(text)));
-  const index = events.findIndex((e) => e.type === 'StepExecuted' && (JSON.parse(e.dataCanonical) as { step_index?: unknown }).step_index === stepIndex);
-  if (index < 0) return undefined;
-  return {
-    step_index: stepIndex,
-    leaf_index: index,
-    tree_size: leaves.length,
-    leaf_bytes: leafTexts[index]!,
-    leaf_hash: toHex(leaves[index]!),
-    inclusion_path: inclusionProof(leaves, index).map(toHex),
-    merkle_root: toHex(merkleTreeHash(leaves)),
-  };
+  const discloser = createStepDiscloser(tenantId, runId, stepIndex);
+  for (const event of events) discloser.push(event);
+  return discloser.result();
 };
