@@ -3,7 +3,8 @@ import type pg from 'pg';
 import { comparePositions, type EventStore, type EventStoreError, type GlobalPosition } from '../domain/ports/event-store.js';
 import { decodeForProjection, type UndecodableEvent } from './projected-event.js';
 import { rowChangesOf } from './run-projection.js';
-import { writeRowChange } from './sql-row-writer.js';
+import { writeRowChanges } from './batched-row-writer.js';
+import type { RowChange } from './row-change.js';
 
 export const TRACE_PROJECTION = 'trace_tables';
 const DEFAULT_BATCH = 500;
@@ -40,19 +41,20 @@ export const projectPendingEvents = async (
   for (let batch = 0; batch < (options.maxBatches ?? Number.POSITIVE_INFINITY); batch++) {
     const events = await store.readAll(position, batchSize)();
     if (events._tag === 'Left') return E.left({ kind: 'store', error: events.left });
+    const changes: RowChange[] = [];
     for (const stored of events.right) {
       const projected = decodeForProjection(stored);
       if (projected._tag === 'Left') return projected;
-      if (projected.right !== null) {
-        try {
-          for (const change of rowChangesOf(projected.right)) await writeRowChange(client, change);
-        } catch (error) {
-          const at = `${stored.stream_id} seq ${stored.seq} (${stored.type}, position ${stored.globalPosition.transactionId}/${stored.globalPosition.position})`;
-          return E.left({ kind: 'projection_write_failed', message: `projecting ${at}: ${error instanceof Error ? error.message : String(error)}` });
-        }
-      }
+      if (projected.right !== null) changes.push(...rowChangesOf(projected.right));
       position = stored.globalPosition;
       applied += 1;
+    }
+    try {
+      await writeRowChanges(client, changes);
+    } catch (error) {
+      const [first, last] = [events.right[0], events.right[events.right.length - 1]];
+      const at = first && last ? `events ${first.stream_id} seq ${first.seq} to ${last.stream_id} seq ${last.seq}` : 'a batch';
+      return E.left({ kind: 'projection_write_failed', message: `projecting ${at}: ${error instanceof Error ? error.message : String(error)}` });
     }
     if (events.right.length < batchSize) break;
   }

@@ -1,6 +1,6 @@
 import { describeDecodeErrors } from '../json/decode-error.js';
 import type { SkillRegistry } from '../ports/skill.js';
-import { MAX_PLAN_STEPS, type Plan } from './plan.js';
+import { MAX_PLAN_STEPS, MAX_RUN_STEPS, plannedStepCount, type Plan } from './plan.js';
 import { stepReferenceProblems } from './step-references.js';
 
 export type PlanProblem = { readonly step_index: number | null; readonly field: string; readonly message: string };
@@ -22,7 +22,12 @@ export const validatePlan = (plan: Plan, skills: SkillRegistry, limits: PlanLimi
     problems.push({ step_index: null, field: 'steps', message: `a plan may have at most ${maxSteps} steps (got ${plan.steps.length})` });
   }
   let declaredCost = 0;
+  let firstExecutedIndex = 0;
+  const executed = plannedStepCount(plan);
+  if (executed > MAX_RUN_STEPS) problems.push({ step_index: null, field: 'steps', message: `a run may execute at most ${MAX_RUN_STEPS} steps, repeats counted (got ${executed})` });
   plan.steps.forEach((step, position) => {
+    const first = firstExecutedIndex;
+    firstExecutedIndex += step.repeat ?? 1;
     if (step.index !== position) {
       problems.push({ step_index: position, field: 'index', message: `expected index ${position}, got ${step.index}` });
     }
@@ -37,13 +42,13 @@ export const validatePlan = (plan: Plan, skills: SkillRegistry, limits: PlanLimi
       for (const line of describeDecodeErrors(params.left)) problems.push({ step_index: position, field: 'params', message: line });
       return;
     }
-    for (const problem of stepReferenceProblems(step.params, position)) {
+    for (const problem of stepReferenceProblems(step.params, first)) {
       problems.push({ step_index: position, field: problem.path === '' ? 'params' : `params.${problem.path}`, message: `${problem.reference}: ${problem.message}` });
     }
-    for (const problem of skill.validateInPlan(params.right, { stepIndex: position, allowedHosts: limits.allowedHosts })) {
+    for (const problem of skill.validateInPlan(params.right, { stepIndex: first, allowedHosts: limits.allowedHosts })) {
       problems.push({ step_index: position, field: `params.${problem.field}`, message: problem.message });
     }
-    declaredCost += skill.estimateCostCents(params.right);
+    declaredCost += skill.estimateCostCents(params.right) * (step.repeat ?? 1);
   });
   if (declaredCost > limits.budgetCents) {
     problems.push({ step_index: null, field: 'budget_cents', message: `plan declares ${declaredCost} cents, budget is ${limits.budgetCents}` });

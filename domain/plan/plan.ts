@@ -6,6 +6,8 @@ import { JsonObjectC } from '../json/json-value.js';
 export const MAX_PLAN_STEPS = 50;
 
 export const MAX_STEP_RETRIES = 10;
+/** A run executes at most this many steps (a plan step with `repeat` stands for several). */
+export const MAX_RUN_STEPS = 1_000_000;
 export const MAX_STEP_TIMEOUT_MS = 600_000;
 
 /** How a step is run: retries of retryable failures, its timeout, and whether the run goes on
@@ -15,6 +17,9 @@ const stepExecutionFields = {
   max_retries: intBetween(0, MAX_STEP_RETRIES),
   timeout_ms: intBetween(1, MAX_STEP_TIMEOUT_MS),
   on_failure: t.keyof({ stop: null, continue: null }),
+  /** The step runs this many times in a row (a batch, a poll): one plan step, `repeat` executed
+   * steps with consecutive step_index values. */
+  repeat: intBetween(1, MAX_RUN_STEPS),
 };
 
 export const PlanStepC = closedObject(
@@ -41,3 +46,17 @@ export const PlanTemplateStepC = closedObject('PlanTemplateStep', { skill: t.str
 /** An agent's plan template: `{{goal}}` in any string of the params is replaced by the run's goal. */
 export const PlanTemplateC = closedObject('PlanTemplate', { steps: t.array(PlanTemplateStepC) });
 export type PlanTemplate = t.TypeOf<typeof PlanTemplateC>;
+
+/** How many steps the plan executes: each plan step counts `repeat` times. */
+export const plannedStepCount = (plan: Pick<Plan, 'steps'>): number => plan.steps.reduce((sum, step) => sum + (step.repeat ?? 1), 0);
+
+/** The plan step that executed step `stepIndex` runs (repeats counted), or undefined past the end. */
+export const planStepAt = (plan: Pick<Plan, 'steps'>, stepIndex: number): PlanStep | undefined => {
+  let first = 0;
+  for (const step of plan.steps) {
+    const count = step.repeat ?? 1;
+    if (stepIndex < first + count) return stepIndex >= first ? step : undefined;
+    first += count;
+  }
+  return undefined;
+};

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { Plan } from '../plan/plan.js';
+import { plannedStepCount, planStepAt, type Plan } from '../plan/plan.js';
 import type { RunDomainError } from './run-errors.js';
 import type { RunCompleted, RunCreated, RunErrorInfo, RunEvent, StepExecuted } from './run-events.js';
 
@@ -74,7 +74,7 @@ const decideStep = (step: StepExecuted, state: RunState) => {
   if (step.step_index !== state.nextStepIndex) {
     return refuse({ kind: 'step_out_of_order', expected_step_index: state.nextStepIndex, step_index: step.step_index });
   }
-  const planned = state.plan.steps[step.step_index];
+  const planned = planStepAt(state.plan, step.step_index);
   if (planned === undefined || planned.skill !== step.skill) {
     return refuse({ kind: 'step_not_in_plan', step_index: step.step_index, planned_skill: planned?.skill ?? null, skill: step.skill });
   }
@@ -85,8 +85,8 @@ const decideComplete = (command: Extract<RunCommand, { type: 'CompleteRun' }>, s
   if (state.status === 'none') return refuse({ kind: 'run_not_created' });
   if (command.status === 'succeeded') {
     if (state.status !== 'running') return refuse({ kind: 'not_running', command: 'CompleteRun', status: state.status });
-    if (state.nextStepIndex < state.plan.steps.length) {
-      return refuse({ kind: 'steps_remaining', executed: state.nextStepIndex, planned: state.plan.steps.length });
+    if (state.nextStepIndex < plannedStepCount(state.plan)) {
+      return refuse({ kind: 'steps_remaining', executed: state.nextStepIndex, planned: plannedStepCount(state.plan) });
     }
     if (state.failedSteps > 0) return refuse({ kind: 'error_required', status: 'succeeded with failed steps' });
     return accept({ type: 'RunCompleted', data: { status: 'succeeded' } });
@@ -136,7 +136,7 @@ export const evolveRun = (state: RunState, event: RunEvent): RunState => {
         : state;
     case 'StepExecuted': {
       if (state.status !== 'running') return state;
-      const stops = event.data.status === 'failed' && state.plan.steps[event.data.step_index]?.on_failure !== 'continue';
+      const stops = event.data.status === 'failed' && planStepAt(state.plan, event.data.step_index)?.on_failure !== 'continue';
       return { ...state, nextStepIndex: event.data.step_index + 1, failedSteps: state.failedSteps + (stops ? 1 : 0), steps: [...state.steps, event.data] };
     }
     case 'RunCompleted':

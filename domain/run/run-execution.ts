@@ -2,6 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { agentFromEvents, type AgentLookupError } from '../agent/agent-lookup.js';
 import type { AgentRegistered } from '../agent/agent-events.js';
 import { describePlanProblems, validatePlan } from '../plan/plan-validation.js';
+import { planStepAt } from '../plan/plan.js';
 import { resolveStepReferences } from '../plan/step-references.js';
 import { DEFAULT_MAX_RETRIES, DEFAULT_STEP_TIMEOUT_MS, withStepDefaults } from '../plan/step-defaults.js';
 import type { EventStore, EventStoreError } from '../ports/event-store.js';
@@ -127,8 +128,10 @@ export const driveRun = async (
   for (;;) {
     const state = stream.state;
     if (state.status !== 'running') break;
-    const planned = state.plan.steps[state.nextStepIndex];
-    if (planned === undefined) break;
+    const planStep = planStepAt(state.plan, state.nextStepIndex);
+    if (planStep === undefined) break;
+    // A repeated plan step runs as consecutive executed steps: the record carries the run's step_index.
+    const planned = { ...planStep, index: state.nextStepIndex };
     const skill = deps.skills.get(planned.skill);
     const previousSteps = new Map(state.steps.map((s) => [s.step_index, s]));
     // Params as far as they are known before secrets: for the budget estimate and idempotency.

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runIdForIdempotencyKey } from '../../domain/run/idempotency-key.js';
 import { jsonOf, runCli, type CliResult } from '../support/cli.js';
 import { createAgent, tableCounts, withSigningKey } from '../support/cli-fixtures.js';
@@ -38,6 +38,7 @@ describe('concurrent writers of one run: exactly one goes on, the other appends 
     gate = await installEventGate(db.pool);
     agentId = await createAgent(env, TENANT, STEPS);
   });
+  afterEach(async () => gate.release()); // a failed test must not leave the gate closed for the next
   afterAll(async () => {
     for (const cli of running) cli.child.kill('SIGKILL');
     await gate.close();
@@ -63,11 +64,15 @@ describe('concurrent writers of one run: exactly one goes on, the other appends 
     expect(verdictOf(await proveRun(env, TENANT, runId))).toEqual({ code: 0, verification_status: 'VERIFIED', divergence: null, seal: 'sealed' });
     return events;
   };
-  const concurrentWriterError = (result: CliResult) => {
+  /** The loser's JSON error: its append at `expected` met an event another writer put there first. */
+  const concurrentWriterError = (result: CliResult, runId: string, expected: number) => {
     expect(result.code, result.stderr).toBe(1);
     const { error } = jsonOf<ErrorJson>(result);
     expect(error.code).toBe('concurrent_writer');
-    expect(error.message).toMatch(/^another process is executing this run \(it appended to aos-run-[0-9a-f-]{36} first: expected version \d+, found \d+\); this one stopped and wrote nothing$/);
+    const prefix = `another process is executing this run (it appended to aos-run-${runId} first: expected version ${expected}, found `;
+    expect(error.message.startsWith(prefix), error.message).toBe(true);
+    expect(error.message.slice(prefix.length)).toMatch(/^\d+\); this one stopped and wrote nothing$/);
+    expect(Number(/found (\d+)/.exec(error.message)?.[1])).toBeGreaterThan(expected);
   };
 
   it('two aos runs resume started together after a kill -9: one exits 0, the other concurrent_writer having appended nothing', async () => {
@@ -83,7 +88,7 @@ describe('concurrent writers of one run: exactly one goes on, the other appends 
     const winners = results.filter((r) => r.code === 0);
     expect(winners).toHaveLength(1);
     expect(jsonOf(winners[0] as CliResult)).toMatchObject({ run_id: runId, status: 'succeeded', integrity: { verification_status: 'VERIFIED' }, seal: { status: 'sealed' } });
-    concurrentWriterError(results.find((r) => r.code !== 0) as CliResult);
+    concurrentWriterError(results.find((r) => r.code !== 0) as CliResult, runId, 4);
     const events = await expectOneWriterFinished(runId, [1, 2]);
     expect(typesOf(events)).toEqual(['RunCreated', 'RunPlanned', 'RunStarted', 'StepExecuted', 'RunStarted', ...STEP_TYPES.slice(1), 'RunCompleted']);
   });
@@ -95,7 +100,7 @@ describe('concurrent writers of one run: exactly one goes on, the other appends 
     const resume = spawn(['runs', 'resume', '--run-id', runId]);
     await waitFor('the resume claiming the run', async () => ((await runEvents(db.pool, runId))[4]?.type === 'RunStarted' ? true : undefined));
     await gate.release(); // (held open, the original's transaction would also hold back every projector)
-    concurrentWriterError(await cli.done);
+    concurrentWriterError(await cli.done, runId, 4);
     const resumed = await resume.done;
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(jsonOf(resumed)).toMatchObject({ run_id: runId, status: 'succeeded', integrity: { verification_status: 'VERIFIED' }, seal: { status: 'sealed' } });

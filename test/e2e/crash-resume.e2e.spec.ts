@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { jsonOf, runCli } from '../support/cli.js';
 import { createAgent, runGoal, withSigningKey } from '../support/cli-fixtures.js';
 import { installEventGate, killHard, killRightAfter, newRunId, runIdsOf, spawnCli, type CliChild, type EventGate } from '../support/cli-process.js';
@@ -43,6 +43,7 @@ describe('crash and resume: a run killed with SIGKILL at any point is continued 
     server = await startLocalServer((_hit, response, n) => (n === 1 ? undefined : sendJson(response, 200, { ok: true })));
     agentId = await createAgent(env, TENANT, STEPS);
   });
+  afterEach(async () => gate.release()); // a failed test must not leave the gate closed for the next
   afterAll(async () => {
     for (const cli of running) cli.child.kill('SIGKILL');
     await gate.close();

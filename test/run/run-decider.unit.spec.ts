@@ -113,4 +113,21 @@ describe('Run decider', () => {
     it('still refuses success when a stop step failed', () =>
       spec.given(created, lenient, started, executed(0), executed(1, 'failed')).when({ type: 'CompleteRun', status: 'succeeded' }).thenRefuses({ kind: 'error_required' }));
   });
+
+  describe('a plan step with repeat', () => {
+    const repeated: RunEvent = { type: 'RunPlanned', data: { plan: { ...plan, steps: [{ ...plan.steps[0]!, repeat: 3 }, plan.steps[1]!] } } };
+    const step = (index: number, skill = 'echo'): StepExecuted => ({ ...stepResult(0), step_index: index, skill });
+    const executedAt = (index: number): RunEvent => ({ type: 'StepExecuted', data: step(index) });
+    it('runs as consecutive steps with the run\'s step_index, then the next plan step', () => {
+      spec.given(created, repeated, started, executedAt(0), executedAt(1)).when({ type: 'RecordStep', step: step(2) }).then(executedAt(2));
+      spec.given(created, repeated, started, executedAt(0), executedAt(1), executedAt(2)).when({ type: 'RecordStep', step: step(3) }).then(executedAt(3));
+    });
+    it('refuses success until every repetition ran', () =>
+      spec.given(created, repeated, started, executedAt(0), executedAt(1), executedAt(2)).when({ type: 'CompleteRun', status: 'succeeded' })
+        .thenRefuses({ kind: 'steps_remaining', executed: 3, planned: 4 }));
+    it('refuses a step past the repetitions or of another skill', () => {
+      spec.given(created, repeated, started, executedAt(0), executedAt(1), executedAt(2), executedAt(3)).when({ type: 'RecordStep', step: step(4) }).thenRefuses({ kind: 'step_not_in_plan', planned_skill: null });
+      spec.given(created, repeated, started, executedAt(0)).when({ type: 'RecordStep', step: step(1, 'http_call') }).thenRefuses({ kind: 'step_not_in_plan', planned_skill: 'echo' });
+    });
+  });
 });
