@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { EventStoreDb } from '../adapters/eventstoredb/eventstoredb-event-store.js';
 import type { EventStore, EventStoreError } from '../domain/ports/event-store.js';
 import type { SkillRegistry } from '../domain/ports/skill.js';
 import { CliFailure, infrastructureError } from './cli-failure.js';
@@ -11,6 +12,8 @@ export type Runtime = {
   readonly store: EventStore;
   /** Where the events live: `postgres` (aos_events in this database) or `eventstoredb` (AOS_EVENTSTORE_URL). */
   readonly eventStore: 'postgres' | 'eventstoredb';
+  /** EventStoreDB's catch-up subscription over the product's streams (null on Postgres). */
+  readonly subscribe: EventStoreDb['subscribe'] | null;
   readonly skills: SkillRegistry;
   readonly databaseKind: 'external' | 'embedded';
   /** Connection URL of this database (contains its credentials: never print it). */
@@ -65,7 +68,7 @@ export const withDatabaseUrl = async <T>(
   const pool = new pgModule.Pool({ connectionString: url, max: 4 });
   pool.on('error', () => undefined);
   // --- EventStoreDB selection (AOS_EVENTSTORE_URL); see docs/EVENTSTOREDB.md ---
-  let eventStoreDb: { readonly store: EventStore; close(): Promise<void> } | null = null;
+  let eventStoreDb: EventStoreDb | null = null;
   try {
     if (options.eventStoreUrl) {
       const { openEventStoreDb } = await import('../adapters/eventstoredb/eventstoredb-event-store.js');
@@ -76,7 +79,7 @@ export const withDatabaseUrl = async <T>(
       }
     }
     const store = eventStoreDb?.store ?? postgresEventStore(pool);
-    return await work({ pool, store, eventStore: eventStoreDb ? 'eventstoredb' : 'postgres', skills: builtinSkillRegistry(), databaseKind: kind, url });
+    return await work({ pool, store, eventStore: eventStoreDb ? 'eventstoredb' : 'postgres', subscribe: eventStoreDb?.subscribe ?? null, skills: builtinSkillRegistry(), databaseKind: kind, url });
   } finally {
     await eventStoreDb?.close().catch(() => undefined);
     // --- end of EventStoreDB selection ---
