@@ -48,11 +48,3 @@ export const createStepDiscloser = (tenantId: string, runId: string, stepIndex: 
     },
   };
 };
-
-/** The inclusion proof of the StepExecuted event of `stepIndex`, or undefined when the run has no
- * such step. `events` are the run's events in seq order, already verified. */
-export const discloseStep = (tenantId: string, runId: string, events: readonly VerifiableEvent[], stepIndex: number): StepInclusion | undefined => {
-  const discloser = createStepDiscloser(tenantId, runId, stepIndex);
-  for (const event of events) discloser.push(event);
-  return discloser.result();
-};
