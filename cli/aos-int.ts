@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './node-globals.js';
 import { dbCommand } from './commands/db-command.js';
 import { keysCommand } from './commands/keys-command.js';
 import { verifyAllCommand } from './commands/verify-all-command.js';

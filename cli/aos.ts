@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './node-globals.js';
 import { agentsCommand } from './commands/agents-command.js';
 import { eventsCommand } from './commands/events-command.js';
 import { exportCommand } from './commands/export-command.js';

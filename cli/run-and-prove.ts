@@ -57,7 +57,7 @@ export const orFail = <A>(result: E.Either<ExistingRunError, A>, tenantId: strin
 
 /** After a run is completed (or left open): seal it when completed and not yet sealed, wait until
  * the projections hold its events, prove it. */
-export const sealProjectProve = async (runtime: Runtime, keys: RunKeys, stream: RunStream): Promise<RunProof> => {
+export const sealProjectProve = async (runtime: Runtime, keys: RunKeys, stream: RunStream, options: { readonly justCompleted?: boolean } = {}): Promise<RunProof> => {
   const [{ systemClock }, { waitForProjections }, { proveRun }, { sealRun }] = await Promise.all([
     import('../adapters/system-clock.js'),
     import('../projections/projector.js'),
@@ -66,9 +66,10 @@ export const sealProjectProve = async (runtime: Runtime, keys: RunKeys, stream: 
   ]);
   const { pool, store } = runtime;
   if (stream.state.status === 'completed') {
-    const before = await proveRun(pool, store, stream.tenantId, stream.runId, keys.knownKeys);
-    if (before._tag === 'Left') throw storeFailure(before.left);
-    if (before.right.seal.status !== 'sealed') {
+    // A run this process just completed has no seal yet; an existing one is checked first.
+    const before = options.justCompleted ? null : await proveRun(pool, store, stream.tenantId, stream.runId, keys.knownKeys);
+    if (before?._tag === 'Left') throw storeFailure(before.left);
+    if (before === null || before.right.seal.status !== 'sealed') {
       const sealed = await sealRun({ store, signer: keys.signer, clock: systemClock }, stream.tenantId, stream.runId);
       if (sealed._tag === 'Left') {
         throw new CliFailure(ExitCode.infrastructure, 'seal_failed', `run ${stream.runId} is recorded (${stream.state.outcome}) but could not be sealed: ${JSON.stringify(sealed.left)}`);
@@ -90,7 +91,7 @@ export const sealProjectProve = async (runtime: Runtime, keys: RunKeys, stream: 
 export const runAndProve = async (runtime: Runtime, request: RunRequest, keys: RunKeys): Promise<{ outcome: RunOutcome; proof: RunProof }> => {
   const { executeRun } = await import('../domain/run/run-execution.js');
   const executed = orFail(await executeRun(await runExecutionDeps(runtime), request), request.tenant_id, request.agent_id);
-  return { outcome: executed, proof: await sealProjectProve(runtime, keys, executed.stream) };
+  return { outcome: executed, proof: await sealProjectProve(runtime, keys, executed.stream, { justCompleted: true }) };
 };
 
 /** `aos run --json`'s document. */

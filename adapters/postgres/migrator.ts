@@ -1,12 +1,17 @@
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 
-/** The repository's migrations folder, whether running from sources or from dist/. */
+/** The package's migrations folder, found upwards from this module: from the sources, from
+ * dist/ (tsc) or from dist/bin/chunks (the bundled CLI). */
 export const migrationsDirectory = (): string => {
-  const here = fileURLToPath(new URL('.', import.meta.url));
-  const fromDist = /[\\/]dist[\\/]adapters[\\/]postgres[\\/]?$/.test(here);
-  return fileURLToPath(new URL(fromDist ? '../../../migrations/' : '../../migrations/', import.meta.url));
+  for (let up = 1; up <= 5; up++) {
+    const candidate = fileURLToPath(new URL(`${'../'.repeat(up)}migrations/`, import.meta.url));
+    if (existsSync(join(candidate, '0001_event_store.sql'))) return candidate;
+  }
+  throw new Error(`the migrations folder was not found above ${fileURLToPath(import.meta.url)}`);
 };
 
 const MIGRATION_NAME = /^\d{4}_[a-z0-9_]+\.sql$/;

@@ -95,7 +95,7 @@ const list = async (args: ArgumentsCamelCase<ListArgs>) =>
       return {
         exitCode: ExitCode.ok,
         json: { tenant_id: tenantId, agents },
-        text: renderTable(['agent_id', 'name', 'steps', 'budget_cents', 'created_at'], agents.map((a) => [a.agent_id, a.name, a.steps, a.budget_cents, a.created_at])),
+        text: await renderTable(['agent_id', 'name', 'steps', 'budget_cents', 'created_at'], agents.map((a) => [a.agent_id, a.name, a.steps, a.budget_cents, a.created_at])),
       };
     });
   });

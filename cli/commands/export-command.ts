@@ -5,6 +5,7 @@ import { notFound } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { decodeOption } from '../input-validation.js';
+import { catchUpRunProjections } from '../projection-catch-up.js';
 import { storeFailure, withRuntime } from '../runtime.js';
 import { withRunId, withTenant } from './common-options.js';
 
@@ -24,6 +25,7 @@ const handler = async (args: ArgumentsCamelCase<ExportArgs>) =>
     // The tree head in the bundle is signed now, with the active key.
     const keys = await requireRunKeys(await keysDirectoryOf(process.env));
     return withRuntime(async ({ pool, store }) => {
+      await catchUpRunProjections({ pool, store }, tenantId, runId);
       const proof = await proveRun(pool, store, tenantId, runId, keys.knownKeys);
       if (proof._tag === 'Left') throw storeFailure(proof.left);
       if (!proof.right.found) throw notFound(`run ${runId} not found in tenant ${tenantId}`);

@@ -60,7 +60,7 @@ const list = async (args: ArgumentsCamelCase<Args>) =>
       json: { directory, keys: rows },
       text: rows.length === 0
         ? `no keys in ${directory}: create one with \`aos-int keys init\``
-        : renderTable(['key_id', 'algorithm', 'created_at', 'retired_at', 'active'], rows.map((r) => [r.key_id, r.algorithm, r.created_at, r.retired_at ?? '', r.active ? 'yes' : ''])),
+        : await renderTable(['key_id', 'algorithm', 'created_at', 'retired_at', 'active'], rows.map((r) => [r.key_id, r.algorithm, r.created_at, r.retired_at ?? '', r.active ? 'yes' : ''])),
     };
   });
 

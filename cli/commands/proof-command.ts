@@ -6,6 +6,7 @@ import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { decodeOption } from '../input-validation.js';
 import { proofLines, writeProofDocument } from '../run-proof-report.js';
+import { catchUpRunProjections } from '../projection-catch-up.js';
 import { storeFailure, withRuntime } from '../runtime.js';
 import { withJson, withRunId, withTenant } from './common-options.js';
 
@@ -29,6 +30,7 @@ const handler = async (args: ArgumentsCamelCase<ProofArgs>) =>
     ]);
     const knownKeys = await loadKnownKeys(await keysDirectoryOf(process.env));
     return withRuntime(async ({ pool, store }) => {
+      await catchUpRunProjections({ pool, store }, tenantId, runId);
       const proved = await proveRun(pool, store, tenantId, runId, knownKeys);
       if (proved._tag === 'Left') throw storeFailure(proved.left);
       // Another tenant's run reads exactly like a run that does not exist; a run this tenant's

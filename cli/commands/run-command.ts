@@ -38,8 +38,8 @@ const handler = async (args: ArgumentsCamelCase<RunArgs>) =>
       const run = orFail(await executeRunOnce(await runExecutionDeps(runtime), request, key), request.tenant_id, request.agent_id);
       const proof = await sealProjectProve(runtime, keys, run.stream);
       const status = run.outcome?.status ?? 'in_progress';
-      const document = { ...runDocument(request, { run_id: run.stream.runId, tenant_id: request.tenant_id, status }, proof), idempotency_key: key, created: run.created };
-      const note = run.created ? [] : [`Existing run for idempotency key ${key}: nothing was executed again.${run.outcome ? '' : ' It has not completed; if its process died, continue it with: aos runs resume'}`];
+      const note = run.created ? [] : [`Existing run for idempotency key ${key}: nothing was executed again.${run.outcome ? '' : ' It has not completed yet (another process is running it, or its process died: continue it with aos runs resume).'}`];
+      const document = { ...runDocument(request, { run_id: run.stream.runId, tenant_id: request.tenant_id, status }, proof), idempotency_key: key, created: run.created, ...(note[0] ? { note: note[0] } : {}) };
       return runResult(document, proof, note);
     });
   });

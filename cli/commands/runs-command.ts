@@ -48,7 +48,7 @@ const list = async (args: ArgumentsCamelCase<ListArgs>) =>
       return {
         exitCode: ExitCode.ok,
         json: { tenant_id: tenantId, runs },
-        text: renderTable(['run_id', 'agent_id', 'status', 'created_at', 'goal'], runs.map((r) => [r.run_id, r.agent_id, r.status, r.created_at, r.goal.slice(0, 40)])),
+        text: await renderTable(['run_id', 'agent_id', 'status', 'created_at', 'goal'], runs.map((r) => [r.run_id, r.agent_id, r.status, r.created_at, r.goal.slice(0, 40)])),
       };
     });
   });
@@ -70,7 +70,8 @@ const resume = async (args: ArgumentsCamelCase<ResumeArgs>) =>
       const resumed = orFail(await resumeRun(await runExecutionDeps(runtime), tenantId, runId, policy), tenantId);
       const proof = await sealProjectProve(runtime, keys, resumed.stream);
       const status = resumed.outcome?.status ?? 'in_progress';
-      const attempt = resumed.stream.state.status === 'completed' || resumed.stream.state.status === 'none' ? null : resumed.stream.state.status === 'running' ? resumed.stream.state.attempt : null;
+      const state = resumed.stream.state;
+      const attempt = state.status === 'completed' || state.status === 'running' ? state.attempt : null;
       const verified = proof.integrity.verification_status === 'VERIFIED';
       return {
         exitCode: status === 'succeeded' && verified ? ExitCode.ok : ExitCode.failed,

@@ -13,7 +13,7 @@ const list = async (args: ArgumentsCamelCase<SkillsArgs>) =>
     return {
       exitCode: ExitCode.ok,
       json: { skills },
-      text: renderTable(
+      text: await renderTable(
         ['name', 'version', 'idempotent', 'params', 'description'],
         skills.map((s) => [s.name, s.version, s.idempotent, Object.keys(s.params).join(', '), s.description]),
       ),

@@ -27,6 +27,18 @@ export const AgentNameC = new t.Type<string, string, unknown>(
   t.identity,
 );
 
+const GOAL_NEXT_TO_BRACE = /\{\{\s*goal\s*\}\}(?=[{}])|[{}]\{\{\s*goal\s*\}\}/;
+
+/** Paths of template strings where `{{goal}}` is next to a brace. A goal cannot contain "{{", but
+ * a goal starting or ending with a brace placed next to a template brace would make one, and so a
+ * reference the template never had (`{{{goal}}}` with goal `{secret:X}`). */
+const goalNextToBraces = (value: unknown, path = ''): string[] => {
+  if (typeof value === 'string') return GOAL_NEXT_TO_BRACE.test(value) ? [path] : [];
+  if (Array.isArray(value)) return value.flatMap((item, i) => goalNextToBraces(item, `${path}[${i}]`));
+  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([key, item]) => goalNextToBraces(item, path === '' ? key : `${path}.${key}`));
+  return [];
+};
+
 /** The goal a template is checked with when the agent is registered. */
 export const SAMPLE_GOAL = 'sample goal';
 
@@ -57,6 +69,9 @@ export const registerAgent = async (
   // The template is stored in the agent's stream: a credential written into it would be in the
   // ledger for good. Credentials come from {{secret:NAME}} references, resolved at execution.
   request.plan_template.steps.forEach((step, index) => {
+    for (const path of goalNextToBraces(step.params)) {
+      problems.push({ step_index: index, field: path === '' ? 'params' : `params.${path}`, message: '{{goal}} must not touch "{" or "}": a goal could complete a {{secret:..}} or {{steps..}} reference around it' });
+    }
     for (const problem of malformedSecretReferences(step.params)) problems.push({ step_index: index, field: problem.path === '' ? 'params' : `params.${problem.path}`, message: problem.message });
     for (const problem of literalCredentialProblems(step.params, deps.redaction, '')) problems.push({ step_index: index, field: problem.field === '' ? 'params' : `params.${problem.field}`, message: problem.message });
   });

@@ -38,7 +38,7 @@ export type RunState =
       /** The records of the steps executed so far, in order (data flow, budget, resume). */
       readonly steps: readonly StepExecuted[];
     }
-  | { readonly status: 'completed'; readonly run: RunCreated; readonly outcome: RunCompleted['status'] };
+  | { readonly status: 'completed'; readonly run: RunCreated; readonly outcome: RunCompleted['status']; readonly attempt: number };
 
 export const initialRunState: RunState = { status: 'none' };
 
@@ -140,6 +140,6 @@ export const evolveRun = (state: RunState, event: RunEvent): RunState => {
       return { ...state, nextStepIndex: event.data.step_index + 1, failedSteps: state.failedSteps + (stops ? 1 : 0), steps: [...state.steps, event.data] };
     }
     case 'RunCompleted':
-      return state.status === 'none' ? state : { status: 'completed', run: state.run, outcome: event.data.status };
+      return state.status === 'none' ? state : { status: 'completed', run: state.run, outcome: event.data.status, attempt: state.status === 'running' ? state.attempt : 0 };
   }
 };

@@ -125,7 +125,8 @@ describe('concurrent writers of one run: exactly one goes on, the other appends 
       expect(second.result.code, second.result.stderr).toBe(0);
       expect(second.json).toMatchObject({ run_id: first.json.run_id, status: 'succeeded', created: false, integrity: { verification_status: 'VERIFIED' } });
       expect(second.result.stderr).toBe('');
-      expect(second.result.stdout).not.toContain('Existing run');
+      expect(second.json).toMatchObject({ note: expect.stringContaining('nothing was executed again') });
+      expect(first.json).not.toHaveProperty('note');
       expect(await eventCounts()).toBe(before);
       expect(typesOf(await runEvents(db.pool, first.json.run_id)).filter((t) => t === 'RunCreated')).toHaveLength(1);
     });

@@ -1,6 +1,6 @@
 #!/usr/bin/env sh
 # Runs the kill -9 / resume tests N times (default 20) without npm and prints pass/fail counts.
-# Usage: test/e2e/crash-resume-loop.sh [N] [spec ...]   (build first: the tests run dist/cli/*.js)
+# Usage: test/e2e/crash-resume-loop.sh [N] [spec ...]   (build first: the tests run the built CLI in dist/)
 # Each run is a fresh vitest process with its own embedded Postgres (or DATABASE_URL's server).
 # Logs of failed runs are kept in $TMPDIR/crash-resume-loop.<pid>/run-<i>.log.
 set -u
@@ -9,7 +9,7 @@ runs="${1:-20}"
 [ "$#" -gt 0 ] && shift
 specs="${*:-test/e2e/crash-resume.e2e.spec.ts}"
 case "$runs" in ''|*[!0-9]*) echo "usage: $0 [N] [spec ...]" >&2; exit 2 ;; esac
-[ -f dist/cli/aos.js ] || { echo "dist/cli/aos.js is missing: build first (npx tsc -p tsconfig.build.json)" >&2; exit 2; }
+[ -f dist/bin/aos.js ] || [ -f dist/cli/aos.js ] || { echo "no built CLI in dist/: build first (npm run build)" >&2; exit 2; }
 logs="${TMPDIR:-/tmp}/crash-resume-loop.$$"
 mkdir -p "$logs"
 passed=0
@@ -26,5 +26,6 @@ while [ "$i" -le "$runs" ]; do
   echo "run $i/$runs: $verdict ($(($(date +%s) - started)) s so far)"
   i=$((i + 1))
 done
+rmdir "$logs" 2>/dev/null
 echo "crash-resume loop: $passed passed, $failed failed of $runs runs in $(($(date +%s) - started)) s"
 [ "$failed" -eq 0 ]

@@ -151,14 +151,14 @@ describe('secrets never reach the ledger, the database files or the CLI output',
     expect(verdictOf(await proveRun(env, TENANT, run.run_id))).toEqual({ code: 0, verification_status: 'VERIFIED', divergence: null, seal: 'sealed' });
   });
 
-  it.fails('PRODUCT BUG: a goal completes a secret reference around {{goal}} ("{{{goal}}}" + goal "{secret:API_TOKEN}") and sends the secret', async () => {
-    const agentId = await createAgent(env, TENANT, [
-      { skill: 'http_call', params: { method: 'POST', url: `${server.base}/search`, body: { q: '{{{goal}}}' } } },
-    ], ['--allowed-host', server.host]);
-    const run = await runGoal(env, TENANT, agentId, '{secret:API_TOKEN}');
-    const sent = server.hitsTo('/search').map((h) => h.body);
-    // The goal must not be able to reach a secret (GoalC's own rule): the server must not get it.
-    expect(run.result.code).not.toBe(4);
-    expect(sent.join('\n')).not.toContain(SECRET); // fails today: the server got {"q":"<the secret>"}
+  it('refuses a template where {{goal}} touches a brace: a goal could complete a secret reference around it', async () => {
+    const template = join(await mkdtemp(join(tmpdir(), 'aos-goal-brace-')), 'template.json');
+    for (const q of ['{{{goal}}}', '{{{{goal}}}}', 'x{{goal}}{{steps.0.outcome}}']) {
+      await writeFile(template, JSON.stringify({ steps: [{ skill: 'echo', params: { message: 'a' } }, { skill: 'http_call', params: { method: 'POST', url: `${server.base}/search`, body: { q } } }] }));
+      const created = await runCli('aos', ['agents', 'create', '--tenant-id', TENANT, '--name', 'brace', '--plan-template', template, '--allowed-host', server.host, '--json'], env);
+      expect(created.code, q).toBe(2);
+      expect(jsonOf<{ error: { field: string; message: string } }>(created).error).toMatchObject({ field: 'plan-template', message: expect.stringContaining('steps[1].params.body.q: {{goal}} must not touch') });
+    }
+    expect(server.hitsTo('/search')).toHaveLength(0);
   });
 });

@@ -140,7 +140,7 @@ describe('an interrupted command', () => {
       expect(created.code, created.stderr).toBe(0);
       const agentId = jsonOf<{ agent_id: string }>(created).agent_id;
 
-      const child = spawn(process.execPath, [fileURLToPath(new URL('../../dist/cli/aos.js', import.meta.url)), 'run', '--tenant-id', 't1', '--agent-id', agentId, '--goal', 'wait', '--json'], {
+      const child = spawn(process.execPath, [fileURLToPath(new URL('../../dist/bin/aos.js', import.meta.url)), 'run', '--tenant-id', 't1', '--agent-id', agentId, '--goal', 'wait', '--json'], {
         env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: 'ignore',
       });
       const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));

@@ -11,7 +11,7 @@ export type CliChild = { readonly child: ChildProcess; readonly done: Promise<Cl
 /** Starts the built CLI in its own process (as runCli does) and hands back the process, so that a
  * test can stop or kill it while it works. */
 export const spawnCli = (bin: 'aos' | 'aos-int', args: readonly string[], env: NodeJS.ProcessEnv): CliChild => {
-  const child = spawn(process.execPath, [`${root}dist/cli/${bin}.js`, ...args], {
+  const child = spawn(process.execPath, [`${root}dist/bin/${bin}.js`, ...args], {
     cwd: root,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, CI: 'true' },
     stdio: ['ignore', 'pipe', 'pipe'],

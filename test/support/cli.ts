@@ -8,7 +8,7 @@ export type CliResult = { readonly code: number | null; readonly stdout: string;
 /** Runs the built CLI (`aos` or `aos-int`) as a user would, in its own process. */
 export const runCli = (bin: 'aos' | 'aos-int', args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [`${root}dist/cli/${bin}.js`, ...args], {
+    const child = spawn(process.execPath, [`${root}dist/bin/${bin}.js`, ...args], {
       cwd: root,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, CI: 'true' },
       stdio: ['ignore', 'pipe', 'pipe'],

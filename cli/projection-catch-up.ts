@@ -1,0 +1,22 @@
+import { runStreamId } from '../domain/run/identifiers.js';
+import type { Runtime } from './runtime.js';
+
+const CATCH_UP_TIMEOUT_MS = 5_000;
+
+/**
+ * Before a run is proved: make the projections hold the run's events. A process killed after its
+ * last append (before it projected) leaves them behind, and that lag is not tampering. Best effort:
+ * when the projector cannot get there (an event it cannot decode, a transaction holding the global
+ * order back), the proof runs anyway and reports what it finds.
+ */
+export const catchUpRunProjections = async ({ pool, store }: Pick<Runtime, 'pool' | 'store'>, tenantId: string, runId: string): Promise<void> => {
+  const { waitForProjections } = await import('../projections/projector.js');
+  const stream = runStreamId(runId);
+  const version = await store.streamVersion(tenantId, stream)();
+  if (version._tag === 'Left' || version.right === 0) return;
+  const last = await store.readStreamFrom(tenantId, stream, version.right - 1, 1)();
+  const position = last._tag === 'Right' ? last.right[0]?.globalPosition : undefined;
+  if (position === undefined) return;
+  const reached = await waitForProjections(pool, store, position, { timeoutMs: CATCH_UP_TIMEOUT_MS });
+  if (reached._tag === 'Left') process.stderr.write(`warning: the projections could not catch up with this run (${reached.left.kind}); proving what they hold\n`);
+};
