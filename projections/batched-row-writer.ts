@@ -15,14 +15,19 @@ const keyOf = (table: ProjectionTable, row: Row): string => JSON.stringify(table
  * that exists nowhere, or a second insert of a key, fails as it would one by one.
  */
 export const writeRowChanges = async (client: pg.ClientBase, changes: readonly RowChange[]): Promise<void> => {
-  const inserts = new Map<string, { table: ProjectionTable; rows: Map<string, Row> }>();
+  const inserts = new Map<string, { table: ProjectionTable; rows: Map<string, Row>; ifAbsent: boolean }>();
   const updates = new Map<string, PendingUpdate>();
   for (const change of changes) {
     const table = change.table;
-    const inserted = inserts.get(table.name) ?? { table, rows: new Map<string, Row>() };
+    const inserted = inserts.get(table.name) ?? { table, rows: new Map<string, Row>(), ifAbsent: false };
     inserts.set(table.name, inserted);
     if (change.kind === 'insert') {
       const key = keyOf(table, change.row);
+      if (change.ifAbsent) {
+        inserted.ifAbsent = true;
+        if (!inserted.rows.has(key)) inserted.rows.set(key, change.row);
+        continue;
+      }
       if (inserted.rows.has(key) || updates.has(`${table.name}|${key}`)) throw new Error(`projection insert of ${table.name} ${key} conflicts with a change earlier in the batch`);
       inserted.rows.set(key, change.row);
       continue;
@@ -39,7 +44,7 @@ export const writeRowChanges = async (client: pg.ClientBase, changes: readonly R
     for (const [column, by] of Object.entries(change.increment ?? {})) pending.increment[column] = (pending.increment[column] ?? 0) + by;
     updates.set(`${table.name}|${key}`, pending);
   }
-  for (const { table, rows } of inserts.values()) if (rows.size > 0) await insertRows(client, table, [...rows.values()]);
+  for (const { table, rows, ifAbsent } of inserts.values()) if (rows.size > 0) await insertRows(client, table, [...rows.values()], ifAbsent);
   for (const pending of updates.values()) {
     await writeRowChange(client, { kind: 'update', table: pending.table, key: pending.key, set: pending.set, increment: pending.increment });
   }
@@ -48,10 +53,10 @@ export const writeRowChanges = async (client: pg.ClientBase, changes: readonly R
 /** One INSERT for many rows: the rows as one JSON array, spread into the table's columns by
  * jsonb_populate_recordset. A JSON null in a jsonb column becomes SQL NULL, as a one-row insert
  * with a null parameter gives. */
-const insertRows = async (client: pg.ClientBase, table: ProjectionTable, rows: readonly Row[]): Promise<void> => {
+const insertRows = async (client: pg.ClientBase, table: ProjectionTable, rows: readonly Row[], ifAbsent: boolean): Promise<void> => {
   const kinds = table.columns as Readonly<Record<string, ColumnKind>>;
   const columns = Object.keys(kinds);
   const select = columns.map((c) => (kinds[c] === 'json' ? `NULLIF(r.${c}, 'null'::jsonb)` : `r.${c}`)).join(', ');
   const document = JSON.stringify(rows.map((row) => Object.fromEntries(columns.map((c) => [c, row[c] ?? null]))));
-  await client.query(`INSERT INTO ${table.name} (${columns.join(', ')}) SELECT ${select} FROM jsonb_populate_recordset(NULL::${table.name}, $1::jsonb) AS r`, [document]);
+  await client.query(`INSERT INTO ${table.name} (${columns.join(', ')}) SELECT ${select} FROM jsonb_populate_recordset(NULL::${table.name}, $1::jsonb) AS r${ifAbsent ? ' ON CONFLICT DO NOTHING' : ''}`, [document]);
 };

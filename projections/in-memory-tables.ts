@@ -12,7 +12,8 @@ export const applyInMemory = (tables: InMemoryTables, change: RowChange): void =
   const table = tables.get(change.table.name) ?? new Map<string, Row>();
   tables.set(change.table.name, table);
   if (change.kind === 'insert') {
-    table.set(keyOf(change.table.key, change.row), change.row);
+    const key = keyOf(change.table.key, change.row);
+    if (!(change.ifAbsent && table.has(key))) table.set(key, change.row);
     return;
   }
   const key = keyOf(change.table.key, change.key);
@@ -26,7 +27,7 @@ export const applyInMemory = (tables: InMemoryTables, change: RowChange): void =
 
 /** One row under its changes, as applyInMemory does to a table holding only that row. */
 export const applyToRow = (row: Row | null, change: RowChange): Row | null => {
-  if (change.kind === 'insert') return change.row;
+  if (change.kind === 'insert') return change.ifAbsent && row !== null ? row : change.row;
   if (row === null) return null;
   const incremented = Object.fromEntries(Object.entries(change.increment ?? {}).map(([column, by]) => [column, Number(row[column] ?? 0) + by]));
   return { ...row, ...change.set, ...incremented };

@@ -3,6 +3,17 @@ import { decodeAgentEvent, type AgentEvent } from '../domain/agent/agent-events.
 import { describeDecodeErrors } from '../domain/json/decode-error.js';
 import type { StoredEvent } from '../domain/ports/event-store.js';
 import { decodeRunEvent, type RunEvent } from '../domain/run/run-events.js';
+import { RUN_SEALED, RunSealedC, type RunSealed } from '../domain/ledger/run-checkpoint.js';
+import * as t from 'io-ts';
+
+/** A seal in a tenant ledger stream, projected into the seal index. */
+export type LedgerEvent = { readonly type: 'RunSealed'; readonly data: RunSealed };
+
+const decodeLedgerEvent = (type: string, data: unknown): t.Validation<LedgerEvent> => {
+  if (type !== RUN_SEALED) return t.failure(type, [], `unknown ledger event type "${type}"`);
+  const decoded = RunSealedC.decode(data);
+  return decoded._tag === 'Left' ? decoded : t.success({ type: RUN_SEALED, data: decoded.right });
+};
 
 /** A stored event decoded by its codec, with the envelope fields the read tables need. */
 export type ProjectedEvent = {
@@ -11,7 +22,7 @@ export type ProjectedEvent = {
   readonly seq: number;
   readonly recorded_at: string;
   readonly link: string | null;
-  readonly event: RunEvent | AgentEvent;
+  readonly event: RunEvent | AgentEvent | LedgerEvent;
 };
 
 export type UndecodableEvent = { readonly kind: 'undecodable_event'; readonly stream_id: string; readonly seq: number; readonly message: string };
@@ -23,7 +34,9 @@ export const decodeForProjection = (stored: StoredEvent): E.Either<UndecodableEv
     ? decodeRunEvent(stored.type, stored.data)
     : stored.stream_id.startsWith('aos-agent-')
       ? decodeAgentEvent(stored.type, stored.data)
-      : null;
+      : stored.stream_id.startsWith('aos-ledger-')
+        ? decodeLedgerEvent(stored.type, stored.data)
+        : null;
   if (decoded === null) return E.right(null);
   if (decoded._tag === 'Left') {
     return E.left({ kind: 'undecodable_event', stream_id: stored.stream_id, seq: stored.seq, message: describeDecodeErrors(decoded.left).join('; ') });

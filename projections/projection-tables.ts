@@ -88,6 +88,17 @@ export const agentsTable = {
   },
 } as const satisfies TableDefinition;
 
-export const projectionTables = [aosTracesTable, aosTraceStepsTable, runsTable, agentsTable] as const;
+/** Each sealed run's place in its tenant ledger (its first seal): an index for the proof. */
+export const aosRunSealsTable = {
+  name: 'aos_run_seals',
+  key: ['run_id'],
+  columns: {
+    run_id: 'text',
+    tenant_id: 'text',
+    ledger_index: 'integer',
+  },
+} as const satisfies TableDefinition;
+
+export const projectionTables = [aosTracesTable, aosTraceStepsTable, runsTable, agentsTable, aosRunSealsTable] as const;
 export type ProjectionTable = (typeof projectionTables)[number];
 export type ProjectionTableName = ProjectionTable['name'];

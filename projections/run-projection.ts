@@ -1,7 +1,7 @@
 import type { AgentEvent } from '../domain/agent/agent-events.js';
 import type { RunEvent } from '../domain/run/run-events.js';
 import type { ProjectedEvent } from './projected-event.js';
-import { agentsTable, aosTracesTable, aosTraceStepsTable, runsTable } from './projection-tables.js';
+import { agentsTable, aosRunSealsTable, aosTracesTable, aosTraceStepsTable, runsTable } from './projection-tables.js';
 import type { RowChange } from './row-change.js';
 
 const runIdOf = (streamId: string): string => streamId.slice('aos-run-'.length);
@@ -84,7 +84,16 @@ const agentEventChanges = (e: ProjectedEvent, event: AgentEvent): RowChange[] =>
   ];
 };
 
-/** Event → row changes for `aos_traces`, `aos_trace_steps`, `runs` and `agents`. Every value comes
- * from the event and its envelope (no clock, no sequence), so a rebuild equals the live tables. */
-export const rowChangesOf = (e: ProjectedEvent): RowChange[] =>
-  e.event.type === 'AgentRegistered' ? agentEventChanges(e, e.event) : runEventChanges(e, e.event);
+/** Event → row changes for `aos_traces`, `aos_trace_steps`, `runs`, `agents` and `aos_run_seals`.
+ * Every value comes from the event and its envelope (no clock, no sequence), so a rebuild equals
+ * the live tables. */
+export const rowChangesOf = (e: ProjectedEvent): RowChange[] => {
+  switch (e.event.type) {
+    case 'AgentRegistered':
+      return agentEventChanges(e, e.event);
+    case 'RunSealed':
+      return [{ kind: 'insert', table: aosRunSealsTable, ifAbsent: true, row: { run_id: e.event.data.checkpoint.run_id, tenant_id: e.tenant_id, ledger_index: e.seq } }];
+    default:
+      return runEventChanges(e, e.event);
+  }
+};

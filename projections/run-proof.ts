@@ -4,8 +4,8 @@ import type { EventStore, EventStoreError, StoredEvent } from '../domain/ports/e
 import { createChainVerifier } from '../domain/proof/chain-verifier.js';
 import { notFoundIntegrity, type RunIntegrity } from '../domain/proof/run-verification.js';
 import { checkSeal, type SealReport } from '../domain/ledger/seal-verification.js';
-import { ledgerStreamId, type RunCheckpoint } from '../domain/ledger/run-checkpoint.js';
-import { decodeLedger, indexLedger, type LedgerDecodeError, type TenantLedgerIndex } from '../domain/ledger/tenant-ledger.js';
+import { ledgerStreamId, RUN_SEALED, RunSealedC, type RunCheckpoint } from '../domain/ledger/run-checkpoint.js';
+import { decodeLedger, indexLedger, type LedgerDecodeError, type LedgerEntry, type TenantLedgerIndex } from '../domain/ledger/tenant-ledger.js';
 import { runStreamId } from '../domain/run/identifiers.js';
 import { comparableRow, type ComparableRow } from './comparable-row.js';
 import { applyToRow } from './in-memory-tables.js';
@@ -92,6 +92,35 @@ const replay = async (pool: pg.Pool, store: EventStore, tenantId: string, runId:
   return E.right({ integrity, undecodable, stepFailure, trace: trace ? comparableRow(aosTracesTable, trace) : null, completed: lastType === 'RunCompleted' });
 };
 
+const SEAL_INDEX = 'SELECT ledger_index FROM aos_run_seals WHERE run_id = $1 AND tenant_id = $2';
+
+/** The run's first seal: from the seal index (aos_run_seals), checked against the one ledger event
+ * it points at; else (no row, a row pointing elsewhere, or a preloaded ledger) from the whole
+ * ledger, which also reports a damaged ledger. */
+const findSeal = async (
+  pool: pg.Pool,
+  store: EventStore,
+  tenantId: string,
+  runId: string,
+  wholeLedger: () => Promise<E.Either<EventStoreError, E.Either<LedgerDecodeError, TenantLedgerIndex>>>,
+  preloaded: boolean,
+): Promise<E.Either<EventStoreError, E.Either<LedgerDecodeError, LedgerEntry | undefined>>> => {
+  if (!preloaded) {
+    const index = (await pool.query<{ ledger_index: number }>(SEAL_INDEX, [runId, tenantId])).rows[0]?.ledger_index;
+    if (index !== undefined) {
+      const read = await store.readStreamFrom(tenantId, ledgerStreamId(tenantId), index, 1)();
+      if (read._tag === 'Left') return read;
+      const event = read.right[0];
+      const decoded = event && event.seq === index && event.type === RUN_SEALED ? RunSealedC.decode(event.data) : undefined;
+      if (decoded?._tag === 'Right' && decoded.right.checkpoint.run_id === runId) {
+        return E.right(E.right({ index, checkpoint: decoded.right.checkpoint, signature: decoded.right.signature }));
+      }
+    }
+  }
+  const ledger = await wholeLedger();
+  return ledger._tag === 'Left' ? ledger : E.right(E.map((byRun: TenantLedgerIndex) => byRun.get(runId))(ledger.right));
+};
+
 /** Verification by replay (RUNPROOF.md steps 1–5), streaming: the run's events read by tenant a page
  * at a time, the chain rebuilt from the stored bytes, the seal checked against that chain, and the
  * projections compared with what replay derives, row by row. Memory stays bounded whatever the run
@@ -136,9 +165,9 @@ export const proveRun = async (
   const result = { ...base, found: true, sealed: null };
   if (integrity.verification_status !== 'VERIFIED') return E.right({ ...result, seal: noSeal, integrity });
 
-  const readLedgerResult = await readLedger();
-  if (readLedgerResult._tag === 'Left') return readLedgerResult;
-  const ledger = readLedgerResult.right;
+  const sealLookup = await findSeal(pool, store, tenantId, runId, readLedger, preloadedLedger !== undefined);
+  if (sealLookup._tag === 'Left') return sealLookup;
+  const ledger = sealLookup.right;
   if (ledger._tag === 'Left') {
     return E.right({
       ...result, seal: noSeal,
@@ -148,7 +177,7 @@ export const proveRun = async (
       }),
     });
   }
-  const found = ledger.right.get(runId);
+  const found = ledger.right;
   const sealCheck = checkSeal(tenantId, runId, {
     chain_length: integrity.chain_length, root_hash: integrity.root_hash ?? '', merkle_root: integrity.merkle_root ?? '', completed,
   }, found ? { checkpoint: found.checkpoint, signature: found.signature, ledger_index: found.index } : null, knownKeys);

@@ -16,7 +16,7 @@ export const writeRowChange = async (client: pg.ClientBase, change: RowChange): 
     const names = Object.keys(change.row);
     const values = names.map((c) => parameter(kinds[c], change.row[c] ?? null));
     const placeholders = names.map((c, i) => `$${i + 1}${cast(kinds[c])}`);
-    await client.query(`INSERT INTO ${name} (${names.join(', ')}) VALUES (${placeholders.join(', ')})`, values);
+    await client.query(`INSERT INTO ${name} (${names.join(', ')}) VALUES (${placeholders.join(', ')})${change.ifAbsent ? ' ON CONFLICT DO NOTHING' : ''}`, values);
     return;
   }
   const values: unknown[] = [];

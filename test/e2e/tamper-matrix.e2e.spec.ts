@@ -135,6 +135,23 @@ describe('RUNPROOF tamper matrix: aos proof names every tampering', () => {
     });
   });
 
+  describe('the seal index (aos_run_seals) only speeds the lookup up: the ledger decides', () => {
+    it('finds the seal in the ledger when the index row is deleted or points at another seal', async () => {
+      const first = await freshRun();
+      const { runId } = await freshRun();
+      const { rows } = await db.pool.query<{ ledger_index: number }>('SELECT ledger_index FROM aos_run_seals WHERE run_id = $1', [runId]);
+      const index = rows[0]?.ledger_index;
+      expect(index).toEqual(expect.any(Number));
+      const sealedAt = (await prove(runId)).seal;
+      expect(sealedAt).toMatchObject({ status: 'sealed', ledger_index: index });
+      const other = (await db.pool.query<{ ledger_index: number }>('SELECT ledger_index FROM aos_run_seals WHERE run_id = $1', [first.runId])).rows[0]?.ledger_index;
+      expect(await tamper(db.pool, 'UPDATE aos_run_seals SET ledger_index = $2 WHERE run_id = $1', [runId, other])).toBe(1);
+      expect((await prove(runId))).toMatchObject({ code: 0, integrity: { verification_status: 'VERIFIED' }, seal: { status: 'sealed', ledger_index: index } });
+      expect(await tamper(db.pool, 'DELETE FROM aos_run_seals WHERE run_id = $1', [runId])).toBe(1);
+      expect((await prove(runId))).toMatchObject({ code: 0, integrity: { verification_status: 'VERIFIED' }, seal: { status: 'sealed', ledger_index: index } });
+    });
+  });
+
   describe('the event store (source event_store)', () => {
     it("finds an event's data changed in the store, at that seq", async () => {
       const { runId, stream } = await freshRun();
