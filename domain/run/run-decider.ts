@@ -35,8 +35,8 @@ export type RunState =
       readonly nextStepIndex: number;
       /** Failed steps whose plan says stop: a run with any cannot succeed. */
       readonly failedSteps: number;
-      /** The records of the steps executed so far, in order (data flow, budget, resume). */
-      readonly steps: readonly StepExecuted[];
+      /** What the executed steps cost so far (the budget check). */
+      readonly spentCents: number;
     }
   | { readonly status: 'completed'; readonly run: RunCreated; readonly outcome: RunCompleted['status']; readonly attempt: number };
 
@@ -132,12 +132,12 @@ export const evolveRun = (state: RunState, event: RunEvent): RunState => {
     case 'RunStarted':
       if (state.status === 'running') return { ...state, attempt: event.data.attempt };
       return state.status === 'planned'
-        ? { status: 'running', run: state.run, plan: state.plan, attempt: event.data.attempt, nextStepIndex: 0, failedSteps: 0, steps: [] }
+        ? { status: 'running', run: state.run, plan: state.plan, attempt: event.data.attempt, nextStepIndex: 0, failedSteps: 0, spentCents: 0 }
         : state;
     case 'StepExecuted': {
       if (state.status !== 'running') return state;
       const stops = event.data.status === 'failed' && planStepAt(state.plan, event.data.step_index)?.on_failure !== 'continue';
-      return { ...state, nextStepIndex: event.data.step_index + 1, failedSteps: state.failedSteps + (stops ? 1 : 0), steps: [...state.steps, event.data] };
+      return { ...state, nextStepIndex: event.data.step_index + 1, failedSteps: state.failedSteps + (stops ? 1 : 0), spentCents: state.spentCents + event.data.cost_cents };
     }
     case 'RunCompleted':
       return state.status === 'none' ? state : { status: 'completed', run: state.run, outcome: event.data.status, attempt: state.status === 'running' ? state.attempt : 0 };

@@ -8,7 +8,6 @@ import { DEFAULT_MAX_RETRIES, DEFAULT_STEP_TIMEOUT_MS, withStepDefaults } from '
 import type { EventStore, EventStoreError } from '../ports/event-store.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { Planner } from '../ports/planner.js';
-import type { StepOutcome } from '../ports/skill.js';
 import { toHex } from '../proof/sha256.js';
 import { agentStreamId, runStreamId } from './identifiers.js';
 import { decideRun, type RunCommand, type RunState } from './run-decider.js';
@@ -88,8 +87,6 @@ export const outcomeOf = (stream: RunStream, status: RunOutcome['status']): RunO
 
 type Running = Extract<RunState, { status: 'running' }>;
 
-const spentCents = (steps: readonly StepExecuted[]): number => steps.reduce((sum, s) => sum + s.cost_cents, 0);
-const outcomesOf = (steps: readonly StepExecuted[]): ReadonlyMap<number, StepOutcome> => new Map(steps.map((s) => [s.step_index, s.outcome]));
 
 /** Drives a created, planned or running run to its end: plan (validated, stored before any step),
  * start, then each remaining step in plan order within the run's budget. The first failed step
@@ -99,8 +96,14 @@ export const driveRun = async (
   start: RunStream,
   agent: AgentRegistered,
   interrupted: InterruptedStepPolicy | null,
+  /** The records of the steps the stream already holds (a resumed run), for data flow. */
+  executedSteps: readonly StepExecuted[] = [],
 ): Promise<E.Either<RunExecutionError, RunOutcome>> => {
   let stream = start;
+  // Step records by step_index, kept by the runner as it goes (data flow reads them); the decider's
+  // state only sums their cost, so a long run does not copy its history at every step.
+  const records = new Map(executedSteps.map((s) => [s.step_index, s]));
+  const outcomes = new Map(executedSteps.map((s) => [s.step_index, s.outcome]));
   const apply = async (command: RunCommand): Promise<E.Either<RunExecutionError, RunStream>> => {
     const next = await applyRunCommand(deps, stream, command);
     if (next._tag === 'Right') stream = next.right;
@@ -133,12 +136,12 @@ export const driveRun = async (
     // A repeated plan step runs as consecutive executed steps: the record carries the run's step_index.
     const planned = { ...planStep, index: state.nextStepIndex };
     const skill = deps.skills.get(planned.skill);
-    const previousSteps = new Map(state.steps.map((s) => [s.step_index, s]));
+    const previousSteps: ReadonlyMap<number, StepExecuted> = records;
     // Params as far as they are known before secrets: for the budget estimate and idempotency.
     const known = resolveStepReferences(planned.params, previousSteps);
     const decoded = known._tag === 'Right' ? skill?.params.decode(known.right) : undefined;
     const params = decoded?._tag === 'Right' ? decoded.right : undefined;
-    const spent = spentCents(state.steps);
+    const spent = state.spentCents;
     const estimate = skill && params !== undefined ? skill.estimateCostCents(params) : 0;
     if (spent + estimate > state.run.budget_cents) {
       return finish('halted', { code: 'BUDGET_EXCEEDED', message: `step ${planned.index} (${planned.skill}) would cost up to ${estimate} cents; ${spent} of the budget of ${state.run.budget_cents} are spent`, step_index: planned.index });
@@ -149,13 +152,15 @@ export const driveRun = async (
     const record = policy === 'rerun_if_idempotent' && skill && params !== undefined && !skill.isIdempotent(params)
       ? { record: interruptedStep(planned.index, planned.skill, planned.params, state.attempt), budgetExhausted: false }
       : await executeStep(deps, { ...planned, max_retries: planned.max_retries ?? DEFAULT_MAX_RETRIES, timeout_ms: planned.timeout_ms ?? DEFAULT_STEP_TIMEOUT_MS }, {
-        previousOutcomes: outcomesOf(state.steps),
+        previousOutcomes: outcomes,
         previousSteps,
         allowedHosts: agent.allowed_hosts,
         budgetRemainingCents: state.run.budget_cents - spent,
       });
     const recorded = await apply({ type: 'RecordStep', step: record.record });
     if (recorded._tag === 'Left') return recorded;
+    records.set(record.record.step_index, record.record);
+    outcomes.set(record.record.step_index, record.record.outcome);
     if (record.budgetExhausted) {
       return finish('halted', { code: 'BUDGET_EXCEEDED', message: `step ${planned.index} (${planned.skill}) stopped retrying: another attempt would exceed the budget of ${state.run.budget_cents} cents`, step_index: planned.index });
     }

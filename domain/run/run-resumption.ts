@@ -5,7 +5,8 @@ import {
   applyRunCommand, driveRun, executeRun, findAgent, outcomeOf,
   type InterruptedStepPolicy, type RunExecutionDeps, type RunExecutionError, type RunOutcome, type RunRequest,
 } from './run-execution.js';
-import { loadRunStream, type RunStream } from './run-stream.js';
+import type { StepExecuted } from './run-events.js';
+import { loadRunStream, stepRecordsOf, type RunStream } from './run-stream.js';
 
 export type ExistingRunError =
   | RunExecutionError
@@ -16,11 +17,16 @@ export type ExistingRunError =
 export type FoundRun = { readonly stream: RunStream; readonly outcome: RunOutcome | null };
 
 const loadRun = async (deps: Pick<RunExecutionDeps, 'store'>, tenantId: string, runId: string): Promise<E.Either<ExistingRunError, RunStream | null>> => {
+  const loaded = await loadRunWithSteps(deps, tenantId, runId);
+  return E.map((run: { stream: RunStream } | null) => run?.stream ?? null)(loaded);
+};
+
+const loadRunWithSteps = async (deps: Pick<RunExecutionDeps, 'store'>, tenantId: string, runId: string): Promise<E.Either<ExistingRunError, { stream: RunStream; steps: StepExecuted[] } | null>> => {
   const events = await deps.store.readStream(tenantId, runStreamId(runId))();
   if (events._tag === 'Left') return E.left({ kind: 'store', error: events.left });
   if (events.right.length === 0) return E.right(null);
   const stream = loadRunStream(tenantId, runId, events.right);
-  return stream._tag === 'Left' ? E.left({ kind: 'stream', error: stream.left }) : E.right(stream.right);
+  return stream._tag === 'Left' ? E.left({ kind: 'stream', error: stream.left }) : E.right({ stream: stream.right, steps: stepRecordsOf(events.right) });
 };
 
 const found = (stream: RunStream): FoundRun => ({
@@ -42,10 +48,10 @@ export const resumeRun = async (
   runId: string,
   policy: InterruptedStepPolicy,
 ): Promise<E.Either<ExistingRunError, FoundRun>> => {
-  const loaded = await loadRun(deps, tenantId, runId);
+  const loaded = await loadRunWithSteps(deps, tenantId, runId);
   if (loaded._tag === 'Left') return loaded;
   if (loaded.right === null) return E.left({ kind: 'run_not_found', run_id: runId });
-  let stream = loaded.right;
+  let stream = loaded.right.stream;
   if (stream.state.status === 'completed' || stream.state.status === 'none') return E.right(found(stream));
   const agent = await findAgent(deps.store, tenantId, stream.state.run.agent_id);
   if (agent._tag === 'Left') return agent;
@@ -56,7 +62,7 @@ export const resumeRun = async (
     if (claimed._tag === 'Left') return claimed;
     stream = claimed.right;
   }
-  const driven = await driveRun(deps, stream, agent.right, wasRunning ? policy : null);
+  const driven = await driveRun(deps, stream, agent.right, wasRunning ? policy : null, loaded.right.steps);
   return driven._tag === 'Left' ? driven : E.right({ stream: driven.right.stream, outcome: driven.right });
 };
 

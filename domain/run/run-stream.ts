@@ -7,7 +7,7 @@ import { leafHash } from '../proof/leaf.js';
 import { toHex, type Hash } from '../proof/sha256.js';
 import type { GlobalPosition, NewEvent, StoredEvent } from '../ports/event-store.js';
 import { evolveRun, initialRunState, type RunState } from './run-decider.js';
-import { decodeRunEvent, type RunEvent } from './run-events.js';
+import { decodeRunEvent, type RunEvent, type StepExecuted } from './run-events.js';
 
 /** A run's stream as its writer holds it: decided state, version for the next append, and the last
  * chain link, always recomputed from the events themselves, never taken from a stored link. */
@@ -80,3 +80,11 @@ export const chainRunEvents = (
   }
   return E.right({ toAppend, next: { ...stream, state, lastLink, version } });
 };
+
+/** The StepExecuted records among a run's stored events (already verified by loadRunStream). */
+export const stepRecordsOf = (events: readonly StoredEvent[]): StepExecuted[] =>
+  events.flatMap((stored) => {
+    if (stored.type !== 'StepExecuted') return [];
+    const decoded = decodeRunEvent(stored.type, stored.data);
+    return decoded._tag === 'Right' && decoded.right.type === 'StepExecuted' ? [decoded.right.data] : [];
+  });
