@@ -17,6 +17,9 @@ const normalizeInteger = (value: unknown): ComparableValue => {
   return Number.isSafeInteger(number) ? number : String(value);
 };
 
+/** One cell in the comparable form of comparableRow. */
+export const comparableCell = (kind: ColumnKind, value: unknown): ComparableValue => normalize(kind, value);
+
 const normalize = (kind: ColumnKind, value: unknown): ComparableValue => {
   switch (kind) {
     case 'text':

@@ -25,12 +25,15 @@ export const applyInMemory = (tables: InMemoryTables, change: RowChange): void =
   table.set(key, { ...current, ...change.set, ...incremented });
 };
 
-/** One row under its changes, as applyInMemory does to a table holding only that row. */
-export const applyToRow = (row: Row | null, change: RowChange): Row | null => {
-  if (change.kind === 'insert') return change.ifAbsent && row !== null ? row : change.row;
+/** One row under its changes, as applyInMemory does to a table holding only that row. With
+ * `inPlace`, updates change the row given (the caller owns it: a fold over a long run). */
+export const applyToRow = (row: Record<string, Row[string]> | null, change: RowChange, inPlace = false): Record<string, Row[string]> | null => {
+  if (change.kind === 'insert') return change.ifAbsent && row !== null ? row : { ...change.row };
   if (row === null) return null;
-  const incremented = Object.fromEntries(Object.entries(change.increment ?? {}).map(([column, by]) => [column, Number(row[column] ?? 0) + by]));
-  return { ...row, ...change.set, ...incremented };
+  const target = inPlace ? row : { ...row };
+  Object.assign(target, change.set);
+  for (const [column, by] of Object.entries(change.increment ?? {})) target[column] = Number(target[column] ?? 0) + by;
+  return target;
 };
 
 /** The rows a sequence of events must leave in the read tables. */

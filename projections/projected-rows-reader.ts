@@ -20,13 +20,18 @@ export const countProjectedSteps = async (pool: pg.Pool, runId: string): Promise
 /** The run's aos_trace_steps rows in seq order, a page at a time (keyset on the primary key), the
  * next page fetched while the caller works on this one: bounded memory whatever the run length. */
 export async function* projectedStepRows(pool: pg.Pool, runId: string, pageSize = STEP_ROWS_PAGE): AsyncGenerator<ComparableRow> {
+  for await (const row of storedStepRows(pool, runId, pageSize)) yield comparableRow(aosTraceStepsTable, row);
+}
+
+/** The same rows as pg gives them (Dates, parsed jsonb): what the proof compares cell by cell. */
+export async function* storedStepRows(pool: pg.Pool, runId: string, pageSize = STEP_ROWS_PAGE): AsyncGenerator<Record<string, unknown>> {
   const page = (after: number) => pool.query(SELECT_STEPS_PAGE, [runId, after, pageSize]).then((r) => r.rows as Record<string, unknown>[]);
   let next = page(-1);
   for (;;) {
     const rows = await next;
     const last = rows[rows.length - 1];
     next = rows.length === pageSize && last ? page(Number(last.seq)) : Promise.resolve([]);
-    for (const row of rows) yield comparableRow(aosTraceStepsTable, row);
+    yield* rows;
     if (rows.length < pageSize) return;
   }
 }

@@ -1,11 +1,16 @@
 import type { Divergence } from '../domain/proof/run-verification.js';
-import type { ComparableRow } from './comparable-row.js';
+import { sameCell } from './cell-equality.js';
+import { comparableCell, type ComparableRow } from './comparable-row.js';
+import { aosTraceStepsTable, type ColumnKind } from './projection-tables.js';
+import type { Row } from './row-change.js';
 
 type Failure = { readonly reason: string; readonly divergence: Divergence };
 
 const firstDifferentColumn = (expected: ComparableRow, actual: ComparableRow) => Object.keys(expected).find((column) => expected[column] !== actual[column]);
 
-const seqOf = (row: ComparableRow): number => Number(row.seq);
+const seqOf = (row: Readonly<Record<string, unknown>>): number => Number(row.seq);
+
+const STEP_COLUMNS = Object.entries(aosTraceStepsTable.columns) as [string, ColumnKind][];
 
 const missing = (seq: number): Failure => ({ reason: 'aos_trace_steps row missing', divergence: { source: 'projection', seq, field: 'aos_trace_steps.row', expected: 'present', actual: 'missing' } });
 const extra = (seq: number): Failure => ({ reason: 'aos_trace_steps row with no StepExecuted event', divergence: { source: 'projection', seq, field: 'aos_trace_steps.row', expected: 'absent', actual: 'present' } });
@@ -16,10 +21,10 @@ const extra = (seq: number): Failure => ({ reason: 'aos_trace_steps row with no 
  * divergence in seq order is kept: a row missing, a row with no event, or the first column that
  * differs. Holds one stored row at a time.
  */
-export const createStepRowsComparison = (actualRows: AsyncIterator<ComparableRow>) => {
+export const createStepRowsComparison = (actualRows: AsyncIterator<Readonly<Record<string, unknown>>>) => {
   let failure: Failure | null = null;
-  let pending: ComparableRow | null | undefined; // undefined: not read yet; null: no more rows
-  const peek = async (): Promise<ComparableRow | null> => {
+  let pending: Readonly<Record<string, unknown>> | null | undefined; // undefined: not read yet; null: no more rows
+  const peek = async (): Promise<Readonly<Record<string, unknown>> | null> => {
     if (pending === undefined) {
       const next = await actualRows.next();
       pending = next.done ? null : next.value;
@@ -29,19 +34,20 @@ export const createStepRowsComparison = (actualRows: AsyncIterator<ComparableRow
   const take = () => { pending = undefined; };
   return {
     failure: () => failure,
-    /** The next row replay derives, in seq order. */
-    expect: async (expected: ComparableRow): Promise<void> => {
+    /** The next row replay derives (as the projector would write it), in seq order. */
+    expect: async (expected: Row): Promise<void> => {
       if (failure) return;
       const actual = await peek();
       const seq = seqOf(expected);
       if (actual !== null && seqOf(actual) < seq) { failure = extra(seqOf(actual)); return; }
       if (actual === null || seqOf(actual) > seq) { failure = missing(seq); return; }
       take();
-      const column = firstDifferentColumn(expected, actual);
-      if (column !== undefined) {
+      const different = STEP_COLUMNS.find(([column, kind]) => !sameCell(kind, expected[column], actual[column]));
+      if (different !== undefined) {
+        const [column, kind] = different;
         failure = {
           reason: `aos_trace_steps.${column} differs from the event`,
-          divergence: { source: 'projection', seq, field: `aos_trace_steps.${column}`, expected: expected[column] ?? null, actual: actual[column] ?? null },
+          divergence: { source: 'projection', seq, field: `aos_trace_steps.${column}`, expected: comparableCell(kind, expected[column]), actual: comparableCell(kind, actual[column]) },
         };
       }
     },

@@ -8,4 +8,5 @@ export const canonicalJson = (value: JsonValue): string => {
   return text;
 };
 
-export const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
+const encoder = new TextEncoder();
+export const utf8 = (text: string): Uint8Array => encoder.encode(text);

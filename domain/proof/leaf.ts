@@ -1,4 +1,4 @@
-import { canonicalJson, utf8 } from '../json/canonical-json.js';
+import { utf8 } from '../json/canonical-json.js';
 import { sha256, type Hash } from './sha256.js';
 
 /** What RunProof v1 hashes of one event. `dataCanonical` is JCS(data) as stored. */
@@ -17,8 +17,11 @@ export type LeafInput = {
  * tenant_id, type, v, so splicing JCS(data) in place is the canonical form of the whole.
  */
 export const leafText = (e: LeafInput): string =>
-  `{"data":${e.dataCanonical},"recorded_at":${canonicalJson(e.recorded_at)},"run_id":${canonicalJson(e.run_id)},` +
-  `"seq":${canonicalJson(e.seq)},"tenant_id":${canonicalJson(e.tenant_id)},"type":${canonicalJson(e.type)},"v":1}`;
+  `{"data":${e.dataCanonical},"recorded_at":${jcsString(e.recorded_at)},"run_id":${jcsString(e.run_id)},` +
+  `"seq":${String(e.seq)},"tenant_id":${jcsString(e.tenant_id)},"type":${jcsString(e.type)},"v":1}`;
+
+/** RFC 8785 serializes strings exactly as ECMAScript's JSON.stringify does (section 3.2.2.2). */
+const jcsString = (text: string): string => JSON.stringify(text);
 
 const LEAF_PREFIX = new Uint8Array([0x00]);
 
