@@ -1,8 +1,10 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type pg from 'pg';
-import { ledgerStreamId } from '../domain/ledger/run-checkpoint.js';
-import { decodeLedger, indexLedger, type LedgerDecodeError, type TenantLedgerIndex } from '../domain/ledger/tenant-ledger.js';
+import { RUN_SEALED, RunSealedC, ledgerStreamId } from '../domain/ledger/run-checkpoint.js';
+import type { LedgerDecodeError, TenantLedgerIndex } from '../domain/ledger/tenant-ledger.js';
+import { describeDecodeErrors } from '../domain/json/decode-error.js';
 import type { EventStore, EventStoreError } from '../domain/ports/event-store.js';
+import { runStreamId } from '../domain/run/identifiers.js';
 import { proveRun, type RunProof } from './run-proof.js';
 
 const RUN_PREFIX = 'aos-run-';
@@ -23,20 +25,46 @@ SELECT DISTINCT stream_id FROM aos_events
  WHERE tenant_id = $1 AND stream_id LIKE '${RUN_PREFIX}%' AND stream_id > $2
  ORDER BY stream_id LIMIT ${PAGE}`;
 
+// Which of these run streams still hold an event of the tenant.
+const EXISTING_SQL = 'SELECT DISTINCT stream_id FROM aos_events WHERE tenant_id = $1 AND stream_id = ANY($2::text[])';
+
 export const countRuns = async (pool: pg.Pool, tenantId: string | null): Promise<number> => {
   const { rows } = await pool.query<{ count: string }>(`SELECT count(DISTINCT (tenant_id, stream_id)) FROM aos_events WHERE stream_id LIKE '${RUN_PREFIX}%' AND ($1::text IS NULL OR tenant_id = $1)`, [tenantId]);
   return Number(rows[0]?.count ?? 0);
 };
 
-const readLedger = async (store: EventStore, tenantId: string): Promise<E.Either<EventStoreError, E.Either<LedgerDecodeError, TenantLedgerIndex>>> => {
-  const events = await store.readStream(tenantId, ledgerStreamId(tenantId))();
-  return events._tag === 'Left' ? events : E.right(E.map(indexLedger)(decodeLedger(events.right)));
+/**
+ * The tenant's ledger read a page at a time: checks it is gap-free and every event a valid seal
+ * (else the damage, which fails every run of the tenant), and returns the sealed runs whose
+ * events are gone from the store (deleted history). Holds one page.
+ */
+const scanLedger = async (pool: pg.Pool, store: EventStore, tenantId: string): Promise<E.Either<EventStoreError, { damage: LedgerDecodeError | null; erased: string[] }>> => {
+  const erased: string[] = [];
+  for (let from = 0; ;) {
+    const page = await store.readStreamFrom(tenantId, ledgerStreamId(tenantId), from, PAGE)();
+    if (page._tag === 'Left') return page;
+    const runIds: string[] = [];
+    for (const [i, event] of page.right.entries()) {
+      const seq = from + i;
+      const damage = (message: string) => E.right({ damage: { kind: 'ledger_event_invalid' as const, seq, message }, erased });
+      if (event.seq !== seq) return damage(`expected seq ${seq}, found ${event.seq}`);
+      if (event.type !== RUN_SEALED) return damage(`unexpected event type ${event.type}`);
+      const decoded = RunSealedC.decode(event.data);
+      if (decoded._tag === 'Left') return damage(describeDecodeErrors(decoded.left).join('; '));
+      runIds.push(decoded.right.checkpoint.run_id);
+    }
+    const streams = runIds.map(runStreamId);
+    const existing = new Set((await pool.query<{ stream_id: string }>(EXISTING_SQL, [tenantId, streams])).rows.map((r) => r.stream_id));
+    erased.push(...runIds.filter((runId) => !existing.has(runStreamId(runId))));
+    if (page.right.length < PAGE) return E.right({ damage: null, erased });
+    from += PAGE;
+  }
 };
 
 /** Proves every run (of one tenant, or all), streaming: calls `onRun` with each proof as soon as it
- * is made and keeps nothing of it. Each tenant's ledger is read once; its seals whose run was not
- * found in the store are reported as failed runs too. Memory: one page of runs and one tenant's
- * seal index (about 1 KB per sealed run of that tenant). */
+ * is made and keeps nothing of it. Each tenant's ledger is scanned once, a page at a time; each
+ * run's seal is found through the seal index; sealed runs whose events are gone are reported as
+ * failed runs too. Memory: a page of runs or seals (plus the run ids of erased sealed runs). */
 export const sweepRuns = async (
   pool: pg.Pool,
   store: EventStore,
@@ -45,30 +73,33 @@ export const sweepRuns = async (
   onRun: (proof: RunProof) => void,
 ): Promise<E.Either<EventStoreError, number>> => {
   let count = 0;
+  const prove = async (tenant: string, runId: string, damaged: E.Either<LedgerDecodeError, TenantLedgerIndex> | undefined) => {
+    const proof = await proveRun(pool, store, tenant, runId, knownKeys, damaged);
+    if (proof._tag === 'Right') {
+      onRun(proof.right);
+      count += 1;
+    }
+    return proof;
+  };
   for (let afterTenant = ''; ;) {
     const tenants = (await pool.query<{ tenant_id: string }>(TENANTS_SQL, [tenantId, afterTenant])).rows.map((r) => r.tenant_id);
     for (const tenant of tenants) {
-      const ledger = await readLedger(store, tenant);
+      const ledger = await scanLedger(pool, store, tenant);
       if (ledger._tag === 'Left') return ledger;
-      const unswept = new Map(ledger.right._tag === 'Right' ? [...ledger.right.right.values()].map((entry) => [entry.checkpoint.run_id, entry.index]) : []);
+      // A damaged ledger is handed to every proof of the tenant, which then fails naming it.
+      const damaged = ledger.right.damage ? E.left(ledger.right.damage) : undefined;
       for (let afterStream = ''; ;) {
         const streams = (await pool.query<{ stream_id: string }>(RUNS_SQL, [tenant, afterStream])).rows.map((r) => r.stream_id);
         for (const stream of streams) {
-          const runId = stream.slice(RUN_PREFIX.length);
-          const proof = await proveRun(pool, store, tenant, runId, knownKeys, ledger.right);
-          if (proof._tag === 'Left') return proof;
-          unswept.delete(runId);
-          onRun(proof.right);
-          count += 1;
+          const proved = await prove(tenant, stream.slice(RUN_PREFIX.length), damaged);
+          if (proved._tag === 'Left') return proved;
         }
         if (streams.length < PAGE) break;
         afterStream = streams[streams.length - 1]!;
       }
-      for (const runId of unswept.keys()) {
-        const proof = await proveRun(pool, store, tenant, runId, knownKeys, ledger.right);
-        if (proof._tag === 'Left') return proof;
-        onRun(proof.right);
-        count += 1;
+      for (const runId of ledger.right.erased) {
+        const proved = await prove(tenant, runId, damaged);
+        if (proved._tag === 'Left') return proved;
       }
     }
     if (tenants.length < PAGE) return E.right(count);
