@@ -5,14 +5,14 @@ import { describePlanProblems, validatePlan } from '../plan/plan-validation.js';
 import { planStepAt } from '../plan/plan.js';
 import { resolveStepReferences } from '../plan/step-references.js';
 import { DEFAULT_MAX_RETRIES, DEFAULT_STEP_TIMEOUT_MS, withStepDefaults } from '../plan/step-defaults.js';
-import type { EventStore, EventStoreError } from '../ports/event-store.js';
+import type { EventStore, EventStoreError, NewEvent } from '../ports/event-store.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { Planner } from '../ports/planner.js';
 import { toHex } from '../proof/sha256.js';
 import { agentStreamId, runStreamId } from './identifiers.js';
 import { decideRun, type RunCommand, type RunState } from './run-decider.js';
 import type { RunDomainError } from './run-errors.js';
-import type { StepExecuted } from './run-events.js';
+import type { RunCreated, StepExecuted } from './run-events.js';
 import { chainRunEvents, emptyRunStream, type RunStream, type RunStreamError } from './run-stream.js';
 import { executeStep, type StepExecutionDeps } from './step-execution.js';
 
@@ -49,21 +49,32 @@ export type RunOutcome = {
 /** How a resumed run treats the step that may have been in flight when its process died. */
 export type InterruptedStepPolicy = 'rerun_if_idempotent' | 'rerun';
 
-/** Decides one command against the stream, chains the events and appends them with the stream's
- * version as the expected version: a concurrent writer makes this fail and write nothing. */
-export const applyRunCommand = async (
+/** Decides commands one after the other against the stream, chains their events and appends them
+ * all in one append (one round trip, one commit) with the stream's version as the expected
+ * version: a concurrent writer makes this fail and write nothing. */
+export const applyRunCommands = async (
   deps: Pick<RunExecutionDeps, 'store' | 'clock'>,
   stream: RunStream,
-  command: RunCommand,
+  commands: readonly RunCommand[],
 ): Promise<E.Either<RunExecutionError, RunStream>> => {
-  const decided = decideRun(command, stream.state);
-  if (decided._tag === 'Left') return E.left({ kind: 'domain', error: decided.left });
-  const chained = chainRunEvents(stream, decided.right, deps.clock.now());
-  if (chained._tag === 'Left') return E.left({ kind: 'stream', error: chained.left });
-  const appended = await deps.store.appendToStream(stream.tenantId, runStreamId(stream.runId), stream.version, chained.right.toAppend)();
+  const recordedAt = deps.clock.now();
+  let next = stream;
+  const toAppend: NewEvent[] = [];
+  for (const command of commands) {
+    const decided = decideRun(command, next.state);
+    if (decided._tag === 'Left') return E.left({ kind: 'domain', error: decided.left });
+    const chained = chainRunEvents(next, decided.right, recordedAt);
+    if (chained._tag === 'Left') return E.left({ kind: 'stream', error: chained.left });
+    toAppend.push(...chained.right.toAppend);
+    next = chained.right.next;
+  }
+  const appended = await deps.store.appendToStream(stream.tenantId, runStreamId(stream.runId), stream.version, toAppend)();
   if (appended._tag === 'Left') return E.left({ kind: 'store', error: appended.left });
-  return E.right({ ...chained.right.next, lastPosition: appended.right.lastPosition });
+  return E.right({ ...next, lastPosition: appended.right.lastPosition });
 };
+
+export const applyRunCommand = (deps: Pick<RunExecutionDeps, 'store' | 'clock'>, stream: RunStream, command: RunCommand): Promise<E.Either<RunExecutionError, RunStream>> =>
+  applyRunCommands(deps, stream, [command]);
 
 /** The agent registered under this id in this tenant (undefined when there is none there). */
 export const findAgent = async (
@@ -85,7 +96,6 @@ export const outcomeOf = (stream: RunStream, status: RunOutcome['status']): RunO
   stream,
 });
 
-type Running = Extract<RunState, { status: 'running' }>;
 
 
 /** Drives a created, planned or running run to its end: plan (validated, stored before any step),
@@ -104,24 +114,23 @@ export const driveRun = async (
   // state only sums their cost, so a long run does not copy its history at every step.
   const records = new Map(executedSteps.map((s) => [s.step_index, s]));
   const outcomes = new Map(executedSteps.map((s) => [s.step_index, s.outcome]));
-  const apply = async (command: RunCommand): Promise<E.Either<RunExecutionError, RunStream>> => {
-    const next = await applyRunCommand(deps, stream, command);
+  const apply = async (...commands: RunCommand[]): Promise<E.Either<RunExecutionError, RunStream>> => {
+    const next = await applyRunCommands(deps, stream, commands);
     if (next._tag === 'Right') stream = next.right;
     return next;
   };
-  const finish = async (status: RunOutcome['status'], error?: { code: string; message: string; step_index?: number }) => {
-    const done = await apply(status === 'succeeded' ? { type: 'CompleteRun', status } : { type: 'CompleteRun', status, ...(error ? { error } : {}) });
+  /** Completes the run, in the same append as `before` (the step that ends it). */
+  const finish = async (status: RunOutcome['status'], error?: { code: string; message: string; step_index?: number }, ...before: RunCommand[]) => {
+    const done = await apply(...before, status === 'succeeded' ? { type: 'CompleteRun', status } : { type: 'CompleteRun', status, ...(error ? { error } : {}) });
     return done._tag === 'Left' ? done : E.right(outcomeOf(stream, status));
   };
 
   if (stream.state.status === 'created') {
-    const run = stream.state.run;
-    const planned = await deps.planner.plan({ goal: run.goal, template: agent.plan_template });
-    const plan = withStepDefaults(planned, { max_retries: agent.max_retries ?? DEFAULT_MAX_RETRIES, timeout_ms: agent.step_timeout_ms ?? DEFAULT_STEP_TIMEOUT_MS });
-    const problems = validatePlan(plan, deps.skills, { budgetCents: run.budget_cents, allowedHosts: agent.allowed_hosts });
-    if (problems.length > 0) return finish('failed', { code: 'PLAN_INVALID', message: describePlanProblems(problems) });
-    const recorded = await apply({ type: 'RecordPlan', plan });
-    if (recorded._tag === 'Left') return recorded;
+    const opening = await openingCommands(deps, stream.state.run, agent);
+    const applied = await apply(...opening);
+    if (applied._tag === 'Left') return applied;
+    const opened = stream.state as RunState;
+    if (opened.status === 'completed') return E.right(outcomeOf(stream, opened.outcome));
   }
   if (stream.state.status === 'planned') {
     const started = await apply({ type: 'StartRun' });
@@ -157,19 +166,31 @@ export const driveRun = async (
         allowedHosts: agent.allowed_hosts,
         budgetRemainingCents: state.run.budget_cents - spent,
       });
-    const recorded = await apply({ type: 'RecordStep', step: record.record });
+    const recordStep: RunCommand = { type: 'RecordStep', step: record.record };
+    // A step that ends the run is appended with the run's completion: one commit, not two.
+    if (record.budgetExhausted) {
+      return finish('halted', { code: 'BUDGET_EXCEEDED', message: `step ${planned.index} (${planned.skill}) stopped retrying: another attempt would exceed the budget of ${state.run.budget_cents} cents`, step_index: planned.index }, recordStep);
+    }
+    if (record.record.status === 'failed' && planStep.on_failure !== 'continue') {
+      return finish('failed', { code: 'STEP_FAILED', message: `step ${planned.index} (${planned.skill}) failed: ${record.record.outcome.code}`, step_index: planned.index }, recordStep);
+    }
+    if (planStepAt(state.plan, planned.index + 1) === undefined) return finish('succeeded', undefined, recordStep);
+    const recorded = await apply(recordStep);
     if (recorded._tag === 'Left') return recorded;
     records.set(record.record.step_index, record.record);
     outcomes.set(record.record.step_index, record.record.outcome);
-    if (record.budgetExhausted) {
-      return finish('halted', { code: 'BUDGET_EXCEEDED', message: `step ${planned.index} (${planned.skill}) stopped retrying: another attempt would exceed the budget of ${state.run.budget_cents} cents`, step_index: planned.index });
-    }
-    const after = stream.state as Running;
-    if (record.record.status === 'failed' && after.failedSteps > state.failedSteps) {
-      return finish('failed', { code: 'STEP_FAILED', message: `step ${planned.index} (${planned.skill}) failed: ${record.record.outcome.code}`, step_index: planned.index });
-    }
   }
   return finish('succeeded');
+};
+
+/** What a new run appends before anything executes, in one append: its plan (validated: stored
+ * before any step) and its start, or, for a plan that is not valid, its failure. */
+const openingCommands = async (deps: RunExecutionDeps, run: RunCreated, agent: AgentRegistered): Promise<RunCommand[]> => {
+  const planned = await deps.planner.plan({ goal: run.goal, template: agent.plan_template });
+  const plan = withStepDefaults(planned, { max_retries: agent.max_retries ?? DEFAULT_MAX_RETRIES, timeout_ms: agent.step_timeout_ms ?? DEFAULT_STEP_TIMEOUT_MS });
+  const problems = validatePlan(plan, deps.skills, { budgetCents: run.budget_cents, allowedHosts: agent.allowed_hosts });
+  if (problems.length > 0) return [{ type: 'CompleteRun', status: 'failed', error: { code: 'PLAN_INVALID', message: describePlanProblems(problems) } }];
+  return [{ type: 'RecordPlan', plan }, { type: 'StartRun' }];
 };
 
 /** The record of a non-idempotent step that may have been running when its process died: it is
@@ -199,17 +220,20 @@ export const executeRun = async (
 ): Promise<E.Either<RunExecutionError, RunOutcome>> => {
   const agent = await findAgent(deps.store, request.tenant_id, request.agent_id);
   if (agent._tag === 'Left') return agent;
-  const created = await applyRunCommand(deps, emptyRunStream(request.tenant_id, runId), {
-    type: 'CreateRun',
-    run_id: runId,
-    tenant_id: request.tenant_id,
-    agent_id: request.agent_id,
-    goal: request.goal,
-    origin_system_id: request.origin_system_id,
-    agent: agent.right && request.budget_cents !== undefined ? { ...agent.right, budget_cents: request.budget_cents } : agent.right,
-  });
-  if (created._tag === 'Left') return created;
-  // The decider refuses CreateRun without an agent of this tenant; this only narrows the type.
-  if (agent.right === undefined) return E.left({ kind: 'domain', error: { kind: 'agent_not_found', agent_id: request.agent_id, tenant_id: request.tenant_id } });
-  return driveRun(deps, created.right, agent.right, null);
+  const spec = agent.right && request.budget_cents !== undefined ? { ...agent.right, budget_cents: request.budget_cents } : agent.right;
+  const create: RunCommand = {
+    type: 'CreateRun', run_id: runId, tenant_id: request.tenant_id, agent_id: request.agent_id, goal: request.goal, origin_system_id: request.origin_system_id, agent: spec,
+  };
+  // The decider refuses CreateRun without an agent of this tenant (nothing is written).
+  if (spec === undefined || agent.right === undefined) {
+    const refused = await applyRunCommand(deps, emptyRunStream(request.tenant_id, runId), create);
+    return refused._tag === 'Left' ? refused : E.left({ kind: 'domain', error: { kind: 'agent_not_found', agent_id: request.agent_id, tenant_id: request.tenant_id } });
+  }
+  // Created, planned and started in one append: the plan is stored before any step executes.
+  const run: RunCreated = { run_id: runId, tenant_id: request.tenant_id, agent_id: request.agent_id, goal: request.goal, origin_system_id: request.origin_system_id, budget_cents: spec.budget_cents };
+  const opened = await applyRunCommands(deps, emptyRunStream(request.tenant_id, runId), [create, ...await openingCommands(deps, run, agent.right)]);
+  if (opened._tag === 'Left') return opened;
+  const state = opened.right.state;
+  if (state.status === 'completed') return E.right(outcomeOf(opened.right, state.outcome));
+  return driveRun(deps, opened.right, agent.right, null);
 };

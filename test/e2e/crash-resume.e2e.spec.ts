@@ -83,13 +83,14 @@ describe('crash and resume: a run killed with SIGKILL at any point is continued 
     expect(verdictOf(await proveRun(env, TENANT, runId))).toEqual({ code: 0, verification_status: 'VERIFIED', divergence: null, seal: 'sealed' });
   };
 
+  // RunCreated, RunPlanned and RunStarted are one append (one commit), and so are the last step and
+  // RunCompleted: a process can die before or after each, never in between (a stream left created
+  // or planned by another writer is resumed too: test/run/run-resumption.int.spec.ts).
   it.each([
-    ['after RunCreated, before the run is planned', 'RunCreated', 0],
-    ['after RunPlanned, before the run is started', 'RunPlanned', 1],
-    ['after RunStarted, before the first StepExecuted', 'RunStarted', 2],
+    ['after the opening append (RunCreated, RunPlanned, RunStarted), before the first StepExecuted', 'RunStarted', 2],
     ['between steps: after step 0, before the wait step 1 starts', 'StepExecuted', 3],
     ['between steps: after the wait step 1, before step 2 starts', 'StepExecuted', 4],
-    ['between steps: after the last step, before RunCompleted', 'StepExecuted', 7],
+    ['between steps: after step 3, before the last step starts', 'StepExecuted', 6],
   ])('killed %s (right after %s at seq %i)', async (_label, type, seq) => {
     await gate.hold(type, seq);
     const run = await startRun();

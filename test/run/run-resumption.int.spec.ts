@@ -65,4 +65,35 @@ describe('resumeRun: a run continued by another process', () => {
     expect(steps[2]?.params).toEqual({ message: 'saw: first go' });
     expect(events.right[4]?.data).toEqual({ attempt: 2 });
   });
+
+  it.each([
+    ['created only', 1],
+    ['created and planned', 2],
+  ])('resumes a stream another writer left %s: plans (if needed), starts and executes it', async (_label, commands) => {
+    const store = postgresEventStore(db.pool);
+    const skills = builtinSkillRegistry();
+    const deps: RunExecutionDeps = { store, skills, planner: templatePlanner, clock: systemClock, ids: randomIds, random: Math.random, secret: () => undefined, redaction: defaultRedactionPolicy };
+    const registered = await registerAgent({ ...deps }, {
+      tenant_id: TENANT, name: 'partial', budget_cents: 10, allowed_hosts: [], plan_template: { steps: [{ skill: 'echo', params: { message: '{{goal}}' } }] },
+    });
+    if (registered._tag === 'Left') throw new Error(JSON.stringify(registered.left));
+    const agent = registered.right.agent;
+    const runId = randomIds.uuid();
+    let stream: RunStream = emptyRunStream(TENANT, runId);
+    const created = await applyRunCommand(deps, stream, { type: 'CreateRun', run_id: runId, tenant_id: TENANT, agent_id: agent.agent_id, goal: 'late', origin_system_id: 'test', agent });
+    if (created._tag === 'Left') throw new Error(JSON.stringify(created.left));
+    stream = created.right;
+    if (commands === 2) {
+      const plan = withStepDefaults(await templatePlanner.plan({ goal: 'late', template: agent.plan_template }), { max_retries: 0, timeout_ms: 5000 });
+      const planned = await applyRunCommand(deps, stream, { type: 'RecordPlan', plan });
+      if (planned._tag === 'Left') throw new Error(JSON.stringify(planned.left));
+    }
+    const resumed = await resumeRun(deps, TENANT, runId, 'rerun_if_idempotent');
+    if (resumed._tag === 'Left') throw new Error(JSON.stringify(resumed.left));
+    expect(resumed.right.outcome?.status).toBe('succeeded');
+    const events = await store.readStream(TENANT, runStreamId(runId))();
+    if (events._tag === 'Left') throw new Error(JSON.stringify(events.left));
+    expect(events.right.map((e) => e.type)).toEqual(['RunCreated', 'RunPlanned', 'RunStarted', 'StepExecuted', 'RunCompleted']);
+    expect(events.right[2]?.data).toEqual({ attempt: 1 });
+  });
 });

@@ -1,0 +1,37 @@
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import { runStreamId } from '../domain/run/identifiers.js';
+
+export type CopySample = { readonly ms: number; readonly bytes: number };
+
+const drain = async (client: pg.Client, sql: string): Promise<number> => {
+  let bytes = 0;
+  await pipeline(client.query(copyTo(sql)), new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      bytes += chunk.length;
+      callback();
+    },
+  }));
+  return bytes;
+};
+
+/** The practical floor of a proof: Postgres streaming the rows the proof reads (the run's events
+ * and its aos_trace_steps rows, in seq order) out with COPY, both at once on two connections as
+ * the proof reads them, drained without looking at them. */
+export const copyFloor = async (url: string, runId: string): Promise<CopySample> => {
+  const clients = [new pg.Client({ connectionString: url }), new pg.Client({ connectionString: url })] as const;
+  await Promise.all(clients.map((c) => c.connect()));
+  try {
+    const [events, steps] = clients;
+    const started = performance.now();
+    const bytes = await Promise.all([
+      drain(events, `COPY (SELECT stream_id, tenant_id, seq, type, data, recorded_at, link FROM aos_events WHERE stream_id = ${events.escapeLiteral(runStreamId(runId))} ORDER BY seq) TO STDOUT`),
+      drain(steps, `COPY (SELECT * FROM aos_trace_steps WHERE run_id = ${steps.escapeLiteral(runId)} ORDER BY seq) TO STDOUT`),
+    ]);
+    return { ms: performance.now() - started, bytes: bytes[0] + bytes[1] };
+  } finally {
+    await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
+  }
+};

@@ -1,0 +1,36 @@
+import { randomIds } from '../adapters/random-ids.js';
+import { builtinSkillRegistry } from '../adapters/skills/builtin-skill-registry.js';
+import { systemClock } from '../adapters/system-clock.js';
+import type { AgentRegistered } from '../domain/agent/agent-events.js';
+import { registerAgent } from '../domain/agent/agent-registration.js';
+import { templatePlanner } from '../domain/plan/template-planner.js';
+import type { EventStore } from '../domain/ports/event-store.js';
+import type { RunExecutionDeps } from '../domain/run/run-execution.js';
+import { defaultRedactionPolicy } from '../domain/secrets/redaction-policy.js';
+
+/** The runner's dependencies as the product wires them (no secrets, default redaction). */
+export const runExecutionDeps = (store: EventStore): RunExecutionDeps => ({
+  store,
+  skills: builtinSkillRegistry(),
+  planner: templatePlanner,
+  clock: systemClock,
+  ids: randomIds,
+  random: Math.random,
+  secret: () => undefined,
+  redaction: defaultRedactionPolicy,
+});
+
+/** Registers an agent whose template is `steps` echo steps of the goal. */
+export const registerEchoAgent = async (store: EventStore, tenantId: string, steps: number): Promise<AgentRegistered> => {
+  const agent = await registerAgent({ store, skills: builtinSkillRegistry(), clock: systemClock, ids: randomIds, redaction: defaultRedactionPolicy }, {
+    tenant_id: tenantId,
+    name: `bench echo x${steps}`,
+    budget_cents: 100,
+    allowed_hosts: [],
+    plan_template: { steps: Array.from({ length: steps }, () => ({ skill: 'echo', params: { message: '{{goal}}' } })) },
+  });
+  if (agent._tag === 'Left') throw new Error(`registering the bench agent failed: ${JSON.stringify(agent.left)}`);
+  return agent.right.agent;
+};
+
+export const BENCH_TENANT = 'bench-tenant';

@@ -1,0 +1,84 @@
+import { postgresEventStore } from '../adapters/postgres/postgres-event-store.js';
+import type { BenchServer } from './bench-database.js';
+import type { BenchSizes } from './bench-options.js';
+import { figure, limit, measure, type Figure } from './bench-report.js';
+import { runNode } from './child-processes.js';
+import { copyFloor } from './copy-floor.js';
+import { seedLongRun, type LongRun } from './long-run-seeder.js';
+import { median, repeat } from './median.js';
+import { BENCH_TENANT, registerEchoAgent } from './product-wiring.js';
+import { progress } from './progress.js';
+import { cliEnvironment, cliPath, type BenchKeys } from './signing-key.js';
+
+type WorkerResult = {
+  readonly ms: number; readonly max_rss_kb: number; readonly verification_status: string; readonly failure_reason: string | null;
+  readonly seal_status: string; readonly chain_length: number; readonly step_count: number;
+};
+
+const workerPath = new URL('./proof-worker.js', import.meta.url).pathname;
+const RSS_LIMIT_MB = 256;
+
+/** `proveRun` in a process of its own; anything but VERIFIED stops the bench. */
+const proveInChild = async (url: string, keys: BenchKeys, run: LongRun): Promise<WorkerResult> => {
+  const child = await runNode([workerPath, BENCH_TENANT, run.runId, keys.directory], cliEnvironment(url, keys.directory));
+  if (child.code !== 0) throw new Error(`the proof worker failed (${child.code}): ${child.stderr}`);
+  const result = JSON.parse(child.stdout) as WorkerResult;
+  if (result.verification_status !== 'VERIFIED') {
+    throw new Error(`the proof of the ${run.steps}-step run is ${result.verification_status}, not VERIFIED: ${result.failure_reason ?? '?'}`);
+  }
+  if (result.chain_length !== run.events || result.step_count !== run.steps) {
+    throw new Error(`the proof of the ${run.steps}-step run saw ${result.chain_length} events and ${result.step_count} step rows`);
+  }
+  return result;
+};
+
+const mb = (kb: number) => kb / 1024;
+
+/** Proof of one long run per size, in a child process (time, peak RSS), beside Postgres streaming
+ * the same rows out with COPY; `aos proof --json` end to end for the largest run below a million. */
+export const proofBench = async (server: BenchServer, sizes: BenchSizes, reps: number, keys: BenchKeys): Promise<Figure[]> => {
+  const database = await server.database('bench_proof', { migrated: true });
+  try {
+    const pool = database.pool(4, { bulk: true });
+    const store = postgresEventStore(pool);
+    const agent = await registerEchoAgent(store, BENCH_TENANT, 1);
+    const figures: Figure[] = [];
+    for (const steps of sizes.proofSteps) {
+      progress(`proof: seeding a run of ${steps.toLocaleString('en-US')} steps`);
+      const run = await seedLongRun(pool, store, agent, steps, keys.signer);
+      await copyFloor(database.url, run.runId); // warm-up: the same pages in cache for both sides
+      const samples = await repeat(reps, async (rep) => {
+        const proof = await proveInChild(database.url, keys, run);
+        const copy = await copyFloor(database.url, run.runId);
+        progress(`proof ${steps} steps rep ${rep}: proveRun ${proof.ms.toFixed(0)} ms (peak RSS ${mb(proof.max_rss_kb).toFixed(0)} MB, seal ${proof.seal_status}), COPY ${copy.ms.toFixed(0)} ms (${(copy.bytes / 1e6).toFixed(1)} MB)`);
+        return { proof, copy };
+      });
+      const rss = samples.map((s) => mb(s.proof.max_rss_kb));
+      const copyMs = samples.map((s) => s.copy.ms);
+      const name = `proof, ${steps.toLocaleString('en-US')} steps`;
+      const extra = { run_id: run.runId, events: run.events, sealed: run.sealed, seal_status: samples[0]?.proof.seal_status, peak_rss_mb: rss, copy_bytes: samples[0]?.copy.bytes };
+      figures.push(figure('Proof', name,
+        measure('proveRun', 'ms', samples.map((s) => s.proof.ms), `peak RSS ${median(rss).toFixed(0)} MB`),
+        measure('COPY out', 'ms', copyMs), 'proof/COPY',
+        steps === 100_000 ? { text: '≤ 2×', test: (r) => r <= 2 } : null, extra));
+      if (steps >= 1_000_000) {
+        figures.push(figure('Proof', `peak RSS, ${steps.toLocaleString('en-US')} steps`, measure('proof worker', 'MB', rss), limit('limit', 'MB', RSS_LIMIT_MB), 'RSS/limit', { text: '< 1× (256 MB)', test: (r) => r < 1 }));
+      }
+      if (steps === sizes.cliProofSteps) {
+        const env = cliEnvironment(database.url, keys.directory);
+        const args = [cliPath('aos'), 'proof', '--tenant-id', BENCH_TENANT, '--run-id', run.runId, '--json'];
+        const cli = await repeat(reps, async (rep) => {
+          const child = await runNode(args, env, { discardStdout: true });
+          if (child.code !== 0) throw new Error(`aos proof --json exited ${child.code}: ${child.stderr}`);
+          progress(`aos proof --json ${steps} steps rep ${rep}: ${child.ms.toFixed(0)} ms`);
+          return child.ms;
+        });
+        figures.push(figure('Proof', `aos proof --json, ${steps.toLocaleString('en-US')} steps (wall, > /dev/null)`,
+          measure('aos proof', 'ms', cli), measure('COPY out', 'ms', copyMs), 'CLI/COPY', null));
+      }
+    }
+    return figures;
+  } finally {
+    await database.drop();
+  }
+};

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresEventStore } from '../../adapters/postgres/postgres-event-store.js';
+import { randomIds } from '../../adapters/random-ids.js';
+import { builtinSkillRegistry } from '../../adapters/skills/builtin-skill-registry.js';
+import { systemClock } from '../../adapters/system-clock.js';
+import { registerAgent } from '../../domain/agent/agent-registration.js';
+import { templatePlanner } from '../../domain/plan/template-planner.js';
+import { executeRun, type RunExecutionDeps } from '../../domain/run/run-execution.js';
+import { defaultRedactionPolicy } from '../../domain/secrets/redaction-policy.js';
+import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
+
+const TENANT = 'tenant-commits';
+let db: TestDatabase;
+beforeAll(async () => { db = await freshDatabase(); });
+afterAll(async () => { await db.drop(); });
+
+/** Which events of a run share a commit (a transaction id): the runner's appends. */
+const commitsOf = async (runId: string): Promise<string[][]> => {
+  const { rows } = await db.pool.query<{ type: string; tx: string }>('SELECT type, transaction_id::text AS tx FROM aos_events WHERE stream_id = $1 ORDER BY seq', [`aos-run-${runId}`]);
+  const groups: string[][] = [];
+  let last: string | null = null;
+  for (const row of rows) {
+    if (row.tx !== last) groups.push([]);
+    groups[groups.length - 1]!.push(row.type);
+    last = row.tx;
+  }
+  return groups;
+};
+
+describe('executeRun appends in as few commits as the rules allow', () => {
+  const deps = (): RunExecutionDeps => ({
+    store: postgresEventStore(db.pool), skills: builtinSkillRegistry(), planner: templatePlanner, clock: systemClock, ids: randomIds,
+    random: Math.random, secret: () => undefined, redaction: defaultRedactionPolicy,
+  });
+  const agentWith = async (steps: { skill: string; params: Record<string, string | number> }[]) => {
+    const registered = await registerAgent({ ...deps() }, { tenant_id: TENANT, name: 'a', budget_cents: 10, allowed_hosts: [], plan_template: { steps } });
+    if (registered._tag === 'Left') throw new Error(JSON.stringify(registered.left));
+    return registered.right.agent.agent_id;
+  };
+
+  it('commits the opening (created, planned, started) before any step, each step as it ends, and the last with the completion', async () => {
+    const agentId = await agentWith([{ skill: 'echo', params: { message: 'a' } }, { skill: 'echo', params: { message: 'b' } }, { skill: 'echo', params: { message: 'c' } }]);
+    const run = await executeRun(deps(), { tenant_id: TENANT, agent_id: agentId, goal: 'g', origin_system_id: 'test' });
+    if (run._tag === 'Left') throw new Error(JSON.stringify(run.left));
+    expect(await commitsOf(run.right.run_id)).toEqual([['RunCreated', 'RunPlanned', 'RunStarted'], ['StepExecuted'], ['StepExecuted'], ['StepExecuted', 'RunCompleted']]);
+  });
+
+  it('commits a failing step together with the run\'s failure', async () => {
+    const registered = await registerAgent({ ...deps() }, {
+      tenant_id: TENANT, name: 'refused', budget_cents: 10, allowed_hosts: ['127.0.0.1:1'],
+      plan_template: { steps: [{ skill: 'echo', params: { message: 'a' } }, { skill: 'http_call', params: { method: 'GET', url: 'http://127.0.0.1:1/' } }, { skill: 'echo', params: { message: 'never' } }] },
+    });
+    if (registered._tag === 'Left') throw new Error(JSON.stringify(registered.left));
+    const run = await executeRun(deps(), { tenant_id: TENANT, agent_id: registered.right.agent.agent_id, goal: 'g', origin_system_id: 'test' });
+    if (run._tag === 'Left') throw new Error(JSON.stringify(run.left));
+    expect(run.right.status).toBe('failed');
+    expect(await commitsOf(run.right.run_id)).toEqual([['RunCreated', 'RunPlanned', 'RunStarted'], ['StepExecuted'], ['StepExecuted', 'RunCompleted']]);
+  });
+});
