@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventStore, EventStoreError } from '../ports/event-store.js';
 import type { Signer } from '../ports/signing-keys.js';
-import { verifyEventChain } from '../proof/run-verification.js';
+import { createChainVerifier } from '../proof/chain-verifier.js';
 import { runStreamId } from '../run/identifiers.js';
 import { canonicalJson } from '../json/canonical-json.js';
 import { RUN_SEALED, checkpointBytes, ledgerStreamId, type RunCheckpoint } from './run-checkpoint.js';
@@ -24,16 +24,29 @@ const backoffMs = (attempt: number, random: () => number): number => Math.floor(
  * checkpoint and appends it to the tenant's ledger at the ledger's current length (the expected
  * version makes leaf indices gap-free; a concurrent sealer makes us re-read and retry). The caller
  * seals a run once, when it completes it; verifiers take a run's first seal. */
+const SEAL_READ_PAGE = 2000;
+
 export const sealRun = async (
   deps: { readonly store: EventStore; readonly signer: Signer; readonly clock: Clock; readonly random?: () => number },
   tenantId: string,
   runId: string,
 ): Promise<E.Either<SealingError, LedgerEntry>> => {
-  const events = await deps.store.readStream(tenantId, runStreamId(runId))();
-  if (events._tag === 'Left') return E.left({ kind: 'store', error: events.left });
-  if (events.right.length === 0) return E.left({ kind: 'run_not_found', run_id: runId });
-  if (events.right[events.right.length - 1]?.type !== 'RunCompleted') return E.left({ kind: 'run_not_completed', run_id: runId });
-  const { integrity } = verifyEventChain(tenantId, runId, runStreamId(runId), events.right);
+  // The run's chain, rebuilt a page at a time: sealing a run of a million steps holds one page.
+  const chain = createChainVerifier(tenantId, runId, runStreamId(runId));
+  let lastType: string | null = null;
+  for (let from = 0; ;) {
+    const page = await deps.store.readStreamFrom(tenantId, runStreamId(runId), from, SEAL_READ_PAGE)();
+    if (page._tag === 'Left') return E.left({ kind: 'store', error: page.left });
+    for (const event of page.right) {
+      chain.push(event);
+      lastType = event.type;
+    }
+    if (page.right.length < SEAL_READ_PAGE) break;
+    from += SEAL_READ_PAGE;
+  }
+  if (lastType === null) return E.left({ kind: 'run_not_found', run_id: runId });
+  if (lastType !== 'RunCompleted') return E.left({ kind: 'run_not_completed', run_id: runId });
+  const integrity = chain.integrity();
   if (integrity.verification_status !== 'VERIFIED' || integrity.root_hash === null || integrity.merkle_root === null) {
     return E.left({ kind: 'chain_invalid', run_id: runId, reason: integrity.failure_reason ?? 'chain does not verify' });
   }

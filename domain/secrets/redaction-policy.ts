@@ -61,9 +61,15 @@ export const policyWith = (
 const globSource = (pattern: string): string =>
   pattern.toLowerCase().split('*').map((literal) => literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
 
-/** Whether a key matches one of the policy's patterns (compared lower-case, whole key). */
+const matchers = new WeakMap<RedactionPolicy, (key: string) => boolean>();
+
+/** Whether a key matches one of the policy's patterns (compared lower-case, whole key). Built once
+ * per policy: redaction runs on every step's params and outcome. */
 export const sensitiveKeyMatcher = (policy: RedactionPolicy): ((key: string) => boolean) => {
-  if (policy.sensitiveKeys.length === 0) return () => false;
-  const matcher = new RegExp(`^(?:${policy.sensitiveKeys.map(globSource).join('|')})$`, 's');
-  return (key) => matcher.test(key.toLowerCase());
+  const known = matchers.get(policy);
+  if (known) return known;
+  const matcher = policy.sensitiveKeys.length === 0 ? null : new RegExp(`^(?:${policy.sensitiveKeys.map(globSource).join('|')})$`, 's');
+  const matches = matcher === null ? () => false : (key: string) => matcher.test(key.toLowerCase());
+  matchers.set(policy, matches);
+  return matches;
 };
