@@ -6,7 +6,7 @@ const SELECT_TRACES = `SELECT ${Object.keys(aosTracesTable.columns).join(', ')} 
 const SELECT_STEPS_PAGE = `SELECT ${Object.keys(aosTraceStepsTable.columns).join(', ')} FROM aos_trace_steps WHERE run_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`;
 const COUNT_STEPS = 'SELECT count(*)::int AS count FROM aos_trace_steps WHERE run_id = $1';
 
-export const STEP_ROWS_PAGE = 5000;
+export const STEP_ROWS_PAGE = 2000;
 
 /** Every aos_traces row carrying this run id, whatever tenant it claims: the caller has already
  * established the run is the tenant's from its events, and a row claiming another tenant is a

@@ -30,7 +30,7 @@ export type RunProof = {
 };
 
 /** Events read a page at a time; the next page is fetched while this one is verified. */
-export const EVENTS_PAGE = 5000;
+export const EVENTS_PAGE = 2000;
 
 export async function* runEvents(store: EventStore, tenantId: string, runId: string, pageSize = EVENTS_PAGE): AsyncGenerator<StoredEvent, EventStoreError | null> {
   const stream = runStreamId(runId);
