@@ -32,15 +32,19 @@ const handler = async (args: ArgumentsCamelCase<ExportArgs>) =>
       const ledger = proof.right.sealed ? await readTenantLedger(store, tenantId) : [];
       const { format, tenant_id, run_id, ...rest } = buildBundle(proof.right, ledger, keys, new Date().toISOString());
       const verified = proof.right.integrity.verification_status === 'VERIFIED';
+      const chainLength = proof.right.integrity.chain_length;
       if (!verified) process.stderr.write(`warning: this run does not verify (${proof.right.integrity.failure_reason}); the bundle records that verdict\n`);
       // The events stream from the store into the document: a run of any length exports in bounded memory.
       let failure: EventStoreError | null = null;
       async function* events() {
+        // The events the verdict was made on: a run still being written gets no event added since.
         const source = runEvents(store, tenantId, runId);
-        for (let next = await source.next(); ; next = await source.next()) {
+        let left = chainLength;
+        for (let next = await source.next(); left > 0; next = await source.next(), left--) {
           if (next.done) { failure = next.value; return; }
           yield bundleEvent(next.value);
         }
+        await source.return(null);
       }
       await writeJsonWithStreamedArray(process.stdout, { format, tenant_id, run_id }, 'events', events(), rest);
       if (failure) throw storeFailure(failure);

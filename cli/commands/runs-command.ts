@@ -1,7 +1,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { intBetween } from '../../domain/json/bounded-codecs.js';
 import { RunIdC, TenantIdC } from '../../domain/run/identifiers.js';
-import { notFound } from '../cli-failure.js';
+import { CliFailure, notFound } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { decodeOption } from '../input-validation.js';
@@ -66,6 +66,14 @@ const resume = async (args: ArgumentsCamelCase<ResumeArgs>) =>
       import('../run-proof-report.js'),
     ]);
     return withRuntime(async (runtime) => {
+      // A run the tenant ledger already sealed is finished: if its events no longer reach the end
+      // the seal records, they were cut by someone with write access, and resuming would run its
+      // last steps (their side effects) a second time.
+      const { proveRun } = await import('../../projections/run-proof.js');
+      const before = await proveRun(runtime.pool, runtime.store, tenantId, runId, keys.knownKeys);
+      if (before._tag === 'Right' && before.right.sealed !== null && before.right.integrity.verification_status === 'FAILED') {
+        throw new CliFailure(ExitCode.failed, 'run_sealed', `run ${runId} was sealed (ledger index ${before.right.sealed.ledger_index}) and its events no longer match the seal (${before.right.integrity.failure_reason}); it is not resumed`);
+      }
       const policy = args['rerun-interrupted'] ? 'rerun' : 'rerun_if_idempotent';
       const resumed = orFail(await resumeRun(await runExecutionDeps(runtime), tenantId, runId, policy), tenantId);
       const proof = await sealProjectProve(runtime, keys, resumed.stream);

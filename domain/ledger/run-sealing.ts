@@ -5,7 +5,7 @@ import type { Signer } from '../ports/signing-keys.js';
 import { createChainVerifier } from '../proof/chain-verifier.js';
 import { runStreamId } from '../run/identifiers.js';
 import { canonicalJson } from '../json/canonical-json.js';
-import { RUN_SEALED, checkpointBytes, ledgerStreamId, type RunCheckpoint } from './run-checkpoint.js';
+import { RUN_SEALED, RunSealedC, checkpointBytes, ledgerStreamId, type RunCheckpoint } from './run-checkpoint.js';
 import type { LedgerEntry } from './tenant-ledger.js';
 
 export type SealingError =
@@ -25,6 +25,17 @@ const backoffMs = (attempt: number, random: () => number): number => Math.floor(
  * version makes leaf indices gap-free; a concurrent sealer makes us re-read and retry). The caller
  * seals a run once, when it completes it; verifiers take a run's first seal. */
 const SEAL_READ_PAGE = 2000;
+
+/** A seal of `runId` among the ledger events appended from `from` on (what a conflict brought). */
+const sealOf = async (store: EventStore, tenantId: string, runId: string, from: number): Promise<E.Either<SealingError, LedgerEntry | null>> => {
+  const read = await store.readStreamFrom(tenantId, ledgerStreamId(tenantId), from, SEAL_READ_PAGE)();
+  if (read._tag === 'Left') return E.left({ kind: 'store', error: read.left });
+  for (const event of read.right) {
+    const decoded = event.type === RUN_SEALED ? RunSealedC.decode(event.data) : undefined;
+    if (decoded?._tag === 'Right' && decoded.right.checkpoint.run_id === runId) return E.right({ index: event.seq, checkpoint: decoded.right.checkpoint, signature: decoded.right.signature });
+  }
+  return E.right(null);
+};
 
 export const sealRun = async (
   deps: { readonly store: EventStore; readonly signer: Signer; readonly clock: Clock; readonly random?: () => number },
@@ -67,6 +78,11 @@ export const sealRun = async (
     ])();
     if (appended._tag === 'Right') return E.right({ index: version.right, checkpoint, signature });
     if (appended.left.kind !== 'version_conflict') return E.left({ kind: 'store', error: appended.left });
+    // Another writer appended first: if it sealed this very run (a resume racing the original
+    // process, two calls with one idempotency key), that seal stands and no second one is added.
+    const sealedMeanwhile = await sealOf(deps.store, tenantId, runId, version.right);
+    if (sealedMeanwhile._tag === 'Left') return sealedMeanwhile;
+    if (sealedMeanwhile.right) return E.right(sealedMeanwhile.right);
     await deps.clock.sleep(backoffMs(attempt, deps.random ?? Math.random));
   }
   return E.left({ kind: 'ledger_contended', attempts: MAX_ATTEMPTS });

@@ -3,6 +3,8 @@ import { agentFromEvents, type AgentLookupError } from '../agent/agent-lookup.js
 import type { AgentRegistered } from '../agent/agent-events.js';
 import { describePlanProblems, validatePlan } from '../plan/plan-validation.js';
 import { planStepAt } from '../plan/plan.js';
+import { planFromTemplate } from '../plan/template-planner.js';
+import { redactJson } from '../secrets/redaction.js';
 import { resolveStepReferences } from '../plan/step-references.js';
 import { DEFAULT_MAX_RETRIES, DEFAULT_STEP_TIMEOUT_MS, withStepDefaults } from '../plan/step-defaults.js';
 import type { EventStore, EventStoreError, NewEvent } from '../ports/event-store.js';
@@ -159,7 +161,7 @@ export const driveRun = async (
     pendingInterruption = null;
     // Params that do not decode make the step fail without running anything, so it may run.
     const record = policy === 'rerun_if_idempotent' && skill && params !== undefined && !skill.isIdempotent(params)
-      ? { record: interruptedStep(planned.index, planned.skill, planned.params, state.attempt), budgetExhausted: false }
+      ? { record: interruptedStep(planned.index, planned.skill, redactJson(planned.params, deps.redaction, []) as StepExecuted['params'], state.attempt), budgetExhausted: false }
       : await executeStep(deps, { ...planned, max_retries: planned.max_retries ?? DEFAULT_MAX_RETRIES, timeout_ms: planned.timeout_ms ?? DEFAULT_STEP_TIMEOUT_MS }, {
         previousOutcomes: outcomes,
         previousSteps,
@@ -183,6 +185,10 @@ export const driveRun = async (
   return finish('succeeded');
 };
 
+/** The secret and step references in params, as text: a goal must not change them. */
+const referencesOf = (params: unknown): string => JSON.stringify(JSON.stringify(params).match(/\{\{\s*(?:secret:|steps\.)[^}]*\}\}/g) ?? []);
+const NEUTRAL_GOAL = 'goal';
+
 /** What a new run appends before anything executes, in one append: its plan (validated: stored
  * before any step) and its start, or, for a plan that is not valid, its failure. */
 const openingCommands = async (deps: RunExecutionDeps, run: RunCreated, agent: AgentRegistered): Promise<RunCommand[]> => {
@@ -190,6 +196,11 @@ const openingCommands = async (deps: RunExecutionDeps, run: RunCreated, agent: A
   const plan = withStepDefaults(planned, { max_retries: agent.max_retries ?? DEFAULT_MAX_RETRIES, timeout_ms: agent.step_timeout_ms ?? DEFAULT_STEP_TIMEOUT_MS });
   const problems = validatePlan(plan, deps.skills, { budgetCents: run.budget_cents, allowedHosts: agent.allowed_hosts });
   if (problems.length > 0) return [{ type: 'CompleteRun', status: 'failed', error: { code: 'PLAN_INVALID', message: describePlanProblems(problems) } }];
+  if (referencesOf(plan.steps.map((s) => s.params)) !== referencesOf(planFromTemplate(agent.plan_template, NEUTRAL_GOAL).steps.map((s) => s.params))) {
+    // Registration refuses such templates; an agent stored before that rule still cannot let a
+    // goal complete a {{secret:..}} or {{steps..}} reference.
+    return [{ type: 'CompleteRun', status: 'failed', error: { code: 'PLAN_INVALID', message: 'the goal, put into the template, forms a template reference ("{{") the template does not have' } }];
+  }
   return [{ type: 'RecordPlan', plan }, { type: 'StartRun' }];
 };
 

@@ -102,7 +102,10 @@ export const executeStep = async (deps: StepExecutionDeps, planned: PlannedStep,
   const skillContext = { previousOutcomes: context.previousOutcomes, allowedHosts: context.allowedHosts };
   for (;;) {
     const attemptStarted = deps.clock.monotonicMs();
-    const result = await attemptOnce(skill, params.right, skillContext, planned.timeout_ms);
+    const attempted = await attemptOnce(skill, params.right, skillContext, planned.timeout_ms);
+    // An attempt cut off by the step's timeout reported no cost, but may have been billed (an LLM
+    // call): it is charged what the skill declares, so retries cannot overrun the budget unseen.
+    const result = attempted.outcome.code === 'STEP_TIMEOUT' ? { ...attempted, cost_cents: Math.max(attempted.cost_cents, estimate) } : attempted;
     const spent = attempts.reduce((sum, a) => sum + a.cost_cents, result.cost_cents);
     const canRetry = result.status === 'failed' && result.retryable === true && attempts.length < planned.max_retries;
     const affordable = spent + estimate <= context.budgetRemainingCents;

@@ -212,6 +212,15 @@ describe('RUNPROOF tamper matrix: aos proof names every tampering', () => {
       expect(await failedProof(runId)).toEqual({ source: 'checkpoint', seq: LAST_SEQ - 1, field: 'chain_length', expected: LAST_SEQ + 1, actual: LAST_SEQ - 1 });
     });
 
+    it('refuses to resume a sealed run whose tail was deleted (its last steps would run twice)', async () => {
+      const { runId, stream } = await freshRun();
+      expect(await tamper(db.pool, `DELETE FROM aos_events WHERE stream_id = $1 AND seq >= ${LAST_SEQ - 1}`, [stream])).toBe(2);
+      const resumed = await runCli('aos', ['runs', 'resume', '--tenant-id', TENANT, '--run-id', runId, '--json'], env);
+      expect(resumed.code).toBe(1);
+      expect(jsonOf<{ error: { code: string } }>(resumed).error.code).toBe('run_sealed');
+      expect((await readEvents(stream)).map((e) => e.seq)).toEqual([0, 1, 2, 3, 4]);
+    });
+
     it("finds the seal's checkpoint edited in the tenant ledger, by its signature", async () => {
       const { runId, rootHash } = await freshRun();
       const ledger = `aos-ledger-${TENANT}`;

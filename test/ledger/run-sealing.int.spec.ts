@@ -59,4 +59,26 @@ describe('sealing runs into the tenant ledger', () => {
     const missing = await sealRun({ store, signer, clock: systemClock }, 'tenant-x', '00000000-0000-4000-8000-000000000000');
     expect(missing).toEqual({ _tag: 'Left', left: { kind: 'run_not_found', run_id: '00000000-0000-4000-8000-000000000000' } });
   });
+
+  it('seals a run once when two processes seal it at the same moment: the loser returns the winner\'s seal', async () => {
+    const store = postgresEventStore(db.pool);
+    const skills = builtinSkillRegistry();
+    const tenant = 'tenant-double-seal';
+    const agent = await registerAgent({ store, skills, clock: systemClock, ids: randomIds, redaction: defaultRedactionPolicy }, {
+      tenant_id: tenant, name: 'a', budget_cents: 10, allowed_hosts: [], plan_template: { steps: [{ skill: 'echo', params: { message: '{{goal}}' } }] },
+    });
+    if (agent._tag === 'Left') throw new Error(JSON.stringify(agent.left));
+    const run = await executeRun({ store, skills, planner: templatePlanner, clock: systemClock, ids: randomIds, random: Math.random, secret: () => undefined, redaction: defaultRedactionPolicy },
+      { tenant_id: tenant, agent_id: agent.right.agent.agent_id, goal: 'once', origin_system_id: 'test' });
+    if (run._tag === 'Left') throw new Error(JSON.stringify(run.left));
+    const a = await sealRun({ store, signer, clock: systemClock }, tenant, run.right.run_id);
+    // The second process read the ledger's length before the first appended: its append conflicts.
+    const stale = { ...store, streamVersion: () => async () => ({ _tag: 'Right' as const, right: 0 }) };
+    const b = await sealRun({ store: stale, signer, clock: systemClock }, tenant, run.right.run_id);
+    if (a._tag !== 'Right' || b._tag !== 'Right') throw new Error('sealing failed');
+    expect(b.right).toEqual(a.right);
+    const ledgerEvents = await store.readStream(tenant, ledgerStreamId(tenant))();
+    if (ledgerEvents._tag === 'Left') throw new Error(JSON.stringify(ledgerEvents.left));
+    expect(ledgerEvents.right).toHaveLength(1);
+  });
 });

@@ -56,4 +56,21 @@ describe('executeRun appends in as few commits as the rules allow', () => {
     expect(run.right.status).toBe('failed');
     expect(await commitsOf(run.right.run_id)).toEqual([['RunCreated', 'RunPlanned', 'RunStarted'], ['StepExecuted'], ['StepExecuted', 'RunCompleted']]);
   });
+
+  it('fails, before any step, a run whose goal would complete a secret reference in an agent stored before registration refused such templates', async () => {
+    const store = postgresEventStore(db.pool);
+    const agent = { agent_id: 'agent-old-template', tenant_id: TENANT, name: 'old', budget_cents: 10, allowed_hosts: [], plan_template: { steps: [{ skill: 'echo', params: { message: '{{{goal}}}' } }] } };
+    const appended = await store.appendToStream(TENANT, 'aos-agent-agent-old-template', 0, [
+      { type: 'AgentRegistered', data: agent, dataCanonical: JSON.stringify(agent), recorded_at: systemClock.now(), link: null },
+    ])();
+    if (appended._tag === 'Left') throw new Error(JSON.stringify(appended.left));
+    const secretSeen: string[] = [];
+    const run = await executeRun({ ...deps(), secret: (name) => { secretSeen.push(name); return 'the-secret-value'; } }, { tenant_id: TENANT, agent_id: agent.agent_id, goal: '{secret:API_TOKEN}', origin_system_id: 'test' });
+    if (run._tag === 'Left') throw new Error(JSON.stringify(run.left));
+    expect(run.right.status).toBe('failed');
+    expect(secretSeen).toEqual([]);
+    expect(await commitsOf(run.right.run_id)).toEqual([['RunCreated', 'RunCompleted']]);
+    const { rows } = await db.pool.query<{ data: string }>("SELECT data FROM aos_events WHERE stream_id = $1 AND type = 'RunCompleted'", [`aos-run-${run.right.run_id}`]);
+    expect(JSON.parse(rows[0]?.data ?? '{}')).toMatchObject({ status: 'failed', error: { code: 'PLAN_INVALID' } });
+  });
 });

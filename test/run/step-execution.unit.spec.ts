@@ -106,6 +106,15 @@ describe('executeStep: retries, timeouts, budget, secrets, data flow', () => {
     expect(record).toMatchObject({ status: 'succeeded', retry_count: 1, attempts: [{ outcome: { code: 'STEP_TIMEOUT' } }] });
   });
 
+  it('charges a timed-out attempt what the skill declares, so timeouts cannot retry past the budget', async () => {
+    const { skill, calls } = scriptedSkill([() => new Promise<SkillResult>(() => undefined)], 4);
+    const { deps } = setup(skill);
+    const { record, budgetExhausted } = await executeStep(deps, planned({}, 10, 20), context({ budgetRemainingCents: 10 }));
+    expect(calls).toHaveLength(2); // 4 charged + 4 estimated <= 10 allows a retry; 8 + 4 > 10 stops
+    expect(budgetExhausted).toBe(true);
+    expect(record).toMatchObject({ status: 'failed', retry_count: 1, cost_cents: 8, outcome: { code: 'STEP_TIMEOUT' } });
+  });
+
   it('stops retrying when another attempt could exceed the remaining budget', async () => {
     const { skill, calls } = scriptedSkill([fail('HTTP_503', true, 4)], 4);
     const { deps } = setup(skill);
