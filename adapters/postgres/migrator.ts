@@ -24,6 +24,9 @@ export type MigrationResult = { readonly applied: readonly string[]; readonly al
  * under an advisory lock so two processes migrating at once apply each file once. */
 export const migrate = async (pool: pg.Pool, directory = migrationsDirectory()): Promise<MigrationResult> => {
   const files = (await readdir(directory)).filter((name) => MIGRATION_NAME.test(name)).sort();
+  // Every CLI call passes here: when every file is recorded, one read answers, without the lock.
+  const recorded = await pool.query<{ name: string }>('SELECT name FROM aos_migrations').then((r) => new Set(r.rows.map((row) => row.name)), () => null);
+  if (recorded !== null && files.every((name) => recorded.has(name))) return { applied: [], alreadyApplied: files };
   const client = await pool.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);

@@ -1,4 +1,6 @@
-import { readdir } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrationsDirectory } from '../../adapters/postgres/migrator.js';
@@ -75,5 +77,16 @@ describe('Postgres event store specifics', () => {
     expect(recorded).toEqual(files);
     const { migrate } = await import('../../adapters/postgres/migrator.js');
     expect(await migrate(db.pool)).toEqual({ applied: [], alreadyApplied: files });
+  });
+
+  it('applies a file that is not recorded yet, next to the recorded ones (the fast path only skips when all are)', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'aos-migrations-'));
+    for (const file of (await readdir(migrationsDirectory())).filter((f) => f.endsWith('.sql'))) await copyFile(join(migrationsDirectory(), file), join(directory, file));
+    await writeFile(join(directory, '9999_test_extra.sql'), 'CREATE TABLE aos_test_extra (id integer);\n');
+    const { migrate } = await import('../../adapters/postgres/migrator.js');
+    const result = await migrate(db.pool, directory);
+    expect(result.applied).toEqual(['9999_test_extra.sql']);
+    expect((await db.pool.query("SELECT to_regclass('aos_test_extra') IS NOT NULL AS present")).rows[0]).toEqual({ present: true });
+    expect((await migrate(db.pool, directory)).applied).toEqual([]);
   });
 });
