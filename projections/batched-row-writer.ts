@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { applyToRow } from './in-memory-tables.js';
 import type { ColumnKind, ProjectionTable } from './projection-tables.js';
 import type { Row, RowChange } from './row-change.js';
 import { writeRowChange } from './sql-row-writer.js';
@@ -35,8 +36,7 @@ export const writeRowChanges = async (client: pg.ClientBase, changes: readonly R
     const key = keyOf(table, change.key);
     const row = inserted.rows.get(key);
     if (row !== undefined) {
-      const incremented = Object.fromEntries(Object.entries(change.increment ?? {}).map(([column, by]) => [column, Number(row[column] ?? 0) + by]));
-      inserted.rows.set(key, { ...row, ...change.set, ...incremented });
+      inserted.rows.set(key, applyToRow(row, change) ?? row);
       continue;
     }
     const pending = updates.get(`${table.name}|${key}`) ?? { table, key: change.key, set: {}, increment: {} };

@@ -18,19 +18,15 @@ export const applyInMemory = (tables: InMemoryTables, change: RowChange): void =
   }
   const key = keyOf(change.table.key, change.key);
   const current = table.get(key);
-  if (current === undefined) return;
-  const incremented = Object.fromEntries(
-    Object.entries(change.increment ?? {}).map(([column, by]) => [column, Number(current[column] ?? 0) + by]),
-  );
-  table.set(key, { ...current, ...change.set, ...incremented });
+  if (current !== undefined) table.set(key, applyToRow(current, change) ?? current);
 };
 
 /** One row under its changes, as applyInMemory does to a table holding only that row. With
  * `inPlace`, updates change the row given (the caller owns it: a fold over a long run). */
-export const applyToRow = (row: Record<string, Row[string]> | null, change: RowChange, inPlace = false): Record<string, Row[string]> | null => {
+export const applyToRow = (row: Readonly<Record<string, Row[string]>> | null, change: RowChange, inPlace = false): Record<string, Row[string]> | null => {
   if (change.kind === 'insert') return change.ifAbsent && row !== null ? row : { ...change.row };
   if (row === null) return null;
-  const target = inPlace ? row : { ...row };
+  const target: Record<string, Row[string]> = inPlace ? (row as Record<string, Row[string]>) : { ...row };
   Object.assign(target, change.set);
   for (const [column, by] of Object.entries(change.increment ?? {})) target[column] = Number(target[column] ?? 0) + by;
   return target;

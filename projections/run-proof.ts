@@ -4,8 +4,8 @@ import type { EventStore, EventStoreError, StoredEvent } from '../domain/ports/e
 import { createChainVerifier } from '../domain/proof/chain-verifier.js';
 import { notFoundIntegrity, type RunIntegrity } from '../domain/proof/run-verification.js';
 import { checkSeal, type SealReport } from '../domain/ledger/seal-verification.js';
-import { ledgerStreamId, RUN_SEALED, RunSealedC, type RunCheckpoint } from '../domain/ledger/run-checkpoint.js';
-import { decodeLedger, indexLedger, type LedgerDecodeError, type LedgerEntry, type TenantLedgerIndex } from '../domain/ledger/tenant-ledger.js';
+import { ledgerStreamId, type RunCheckpoint } from '../domain/ledger/run-checkpoint.js';
+import { decodeLedger, indexLedger, sealOfRunIn, type LedgerDecodeError, type LedgerEntry, type TenantLedgerIndex } from '../domain/ledger/tenant-ledger.js';
 import { runStreamId } from '../domain/run/identifiers.js';
 import { comparableRow, type ComparableRow } from './comparable-row.js';
 import { applyToRow } from './in-memory-tables.js';
@@ -110,11 +110,8 @@ const findSeal = async (
     if (index !== undefined) {
       const read = await store.readStreamFrom(tenantId, ledgerStreamId(tenantId), index, 1)();
       if (read._tag === 'Left') return read;
-      const event = read.right[0];
-      const decoded = event && event.seq === index && event.type === RUN_SEALED ? RunSealedC.decode(event.data) : undefined;
-      if (decoded?._tag === 'Right' && decoded.right.checkpoint.run_id === runId) {
-        return E.right(E.right({ index, checkpoint: decoded.right.checkpoint, signature: decoded.right.signature }));
-      }
+      const seal = read.right[0]?.seq === index ? sealOfRunIn(read.right[0], runId) : undefined;
+      if (seal) return E.right(E.right(seal));
     }
   }
   const ledger = await wholeLedger();

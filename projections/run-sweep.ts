@@ -1,8 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type pg from 'pg';
-import { RUN_SEALED, RunSealedC, ledgerStreamId } from '../domain/ledger/run-checkpoint.js';
-import type { LedgerDecodeError, TenantLedgerIndex } from '../domain/ledger/tenant-ledger.js';
-import { describeDecodeErrors } from '../domain/json/decode-error.js';
+import { ledgerStreamId } from '../domain/ledger/run-checkpoint.js';
+import { decodeLedger, type LedgerDecodeError, type TenantLedgerIndex } from '../domain/ledger/tenant-ledger.js';
 import type { EventStore, EventStoreError } from '../domain/ports/event-store.js';
 import { runStreamId } from '../domain/run/identifiers.js';
 import { proveRun, type RunProof } from './run-proof.js';
@@ -43,16 +42,9 @@ const scanLedger = async (pool: pg.Pool, store: EventStore, tenantId: string): P
   for (let from = 0; ;) {
     const page = await store.readStreamFrom(tenantId, ledgerStreamId(tenantId), from, PAGE)();
     if (page._tag === 'Left') return page;
-    const runIds: string[] = [];
-    for (const [i, event] of page.right.entries()) {
-      const seq = from + i;
-      const damage = (message: string) => E.right({ damage: { kind: 'ledger_event_invalid' as const, seq, message }, erased });
-      if (event.seq !== seq) return damage(`expected seq ${seq}, found ${event.seq}`);
-      if (event.type !== RUN_SEALED) return damage(`unexpected event type ${event.type}`);
-      const decoded = RunSealedC.decode(event.data);
-      if (decoded._tag === 'Left') return damage(describeDecodeErrors(decoded.left).join('; '));
-      runIds.push(decoded.right.checkpoint.run_id);
-    }
+    const seals = decodeLedger(page.right, from);
+    if (seals._tag === 'Left') return E.right({ damage: seals.left, erased });
+    const runIds = seals.right.map((seal) => seal.checkpoint.run_id);
     const streams = runIds.map(runStreamId);
     const existing = new Set((await pool.query<{ stream_id: string }>(EXISTING_SQL, [tenantId, streams])).rows.map((r) => r.stream_id));
     erased.push(...runIds.filter((runId) => !existing.has(runStreamId(runId))));

@@ -5,8 +5,8 @@ import type { Signer } from '../ports/signing-keys.js';
 import { createChainVerifier } from '../proof/chain-verifier.js';
 import { runStreamId } from '../run/identifiers.js';
 import { canonicalJson } from '../json/canonical-json.js';
-import { RUN_SEALED, RunSealedC, checkpointBytes, ledgerStreamId, type RunCheckpoint } from './run-checkpoint.js';
-import type { LedgerEntry } from './tenant-ledger.js';
+import { RUN_SEALED, checkpointBytes, ledgerStreamId, type RunCheckpoint } from './run-checkpoint.js';
+import { sealOfRunIn, type LedgerEntry } from './tenant-ledger.js';
 
 export type SealingError =
   | { readonly kind: 'store'; readonly error: EventStoreError }
@@ -31,8 +31,8 @@ const sealOf = async (store: EventStore, tenantId: string, runId: string, from: 
   const read = await store.readStreamFrom(tenantId, ledgerStreamId(tenantId), from, SEAL_READ_PAGE)();
   if (read._tag === 'Left') return E.left({ kind: 'store', error: read.left });
   for (const event of read.right) {
-    const decoded = event.type === RUN_SEALED ? RunSealedC.decode(event.data) : undefined;
-    if (decoded?._tag === 'Right' && decoded.right.checkpoint.run_id === runId) return E.right({ index: event.seq, checkpoint: decoded.right.checkpoint, signature: decoded.right.signature });
+    const seal = sealOfRunIn(event, runId);
+    if (seal) return E.right(seal);
   }
   return E.right(null);
 };

@@ -11,17 +11,26 @@ export type LedgerEntry = { readonly index: number; readonly checkpoint: RunChec
 
 export type LedgerDecodeError = { readonly kind: 'ledger_event_invalid'; readonly seq: number; readonly message: string };
 
-/** The ledger stream's events as seals, refusing a gap in seq or an event that is not a valid seal. */
-export const decodeLedger = (events: readonly StoredEvent[]): E.Either<LedgerDecodeError, LedgerEntry[]> => {
+/** The ledger stream's events as seals, refusing a gap in seq or an event that is not a valid seal.
+ * `firstSeq` is the seq of the first event given (a page read from the middle of the ledger). */
+export const decodeLedger = (events: readonly StoredEvent[], firstSeq = 0): E.Either<LedgerDecodeError, LedgerEntry[]> => {
   const entries: LedgerEntry[] = [];
   for (const [i, event] of events.entries()) {
-    if (event.seq !== i) return E.left({ kind: 'ledger_event_invalid', seq: i, message: `expected seq ${i}, found ${event.seq}` });
-    if (event.type !== RUN_SEALED) return E.left({ kind: 'ledger_event_invalid', seq: i, message: `unexpected event type ${event.type}` });
+    const seq = firstSeq + i;
+    if (event.seq !== seq) return E.left({ kind: 'ledger_event_invalid', seq, message: `expected seq ${seq}, found ${event.seq}` });
+    if (event.type !== RUN_SEALED) return E.left({ kind: 'ledger_event_invalid', seq, message: `unexpected event type ${event.type}` });
     const decoded = RunSealedC.decode(event.data);
-    if (decoded._tag === 'Left') return E.left({ kind: 'ledger_event_invalid', seq: i, message: describeDecodeErrors(decoded.left).join('; ') });
-    entries.push({ index: i, checkpoint: decoded.right.checkpoint, signature: decoded.right.signature });
+    if (decoded._tag === 'Left') return E.left({ kind: 'ledger_event_invalid', seq, message: describeDecodeErrors(decoded.left).join('; ') });
+    entries.push({ index: seq, checkpoint: decoded.right.checkpoint, signature: decoded.right.signature });
   }
   return E.right(entries);
+};
+
+/** The seal of `runId` in this ledger event, or undefined (another run's seal, or not a valid seal). */
+export const sealOfRunIn = (event: StoredEvent | undefined, runId: string): LedgerEntry | undefined => {
+  const decoded = event?.type === RUN_SEALED ? RunSealedC.decode(event.data) : undefined;
+  if (event === undefined || decoded?._tag !== 'Right' || decoded.right.checkpoint.run_id !== runId) return undefined;
+  return { index: event.seq, checkpoint: decoded.right.checkpoint, signature: decoded.right.signature };
 };
 
 /** Seals by run id; the first seal of a run wins (sealing never appends a second one). */

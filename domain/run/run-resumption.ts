@@ -16,12 +16,8 @@ export type ExistingRunError =
 /** A run as found: completed with its outcome, or still open (its process may be running or dead). */
 export type FoundRun = { readonly stream: RunStream; readonly outcome: RunOutcome | null };
 
-const loadRun = async (deps: Pick<RunExecutionDeps, 'store'>, tenantId: string, runId: string): Promise<E.Either<ExistingRunError, RunStream | null>> => {
-  const loaded = await loadRunWithSteps(deps, tenantId, runId);
-  return E.map((run: { stream: RunStream } | null) => run?.stream ?? null)(loaded);
-};
-
-const loadRunWithSteps = async (deps: Pick<RunExecutionDeps, 'store'>, tenantId: string, runId: string): Promise<E.Either<ExistingRunError, { stream: RunStream; steps: StepExecuted[] } | null>> => {
+/** The run's stream and its step records (for data flow after a resume), or null when it has no events. */
+const loadRun = async (deps: Pick<RunExecutionDeps, 'store'>, tenantId: string, runId: string): Promise<E.Either<ExistingRunError, { stream: RunStream; steps: StepExecuted[] } | null>> => {
   const events = await deps.store.readStream(tenantId, runStreamId(runId))();
   if (events._tag === 'Left') return E.left({ kind: 'store', error: events.left });
   if (events.right.length === 0) return E.right(null);
@@ -48,7 +44,7 @@ export const resumeRun = async (
   runId: string,
   policy: InterruptedStepPolicy,
 ): Promise<E.Either<ExistingRunError, FoundRun>> => {
-  const loaded = await loadRunWithSteps(deps, tenantId, runId);
+  const loaded = await loadRun(deps, tenantId, runId);
   if (loaded._tag === 'Left') return loaded;
   if (loaded.right === null) return E.left({ kind: 'run_not_found', run_id: runId });
   let stream = loaded.right.stream;
@@ -81,7 +77,7 @@ export const executeRunOnce = async (
   const existing = async (): Promise<E.Either<ExistingRunError, FoundRun & { readonly created: boolean }>> => {
     const loaded = await loadRun(deps, request.tenant_id, runId);
     if (loaded._tag === 'Left') return loaded;
-    const stream = loaded.right;
+    const stream = loaded.right?.stream ?? null;
     if (stream === null || stream.state.status === 'none') return E.left({ kind: 'run_not_found', run_id: runId });
     const mismatch = idempotencyMismatch(stream.state.run, request);
     if (mismatch !== null) return E.left({ kind: 'idempotency_key_reused', run_id: runId, field: mismatch });
