@@ -2,11 +2,23 @@ import yargs, { type Argv, type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ExitCode } from './exit-codes.js';
 
+type YargsInternals = { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } };
+
+/** yargs renders a command's whole help text right after starting its handler, in case an async
+ * handler calls showHelp() later (usage.cacheHelpMessage): 10-20 ms of every CLI call, string
+ * widths and all. No handler here shows help (failures print their message and "see --help"),
+ * so the programs skip that; `--help` itself is unaffected. */
+const skipHelpRenderingAfterHandlers = (program: Argv): void => {
+  const usage = (program as unknown as YargsInternals).getInternalMethods?.().getUsageInstance?.();
+  if (typeof usage?.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
+};
+
 /** A yargs program with the CLI contract's conventions: strict options, kebab-case, usage errors
  * on stderr with exit code 2 (and one JSON document on stdout when --json was given). */
 export const cliProgram = (name: string, commands: readonly CommandModule[]): Argv => {
   let program = yargs(hideBin(process.argv)).scriptName(name);
   for (const command of commands) program = program.command(command as CommandModule);
+  skipHelpRenderingAfterHandlers(program);
   return program
     .demandCommand(1, 'name a command')
     .strict()
