@@ -39,19 +39,22 @@ const later = (a: GlobalPosition | null, b: GlobalPosition | null): GlobalPositi
 
 const positionJson = (value: unknown) => JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 
-/** Our write path: `runs` runs through `executeRun` (decide, chain, one append per event) by
- * `runners` concurrent workers in this process, while (with `project`) a projector loop catches
- * the projections up; the clock stops when every run is done and the projections hold every
- * event. No sealing. Without `project`, the write path alone (a diagnostic). */
+/** Our write path: `runs` runs through `executeRun` (decide, chain, append: the opening events
+ * together, then the echo steps with the completion, or, without `pureSteps`, each step on its
+ * own as for skills with effects) by `runners`
+ * concurrent workers in this process, while (with `project`) a projector loop catches the
+ * projections up; the clock stops when every run is done and the projections hold every event.
+ * No sealing. Without `project`, the write path alone (a diagnostic). */
 export const appendOurs = async (
   database: BenchDatabase,
   runners: number,
   runs: number,
   project: boolean,
+  pureSteps = true,
 ): Promise<{ sample: AppendSample; shape: EventShape[] }> => {
   const pool = database.pool(runners + 2);
   const store = postgresEventStore(pool);
-  const deps = runExecutionDeps(store);
+  const deps = runExecutionDeps(store, { pureSteps });
   const agent = await registerEchoAgent(store, BENCH_TENANT, APPEND_ECHO_STEPS);
   let last: GlobalPosition | null = null;
   let events = 0;

@@ -30,8 +30,9 @@ const inFreshDatabase = async <T>(server: BenchServer, name: string, migrated: b
   }
 };
 
-/** Append at each runner count: our write path with projections, our write path alone (where the
- * time goes) and Emmett's, each in a fresh database of the same server, one after the other rep
+/** Append at each runner count: our write path with projections (echo steps, pure: their records
+ * go with the completion), our write path alone (where the time goes), our write path with steps
+ * that are not pure (one append per step) and Emmett's, each in a fresh database of the same server, one after the other rep
  * after rep so that load on the machine hits all three. */
 export const appendSection = async (server: BenchServer, sizes: BenchSizes, reps: number): Promise<{ figures: Figure[]; storage: StorageReport[] }> => {
   const figures: Figure[] = [];
@@ -49,6 +50,8 @@ export const appendSection = async (server: BenchServer, sizes: BenchSizes, reps
       progress(`${label}: ours ${describe(ours.sample)} (${ours.sample.projectorPasses} projector passes, drained ${ours.sample.projectionDrainMs?.toFixed(0)} ms after the last append)`);
       const writeOnly = await inFreshDatabase(server, `bench_append_write_${runners}_${rep}`, true, (db) => appendOurs(db, runners, runs, false));
       progress(`${label}: ours without projections ${describe(writeOnly.sample)}`);
+      const perStep = await inFreshDatabase(server, `bench_append_per_step_${runners}_${rep}`, true, (db) => appendOurs(db, runners, runs, true, false));
+      progress(`${label}: ours, one append per step ${describe(perStep.sample)}`);
       const shape: EventShape[] = ours.shape;
       const emmett = await inFreshDatabase(server, `bench_append_emmett_${runners}_${rep}`, false, async (db) => {
         const sample = await appendEmmett(db, runners, runs, shape);
@@ -56,7 +59,7 @@ export const appendSection = async (server: BenchServer, sizes: BenchSizes, reps
         return sample;
       });
       progress(`${label}: emmett ${describe(emmett)}`);
-      return { ours: ours.sample, writeOnly: writeOnly.sample, emmett };
+      return { ours: ours.sample, writeOnly: writeOnly.sample, perStep: perStep.sample, emmett };
     });
     const eventsPerRun = samples[0] ? samples[0].ours.events / samples[0].ours.runs : Number.NaN;
     if (eventsPerRun !== sizes.eventsPerRun) progress(`warning: our runs produced ${eventsPerRun} events each, not ${sizes.eventsPerRun}`);
@@ -69,6 +72,8 @@ export const appendSection = async (server: BenchServer, sizes: BenchSizes, reps
       { runs, events_per_run: eventsPerRun, projection_drain_ms: drain, projector_passes: samples.map((s) => s.ours.projectorPasses), pool_size: runners + 2, samples }));
     figures.push(figure('Append (diagnostic)', `${runners} runner${runners > 1 ? 's' : ''}: write path alone, no projections`,
       measure('executeRun only', 'events/s', samples.map((s) => s.writeOnly.eventsPerSecond), costs(samples.map((s) => s.writeOnly))), emmett, 'ours/emmett', null));
+    figures.push(figure('Append (diagnostic)', `${runners} runner${runners > 1 ? 's' : ''}: each step appended on its own (echo treated as a skill with effects: 7 appends per run), with projections`,
+      measure('executeRun + projections', 'events/s', samples.map((s) => s.perStep.eventsPerSecond), costs(samples.map((s) => s.perStep))), emmett, 'ours/emmett', null));
   }
   return { figures, storage };
 };

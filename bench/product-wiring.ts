@@ -5,13 +5,23 @@ import type { AgentRegistered } from '../domain/agent/agent-events.js';
 import { registerAgent } from '../domain/agent/agent-registration.js';
 import { templatePlanner } from '../domain/plan/template-planner.js';
 import type { EventStore } from '../domain/ports/event-store.js';
+import type { Skill, SkillRegistry } from '../domain/ports/skill.js';
 import type { RunExecutionDeps } from '../domain/run/run-execution.js';
 import { defaultRedactionPolicy } from '../domain/secrets/redaction-policy.js';
 
+/** The built-in skills, or the same with none of them pure (every step's record appended on its
+ * own, as for a skill with effects: the per-step write path). */
+const skillsFor = (pureSteps: boolean): SkillRegistry => {
+  const builtin = builtinSkillRegistry();
+  if (pureSteps) return builtin;
+  const effectful = (skill: Skill | undefined) => (skill === undefined ? undefined : { ...skill, pure: false });
+  return { get: (name) => effectful(builtin.get(name)), list: () => builtin.list().map((skill) => ({ ...skill, pure: false })) };
+};
+
 /** The runner's dependencies as the product wires them (no secrets, default redaction). */
-export const runExecutionDeps = (store: EventStore): RunExecutionDeps => ({
+export const runExecutionDeps = (store: EventStore, options: { readonly pureSteps?: boolean } = {}): RunExecutionDeps => ({
   store,
-  skills: builtinSkillRegistry(),
+  skills: skillsFor(options.pureSteps ?? true),
   planner: templatePlanner,
   clock: systemClock,
   ids: randomIds,

@@ -6,12 +6,14 @@ import { llmInvokeIdempotentDoc, llmInvokeParamsDoc, llmInvokeSkill } from './ll
 import { waitIdempotentDoc, waitParamsDoc, waitSkill } from './wait-skill.js';
 
 /** What `aos skills list` shows of a skill: `idempotent` says when a step interrupted by a crash
- * is run again on resume; `params` maps each param to a short description. */
+ * is run again on resume; `pure`, that its records may be appended together with the next ones;
+ * `params` maps each param to a short description. */
 export type SkillDescription = {
   readonly name: string;
   readonly version: string;
   readonly description: string;
   readonly idempotent: string;
+  readonly pure: boolean;
   readonly params: Readonly<Record<string, string>>;
 };
 
@@ -48,6 +50,7 @@ export const describeSkill = (skill: Skill): SkillDescription => {
     version: skill.version,
     description: skill.description,
     idempotent: entry?.idempotent ?? 'no',
+    pure: skill.pure === true,
     params: entry?.paramsDoc ?? {},
   };
 };

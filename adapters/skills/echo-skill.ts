@@ -26,6 +26,7 @@ export const echoSkill: Skill<EchoParams> = {
   description: 'returns its message as the outcome',
   params: EchoParamsC,
   isIdempotent: () => true,
+  pure: true,
   estimateCostCents: () => 0,
   validateInPlan: () => [],
   execute: async ({ message }) => ({

@@ -73,6 +73,7 @@ export const jsonTransformSkill: Skill<JsonTransformParams> = {
   description: "applies a JMESPath expression to an earlier step's outcome data; outcome data {result}",
   params: JsonTransformParamsC,
   isIdempotent: () => true,
+  pure: true,
   estimateCostCents: () => 0,
   validateInPlan: (params, { stepIndex }) =>
     params.input_from_step < stepIndex

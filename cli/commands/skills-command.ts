@@ -14,8 +14,8 @@ const list = async (args: ArgumentsCamelCase<SkillsArgs>) =>
       exitCode: ExitCode.ok,
       json: { skills },
       text: await renderTable(
-        ['name', 'version', 'idempotent', 'params', 'description'],
-        skills.map((s) => [s.name, s.version, s.idempotent, Object.keys(s.params).join(', '), s.description]),
+        ['name', 'version', 'idempotent', 'pure', 'params', 'description'],
+        skills.map((s) => [s.name, s.version, s.idempotent, s.pure ? 'yes' : 'no', Object.keys(s.params).join(', '), s.description]),
       ),
     };
   });

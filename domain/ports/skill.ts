@@ -46,6 +46,10 @@ export interface Skill<P = unknown> {
    * transform): decides whether a step that was in flight when its process died is run again on
    * resume, or recorded as interrupted. */
   isIdempotent(params: P): boolean;
+  /** No effect outside the run and quick (echo, a JSON transform): the runner may append such a
+   * step's record together with the records that follow it (a crash before that append means
+   * running the step again, which changes nothing). Absent: false, recorded on its own. */
+  readonly pure?: boolean;
   execute(params: P, context: SkillContext): Promise<SkillResult>;
 }
 

@@ -7,15 +7,16 @@ import { planFromTemplate } from '../plan/template-planner.js';
 import { redactJson } from '../secrets/redaction.js';
 import { resolveStepReferences } from '../plan/step-references.js';
 import { DEFAULT_MAX_RETRIES, DEFAULT_STEP_TIMEOUT_MS, withStepDefaults } from '../plan/step-defaults.js';
-import type { EventStore, EventStoreError, NewEvent } from '../ports/event-store.js';
+import type { EventStore, EventStoreError } from '../ports/event-store.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { Planner } from '../ports/planner.js';
 import { toHex } from '../proof/sha256.js';
-import { agentStreamId, runStreamId } from './identifiers.js';
-import { decideRun, type RunCommand, type RunState } from './run-decider.js';
+import { agentStreamId } from './identifiers.js';
+import type { RunCommand, RunState } from './run-decider.js';
 import type { RunDomainError } from './run-errors.js';
 import type { RunCreated, StepExecuted } from './run-events.js';
-import { chainRunEvents, emptyRunStream, type RunStream, type RunStreamError } from './run-stream.js';
+import { emptyRunStream, type RunStream, type RunStreamError } from './run-stream.js';
+import { createRunWriter } from './run-writer.js';
 import { executeStep, type StepExecutionDeps } from './step-execution.js';
 
 export type RunExecutionDeps = StepExecutionDeps & {
@@ -59,21 +60,13 @@ export const applyRunCommands = async (
   stream: RunStream,
   commands: readonly RunCommand[],
 ): Promise<E.Either<RunExecutionError, RunStream>> => {
-  const recordedAt = deps.clock.now();
-  let next = stream;
-  const toAppend: NewEvent[] = [];
-  for (const command of commands) {
-    const decided = decideRun(command, next.state);
-    if (decided._tag === 'Left') return E.left({ kind: 'domain', error: decided.left });
-    const chained = chainRunEvents(next, decided.right, recordedAt);
-    if (chained._tag === 'Left') return E.left({ kind: 'stream', error: chained.left });
-    toAppend.push(...chained.right.toAppend);
-    next = chained.right.next;
-  }
-  const appended = await deps.store.appendToStream(stream.tenantId, runStreamId(stream.runId), stream.version, toAppend)();
-  if (appended._tag === 'Left') return E.left({ kind: 'store', error: appended.left });
-  return E.right({ ...next, lastPosition: appended.right.lastPosition });
+  const writer = createRunWriter(deps, stream);
+  const staged = writer.stage(commands);
+  return staged._tag === 'Left' ? staged : writer.flush();
 };
+
+/** How many records of pure steps (Skill.pure) the runner holds before it appends them anyway. */
+export const PURE_STEPS_PER_APPEND = 64;
 
 export const applyRunCommand = (deps: Pick<RunExecutionDeps, 'store' | 'clock'>, stream: RunStream, command: RunCommand): Promise<E.Either<RunExecutionError, RunStream>> =>
   applyRunCommands(deps, stream, [command]);
@@ -111,36 +104,37 @@ export const driveRun = async (
   /** The records of the steps the stream already holds (a resumed run), for data flow. */
   executedSteps: readonly StepExecuted[] = [],
 ): Promise<E.Either<RunExecutionError, RunOutcome>> => {
-  let stream = start;
+  const writer = createRunWriter(deps, start);
   // Step records by step_index, kept by the runner as it goes (data flow reads them); the decider's
   // state only sums their cost, so a long run does not copy its history at every step.
   const records = new Map(executedSteps.map((s) => [s.step_index, s]));
   const outcomes = new Map(executedSteps.map((s) => [s.step_index, s.outcome]));
   const apply = async (...commands: RunCommand[]): Promise<E.Either<RunExecutionError, RunStream>> => {
-    const next = await applyRunCommands(deps, stream, commands);
-    if (next._tag === 'Right') stream = next.right;
-    return next;
+    const staged = writer.stage(commands);
+    return staged._tag === 'Left' ? staged : writer.flush();
   };
-  /** Completes the run, in the same append as `before` (the step that ends it). */
+  /** Completes the run, in the same append as `before` (the step that ends it) and any pure steps
+   * still held. */
   const finish = async (status: RunOutcome['status'], error?: { code: string; message: string; step_index?: number }, ...before: RunCommand[]) => {
     const done = await apply(...before, status === 'succeeded' ? { type: 'CompleteRun', status } : { type: 'CompleteRun', status, ...(error ? { error } : {}) });
-    return done._tag === 'Left' ? done : E.right(outcomeOf(stream, status));
+    return done._tag === 'Left' ? done : E.right(outcomeOf(done.right, status));
   };
 
-  if (stream.state.status === 'created') {
-    const opening = await openingCommands(deps, stream.state.run, agent);
+  const created = writer.stream().state;
+  if (created.status === 'created') {
+    const opening = await openingCommands(deps, created.run, agent);
     const applied = await apply(...opening);
     if (applied._tag === 'Left') return applied;
-    const opened = stream.state as RunState;
-    if (opened.status === 'completed') return E.right(outcomeOf(stream, opened.outcome));
+    const opened: RunState = applied.right.state;
+    if (opened.status === 'completed') return E.right(outcomeOf(applied.right, opened.outcome));
   }
-  if (stream.state.status === 'planned') {
+  if (writer.stream().state.status === 'planned') {
     const started = await apply({ type: 'StartRun' });
     if (started._tag === 'Left') return started;
   }
   let pendingInterruption = interrupted;
   for (;;) {
-    const state = stream.state;
+    const state = writer.stream().state;
     if (state.status !== 'running') break;
     const planStep = planStepAt(state.plan, state.nextStepIndex);
     if (planStep === undefined) break;
@@ -156,6 +150,13 @@ export const driveRun = async (
     const estimate = skill && params !== undefined ? skill.estimateCostCents(params) : 0;
     if (spent + estimate > state.run.budget_cents) {
       return finish('halted', { code: 'BUDGET_EXCEEDED', message: `step ${planned.index} (${planned.skill}) would cost up to ${estimate} cents; ${spent} of the budget of ${state.run.budget_cents} are spent`, step_index: planned.index });
+    }
+    // A step with effects outside the run starts only once every step before it is recorded: a
+    // crash can then leave at most this step unrecorded, which resume knows how to treat.
+    const pure = skill?.pure === true;
+    if (!pure) {
+      const flushed = await writer.flush();
+      if (flushed._tag === 'Left') return flushed;
     }
     const policy = pendingInterruption;
     pendingInterruption = null;
@@ -177,7 +178,9 @@ export const driveRun = async (
       return finish('failed', { code: 'STEP_FAILED', message: `step ${planned.index} (${planned.skill}) failed: ${record.record.outcome.code}`, step_index: planned.index }, recordStep);
     }
     if (planStepAt(state.plan, planned.index + 1) === undefined) return finish('succeeded', undefined, recordStep);
-    const recorded = await apply(recordStep);
+    // A pure step's record waits for the next append (a crash before it only means running the
+    // step again, which changes nothing); any other step's record is appended now.
+    const recorded = pure && writer.staged() + 1 < PURE_STEPS_PER_APPEND ? writer.stage([recordStep]) : await apply(recordStep);
     if (recorded._tag === 'Left') return recorded;
     records.set(record.record.step_index, record.record);
     outcomes.set(record.record.step_index, record.record.outcome);

@@ -5,7 +5,7 @@ import { builtinSkillRegistry } from '../../adapters/skills/builtin-skill-regist
 import { systemClock } from '../../adapters/system-clock.js';
 import { registerAgent } from '../../domain/agent/agent-registration.js';
 import { templatePlanner } from '../../domain/plan/template-planner.js';
-import { executeRun, type RunExecutionDeps } from '../../domain/run/run-execution.js';
+import { executeRun, PURE_STEPS_PER_APPEND, type RunExecutionDeps } from '../../domain/run/run-execution.js';
 import { defaultRedactionPolicy } from '../../domain/secrets/redaction-policy.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 
@@ -32,17 +32,41 @@ describe('executeRun appends in as few commits as the rules allow', () => {
     store: postgresEventStore(db.pool), skills: builtinSkillRegistry(), planner: templatePlanner, clock: systemClock, ids: randomIds,
     random: Math.random, secret: () => undefined, redaction: defaultRedactionPolicy,
   });
-  const agentWith = async (steps: { skill: string; params: Record<string, string | number> }[]) => {
+  const agentWith = async (steps: { skill: string; params: Record<string, string | number>; repeat?: number }[]) => {
     const registered = await registerAgent({ ...deps() }, { tenant_id: TENANT, name: 'a', budget_cents: 10, allowed_hosts: [], plan_template: { steps } });
     if (registered._tag === 'Left') throw new Error(JSON.stringify(registered.left));
     return registered.right.agent.agent_id;
   };
 
-  it('commits the opening (created, planned, started) before any step, each step as it ends, and the last with the completion', async () => {
+  it('commits the opening (created, planned, started) before any step, and pure steps (echo) together with the completion', async () => {
     const agentId = await agentWith([{ skill: 'echo', params: { message: 'a' } }, { skill: 'echo', params: { message: 'b' } }, { skill: 'echo', params: { message: 'c' } }]);
     const run = await executeRun(deps(), { tenant_id: TENANT, agent_id: agentId, goal: 'g', origin_system_id: 'test' });
     if (run._tag === 'Left') throw new Error(JSON.stringify(run.left));
-    expect(await commitsOf(run.right.run_id)).toEqual([['RunCreated', 'RunPlanned', 'RunStarted'], ['StepExecuted'], ['StepExecuted'], ['StepExecuted', 'RunCompleted']]);
+    expect(await commitsOf(run.right.run_id)).toEqual([['RunCreated', 'RunPlanned', 'RunStarted'], ['StepExecuted', 'StepExecuted', 'StepExecuted', 'RunCompleted']]);
+  });
+
+  it('commits every step before a step that is not pure starts, and that step as soon as it ends', async () => {
+    const agentId = await agentWith([
+      { skill: 'echo', params: { message: 'a' } }, { skill: 'echo', params: { message: 'b' } }, { skill: 'wait', params: { ms: 0 } },
+      { skill: 'echo', params: { message: 'c' } }, { skill: 'wait', params: { ms: 0 } }, { skill: 'echo', params: { message: 'd' } },
+    ]);
+    const run = await executeRun(deps(), { tenant_id: TENANT, agent_id: agentId, goal: 'g', origin_system_id: 'test' });
+    if (run._tag === 'Left') throw new Error(JSON.stringify(run.left));
+    expect(run.right.status).toBe('succeeded');
+    expect(await commitsOf(run.right.run_id)).toEqual([
+      ['RunCreated', 'RunPlanned', 'RunStarted'], ['StepExecuted', 'StepExecuted'], ['StepExecuted'], ['StepExecuted'], ['StepExecuted'], ['StepExecuted', 'RunCompleted'],
+    ]);
+    const { rows } = await db.pool.query<{ seq: number; recorded_at: string; step_index: number }>(
+      "SELECT seq, recorded_at, (data::jsonb->>'step_index')::int AS step_index FROM aos_events WHERE stream_id = $1 AND type = 'StepExecuted' ORDER BY seq", [`aos-run-${run.right.run_id}`]);
+    expect(rows.map((r) => r.step_index)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it(`appends held pure steps once ${PURE_STEPS_PER_APPEND} are waiting`, async () => {
+    const steps = 2 * PURE_STEPS_PER_APPEND + 2;
+    const agentId = await agentWith([{ skill: 'echo', params: { message: 'm' }, repeat: steps }]);
+    const run = await executeRun(deps(), { tenant_id: TENANT, agent_id: agentId, goal: 'g', origin_system_id: 'test' });
+    if (run._tag === 'Left') throw new Error(JSON.stringify(run.left));
+    expect((await commitsOf(run.right.run_id)).map((group) => group.length)).toEqual([3, PURE_STEPS_PER_APPEND, PURE_STEPS_PER_APPEND, 3]);
   });
 
   it('commits a failing step together with the run\'s failure', async () => {
