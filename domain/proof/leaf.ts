@@ -1,5 +1,4 @@
-import { utf8 } from '../json/canonical-json.js';
-import { sha256, type Hash } from './sha256.js';
+import { sha256, sha256OfPrefixedText, type Hash } from './sha256.js';
 
 /** What RunProof v1 hashes of one event. `dataCanonical` is JCS(data) as stored. */
 export type LeafInput = {
@@ -23,8 +22,9 @@ export const leafText = (e: LeafInput): string =>
 /** RFC 8785 serializes strings exactly as ECMAScript's JSON.stringify does (section 3.2.2.2). */
 const jcsString = (text: string): string => JSON.stringify(text);
 
-const LEAF_PREFIX = new Uint8Array([0x00]);
+const LEAF_PREFIX_BYTE = 0x00;
+const LEAF_PREFIX = new Uint8Array([LEAF_PREFIX_BYTE]);
 
 export const leafHashOfBytes = (leafBytes: Uint8Array): Hash => sha256(LEAF_PREFIX, leafBytes);
 
-export const leafHash = (e: LeafInput): Hash => leafHashOfBytes(utf8(leafText(e)));
+export const leafHash = (e: LeafInput): Hash => sha256OfPrefixedText(LEAF_PREFIX_BYTE, leafText(e));
