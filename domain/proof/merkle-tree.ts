@@ -1,8 +1,8 @@
-import { sha256, type Hash } from './sha256.js';
+import { sha256, sha256OfPair, type Hash } from './sha256.js';
 
-const NODE_PREFIX = new Uint8Array([0x01]);
+const NODE_PREFIX = 0x01;
 
-export const merkleNode = (left: Hash, right: Hash): Hash => sha256(NODE_PREFIX, left, right);
+export const merkleNode = (left: Hash, right: Hash): Hash => sha256OfPair(NODE_PREFIX, left, right);
 
 /** Largest power of two strictly smaller than n (n >= 2), RFC 9162 section 2.1.1. */
 export const splitPoint = (n: number): number => {

@@ -27,6 +27,18 @@ export const sha256 = (...parts: readonly Uint8Array[]): Hash => {
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 };
 
+const pair = new Uint8Array(65);
+
+/** SHA-256 of one prefix byte and two hashes (chain links and Merkle nodes): through one buffer
+ * kept for it, since hashing copies its input. */
+export const sha256OfPair = (prefix: number, left: Hash, right: Hash): Hash => {
+  if (left.length !== 32 || right.length !== 32) return sha256(Uint8Array.of(prefix), left, right);
+  pair[0] = prefix;
+  pair.set(left, 1);
+  pair.set(right, 33);
+  return sha256(pair);
+};
+
 /** SHA-256 of the UTF-8 bytes of one byte `prefix` followed by `text`. */
 export const sha256OfPrefixedText = (prefix: number, text: string): Hash => {
   const bytes = Buffer.allocUnsafe(1 + Buffer.byteLength(text, 'utf8'));
