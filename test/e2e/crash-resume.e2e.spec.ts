@@ -117,6 +117,34 @@ describe('crash and resume: a run killed with SIGKILL at any point is continued 
     expect(rerun?.data.duration_ms).toBeGreaterThanOrEqual(WAIT_MS - 1);
   });
 
+  it('killed while the records of pure steps wait for their append: none is stored, and resume runs those steps again, each recorded once', async () => {
+    // echo, echo, echo are pure: their records go to the store together, just before the wait (not
+    // pure) starts. The process is killed while that append waits at the gate, before it commits.
+    const pureFirst = [
+      { skill: 'echo', params: { message: 'p0' } }, { skill: 'echo', params: { message: 'p1' } }, { skill: 'echo', params: { message: 'p2' } },
+      { skill: 'wait', params: { ms: 1 } }, { skill: 'echo', params: { message: 'p4' } },
+    ];
+    const agent = await createAgent(env, TENANT, pureFirst);
+    await gate.hold('StepExecuted', 3);
+    const run = await startRun(agent);
+    const runId = await newRunId(db.pool, TENANT, run.known);
+    const [backend] = await gate.waiters(1);
+    await killHard(run.cli);
+    // Postgres notices a dead client only when it next talks to it: a statement waiting on a lock
+    // would still commit once the gate opens. End it as the server would on a broken connection.
+    await db.pool.query('SELECT pg_terminate_backend($1)', [backend]);
+    await gate.release();
+    expect(typesOf(await runEvents(db.pool, runId))).toEqual(['RunCreated', 'RunPlanned', 'RunStarted']);
+    const resumed = await resume(runId);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed).toMatchObject({ status: 'succeeded', step_count: 5, integrity: { verification_status: 'VERIFIED' }, seal: { status: 'sealed' } });
+    const events = await runEvents(db.pool, runId);
+    expect(typesOf(events)).toEqual(['RunCreated', 'RunPlanned', 'RunStarted', 'RunStarted', ...pureFirst.map(() => 'StepExecuted'), 'RunCompleted']);
+    expect(executedStepIndexes(events)).toEqual([0, 1, 2, 3, 4]);
+    expect(startedAttempts(events)).toEqual([1, 2]);
+    expect(await traceStepIndexes(db.pool, runId)).toEqual([0, 1, 2, 3, 4]);
+  });
+
   it('killed after RunCompleted, before the seal: resume seals it and appends no run event', async () => {
     await gate.hold('RunCompleted', FULL.length - 1);
     const run = await startRun();

@@ -38,6 +38,8 @@ describe('built-in skill registry', () => {
       llm_invoke: expect.stringMatching(/^always/),
       wait: 'always',
     });
+    // Pure: no effect outside the run, so a record may wait for the next append (Skill.pure).
+    expect(Object.fromEntries(described.map((d) => [d.name, d.pure]))).toEqual({ echo: true, http_call: false, json_transform: true, llm_invoke: false, wait: false });
     for (const d of described) {
       expect(d.version).toBe('1');
       expect(d.description.length).toBeGreaterThan(0);
