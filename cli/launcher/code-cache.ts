@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -24,9 +24,17 @@ export const codeCacheFor = (cli: string, buildId: string, argv: readonly string
   return { directory, prefix, file: join(directory, `${prefix}${buildId}.${platform}.${name}.v8`) };
 };
 
+/** Compiled code is code: it is only taken from a directory and a file of this user that no one
+ * else may write (an AOS_CACHE_DIR shared with others is not used). */
+const onlyMine = (path: string): boolean => {
+  const stat = statSync(path);
+  return (process.getuid === undefined || stat.uid === process.getuid()) && (stat.mode & 0o022) === 0;
+};
+
 export const readCodeCache = (cache: CodeCache | null): Buffer | undefined => {
   if (cache === null) return undefined;
   try {
+    if (!onlyMine(cache.directory) || !onlyMine(cache.file)) return undefined;
     return readFileSync(cache.file);
   } catch {
     return undefined;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,6 +40,19 @@ describe('reading and writing the code cache', () => {
     writeCodeCache(cache, Buffer.from('compiled'), 'b1');
     expect(readCodeCache(cache)?.toString()).toBe('compiled');
     expect(readdirSync(directory)).toEqual([cache.file.split('/').pop()]);
+  });
+
+  it('does not read a cache file from a directory or a file others may write', () => {
+    const directory = scratch();
+    const cache = codeCacheFor('aos', 'b1', ['run'], { AOS_CACHE_DIR: directory });
+    if (cache === null) throw new Error('cache expected');
+    writeCodeCache(cache, Buffer.from('compiled'), 'b1');
+    chmodSync(directory, 0o777);
+    expect(readCodeCache(cache)).toBeUndefined();
+    chmodSync(directory, 0o700);
+    expect(readCodeCache(cache)?.toString()).toBe('compiled');
+    chmodSync(cache.file, 0o666);
+    expect(readCodeCache(cache)).toBeUndefined();
   });
 
   it('removes the files of the same CLI\'s older builds, and nobody else\'s', () => {
