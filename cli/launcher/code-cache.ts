@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -8,13 +8,18 @@ import { join } from 'node:path';
  * build, Node version and command, so `aos run` finds the code `aos run` compiled last time. The
  * cache is an optimisation only: every failure to read or write it is ignored, and V8 itself
  * rejects data that does not match the source, the V8 version or its flags.
+ *
+ * Compiled code is code, so it is read from and written to only a real directory (not a symbolic
+ * link) and files of this user that no one else may write: an AOS_CACHE_DIR shared with others is
+ * not used at all, and files are opened without following links.
  */
 export type CodeCache = { readonly directory: string; readonly file: string; readonly prefix: string };
 
 /** AOS_CODE_CACHE=off disables the cache; AOS_CACHE_DIR moves it (default: the user's cache
- * directory, $XDG_CACHE_HOME/aos-runproof or ~/.cache/aos-runproof). */
+ * directory, $XDG_CACHE_HOME/aos-runproof or ~/.cache/aos-runproof). Calls for help or the version
+ * get none: what they compile is not what the command needs. */
 export const codeCacheFor = (cli: string, buildId: string, argv: readonly string[], env: NodeJS.ProcessEnv): CodeCache | null => {
-  if (env.AOS_CODE_CACHE === 'off') return null;
+  if (env.AOS_CODE_CACHE === 'off' || argv.some((arg) => arg === '--help' || arg === '-h' || arg === '--version')) return null;
   const directory = env.AOS_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'aos-runproof');
   // Dots between the parts: `aos.` is not a prefix of `aos-int.`'s files.
   const prefix = `${cli}.`;
@@ -24,30 +29,36 @@ export const codeCacheFor = (cli: string, buildId: string, argv: readonly string
   return { directory, prefix, file: join(directory, `${prefix}${buildId}.${platform}.${name}.v8`) };
 };
 
-/** Compiled code is code: it is only taken from a directory and a file of this user that no one
- * else may write (an AOS_CACHE_DIR shared with others is not used). */
-const onlyMine = (path: string): boolean => {
-  const stat = statSync(path);
-  return (process.getuid === undefined || stat.uid === process.getuid()) && (stat.mode & 0o022) === 0;
+const onlyMine = (stat: Stats): boolean => (process.getuid === undefined || stat.uid === process.getuid()) && (stat.mode & 0o022) === 0;
+
+const isPrivateDirectory = (path: string): boolean => {
+  const stat = lstatSync(path);
+  return stat.isDirectory() && onlyMine(stat);
 };
 
 export const readCodeCache = (cache: CodeCache | null): Buffer | undefined => {
   if (cache === null) return undefined;
+  let fd: number | undefined;
   try {
-    if (!onlyMine(cache.directory) || !onlyMine(cache.file)) return undefined;
-    return readFileSync(cache.file);
+    if (!isPrivateDirectory(cache.directory)) return undefined;
+    fd = openSync(cache.file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    const stat = fstatSync(fd);
+    return stat.isFile() && onlyMine(stat) ? readFileSync(fd) : undefined;
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 };
 
-/** Writes the data atomically (temporary file, then rename) and removes the files of older builds
- * of the same CLI. */
+/** Writes the data atomically (a new temporary file, then rename) and removes the files of older
+ * builds of the same CLI. */
 export const writeCodeCache = (cache: CodeCache, data: Buffer, buildId: string): void => {
   try {
     mkdirSync(cache.directory, { recursive: true, mode: 0o700 });
+    if (!isPrivateDirectory(cache.directory)) return;
     const temporary = `${cache.file}.${process.pid}.tmp`;
-    writeFileSync(temporary, data, { mode: 0o600 });
+    writeFileSync(temporary, data, { mode: 0o600, flag: 'wx' });
     renameSync(temporary, cache.file);
     for (const entry of readdirSync(cache.directory)) {
       if (entry.startsWith(cache.prefix) && !entry.startsWith(`${cache.prefix}${buildId}.`) && entry.endsWith('.v8')) {

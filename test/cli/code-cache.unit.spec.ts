@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -53,6 +53,37 @@ describe('reading and writing the code cache', () => {
     expect(readCodeCache(cache)?.toString()).toBe('compiled');
     chmodSync(cache.file, 0o666);
     expect(readCodeCache(cache)).toBeUndefined();
+  });
+
+  it('writes nothing into a directory others may write, and follows no link to read or write', () => {
+    const shared = scratch();
+    chmodSync(shared, 0o777);
+    const cache = codeCacheFor('aos', 'b1', ['run'], { AOS_CACHE_DIR: shared });
+    if (cache === null) throw new Error('cache expected');
+    writeCodeCache(cache, Buffer.from('compiled'), 'b1');
+    expect(readdirSync(shared)).toEqual([]);
+
+    const target = join(scratch(), 'victim');
+    writeFileSync(target, 'precious');
+    const linkedDirectory = join(scratch(), 'linked');
+    symlinkSync(scratch(), linkedDirectory);
+    const viaLink = codeCacheFor('aos', 'b1', ['run'], { AOS_CACHE_DIR: linkedDirectory });
+    if (viaLink === null) throw new Error('cache expected');
+    writeCodeCache(viaLink, Buffer.from('compiled'), 'b1');
+    expect(readCodeCache(viaLink)).toBeUndefined();
+
+    const directory = scratch();
+    const own = codeCacheFor('aos', 'b1', ['run'], { AOS_CACHE_DIR: directory });
+    if (own === null) throw new Error('cache expected');
+    symlinkSync(target, own.file);
+    expect(readCodeCache(own)).toBeUndefined();
+    symlinkSync(target, `${own.file}.${process.pid}.tmp`);
+    writeCodeCache(own, Buffer.from('compiled'), 'b1');
+    expect(readFileSync(target, 'utf8')).toBe('precious');
+  });
+
+  it('has no cache for calls that ask for help or the version', () => {
+    for (const argv of [['run', '--help'], ['-h'], ['--version']]) expect(codeCacheFor('aos', 'b', argv, { AOS_CACHE_DIR: '/c' })).toBeNull();
   });
 
   it('removes the files of the same CLI\'s older builds, and nobody else\'s', () => {
