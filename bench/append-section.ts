@@ -31,9 +31,9 @@ const inFreshDatabase = async <T>(server: BenchServer, name: string, migrated: b
 };
 
 /** Append at each runner count: our write path with projections (echo steps, pure: their records
- * go with the completion), our write path alone (where the time goes), our write path with steps
- * that are not pure (one append per step) and Emmett's, each in a fresh database of the same server, one after the other rep
- * after rep so that load on the machine hits all three. */
+ * go with the completion), our write path alone (where the time goes), our write path with every
+ * step appended on its own (as for skills with effects) and Emmett's, each in a fresh database of
+ * the same server, one after the other rep after rep so that load on the machine hits all four. */
 export const appendSection = async (server: BenchServer, sizes: BenchSizes, reps: number): Promise<{ figures: Figure[]; storage: StorageReport[] }> => {
   const figures: Figure[] = [];
   const storage: StorageReport[] = [];
