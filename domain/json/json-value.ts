@@ -15,40 +15,55 @@ const isPlainObject = (value: object): boolean => {
   return proto === Object.prototype || proto === null;
 };
 
-/** Returns the first reason `value` is not plain JSON, or null when it is. */
-export const findJsonRejection = (value: unknown, path = '$'): JsonRejection | null => {
+/** Where the walk is: keys and indexes from the root, turned into a path only for a rejection. */
+type Segment = string | number;
+
+const pathOf = (root: string, segments: readonly Segment[]): string =>
+  segments.reduce<string>((path, segment) => (typeof segment === 'number' ? `${path}[${segment}]` : `${path}.${segment}`), root);
+
+/** The first reason `value` is not plain JSON, with `segments` left at its place; null when it is. */
+const rejectionIn = (value: unknown, segments: Segment[]): string | null => {
   switch (typeof value) {
     case 'string':
-      return LONE_SURROGATE.test(value) ? { path, reason: 'string contains a lone surrogate' } : null;
+      return LONE_SURROGATE.test(value) ? 'string contains a lone surrogate' : null;
     case 'boolean':
       return null;
     case 'number':
-      if (!Number.isFinite(value)) return { path, reason: 'number is NaN or infinite' };
-      if (Number.isInteger(value) && !Number.isSafeInteger(value) && Math.abs(value) < 1e21) {
-        return { path, reason: 'integer outside ±(2^53−1); send it as a string' };
-      }
+      if (!Number.isFinite(value)) return 'number is NaN or infinite';
+      if (Number.isInteger(value) && !Number.isSafeInteger(value) && Math.abs(value) < 1e21) return 'integer outside ±(2^53−1); send it as a string';
       return null;
     case 'object': {
       if (value === null) return null;
       if (Array.isArray(value)) {
         for (let i = 0; i < value.length; i++) {
-          if (!(i in value)) return { path: `${path}[${i}]`, reason: 'sparse array hole' };
-          const inner = findJsonRejection(value[i], `${path}[${i}]`);
-          if (inner) return inner;
+          segments.push(i);
+          if (!(i in value)) return 'sparse array hole';
+          const inner = rejectionIn(value[i], segments);
+          if (inner !== null) return inner;
+          segments.pop();
         }
         return null;
       }
-      if (!isPlainObject(value)) return { path, reason: 'not a plain object' };
-      for (const [key, inner] of Object.entries(value)) {
-        if (LONE_SURROGATE.test(key)) return { path, reason: `key ${JSON.stringify(key)} contains a lone surrogate` };
-        const rejection = findJsonRejection(inner, `${path}.${key}`);
-        if (rejection) return rejection;
+      if (!isPlainObject(value)) return 'not a plain object';
+      for (const key of Object.keys(value)) {
+        if (LONE_SURROGATE.test(key)) return `key ${JSON.stringify(key)} contains a lone surrogate`;
+        segments.push(key);
+        const inner = rejectionIn((value as Record<string, unknown>)[key], segments);
+        if (inner !== null) return inner;
+        segments.pop();
       }
       return null;
     }
     default:
-      return { path, reason: `${typeof value} is not JSON` };
+      return `${typeof value} is not JSON`;
   }
+};
+
+/** Returns the first reason `value` is not plain JSON, or null when it is. */
+export const findJsonRejection = (value: unknown, path = '$'): JsonRejection | null => {
+  const segments: Segment[] = [];
+  const reason = rejectionIn(value, segments);
+  return reason === null ? null : { path: pathOf(path, segments), reason };
 };
 
 export const JsonValueC = new t.Type<JsonValue, JsonValue, unknown>(
