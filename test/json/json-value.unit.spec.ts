@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { findJsonRejection, JsonObjectC } from '../../domain/json/json-value.js';
 
+const holey: number[] = [];
+holey[0] = 1;
+holey[2] = 3;
+
 describe('findJsonRejection: the first reason a value is not plain JSON, and where', () => {
   it('accepts plain JSON, however nested', () => {
     expect(findJsonRejection({ a: [1, 'x', null, true, { b: [[], {}] }], c: -0.5, d: 2 ** 53 - 1, e: 1e21 })).toBeNull();
@@ -15,7 +19,7 @@ describe('findJsonRejection: the first reason a value is not plain JSON, and whe
     ['a lone surrogate in a string', { s: ['ok', 'a\uD800b'] }, '$.s[1]', 'string contains a lone surrogate'],
     ['a lone surrogate in a key (reported at the object)', { o: { ['k\uDC00']: 1 } }, '$.o', 'key "k\\udc00" contains a lone surrogate'],
     ['a Date', { when: new Date(0) }, '$.when', 'not a plain object'],
-    ['a sparse array hole', { a: [1, , 3] }, '$.a[1]', 'sparse array hole'],
+    ['a sparse array hole', { a: holey }, '$.a[1]', 'sparse array hole'],
     ['a function', { f: () => 1 }, '$.f', 'function is not JSON'],
     ['a bigint', [{ x: 1n }], '$[0].x', 'bigint is not JSON'],
   ])('rejects %s', (_label, value, path, reason) => {
