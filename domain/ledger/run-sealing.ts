@@ -26,15 +26,18 @@ const backoffMs = (attempt: number, random: () => number): number => Math.floor(
  * seals a run once, when it completes it; verifiers take a run's first seal. */
 const SEAL_READ_PAGE = 2000;
 
-/** A seal of `runId` among the ledger events appended from `from` on (what a conflict brought). */
+/** The first seal of `runId` among the ledger events from `from` on, read a page at a time. */
 const sealOf = async (store: EventStore, tenantId: string, runId: string, from: number): Promise<E.Either<SealingError, LedgerEntry | null>> => {
-  const read = await store.readStreamFrom(tenantId, ledgerStreamId(tenantId), from, SEAL_READ_PAGE)();
-  if (read._tag === 'Left') return E.left({ kind: 'store', error: read.left });
-  for (const event of read.right) {
-    const seal = sealOfRunIn(event, runId);
-    if (seal) return E.right(seal);
+  for (let next = from; ;) {
+    const read = await store.readStreamFrom(tenantId, ledgerStreamId(tenantId), next, SEAL_READ_PAGE)();
+    if (read._tag === 'Left') return E.left({ kind: 'store', error: read.left });
+    for (const event of read.right) {
+      const seal = sealOfRunIn(event, runId);
+      if (seal) return E.right(seal);
+    }
+    if (read.right.length < SEAL_READ_PAGE) return E.right(null);
+    next += SEAL_READ_PAGE;
   }
-  return E.right(null);
 };
 
 export const sealRun = async (
@@ -80,7 +83,10 @@ export const sealRun = async (
     if (appended.left.kind !== 'version_conflict') return E.left({ kind: 'store', error: appended.left });
     // Another writer appended first: if it sealed this very run (a resume racing the original
     // process, two calls with one idempotency key), that seal stands and no second one is added.
-    const sealedMeanwhile = await sealOf(deps.store, tenantId, runId, version.right);
+    // A refusal that did not move the ledger is the store's one-seal-per-run rule (Postgres,
+    // migration 0005): this run's seal is further back, found by reading the ledger from its start.
+    const from = appended.left.actual > version.right ? version.right : 0;
+    const sealedMeanwhile = await sealOf(deps.store, tenantId, runId, from);
     if (sealedMeanwhile._tag === 'Left') return sealedMeanwhile;
     if (sealedMeanwhile.right) return E.right(sealedMeanwhile.right);
     await deps.clock.sleep(backoffMs(attempt, deps.random ?? Math.random));

@@ -33,7 +33,8 @@ export const sealOfRunIn = (event: StoredEvent | undefined, runId: string): Ledg
   return { index: event.seq, checkpoint: decoded.right.checkpoint, signature: decoded.right.signature };
 };
 
-/** Seals by run id; the first seal of a run wins (sealing never appends a second one). */
+/** Seals by run id; the first seal of a run wins. (Callers seal a run after finding no seal; on
+ * Postgres a unique index refuses a second one appended in a race, and sealRun returns the first.) */
 export type TenantLedgerIndex = ReadonlyMap<string, LedgerEntry>;
 
 export const indexLedger = (entries: readonly LedgerEntry[]): TenantLedgerIndex => {

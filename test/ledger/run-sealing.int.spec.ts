@@ -1,4 +1,5 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresEventStore } from '../../adapters/postgres/postgres-event-store.js';
 import { randomIds } from '../../adapters/random-ids.js';
@@ -22,6 +23,22 @@ afterAll(async () => { await db.drop(); });
 const { privateKey } = generateKeyPairSync('ed25519');
 const raw = (() => { const r = rawPublicKey(privateKey); if (r._tag === 'Left') throw new Error(r.left.message); return r.right; })();
 const signer: Signer = { keyId: runproofKeyId(raw), publicKey: raw, sign: (m) => new Uint8Array(sign(null, m, privateKey)), signNote: () => { throw new Error('unused'); } };
+
+const completedRun = async (tenant: string, goal: string) => {
+  const store = postgresEventStore(db.pool);
+  const skills = builtinSkillRegistry();
+  const agent = await registerAgent({ store, skills, clock: systemClock, ids: randomIds, redaction: defaultRedactionPolicy }, {
+    tenant_id: tenant, name: 'a', budget_cents: 10, allowed_hosts: [], plan_template: { steps: [{ skill: 'echo', params: { message: '{{goal}}' } }] },
+  });
+  if (agent._tag === 'Left') throw new Error(JSON.stringify(agent.left));
+  const run = await executeRun({ store, skills, planner: templatePlanner, clock: systemClock, ids: randomIds, random: Math.random, secret: () => undefined, redaction: defaultRedactionPolicy },
+    { tenant_id: tenant, agent_id: agent.right.agent.agent_id, goal, origin_system_id: 'test' });
+  if (run._tag === 'Left') throw new Error(JSON.stringify(run.left));
+  return run.right.run_id;
+};
+
+const sealsIn = async (tenant: string): Promise<string[]> =>
+  (await db.pool.query<{ run_id: string }>("SELECT data::jsonb->'checkpoint'->>'run_id' AS run_id FROM aos_events WHERE stream_id = $1 ORDER BY seq", [ledgerStreamId(tenant)])).rows.map((r) => r.run_id);
 
 describe('sealing runs into the tenant ledger', () => {
   it('gives 8 runs sealed at the same moment gap-free ledger indices 0..7, each seal signed and matching its run', async () => {
@@ -58,6 +75,36 @@ describe('sealing runs into the tenant ledger', () => {
     const store = postgresEventStore(db.pool);
     const missing = await sealRun({ store, signer, clock: systemClock }, 'tenant-x', '00000000-0000-4000-8000-000000000000');
     expect(missing).toEqual({ _tag: 'Left', left: { kind: 'run_not_found', run_id: '00000000-0000-4000-8000-000000000000' } });
+  });
+
+  it('seals a run once when it is sealed again later: the store refuses a second seal and sealRun returns the first', async () => {
+    const store = postgresEventStore(db.pool);
+    const tenant = 'tenant-sealed-twice';
+    const first = await completedRun(tenant, 'first');
+    const other = await completedRun(tenant, 'other');
+    const a = await sealRun({ store, signer, clock: systemClock }, tenant, first);
+    const b = await sealRun({ store, signer, clock: systemClock }, tenant, other);
+    // A process that did not see the first seal (its check ran before it landed) seals again.
+    const again = await sealRun({ store, signer, clock: systemClock }, tenant, first);
+    if (a._tag !== 'Right' || b._tag !== 'Right' || again._tag !== 'Right') throw new Error('sealing failed');
+    expect(again.right).toEqual(a.right);
+    expect(await sealsIn(tenant)).toEqual([first, other]);
+  });
+
+  it('migration 0005 keeps a ledger that already holds a second seal of a run, and refuses new second seals', async () => {
+    const store = postgresEventStore(db.pool);
+    const tenant = 'tenant-legacy-duplicate';
+    await db.pool.query('DROP INDEX aos_events_one_seal_per_run; DROP FUNCTION aos_sealed_run_id(text)');
+    const legacy = await completedRun(tenant, 'legacy');
+    for (let i = 0; i < 2; i++) expect((await sealRun({ store, signer, clock: systemClock }, tenant, legacy))._tag).toBe('Right');
+    expect(await sealsIn(tenant)).toEqual([legacy, legacy]);
+
+    await db.pool.query(readFileSync(new URL('../../migrations/0005_one_seal_per_run.sql', import.meta.url), 'utf8'));
+    const index = await db.pool.query<{ indexdef: string }>("SELECT indexdef FROM pg_indexes WHERE indexname = 'aos_events_one_seal_per_run'");
+    expect(index.rows[0]?.indexdef).toMatch(/global_position > \d+/);
+    const fresh = await completedRun(tenant, 'fresh');
+    for (let i = 0; i < 2; i++) expect((await sealRun({ store, signer, clock: systemClock }, tenant, fresh))._tag).toBe('Right');
+    expect(await sealsIn(tenant)).toEqual([legacy, legacy, fresh]);
   });
 
   it('seals a run once when two processes seal it at the same moment: the loser returns the winner\'s seal', async () => {
