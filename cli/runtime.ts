@@ -18,6 +18,8 @@ export type Runtime = {
   readonly databaseKind: 'external' | 'embedded';
   /** Connection URL of this database (contains its credentials: never print it). */
   readonly url: string;
+  /** The migrations this command applied when it opened the database (empty when up to date). */
+  readonly migrationsApplied: readonly string[];
 };
 
 export const storeFailure = (error: EventStoreError): CliFailure => {
@@ -45,7 +47,7 @@ export const withRuntime = async <T>(work: (runtime: Runtime) => Promise<T>, env
     throw infrastructureError(`database unavailable: ${error instanceof Error ? error.message : String(error)}`);
   }
   try {
-    return await withDatabaseUrl(database.url, database.kind, work, { eventStoreUrl: env.AOS_EVENTSTORE_URL });
+    return await withDatabaseUrl(database.url, database.kind, work, { eventStoreUrl: env.AOS_EVENTSTORE_URL, migrationsApplied: database.migrationsApplied });
   } finally {
     await database.release();
   }
@@ -58,7 +60,7 @@ export const withDatabaseUrl = async <T>(
   url: string,
   kind: Runtime['databaseKind'],
   work: (runtime: Runtime) => Promise<T>,
-  options: { readonly eventStoreUrl?: string | undefined } = {},
+  options: { readonly eventStoreUrl?: string | undefined; readonly migrationsApplied?: readonly string[] } = {},
 ): Promise<T> => {
   const [{ default: pgModule }, { postgresEventStore }, { builtinSkillRegistry }] = await Promise.all([
     import('pg'),
@@ -79,7 +81,7 @@ export const withDatabaseUrl = async <T>(
       }
     }
     const store = eventStoreDb?.store ?? postgresEventStore(pool);
-    return await work({ pool, store, eventStore: eventStoreDb ? 'eventstoredb' : 'postgres', subscribe: eventStoreDb?.subscribe ?? null, skills: builtinSkillRegistry(), databaseKind: kind, url });
+    return await work({ pool, store, eventStore: eventStoreDb ? 'eventstoredb' : 'postgres', subscribe: eventStoreDb?.subscribe ?? null, skills: builtinSkillRegistry(), databaseKind: kind, url, migrationsApplied: options.migrationsApplied ?? [] });
   } finally {
     await eventStoreDb?.close().catch(() => undefined);
     // --- end of EventStoreDB selection ---

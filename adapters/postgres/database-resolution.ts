@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { migrate } from './migrator.js';
 
-export type ResolvedDatabase = { readonly url: string; readonly kind: 'external' | 'embedded'; release(): Promise<void> };
+/** `migrationsApplied`: the migrations opening the database applied (empty when it was up to date). */
+export type ResolvedDatabase = { readonly url: string; readonly kind: 'external' | 'embedded'; readonly migrationsApplied: readonly string[]; release(): Promise<void> };
 
 /** DATABASE_URL when set (migrated on first use), else the embedded Postgres under AOS_HOME. */
 export const resolveDatabase = async (env: NodeJS.ProcessEnv): Promise<ResolvedDatabase> => {
@@ -9,12 +10,13 @@ export const resolveDatabase = async (env: NodeJS.ProcessEnv): Promise<ResolvedD
   if (url !== undefined && url !== '') {
     const pool = new pg.Pool({ connectionString: url, max: 1 });
     pool.on('error', () => undefined);
+    let migrationsApplied: readonly string[];
     try {
-      await migrate(pool);
+      migrationsApplied = (await migrate(pool)).applied;
     } finally {
       await pool.end().catch(() => undefined);
     }
-    return { url, kind: 'external', release: async () => {} };
+    return { url, kind: 'external', migrationsApplied, release: async () => {} };
   }
   const { acquireEmbeddedDatabase } = await import('./embedded/embedded-database.js');
   const lease = await acquireEmbeddedDatabase({ home: env.AOS_HOME });
@@ -28,6 +30,7 @@ export const resolveDatabase = async (env: NodeJS.ProcessEnv): Promise<ResolvedD
   return {
     url: lease.url,
     kind: 'embedded',
+    migrationsApplied: lease.migrationsApplied,
     release: () => {
       process.removeListener('SIGINT', onSignal);
       process.removeListener('SIGTERM', onSignal);

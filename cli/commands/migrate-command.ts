@@ -9,14 +9,16 @@ type MigrateArgs = { json: boolean };
 const handler = async (args: ArgumentsCamelCase<MigrateArgs>) =>
   runAndPrint(args, async () => {
     const { migrate } = await import('../../adapters/postgres/migrator.js');
-    // Opening the runtime already migrates; running it again reports what is recorded.
-    return withRuntime(async ({ pool, databaseKind }) => {
+    // Opening the runtime already migrates (and says what it applied); running it again reports
+    // what is recorded.
+    return withRuntime(async ({ pool, databaseKind, migrationsApplied }) => {
       const result = await migrate(pool);
       const applied = [...result.alreadyApplied, ...result.applied];
+      const newlyApplied = [...migrationsApplied, ...result.applied];
       return {
         exitCode: ExitCode.ok,
-        json: { database: databaseKind, applied, newly_applied: result.applied },
-        text: `database: ${databaseKind}\nmigrations applied: ${applied.join(', ')}`,
+        json: { database: databaseKind, applied, newly_applied: newlyApplied },
+        text: `database: ${databaseKind}\nmigrations applied: ${applied.join(', ')}\napplied by this call: ${newlyApplied.length === 0 ? 'none (up to date)' : newlyApplied.join(', ')}`,
       };
     });
   });

@@ -57,6 +57,9 @@ describe('embedded Postgres under AOS_HOME', () => {
     const results = await Promise.all([1, 2, 3].map(() => runCli('aos-int', ['migrate', '--json'], env)));
     for (const result of results) expect(result.code, result.stderr).toBe(0);
     for (const result of results) expect(jsonOf<{ applied: string[] }>(result).applied.length).toBeGreaterThan(0);
+    // The one that created the database applied every migration; the others found it up to date.
+    const newly = results.map((result) => jsonOf<{ applied: string[]; newly_applied: string[] }>(result));
+    expect(newly.filter((r) => r.newly_applied.length > 0).map((r) => r.newly_applied)).toEqual([newly[0]?.applied]);
     expect(await serverProcesses(home)).toEqual([]);
     expect(await readdir(join(home, 'pg', 'leases'))).toEqual([]);
   });

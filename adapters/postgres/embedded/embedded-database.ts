@@ -9,7 +9,8 @@ import { canEnter, postgresAccount } from './postgres-account.js';
 import { dropLease, liveLeases, takeLease } from './server-leases.js';
 
 export type EmbeddedOptions = { readonly home: string | undefined };
-export type EmbeddedLease = { readonly url: string; release(): Promise<void> };
+/** `migrationsApplied`: what opening the database applied (empty when it was up to date). */
+export type EmbeddedLease = { readonly url: string; readonly migrationsApplied: readonly string[]; release(): Promise<void> };
 export type EmbeddedStatus = {
   readonly home: string;
   readonly initialised: boolean;
@@ -55,7 +56,7 @@ const serverUrl = async (layout: EmbeddedLayout, database: string): Promise<stri
 
 /** Initialises the cluster if needed, starts the server if it is down, and makes sure the product
  * database exists and is migrated. Called under the lock. */
-const ensureServing = async (layout: EmbeddedLayout): Promise<string> => {
+const ensureServing = async (layout: EmbeddedLayout): Promise<{ readonly url: string; readonly migrationsApplied: readonly string[] }> => {
   const account = await postgresAccount();
   if (!canEnter(account, layout.root)) {
     throw new Error(`the postgres account (uid ${account.uid}) cannot enter ${layout.root}, so the server cannot use it; choose an AOS_HOME whose parent directories are world-searchable, for example /var/lib/aos-runproof`);
@@ -73,11 +74,10 @@ const ensureServing = async (layout: EmbeddedLayout): Promise<string> => {
   const url = await serverUrl(layout, DATABASE_NAME);
   const pool = new pg.Pool({ connectionString: url, max: 1 });
   try {
-    await migrate(pool);
+    return { url, migrationsApplied: (await migrate(pool)).applied };
   } finally {
     await pool.end().catch(() => undefined);
   }
-  return url;
 };
 
 /** Stops the server when nobody uses it any more and nobody pinned it. Called under the lock. */
@@ -92,9 +92,10 @@ export const acquireEmbeddedDatabase = async (options: EmbeddedOptions): Promise
   underLock(options.home, async (layout) => {
     const lease = await takeLease(layout.leases);
     try {
-      const url = await ensureServing(layout);
+      const { url, migrationsApplied } = await ensureServing(layout);
       return {
         url,
+        migrationsApplied,
         release: () =>
           underLock(options.home, async (current) => {
             await dropLease(lease);
