@@ -3,7 +3,10 @@ import { comparableRow, type ComparableRow } from './comparable-row.js';
 import { aosTracesTable, aosTraceStepsTable } from './projection-tables.js';
 
 const SELECT_TRACES = `SELECT ${Object.keys(aosTracesTable.columns).join(', ')} FROM aos_traces WHERE run_id = $1`;
-const SELECT_STEPS_PAGE = `SELECT ${Object.keys(aosTraceStepsTable.columns).join(', ')} FROM aos_trace_steps WHERE run_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`;
+// The first page starts below any integer seq: a row inserted by hand with a negative seq is read
+// (and reported) too. $2 is bigint so that bound fits.
+const SELECT_STEPS_PAGE = `SELECT ${Object.keys(aosTraceStepsTable.columns).join(', ')} FROM aos_trace_steps WHERE run_id = $1 AND seq > $2::bigint ORDER BY seq LIMIT $3`;
+const BEFORE_ANY_SEQ = -2147483649;
 const COUNT_STEPS = 'SELECT count(*)::int AS count FROM aos_trace_steps WHERE run_id = $1';
 
 export const STEP_ROWS_PAGE = 2000;
@@ -26,7 +29,7 @@ export async function* projectedStepRows(pool: pg.Pool, runId: string, pageSize 
 /** The same rows as pg gives them (Dates, parsed jsonb): what the proof compares cell by cell. */
 export async function* storedStepRows(pool: pg.Pool, runId: string, pageSize = STEP_ROWS_PAGE): AsyncGenerator<Record<string, unknown>> {
   const page = (after: number) => pool.query(SELECT_STEPS_PAGE, [runId, after, pageSize]).then((r) => r.rows as Record<string, unknown>[]);
-  let next = page(-1);
+  let next = page(BEFORE_ANY_SEQ);
   for (;;) {
     const rows = await next;
     const last = rows[rows.length - 1];

@@ -109,6 +109,14 @@ describe('RUNPROOF tamper matrix: aos proof names every tampering', () => {
       expect(await failedProof(runId)).toEqual({ source: 'projection', seq: 9, field: 'aos_trace_steps.row', expected: 'absent', actual: 'present' });
     });
 
+    it.each([-1, -2147483648])('finds a step row inserted by hand below seq 0 (seq %i)', async (seq) => {
+      const { runId } = await freshRun();
+      const inserted = await tamper(db.pool, `INSERT INTO aos_trace_steps SELECT run_id, tenant_id, ${seq}, step_index, skill_name, params, status, outcome_category,
+        outcome_code, outcome_data, cost_cents, duration_ms, retry_count, recorded_at, link FROM aos_trace_steps WHERE run_id = $1 AND seq = ${MIDDLE_STEP}`, [runId]);
+      expect(inserted).toBe(1);
+      expect(await failedProof(runId)).toEqual({ source: 'projection', seq, field: 'aos_trace_steps.row', expected: 'absent', actual: 'present' });
+    });
+
     it.each([
       ['root_hash', `repeat('a', 64)`],
       ['status', `'failed'`],
