@@ -1,7 +1,9 @@
 import * as t from 'io-ts';
 
 /** Plain JSON as RunProof v1 allows it into a hash: no undefined, no NaN/Infinity,
- * no unsafe integers, no lone surrogates, no class instances (Dates, Buffers, Maps). */
+ * no unsafe integers, no lone surrogates, no class instances (Dates, Buffers, Maps), and no U+0000
+ * (valid JSON, but Postgres stores it neither in text nor in jsonb: one such event would stop the
+ * projector for every tenant). Data from outside passes through withoutNul first. */
 export type JsonPrimitive = string | number | boolean | null;
 export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -9,6 +11,8 @@ export type JsonObject = { [key: string]: JsonValue };
 export type JsonRejection = { readonly path: string; readonly reason: string };
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+const NUL_REASON = 'string contains U+0000, which Postgres cannot store';
 
 const isPlainObject = (value: object): boolean => {
   const proto = Object.getPrototypeOf(value) as unknown;
@@ -25,6 +29,7 @@ const pathOf = (root: string, segments: readonly Segment[]): string =>
 const rejectionIn = (value: unknown, segments: Segment[]): string | null => {
   switch (typeof value) {
     case 'string':
+      if (value.includes('\u0000')) return NUL_REASON;
       return LONE_SURROGATE.test(value) ? 'string contains a lone surrogate' : null;
     case 'boolean':
       return null;
@@ -47,6 +52,7 @@ const rejectionIn = (value: unknown, segments: Segment[]): string | null => {
       if (!isPlainObject(value)) return 'not a plain object';
       for (const key of Object.keys(value)) {
         if (LONE_SURROGATE.test(key)) return `key ${JSON.stringify(key)} contains a lone surrogate`;
+        if (key.includes('\u0000')) return `key ${JSON.stringify(key)} contains U+0000, which Postgres cannot store`;
         segments.push(key);
         const inner = rejectionIn((value as Record<string, unknown>)[key], segments);
         if (inner !== null) return inner;

@@ -7,6 +7,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Skill, SkillContext, SkillRegistry, SkillResult } from '../ports/skill.js';
 import type { RedactionPolicy } from '../secrets/redaction-policy.js';
 import { redactJson, scrubSecretValues } from '../secrets/redaction.js';
+import { withoutNul } from '../json/storable-json.js';
 import { resolveSecretReferences } from '../secrets/secret-reference.js';
 import { backoffDelayMs } from './retry-backoff.js';
 import type { StepAttempt, StepExecuted } from './run-events.js';
@@ -61,12 +62,18 @@ const attemptOnce = async (skill: Skill, params: unknown, context: Omit<SkillCon
  * params actually used) recorded in redacted form. Never throws: whatever happens is the record. */
 export const executeStep = async (deps: StepExecutionDeps, planned: PlannedStep, context: StepContext): Promise<ExecutedStep> => {
   const started = deps.clock.monotonicMs();
+  // What a skill returns may come from outside: redacted, and without U+0000 (storable-json.ts).
+  const storableOutcome = (outcome: SkillResult['outcome'], secretValues: readonly string[]): SkillResult['outcome'] => ({
+    category: withoutNul(outcome.category) as string,
+    code: withoutNul(outcome.code) as string,
+    data: withoutNul(redactJson(outcome.data, deps.redaction, secretValues)),
+  });
   const record = (params: JsonObject, result: SkillResult, attempts: readonly StepAttempt[], secretValues: readonly string[]): StepExecuted => ({
     step_index: planned.index,
     skill: planned.skill,
-    params: redactJson(params, deps.redaction, secretValues) as JsonObject,
+    params: withoutNul(redactJson(params, deps.redaction, secretValues)) as JsonObject,
     status: result.status,
-    outcome: { ...result.outcome, data: redactJson(result.outcome.data, deps.redaction, secretValues) },
+    outcome: storableOutcome(result.outcome, secretValues),
     cost_cents: attempts.reduce((sum, a) => sum + a.cost_cents, result.cost_cents),
     duration_ms: elapsedSince(deps.clock, started),
     retry_count: attempts.length,
@@ -115,7 +122,7 @@ export const executeStep = async (deps: StepExecutionDeps, planned: PlannedStep,
     const backoff = backoffDelayMs(attempts.length + 1, deps.random);
     attempts.push({
       attempt: attempts.length + 1,
-      outcome: { ...result.outcome, data: redactJson(result.outcome.data, deps.redaction, secretValues) },
+      outcome: storableOutcome(result.outcome, secretValues),
       cost_cents: result.cost_cents,
       duration_ms: elapsedSince(deps.clock, attemptStarted),
       backoff_ms: backoff,

@@ -76,6 +76,7 @@ describe('bad input is refused with the field named, the contract exit code, and
     ['a step reading a later step', [{ skill: 'json_transform', params: { expression: 'a', input_from_step: 1 } }, { skill: 'echo', params: { message: 'x' } }], 'input_from_step'],
     ['an http_call to cloud metadata', [{ skill: 'http_call', params: { method: 'GET', url: 'http://169.254.169.254/latest/meta-data' } }], 'url'],
     ['no steps', [], 'steps'],
+    ['a U+0000 in a param (Postgres cannot store it)', [{ skill: 'echo', params: { message: 'a\u0000b' } }], 'U+0000'],
   ])('refuses an agent whose template has %s, exit 2, nothing written', async (_name, steps, mention) => {
     const before = await tableCounts(db.pool);
     const error = await createAgent(env, TENANT, steps).then(() => null, (e: Error) => e.message);

@@ -17,6 +17,8 @@ describe('findJsonRejection: the first reason a value is not plain JSON, and whe
     ['Infinity at the root', Number.POSITIVE_INFINITY, '$', 'number is NaN or infinite'],
     ['an unsafe integer', { n: [0, 2 ** 53] }, '$.n[1]', 'integer outside ±(2^53−1); send it as a string'],
     ['a lone surrogate in a string', { s: ['ok', 'a\uD800b'] }, '$.s[1]', 'string contains a lone surrogate'],
+    ['U+0000 in a string', { body: { text: 'a\u0000b' } }, '$.body.text', 'string contains U+0000, which Postgres cannot store'],
+    ['U+0000 in a key (reported at the object)', { o: { ['k\u0000']: 1 } }, '$.o', 'key "k\\u0000" contains U+0000, which Postgres cannot store'],
     ['a lone surrogate in a key (reported at the object)', { o: { ['k\uDC00']: 1 } }, '$.o', 'key "k\\udc00" contains a lone surrogate'],
     ['a Date', { when: new Date(0) }, '$.when', 'not a plain object'],
     ['a sparse array hole', { a: holey }, '$.a[1]', 'sparse array hole'],

@@ -52,6 +52,14 @@ const context = (overrides: Partial<StepContext> = {}): StepContext => ({
 const planned = (params: JsonObject, max_retries = 3, timeout_ms = 1000) => ({ index: 0, skill: 'scripted', params, max_retries, timeout_ms });
 
 describe('executeStep: retries, timeouts, budget, secrets, data flow', () => {
+  it('records an outcome carrying U+0000 (a response body) with U+FFFD instead, so it can be stored', async () => {
+    const { skill } = scriptedSkill([fail('HTTP_503', true), ok({ body: 'bin\u0000ary', ['k\u0000']: ['\u0000'] })]);
+    const { deps } = setup(skill);
+    const { record } = await executeStep(deps, planned({ q: 1 }), context());
+    expect(record.outcome.data).toEqual({ body: 'bin\uFFFDary', ['k\uFFFD']: ['\uFFFD'] });
+    expect(JsonObjectC.is(record)).toBe(true);
+  });
+
   it('retries retryable failures with growing, jittered backoff and keeps every attempt in the record', async () => {
     const { skill, calls } = scriptedSkill([fail('HTTP_503', true, 2), fail('HTTP_503', true, 2), ok({ done: true }, 5)]);
     const { deps, slept } = setup(skill);
