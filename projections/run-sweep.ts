@@ -27,6 +27,23 @@ SELECT DISTINCT stream_id FROM aos_events
 // Which of these run streams still hold an event of the tenant.
 const EXISTING_SQL = 'SELECT DISTINCT stream_id FROM aos_events WHERE tenant_id = $1 AND stream_id = ANY($2::text[])';
 
+// Runs the read tables hold rows of while the store has no event of them. The projector writes
+// rows only from events, so these were made by hand (the write guard stops the careless, not a
+// superuser) or their events were deleted. One page at a time, by run id.
+const ORPHANS_SQL = `
+SELECT tenant_id, run_id, string_agg(table_name, ', ' ORDER BY table_name) AS tables FROM (
+  SELECT tenant_id, run_id, 'aos_traces' AS table_name FROM aos_traces
+  UNION SELECT tenant_id, run_id, 'aos_trace_steps' FROM aos_trace_steps
+  UNION SELECT tenant_id, run_id, 'runs' FROM runs
+) rows
+ WHERE ($1::text IS NULL OR tenant_id = $1) AND (run_id, tenant_id) > ($2, $3)
+   AND NOT EXISTS (SELECT 1 FROM aos_events e WHERE e.stream_id = '${RUN_PREFIX}' || rows.run_id)
+ GROUP BY run_id, tenant_id
+ ORDER BY run_id, tenant_id LIMIT ${PAGE}`;
+
+/** Rows of the read tables that no event stands behind. */
+export type OrphanedRows = { readonly tenant_id: string; readonly run_id: string; readonly tables: string };
+
 export const countRuns = async (pool: pg.Pool, tenantId: string | null): Promise<number> => {
   const { rows } = await pool.query<{ count: string }>(`SELECT count(DISTINCT (tenant_id, stream_id)) FROM aos_events WHERE stream_id LIKE '${RUN_PREFIX}%' AND ($1::text IS NULL OR tenant_id = $1)`, [tenantId]);
   return Number(rows[0]?.count ?? 0);
@@ -56,15 +73,19 @@ const scanLedger = async (pool: pg.Pool, store: EventStore, tenantId: string): P
 /** Proves every run (of one tenant, or all), streaming: calls `onRun` with each proof as soon as it
  * is made and keeps nothing of it. Each tenant's ledger is scanned once, a page at a time; each
  * run's seal is found through the seal index; sealed runs whose events are gone are reported as
- * failed runs too. Memory: a page of runs or seals (plus the run ids of erased sealed runs). */
+ * failed runs too. Then `onOrphans` gets the runs the read tables hold rows of with no event in the
+ * store (those erased sealed runs aside, already reported). Memory: a page of runs, seals or
+ * orphans (plus the run ids of erased sealed runs). */
 export const sweepRuns = async (
   pool: pg.Pool,
   store: EventStore,
   tenantId: string | null,
   knownKeys: ReadonlyMap<string, Uint8Array>,
   onRun: (proof: RunProof) => void,
+  onOrphans: (rows: OrphanedRows) => void = () => undefined,
 ): Promise<E.Either<EventStoreError, number>> => {
   let count = 0;
+  const erasedRuns = new Set<string>();
   const prove = async (tenant: string, runId: string, damaged: E.Either<LedgerDecodeError, TenantLedgerIndex> | undefined) => {
     const proof = await proveRun(pool, store, tenant, runId, knownKeys, damaged);
     if (proof._tag === 'Right') {
@@ -90,11 +111,19 @@ export const sweepRuns = async (
         afterStream = streams[streams.length - 1]!;
       }
       for (const runId of ledger.right.erased) {
+        erasedRuns.add(runId);
         const proved = await prove(tenant, runId, damaged);
         if (proved._tag === 'Left') return proved;
       }
     }
-    if (tenants.length < PAGE) return E.right(count);
+    if (tenants.length < PAGE) break;
     afterTenant = tenants[tenants.length - 1]!;
+  }
+  for (let after = ['', '']; ;) {
+    const { rows } = await pool.query<OrphanedRows>(ORPHANS_SQL, [tenantId, ...after]);
+    for (const row of rows) if (!erasedRuns.has(row.run_id)) onOrphans(row);
+    const last = rows[rows.length - 1];
+    if (rows.length < PAGE || last === undefined) return E.right(count);
+    after = [last.run_id, last.tenant_id];
   }
 };

@@ -45,6 +45,11 @@ const handler = async (args: ArgumentsCamelCase<Args>) =>
         } else counts.not_found += 1;
         if (status === 'VERIFIED' && proof.seal.status === 'unsealed') counts.unsealed += 1;
         bar?.increment(1, { failed: counts.failed });
+      }, (orphan) => {
+        counts.failed += 1;
+        const reason = `rows in ${orphan.tables} for a run with no event in the store (made by hand, or its events deleted)`;
+        failures.push({ tenant_id: orphan.tenant_id, run_id: orphan.run_id, reason, divergence: { source: 'projection', seq: null, field: `${orphan.tables.split(', ')[0] ?? 'aos_traces'}.rows`, expected: 'absent', actual: 'present' } });
+        if (!bar) process.stderr.write(`FAILED ${orphan.tenant_id} ${orphan.run_id}: ${reason}\n`);
       });
       bar?.stop();
       if (swept._tag === 'Left') throw storeFailure(swept.left);

@@ -127,6 +127,27 @@ describe('aos-int verify-all', () => {
     expect(swept.code).toBe(1);
   });
 
+  it('fails rows of the read tables that no event stands behind (a run made up by hand), without naming runs that have events', async () => {
+    const tenant = 'tenant-sweep-made-up';
+    const [model] = await sealRuns(tenant, 1);
+    const madeUp = '0b5e3c1a-7d2f-4e6a-9c8b-1a2b3c4d5e6f';
+    expect(await tamper(db.pool, `INSERT INTO aos_traces SELECT $2, tenant_id, agent_id, origin_system_id, goal, status, created_at, started_at, completed_at,
+      root_hash, chain_length, step_count, total_cost_cents, error_code, error_message FROM aos_traces WHERE run_id = $1`, [model, madeUp])).toBe(1);
+    expect(await tamper(db.pool, `INSERT INTO aos_trace_steps (run_id, tenant_id, seq, step_index, skill_name, params, status, outcome_category, outcome_code,
+      outcome_data, cost_cents, duration_ms, retry_count, recorded_at, link) SELECT $2, tenant_id, seq, step_index, skill_name, params, status, outcome_category,
+      outcome_code, outcome_data, cost_cents, duration_ms, retry_count, recorded_at, link FROM aos_trace_steps WHERE run_id = $1`, [model, madeUp])).toBeGreaterThan(0);
+    const swept = await verifyAll(tenant);
+    expect(swept.code).toBe(1);
+    expect(swept).toMatchObject({ runs: 1, verified: 1, failed: 1 });
+    expect(swept.failed_runs).toEqual([{
+      tenant_id: tenant, run_id: madeUp, reason: expect.stringContaining('aos_trace_steps, aos_traces'),
+      divergence: { source: 'projection', seq: null, field: 'aos_trace_steps.rows', expected: 'absent', actual: 'present' },
+    }]);
+    expect(swept.stderr).toContain(`FAILED ${tenant} ${madeUp}: rows in aos_trace_steps, aos_traces for a run with no event in the store`);
+    await tamper(db.pool, 'DELETE FROM aos_trace_steps WHERE run_id = $1', [madeUp]);
+    await tamper(db.pool, 'DELETE FROM aos_traces WHERE run_id = $1', [madeUp]);
+  });
+
   // A sealed run deleted outright (events and rows) is still named by its seal in the tenant ledger.
   it('fails a sealed run whose events were all deleted, by its seal in the ledger', async () => {
     const tenant = 'tenant-sweep-erased';
