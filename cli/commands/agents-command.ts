@@ -8,12 +8,12 @@ import { TenantIdC } from '../../domain/run/identifiers.js';
 import { CliFailure, usageError } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
-import { decodeOption } from '../input-validation.js';
+import { decodeIntegerOption, decodeOption } from '../input-validation.js';
 import { storeFailure, withRuntime } from '../runtime.js';
 import { withJson, withTenant } from './common-options.js';
 import { renderTable } from '../table-output.js';
 
-type CreateArgs = { 'tenant-id'?: string; name?: string; 'plan-template'?: string; 'budget-cents'?: number; 'allowed-host'?: string[]; 'max-retries'?: number; 'step-timeout-ms'?: number; json: boolean };
+type CreateArgs = { 'tenant-id'?: string; name?: string; 'plan-template'?: string; 'budget-cents'?: string; 'allowed-host'?: string[]; 'max-retries'?: string; 'step-timeout-ms'?: string; json: boolean };
 type ListArgs = { 'tenant-id'?: string; json: boolean };
 
 export const DEFAULT_BUDGET_CENTS = 1000;
@@ -41,9 +41,9 @@ const create = async (args: ArgumentsCamelCase<CreateArgs>) =>
   runAndPrint(args, async () => {
     const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
     const name = decodeOption(AgentNameC, 'name', args.name);
-    const budget = decodeOption(intBetween(0, MAX_BUDGET_CENTS), 'budget-cents', args['budget-cents'] ?? DEFAULT_BUDGET_CENTS);
-    const maxRetries = args['max-retries'] === undefined ? undefined : decodeOption(intBetween(0, MAX_STEP_RETRIES), 'max-retries', args['max-retries']);
-    const stepTimeout = args['step-timeout-ms'] === undefined ? undefined : decodeOption(intBetween(1, MAX_STEP_TIMEOUT_MS), 'step-timeout-ms', args['step-timeout-ms']);
+    const budget = decodeIntegerOption(intBetween(0, MAX_BUDGET_CENTS), 'budget-cents', args['budget-cents'] ?? DEFAULT_BUDGET_CENTS);
+    const maxRetries = args['max-retries'] === undefined ? undefined : decodeIntegerOption(intBetween(0, MAX_STEP_RETRIES), 'max-retries', args['max-retries']);
+    const stepTimeout = args['step-timeout-ms'] === undefined ? undefined : decodeIntegerOption(intBetween(1, MAX_STEP_TIMEOUT_MS), 'step-timeout-ms', args['step-timeout-ms']);
     const hosts = (args['allowed-host'] ?? []).map(String);
     const badHost = hosts.find((host) => !HOST_PATTERN.test(host));
     if (badHost !== undefined) throw usageError('allowed-host', `"${badHost}" is not a host name, IP literal or host:port`);
@@ -112,9 +112,9 @@ export const agentsCommand: CommandModule = {
           withJson(withTenant(y))
             .option('name', { type: 'string', describe: 'agent name (1-200 characters)' })
             .option('plan-template', { type: 'string', describe: 'JSON file {"steps":[{"skill":..,"params":{..}}]}; {{goal}} is replaced by the goal' })
-            .option('budget-cents', { type: 'number', describe: `budget of each run in cents (default ${DEFAULT_BUDGET_CENTS})` })
-            .option('max-retries', { type: 'number', describe: `retries of a step's retryable failures when its template does not say (0-${MAX_STEP_RETRIES}, default ${DEFAULT_MAX_RETRIES})` })
-            .option('step-timeout-ms', { type: 'number', describe: `timeout of a step when its template does not say (default ${DEFAULT_STEP_TIMEOUT_MS})` })
+            .option('budget-cents', { type: 'string', describe: `budget of each run in cents (default ${DEFAULT_BUDGET_CENTS})` })
+            .option('max-retries', { type: 'string', describe: `retries of a step's retryable failures when its template does not say (0-${MAX_STEP_RETRIES}, default ${DEFAULT_MAX_RETRIES})` })
+            .option('step-timeout-ms', { type: 'string', describe: `timeout of a step when its template does not say (default ${DEFAULT_STEP_TIMEOUT_MS})` })
             .option('allowed-host', { type: 'string', array: true, describe: 'host http_call may reach although the host policy denies it (repeatable)' }),
         handler: create as never,
       })

@@ -4,12 +4,12 @@ import { TenantIdC } from '../../domain/run/identifiers.js';
 import { usageError } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
-import { decodeOption } from '../input-validation.js';
+import { decodeIntegerOption, decodeOption } from '../input-validation.js';
 import { withRuntime } from '../runtime.js';
 import { withJson, withTenant } from './common-options.js';
 
 type HeadArgs = { 'tenant-id'?: string; json: boolean };
-type ConsistencyArgs = HeadArgs & { from?: number; to?: number };
+type ConsistencyArgs = HeadArgs & { from?: string; to?: string };
 const SizeC = intBetween(0, Number.MAX_SAFE_INTEGER);
 
 const head = async (args: ArgumentsCamelCase<HeadArgs>) =>
@@ -34,8 +34,8 @@ const head = async (args: ArgumentsCamelCase<HeadArgs>) =>
 const consistency = async (args: ArgumentsCamelCase<ConsistencyArgs>) =>
   runAndPrint(args, async () => {
     const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
-    const from = decodeOption(SizeC, 'from', args.from);
-    const to = decodeOption(SizeC, 'to', args.to);
+    const from = decodeIntegerOption(SizeC, 'from', args.from);
+    const to = decodeIntegerOption(SizeC, 'to', args.to);
     if (from > to) throw usageError('from', `must not exceed --to (${from} > ${to})`);
     const [{ readTenantLedger }, { ledgerLeaves }, { consistencyProof }, { merkleTreeHash }, { toHex }] = await Promise.all([
       import('../tenant-ledger-reader.js'), import('../../domain/ledger/tenant-ledger.js'), import('../../domain/proof/merkle-proofs.js'),
@@ -60,7 +60,7 @@ export const ledgerCommand: CommandModule = {
       .command({
         command: 'consistency',
         describe: 'print the RFC 9162 consistency proof between two sizes of the tenant ledger',
-        builder: (y: Argv) => withJson(withTenant(y)).option('from', { type: 'number', describe: 'older tree size' }).option('to', { type: 'number', describe: 'newer tree size' }),
+        builder: (y: Argv) => withJson(withTenant(y)).option('from', { type: 'string', describe: 'older tree size' }).option('to', { type: 'string', describe: 'newer tree size' }),
         handler: consistency as never,
       })
       .demandCommand(1),

@@ -4,13 +4,13 @@ import { RunIdC, TenantIdC } from '../../domain/run/identifiers.js';
 import { notFound, usageError } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
-import { decodeOption } from '../input-validation.js';
+import { decodeIntegerOption, decodeOption } from '../input-validation.js';
 import { proofLines, writeProofDocument } from '../run-proof-report.js';
 import { catchUpRunProjections } from '../projection-catch-up.js';
 import { storeFailure, withRuntime } from '../runtime.js';
 import { withJson, withRunId, withTenant } from './common-options.js';
 
-type ProofArgs = { 'tenant-id'?: string; 'run-id'?: string; model: string; step?: number; inclusion: boolean; json: boolean };
+type ProofArgs = { 'tenant-id'?: string; 'run-id'?: string; model: string; step?: string; inclusion: boolean; json: boolean };
 
 const MODELS = { 'hash-chain': 'HASH_CHAIN', merkle: 'MERKLE_TREE' } as const;
 const StepC = intBetween(0, 1_000_000);
@@ -21,7 +21,7 @@ const handler = async (args: ArgumentsCamelCase<ProofArgs>) =>
     const runId = decodeOption(RunIdC, 'run-id', args['run-id']);
     if (args.inclusion && args.step === undefined) throw usageError('step', 'is required with --inclusion (the step_index to disclose)');
     if (args.step !== undefined && !args.inclusion) throw usageError('inclusion', 'is required with --step (it prints the step\'s inclusion proof)');
-    const step = args.step === undefined ? undefined : decodeOption(StepC, 'step', args.step);
+    const step = args.step === undefined ? undefined : decodeIntegerOption(StepC, 'step', args.step);
     const model = args.inclusion ? 'MERKLE_TREE' : MODELS[args.model as keyof typeof MODELS];
     const [{ proveRun, runEvents }, { keysDirectoryOf, loadKnownKeys }, { createStepDiscloser }] = await Promise.all([
       import('../../projections/run-proof.js'),
@@ -75,7 +75,7 @@ export const proofCommand: CommandModule<object, ProofArgs> = {
   builder: (yargs: Argv) =>
     withJson(withRunId(withTenant(yargs)))
       .option('model', { choices: Object.keys(MODELS), default: 'hash-chain', describe: 'integrity model to report: hash-chain (root_hash) or merkle (merkle_root)' })
-      .option('step', { type: 'number', describe: 'with --inclusion: the step_index to disclose' })
+      .option('step', { type: 'string', describe: 'with --inclusion: the step_index to disclose' })
       .option('inclusion', { type: 'boolean', default: false, describe: 'print the RFC 9162 inclusion proof of --step\'s leaf in the run\'s Merkle tree' }) as unknown as Argv<ProofArgs>,
   handler,
 };

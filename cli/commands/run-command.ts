@@ -2,7 +2,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { AgentIdC, GoalC, OriginSystemIdC, TenantIdC } from '../../domain/run/identifiers.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
-import { decodeOption } from '../input-validation.js';
+import { decodeIntegerOption, decodeOption } from '../input-validation.js';
 import { proofLines } from '../run-proof-report.js';
 import { orFail, runAndProve, runDocument, runExecutionDeps, sealProjectProve } from '../run-and-prove.js';
 import type { RunProof } from '../../projections/run-proof.js';
@@ -14,7 +14,7 @@ import { withJson, withTenant } from './common-options.js';
 
 type RunArgs = {
   'tenant-id'?: string; 'agent-id'?: string; goal?: string; 'origin-system-id'?: string;
-  'budget-cents'?: number; 'idempotency-key'?: string; json: boolean;
+  'budget-cents'?: string; 'idempotency-key'?: string; json: boolean;
 };
 
 const handler = async (args: ArgumentsCamelCase<RunArgs>) =>
@@ -24,7 +24,7 @@ const handler = async (args: ArgumentsCamelCase<RunArgs>) =>
       agent_id: decodeOption(AgentIdC, 'agent-id', args['agent-id']),
       goal: decodeOption(GoalC, 'goal', args.goal),
       origin_system_id: decodeOption(OriginSystemIdC, 'origin-system-id', args['origin-system-id']),
-      ...(args['budget-cents'] === undefined ? {} : { budget_cents: decodeOption(intBetween(0, MAX_BUDGET_CENTS), 'budget-cents', args['budget-cents']) }),
+      ...(args['budget-cents'] === undefined ? {} : { budget_cents: decodeIntegerOption(intBetween(0, MAX_BUDGET_CENTS), 'budget-cents', args['budget-cents']) }),
     };
     const key = args['idempotency-key'] === undefined ? undefined : decodeOption(IdempotencyKeyC, 'idempotency-key', args['idempotency-key']);
     const { keysDirectoryOf, requireRunKeys } = await import('../signing-keys.js');
@@ -59,7 +59,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('agent-id', { type: 'string', describe: 'agent of that tenant' })
       .option('goal', { type: 'string', describe: 'what the agent should achieve (1-4000 characters, one line)' })
       .option('origin-system-id', { type: 'string', default: 'cus-cli', describe: 'system the run request came from' })
-      .option('budget-cents', { type: 'number', describe: "this run's budget in cents (default: the agent's)" })
+      .option('budget-cents', { type: 'string', describe: "this run's budget in cents (default: the agent's)" })
       .option('idempotency-key', { type: 'string', describe: 'the same key in the same tenant creates one run; later calls return it (1-200 printable ASCII)' }) as unknown as Argv<RunArgs>,
   handler,
 };

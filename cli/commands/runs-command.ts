@@ -4,13 +4,13 @@ import { RunIdC, TenantIdC } from '../../domain/run/identifiers.js';
 import { CliFailure, notFound } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
-import { decodeOption } from '../input-validation.js';
+import { decodeIntegerOption, decodeOption } from '../input-validation.js';
 import { withRuntime } from '../runtime.js';
 import { renderTable } from '../table-output.js';
 import { withJson, withRunId, withTenant } from './common-options.js';
 
 type GetArgs = { 'tenant-id'?: string; 'run-id'?: string; json: boolean };
-type ListArgs = { 'tenant-id'?: string; limit?: number; json: boolean };
+type ListArgs = { 'tenant-id'?: string; limit?: string; json: boolean };
 type ResumeArgs = GetArgs & { 'rerun-interrupted': boolean };
 
 type RunRow = {
@@ -41,7 +41,7 @@ const get = async (args: ArgumentsCamelCase<GetArgs>) =>
 const list = async (args: ArgumentsCamelCase<ListArgs>) =>
   runAndPrint(args, async () => {
     const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
-    const limit = decodeOption(intBetween(1, 10_000), 'limit', args.limit ?? 50);
+    const limit = decodeIntegerOption(intBetween(1, 10_000), 'limit', args.limit ?? 50);
     return withRuntime(async ({ pool }) => {
       const { rows } = await pool.query<RunRow>('SELECT * FROM runs WHERE tenant_id = $1 ORDER BY created_at DESC, run_id LIMIT $2', [tenantId, limit]);
       const runs = rows.map(runDocument);
@@ -108,7 +108,7 @@ export const runsCommand: CommandModule = {
       .command({
         command: 'list',
         describe: 'the latest runs',
-        builder: (y: Argv) => withJson(withTenant(y)).option('limit', { type: 'number', describe: 'at most this many (1-10000, default 50)' }),
+        builder: (y: Argv) => withJson(withTenant(y)).option('limit', { type: 'string', describe: 'at most this many (1-10000, default 50)' }),
         handler: list as never,
       })
       .demandCommand(1),

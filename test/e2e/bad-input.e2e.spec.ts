@@ -42,6 +42,36 @@ describe('bad input is refused with the field named, the contract exit code, and
     expect(await tableCounts(db.pool)).toEqual(before);
   });
 
+  // Whole-number options are taken in decimal digits only: yargs alone would read '' as 0 and 0x10 as 16.
+  it.each(['', ' ', '0x10', '1e3', '1.5', '12abc', '-1'])('aos run --budget-cents %j → exit 2, nothing written', async (value) => {
+    const before = await tableCounts(db.pool);
+    const result = await runCli('aos', [...runArgs({}), `--budget-cents=${value}`], env);
+    expect(result.code).toBe(2);
+    expect(jsonOf<{ error: { field: string } }>(result).error.field).toBe('budget-cents');
+    expect(await tableCounts(db.pool)).toEqual(before);
+  });
+
+  it.each([
+    ['agents create --budget-cents', ['agents', 'create', '--tenant-id', TENANT, '--name', 'n', '--plan-template', 'unused.json', '--budget-cents='], 'budget-cents'],
+    ['agents create --max-retries', ['agents', 'create', '--tenant-id', TENANT, '--name', 'n', '--plan-template', 'unused.json', '--max-retries', '0x2'], 'max-retries'],
+    ['agents create --step-timeout-ms', ['agents', 'create', '--tenant-id', TENANT, '--name', 'n', '--plan-template', 'unused.json', '--step-timeout-ms', '1e4'], 'step-timeout-ms'],
+    ['proof --step', ['proof', '--tenant-id', TENANT, '--run-id', '0f8e2b1c-5d4a-4c3b-9a21-7e6f5d4c3b2a', '--inclusion', '--step='], 'step'],
+    ['ledger consistency --from', ['ledger', 'consistency', '--tenant-id', TENANT, '--from=', '--to', '1'], 'from'],
+    ['runs list --limit', ['runs', 'list', '--tenant-id', TENANT, '--limit', '10', '--limit', '20'], 'limit'],
+  ])('refuses an odd whole number in %s with exit 2, nothing written', async (_name, args, field) => {
+    const before = await tableCounts(db.pool);
+    const result = await runCli('aos', [...args, '--json'], env);
+    expect(result.code, result.stderr).toBe(2);
+    expect(jsonOf<{ error: { field: string } }>(result).error.field).toBe(field);
+    expect(await tableCounts(db.pool)).toEqual(before);
+  });
+
+  it('takes whole numbers written in decimal digits', async () => {
+    const result = await runCli('aos', [...runArgs({}), '--budget-cents', '250'], env);
+    expect(result.code, result.stderr).toBe(0);
+    expect((await db.pool.query<{ budget_cents: number }>("SELECT (data::jsonb->>'budget_cents')::int AS budget_cents FROM aos_events WHERE type = 'RunCreated' ORDER BY global_position DESC LIMIT 1")).rows[0]?.budget_cents).toBe(250);
+  });
+
   it('refuses an unknown agent and another tenant\'s agent alike, exit 3, nothing written', async () => {
     const otherAgent = await createAgent(env, 'tenant-other', echoSteps);
     const before = await tableCounts(db.pool);
