@@ -164,5 +164,13 @@ describe('aos-int verify-all', () => {
     const swept = await verifyAll(tenant);
     expect(swept.code).toBe(1);
     expect(swept.failed_runs.map((f) => f.run_id)).toEqual([target]);
+
+    // Exported, it is that FAILED verdict with its seal and no events, not a missing run.
+    const exported = await runCli('aos', ['export', '--tenant-id', tenant, '--run-id', target ?? '', '--json'], env);
+    expect(exported.code, exported.stderr).toBe(1);
+    const bundle = jsonOf<{ integrity: { verification_status: string; chain_length: number }; checkpoint: { run_id: string } | null; events: unknown[] }>(exported);
+    expect(bundle).toMatchObject({ integrity: { verification_status: 'FAILED', chain_length: 0 }, checkpoint: { run_id: target }, events: [] });
+    const missing = await runCli('aos', ['export', '--tenant-id', tenant, '--run-id', '0f8e2b1c-5d4a-4c3b-9a21-7e6f5d4c3b2a', '--json'], env);
+    expect(missing.code).toBe(3);
   });
 });
