@@ -20,3 +20,16 @@ export const catchUpRunProjections = async ({ pool, store }: Pick<Runtime, 'pool
   const reached = await waitForProjections(pool, store, position, { timeoutMs: CATCH_UP_TIMEOUT_MS });
   if (reached._tag === 'Left') process.stderr.write(`warning: the projections could not catch up with this run (${reached.left.kind}); proving what they hold\n`);
 };
+
+const MAX_PASSES = 100;
+
+/** Before reading the projections of many runs (runs list, verify-all): let the projector apply
+ * what is pending, a pass at a time, best effort as above (a projector that cannot go on leaves
+ * the tables as they are). */
+export const catchUpAllProjections = async ({ pool, store }: Pick<Runtime, 'pool' | 'store'>): Promise<void> => {
+  const { catchUpProjections } = await import('../projections/projector.js');
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    const caughtUp = await catchUpProjections(pool, store);
+    if (caughtUp._tag === 'Left' || caughtUp.right.applied === 0) return;
+  }
+};

@@ -42,7 +42,7 @@ export const runFailure = (error: ExistingRunError, tenantId: string, agentId?: 
       return new CliFailure(ExitCode.failed, 'run_not_recorded', describeRunExecutionError(error));
     case 'store':
       if (error.error.kind === 'version_conflict') {
-        return new CliFailure(ExitCode.failed, 'concurrent_writer', `another process is executing this run (it appended to ${error.error.streamId} first: expected version ${error.error.expected}, found ${error.error.actual}); this one stopped and wrote nothing`);
+        return new CliFailure(ExitCode.failed, 'concurrent_writer', `another process is executing this run (it appended to ${error.error.streamId} first: expected version ${error.error.expected}, found ${error.error.actual}); this one stopped, and the append it was making wrote nothing`);
       }
       return storeFailure(error.error);
     default:

@@ -5,6 +5,7 @@ import { CliFailure, notFound } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { decodeIntegerOption, decodeOption } from '../input-validation.js';
+import { catchUpAllProjections, catchUpRunProjections } from '../projection-catch-up.js';
 import { withRuntime } from '../runtime.js';
 import { renderTable } from '../table-output.js';
 import { withJson, withRunId, withTenant } from './common-options.js';
@@ -28,7 +29,9 @@ const get = async (args: ArgumentsCamelCase<GetArgs>) =>
   runAndPrint(args, async () => {
     const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
     const runId = decodeOption(RunIdC, 'run-id', args['run-id']);
-    return withRuntime(async ({ pool }) => {
+    return withRuntime(async ({ pool, store }) => {
+      // A run whose process died before projecting its last events is shown as the store has it.
+      await catchUpRunProjections({ pool, store }, tenantId, runId);
       const { rows } = await pool.query<RunRow>('SELECT * FROM runs WHERE tenant_id = $1 AND run_id = $2', [tenantId, runId]);
       const row = rows[0];
       if (!row) throw notFound(`run ${runId} not found in tenant ${tenantId}`);
@@ -42,7 +45,8 @@ const list = async (args: ArgumentsCamelCase<ListArgs>) =>
   runAndPrint(args, async () => {
     const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
     const limit = decodeIntegerOption(intBetween(1, 10_000), 'limit', args.limit ?? 50);
-    return withRuntime(async ({ pool }) => {
+    return withRuntime(async ({ pool, store }) => {
+      await catchUpAllProjections({ pool, store });
       const { rows } = await pool.query<RunRow>('SELECT * FROM runs WHERE tenant_id = $1 ORDER BY created_at DESC, run_id LIMIT $2', [tenantId, limit]);
       const runs = rows.map(runDocument);
       return {

@@ -4,6 +4,7 @@ import { CliFailure } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { decodeOption } from '../input-validation.js';
+import { catchUpAllProjections } from '../projection-catch-up.js';
 import { storeFailure, withRuntime } from '../runtime.js';
 import { withJson, withTenant } from './common-options.js';
 
@@ -24,11 +25,7 @@ const handler = async (args: ArgumentsCamelCase<Args>) =>
       // The sweep lists runs with SQL over aos_events; with EventStoreDB it would find none and pass.
       if (eventStore !== 'postgres') throw new CliFailure(ExitCode.usage, 'unsupported', 'verify-all lists runs from the Postgres event store; with AOS_EVENTSTORE_URL set it is not supported yet (prove runs one by one with aos proof)');
       // Runs whose process died before projecting: catch the projections up first (best effort).
-      const { catchUpProjections } = await import('../../projections/projector.js');
-      for (let pass = 0; pass < 100; pass++) {
-        const caughtUp = await catchUpProjections(pool, store);
-        if (caughtUp._tag === 'Left' || caughtUp.right.applied === 0) break;
-      }
+      await catchUpAllProjections({ pool, store });
       const total = await countRuns(pool, tenantId);
       const bar = process.stderr.isTTY ? new progress.SingleBar({ stream: process.stderr, format: 'verifying runs [{bar}] {value}/{total} | failed {failed}', hideCursor: true }, progress.Presets.shades_classic) : null;
       bar?.start(total, 0, { failed: 0 });

@@ -71,7 +71,7 @@ describe('concurrent writers of one run: exactly one goes on, the other appends 
     expect(error.code).toBe('concurrent_writer');
     const prefix = `another process is executing this run (it appended to aos-run-${runId} first: expected version ${expected}, found `;
     expect(error.message.startsWith(prefix), error.message).toBe(true);
-    expect(error.message.slice(prefix.length)).toMatch(/^\d+\); this one stopped and wrote nothing$/);
+    expect(error.message.slice(prefix.length)).toMatch(/^\d+\); this one stopped, and the append it was making wrote nothing$/);
     expect(Number(/found (\d+)/.exec(error.message)?.[1])).toBeGreaterThan(expected);
   };
 

@@ -145,6 +145,18 @@ describe('crash and resume: a run killed with SIGKILL at any point is continued 
     expect(await traceStepIndexes(db.pool, runId)).toEqual([0, 1, 2, 3, 4]);
   });
 
+  it('shows a run whose process died before projecting it in runs get and runs list, as the store has it', async () => {
+    await gate.hold('StepExecuted', 3);
+    const run = await startRun();
+    const runId = await killRightAfter(db.pool, gate, run.cli, run, 'StepExecuted', 3);
+    const got = await runCli('aos', ['runs', 'get', '--tenant-id', TENANT, '--run-id', runId, '--json'], env);
+    expect(got.code, got.stderr).toBe(0);
+    expect(jsonOf<{ status: string; chain_length: number }>(got)).toMatchObject({ status: 'running', chain_length: 4 });
+    const listed = await runCli('aos', ['runs', 'list', '--tenant-id', TENANT, '--json'], env);
+    expect(jsonOf<{ runs: { run_id: string }[] }>(listed).runs.map((r) => r.run_id)).toContain(runId);
+    await expectResumedToTheEnd(runId, [...FULL.slice(0, 4), 'RunStarted', ...FULL.slice(4)], [1, 2]);
+  });
+
   it('killed after RunCompleted, before the seal: resume seals it and appends no run event', async () => {
     await gate.hold('RunCompleted', FULL.length - 1);
     const run = await startRun();
