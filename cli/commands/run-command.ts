@@ -48,7 +48,11 @@ const handler = async (args: ArgumentsCamelCase<RunArgs>) =>
 const runResult = (document: ReturnType<typeof runDocument>, proof: RunProof, notes: readonly string[]) => ({
   exitCode: document.status === 'succeeded' && proof.integrity.verification_status === 'VERIFIED' ? ExitCode.ok : ExitCode.failed,
   json: document,
-  text: [`Run ID: ${document.run_id}`, `Tenant ID: ${document.tenant_id}`, `Status: ${document.status}`, ...proofLines(proof), ...notes].join('\n'),
+  text: [
+    `Run ID: ${document.run_id}`, `Tenant ID: ${document.tenant_id}`, `Status: ${document.status}`,
+    ...(document.error ? [`Error: ${document.error.code}${document.error.message ? ` - ${document.error.message}` : ''}`] : []),
+    ...proofLines(proof), ...notes,
+  ].join('\n'),
 });
 
 export const runCommand: CommandModule<object, RunArgs> = {

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
 import { createAgent, runGoal, withSigningKey } from '../support/cli-fixtures.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 
@@ -54,6 +55,11 @@ describe('runs that fail are recorded as failed, and still prove VERIFIED', () =
     expect(run.integrity.verification_status).toBe('VERIFIED');
     expect(await stepRows(run.run_id)).toEqual([{ step_index: 0, skill_name: 'http_call', status: 'failed', outcome_code: 'HTTP_503' }]);
     expect(await traceRow(run.run_id)).toEqual({ status: 'failed', error_code: 'STEP_FAILED', step_count: 1 });
+    // The run's own output says why, in JSON and in text.
+    expect((run as unknown as { error: unknown }).error).toEqual({ code: 'STEP_FAILED', message: 'step 0 (http_call) failed: HTTP_503' });
+    const text = await runCli('aos', ['run', '--tenant-id', TENANT, '--agent-id', agent, '--goal', 'again'], env);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain('Status: failed\nError: STEP_FAILED - step 0 (http_call) failed: HTTP_503');
   });
 
   it('ends a run whose plan is invalid for its goal as failed, before any plan or step is stored', async () => {
@@ -65,5 +71,6 @@ describe('runs that fail are recorded as failed, and still prove VERIFIED', () =
     const types = (await db.pool.query('SELECT type FROM aos_events WHERE stream_id = $1 ORDER BY seq', [`aos-run-${run.run_id}`])).rows.map((r) => r.type);
     expect(types).toEqual(['RunCreated', 'RunCompleted']);
     expect(await traceRow(run.run_id)).toEqual({ status: 'failed', error_code: 'PLAN_INVALID', step_count: 0 });
+    expect((run as unknown as { error: { code: string; message: string } }).error).toMatchObject({ code: 'PLAN_INVALID', message: expect.stringMatching(/\S/) });
   });
 });

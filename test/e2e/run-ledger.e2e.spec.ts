@@ -44,7 +44,7 @@ describe('aos run → events → trace tables → aos proof', () => {
   it('prints one JSON document whose root an independent RUNPROOF implementation reproduces from aos events', async () => {
     const run = await runGoal(env, TENANT, agentId, 'Résumé ✓ 日本 — price > `0.1`');
     expect(run.result.code, run.result.stderr).toBe(0);
-    expect(run).toMatchObject({ tenant_id: TENANT, status: 'succeeded', trace_rows: 1, step_count: 2, integrity: { model: 'HASH_CHAIN', verification_status: 'VERIFIED', chain_length: 6 } });
+    expect(run).toMatchObject({ tenant_id: TENANT, status: 'succeeded', error: null, trace_rows: 1, step_count: 2, integrity: { model: 'HASH_CHAIN', verification_status: 'VERIFIED', chain_length: 6 } });
 
     const events = jsonOf<{ events: Array<{ tenant_id: string; run_id: string; seq: number; type: string; data: unknown; recorded_at: string; link: string }> }>(
       await runCli('aos', ['events', '--tenant-id', TENANT, '--run-id', run.run_id, '--json'], env),
