@@ -1,3 +1,4 @@
+import { BROKEN_PIPE_EXIT, isBrokenPipe } from './broken-pipe.js';
 import { CliFailure } from './cli-failure.js';
 import { ExitCode } from './exit-codes.js';
 
@@ -25,6 +26,10 @@ export const runAndPrint = async (options: OutputOptions, handler: () => Promise
   try {
     result = await handler();
   } catch (error) {
+    if (isBrokenPipe(error)) {
+      process.exitCode = BROKEN_PIPE_EXIT;
+      return;
+    }
     const failure = error instanceof CliFailure
       ? error
       : new CliFailure(ExitCode.infrastructure, 'internal_error', error instanceof Error ? error.message : String(error));
@@ -37,5 +42,5 @@ export const runAndPrint = async (options: OutputOptions, handler: () => Promise
     return;
   }
   if (!(options.json && result.printed)) await write(process.stdout, options.json ? JSON.stringify(result.json, null, 2) : result.text);
-  process.exitCode = result.exitCode;
+  process.exitCode = isBrokenPipe() ? BROKEN_PIPE_EXIT : result.exitCode;
 };

