@@ -14,6 +14,10 @@ const skipHelpRenderingAfterHandlers = (program: Argv): void => {
   if (typeof usage?.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
 };
 
+/** Whether the command line asks for --json (also `--json=true`), read before yargs could parse it. */
+const jsonRequested = (argv: readonly string[]): boolean =>
+  argv.some((arg) => arg === '--json' || (arg.startsWith('--json=') && !['false', '0', 'no'].includes(arg.slice('--json='.length))));
+
 /** A yargs program with the CLI contract's conventions: strict options, kebab-case, usage errors
  * on stderr with exit code 2 (and one JSON document on stdout when --json was given). */
 export const cliProgram = (name: string, commands: readonly CommandModule[]): Argv => {
@@ -31,7 +35,7 @@ export const cliProgram = (name: string, commands: readonly CommandModule[]): Ar
     .fail((message, error, y) => {
       if (error) throw error;
       process.stderr.write(`${y.help() ? '' : ''}error: ${message}\n(see ${name} --help)\n`);
-      if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify({ error: { code: 'usage', message } })}\n`);
+      if (jsonRequested(process.argv)) process.stdout.write(`${JSON.stringify({ error: { code: 'usage', message } })}\n`);
       process.exit(ExitCode.usage);
     });
 };

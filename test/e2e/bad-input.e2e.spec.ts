@@ -100,6 +100,15 @@ describe('bad input is refused with the field named, the contract exit code, and
     expect((await runCli('aos', [], env)).code).toBe(2);
   });
 
+  it('prints the usage error as one JSON document with --json and with --json=true', async () => {
+    for (const flag of ['--json', '--json=true']) {
+      const result = await runCli('aos', ['run', '--tenant-id', TENANT, '--no-such-option', 'x', flag], env);
+      expect(result.code).toBe(2);
+      expect(jsonOf<{ error: { code: string } }>(result).error.code).toBe('usage');
+    }
+    expect((await runCli('aos', ['run', '--no-such-option', 'x', '--json=false'], env)).stdout).toBe('');
+  });
+
   it.each([
     ['an unknown skill', [{ skill: 'rm_rf', params: {} }], 'unknown skill'],
     ['params the skill cannot decode', [{ skill: 'echo', params: { text: 'x' } }], 'text'],
