@@ -160,11 +160,21 @@ export const proveRun = async (
     });
   }
   const result = { ...base, found: true, sealed: null };
-  if (integrity.verification_status !== 'VERIFIED') return E.right({ ...result, seal: noSeal, integrity });
-
   const sealLookup = await findSeal(pool, store, tenantId, runId, readLedger, preloadedLedger !== undefined);
   if (sealLookup._tag === 'Left') return sealLookup;
   const ledger = sealLookup.right;
+  if (integrity.verification_status !== 'VERIFIED') {
+    // The chain's divergence is the verdict; a seal of the run is still named (what was sealed is
+    // what an auditor compares the altered history with, and resume must not run it again).
+    const seal = ledger._tag === 'Right' ? ledger.right : undefined;
+    return E.right(seal === undefined
+      ? { ...result, seal: noSeal, integrity }
+      : {
+        ...result, integrity,
+        seal: { status: 'sealed', key_id: seal.checkpoint.key_id, ledger_index: seal.index, sealed_at: seal.checkpoint.sealed_at },
+        sealed: { checkpoint: seal.checkpoint, signature: seal.signature, ledger_index: seal.index },
+      });
+  }
   if (ledger._tag === 'Left') {
     return E.right({
       ...result, seal: noSeal,

@@ -175,6 +175,18 @@ describe('RUNPROOF tamper matrix: aos proof names every tampering', () => {
       expect(divergence.expected).not.toBe(before?.link);
     });
 
+    it("names the run's seal beside a broken chain, and resume refuses the sealed run", async () => {
+      const { runId, stream } = await freshRun();
+      expect(await tamper(db.pool, `UPDATE aos_events SET data = replace(data, '"retry_count":0', '"retry_count":1') WHERE stream_id = $1 AND seq = ${MIDDLE_STEP}`, [stream])).toBe(1);
+      const proof = await prove(runId);
+      expect(proof.code).toBe(1);
+      expect(proof.integrity).toMatchObject({ verification_status: 'FAILED', divergence: { source: 'event_store', seq: MIDDLE_STEP, field: 'link' } });
+      expect((proof as unknown as { seal: { status: string; ledger_index: number | null } }).seal).toMatchObject({ status: 'sealed', ledger_index: expect.any(Number) });
+      const resumed = await runCli('aos', ['runs', 'resume', '--tenant-id', TENANT, '--run-id', runId, '--json'], env);
+      expect(resumed.code).toBe(1);
+      expect(jsonOf<{ error: { code: string } }>(resumed).error.code).toBe('run_sealed');
+    });
+
     it('finds two events swapped (reordered)', async () => {
       const { runId, stream } = await freshRun();
       await tamper(db.pool, 'UPDATE aos_events SET seq = 1000 WHERE stream_id = $1 AND seq = 3', [stream]);
