@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type pg from 'pg';
 import { ledgerStreamId } from '../domain/ledger/run-checkpoint.js';
+import { sealSignatureProblem } from '../domain/ledger/seal-verification.js';
 import { decodeLedger, type LedgerDecodeError, type TenantLedgerIndex } from '../domain/ledger/tenant-ledger.js';
 import type { EventStore, EventStoreError } from '../domain/ports/event-store.js';
 import { runStreamId } from '../domain/run/identifiers.js';
@@ -51,16 +52,27 @@ export const countRuns = async (pool: pg.Pool, tenantId: string | null): Promise
 
 /**
  * The tenant's ledger read a page at a time: checks it is gap-free and every event a valid seal
- * (else the damage, which fails every run of the tenant), and returns the sealed runs whose
- * events are gone from the store (deleted history). Holds one page.
+ * whose signature verifies with a known key (else the damage, which fails every run of the
+ * tenant: a seal altered to name another run would otherwise go unseen, the runs' proofs taking
+ * each run's first seal), and returns the sealed runs whose events are gone from the store
+ * (deleted history). Holds one page.
  */
-const scanLedger = async (pool: pg.Pool, store: EventStore, tenantId: string): Promise<E.Either<EventStoreError, { damage: LedgerDecodeError | null; erased: string[] }>> => {
+const scanLedger = async (
+  pool: pg.Pool,
+  store: EventStore,
+  tenantId: string,
+  knownKeys: ReadonlyMap<string, Uint8Array>,
+): Promise<E.Either<EventStoreError, { damage: LedgerDecodeError | null; erased: string[] }>> => {
   const erased: string[] = [];
   for (let from = 0; ;) {
     const page = await store.readStreamFrom(tenantId, ledgerStreamId(tenantId), from, PAGE)();
     if (page._tag === 'Left') return page;
     const seals = decodeLedger(page.right, from);
     if (seals._tag === 'Left') return E.right({ damage: seals.left, erased });
+    for (const seal of seals.right) {
+      const problem = sealSignatureProblem(seal, knownKeys);
+      if (problem !== null) return E.right({ damage: { kind: 'ledger_event_invalid', seq: seal.index, message: problem.reason }, erased });
+    }
     const runIds = seals.right.map((seal) => seal.checkpoint.run_id);
     const streams = runIds.map(runStreamId);
     const existing = new Set((await pool.query<{ stream_id: string }>(EXISTING_SQL, [tenantId, streams])).rows.map((r) => r.stream_id));
@@ -97,7 +109,7 @@ export const sweepRuns = async (
   for (let afterTenant = ''; ;) {
     const tenants = (await pool.query<{ tenant_id: string }>(TENANTS_SQL, [tenantId, afterTenant])).rows.map((r) => r.tenant_id);
     for (const tenant of tenants) {
-      const ledger = await scanLedger(pool, store, tenant);
+      const ledger = await scanLedger(pool, store, tenant, knownKeys);
       if (ledger._tag === 'Left') return ledger;
       // A damaged ledger is handed to every proof of the tenant, which then fails naming it.
       const damaged = ledger.right.damage ? E.left(ledger.right.damage) : undefined;

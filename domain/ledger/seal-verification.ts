@@ -23,6 +23,20 @@ const fail = (seal: SealReport, reason: string, field: string, expected: string 
   seal, failure: { reason, divergence: { source: 'checkpoint', seq, field, expected, actual } },
 });
 
+/** Whether a seal's signature verifies with a known key: null when it does, else what is wrong
+ * and the field at fault. */
+export const sealSignatureProblem = (
+  found: Pick<FoundSeal, 'checkpoint' | 'signature'>,
+  knownKeys: ReadonlyMap<string, Uint8Array>,
+): { readonly reason: string; readonly field: string } | null => {
+  const key = knownKeys.get(found.checkpoint.key_id);
+  if (key === undefined) return { reason: `the seal is signed by key ${found.checkpoint.key_id}, which is not among the known public keys`, field: 'checkpoint.key_id' };
+  if (!verifyEd25519(key, checkpointBytes(found.checkpoint), new Uint8Array(Buffer.from(found.signature, 'base64')))) {
+    return { reason: 'the seal signature does not verify: the checkpoint or its signature was altered', field: 'signature' };
+  }
+  return null;
+};
+
 /** Step 5 of RUNPROOF.md: the seal's signature verifies with a known key, and its checkpoint equals
  * the chain recomputed from the stored events (length, root, Merkle root). `knownKeys` maps key_id
  * to the raw 32-byte public key. */
@@ -40,10 +54,11 @@ export const checkSeal = (
   const seal: SealReport = { status: 'sealed', key_id: checkpoint.key_id, ledger_index: found.ledger_index, sealed_at: checkpoint.sealed_at };
   if (checkpoint.tenant_id !== tenantId) return fail(seal, 'the seal names another tenant', 'checkpoint.tenant_id', tenantId, checkpoint.tenant_id);
   if (checkpoint.run_id !== runId) return fail(seal, 'the seal names another run', 'checkpoint.run_id', runId, checkpoint.run_id);
-  const key = knownKeys.get(checkpoint.key_id);
-  if (key === undefined) return fail(seal, `the seal is signed by key ${checkpoint.key_id}, which is not among the known public keys`, 'checkpoint.key_id', 'a known key', checkpoint.key_id);
-  if (!verifyEd25519(key, checkpointBytes(checkpoint), new Uint8Array(Buffer.from(found.signature, 'base64')))) {
-    return fail(seal, 'the seal signature does not verify: the checkpoint or its signature was altered', 'signature', 'valid Ed25519 signature', found.signature);
+  const signature = sealSignatureProblem(found, knownKeys);
+  if (signature !== null) {
+    return signature.field === 'signature'
+      ? fail(seal, signature.reason, 'signature', 'valid Ed25519 signature', found.signature)
+      : fail(seal, signature.reason, 'checkpoint.key_id', 'a known key', checkpoint.key_id);
   }
   if (recomputed.chain_length !== checkpoint.chain_length) {
     const reason = recomputed.chain_length < checkpoint.chain_length

@@ -127,6 +127,27 @@ describe('aos-int verify-all', () => {
     expect(swept.code).toBe(1);
   });
 
+  it("fails every run of a tenant whose ledger holds a seal altered to name another run (its signature no longer verifies)", async () => {
+    const tenant = 'tenant-sweep-forged-seal';
+    const [x, y] = await sealRuns(tenant, 2);
+    // Someone with full write access (the one-seal-per-run index dropped) turns x's seal into a
+    // second seal of y and removes x's seal index row: x reads as never sealed, y keeps its first seal.
+    await db.pool.query('DROP INDEX IF EXISTS aos_events_one_seal_per_run');
+    const { rows } = await db.pool.query<{ seq: number; data: string }>('SELECT seq, data FROM aos_events WHERE stream_id = $1 ORDER BY seq', [ledgerStream(tenant)]);
+    const sealOfX = rows.find((row) => row.data.includes(x ?? '-'));
+    if (!sealOfX) throw new Error('no seal of x');
+    expect(await tamper(db.pool, 'UPDATE aos_events SET data = replace(data, $3, $4) WHERE stream_id = $1 AND seq = $2', [ledgerStream(tenant), sealOfX.seq, x, y])).toBe(1);
+    expect(await tamper(db.pool, 'DELETE FROM aos_run_seals WHERE run_id = $1', [x])).toBe(1);
+
+    const swept = await verifyAll(tenant);
+    expect(swept.code).toBe(1);
+    expect(swept).toMatchObject({ runs: 2, verified: 0, failed: 2 });
+    for (const failure of swept.failed_runs) {
+      expect(failure.reason).toContain(`index ${sealOfX.seq}`);
+      expect(failure.reason).toContain('signature does not verify');
+    }
+  });
+
   it('fails rows of the read tables that no event stands behind (a run made up by hand), without naming runs that have events', async () => {
     const tenant = 'tenant-sweep-made-up';
     const [model] = await sealRuns(tenant, 1);
