@@ -5,10 +5,15 @@ import type { ColumnKind, TableDefinition } from './projection-tables.js';
 export type ComparableValue = string | number | null;
 export type ComparableRow = Readonly<Record<string, ComparableValue>>;
 
+// A stored timestamp read as exact text (projected-rows-reader.ts): whole milliseconds print as
+// toISOString() does, anything finer keeps its microseconds and so differs from every event time.
+const WHOLE_MILLISECONDS = /^(.*\.\d{3})000Z$/;
+
 const normalizeTimestamp = (value: unknown): ComparableValue => {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? `invalid date` : value.toISOString();
-  return String(value);
+  const text = String(value);
+  return WHOLE_MILLISECONDS.exec(text)?.[1]?.concat('Z') ?? text;
 };
 
 const normalizeInteger = (value: unknown): ComparableValue => {

@@ -1,11 +1,18 @@
 import type pg from 'pg';
 import { comparableRow, type ComparableRow } from './comparable-row.js';
-import { aosTracesTable, aosTraceStepsTable } from './projection-tables.js';
+import { aosTracesTable, aosTraceStepsTable, type TableDefinition } from './projection-tables.js';
 
-const SELECT_TRACES = `SELECT ${Object.keys(aosTracesTable.columns).join(', ')} FROM aos_traces WHERE run_id = $1`;
+/** The columns as the proof compares them. Timestamps come as exact UTC text with microseconds:
+ * node-pg's Dates keep only milliseconds, so a timestamp moved by less than one went unseen. */
+const selectList = (table: TableDefinition): string =>
+  Object.entries(table.columns)
+    .map(([column, kind]) => (kind === 'timestamp' ? `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS ${column}` : column))
+    .join(', ');
+
+const SELECT_TRACES = `SELECT ${selectList(aosTracesTable)} FROM aos_traces WHERE run_id = $1`;
 // The first page starts below any integer seq: a row inserted by hand with a negative seq is read
 // (and reported) too. $2 is bigint so that bound fits.
-const SELECT_STEPS_PAGE = `SELECT ${Object.keys(aosTraceStepsTable.columns).join(', ')} FROM aos_trace_steps WHERE run_id = $1 AND seq > $2::bigint ORDER BY seq LIMIT $3`;
+const SELECT_STEPS_PAGE = `SELECT ${selectList(aosTraceStepsTable)} FROM aos_trace_steps WHERE run_id = $1 AND seq > $2::bigint ORDER BY seq LIMIT $3`;
 const BEFORE_ANY_SEQ = -2147483649;
 const COUNT_STEPS = 'SELECT count(*)::int AS count FROM aos_trace_steps WHERE run_id = $1';
 
@@ -26,7 +33,7 @@ export async function* projectedStepRows(pool: pg.Pool, runId: string, pageSize 
   for await (const row of storedStepRows(pool, runId, pageSize)) yield comparableRow(aosTraceStepsTable, row);
 }
 
-/** The same rows as pg gives them (Dates, parsed jsonb): what the proof compares cell by cell. */
+/** The same rows as pg gives them (timestamps as exact text, parsed jsonb): what the proof compares cell by cell. */
 export async function* storedStepRows(pool: pg.Pool, runId: string, pageSize = STEP_ROWS_PAGE): AsyncGenerator<Record<string, unknown>> {
   const page = (after: number) => pool.query(SELECT_STEPS_PAGE, [runId, after, pageSize]).then((r) => r.rows as Record<string, unknown>[]);
   let next = page(BEFORE_ANY_SEQ);

@@ -88,8 +88,9 @@ describe('RUNPROOF tamper matrix: aos proof names every tampering', () => {
       ['duration_ms', 'duration_ms + 12345'],
       ['retry_count', 'retry_count + 1'],
       ['recorded_at', `recorded_at + interval '1 millisecond'`],
+      ['recorded_at', `recorded_at + interval '1 microsecond'`],
       ['tenant_id', `'tenant-other'`],
-    ])('finds a changed aos_trace_steps.%s at its seq', async (column, value) => {
+    ])('finds a changed aos_trace_steps.%s at its seq (%s)', async (column, value) => {
       const { runId } = await freshRun();
       expect(await tamper(db.pool, `UPDATE aos_trace_steps SET ${column} = ${value} WHERE run_id = $1 AND seq = ${MIDDLE_STEP}`, [runId])).toBe(1);
       expect(await failedProof(runId)).toMatchObject({ source: 'projection', seq: MIDDLE_STEP, field: `aos_trace_steps.${column}` });
@@ -124,6 +125,7 @@ describe('RUNPROOF tamper matrix: aos proof names every tampering', () => {
       ['step_count', 'step_count + 1'],
       ['total_cost_cents', 'total_cost_cents + 1'],
       ['started_at', `started_at + interval '1 second'`],
+      ['completed_at', `completed_at + interval '400 microseconds'`],
     ])('finds a changed aos_traces.%s', async (column, value) => {
       const { runId } = await freshRun();
       expect(await tamper(db.pool, `UPDATE aos_traces SET ${column} = ${value} WHERE run_id = $1`, [runId])).toBe(1);
