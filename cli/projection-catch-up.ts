@@ -1,4 +1,7 @@
+import type * as E from 'fp-ts/lib/Either.js';
+import type { EventStoreError } from '../domain/ports/event-store.js';
 import { runStreamId } from '../domain/run/identifiers.js';
+import type { RunProof } from '../projections/run-proof.js';
 import type { Runtime } from './runtime.js';
 
 const CATCH_UP_TIMEOUT_MS = 5_000;
@@ -31,5 +34,25 @@ export const catchUpAllProjections = async ({ pool, store }: Pick<Runtime, 'pool
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const caughtUp = await catchUpProjections(pool, store);
     if (caughtUp._tag === 'Left' || caughtUp.right.applied === 0) return;
+  }
+};
+
+const LIVE_RUN_ATTEMPTS = 3;
+
+/** A projection divergence of a run that is still open may only mean another process appended
+ * after the catch-up (the events are read after the rows' snapshot): caught up and proved again,
+ * a few times. A tampered row stays tampered and fails every attempt; a completed run is proved
+ * once. */
+export const proveCaughtUp = async (
+  runtime: Pick<Runtime, 'pool' | 'store'>,
+  tenantId: string,
+  runId: string,
+  knownKeys: ReadonlyMap<string, Uint8Array>,
+): Promise<E.Either<EventStoreError, RunProof>> => {
+  const { proveRun, mayBeProjectionLag } = await import('../projections/run-proof.js');
+  for (let attempt = 1; ; attempt++) {
+    await catchUpRunProjections(runtime, tenantId, runId);
+    const proved = await proveRun(runtime.pool, runtime.store, tenantId, runId, knownKeys);
+    if (proved._tag === 'Left' || !mayBeProjectionLag(proved.right) || attempt >= LIVE_RUN_ATTEMPTS) return proved;
   }
 };

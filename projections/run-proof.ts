@@ -47,6 +47,11 @@ export async function* runEvents(store: EventStore, tenantId: string, runId: str
   }
 }
 
+/** A run still open whose first divergence is in the projections: another process may have appended
+ * after its rows were read, so a caller catches up and proves again before counting it. */
+export const mayBeProjectionLag = (proof: RunProof): boolean =>
+  proof.seal.status === 'not_completed' && proof.integrity.divergence?.source === 'projection';
+
 const noSeal: SealReport = { status: 'not_completed', key_id: null, ledger_index: null, sealed_at: null };
 
 const failedWith = (integrity: RunIntegrity, failure: Failure): RunIntegrity => ({

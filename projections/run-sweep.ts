@@ -5,11 +5,12 @@ import { sealSignatureProblem } from '../domain/ledger/seal-verification.js';
 import { decodeLedger, type LedgerDecodeError, type TenantLedgerIndex } from '../domain/ledger/tenant-ledger.js';
 import type { EventStore, EventStoreError } from '../domain/ports/event-store.js';
 import { runStreamId } from '../domain/run/identifiers.js';
-import { proveRun, type RunProof } from './run-proof.js';
+import { mayBeProjectionLag, proveRun, type RunProof } from './run-proof.js';
 
 const RUN_PREFIX = 'aos-run-';
 const LEDGER_PREFIX = 'aos-ledger-';
 const PAGE = 500;
+const LIVE_RUN_ATTEMPTS = 3;
 
 // Tenants with runs or a ledger, one page at a time (keyset pagination).
 const TENANTS_SQL = `
@@ -95,11 +96,18 @@ export const sweepRuns = async (
   knownKeys: ReadonlyMap<string, Uint8Array>,
   onRun: (proof: RunProof) => void,
   onOrphans: (rows: OrphanedRows) => void = () => undefined,
+  /** Brings the projections up to a run's last event: a run still being written when its rows were
+   * read is caught up and proved again (a few times) before a projection divergence counts. */
+  catchUpRun: (tenantId: string, runId: string) => Promise<void> = async () => undefined,
 ): Promise<E.Either<EventStoreError, number>> => {
   let count = 0;
   const erasedRuns = new Set<string>();
   const prove = async (tenant: string, runId: string, damaged: E.Either<LedgerDecodeError, TenantLedgerIndex> | undefined) => {
-    const proof = await proveRun(pool, store, tenant, runId, knownKeys, damaged);
+    let proof = await proveRun(pool, store, tenant, runId, knownKeys, damaged);
+    for (let retry = 1; retry < LIVE_RUN_ATTEMPTS && proof._tag === 'Right' && mayBeProjectionLag(proof.right); retry++) {
+      await catchUpRun(tenant, runId);
+      proof = await proveRun(pool, store, tenant, runId, knownKeys, damaged);
+    }
     if (proof._tag === 'Right') {
       onRun(proof.right);
       count += 1;

@@ -5,7 +5,7 @@ import { notFound } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { decodeOption } from '../input-validation.js';
-import { catchUpRunProjections } from '../projection-catch-up.js';
+import { proveCaughtUp } from '../projection-catch-up.js';
 import { storeFailure, withRuntime } from '../runtime.js';
 import { withJson, withRunId, withTenant } from './common-options.js';
 
@@ -15,7 +15,7 @@ const handler = async (args: ArgumentsCamelCase<ExportArgs>) =>
   runAndPrint({ json: true }, async () => {
     const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
     const runId = decodeOption(RunIdC, 'run-id', args['run-id']);
-    const [{ proveRun, runEvents }, { keysDirectoryOf, requireRunKeys }, { readTenantLedger }, { buildBundle, bundleEvent }, { writeJsonWithStreamedArray }] = await Promise.all([
+    const [{ runEvents }, { keysDirectoryOf, requireRunKeys }, { readTenantLedger }, { buildBundle, bundleEvent }, { writeJsonWithStreamedArray }] = await Promise.all([
       import('../../projections/run-proof.js'),
       import('../signing-keys.js'),
       import('../tenant-ledger-reader.js'),
@@ -25,8 +25,7 @@ const handler = async (args: ArgumentsCamelCase<ExportArgs>) =>
     // The tree head in the bundle is signed now, with the active key.
     const keys = await requireRunKeys(await keysDirectoryOf(process.env));
     return withRuntime(async ({ pool, store }) => {
-      await catchUpRunProjections({ pool, store }, tenantId, runId);
-      const proof = await proveRun(pool, store, tenantId, runId, keys.knownKeys);
+      const proof = await proveCaughtUp({ pool, store }, tenantId, runId, keys.knownKeys);
       if (proof._tag === 'Left') throw storeFailure(proof.left);
       // As aos proof: a run this tenant's ledger sealed whose events are gone is exported as the
       // FAILED verdict it is (its seal, no events), not reported missing.

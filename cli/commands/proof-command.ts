@@ -6,7 +6,7 @@ import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { decodeIntegerOption, decodeOption } from '../input-validation.js';
 import { proofLines, writeProofDocument } from '../run-proof-report.js';
-import { catchUpRunProjections } from '../projection-catch-up.js';
+import { proveCaughtUp } from '../projection-catch-up.js';
 import { storeFailure, withRuntime } from '../runtime.js';
 import { withJson, withRunId, withTenant } from './common-options.js';
 
@@ -23,15 +23,14 @@ const handler = async (args: ArgumentsCamelCase<ProofArgs>) =>
     if (args.step !== undefined && !args.inclusion) throw usageError('inclusion', 'is required with --step (it prints the step\'s inclusion proof)');
     const step = args.step === undefined ? undefined : decodeIntegerOption(StepC, 'step', args.step);
     const model = args.inclusion ? 'MERKLE_TREE' : MODELS[args.model as keyof typeof MODELS];
-    const [{ proveRun, runEvents }, { keysDirectoryOf, loadKnownKeys }, { createStepDiscloser }] = await Promise.all([
+    const [{ runEvents }, { keysDirectoryOf, loadKnownKeys }, { createStepDiscloser }] = await Promise.all([
       import('../../projections/run-proof.js'),
       import('../signing-keys.js'),
       import('../../domain/proof/step-disclosure.js'),
     ]);
     const knownKeys = await loadKnownKeys(await keysDirectoryOf(process.env));
     return withRuntime(async ({ pool, store }) => {
-      await catchUpRunProjections({ pool, store }, tenantId, runId);
-      const proved = await proveRun(pool, store, tenantId, runId, knownKeys);
+      const proved = await proveCaughtUp({ pool, store }, tenantId, runId, knownKeys);
       if (proved._tag === 'Left') throw storeFailure(proved.left);
       // Another tenant's run reads exactly like a run that does not exist; a run this tenant's
       // ledger sealed but whose events are gone is a FAILED proof, not a missing run.

@@ -4,7 +4,7 @@ import { CliFailure } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { decodeOption } from '../input-validation.js';
-import { catchUpAllProjections } from '../projection-catch-up.js';
+import { catchUpAllProjections, catchUpRunProjections } from '../projection-catch-up.js';
 import { storeFailure, withRuntime } from '../runtime.js';
 import { withJson, withTenant } from './common-options.js';
 
@@ -47,7 +47,7 @@ const handler = async (args: ArgumentsCamelCase<Args>) =>
         const reason = `rows in ${orphan.tables} for a run with no event in the store (made by hand, or its events deleted)`;
         failures.push({ tenant_id: orphan.tenant_id, run_id: orphan.run_id, reason, divergence: { source: 'projection', seq: null, field: `${orphan.tables.split(', ')[0] ?? 'aos_traces'}.rows`, expected: 'absent', actual: 'present' } });
         if (!bar) process.stderr.write(`FAILED ${orphan.tenant_id} ${orphan.run_id}: ${reason}\n`);
-      });
+      }, (tenant, runId) => catchUpRunProjections({ pool, store }, tenant, runId));
       bar?.stop();
       if (swept._tag === 'Left') throw storeFailure(swept.left);
       const seconds = (performance.now() - started) / 1000;
