@@ -85,10 +85,13 @@ const resume = async (args: ArgumentsCamelCase<ResumeArgs>) =>
       const state = resumed.stream.state;
       const attempt = state.status === 'completed' || state.status === 'running' ? state.attempt : null;
       const verified = proof.integrity.verification_status === 'VERIFIED';
+      // A run that had completed before is only sealed if it was not, and proved: say nothing ran.
+      const alreadyCompleted = before._tag === 'Right' && before.right.found && before.right.seal.status !== 'not_completed';
+      const note = alreadyCompleted ? `run ${runId} had already completed: no step was run${before.right.seal.status === 'unsealed' ? '; it is now sealed' : ''}` : null;
       return {
         exitCode: status === 'succeeded' && verified ? ExitCode.ok : ExitCode.failed,
-        json: { run_id: runId, tenant_id: tenantId, status, attempt, step_count: proof.step_count, integrity: proof.integrity, seal: proof.seal },
-        text: [`Run ID: ${runId}`, `Tenant ID: ${tenantId}`, `Status: ${status}`, ...proofLines(proof)].join('\n'),
+        json: { run_id: runId, tenant_id: tenantId, status, attempt, step_count: proof.step_count, integrity: proof.integrity, seal: proof.seal, ...(note ? { note } : {}) },
+        text: [`Run ID: ${runId}`, `Tenant ID: ${tenantId}`, `Status: ${status}`, ...(note ? [`Note: ${note}`] : []), ...proofLines(proof)].join('\n'),
       };
     });
   });

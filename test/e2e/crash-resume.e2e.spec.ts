@@ -164,6 +164,7 @@ describe('crash and resume: a run killed with SIGKILL at any point is continued 
     const resumed = await resume(runId);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed).toMatchObject({ status: 'succeeded', seal: { status: 'sealed' }, integrity: { verification_status: 'VERIFIED' } });
+    expect((resumed as unknown as { note: string }).note).toBe(`run ${runId} had already completed: no step was run; it is now sealed`);
     expect(typesOf(await runEvents(db.pool, runId))).toEqual(FULL);
     expect(verdictOf(await proveRun(env, TENANT, runId))).toEqual({ code: 0, verification_status: 'VERIFIED', divergence: null, seal: 'sealed' });
   });
@@ -183,6 +184,7 @@ describe('crash and resume: a run killed with SIGKILL at any point is continued 
     const resumed = await resume(run.run_id);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed).toMatchObject({ run_id: run.run_id, status: 'succeeded', attempt: 1, step_count: STEPS.length, integrity: { verification_status: 'VERIFIED' }, seal: { status: 'sealed' } });
+    expect((resumed as unknown as { note: string }).note).toBe(`run ${run.run_id} had already completed: no step was run`);
     expect((await db.pool.query('SELECT count(*)::int AS n, max(global_position)::text AS last FROM aos_events')).rows[0]).toEqual(before);
     expect(startedAttempts(await runEvents(db.pool, run.run_id))).toEqual([1]);
   });
