@@ -70,8 +70,29 @@ export const initKeys = async (directory: string, now: string): Promise<E.Either
 
 /** `keys rotate`: a new active key; the old public key stays (retired) to verify old seals, the
  * old private key is overwritten. */
-export const rotateKeys = async (directory: string, now: string): Promise<E.Either<SigningKeyError, { retired: PublicKeyRecord; active: PublicKeyRecord }>> => {
+/** A private key file that cannot be read as an Ed25519 key is renamed beside itself (kept, it may
+ * be evidence), the public keys not yet retired are marked retired (they keep verifying their
+ * seals), and a new key is made. Only on the operator's word (`keys rotate --replace-unreadable`). */
+const replaceUnreadableKey = async (directory: string, now: string): Promise<{ retired: PublicKeyRecord | null; active: PublicKeyRecord }> => {
+  await rename(privateKeyPath(directory), `${privateKeyPath(directory)}.unreadable-${now.replace(/[:.]/g, '-')}`);
+  let retired: PublicKeyRecord | null = null;
+  for (const record of await listPublicKeys(directory)) {
+    if (record.retired_at !== null) continue;
+    retired = { ...record, retired_at: now };
+    await writeAtomically(join(publicKeysPath(directory), `${record.key_id}.json`), `${JSON.stringify(retired, null, 2)}\n`, 0o644);
+  }
+  return { retired, active: await newKey(directory, now) };
+};
+
+export const rotateKeys = async (
+  directory: string,
+  now: string,
+  options: { readonly replaceUnreadable?: boolean } = {},
+): Promise<E.Either<SigningKeyError, { retired: PublicKeyRecord | null; active: PublicKeyRecord }>> => {
   const current = await loadSigner(directory);
+  if (current._tag === 'Left' && current.left.kind === 'signing_key_unreadable' && options.replaceUnreadable === true) {
+    return E.right(await replaceUnreadableKey(directory, now));
+  }
   if (current._tag === 'Left') return current;
   const records = await listPublicKeys(directory);
   const old = records.find((r) => r.key_id === current.right.keyId);

@@ -6,6 +6,7 @@ import { renderTable } from '../table-output.js';
 import { withJson } from './common-options.js';
 
 type Args = { json: boolean };
+type RotateArgs = Args & { 'replace-unreadable': boolean };
 
 const keys = async () => {
   const module = await import('../../adapters/keys/key-directory.js');
@@ -31,20 +32,24 @@ const init = async (args: ArgumentsCamelCase<Args>) =>
     };
   });
 
-const rotate = async (args: ArgumentsCamelCase<Args>) =>
+const unreadableHelp = (path: string, message: string) =>
+  `the signing key ${path} is unreadable (${message}); \`aos-int keys rotate --replace-unreadable\` moves it aside and makes a new one (the public keys of earlier seals stay)`;
+
+const rotate = async (args: ArgumentsCamelCase<RotateArgs>) =>
   runAndPrint(args, async () => {
     const { rotateKeys, directory } = await keys();
-    const rotated = await rotateKeys(directory, new Date().toISOString()).catch(unexpected(directory));
+    const rotated = await rotateKeys(directory, new Date().toISOString(), { replaceUnreadable: args['replace-unreadable'] }).catch(unexpected(directory));
     if (rotated._tag === 'Left') {
       const error = rotated.left;
       throw error.kind === 'no_signing_key'
         ? new CliFailure(ExitCode.notFound, error.kind, `no signing key at ${error.path} to rotate: create one with \`aos-int keys init\``)
-        : infrastructureError(`the signing key ${error.path} is unreadable (${error.message})`);
+        : infrastructureError(unreadableHelp(error.path, error.message));
     }
+    const { active, retired } = rotated.right;
     return {
       exitCode: ExitCode.ok,
-      json: { directory, ...rotated.right },
-      text: `new signing key: ${rotated.right.active.key_id}\nretired (still verifies its seals): ${rotated.right.retired.key_id}`,
+      json: { directory, active, retired },
+      text: `new signing key: ${active.key_id}\nretired (still verifies its seals): ${retired?.key_id ?? 'none (the unreadable key was moved aside)'}`,
     };
   });
 
@@ -53,10 +58,13 @@ const list = async (args: ArgumentsCamelCase<Args>) =>
     const { listPublicKeys, loadSigner, directory } = await keys();
     const records = await listPublicKeys(directory).catch(unexpected(directory));
     const signer = await loadSigner(directory);
+    // Runs cannot be sealed with an unreadable key: say so, with the way out, and exit 4.
+    if (signer._tag === 'Left' && signer.left.kind === 'signing_key_unreadable') process.stderr.write(`error: ${unreadableHelp(signer.left.path, signer.left.message)}\n`);
+    const unreadable = signer._tag === 'Left' && signer.left.kind === 'signing_key_unreadable';
     const activeId = signer._tag === 'Right' ? signer.right.keyId : null;
     const rows = records.map((r) => ({ ...r, active: r.key_id === activeId }));
     return {
-      exitCode: ExitCode.ok,
+      exitCode: unreadable ? ExitCode.infrastructure : ExitCode.ok,
       json: { directory, keys: rows },
       text: rows.length === 0
         ? `no keys in ${directory}: create one with \`aos-int keys init\``
@@ -70,7 +78,12 @@ export const keysCommand: CommandModule = {
   builder: (yargs: Argv) =>
     yargs
       .command({ command: 'init', describe: 'create the signing key (private key file mode 0600)', builder: (y: Argv) => withJson(y), handler: init as never })
-      .command({ command: 'rotate', describe: 'replace the signing key; the old public key keeps verifying old seals', builder: (y: Argv) => withJson(y), handler: rotate as never })
+      .command({
+        command: 'rotate',
+        describe: 'replace the signing key; the old public key keeps verifying old seals',
+        builder: (y: Argv) => withJson(y).option('replace-unreadable', { type: 'boolean', default: false, describe: 'when the private key file cannot be read: move it aside and make a new key' }),
+        handler: rotate as never,
+      })
       .command({ command: 'list', describe: 'list the public keys with their key_id', builder: (y: Argv) => withJson(y), handler: list as never })
       .demandCommand(1),
   handler: () => undefined,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,6 +86,32 @@ describe('signing keys (aos-int keys) and the seal', () => {
     expect(refused.stderr).toContain('nothing was written');
     expect(jsonOf<{ error: { code: string } }>(refused).error.code).toBe(code);
     expect(await tableCounts(db.pool)).toEqual(before);
+  });
+
+  it('offers a way out of an unreadable private key: list says so (exit 4), rotate --replace-unreadable moves it aside and makes a new key', async () => {
+    const env = await withSigningKey(dbEnv);
+    const { runId, keyId } = await sealedRun(env);
+    const keyFile = join(keysDir(env), 'signing-key.pem');
+    await writeFile(keyFile, 'not a key\n');
+    const listed = await runCli('aos-int', ['keys', 'list', '--json'], env);
+    expect(listed.code).toBe(4);
+    expect(listed.stderr).toContain('keys rotate --replace-unreadable');
+    const plain = await runCli('aos-int', ['keys', 'rotate', '--json'], env);
+    expect(plain.code).toBe(4);
+    expect(await readFile(keyFile, 'utf8')).toBe('not a key\n');
+
+    const replaced = await runCli('aos-int', ['keys', 'rotate', '--replace-unreadable', '--json'], env);
+    expect(replaced.code, replaced.stderr).toBe(0);
+    const rotated = jsonOf<{ active: KeyRecord; retired: KeyRecord | null }>(replaced);
+    expect(rotated.retired).toMatchObject({ key_id: keyId, retired_at: expect.any(String) });
+    expect(rotated.active.key_id).not.toBe(keyId);
+    const kept = (await readdir(keysDir(env))).filter((name) => name.startsWith('signing-key.pem.unreadable-'));
+    expect(kept).toHaveLength(1);
+    expect(await readFile(join(keysDir(env), kept[0] ?? ''), 'utf8')).toBe('not a key\n');
+    expect((await listKeys(env)).keys.map((k) => [k.key_id, k.active])).toEqual(expect.arrayContaining([[keyId, false], [rotated.active.key_id, true]]));
+    // The old seal still verifies with the kept public key; new runs are sealed with the new key.
+    expect((await prove(env, runId)).seal).toMatchObject({ status: 'sealed', key_id: keyId });
+    expect((await sealedRun(env)).keyId).toBe(rotated.active.key_id);
   });
 
   it('after keys rotate, old seals still verify and new runs are sealed with the new key', async () => {
