@@ -99,6 +99,13 @@ const replay = async (pool: pg.Pool, store: EventStore, tenantId: string, runId:
 
 const SEAL_INDEX = 'SELECT ledger_index FROM aos_run_seals WHERE run_id = $1 AND tenant_id = $2';
 
+// Whether the run's stream in the Postgres event store holds an event of another tenant from `seq`
+// on (never with EventStoreDB, whose events are not in this table). Asked only of a run found in
+// the tenant; events of the tenant itself appended since the replay are not counted.
+const FOREIGN_EVENT_AFTER = 'SELECT 1 FROM aos_events WHERE stream_id = $1 AND seq >= $2 AND tenant_id <> $3 LIMIT 1';
+const foreignEventAfter = async (pool: pg.Pool, runId: string, tenantId: string, seq: number): Promise<boolean> =>
+  ((await pool.query(FOREIGN_EVENT_AFTER, [runStreamId(runId), seq, tenantId])).rowCount ?? 0) > 0;
+
 /** The run's first seal: from the seal index (aos_run_seals), checked against the one ledger event
  * it points at; else (no row, a row pointing elsewhere, or a preloaded ledger) from the whole
  * ledger, which also reports a damaged ledger. */
@@ -145,7 +152,17 @@ export const proveRun = async (
   };
   const [replayed, traces, stepCount] = await Promise.all([replay(pool, store, tenantId, runId), readProjectedTraces(pool, runId), countProjectedSteps(pool, runId)]);
   if (replayed._tag === 'Left') return replayed;
-  const { integrity, undecodable, stepFailure, trace, completed } = replayed.right;
+  const { undecodable, stepFailure, trace, completed } = replayed.right;
+  // Events are read by tenant: one of another tenant after the run's last event would not be seen
+  // (one in the middle is a gap in seq).
+  const chain = replayed.right.integrity;
+  const foreign = chain.verification_status === 'VERIFIED' && chain.chain_length > 0 && (await foreignEventAfter(pool, runId, tenantId, chain.chain_length));
+  const integrity = foreign
+    ? failedWith(chain, {
+      reason: 'the run\'s stream holds events of another tenant after its last event',
+      divergence: { source: 'event_store', seq: chain.chain_length, field: 'tenant_id', expected: tenantId, actual: 'another tenant' },
+    })
+    : chain;
   const base = { run_id: runId, tenant_id: tenantId, aos_traces: traces, step_count: stepCount };
 
   if (integrity.chain_length === 0) {

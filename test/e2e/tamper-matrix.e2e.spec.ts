@@ -197,6 +197,13 @@ describe('RUNPROOF tamper matrix: aos proof names every tampering', () => {
       expect(await failedProof(runId)).toMatchObject({ source: 'event_store', seq: 3, field: 'link' });
     });
 
+    it("finds an event of another tenant appended after the run's last one (reads are scoped by tenant)", async () => {
+      const { runId, stream } = await freshRun();
+      expect(await tamper(db.pool, `INSERT INTO aos_events (stream_id, tenant_id, seq, type, data, recorded_at, link)
+        SELECT stream_id, 'tenant-intruder', seq + 1, type, data, recorded_at, link FROM aos_events WHERE stream_id = $1 AND seq = ${LAST_SEQ}`, [stream])).toBe(1);
+      expect(await failedProof(runId)).toEqual({ source: 'event_store', seq: LAST_SEQ + 1, field: 'tenant_id', expected: TENANT, actual: 'another tenant' });
+    });
+
     it('finds a gap in seq (a middle event deleted)', async () => {
       const { runId, stream } = await freshRun();
       expect(await tamper(db.pool, `DELETE FROM aos_events WHERE stream_id = $1 AND seq = ${MIDDLE_STEP}`, [stream])).toBe(1);
