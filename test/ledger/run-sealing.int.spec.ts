@@ -24,18 +24,26 @@ const { privateKey } = generateKeyPairSync('ed25519');
 const raw = (() => { const r = rawPublicKey(privateKey); if (r._tag === 'Left') throw new Error(r.left.message); return r.right; })();
 const signer: Signer = { keyId: runproofKeyId(raw), publicKey: raw, sign: (m) => new Uint8Array(sign(null, m, privateKey)), signNote: () => { throw new Error('unused'); } };
 
-const completedRun = async (tenant: string, goal: string) => {
-  const store = postgresEventStore(db.pool);
-  const skills = builtinSkillRegistry();
-  const agent = await registerAgent({ store, skills, clock: systemClock, ids: randomIds, redaction: defaultRedactionPolicy }, {
+/** An agent of one echo step in the tenant. */
+const echoAgent = async (tenant: string): Promise<string> => {
+  const agent = await registerAgent({ store: postgresEventStore(db.pool), skills: builtinSkillRegistry(), clock: systemClock, ids: randomIds, redaction: defaultRedactionPolicy }, {
     tenant_id: tenant, name: 'a', budget_cents: 10, allowed_hosts: [], plan_template: { steps: [{ skill: 'echo', params: { message: '{{goal}}' } }] },
   });
   if (agent._tag === 'Left') throw new Error(JSON.stringify(agent.left));
-  const run = await executeRun({ store, skills, planner: templatePlanner, clock: systemClock, ids: randomIds, random: Math.random, secret: () => undefined, redaction: defaultRedactionPolicy },
-    { tenant_id: tenant, agent_id: agent.right.agent.agent_id, goal, origin_system_id: 'test' });
-  if (run._tag === 'Left') throw new Error(JSON.stringify(run.left));
-  return run.right.run_id;
+  return agent.right.agent.agent_id;
 };
+
+/** A run of that agent (a new one unless given), executed to its end, not sealed. */
+const executedRun = async (tenant: string, goal: string, agentId?: string) => {
+  const run = await executeRun({
+    store: postgresEventStore(db.pool), skills: builtinSkillRegistry(), planner: templatePlanner, clock: systemClock, ids: randomIds,
+    random: Math.random, secret: () => undefined, redaction: defaultRedactionPolicy,
+  }, { tenant_id: tenant, agent_id: agentId ?? await echoAgent(tenant), goal, origin_system_id: 'test' });
+  if (run._tag === 'Left') throw new Error(JSON.stringify(run.left));
+  return run.right;
+};
+
+const completedRun = async (tenant: string, goal: string): Promise<string> => (await executedRun(tenant, goal)).run_id;
 
 const sealsIn = async (tenant: string): Promise<string[]> =>
   (await db.pool.query<{ run_id: string }>("SELECT data::jsonb->'checkpoint'->>'run_id' AS run_id FROM aos_events WHERE stream_id = $1 ORDER BY seq", [ledgerStreamId(tenant)])).rows.map((r) => r.run_id);
@@ -43,18 +51,9 @@ const sealsIn = async (tenant: string): Promise<string[]> =>
 describe('sealing runs into the tenant ledger', () => {
   it('gives 8 runs sealed at the same moment gap-free ledger indices 0..7, each seal signed and matching its run', async () => {
     const store = postgresEventStore(db.pool);
-    const skills = builtinSkillRegistry();
     const tenant = 'tenant-concurrent-seals';
-    const agent = await registerAgent({ store, skills, clock: systemClock, ids: randomIds, redaction: defaultRedactionPolicy }, {
-      tenant_id: tenant, name: 'a', budget_cents: 10, allowed_hosts: [], plan_template: { steps: [{ skill: 'echo', params: { message: '{{goal}}' } }] },
-    });
-    if (agent._tag === 'Left') throw new Error(JSON.stringify(agent.left));
-    const runs = await Promise.all(Array.from({ length: 8 }, async (_, i) => {
-      const run = await executeRun({ store, skills, planner: templatePlanner, clock: systemClock, ids: randomIds, random: Math.random, secret: () => undefined, redaction: defaultRedactionPolicy },
-        { tenant_id: tenant, agent_id: agent.right.agent.agent_id, goal: `goal ${i}`, origin_system_id: 'test' });
-      if (run._tag === 'Left') throw new Error(JSON.stringify(run.left));
-      return run.right;
-    }));
+    const agentId = await echoAgent(tenant);
+    const runs = await Promise.all(Array.from({ length: 8 }, (_, i) => executedRun(tenant, `goal ${i}`, agentId)));
     const seals = await Promise.all(runs.map((run) => sealRun({ store, signer, clock: systemClock }, tenant, run.run_id)));
     for (const seal of seals) expect(seal._tag).toBe('Right');
 
@@ -109,19 +108,12 @@ describe('sealing runs into the tenant ledger', () => {
 
   it('seals a run once when two processes seal it at the same moment: the loser returns the winner\'s seal', async () => {
     const store = postgresEventStore(db.pool);
-    const skills = builtinSkillRegistry();
     const tenant = 'tenant-double-seal';
-    const agent = await registerAgent({ store, skills, clock: systemClock, ids: randomIds, redaction: defaultRedactionPolicy }, {
-      tenant_id: tenant, name: 'a', budget_cents: 10, allowed_hosts: [], plan_template: { steps: [{ skill: 'echo', params: { message: '{{goal}}' } }] },
-    });
-    if (agent._tag === 'Left') throw new Error(JSON.stringify(agent.left));
-    const run = await executeRun({ store, skills, planner: templatePlanner, clock: systemClock, ids: randomIds, random: Math.random, secret: () => undefined, redaction: defaultRedactionPolicy },
-      { tenant_id: tenant, agent_id: agent.right.agent.agent_id, goal: 'once', origin_system_id: 'test' });
-    if (run._tag === 'Left') throw new Error(JSON.stringify(run.left));
-    const a = await sealRun({ store, signer, clock: systemClock }, tenant, run.right.run_id);
+    const runId = await completedRun(tenant, 'once');
+    const a = await sealRun({ store, signer, clock: systemClock }, tenant, runId);
     // The second process read the ledger's length before the first appended: its append conflicts.
     const stale = { ...store, streamVersion: () => async () => ({ _tag: 'Right' as const, right: 0 }) };
-    const b = await sealRun({ store: stale, signer, clock: systemClock }, tenant, run.right.run_id);
+    const b = await sealRun({ store: stale, signer, clock: systemClock }, tenant, runId);
     if (a._tag !== 'Right' || b._tag !== 'Right') throw new Error('sealing failed');
     expect(b.right).toEqual(a.right);
     const ledgerEvents = await store.readStream(tenant, ledgerStreamId(tenant))();
