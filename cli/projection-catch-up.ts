@@ -37,22 +37,16 @@ export const catchUpAllProjections = async ({ pool, store }: Pick<Runtime, 'pool
   }
 };
 
-const LIVE_RUN_ATTEMPTS = 3;
-
-/** A projection divergence of a run that is still open may only mean another process appended
- * after the catch-up (the events are read after the rows' snapshot): caught up and proved again,
- * a few times. A tampered row stays tampered and fails every attempt; a completed run is proved
- * once. */
+/** The run's projections caught up, then the run proved; a run still being written whose rows
+ * fall behind its events again is caught up and proved again (proveAllowingLag). */
 export const proveCaughtUp = async (
   runtime: Pick<Runtime, 'pool' | 'store'>,
   tenantId: string,
   runId: string,
   knownKeys: ReadonlyMap<string, Uint8Array>,
 ): Promise<E.Either<EventStoreError, RunProof>> => {
-  const { proveRun, mayBeProjectionLag } = await import('../projections/run-proof.js');
-  for (let attempt = 1; ; attempt++) {
-    await catchUpRunProjections(runtime, tenantId, runId);
-    const proved = await proveRun(runtime.pool, runtime.store, tenantId, runId, knownKeys);
-    if (proved._tag === 'Left' || !mayBeProjectionLag(proved.right) || attempt >= LIVE_RUN_ATTEMPTS) return proved;
-  }
+  const { proveRun, proveAllowingLag } = await import('../projections/run-proof.js');
+  const catchUp = () => catchUpRunProjections(runtime, tenantId, runId);
+  await catchUp();
+  return proveAllowingLag(() => proveRun(runtime.pool, runtime.store, tenantId, runId, knownKeys), catchUp);
 };

@@ -48,9 +48,23 @@ export async function* runEvents(store: EventStore, tenantId: string, runId: str
 }
 
 /** A run still open whose first divergence is in the projections: another process may have appended
- * after its rows were read, so a caller catches up and proves again before counting it. */
-export const mayBeProjectionLag = (proof: RunProof): boolean =>
+ * after its rows were read. */
+const mayBeProjectionLag = (proof: RunProof): boolean =>
   proof.seal.status === 'not_completed' && proof.integrity.divergence?.source === 'projection';
+
+const LIVE_RUN_ATTEMPTS = 3;
+
+/** Proves with `prove`; while the proof may only show projection lag (above), catches up and
+ * proves again, up to three proofs in all. A tampered row stays tampered and fails every attempt;
+ * a completed run is proved once. */
+export const proveAllowingLag = async <L>(prove: () => Promise<E.Either<L, RunProof>>, catchUp: () => Promise<void>): Promise<E.Either<L, RunProof>> => {
+  let proof = await prove();
+  for (let attempt = 1; attempt < LIVE_RUN_ATTEMPTS && proof._tag === 'Right' && mayBeProjectionLag(proof.right); attempt++) {
+    await catchUp();
+    proof = await prove();
+  }
+  return proof;
+};
 
 const noSeal: SealReport = { status: 'not_completed', key_id: null, ledger_index: null, sealed_at: null };
 

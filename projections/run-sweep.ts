@@ -5,12 +5,11 @@ import { sealSignatureProblem } from '../domain/ledger/seal-verification.js';
 import { decodeLedger, type LedgerDecodeError, type TenantLedgerIndex } from '../domain/ledger/tenant-ledger.js';
 import type { EventStore, EventStoreError } from '../domain/ports/event-store.js';
 import { runStreamId } from '../domain/run/identifiers.js';
-import { mayBeProjectionLag, proveRun, type RunProof } from './run-proof.js';
+import { proveAllowingLag, proveRun, type RunProof } from './run-proof.js';
 
 const RUN_PREFIX = 'aos-run-';
 const LEDGER_PREFIX = 'aos-ledger-';
 const PAGE = 500;
-const LIVE_RUN_ATTEMPTS = 3;
 
 // Tenants with runs or a ledger, one page at a time (keyset pagination).
 const TENANTS_SQL = `
@@ -103,11 +102,7 @@ export const sweepRuns = async (
   let count = 0;
   const erasedRuns = new Set<string>();
   const prove = async (tenant: string, runId: string, damaged: E.Either<LedgerDecodeError, TenantLedgerIndex> | undefined) => {
-    let proof = await proveRun(pool, store, tenant, runId, knownKeys, damaged);
-    for (let retry = 1; retry < LIVE_RUN_ATTEMPTS && proof._tag === 'Right' && mayBeProjectionLag(proof.right); retry++) {
-      await catchUpRun(tenant, runId);
-      proof = await proveRun(pool, store, tenant, runId, knownKeys, damaged);
-    }
+    const proof = await proveAllowingLag(() => proveRun(pool, store, tenant, runId, knownKeys, damaged), () => catchUpRun(tenant, runId));
     if (proof._tag === 'Right') {
       onRun(proof.right);
       count += 1;
