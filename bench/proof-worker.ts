@@ -14,7 +14,7 @@ const main = async (): Promise<void> => {
   // The pool `aos proof` opens, connected before the clock starts (as COPY's connections are).
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   try {
-    const clients = await Promise.all([pool.connect(), pool.connect(), pool.connect()]);
+    const clients = await Promise.all([pool.connect(), pool.connect(), pool.connect(), pool.connect()]);
     for (const client of clients) client.release();
     const started = performance.now();
     const proof = await proveRun(pool, postgresEventStore(pool), tenantId, runId, knownKeys);

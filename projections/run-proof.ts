@@ -11,7 +11,7 @@ import { comparableRow, type ComparableRow } from './comparable-row.js';
 import { applyToRow } from './in-memory-tables.js';
 import { decodeForProjection } from './projected-event.js';
 import { aosTracesTable } from './projection-tables.js';
-import { countProjectedSteps, readProjectedTraces, storedStepRows } from './projected-rows-reader.js';
+import { countProjectedSteps, readProjectedTraces, storedStepRowBatches } from './projected-rows-reader.js';
 import type { Row } from './row-change.js';
 import { rowChangesOf } from './run-projection.js';
 import { compareTraceRows, createStepRowsComparison } from './step-rows-comparison.js';
@@ -29,21 +29,17 @@ export type RunProof = {
   readonly step_count: number;
 };
 
-/** Events read a page at a time; the next page is fetched while this one is verified. */
-export const EVENTS_PAGE = 2000;
-
-export async function* runEvents(store: EventStore, tenantId: string, runId: string, pageSize = EVENTS_PAGE): AsyncGenerator<StoredEvent, EventStoreError | null> {
-  const stream = runStreamId(runId);
-  const page = (from: number) => store.readStreamFrom(tenantId, stream, from, pageSize)();
-  let next = page(0);
-  for (;;) {
-    const read = await next;
-    if (read._tag === 'Left') return read.left;
-    const events = read.right;
-    const last = events[events.length - 1];
-    if (events.length === pageSize && last) next = page(last.seq + 1);
-    for (const event of events) yield event;
-    if (events.length < pageSize) return null;
+/** The run's events one at a time (the store reads them a page at a time as they are consumed). */
+export async function* runEvents(store: EventStore, tenantId: string, runId: string): AsyncGenerator<StoredEvent, EventStoreError | null> {
+  const pages = store.readStreamPages(tenantId, runStreamId(runId));
+  try {
+    for (;;) {
+      const next = await pages.next();
+      if (next.done) return next.value;
+      yield* next.value;
+    }
+  } finally {
+    await pages.return(null);
   }
 }
 
@@ -78,37 +74,42 @@ type Failure = { readonly reason: string; readonly divergence: RunIntegrity['div
  * decode, and the projections compared row by row as replay derives them. */
 const replay = async (pool: pg.Pool, store: EventStore, tenantId: string, runId: string) => {
   const chain = createChainVerifier(tenantId, runId, runStreamId(runId));
-  const stepRows = storedStepRows(pool, runId);
-  const steps = createStepRowsComparison(stepRows[Symbol.asyncIterator]());
+  const stepRows = storedStepRowBatches(pool, runId);
+  const steps = createStepRowsComparison(stepRows);
   let trace: Record<string, Row[string]> | null = null;
   let undecodable: Failure | null = null;
   let lastType: string | null = null;
-  const events = runEvents(store, tenantId, runId);
-  for (;;) {
-    const next = await events.next();
-    if (next.done) {
-      if (next.value === null) break;
-      await stepRows.return(undefined);
-      return E.left(next.value);
+  const pages = store.readStreamPages(tenantId, runStreamId(runId));
+  try {
+    for (let next = await pages.next(); ; next = await pages.next()) {
+      if (next.done) {
+        if (next.value === null) break;
+        return E.left(next.value);
+      }
+      for (const stored of next.value) {
+        lastType = stored.type;
+        if (!chain.push(stored) || undecodable) continue;
+        const decoded = decodeForProjection(stored);
+        if (decoded._tag === 'Left') {
+          undecodable = { reason: `event does not decode: ${decoded.left.message}`, divergence: { source: 'event_store', seq: stored.seq, field: 'data', expected: 'a valid event', actual: decoded.left.message } };
+          continue;
+        }
+        if (decoded.right === null) continue;
+        for (const change of rowChangesOf(decoded.right)) {
+          if (change.table.name === 'aos_traces') trace = applyToRow(trace, change, true);
+          else if (change.table.name === 'aos_trace_steps' && change.kind === 'insert') {
+            const compared = steps.expect(change.row);
+            if (compared) await compared;
+          }
+        }
+      }
     }
-    const stored = next.value;
-    lastType = stored.type;
-    if (!chain.push(stored) || undecodable) continue;
-    const decoded = decodeForProjection(stored);
-    if (decoded._tag === 'Left') {
-      undecodable = { reason: `event does not decode: ${decoded.left.message}`, divergence: { source: 'event_store', seq: stored.seq, field: 'data', expected: 'a valid event', actual: decoded.left.message } };
-      continue;
-    }
-    if (decoded.right === null) continue;
-    for (const change of rowChangesOf(decoded.right)) {
-      if (change.table.name === 'aos_traces') trace = applyToRow(trace, change, true);
-      else if (change.table.name === 'aos_trace_steps' && change.kind === 'insert') await steps.expect(change.row);
-    }
+    const integrity = chain.integrity();
+    const stepFailure = integrity.verification_status === 'VERIFIED' && !undecodable ? await steps.finish() : steps.failure();
+    return E.right({ integrity, undecodable, stepFailure, trace: trace ? comparableRow(aosTracesTable, trace) : null, completed: lastType === 'RunCompleted' });
+  } finally {
+    await Promise.all([pages.return(null), stepRows.return()]);
   }
-  const integrity = chain.integrity();
-  const stepFailure = integrity.verification_status === 'VERIFIED' && !undecodable ? await steps.finish() : steps.failure();
-  await stepRows.return(undefined);
-  return E.right({ integrity, undecodable, stepFailure, trace: trace ? comparableRow(aosTracesTable, trace) : null, completed: lastType === 'RunCompleted' });
 };
 
 const SEAL_INDEX = 'SELECT ledger_index FROM aos_run_seals WHERE run_id = $1 AND tenant_id = $2';

@@ -1,6 +1,9 @@
+import type { CopyField } from '../adapters/postgres/copy-text-format.js';
 import type { Divergence } from '../domain/proof/run-verification.js';
 import { sameCell } from './cell-equality.js';
 import { comparableCell, type ComparableRow } from './comparable-row.js';
+import { jsonbText } from './jsonb-text.js';
+import { storedCellValue } from './projected-rows-reader.js';
 import { aosTraceStepsTable, type ColumnKind } from './projection-tables.js';
 import type { Row } from './row-change.js';
 
@@ -8,54 +11,91 @@ type Failure = { readonly reason: string; readonly divergence: Divergence };
 
 const firstDifferentColumn = (expected: ComparableRow, actual: ComparableRow) => Object.keys(expected).find((column) => expected[column] !== actual[column]);
 
-const seqOf = (row: Readonly<Record<string, unknown>>): number => Number(row.seq);
-
 const STEP_COLUMNS = Object.entries(aosTraceStepsTable.columns) as [string, ColumnKind][];
+const SEQ_FIELD = STEP_COLUMNS.findIndex(([column]) => column === 'seq');
+
+const seqOf = (fields: readonly CopyField[]): number => Number(fields[SEQ_FIELD]);
+
+const EVENT_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** The text a stored cell (as read by storedStepRowBatches) has when it holds exactly the derived
+ * value, where one text says so; undefined where only the value comparison can tell. */
+const exactText = (kind: ColumnKind, value: unknown): string | undefined => {
+  switch (kind) {
+    case 'text':
+      return typeof value === 'string' ? value : undefined;
+    case 'integer':
+    case 'float':
+      return typeof value === 'number' ? String(value) : undefined;
+    case 'timestamp':
+      return typeof value === 'string' && EVENT_TIME.test(value) ? `${value.slice(0, 23)}000Z` : undefined;
+    case 'json':
+      return value === null || value === undefined ? undefined : jsonbText(value) ?? undefined;
+  }
+};
+
+/** Whether the stored cell holds the derived value: by its text where that decides (the common
+ * case, nothing parsed), else as sameCell compares the values. */
+const holds = (kind: ColumnKind, expected: unknown, field: CopyField): boolean =>
+  (field !== null && exactText(kind, expected) === field) || sameCell(kind, expected, storedCellValue(kind, field));
 
 const missing = (seq: number): Failure => ({ reason: 'aos_trace_steps row missing', divergence: { source: 'projection', seq, field: 'aos_trace_steps.row', expected: 'present', actual: 'missing' } });
 const extra = (seq: number): Failure => ({ reason: 'aos_trace_steps row with no StepExecuted event', divergence: { source: 'projection', seq, field: 'aos_trace_steps.row', expected: 'absent', actual: 'present' } });
 
 /**
  * RUNPROOF step 4 for aos_trace_steps as a merge join: the rows replay derives arrive in seq order
- * (one per StepExecuted), the stored rows are read in seq order beside them, and the first
- * divergence in seq order is kept: a row missing, a row with no event, or the first column that
- * differs. Holds one stored row at a time.
+ * (one per StepExecuted), the stored rows are read in seq order beside them, a batch at a time,
+ * and the first divergence in seq order is kept: a row missing, a row with no event, or the first
+ * column that differs. `expect` returns a promise only when it has to wait for the next batch.
  */
-export const createStepRowsComparison = (actualRows: AsyncIterator<Readonly<Record<string, unknown>>>) => {
+export const createStepRowsComparison = (storedBatches: AsyncIterator<CopyField[][], unknown>) => {
   let failure: Failure | null = null;
-  let pending: Readonly<Record<string, unknown>> | null | undefined; // undefined: not read yet; null: no more rows
-  const peek = async (): Promise<Readonly<Record<string, unknown>> | null> => {
-    if (pending === undefined) {
-      const next = await actualRows.next();
-      pending = next.done ? null : next.value;
+  let batch: CopyField[][] = [];
+  let index = 0;
+  let ended = false;
+  const refill = async (): Promise<void> => {
+    while (index >= batch.length && !ended) {
+      const next = await storedBatches.next();
+      if (next.done) ended = true;
+      else {
+        batch = next.value;
+        index = 0;
+      }
     }
-    return pending;
   };
-  const take = () => { pending = undefined; };
+  const compare = (expected: Row): void => {
+    const actual = index < batch.length ? batch[index]! : null;
+    const seq = Number(expected.seq);
+    if (actual !== null && seqOf(actual) < seq) { failure = extra(seqOf(actual)); return; }
+    if (actual === null || seqOf(actual) > seq) { failure = missing(seq); return; }
+    index += 1;
+    for (let i = 0; i < STEP_COLUMNS.length; i++) {
+      const [column, kind] = STEP_COLUMNS[i]!;
+      const field = actual[i] ?? null;
+      if (holds(kind, expected[column], field)) continue;
+      failure = {
+        reason: `aos_trace_steps.${column} differs from the event`,
+        divergence: { source: 'projection', seq, field: `aos_trace_steps.${column}`, expected: comparableCell(kind, expected[column]), actual: comparableCell(kind, storedCellValue(kind, field)) },
+      };
+      return;
+    }
+  };
   return {
     failure: () => failure,
     /** The next row replay derives (as the projector would write it), in seq order. */
-    expect: async (expected: Row): Promise<void> => {
-      if (failure) return;
-      const actual = await peek();
-      const seq = seqOf(expected);
-      if (actual !== null && seqOf(actual) < seq) { failure = extra(seqOf(actual)); return; }
-      if (actual === null || seqOf(actual) > seq) { failure = missing(seq); return; }
-      take();
-      const different = STEP_COLUMNS.find(([column, kind]) => !sameCell(kind, expected[column], actual[column]));
-      if (different !== undefined) {
-        const [column, kind] = different;
-        failure = {
-          reason: `aos_trace_steps.${column} differs from the event`,
-          divergence: { source: 'projection', seq, field: `aos_trace_steps.${column}`, expected: comparableCell(kind, expected[column]), actual: comparableCell(kind, actual[column]) },
-        };
+    expect: (expected: Row): Promise<void> | undefined => {
+      if (failure) return undefined;
+      if (index < batch.length || ended) {
+        compare(expected);
+        return undefined;
       }
+      return refill().then(() => compare(expected));
     },
     /** After the last event: a stored row left over has no event. */
     finish: async (): Promise<Failure | null> => {
       if (failure) return failure;
-      const actual = await peek();
-      if (actual !== null) failure = extra(seqOf(actual));
+      await refill();
+      if (index < batch.length) failure = extra(seqOf(batch[index]!));
       return failure;
     },
   };

@@ -118,6 +118,7 @@ export const projectorApplier = (pool: pg.Pool, store: EventStore, options: { re
       appendToStream: (tenantId, streamId, expectedVersion, events) => store.appendToStream(tenantId, streamId, expectedVersion, events),
       readStream: (tenantId, streamId) => store.readStream(tenantId, streamId),
       readStreamFrom: (tenantId, streamId, fromSeq, limit) => store.readStreamFrom(tenantId, streamId, fromSeq, limit),
+      readStreamPages: (tenantId, streamId) => store.readStreamPages(tenantId, streamId),
       streamVersion: (tenantId, streamId) => store.streamVersion(tenantId, streamId),
       readAll: (after, limit) =>
         comparePositions(after, batch.after) >= 0

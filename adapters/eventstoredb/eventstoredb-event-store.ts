@@ -4,6 +4,7 @@ import {
   comparePositions, type AppendResult, type EventStore, type EventStoreError, type GlobalPosition, type NewEvent, type StoredEvent,
 } from '../../domain/ports/event-store.js';
 import type { FeedSubscription } from './catch-up-feed.js';
+import { pagesOf } from './stream-pages.js';
 import { classifyFailure, connectEsdb, type EsdbConnection, type EsdbFailure, type RawNewEvent } from './esdb-client.js';
 import {
   decodeMetadata, encodeMetadata, esdbStreamName, eventIdOf, expectedRevisionOf, fromGlobalPosition, isProductStreamId, isValidVersion,
@@ -163,6 +164,7 @@ export const eventStoreDbEventStore = (connection: EsdbConnection, options: Even
       isValidVersion(fromSeq) && Number.isSafeInteger(limit)
         ? readFrom(tenantId, streamId, fromSeq, limit)
         : async () => E.left({ kind: 'store_failed', message: `invalid page (from ${fromSeq}, limit ${limit})` }),
+    readStreamPages: (tenantId, streamId) => pagesOf((fromSeq, limit) => readFrom(tenantId, streamId, fromSeq, limit)),
     streamVersion: (tenantId, streamId) => task(async () => {
       const head = await headOf(nameOf(streamId));
       return head === null || head.tenantId !== tenantId ? 0 : head.version;

@@ -69,6 +69,12 @@ export interface EventStore {
    * read page by page in bounded memory. */
   readStreamFrom(tenantId: string, streamId: string, fromSeq: number, limit: number): TaskEither<EventStoreError, readonly StoredEvent[]>;
 
+  /** The whole stream in seq order as consecutive pages (none when the stream does not exist for
+   * this tenant), read as the caller consumes them: a stream of any length in bounded memory, at
+   * the pace the store can send it. Returns null after the last page, or the error that stopped
+   * the read. A caller that stops early calls `return()`, which releases what the read holds. */
+  readStreamPages(tenantId: string, streamId: string): AsyncGenerator<readonly StoredEvent[], EventStoreError | null>;
+
   /** How many events the stream holds for this tenant (0 when it does not exist): the expected
    * version of the next append, without reading the events. */
   streamVersion(tenantId: string, streamId: string): TaskEither<EventStoreError, number>;

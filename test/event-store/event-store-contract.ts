@@ -125,6 +125,39 @@ export const eventStoreContract = (name: string, open: () => Promise<ContractSub
       }
     });
 
+    it('streams a whole stream as pages, tenant-scoped, and releases an abandoned read', async () => {
+      const { store, close } = await open();
+      try {
+        const id = stream();
+        const data = { text: 'tab\tnewline\nbackslash\\ quote" \\N é 😀', n: 0.1 };
+        await right(store.appendToStream('t1', id, 0, [event('A', data), ...Array.from({ length: 2100 }, (_, i) => event('B', { i }))]));
+        const drain = async (pages: AsyncGenerator<readonly StoredEvent[], unknown>) => {
+          const events: StoredEvent[] = [];
+          for (let next = await pages.next(); ; next = await pages.next()) {
+            if (next.done) return { events, end: next.value };
+            expect(next.value.length).toBeGreaterThan(0);
+            events.push(...next.value);
+          }
+        };
+        const whole = await drain(store.readStreamPages('t1', id));
+        expect(whole.end).toBeNull();
+        expect(whole.events).toEqual(await right(store.readStream('t1', id)));
+        expect(whole.events[0]?.dataCanonical).toBe(canonicalJson(data));
+        expect(await drain(store.readStreamPages('t2', id))).toEqual({ events: [], end: null });
+        expect(await drain(store.readStreamPages('t1', stream()))).toEqual({ events: [], end: null });
+        // Reads stopped after their first page, more of them than a pool has connections: each
+        // gives back what it held, and the store still reads.
+        for (let i = 0; i < 12; i++) {
+          const pages = store.readStreamPages('t1', id);
+          expect((await pages.next()).done).toBe(false);
+          await pages.return(null);
+        }
+        expect(await right(store.readStream('t1', id))).toHaveLength(2101);
+      } finally {
+        await close();
+      }
+    });
+
     it('reads a missing stream as empty and refuses an empty append', async () => {
       const { store, close } = await open();
       try {

@@ -134,7 +134,7 @@ describe('catch-up feed batches into the projector (Postgres; batches as a subsc
   const run = storedRunEvents();
   const notUsed = (): never => { throw new Error('the projector only reads'); };
   const storeOf = (readAll: EventStore['readAll']): EventStore =>
-    ({ appendToStream: notUsed, readStream: notUsed, readStreamFrom: notUsed, streamVersion: notUsed, readAll });
+    ({ appendToStream: notUsed, readStream: notUsed, readStreamFrom: notUsed, readStreamPages: notUsed, streamVersion: notUsed, readAll });
   const status = async () => (await db.pool.query<{ status: string; steps: number }>('SELECT r.status, (SELECT count(*)::int FROM aos_trace_steps) AS steps FROM runs r')).rows;
 
   it('applies batches with the checkpoint in one transaction, reads what lies before a batch from the store, and ignores what is already applied', async () => {

@@ -1,0 +1,29 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jsonbText } from '../../projections/jsonb-text.js';
+import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
+
+// The proof compares a derived jsonb cell by its text first (step-rows-comparison.ts): the text
+// must be the one Postgres prints, or every row would take the slow path. A text that differs
+// only costs time, never a wrong verdict; this checks the common shapes print alike.
+let db: TestDatabase;
+beforeAll(async () => { db = await freshDatabase({ migrated: false }); });
+afterAll(async () => { await db.drop(); });
+
+const VALUES: unknown[] = [
+  {}, [], { message: 'a long run of 100000 steps' },
+  { url: 'https://api.example.test/v1/items?x=1&y=2', method: 'POST', headers: { 'content-type': 'application/json', authorization: '[redacted]' } },
+  { status: 200, body: { items: [{ id: 1, ok: true, price: 12.5, tags: ['a', 'b'], none: null }] }, elapsed_ms: 0.125 },
+  { model: 'gpt', usage: { prompt_tokens: 1200, completion_tokens: 345 }, text: 'line 1\nline 2\t"quoted" \\ back \u0001 é 😀' },
+  [{ attempt: 1, outcome: { category: 'transient', code: 'HTTP_503' }, duration_ms: 12.345 }, { attempt: 2, outcome: { category: 'success', code: 'OK' }, duration_ms: 3 }],
+  { aa: 1, b: 2, a: 3, ab: 4, B: 5, Z: 6, _: 7, '0': 8, '10': 9, '9': 10 },
+  { numbers: [0, -1, 1.5, -0.25, 123456789, 9007199254740991, 0.1, 1e20, 0.000001] },
+];
+
+describe('jsonbText against Postgres', () => {
+  it('prints what jsonb::text prints, for the shapes runs record', async () => {
+    for (const value of VALUES) {
+      const { rows } = await db.pool.query<{ text: string }>('SELECT $1::jsonb::text AS text', [JSON.stringify(value)]);
+      expect(jsonbText(value)).toBe(rows[0]?.text);
+    }
+  });
+});
