@@ -1,7 +1,7 @@
 import type { CopyField } from '../adapters/postgres/copy-text-format.js';
 import type { Divergence } from '../domain/proof/run-verification.js';
 import { sameCell } from './cell-equality.js';
-import { comparableCell, type ComparableRow } from './comparable-row.js';
+import { comparableCell, type ComparableRow, type ComparableValue } from './comparable-row.js';
 import { jsonbText } from './jsonb-text.js';
 import { storedCellValue } from './projected-rows-reader.js';
 import { aosTraceStepsTable, type ColumnKind } from './projection-tables.js';
@@ -20,7 +20,7 @@ const EVENT_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** The text a stored cell (as read by storedStepRowBatches) has when it holds exactly the derived
  * value, where one text says so; undefined where only the value comparison can tell. */
-const exactText = (kind: ColumnKind, value: unknown): string | undefined => {
+const exactText = (kind: Exclude<ColumnKind, 'json'>, value: unknown): string | undefined => {
   switch (kind) {
     case 'text':
       return typeof value === 'string' ? value : undefined;
@@ -29,15 +29,28 @@ const exactText = (kind: ColumnKind, value: unknown): string | undefined => {
       return typeof value === 'number' ? String(value) : undefined;
     case 'timestamp':
       return typeof value === 'string' && EVENT_TIME.test(value) ? `${value.slice(0, 23)}000Z` : undefined;
-    case 'json':
-      return value === null || value === undefined ? undefined : jsonbText(value) ?? undefined;
   }
 };
 
-/** Whether the stored cell holds the derived value: by its text where that decides (the common
- * case, nothing parsed), else as sameCell compares the values. */
-const holds = (kind: ColumnKind, expected: unknown, field: CopyField): boolean =>
-  (field !== null && exactText(kind, expected) === field) || sameCell(kind, expected, storedCellValue(kind, field));
+/** Whether the stored cell holds the derived value. jsonb by its text alone (jsonb-text.ts): a
+ * parsed number keeps 17 digits and jsonb every one, so 0.10000000000000000001 is not 0.1 there.
+ * Other kinds by their text where that decides (the common case, nothing parsed), else as sameCell
+ * compares the values (a float Postgres prints as 1e-07 and JavaScript as 1e-7). */
+const holds = (kind: ColumnKind, expected: unknown, field: CopyField): boolean => {
+  if (kind === 'json') {
+    if (expected === null || expected === undefined) return field === null || field === 'null';
+    const text = jsonbText(expected);
+    if (text !== null) return text === field;
+  } else if (field !== null && exactText(kind, expected) === field) return true;
+  return sameCell(kind, expected, storedCellValue(kind, field));
+};
+
+/** The stored cell as the divergence shows it: its comparable form, or for jsonb whose comparable
+ * form is the derived one (digits a parsed number loses) the stored text itself. */
+const shownActual = (kind: ColumnKind, expected: ComparableValue, field: CopyField): ComparableValue => {
+  const actual = comparableCell(kind, storedCellValue(kind, field));
+  return kind === 'json' && actual === expected ? field : actual;
+};
 
 const missing = (seq: number): Failure => ({ reason: 'aos_trace_steps row missing', divergence: { source: 'projection', seq, field: 'aos_trace_steps.row', expected: 'present', actual: 'missing' } });
 const extra = (seq: number): Failure => ({ reason: 'aos_trace_steps row with no StepExecuted event', divergence: { source: 'projection', seq, field: 'aos_trace_steps.row', expected: 'absent', actual: 'present' } });
@@ -73,9 +86,10 @@ export const createStepRowsComparison = (storedBatches: AsyncIterator<CopyField[
       const [column, kind] = STEP_COLUMNS[i]!;
       const field = actual[i] ?? null;
       if (holds(kind, expected[column], field)) continue;
+      const shownExpected = comparableCell(kind, expected[column]);
       failure = {
         reason: `aos_trace_steps.${column} differs from the event`,
-        divergence: { source: 'projection', seq, field: `aos_trace_steps.${column}`, expected: comparableCell(kind, expected[column]), actual: comparableCell(kind, storedCellValue(kind, field)) },
+        divergence: { source: 'projection', seq, field: `aos_trace_steps.${column}`, expected: shownExpected, actual: shownActual(kind, shownExpected, field) },
       };
       return;
     }

@@ -43,8 +43,19 @@ describe('aos_trace_steps comparison (merge join on seq, as the streaming proof 
     for (const size of [1, 2, 5, 10]) expect(await compare(seqs.map((s) => derived(s)), seqs.map((s) => stored(s)), size)).toBeNull();
   });
 
-  it('takes a stored cell printed otherwise but holding the same value', async () =>
-    expect(await compare([derived(3)], [stored(3, { params: '{"message":"hi","n":1.0}', duration_ms: '5e-2', outcome_data: '{ "message" : "hi" }' })])).toBeNull());
+  it('takes a float printed otherwise but the same double, and SQL NULL or jsonb null for no value', async () => {
+    expect(await compare([derived(3)], [stored(3, { duration_ms: '5e-2' })])).toBeNull();
+    expect(await compare([derived(3, { outcome_data: null })], [stored(3, { outcome_data: null })])).toBeNull();
+    expect(await compare([derived(3, { outcome_data: null })], [stored(3, { outcome_data: 'null' })])).toBeNull();
+  });
+
+  it('finds a jsonb number with digits a parsed number would lose, and shows the stored text', async () => {
+    expect(await compare([derived(3, { params: { n: 0.1 } })], [stored(3, { params: '{"n": 0.1}' })])).toBeNull();
+    expect(await compare([derived(3, { params: { n: 0.1 } })], [stored(3, { params: '{"n": 0.10000000000000000001}' })])).toEqual({
+      source: 'projection', seq: 3, field: 'aos_trace_steps.params', expected: '{"n":0.1}', actual: '{"n": 0.10000000000000000001}',
+    });
+    expect(await compare([derived(3)], [stored(3, { params: '{"n": 1.0, "message": "hi"}' })])).toMatchObject({ field: 'aos_trace_steps.params', actual: '{"n": 1.0, "message": "hi"}' });
+  });
 
   it('names the changed column with both values, in comparable form', async () => {
     expect(await compare([derived(3), derived(4)], [stored(3), stored(4, { status: 'failed' })])).toEqual({
