@@ -5,10 +5,13 @@ import { comparableRow, type ComparableRow } from './comparable-row.js';
 import { aosTracesTable, aosTraceStepsTable, type ColumnKind, type TableDefinition } from './projection-tables.js';
 
 /** The columns as the proof compares them. Timestamps come as exact UTC text with microseconds:
- * node-pg's Dates keep only milliseconds, so a timestamp moved by less than one went unseen. */
+ * node-pg's Dates keep only milliseconds, so a timestamp moved by less than one went unseen. YYYY
+ * has no era: a time before year 1 gets " BC" after it, or 2026 BC would read as 2026. */
 const selectList = (table: TableDefinition): string =>
   Object.entries(table.columns)
-    .map(([column, kind]) => (kind === 'timestamp' ? `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS ${column}` : column))
+    .map(([column, kind]) => (kind === 'timestamp'
+      ? `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || CASE WHEN ${column} < '0001-01-01T00:00:00Z' THEN ' BC' ELSE '' END AS ${column}`
+      : column))
     .join(', ');
 
 const SELECT_TRACES = `SELECT ${selectList(aosTracesTable)} FROM aos_traces WHERE run_id = $1`;

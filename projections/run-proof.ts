@@ -70,16 +70,19 @@ const failedWith = (integrity: RunIntegrity, failure: Failure): RunIntegrity => 
 
 type Failure = { readonly reason: string; readonly divergence: RunIntegrity['divergence'] };
 
-// A proof streams on two connections at once (the events and the step rows, merged as they come).
-// Proofs on one pool take turns: started together, each could hold one connection while waiting
-// for its second, and a pool of N connections would stall at N proofs. A proof's work is CPU in
-// this process, so taking turns costs no throughput.
+// A proof streams on two connections at once (the events and the step rows, merged as they come),
+// so its pool must allow two, and proofs on one pool take turns: started together, each could hold
+// one connection while waiting for its second, and a pool of N connections would stall at N
+// proofs. (A caller that holds a connection of the pool while proving needs one more.)
 const turns = new WeakMap<pg.Pool, Promise<unknown>>();
 const inTurn = <T>(pool: pg.Pool, work: () => Promise<T>): Promise<T> => {
   const result = (turns.get(pool) ?? Promise.resolve()).then(work, work);
   turns.set(pool, result.then(() => undefined, () => undefined));
   return result;
 };
+
+const PROOF_CONNECTIONS = 2;
+const poolSize = (pool: pg.Pool): number => (pool as { options?: { max?: number } }).options?.max ?? 10;
 
 /** What one pass over the events finds: the chain's verdict, the first event that does not
  * decode, and the projections compared row by row as replay derives them. */
@@ -176,7 +179,10 @@ export const proveRun = async (
     const ledgerEvents = await store.readStream(tenantId, ledgerStreamId(tenantId))();
     return ledgerEvents._tag === 'Left' ? ledgerEvents : E.right(E.map(indexLedger)(decodeLedger(ledgerEvents.right)));
   };
-  const [replayed, traces, stepCount] = await Promise.all([inTurn(pool, () => replay(pool, store, tenantId, runId)), readProjectedTraces(pool, runId), countProjectedSteps(pool, runId)]);
+  if (poolSize(pool) < PROOF_CONNECTIONS) {
+    return E.left({ kind: 'store_failed', message: `a proof reads on ${PROOF_CONNECTIONS} connections at once; this pool allows ${poolSize(pool)}` });
+  }
+  const [replayed, traces, stepCount] = await inTurn(pool, () => Promise.all([replay(pool, store, tenantId, runId), readProjectedTraces(pool, runId), countProjectedSteps(pool, runId)]));
   if (replayed._tag === 'Left') return replayed;
   const { undecodable, stepFailure, trace, completed } = replayed.right;
   // Events are read by tenant: one of another tenant after the run's last event would not be seen

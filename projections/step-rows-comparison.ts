@@ -38,7 +38,7 @@ const exactText = (kind: Exclude<ColumnKind, 'json'>, value: unknown): string | 
  * compares the values (a float Postgres prints as 1e-07 and JavaScript as 1e-7). */
 const holds = (kind: ColumnKind, expected: unknown, field: CopyField): boolean => {
   if (kind === 'json') {
-    if (expected === null || expected === undefined) return field === null || field === 'null';
+    if (expected === null || expected === undefined) return field === null; // the projector writes no value as SQL NULL, never jsonb null
     const text = jsonbText(expected);
     if (text !== null) return text === field;
   } else if (field !== null && exactText(kind, expected) === field) return true;

@@ -4,7 +4,6 @@ import {
   comparePositions, type AppendResult, type EventStore, type EventStoreError, type GlobalPosition, type NewEvent, type StoredEvent,
 } from '../../domain/ports/event-store.js';
 import type { FeedSubscription } from './catch-up-feed.js';
-import { pagesOf } from './stream-pages.js';
 import { classifyFailure, connectEsdb, type EsdbConnection, type EsdbFailure, type RawNewEvent } from './esdb-client.js';
 import {
   decodeMetadata, encodeMetadata, esdbStreamName, eventIdOf, expectedRevisionOf, fromGlobalPosition, isProductStreamId, isValidVersion,
@@ -30,6 +29,7 @@ export type EventStoreDb = {
 
 /** $all records read per round trip by `readAll` (the 6.x client filters reads on the client). */
 const SCAN_PAGE = 1000;
+const STREAM_PAGE = 2000;
 
 class StoreFailure extends Error {
   constructor(readonly error: EventStoreError) {
@@ -136,6 +136,35 @@ export const eventStoreDbEventStore = (connection: EsdbConnection, options: Even
     return events;
   });
 
+  // One page of a stream for readStreamPages: the tenant's events among the next STREAM_PAGE
+  // records, and whether there may be more (counted before the tenant filter, so a page whose
+  // last records are another tenant's does not end the read).
+  const readPage = (tenantId: string, streamId: string, fromSeq: number) => task(async () => {
+    const events: StoredEvent[] = [];
+    let seen = 0;
+    let next = fromSeq;
+    for await (const raw of connection.readStream(nameOf(streamId), BigInt(fromSeq), STREAM_PAGE)) {
+      const event = stored(raw);
+      seen += 1;
+      next = event.seq + 1;
+      if (event.tenant_id === tenantId) events.push(event);
+    }
+    return { events, more: seen === STREAM_PAGE, next };
+  });
+
+  // The next page is requested while the caller works on this one.
+  async function* streamPages(tenantId: string, streamId: string): AsyncGenerator<readonly StoredEvent[], EventStoreError | null> {
+    let pending = readPage(tenantId, streamId, 0)();
+    for (;;) {
+      const read = await pending;
+      if (E.isLeft(read)) return read.left;
+      const { events, more, next } = read.right;
+      if (more) pending = readPage(tenantId, streamId, next)();
+      if (events.length > 0) yield events;
+      if (!more) return null;
+    }
+  }
+
   const readAll = (after: GlobalPosition, limit: number) => task(async () => {
     const events: StoredEvent[] = [];
     if (limit <= 0) return events;
@@ -164,7 +193,7 @@ export const eventStoreDbEventStore = (connection: EsdbConnection, options: Even
       isValidVersion(fromSeq) && Number.isSafeInteger(limit)
         ? readFrom(tenantId, streamId, fromSeq, limit)
         : async () => E.left({ kind: 'store_failed', message: `invalid page (from ${fromSeq}, limit ${limit})` }),
-    readStreamPages: (tenantId, streamId) => pagesOf((fromSeq, limit) => readFrom(tenantId, streamId, fromSeq, limit)),
+    readStreamPages: streamPages,
     streamVersion: (tenantId, streamId) => task(async () => {
       const head = await headOf(nameOf(streamId));
       return head === null || head.tenantId !== tenantId ? 0 : head.version;

@@ -8,30 +8,44 @@ import { parseCopyLine, type CopyField } from './copy-text-format.js';
  * each row as its fields. COPY sends the rows without the per-row messages and type parsing of a
  * query's results (the proof of a long run reads hundreds of thousands of rows), and the stream's
  * back-pressure keeps memory bounded: the server is read only as fast as the caller consumes.
- * The client is held until the last row or until the caller stops; a COPY left unfinished is
- * abandoned with its connection (released as broken, never reused).
+ * The client is held until the last row or until the caller stops (the caller must then call
+ * `return()`); a COPY left unfinished is abandoned with its connection (released as broken, never
+ * reused). A connection lost during the COPY ends it with that error.
  */
 export async function* copyRows(pool: pg.Pool, query: string): AsyncGenerator<CopyField[][], void> {
   const client = await pool.connect();
   let finished = false;
-  const stream = client.query(copyTo(`COPY (${query}) TO STDOUT`));
+  let stream: ReturnType<typeof copyTo> | null = null;
+  // pg-pool listens for a client's errors only while it is idle: a connection lost mid-COPY would
+  // be an uncaught 'error' event (the process dies) instead of an error of this read.
+  const onError = (error: Error) => stream?.destroy(error);
+  client.on('error', onError);
   try {
+    // Floats exactly, whatever the database's default says (extra_float_digits = 0 prints 15
+    // digits, and two different doubles alike).
+    await client.query('SET extra_float_digits = 3');
+    stream = client.query(copyTo(`COPY (${query}) TO STDOUT`));
     const decoder = new StringDecoder('utf8');
-    let rest = '';
+    // The text after the last complete row, in pieces: a row longer than many chunks (a 10 MB
+    // outcome) is joined once, not again with each chunk.
+    let partial: string[] = [];
     for await (const chunk of stream as AsyncIterable<Buffer>) {
-      const text = rest + decoder.write(chunk);
+      const text = decoder.write(chunk);
       const end = text.lastIndexOf('\n');
       if (end === -1) {
-        rest = text;
+        partial.push(text);
         continue;
       }
-      rest = text.slice(end + 1);
-      yield text.slice(0, end).split('\n').map(parseCopyLine);
+      partial.push(text.slice(0, end));
+      const rows = partial.join('');
+      partial = [text.slice(end + 1)];
+      yield rows.split('\n').map(parseCopyLine);
     }
-    if (rest + decoder.end() !== '') throw new Error('the COPY output ended in the middle of a row');
+    if (partial.join('') + decoder.end() !== '') throw new Error('the COPY output ended in the middle of a row');
     finished = true;
   } finally {
-    if (!finished) stream.destroy();
+    client.off('error', onError);
+    if (!finished) stream?.destroy();
     client.release(!finished);
   }
 }

@@ -39,13 +39,18 @@ const handler = async (args: ArgumentsCamelCase<ExportArgs>) =>
       let failure: EventStoreError | null = null;
       async function* events() {
         // The events the verdict was made on: a run still being written gets no event added since.
+        // The read holds a connection until it ends or is returned: returned whatever stops this
+        // (all events written, or the writer gone, as when stdout's reader left).
         const source = runEvents(store, tenantId, runId);
-        let left = chainLength;
-        for (let next = await source.next(); left > 0; next = await source.next(), left--) {
-          if (next.done) { failure = next.value; return; }
-          yield bundleEvent(next.value);
+        try {
+          let left = chainLength;
+          for (let next = await source.next(); left > 0; next = await source.next(), left--) {
+            if (next.done) { failure = next.value; return; }
+            yield bundleEvent(next.value);
+          }
+        } finally {
+          await source.return(null);
         }
-        await source.return(null);
       }
       await writeJsonWithStreamedArray(process.stdout, { format, tenant_id, run_id }, 'events', events(), rest);
       if (failure) throw storeFailure(failure);

@@ -44,10 +44,14 @@ const handler = async (args: ArgumentsCamelCase<ProofArgs>) =>
       }
       const discloser = createStepDiscloser(tenantId, runId, step);
       const events = runEvents(store, tenantId, runId);
-      for (let next = await events.next(); ; next = await events.next()) {
-        if (!next.done) { discloser.push(next.value); continue; }
-        if (next.value !== null) throw storeFailure(next.value);
-        break;
+      try {
+        for (let next = await events.next(); ; next = await events.next()) {
+          if (!next.done) { discloser.push(next.value); continue; }
+          if (next.value !== null) throw storeFailure(next.value);
+          break;
+        }
+      } finally {
+        await events.return(null);
       }
       const inclusion = discloser.result();
       if (inclusion === undefined) throw notFound(`run ${runId} has no step ${step}`);

@@ -30,7 +30,8 @@ export type StoredEvent = {
   /** 0-based position of the event in its stream. */
   readonly seq: number;
   readonly type: string;
-  /** The payload as parsed from the stored canonical bytes (not yet decoded by a codec). */
+  /** The payload as parsed from the stored canonical bytes (not yet decoded by a codec);
+   * undefined when those bytes are not JSON. */
   readonly data: unknown;
   /** The exact stored bytes of the payload, as text. */
   readonly dataCanonical: string;

