@@ -6,11 +6,12 @@ import { aosTracesTable, aosTraceStepsTable, type ColumnKind, type TableDefiniti
 
 /** The columns as the proof compares them. Timestamps come as exact UTC text with microseconds:
  * node-pg's Dates keep only milliseconds, so a timestamp moved by less than one went unseen. YYYY
- * has no era: a time before year 1 gets " BC" after it, or 2026 BC would read as 2026. */
+ * has no era: a time before year 1 gets " BC" after it, or 2026 BC would read as 2026; to_char
+ * gives NULL for infinity, which is read as its own text instead, or it would pass for no time. */
 const selectList = (table: TableDefinition): string =>
   Object.entries(table.columns)
     .map(([column, kind]) => (kind === 'timestamp'
-      ? `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || CASE WHEN ${column} < '0001-01-01T00:00:00Z' THEN ' BC' ELSE '' END AS ${column}`
+      ? `CASE WHEN NOT isfinite(${column}) THEN ${column}::text ELSE to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || CASE WHEN ${column} < '0001-01-01T00:00:00Z' THEN ' BC' ELSE '' END END AS ${column}`
       : column))
     .join(', ');
 

@@ -57,17 +57,6 @@ type EventRow = {
   transaction_id: string; global_position: string;
 };
 
-// Stored bytes that are not JSON (written past the append-only trigger) are still an event: its
-// data reads as undefined, which no codec takes, and its bytes are hashed as they are, so the proof
-// names it instead of the read failing.
-const parsedData = (text: string): unknown => {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-};
-
 // The same columns for COPY, which takes no parameters: the ids are quoted as literals.
 const copyStreamQuery = (tenantId: string, streamId: string): string =>
   `SELECT stream_id, tenant_id, seq, type, data, recorded_at, link, transaction_id, global_position
@@ -80,7 +69,7 @@ const fieldsToStoredEvent = (fields: CopyField[]): StoredEvent => {
   }
   return {
     stream_id: streamId, tenant_id: tenantId, seq: Number(seq), type,
-    data: parsedData(data), dataCanonical: data, recorded_at: recordedAt, link: link ?? null,
+    data: JSON.parse(data) as unknown, dataCanonical: data, recorded_at: recordedAt, link: link ?? null,
     globalPosition: { transactionId: BigInt(transactionId), position: BigInt(globalPosition) },
   };
 };
@@ -101,7 +90,7 @@ const toStoredEvent = (row: EventRow): StoredEvent => ({
   tenant_id: row.tenant_id,
   seq: row.seq,
   type: row.type,
-  data: parsedData(row.data),
+  data: JSON.parse(row.data) as unknown,
   dataCanonical: row.data,
   recorded_at: row.recorded_at,
   link: row.link,

@@ -30,8 +30,7 @@ export type StoredEvent = {
   /** 0-based position of the event in its stream. */
   readonly seq: number;
   readonly type: string;
-  /** The payload as parsed from the stored canonical bytes (not yet decoded by a codec);
-   * undefined when those bytes are not JSON. */
+  /** The payload as parsed from the stored canonical bytes (not yet decoded by a codec). */
   readonly data: unknown;
   /** The exact stored bytes of the payload, as text. */
   readonly dataCanonical: string;

@@ -53,6 +53,19 @@ describe('proveRun on Postgres', () => {
     }
   }, 30_000);
 
+  it('finds infinity written where the run has no time yet (to_char would read it as NULL)', async () => {
+    const store = postgresEventStore(db.pool);
+    const runId = randomIds.uuid();
+    const created = await applyRunCommands({ store, clock: systemClock }, emptyRunStream(TENANT, runId), [
+      { type: 'CreateRun', run_id: runId, tenant_id: TENANT, agent_id: 'agent-1', goal: 'g', origin_system_id: 'test', agent: { agent_id: 'agent-1', tenant_id: TENANT, budget_cents: 10 } },
+    ]);
+    if (created._tag === 'Left' || created.right.lastPosition === null) throw new Error('creating the run failed');
+    expect((await waitForProjections(db.pool, store, created.right.lastPosition))._tag).toBe('Right');
+    expect(await verdict(runId)).toEqual({ status: 'VERIFIED', divergence: null });
+    expect(await tamper(db.pool, `UPDATE aos_traces SET started_at = 'infinity' WHERE run_id = $1`, [runId])).toBe(1);
+    expect(await verdict(runId)).toMatchObject({ status: 'FAILED', divergence: { source: 'projection', field: 'aos_traces.started_at', expected: null, actual: 'infinity' } });
+  });
+
   it('refuses a pool of one connection instead of waiting forever for a second', async () => {
     const runId = await projectedRun({ message: 'x' });
     const single = new pg.Pool({ connectionString: db.url, max: 1 });
