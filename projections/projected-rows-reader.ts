@@ -27,6 +27,9 @@ export const readProjectedTraces = async (pool: pg.Pool, runId: string): Promise
 export const countProjectedSteps = async (pool: pg.Pool, runId: string): Promise<number> =>
   (await pool.query<{ count: number }>(COUNT_STEPS, [runId])).rows[0]?.count ?? 0;
 
+/** The columns of aos_trace_steps with their kinds, in the order storedStepRowBatches gives their fields. */
+export const STEP_COLUMNS = Object.entries(aosTraceStepsTable.columns) as [string, ColumnKind][];
+
 /** The run's aos_trace_steps rows in seq order, every one of them (a row inserted by hand with a
  * negative seq too), streamed by COPY (copy-rows.ts) in bounded memory: a batch of rows at a
  * time, each as its fields in the order of aosTraceStepsTable.columns, timestamps as exact text. */
@@ -52,8 +55,6 @@ export const storedCellValue = (kind: ColumnKind, field: CopyField): unknown => 
       return field;
   }
 };
-
-const STEP_COLUMNS = Object.entries(aosTraceStepsTable.columns) as [string, ColumnKind][];
 
 /** The run's aos_trace_steps rows as comparableRow gives them, in seq order, streamed. */
 export async function* projectedStepRows(pool: pg.Pool, runId: string): AsyncGenerator<ComparableRow> {

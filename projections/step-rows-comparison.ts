@@ -3,15 +3,14 @@ import type { Divergence } from '../domain/proof/run-verification.js';
 import { sameCell } from './cell-equality.js';
 import { comparableCell, type ComparableRow, type ComparableValue } from './comparable-row.js';
 import { jsonbText } from './jsonb-text.js';
-import { storedCellValue } from './projected-rows-reader.js';
-import { aosTraceStepsTable, type ColumnKind } from './projection-tables.js';
+import { STEP_COLUMNS, storedCellValue } from './projected-rows-reader.js';
+import type { ColumnKind } from './projection-tables.js';
 import type { Row } from './row-change.js';
 
 type Failure = { readonly reason: string; readonly divergence: Divergence };
 
 const firstDifferentColumn = (expected: ComparableRow, actual: ComparableRow) => Object.keys(expected).find((column) => expected[column] !== actual[column]);
 
-const STEP_COLUMNS = Object.entries(aosTraceStepsTable.columns) as [string, ColumnKind][];
 const SEQ_FIELD = STEP_COLUMNS.findIndex(([column]) => column === 'seq');
 
 const seqOf = (fields: readonly CopyField[]): number => Number(fields[SEQ_FIELD]);

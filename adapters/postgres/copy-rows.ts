@@ -12,6 +12,8 @@ import { parseCopyLine, type CopyField } from './copy-text-format.js';
  * `return()`); a COPY left unfinished is abandoned with its connection (released as broken, never
  * reused). A connection lost during the COPY ends it with that error.
  */
+const exactFloats = new WeakSet<pg.PoolClient>();
+
 export async function* copyRows(pool: pg.Pool, query: string): AsyncGenerator<CopyField[][], void> {
   const client = await pool.connect();
   let finished = false;
@@ -22,8 +24,11 @@ export async function* copyRows(pool: pg.Pool, query: string): AsyncGenerator<Co
   client.on('error', onError);
   try {
     // Floats exactly, whatever the database's default says (extra_float_digits = 0 prints 15
-    // digits, and two different doubles alike).
-    await client.query('SET extra_float_digits = 3');
+    // digits, and two different doubles alike). A session setting: once per connection.
+    if (!exactFloats.has(client)) {
+      await client.query('SET extra_float_digits = 3');
+      exactFloats.add(client);
+    }
     stream = client.query(copyTo(`COPY (${query}) TO STDOUT`));
     const decoder = new StringDecoder('utf8');
     // The text after the last complete row, in pieces: a row longer than many chunks (a 10 MB
