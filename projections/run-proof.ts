@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type pg from 'pg';
+import { storeErrorOf } from '../adapters/postgres/pg-error.js';
 import type { EventStore, EventStoreError, StoredEvent } from '../domain/ports/event-store.js';
 import { createChainVerifier } from '../domain/proof/chain-verifier.js';
 import { notFoundIntegrity, type RunIntegrity } from '../domain/proof/run-verification.js';
@@ -81,6 +82,16 @@ const inTurn = <T>(pool: pg.Pool, work: () => Promise<T>): Promise<T> => {
   return result;
 };
 
+/** A read of the pool's own (the step rows, the trace row, the seal index): a connection lost or a
+ * query refused is the store's error, returned like the event store's own, not thrown. */
+const storeRead = async <T>(read: () => Promise<T>): Promise<E.Either<EventStoreError, T>> => {
+  try {
+    return E.right(await read());
+  } catch (error) {
+    return E.left(storeErrorOf(error));
+  }
+};
+
 const PROOF_CONNECTIONS = 2;
 const poolSize = (pool: pg.Pool): number => (pool as { options?: { max?: number } }).options?.max ?? 10;
 
@@ -147,7 +158,9 @@ const findSeal = async (
   preloaded: boolean,
 ): Promise<E.Either<EventStoreError, E.Either<LedgerDecodeError, LedgerEntry | undefined>>> => {
   if (!preloaded) {
-    const index = (await pool.query<{ ledger_index: number }>(SEAL_INDEX, [runId, tenantId])).rows[0]?.ledger_index;
+    const indexRead = await storeRead(async () => (await pool.query<{ ledger_index: number }>(SEAL_INDEX, [runId, tenantId])).rows[0]?.ledger_index);
+    if (indexRead._tag === 'Left') return indexRead;
+    const index = indexRead.right;
     if (index !== undefined) {
       const read = await store.readStreamFrom(tenantId, ledgerStreamId(tenantId), index, 1)();
       if (read._tag === 'Left') return read;
@@ -182,14 +195,17 @@ export const proveRun = async (
   if (poolSize(pool) < PROOF_CONNECTIONS) {
     return E.left({ kind: 'store_failed', message: `a proof reads on ${PROOF_CONNECTIONS} connections at once; this pool allows ${poolSize(pool)}` });
   }
-  const [replayed, traces, stepCount] = await inTurn(pool, () => Promise.all([replay(pool, store, tenantId, runId), readProjectedTraces(pool, runId), countProjectedSteps(pool, runId)]));
+  const read = await storeRead(() => inTurn(pool, () => Promise.all([replay(pool, store, tenantId, runId), readProjectedTraces(pool, runId), countProjectedSteps(pool, runId)])));
+  if (read._tag === 'Left') return read;
+  const [replayed, traces, stepCount] = read.right;
   if (replayed._tag === 'Left') return replayed;
   const { undecodable, stepFailure, trace, completed } = replayed.right;
   // Events are read by tenant: one of another tenant after the run's last event would not be seen
   // (one in the middle is a gap in seq).
   const chain = replayed.right.integrity;
-  const foreign = chain.verification_status === 'VERIFIED' && chain.chain_length > 0 && (await foreignEventAfter(pool, runId, tenantId, chain.chain_length));
-  const integrity = foreign
+  const foreign = chain.verification_status === 'VERIFIED' && chain.chain_length > 0 ? await storeRead(() => foreignEventAfter(pool, runId, tenantId, chain.chain_length)) : E.right(false);
+  if (foreign._tag === 'Left') return foreign;
+  const integrity = foreign.right
     ? failedWith(chain, {
       reason: 'the run\'s stream holds events of another tenant after its last event',
       divergence: { source: 'event_store', seq: chain.chain_length, field: 'tenant_id', expected: tenantId, actual: 'another tenant' },

@@ -81,6 +81,33 @@ describe('proveRun on Postgres', () => {
   // Given step params with numbers of every form JavaScript prints, when the stored jsonb keeps
   // them as the projector wrote them, then the run verifies; when one gains digits a parsed double
   // would drop, then the proof names the cell.
+  // Given a proof whose reads of the projections are under way, when their connections are lost,
+  // then proveRun returns the store's error (the CLI's store exit code and message), not a throw
+  // that reads as an internal error.
+  it('returns a store error when the connection reading the step rows is lost', async () => {
+    const runId = await projectedRun({ message: 'x' });
+    const locker = await db.pool.connect();
+    try {
+      // The step rows' COPY (and their count) wait on this lock, so they are under way when killed.
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE aos_trace_steps IN ACCESS EXCLUSIVE MODE');
+      const proving = proveRun(db.pool, postgresEventStore(db.pool), TENANT, runId, new Map());
+      const waiting = `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%aos_trace_steps%' AND query LIKE 'COPY%' AND pid <> pg_backend_pid()`;
+      let killed = 0;
+      for (let tries = 0; killed === 0 && tries < 100; tries++) {
+        // From outside the locker's transaction, whose view of pg_stat_activity is a snapshot.
+        killed = (await db.pool.query(`SELECT pg_terminate_backend(pid) FROM (${waiting}) AS w`)).rowCount ?? 0;
+        if (killed === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(killed).toBe(1);
+      const proof = await proving;
+      expect(proof).toMatchObject({ _tag: 'Left', left: { kind: 'store_unavailable' } });
+    } finally {
+      await locker.query('ROLLBACK');
+      locker.release();
+    }
+  });
+
   it('verifies jsonb numbers as stored and finds one changed beyond double precision', async () => {
     const runId = await projectedRun({ message: 'x', small: 0.1, tiny: 1.5e-7, huge: 1e21, negative: -2.5e-10, whole: 42 });
     expect(await verdict(runId)).toEqual({ status: 'VERIFIED', divergence: null });
