@@ -1,4 +1,5 @@
 import type { CopyField } from '../adapters/postgres/copy-text-format.js';
+import { UTC_MILLIS_TIME } from '../domain/ports/clock.js';
 import type { Divergence } from '../domain/proof/run-verification.js';
 import { sameCell } from './cell-equality.js';
 import { comparableCell, type ComparableRow, type ComparableValue } from './comparable-row.js';
@@ -15,8 +16,6 @@ const SEQ_FIELD = STEP_COLUMNS.findIndex(([column]) => column === 'seq');
 
 const seqOf = (fields: readonly CopyField[]): number => Number(fields[SEQ_FIELD]);
 
-const EVENT_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
 /** The text a stored cell (as read by storedStepRowBatches) has when it holds exactly the derived
  * value, where one text says so; undefined where only the value comparison can tell. */
 const exactText = (kind: Exclude<ColumnKind, 'json'>, value: unknown): string | undefined => {
@@ -27,7 +26,7 @@ const exactText = (kind: Exclude<ColumnKind, 'json'>, value: unknown): string | 
     case 'float':
       return typeof value === 'number' ? String(value) : undefined;
     case 'timestamp':
-      return typeof value === 'string' && EVENT_TIME.test(value) ? `${value.slice(0, 23)}000Z` : undefined;
+      return typeof value === 'string' && UTC_MILLIS_TIME.test(value) ? `${value.slice(0, 23)}000Z` : undefined;
   }
 };
 

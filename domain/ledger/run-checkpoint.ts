@@ -3,10 +3,11 @@ import { intBetween, patternString } from '../json/bounded-codecs.js';
 import { canonicalBase64 } from '../json/canonical-base64.js';
 import { canonicalJson, utf8 } from '../json/canonical-json.js';
 import { closedObject } from '../json/closed-object.js';
+import { UTC_MILLIS_TIME } from '../ports/clock.js';
 
 const HashHexC = patternString('HashHex', /^[0-9a-f]{64}$/, '64 lowercase hex digits');
 export const KeyIdC = patternString('KeyId', /^[0-9a-f]{16}$/, '16 lowercase hex digits');
-const TimestampC = patternString('Timestamp', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, 'an RFC 3339 UTC time with milliseconds');
+const TimestampC = patternString('Timestamp', UTC_MILLIS_TIME, 'an RFC 3339 UTC time with milliseconds');
 export const SignatureC = canonicalBase64('Ed25519Signature', 64, 'the canonical base64 of an Ed25519 signature (64 bytes)');
 
 /** RUNPROOF.md's signed checkpoint of a finished run: what the seal commits to. */
