@@ -4,7 +4,7 @@ import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { runStreamId } from '../domain/run/identifiers.js';
 
-export type CopySample = { readonly ms: number; readonly bytes: number };
+export type CopySample = { readonly ms: number; readonly bytes: number; readonly eventBytes: number };
 
 const drain = async (client: pg.Client, sql: string): Promise<number> => {
   let bytes = 0;
@@ -17,20 +17,26 @@ const drain = async (client: pg.Client, sql: string): Promise<number> => {
   return bytes;
 };
 
+const eventsCopy = (client: pg.Client, runId: string): string =>
+  `COPY (SELECT stream_id, tenant_id, seq, type, data, recorded_at, link FROM aos_events WHERE stream_id = ${client.escapeLiteral(runStreamId(runId))} ORDER BY seq) TO STDOUT`;
+const stepsCopy = (client: pg.Client, runId: string): string =>
+  `COPY (SELECT * FROM aos_trace_steps WHERE run_id = ${client.escapeLiteral(runId)} ORDER BY seq) TO STDOUT`;
+
 /** The practical floor of a proof: Postgres streaming the rows the proof reads (the run's events
  * and its aos_trace_steps rows, in seq order) out with COPY, both at once on two connections as
- * the proof reads them, drained without looking at them. */
-export const copyFloor = async (url: string, runId: string): Promise<CopySample> => {
+ * the proof reads them, drained without looking at them. With `oneAfterTheOther` the second
+ * starts when the first has ended: the time Postgres spends producing the rows on one core, the
+ * share of the machine's CPU the proof's own reads take. */
+export const copyFloor = async (url: string, runId: string, oneAfterTheOther = false): Promise<CopySample> => {
   const clients = [new pg.Client({ connectionString: url }), new pg.Client({ connectionString: url })] as const;
   await Promise.all(clients.map((c) => c.connect()));
   try {
     const [events, steps] = clients;
     const started = performance.now();
-    const bytes = await Promise.all([
-      drain(events, `COPY (SELECT stream_id, tenant_id, seq, type, data, recorded_at, link FROM aos_events WHERE stream_id = ${events.escapeLiteral(runStreamId(runId))} ORDER BY seq) TO STDOUT`),
-      drain(steps, `COPY (SELECT * FROM aos_trace_steps WHERE run_id = ${steps.escapeLiteral(runId)} ORDER BY seq) TO STDOUT`),
-    ]);
-    return { ms: performance.now() - started, bytes: bytes[0] + bytes[1] };
+    const bytes = oneAfterTheOther
+      ? [await drain(events, eventsCopy(events, runId)), await drain(steps, stepsCopy(steps, runId))]
+      : await Promise.all([drain(events, eventsCopy(events, runId)), drain(steps, stepsCopy(steps, runId))]);
+    return { ms: performance.now() - started, bytes: bytes[0]! + bytes[1]!, eventBytes: bytes[0]! };
   } finally {
     await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
   }
