@@ -42,5 +42,8 @@ const normalize = (kind: ColumnKind, value: unknown): ComparableValue => {
 
 /** One representation for a row whether it was derived in memory or read back from Postgres
  * (Dates to RFC 3339, bigint strings to numbers, jsonb to its canonical text). */
-export const comparableRow = (table: TableDefinition, row: Readonly<Record<string, unknown>>): ComparableRow =>
-  Object.fromEntries(Object.entries(table.columns).map(([column, kind]) => [column, normalize(kind, row[column])]));
+export const comparableRow = (table: TableDefinition, row: Readonly<Record<string, unknown>>): ComparableRow => {
+  const comparable: Record<string, ComparableValue> = {};
+  for (const column in table.columns) comparable[column] = normalize(table.columns[column]!, row[column]);
+  return comparable;
+};

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { copyRows } from '../adapters/postgres/copy-rows.js';
 import type { CopyField } from '../adapters/postgres/copy-text-format.js';
-import { comparableRow, type ComparableRow } from './comparable-row.js';
+import { comparableCell, comparableRow, type ComparableRow, type ComparableValue } from './comparable-row.js';
 import { aosTracesTable, aosTraceStepsTable, type ColumnKind, type TableDefinition } from './projection-tables.js';
 
 /** The columns as the proof compares them. Timestamps come as exact UTC text with microseconds:
@@ -59,6 +59,13 @@ export const storedCellValue = (kind: ColumnKind, field: CopyField): unknown => 
 /** The run's aos_trace_steps rows as comparableRow gives them, in seq order, streamed. */
 export async function* projectedStepRows(pool: pg.Pool, runId: string): AsyncGenerator<ComparableRow> {
   for await (const rows of storedStepRowBatches(pool, runId)) {
-    for (const fields of rows) yield comparableRow(aosTraceStepsTable, Object.fromEntries(STEP_COLUMNS.map(([column, kind], i) => [column, storedCellValue(kind, fields[i] ?? null)])));
+    for (const fields of rows) {
+      const row: Record<string, ComparableValue> = {};
+      for (let i = 0; i < STEP_COLUMNS.length; i++) {
+        const [column, kind] = STEP_COLUMNS[i]!;
+        row[column] = comparableCell(kind, storedCellValue(kind, fields[i] ?? null));
+      }
+      yield row;
+    }
   }
 }
