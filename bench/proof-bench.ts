@@ -3,6 +3,7 @@ import type { BenchServer } from './bench-database.js';
 import type { BenchSizes } from './bench-options.js';
 import { figure, limit, measure, type Figure } from './bench-report.js';
 import { runNode } from './child-processes.js';
+import { runCliMeasured } from './cli-peak-rss.js';
 import { copyFloor } from './copy-floor.js';
 import { sha256Floor } from './sha256-floor.js';
 import { seedLongRun, type LongRun } from './long-run-seeder.js';
@@ -49,6 +50,36 @@ const floorInChild = async (url: string, keys: BenchKeys, run: LongRun): Promise
 
 const mb = (kb: number) => kb / 1024;
 
+/** The customer's and the operator's commands that read a whole run, end to end on the run: time
+ * (`aos proof --json` beside COPY) and peak RSS against the 256 MB of the streaming goal, which
+ * holds for proof, export and verify-all alike. verify-all sweeps the bench tenant, every run
+ * seeded so far. */
+const cliFigures = async (url: string, keys: BenchKeys, run: LongRun, reps: number, copyMs: readonly number[]): Promise<Figure[]> => {
+  const env = cliEnvironment(url, keys.directory);
+  const steps = run.steps.toLocaleString('en-US');
+  const commands = [
+    { label: 'aos proof', cli: cliPath('aos'), args: ['proof', '--tenant-id', BENCH_TENANT, '--run-id', run.runId, '--json'], name: `aos proof --json, ${steps} steps` },
+    { label: 'aos export', cli: cliPath('aos'), args: ['export', '--tenant-id', BENCH_TENANT, '--run-id', run.runId], name: `aos export, ${steps} steps` },
+    { label: 'verify-all', cli: cliPath('aos-int'), args: ['verify-all', '--tenant-id', BENCH_TENANT, '--json'], name: `aos-int verify-all, the tenant's runs up to ${steps} steps` },
+  ];
+  const figures: Figure[] = [];
+  for (const command of commands) {
+    const samples = await repeat(reps, async (rep) => {
+      const sample = await runCliMeasured(command.cli, command.args, env);
+      progress(`${command.name} rep ${rep}: ${sample.ms.toFixed(0)} ms, peak RSS ${sample.peakRssMb.toFixed(0)} MB`);
+      return sample;
+    });
+    const rss = samples.map((s) => s.peakRssMb);
+    if (command.label === 'aos proof') {
+      figures.push(figure('Proof', `${command.name} (wall, > /dev/null)`, measure(command.label, 'ms', samples.map((s) => s.ms)), measure('COPY out', 'ms', copyMs), 'CLI/COPY', null));
+    }
+    figures.push(figure('Proof', `peak RSS, ${command.name} (> /dev/null)`,
+      measure(command.label, 'MB', rss, `wall ${median(samples.map((s) => s.ms)).toFixed(0)} ms`), limit('limit', 'MB', RSS_LIMIT_MB), 'RSS/limit',
+      run.steps >= 1_000_000 ? { text: '< 1× (256 MB)', test: (r) => r < 1 } : null));
+  }
+  return figures;
+};
+
 /** Proof of one long run per size, in a child process (time, peak RSS), beside Postgres streaming
  * the same rows out with COPY; `aos proof --json` end to end for the largest run below a million. */
 export const proofBench = async (server: BenchServer, sizes: BenchSizes, reps: number, keys: BenchKeys): Promise<Figure[]> => {
@@ -94,18 +125,7 @@ export const proofBench = async (server: BenchServer, sizes: BenchSizes, reps: n
       if (steps >= 1_000_000) {
         figures.push(figure('Proof', `peak RSS, ${steps.toLocaleString('en-US')} steps`, measure('proof worker', 'MB', rss), limit('limit', 'MB', RSS_LIMIT_MB), 'RSS/limit', { text: '< 1× (256 MB)', test: (r) => r < 1 }));
       }
-      if (steps === sizes.cliProofSteps) {
-        const env = cliEnvironment(database.url, keys.directory);
-        const args = [cliPath('aos'), 'proof', '--tenant-id', BENCH_TENANT, '--run-id', run.runId, '--json'];
-        const cli = await repeat(reps, async (rep) => {
-          const child = await runNode(args, env, { discardStdout: true });
-          if (child.code !== 0) throw new Error(`aos proof --json exited ${child.code}: ${child.stderr}`);
-          progress(`aos proof --json ${steps} steps rep ${rep}: ${child.ms.toFixed(0)} ms`);
-          return child.ms;
-        });
-        figures.push(figure('Proof', `aos proof --json, ${steps.toLocaleString('en-US')} steps (wall, > /dev/null)`,
-          measure('aos proof', 'ms', cli), measure('COPY out', 'ms', copyMs), 'CLI/COPY', null));
-      }
+      if (steps === sizes.cliProofSteps || steps >= 1_000_000) figures.push(...(await cliFigures(database.url, keys, run, reps, copyMs)));
     }
     return figures;
   } finally {
