@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type pg from 'pg';
-import { storeErrorOf } from '../adapters/postgres/pg-error.js';
+import { isDatabaseFailure, storeErrorOf } from '../adapters/postgres/pg-error.js';
 import type { EventStore, EventStoreError, StoredEvent } from '../domain/ports/event-store.js';
 import { createChainVerifier } from '../domain/proof/chain-verifier.js';
 import { notFoundIntegrity, type RunIntegrity } from '../domain/proof/run-verification.js';
@@ -83,13 +83,32 @@ const inTurn = <T>(pool: pg.Pool, work: () => Promise<T>): Promise<T> => {
 };
 
 /** A read of the pool's own (the step rows, the trace row, the seal index): a connection lost or a
- * query refused is the store's error, returned like the event store's own, not thrown. */
+ * query refused is the store's error, returned like the event store's own, not thrown. Any other
+ * error is a defect and is thrown. */
 const storeRead = async <T>(read: () => Promise<T>): Promise<E.Either<EventStoreError, T>> => {
   try {
     return E.right(await read());
   } catch (error) {
+    if (!isDatabaseFailure(error)) throw error;
     return E.left(storeErrorOf(error));
   }
+};
+
+/** The replay and the reads of the stored trace row and step count, at once. When one fails, the
+ * replay stops at its next page and the first failure is thrown once every read has ended, so
+ * none is left holding a connection of the pool. */
+const readRun = async (pool: pg.Pool, store: EventStore, tenantId: string, runId: string) => {
+  let failed = false;
+  const noting = <T>(read: Promise<T>): Promise<T> => read.catch((error: unknown) => { failed = true; throw error; });
+  const [replayed, traces, stepCount] = await Promise.allSettled([
+    noting(replay(pool, store, tenantId, runId, () => failed)), noting(readProjectedTraces(pool, runId)), noting(countProjectedSteps(pool, runId)),
+  ]);
+  return [valueOf(replayed), valueOf(traces), valueOf(stepCount)] as const;
+};
+
+const valueOf = <T>(read: PromiseSettledResult<T>): T => {
+  if (read.status === 'rejected') throw read.reason;
+  return read.value;
 };
 
 const PROOF_CONNECTIONS = 2;
@@ -97,7 +116,7 @@ const poolSize = (pool: pg.Pool): number => (pool as { options?: { max?: number 
 
 /** What one pass over the events finds: the chain's verdict, the first event that does not
  * decode, and the projections compared row by row as replay derives them. */
-const replay = async (pool: pg.Pool, store: EventStore, tenantId: string, runId: string) => {
+const replay = async (pool: pg.Pool, store: EventStore, tenantId: string, runId: string, abandoned: () => boolean) => {
   const chain = createChainVerifier(tenantId, runId, runStreamId(runId));
   const stepRows = storedStepRowBatches(pool, runId);
   const steps = createStepRowsComparison(stepRows);
@@ -107,6 +126,7 @@ const replay = async (pool: pg.Pool, store: EventStore, tenantId: string, runId:
   const pages = store.readStreamPages(tenantId, runStreamId(runId));
   try {
     for (let next = await pages.next(); ; next = await pages.next()) {
+      if (abandoned()) return E.left<EventStoreError>({ kind: 'store_failed', message: 'replay abandoned: another read of the proof failed' });
       if (next.done) {
         if (next.value === null) break;
         return E.left(next.value);
@@ -195,7 +215,7 @@ export const proveRun = async (
   if (poolSize(pool) < PROOF_CONNECTIONS) {
     return E.left({ kind: 'store_failed', message: `a proof reads on ${PROOF_CONNECTIONS} connections at once; this pool allows ${poolSize(pool)}` });
   }
-  const read = await storeRead(() => inTurn(pool, () => Promise.all([replay(pool, store, tenantId, runId), readProjectedTraces(pool, runId), countProjectedSteps(pool, runId)])));
+  const read = await storeRead(() => inTurn(pool, () => readRun(pool, store, tenantId, runId)));
   if (read._tag === 'Left') return read;
   const [replayed, traces, stepCount] = read.right;
   if (replayed._tag === 'Left') return replayed;

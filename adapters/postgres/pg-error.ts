@@ -13,3 +13,16 @@ export const storeErrorOf = (error: unknown): EventStoreError => {
   if (error instanceof AggregateError) return { kind: 'store_unavailable', message: error.errors.map((e: Error) => e.message).join('; ') };
   return { kind: 'store_failed', message };
 };
+
+// What node-pg throws, without a code, when the connection ends or cannot be had.
+const CONNECTION_MESSAGE = /^(Connection terminated|Client has encountered a connection error|Client was closed|timeout exceeded when trying to connect)/;
+
+/** Whether `error` comes from the database or the connection to it (a Postgres error with its
+ * SQLSTATE, a socket error, a connection ended), rather than from a defect of the code that ran
+ * the query, which stays an error to throw. */
+export const isDatabaseFailure = (error: unknown): boolean => {
+  if (!(error instanceof Error)) return false;
+  const code = pgErrorCode(error);
+  if (code !== undefined) return !code.startsWith('ERR_');
+  return error instanceof AggregateError || CONNECTION_MESSAGE.test(error.message);
+};

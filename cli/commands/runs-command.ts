@@ -6,7 +6,7 @@ import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { decodeIntegerOption, decodeOption } from '../input-validation.js';
 import { catchUpAllProjections, catchUpRunProjections } from '../projection-catch-up.js';
-import { withRuntime } from '../runtime.js';
+import { storeFailure, withRuntime } from '../runtime.js';
 import { renderTable } from '../table-output.js';
 import { withJson, withRunId, withTenant } from './common-options.js';
 
@@ -75,7 +75,9 @@ const resume = async (args: ArgumentsCamelCase<ResumeArgs>) =>
       // last steps (their side effects) a second time.
       const { proveRun } = await import('../../projections/run-proof.js');
       const before = await proveRun(runtime.pool, runtime.store, tenantId, runId, keys.knownKeys);
-      if (before._tag === 'Right' && before.right.sealed !== null && before.right.integrity.verification_status === 'FAILED') {
+      // Without a verdict there is no telling whether the seal still holds: stop, resume nothing.
+      if (before._tag === 'Left') throw storeFailure(before.left);
+      if (before.right.sealed !== null && before.right.integrity.verification_status === 'FAILED') {
         throw new CliFailure(ExitCode.failed, 'run_sealed', `run ${runId} was sealed (ledger index ${before.right.sealed.ledger_index}) and its events no longer match the seal (${before.right.integrity.failure_reason}); it is not resumed`);
       }
       const policy = args['rerun-interrupted'] ? 'rerun' : 'rerun_if_idempotent';
@@ -86,7 +88,7 @@ const resume = async (args: ArgumentsCamelCase<ResumeArgs>) =>
       const attempt = state.status === 'completed' || state.status === 'running' ? state.attempt : null;
       const verified = proof.integrity.verification_status === 'VERIFIED';
       // A run that had completed before is only sealed if it was not, and proved: say nothing ran.
-      const alreadyCompleted = before._tag === 'Right' && before.right.found && before.right.seal.status !== 'not_completed';
+      const alreadyCompleted = before.right.found && before.right.seal.status !== 'not_completed';
       const note = alreadyCompleted ? `run ${runId} had already completed: no step was run${before.right.seal.status === 'unsealed' ? '; it is now sealed' : ''}` : null;
       return {
         exitCode: status === 'succeeded' && verified ? ExitCode.ok : ExitCode.failed,

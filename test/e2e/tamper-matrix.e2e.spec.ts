@@ -266,6 +266,27 @@ describe('RUNPROOF tamper matrix: aos proof names every tampering', () => {
       expect((await readEvents(stream)).map((e) => e.seq)).toEqual([0, 1, 2, 3, 4]);
     });
 
+    // Given the same cut run, when the proof before resuming cannot be made (the step rows cannot
+    // be read: locked, with a lock timeout), then resume stops with the store's error and runs
+    // nothing: without a verdict, it cannot know whether the seal still holds.
+    it('resumes nothing when the proof before resuming fails to read', async () => {
+      const { runId, stream } = await freshRun();
+      expect(await tamper(db.pool, `DELETE FROM aos_events WHERE stream_id = $1 AND seq >= ${LAST_SEQ - 1}`, [stream])).toBe(2);
+      const locker = await db.pool.connect();
+      try {
+        await locker.query('BEGIN');
+        await locker.query('LOCK TABLE aos_trace_steps IN ACCESS SHARE MODE'); // reads go on, row writes wait
+        await locker.query('LOCK TABLE aos_traces IN ACCESS EXCLUSIVE MODE'); // the proof's read of the trace row waits
+        const resumed = await runCli('aos', ['runs', 'resume', '--tenant-id', TENANT, '--run-id', runId, '--json'], { ...env, PGOPTIONS: '-c lock_timeout=300' });
+        expect(resumed.code, resumed.stderr).toBe(4);
+        expect(jsonOf<{ error: { code: string; message: string } }>(resumed).error.message).toMatch(/lock/);
+      } finally {
+        await locker.query('ROLLBACK');
+        locker.release();
+      }
+      expect((await readEvents(stream)).map((e) => e.seq)).toEqual([0, 1, 2, 3, 4]);
+    });
+
     it("finds the seal's checkpoint edited in the tenant ledger, by its signature", async () => {
       const { runId, rootHash } = await freshRun();
       const ledger = `aos-ledger-${TENANT}`;

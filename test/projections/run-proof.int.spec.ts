@@ -92,16 +92,20 @@ describe('proveRun on Postgres', () => {
       await locker.query('BEGIN');
       await locker.query('LOCK TABLE aos_trace_steps IN ACCESS EXCLUSIVE MODE');
       const proving = proveRun(db.pool, postgresEventStore(db.pool), TENANT, runId, new Map());
-      const waiting = `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%aos_trace_steps%' AND query LIKE 'COPY%' AND pid <> pg_backend_pid()`;
+      // Both the step rows' COPY and their count wait on the lock: both are killed, and the proof
+      // returns once every one of its reads has ended.
+      const waiting = `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%aos_trace_steps%' AND pid <> pg_backend_pid()`;
       let killed = 0;
-      for (let tries = 0; killed === 0 && tries < 100; tries++) {
+      for (let tries = 0; killed < 2 && tries < 100; tries++) {
         // From outside the locker's transaction, whose view of pg_stat_activity is a snapshot.
-        killed = (await db.pool.query(`SELECT pg_terminate_backend(pid) FROM (${waiting}) AS w`)).rowCount ?? 0;
-        if (killed === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+        killed += (await db.pool.query(`SELECT pg_terminate_backend(pid) FROM (${waiting}) AS w`)).rowCount ?? 0;
+        if (killed < 2) await new Promise((resolve) => setTimeout(resolve, 20));
       }
-      expect(killed).toBe(1);
+      expect(killed).toBe(2);
       const proof = await proving;
       expect(proof).toMatchObject({ _tag: 'Left', left: { kind: 'store_unavailable' } });
+      const { rows: left } = await db.pool.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()`);
+      expect(left).toEqual([]);
     } finally {
       await locker.query('ROLLBACK');
       locker.release();
