@@ -25,8 +25,8 @@ const stepsCopy = (client: pg.Client, runId: string): string =>
 /** The practical floor of a proof: Postgres streaming the rows the proof reads (the run's events
  * and its aos_trace_steps rows, in seq order) out with COPY, both at once on two connections as
  * the proof reads them, drained without looking at them. With `oneAfterTheOther` the second
- * starts when the first has ended: the time Postgres spends producing the rows on one core, the
- * share of the machine's CPU the proof's own reads take. */
+ * starts when the first has ended: about the CPU time that producing the rows takes (Postgres and
+ * this draining client, one stream at a time), the share of the machine the proof's reads need. */
 export const copyFloor = async (url: string, runId: string, oneAfterTheOther = false): Promise<CopySample> => {
   const clients = [new pg.Client({ connectionString: url }), new pg.Client({ connectionString: url })] as const;
   await Promise.all(clients.map((c) => c.connect()));
