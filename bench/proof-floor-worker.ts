@@ -3,7 +3,7 @@
 // into fields) and the chain and Merkle tree rebuilt, with no decoding by the codecs, no projection
 // derived or compared and no seal checked.
 //   DATABASE_URL=... node dist/bench/proof-floor-worker.js <tenant-id> <run-id>
-// prints {"ms", "chain_length", "step_rows", "verification_status"}.
+// prints {"ms", "cpu_ms" (user + system, every thread), "chain_length", "step_rows", "verification_status"}.
 import pg from 'pg';
 import { postgresEventStore } from '../adapters/postgres/postgres-event-store.js';
 import { createChainVerifier } from '../domain/proof/chain-verifier.js';
@@ -34,9 +34,11 @@ const main = async (): Promise<void> => {
     const clients = await Promise.all([pool.connect(), pool.connect()]);
     for (const client of clients) client.release();
     const started = performance.now();
+    const cpuStarted = process.cpuUsage();
     const [integrity, stepRows] = await Promise.all([readEvents(pool, tenantId, runId), countStepRows(pool, runId)]);
     const ms = performance.now() - started;
-    process.stdout.write(`${JSON.stringify({ ms, chain_length: integrity.chain_length, step_rows: stepRows, verification_status: integrity.verification_status })}\n`);
+    const cpu = process.cpuUsage(cpuStarted);
+    process.stdout.write(`${JSON.stringify({ ms, cpu_ms: (cpu.user + cpu.system) / 1000, chain_length: integrity.chain_length, step_rows: stepRows, verification_status: integrity.verification_status })}\n`);
   } finally {
     await pool.end();
   }

@@ -1,6 +1,6 @@
 // Proves one run in a process of its own, so its time and peak RSS are the proof's alone:
 //   DATABASE_URL=... node dist/bench/proof-worker.js <tenant-id> <run-id> <keys-dir>
-// prints {"ms", "max_rss_kb", "verification_status", "seal_status", "chain_length", "step_count"}.
+// prints {"ms", "cpu_ms" (user + system, every thread), "max_rss_kb", "verification_status", "seal_status", "chain_length", "step_count"}.
 import pg from 'pg';
 import { listPublicKeys } from '../adapters/keys/key-directory.js';
 import { postgresEventStore } from '../adapters/postgres/postgres-event-store.js';
@@ -17,11 +17,14 @@ const main = async (): Promise<void> => {
     const clients = await Promise.all([pool.connect(), pool.connect(), pool.connect(), pool.connect()]);
     for (const client of clients) client.release();
     const started = performance.now();
+    const cpuStarted = process.cpuUsage();
     const proof = await proveRun(pool, postgresEventStore(pool), tenantId, runId, knownKeys);
     const ms = performance.now() - started;
+    const cpu = process.cpuUsage(cpuStarted);
     if (proof._tag === 'Left') throw new Error(`proof failed: ${JSON.stringify(proof.left)}`);
     process.stdout.write(`${JSON.stringify({
       ms,
+      cpu_ms: (cpu.user + cpu.system) / 1000,
       max_rss_kb: process.resourceUsage().maxRSS,
       verification_status: proof.right.integrity.verification_status,
       failure_reason: proof.right.integrity.failure_reason,
