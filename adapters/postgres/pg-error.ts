@@ -15,7 +15,7 @@ export const storeErrorOf = (error: unknown): EventStoreError => {
 };
 
 // What node-pg throws, without a code, when the connection ends or cannot be had.
-const CONNECTION_MESSAGE = /^(Connection terminated|Client has encountered a connection error|Client was closed|timeout exceeded when trying to connect)/;
+const CONNECTION_MESSAGE = /^(Connection terminated|Client has encountered a connection error|Client was closed|timeout exceeded when trying to connect|Query read timeout)/;
 
 /** Whether `error` comes from the database or the connection to it (a Postgres error with its
  * SQLSTATE, a socket error, a connection ended), rather than from a defect of the code that ran
@@ -23,6 +23,7 @@ const CONNECTION_MESSAGE = /^(Connection terminated|Client has encountered a con
 export const isDatabaseFailure = (error: unknown): boolean => {
   if (!(error instanceof Error)) return false;
   const code = pgErrorCode(error);
-  if (code !== undefined) return !code.startsWith('ERR_');
+  // Node's own ERR_ codes name a misuse of an API (a defect), except TLS errors of the connection.
+  if (code !== undefined) return !code.startsWith('ERR_') || code.startsWith('ERR_SSL_');
   return error instanceof AggregateError || CONNECTION_MESSAGE.test(error.message);
 };

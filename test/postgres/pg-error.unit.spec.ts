@@ -11,6 +11,8 @@ describe('isDatabaseFailure', () => {
     ['a socket error', withCode(new Error('read ECONNRESET'), 'ECONNRESET'), true],
     ['the connection ended under a query', new Error('Connection terminated unexpectedly'), true],
     ['a pool that could not connect in time', new Error('timeout exceeded when trying to connect'), true],
+    ['a query that outlived query_timeout', new Error('Query read timeout'), true],
+    ['a TLS error of the connection', withCode(new Error('wrong version number'), 'ERR_SSL_WRONG_VERSION_NUMBER'), true],
     ['every address refused', new AggregateError([new Error('connect ECONNREFUSED')]), true],
     ['a TypeError of the code', new TypeError("Cannot read properties of undefined (reading 'seq')"), false],
     ['a Node argument error', withCode(new TypeError('The "data" argument must be of type string'), 'ERR_INVALID_ARG_TYPE'), false],
