@@ -38,7 +38,7 @@ const proveInChild = async (url: string, keys: BenchKeys, run: LongRun): Promise
 
 type FloorResult = { readonly ms: number; readonly cpu_ms: number; readonly chain_length: number; readonly step_rows: number; readonly verification_status: string };
 
-/** The part of the proof no verifier can skip (proof-floor-worker.ts), in a process of its own. */
+/** The proof without its projection check (proof-floor-worker.ts), in a process of its own. */
 const floorInChild = async (url: string, keys: BenchKeys, run: LongRun): Promise<FloorResult> => {
   const child = await runNode([floorWorkerPath, BENCH_TENANT, run.runId], cliEnvironment(url, keys.directory));
   if (child.code !== 0) throw new Error(`the proof floor worker failed (${child.code}): ${child.stderr}`);

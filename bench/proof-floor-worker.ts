@@ -1,4 +1,4 @@
-// The part of a proof that no verifier can skip, in a process of its own, timed like proof-worker:
+// The proof without its projection check, in a process of its own, timed like proof-worker:
 // both streams read as the proof reads them (the events with their data parsed, the step rows split
 // into fields) and the chain and Merkle tree rebuilt, with no decoding by the codecs, no projection
 // derived or compared and no seal checked.
