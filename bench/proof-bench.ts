@@ -22,11 +22,16 @@ const workerPath = new URL('./proof-worker.js', import.meta.url).pathname;
 const floorWorkerPath = new URL('./proof-floor-worker.js', import.meta.url).pathname;
 const RSS_LIMIT_MB = 256;
 
+/** Runs a worker script to its end in a process of its own and returns the JSON it printed. */
+const workerOutput = async <T>(what: string, args: readonly string[], url: string, keys: BenchKeys): Promise<T> => {
+  const child = await runNode(args, cliEnvironment(url, keys.directory));
+  if (child.code !== 0) throw new Error(`the ${what} failed (${child.code}): ${child.stderr}`);
+  return JSON.parse(child.stdout) as T;
+};
+
 /** `proveRun` in a process of its own; anything but VERIFIED stops the bench. */
 const proveInChild = async (url: string, keys: BenchKeys, run: LongRun): Promise<WorkerResult> => {
-  const child = await runNode([workerPath, BENCH_TENANT, run.runId, keys.directory], cliEnvironment(url, keys.directory));
-  if (child.code !== 0) throw new Error(`the proof worker failed (${child.code}): ${child.stderr}`);
-  const result = JSON.parse(child.stdout) as WorkerResult;
+  const result = await workerOutput<WorkerResult>('proof worker', [workerPath, BENCH_TENANT, run.runId, keys.directory], url, keys);
   if (result.verification_status !== 'VERIFIED') {
     throw new Error(`the proof of the ${run.steps}-step run is ${result.verification_status}, not VERIFIED: ${result.failure_reason ?? '?'}`);
   }
@@ -40,9 +45,7 @@ type FloorResult = { readonly ms: number; readonly cpu_ms: number; readonly chai
 
 /** The proof without its projection check (proof-floor-worker.ts), in a process of its own. */
 const floorInChild = async (url: string, keys: BenchKeys, run: LongRun): Promise<FloorResult> => {
-  const child = await runNode([floorWorkerPath, BENCH_TENANT, run.runId], cliEnvironment(url, keys.directory));
-  if (child.code !== 0) throw new Error(`the proof floor worker failed (${child.code}): ${child.stderr}`);
-  const result = JSON.parse(child.stdout) as FloorResult;
+  const result = await workerOutput<FloorResult>('proof floor worker', [floorWorkerPath, BENCH_TENANT, run.runId], url, keys);
   if (result.verification_status !== 'VERIFIED' || result.chain_length !== run.events || result.step_rows !== run.steps) {
     throw new Error(`the proof floor of the ${run.steps}-step run read ${result.chain_length} events (${result.verification_status}) and ${result.step_rows} step rows`);
   }
