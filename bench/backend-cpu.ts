@@ -21,7 +21,12 @@ const processCpuMs = (pid: number): number | null => {
 /** A meter of the CPU the server processes behind `clients` use (the bench's embedded Postgres runs
  * on this machine): call it before and after, the difference is their CPU in between, to 10 ms. */
 export const backendCpuMeter = async (clients: readonly pg.Client[]): Promise<() => number | null> => {
-  const pids = await Promise.all(clients.map(async (client) => (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid ?? -1));
+  const pids = await Promise.all(
+    clients.map(
+      async (client) =>
+        (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid ?? -1,
+    ),
+  );
   return () => {
     let total = 0;
     for (const pid of pids) {

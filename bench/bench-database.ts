@@ -53,7 +53,10 @@ export const startBenchServer = async (): Promise<BenchServer> => {
       await client.end().catch(() => undefined);
     }
   };
-  const version = await admin(async (c) => (await c.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? '?');
+  const version = await admin(
+    async (c) =>
+      (await c.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? '?',
+  );
   const open = new Set<BenchDatabase>();
   let stopped = false;
   return {
@@ -70,7 +73,11 @@ export const startBenchServer = async (): Promise<BenchServer> => {
         name,
         url,
         pool: (max, poolOptions = {}) => {
-          const pool = new pg.Pool({ connectionString: url, max, ...(poolOptions.bulk ? { options: '-c synchronous_commit=off' } : {}) });
+          const pool = new pg.Pool({
+            connectionString: url,
+            max,
+            ...(poolOptions.bulk ? { options: '-c synchronous_commit=off' } : {}),
+          });
           pool.on('error', () => undefined);
           pools.push(pool);
           return pool;
@@ -78,7 +85,9 @@ export const startBenchServer = async (): Promise<BenchServer> => {
         drop: async () => {
           open.delete(database);
           await Promise.all(pools.splice(0).map((p) => p.end().catch(() => undefined)));
-          await admin((c) => c.query(`DROP DATABASE IF EXISTS ${c.escapeIdentifier(name)} WITH (FORCE)`)).catch(() => undefined);
+          await admin((c) =>
+            c.query(`DROP DATABASE IF EXISTS ${c.escapeIdentifier(name)} WITH (FORCE)`),
+          ).catch(() => undefined);
         },
       };
       open.add(database);

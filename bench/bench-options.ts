@@ -21,7 +21,8 @@ export type BenchSizes = {
   readonly cliSamples: number;
 };
 
-const usage = 'usage: node dist/bench/run.js [--reps N] [--quick] [--million] [--only append,proof,rebuild,cli]';
+const usage =
+  'usage: node dist/bench/run.js [--reps N] [--quick] [--million] [--only append,proof,rebuild,cli]';
 
 export const parseBenchOptions = (argv: readonly string[]): BenchOptions => {
   let reps: number | undefined;
@@ -38,7 +39,8 @@ export const parseBenchOptions = (argv: readonly string[]): BenchOptions => {
     } else if (arg === '--only') {
       const names = (argv[++i] ?? '').split(',').filter((n) => n !== '');
       const unknown = names.filter((n) => !(SECTIONS as readonly string[]).includes(n));
-      if (names.length === 0 || unknown.length > 0) throw new Error(`--only takes sections among ${SECTIONS.join(', ')}\n${usage}`);
+      if (names.length === 0 || unknown.length > 0)
+        throw new Error(`--only takes sections among ${SECTIONS.join(', ')}\n${usage}`);
       sections = new Set(names as Section[]);
     } else if (arg === '--help' || arg === '-h') {
       throw new Error(usage);

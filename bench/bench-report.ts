@@ -27,11 +27,21 @@ export type Figure = {
   readonly extra: Readonly<Record<string, unknown>>;
 };
 
-export const measure = (label: string, unit: Unit, samples: readonly number[], detail: string | null = null): Measure =>
-  ({ label, unit, samples, median: median(samples), detail });
+export const measure = (
+  label: string,
+  unit: Unit,
+  samples: readonly number[],
+  detail: string | null = null,
+): Measure => ({ label, unit, samples, median: median(samples), detail });
 
 /** A limit is a peer with no samples: the goal's number itself. */
-export const limit = (label: string, unit: Unit, value: number): Measure => ({ label, unit, samples: [], median: value, detail: null });
+export const limit = (label: string, unit: Unit, value: number): Measure => ({
+  label,
+  unit,
+  samples: [],
+  median: value,
+  detail: null,
+});
 
 export const figure = (
   section: string,
@@ -44,32 +54,45 @@ export const figure = (
 ): Figure => {
   const value = peer && ratioName ? ours.median / peer.median : null;
   return {
-    section, name, ours, peer,
+    section,
+    name,
+    ours,
+    peer,
     ratio: value === null || ratioName === null ? null : { name: ratioName, value },
     goal: goal && value !== null ? { text: goal.text, met: goal.test(value) } : null,
     extra,
   };
 };
 
-const digits = (value: number, fraction = 0) => value.toLocaleString('en-US', { minimumFractionDigits: fraction, maximumFractionDigits: fraction });
+const digits = (value: number, fraction = 0) =>
+  value.toLocaleString('en-US', { minimumFractionDigits: fraction, maximumFractionDigits: fraction });
 
 export const formatValue = (value: number, unit: Unit): string => {
-  if (unit === 'ms') return value >= 10_000 ? `${digits(value / 1000, 1)} s` : `${digits(value, value < 100 ? 1 : 0)} ms`;
+  if (unit === 'ms')
+    return value >= 10_000 ? `${digits(value / 1000, 1)} s` : `${digits(value, value < 100 ? 1 : 0)} ms`;
   if (unit === 'MB') return `${digits(value, 1)} MB`;
   return `${digits(value)} ev/s`;
 };
 
 const cell = (m: Measure | null): string => {
   if (m === null) return '';
-  const spread = m.samples.length > 1
-    ? ` (${formatValue(Math.min(...m.samples), m.unit)}..${formatValue(Math.max(...m.samples), m.unit)})`
-    : '';
-  return [`${m.label}: ${formatValue(m.median, m.unit)}`, ...(spread ? [`  range${spread}`] : []), ...(m.detail ? [m.detail] : [])].join('\n');
+  const spread =
+    m.samples.length > 1
+      ? ` (${formatValue(Math.min(...m.samples), m.unit)}..${formatValue(Math.max(...m.samples), m.unit)})`
+      : '';
+  return [
+    `${m.label}: ${formatValue(m.median, m.unit)}`,
+    ...(spread ? [`  range${spread}`] : []),
+    ...(m.detail ? [m.detail] : []),
+  ].join('\n');
 };
 
 /** The figures as a table for people: medians, the range of the samples, ratio and goal. */
 export const renderFigures = (figures: readonly Figure[]): string => {
-  const table = new Table({ head: ['Figure', 'Ours (median)', 'Peer / limit (median)', 'Ratio', 'Goal', 'Met'], style: { head: [], border: [] } });
+  const table = new Table({
+    head: ['Figure', 'Ours (median)', 'Peer / limit (median)', 'Ratio', 'Goal', 'Met'],
+    style: { head: [], border: [] },
+  });
   for (const f of figures) {
     table.push([
       `${f.section}\n${f.name}`,

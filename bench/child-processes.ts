@@ -3,7 +3,12 @@ import { openSync, closeSync } from 'node:fs';
 
 const running = new Set<ChildProcess>();
 
-export type ChildResult = { readonly code: number | null; readonly stdout: string; readonly stderr: string; readonly ms: number };
+export type ChildResult = {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly ms: number;
+};
 
 /** Runs `node <args>` to its end and times it from spawn to exit. With `discardStdout` its stdout
  * goes to /dev/null (as `> /dev/null` would) instead of being collected. A child still running
@@ -28,18 +33,32 @@ export const runNode = (
       timedOut = true;
       child.kill('SIGKILL');
     }, timeoutMs);
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
     const done = () => {
       clearTimeout(timer);
       running.delete(child);
       if (devNull !== null) closeSync(devNull);
     };
-    child.once('error', (error) => { done(); reject(error); });
-    child.once('exit', () => { ms = performance.now() - started; });
+    child.once('error', (error) => {
+      done();
+      reject(error);
+    });
+    child.once('exit', () => {
+      ms = performance.now() - started;
+    });
     child.once('close', (code) => {
       done();
-      if (timedOut) reject(new Error(`node ${args.join(' ')} still running after ${timeoutMs} ms: killed (stderr: ${stderr.trim() || 'none'})`));
+      if (timedOut)
+        reject(
+          new Error(
+            `node ${args.join(' ')} still running after ${timeoutMs} ms: killed (stderr: ${stderr.trim() || 'none'})`,
+          ),
+        );
       else resolve({ code, stdout, stderr, ms });
     });
   });

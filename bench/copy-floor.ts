@@ -15,12 +15,15 @@ export type CopySample = {
 
 const drain = async (client: pg.Client, sql: string): Promise<number> => {
   let bytes = 0;
-  await pipeline(client.query(copyTo(sql)), new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      bytes += chunk.length;
-      callback();
-    },
-  }));
+  await pipeline(
+    client.query(copyTo(sql)),
+    new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        bytes += chunk.length;
+        callback();
+      },
+    }),
+  );
   return bytes;
 };
 
@@ -34,17 +37,28 @@ const stepsCopy = (client: pg.Client, runId: string): string =>
  * the proof reads them, drained without looking at them. The CPU the two Postgres backends spent on it
  * is measured too: the share of the machine the proof's reads take whoever reads them. */
 export const copyFloor = async (url: string, runId: string): Promise<CopySample> => {
-  const clients = [new pg.Client({ connectionString: url }), new pg.Client({ connectionString: url })] as const;
+  const clients = [
+    new pg.Client({ connectionString: url }),
+    new pg.Client({ connectionString: url }),
+  ] as const;
   await Promise.all(clients.map((c) => c.connect()));
   try {
     const [events, steps] = clients;
     const serverCpu = await backendCpuMeter(clients);
     const cpuBefore = serverCpu();
     const started = performance.now();
-    const bytes = await Promise.all([drain(events, eventsCopy(events, runId)), drain(steps, stepsCopy(steps, runId))]);
+    const bytes = await Promise.all([
+      drain(events, eventsCopy(events, runId)),
+      drain(steps, stepsCopy(steps, runId)),
+    ]);
     const ms = performance.now() - started;
     const cpuAfter = serverCpu();
-    return { ms, bytes: bytes[0]! + bytes[1]!, eventBytes: bytes[0]!, serverCpuMs: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore };
+    return {
+      ms,
+      bytes: bytes[0]! + bytes[1]!,
+      eventBytes: bytes[0]!,
+      serverCpuMs: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore,
+    };
   } finally {
     await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
   }

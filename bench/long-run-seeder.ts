@@ -12,7 +12,12 @@ import { waitForProjections } from '../projections/projector.js';
 import { progress } from './progress.js';
 import { chain, decide, echoPlan, echoStep } from './run-events.js';
 
-export type LongRun = { readonly runId: string; readonly steps: number; readonly events: number; readonly sealed: boolean };
+export type LongRun = {
+  readonly runId: string;
+  readonly steps: number;
+  readonly events: number;
+  readonly sealed: boolean;
+};
 
 const APPEND_BATCH = 1_000;
 
@@ -32,19 +37,34 @@ export const seedLongRun = async (
   let last: GlobalPosition | null = null;
   const append = async (events: readonly RunEvent[]) => {
     const { toAppend, next } = chain(stream, events, systemClock.now());
-    const appended = await store.appendToStream(agent.tenant_id, runStreamId(runId), stream.version, toAppend)();
-    if (appended._tag === 'Left') throw new Error(`appending the long run failed: ${JSON.stringify(appended.left)}`);
+    const appended = await store.appendToStream(
+      agent.tenant_id,
+      runStreamId(runId),
+      stream.version,
+      toAppend,
+    )();
+    if (appended._tag === 'Left')
+      throw new Error(`appending the long run failed: ${JSON.stringify(appended.left)}`);
     stream = { ...next, lastPosition: appended.right.lastPosition };
     last = appended.right.lastPosition;
   };
   const started = performance.now();
-  const opening: RunEvent[] = decide(stream, { type: 'CreateRun', run_id: runId, tenant_id: agent.tenant_id, agent_id: agent.agent_id, goal, origin_system_id: 'bench', agent });
+  const opening: RunEvent[] = decide(stream, {
+    type: 'CreateRun',
+    run_id: runId,
+    tenant_id: agent.tenant_id,
+    agent_id: agent.agent_id,
+    goal,
+    origin_system_id: 'bench',
+    agent,
+  });
   await append(opening);
   await append(decide(stream, { type: 'RecordPlan', plan: echoPlan(1, steps, goal) }));
   await append(decide(stream, { type: 'StartRun' }));
   for (let from = 0; from < steps; from += APPEND_BATCH) {
     const batch: RunEvent[] = [];
-    for (let i = from; i < Math.min(steps, from + APPEND_BATCH); i++) batch.push({ type: 'StepExecuted', data: echoStep(i, goal) });
+    for (let i = from; i < Math.min(steps, from + APPEND_BATCH); i++)
+      batch.push({ type: 'StepExecuted', data: echoStep(i, goal) });
     await append(batch);
   }
   await append(decide(stream, { type: 'CompleteRun', status: 'succeeded' }));
@@ -52,7 +72,10 @@ export const seedLongRun = async (
   const target = last as GlobalPosition | null;
   if (target === null) throw new Error('the long run has no events');
   const projected = await waitForProjections(pool, store, target, { timeoutMs: 3_600_000 });
-  if (projected._tag === 'Left') throw new Error(`projecting the long run failed: ${JSON.stringify(projected.left, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`);
+  if (projected._tag === 'Left')
+    throw new Error(
+      `projecting the long run failed: ${JSON.stringify(projected.left, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`,
+    );
   const projectedMs = performance.now() - started - appendedMs;
   let sealed = false;
   if (signer !== null) {
@@ -60,6 +83,8 @@ export const seedLongRun = async (
     if (seal._tag === 'Left') throw new Error(`sealing the long run failed: ${JSON.stringify(seal.left)}`);
     sealed = true;
   }
-  progress(`  seeded a run of ${steps} steps (${stream.version} events): appended in ${(appendedMs / 1000).toFixed(1)} s, projected in ${(projectedMs / 1000).toFixed(1)} s${sealed ? `, sealed in ${((performance.now() - started - appendedMs - projectedMs) / 1000).toFixed(1)} s` : ''}`);
+  progress(
+    `  seeded a run of ${steps} steps (${stream.version} events): appended in ${(appendedMs / 1000).toFixed(1)} s, projected in ${(projectedMs / 1000).toFixed(1)} s${sealed ? `, sealed in ${((performance.now() - started - appendedMs - projectedMs) / 1000).toFixed(1)} s` : ''}`,
+  );
   return { runId, steps, events: stream.version, sealed };
 };

@@ -14,12 +14,19 @@ import { defaultRedactionPolicy } from '../domain/secrets/redaction-policy.js';
 const skillsFor = (pureSteps: boolean): SkillRegistry => {
   const builtin = builtinSkillRegistry();
   if (pureSteps) return builtin;
-  const effectful = (skill: Skill | undefined) => (skill === undefined ? undefined : { ...skill, pure: false });
-  return { get: (name) => effectful(builtin.get(name)), list: () => builtin.list().map((skill) => ({ ...skill, pure: false })) };
+  const effectful = (skill: Skill | undefined) =>
+    skill === undefined ? undefined : { ...skill, pure: false };
+  return {
+    get: (name) => effectful(builtin.get(name)),
+    list: () => builtin.list().map((skill) => ({ ...skill, pure: false })),
+  };
 };
 
 /** The runner's dependencies as the product wires them (no secrets, default redaction). */
-export const runExecutionDeps = (store: EventStore, options: { readonly pureSteps?: boolean } = {}): RunExecutionDeps => ({
+export const runExecutionDeps = (
+  store: EventStore,
+  options: { readonly pureSteps?: boolean } = {},
+): RunExecutionDeps => ({
   store,
   skills: skillsFor(options.pureSteps ?? true),
   planner: templatePlanner,
@@ -31,15 +38,31 @@ export const runExecutionDeps = (store: EventStore, options: { readonly pureStep
 });
 
 /** Registers an agent whose template is `steps` echo steps of the goal. */
-export const registerEchoAgent = async (store: EventStore, tenantId: string, steps: number): Promise<AgentRegistered> => {
-  const agent = await registerAgent({ store, skills: builtinSkillRegistry(), clock: systemClock, ids: randomIds, redaction: defaultRedactionPolicy }, {
-    tenant_id: tenantId,
-    name: `bench echo x${steps}`,
-    budget_cents: 100,
-    allowed_hosts: [],
-    plan_template: { steps: Array.from({ length: steps }, () => ({ skill: 'echo', params: { message: '{{goal}}' } })) },
-  });
-  if (agent._tag === 'Left') throw new Error(`registering the bench agent failed: ${JSON.stringify(agent.left)}`);
+export const registerEchoAgent = async (
+  store: EventStore,
+  tenantId: string,
+  steps: number,
+): Promise<AgentRegistered> => {
+  const agent = await registerAgent(
+    {
+      store,
+      skills: builtinSkillRegistry(),
+      clock: systemClock,
+      ids: randomIds,
+      redaction: defaultRedactionPolicy,
+    },
+    {
+      tenant_id: tenantId,
+      name: `bench echo x${steps}`,
+      budget_cents: 100,
+      allowed_hosts: [],
+      plan_template: {
+        steps: Array.from({ length: steps }, () => ({ skill: 'echo', params: { message: '{{goal}}' } })),
+      },
+    },
+  );
+  if (agent._tag === 'Left')
+    throw new Error(`registering the bench agent failed: ${JSON.stringify(agent.left)}`);
   return agent.right.agent;
 };
 

@@ -28,17 +28,23 @@ const countStepRows = async (pool: pg.Pool, runId: string): Promise<number> => {
 const main = async (): Promise<void> => {
   const [tenantId, runId] = process.argv.slice(2);
   const url = process.env.DATABASE_URL;
-  if (!url || !tenantId || !runId) throw new Error('usage: DATABASE_URL=... proof-floor-worker.js <tenant-id> <run-id>');
+  if (!url || !tenantId || !runId)
+    throw new Error('usage: DATABASE_URL=... proof-floor-worker.js <tenant-id> <run-id>');
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   try {
     const clients = await Promise.all([pool.connect(), pool.connect()]);
     for (const client of clients) client.release();
     const started = performance.now();
     const cpuStarted = process.cpuUsage();
-    const [integrity, stepRows] = await Promise.all([readEvents(pool, tenantId, runId), countStepRows(pool, runId)]);
+    const [integrity, stepRows] = await Promise.all([
+      readEvents(pool, tenantId, runId),
+      countStepRows(pool, runId),
+    ]);
     const ms = performance.now() - started;
     const cpu = process.cpuUsage(cpuStarted);
-    process.stdout.write(`${JSON.stringify({ ms, cpu_ms: (cpu.user + cpu.system) / 1000, chain_length: integrity.chain_length, step_rows: stepRows, verification_status: integrity.verification_status })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ ms, cpu_ms: (cpu.user + cpu.system) / 1000, chain_length: integrity.chain_length, step_rows: stepRows, verification_status: integrity.verification_status })}\n`,
+    );
   } finally {
     await pool.end();
   }

@@ -9,8 +9,14 @@ import { proveRun } from '../projections/run-proof.js';
 const main = async (): Promise<void> => {
   const [tenantId, runId, keysDirectory] = process.argv.slice(2);
   const url = process.env.DATABASE_URL;
-  if (!url || !tenantId || !runId || !keysDirectory) throw new Error('usage: DATABASE_URL=... proof-worker.js <tenant-id> <run-id> <keys-dir>');
-  const knownKeys = new Map((await listPublicKeys(keysDirectory)).map((r) => [r.key_id, new Uint8Array(Buffer.from(r.public_key, 'base64'))]));
+  if (!url || !tenantId || !runId || !keysDirectory)
+    throw new Error('usage: DATABASE_URL=... proof-worker.js <tenant-id> <run-id> <keys-dir>');
+  const knownKeys = new Map(
+    (await listPublicKeys(keysDirectory)).map((r) => [
+      r.key_id,
+      new Uint8Array(Buffer.from(r.public_key, 'base64')),
+    ]),
+  );
   // The pool `aos proof` opens, connected before the clock starts (as COPY's connections are).
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   try {
@@ -22,16 +28,18 @@ const main = async (): Promise<void> => {
     const ms = performance.now() - started;
     const cpu = process.cpuUsage(cpuStarted);
     if (proof._tag === 'Left') throw new Error(`proof failed: ${JSON.stringify(proof.left)}`);
-    process.stdout.write(`${JSON.stringify({
-      ms,
-      cpu_ms: (cpu.user + cpu.system) / 1000,
-      max_rss_kb: process.resourceUsage().maxRSS,
-      verification_status: proof.right.integrity.verification_status,
-      failure_reason: proof.right.integrity.failure_reason,
-      seal_status: proof.right.seal.status,
-      chain_length: proof.right.integrity.chain_length,
-      step_count: proof.right.step_count,
-    })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({
+        ms,
+        cpu_ms: (cpu.user + cpu.system) / 1000,
+        max_rss_kb: process.resourceUsage().maxRSS,
+        verification_status: proof.right.integrity.verification_status,
+        failure_reason: proof.right.integrity.failure_reason,
+        seal_status: proof.right.seal.status,
+        chain_length: proof.right.integrity.chain_length,
+        step_count: proof.right.step_count,
+      })}\n`,
+    );
   } finally {
     await pool.end();
   }

@@ -22,7 +22,11 @@ export const AOS_TABLES = ['aos_%', 'runs', 'agents'];
 /** Projections rebuilt from scratch (`rebuildProjections`: one transaction, truncate and replay)
  * over `runs` completed runs of 10 events, seeded fast: made by the domain and appended one run
  * per append by several writers. Also measures the storage each event takes. */
-export const rebuildBench = async (server: BenchServer, runs: number, reps: number): Promise<{ figures: Figure[]; storage: StorageReport; seedEventsPerSecond: number }> => {
+export const rebuildBench = async (
+  server: BenchServer,
+  runs: number,
+  reps: number,
+): Promise<{ figures: Figure[]; storage: StorageReport; seedEventsPerSecond: number }> => {
   const database = await server.database('bench_rebuild', { migrated: true });
   try {
     const seedPool = database.pool(SEED_WRITERS + 1, { bulk: true });
@@ -39,7 +43,9 @@ export const rebuildBench = async (server: BenchServer, runs: number, reps: numb
       seeded += events.length;
     });
     const seedEventsPerSecond = (seeded / (performance.now() - seedStarted)) * 1000;
-    progress(`rebuild: seeded ${seeded.toLocaleString('en-US')} events at ${seedEventsPerSecond.toFixed(0)} events/s (one run per append, ${SEED_WRITERS} writers, synchronous_commit off)`);
+    progress(
+      `rebuild: seeded ${seeded.toLocaleString('en-US')} events at ${seedEventsPerSecond.toFixed(0)} events/s (one run per append, ${SEED_WRITERS} writers, synchronous_commit off)`,
+    );
 
     const pool = database.pool(2);
     const store = postgresEventStore(pool);
@@ -48,15 +54,26 @@ export const rebuildBench = async (server: BenchServer, runs: number, reps: numb
       const rebuilt = await rebuildProjections(pool, store);
       const ms = performance.now() - started;
       if (rebuilt._tag === 'Left') throw new Error(`rebuild failed: ${JSON.stringify(rebuilt.left)}`);
-      if (rebuilt.right.applied !== seeded) throw new Error(`rebuild applied ${rebuilt.right.applied} events of ${seeded}`);
+      if (rebuilt.right.applied !== seeded)
+        throw new Error(`rebuild applied ${rebuilt.right.applied} events of ${seeded}`);
       const rate = (rebuilt.right.applied / ms) * 1000;
-      progress(`rebuild rep ${rep}: ${rebuilt.right.applied} events in ${ms.toFixed(0)} ms = ${rate.toFixed(0)} events/s`);
+      progress(
+        `rebuild rep ${rep}: ${rebuilt.right.applied} events in ${ms.toFixed(0)} ms = ${rate.toFixed(0)} events/s`,
+      );
       return rate;
     });
     const storage = await storageReport(pool, database.name, AOS_TABLES, 'aos_events');
-    const figures = [figure('Rebuild', `projections rebuilt from ${seeded.toLocaleString('en-US')} events`,
-      measure('rebuildProjections', 'events/s', samples), limit('goal', 'events/s', GOAL_EVENTS_PER_SECOND), 'ours/goal',
-      { text: '≥ 1× (20,000 ev/s)', test: (r) => r >= 1 }, { events: seeded })];
+    const figures = [
+      figure(
+        'Rebuild',
+        `projections rebuilt from ${seeded.toLocaleString('en-US')} events`,
+        measure('rebuildProjections', 'events/s', samples),
+        limit('goal', 'events/s', GOAL_EVENTS_PER_SECOND),
+        'ours/goal',
+        { text: '≥ 1× (20,000 ev/s)', test: (r) => r >= 1 },
+        { events: seeded },
+      ),
+    ];
     return { figures, storage, seedEventsPerSecond };
   } finally {
     await database.drop();

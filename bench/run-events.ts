@@ -22,7 +22,12 @@ export const echoPlan = (steps: number, repeat: number, message: string): Plan =
   planner: 'template',
   planner_version: '1',
   steps: Array.from({ length: steps }, (_, index) => ({
-    index, skill: 'echo', params: { message }, max_retries: 0, timeout_ms: 60_000, on_failure: 'stop' as const,
+    index,
+    skill: 'echo',
+    params: { message },
+    max_retries: 0,
+    timeout_ms: 60_000,
+    on_failure: 'stop' as const,
     ...(index === steps - 1 && repeat > 1 ? { repeat } : {}),
   })),
 });
@@ -30,12 +35,17 @@ export const echoPlan = (steps: number, repeat: number, message: string): Plan =
 /** Decides `command` against the stream's state; the decider's refusal is a bench bug. */
 export const decide = (stream: RunStream, command: RunCommand): RunEvent[] => {
   const decided = decideRun(command, stream.state);
-  if (decided._tag === 'Left') throw new Error(`the decider refused ${command.type}: ${JSON.stringify(decided.left)}`);
+  if (decided._tag === 'Left')
+    throw new Error(`the decider refused ${command.type}: ${JSON.stringify(decided.left)}`);
   return decided.right;
 };
 
 /** Chains decided events onto the stream (seq, canonical bytes, links) as the runner does. */
-export const chain = (stream: RunStream, events: readonly RunEvent[], recordedAt: string): { toAppend: NewEvent[]; next: RunStream } => {
+export const chain = (
+  stream: RunStream,
+  events: readonly RunEvent[],
+  recordedAt: string,
+): { toAppend: NewEvent[]; next: RunStream } => {
   const chained = chainRunEvents(stream, events, recordedAt);
   if (chained._tag === 'Left') throw new Error(`chaining failed: ${JSON.stringify(chained.left)}`);
   return chained.right;
@@ -43,7 +53,13 @@ export const chain = (stream: RunStream, events: readonly RunEvent[], recordedAt
 
 /** The events of a completed run of `steps` echo steps, decided and chained by the domain
  * (RunCreated, RunPlanned, RunStarted, `steps` StepExecuted, RunCompleted), ready for one append. */
-export const shortRunEvents = (agent: AgentRegistered, runId: string, goal: string, steps: number, recordedAt: string): NewEvent[] => {
+export const shortRunEvents = (
+  agent: AgentRegistered,
+  runId: string,
+  goal: string,
+  steps: number,
+  recordedAt: string,
+): NewEvent[] => {
   let stream = emptyRunStream(agent.tenant_id, runId);
   const toAppend: NewEvent[] = [];
   const apply = (command: RunCommand) => {
@@ -51,7 +67,15 @@ export const shortRunEvents = (agent: AgentRegistered, runId: string, goal: stri
     toAppend.push(...chained.toAppend);
     stream = chained.next;
   };
-  apply({ type: 'CreateRun', run_id: runId, tenant_id: agent.tenant_id, agent_id: agent.agent_id, goal, origin_system_id: 'bench', agent });
+  apply({
+    type: 'CreateRun',
+    run_id: runId,
+    tenant_id: agent.tenant_id,
+    agent_id: agent.agent_id,
+    goal,
+    origin_system_id: 'bench',
+    agent,
+  });
   apply({ type: 'RecordPlan', plan: echoPlan(steps, 1, goal) });
   apply({ type: 'StartRun' });
   for (let i = 0; i < steps; i++) apply({ type: 'RecordStep', step: echoStep(i, goal) });

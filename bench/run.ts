@@ -24,7 +24,9 @@ const main = async (): Promise<void> => {
   const sizes = benchSizes(options);
   const startedAt = new Date();
   const loadBefore = loadavg();
-  progress(`${options.quick ? 'quick ' : ''}bench, ${options.reps} rep(s), sections ${[...options.sections].join(', ')}; ${cpus().length} CPUs, load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
+  progress(
+    `${options.quick ? 'quick ' : ''}bench, ${options.reps} rep(s), sections ${[...options.sections].join(', ')}; ${cpus().length} CPUs, load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`,
+  );
   progress('starting the embedded Postgres');
   const server: BenchServer = await startBenchServer();
   let interrupted = false;
@@ -33,7 +35,10 @@ const main = async (): Promise<void> => {
     interrupted = true;
     progress(`${signal}: stopping children and the Postgres server`);
     killChildren();
-    void server.stop().catch(() => undefined).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    void server
+      .stop()
+      .catch(() => undefined)
+      .finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -55,7 +60,8 @@ const main = async (): Promise<void> => {
       storage.push(rebuild.storage);
       notes.rebuild_seed_events_per_second = rebuild.seedEventsPerSecond;
     }
-    if (options.sections.has('cli')) figures.push(...(await cliLatencyBench(server, sizes.cliSamples, options.reps, keys)));
+    if (options.sections.has('cli'))
+      figures.push(...(await cliLatencyBench(server, sizes.cliSamples, options.reps, keys)));
   } finally {
     progress('stopping the embedded Postgres');
     await server.stop();
@@ -64,21 +70,39 @@ const main = async (): Promise<void> => {
   const table = renderFigures(figures);
   process.stdout.write(`${table}\n`);
   if (storage.length > 0) process.stdout.write(`${renderStorage(storage)}\n`);
-  process.stdout.write(`load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')} (${cpus().length} CPUs); no sealing in Append\n`);
+  process.stdout.write(
+    `load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')} (${cpus().length} CPUs); no sealing in Append\n`,
+  );
   await mkdir(resultsDirectory, { recursive: true });
   const file = `${resultsDirectory}bench-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`;
-  await writeFile(file, `${JSON.stringify({
-    started_at: startedAt.toISOString(),
-    finished_at: new Date().toISOString(),
-    options: { ...options, sections: [...options.sections] },
-    sizes,
-    environment: {
-      node: process.version, platform: process.platform, cpus: cpus().length, cpu_model: cpus()[0]?.model ?? null,
-      memory_mb: Math.round(totalmem() / 2 ** 20), load_average_before: loadBefore, load_average_after: loadAfter, postgres: server.version,
-      postgres_settings: 'the embedded server as the product starts it (default settings: fsync on, synchronous_commit on)',
-    },
-    figures, storage, notes,
-  }, null, 2)}\n`);
+  await writeFile(
+    file,
+    `${JSON.stringify(
+      {
+        started_at: startedAt.toISOString(),
+        finished_at: new Date().toISOString(),
+        options: { ...options, sections: [...options.sections] },
+        sizes,
+        environment: {
+          node: process.version,
+          platform: process.platform,
+          cpus: cpus().length,
+          cpu_model: cpus()[0]?.model ?? null,
+          memory_mb: Math.round(totalmem() / 2 ** 20),
+          load_average_before: loadBefore,
+          load_average_after: loadAfter,
+          postgres: server.version,
+          postgres_settings:
+            'the embedded server as the product starts it (default settings: fsync on, synchronous_commit on)',
+        },
+        figures,
+        storage,
+        notes,
+      },
+      null,
+      2,
+    )}\n`,
+  );
   progress(`results written to ${file}`);
 };
 
@@ -86,6 +110,8 @@ try {
   await main();
 } catch (error) {
   killChildren();
-  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exitCode = 1;
 }

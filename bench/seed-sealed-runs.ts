@@ -33,10 +33,21 @@ const main = async (): Promise<void> => {
   const signer = await loadSigner(keyDirectory(process.env));
   if (signer._tag === 'Left') throw new Error(`signing key: ${JSON.stringify(signer.left)}`);
   const skills = builtinSkillRegistry();
-  const agent = await registerAgent({ store, skills, clock: systemClock, ids: randomIds, redaction: defaultRedactionPolicy }, {
-    tenant_id: tenantId, name: 'bench agent', budget_cents: 100, allowed_hosts: [],
-    plan_template: { steps: [{ skill: 'echo', params: { message: '{{goal}}' } }, { skill: 'json_transform', params: { expression: 'message', input_from_step: 0 } }] },
-  });
+  const agent = await registerAgent(
+    { store, skills, clock: systemClock, ids: randomIds, redaction: defaultRedactionPolicy },
+    {
+      tenant_id: tenantId,
+      name: 'bench agent',
+      budget_cents: 100,
+      allowed_hosts: [],
+      plan_template: {
+        steps: [
+          { skill: 'echo', params: { message: '{{goal}}' } },
+          { skill: 'json_transform', params: { expression: 'message', input_from_step: 0 } },
+        ],
+      },
+    },
+  );
   if (agent._tag === 'Left') throw new Error(`agent: ${JSON.stringify(agent.left)}`);
   const started = performance.now();
   let next = 0;
@@ -44,11 +55,29 @@ const main = async (): Promise<void> => {
     while (next < runs) {
       next += 1;
       const run = await executeRun(
-        { store, skills, planner: templatePlanner, clock: systemClock, ids: randomIds, random: Math.random, secret: () => undefined, redaction: defaultRedactionPolicy },
-        { tenant_id: tenantId, agent_id: agent.right.agent.agent_id, goal: `run ${next}`, origin_system_id: 'bench' },
+        {
+          store,
+          skills,
+          planner: templatePlanner,
+          clock: systemClock,
+          ids: randomIds,
+          random: Math.random,
+          secret: () => undefined,
+          redaction: defaultRedactionPolicy,
+        },
+        {
+          tenant_id: tenantId,
+          agent_id: agent.right.agent.agent_id,
+          goal: `run ${next}`,
+          origin_system_id: 'bench',
+        },
       );
       if (run._tag === 'Left') throw new Error(`run: ${JSON.stringify(run.left)}`);
-      const sealed = await sealRun({ store, signer: signer.right, clock: systemClock }, tenantId, run.right.run_id);
+      const sealed = await sealRun(
+        { store, signer: signer.right, clock: systemClock },
+        tenantId,
+        run.right.run_id,
+      );
       if (sealed._tag === 'Left') throw new Error(`seal: ${JSON.stringify(sealed.left)}`);
     }
   };
@@ -58,7 +87,9 @@ const main = async (): Promise<void> => {
     if (pass._tag === 'Left') throw new Error(`projection: ${JSON.stringify(pass.left)}`);
     if (pass.right.applied === 0) break;
   }
-  process.stderr.write(`seeded ${runs} sealed runs for ${tenantId} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  process.stderr.write(
+    `seeded ${runs} sealed runs for ${tenantId} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+  );
   await pool.end();
 };
 

@@ -34,12 +34,33 @@ SELECT c.relname AS name, CASE c.relkind WHEN 'i' THEN 'index' ELSE 'table' END 
 
 /** On-disk sizes of the tables matching `patterns` (LIKE) and of their indexes, per stored event
  * (the rows of `eventsTable`). */
-export const storageReport = async (pool: pg.Pool, database: string, patterns: readonly string[], eventsTable: string): Promise<StorageReport> => {
+export const storageReport = async (
+  pool: pg.Pool,
+  database: string,
+  patterns: readonly string[],
+  eventsTable: string,
+): Promise<StorageReport> => {
   const counted = await pool.query<{ count: number }>(`SELECT count(*)::int AS count FROM ${eventsTable}`);
   const events = counted.rows[0]?.count ?? 0;
-  const { rows } = await pool.query<{ name: string; kind: 'table' | 'index'; table: string; bytes: string; with_toast: string }>(SIZES, [patterns]);
+  const { rows } = await pool.query<{
+    name: string;
+    kind: 'table' | 'index';
+    table: string;
+    bytes: string;
+    with_toast: string;
+  }>(SIZES, [patterns]);
   const relations = rows.map((r) => ({
-    name: r.name, kind: r.kind, table: r.table, bytes: Number(r.bytes), withToast: Number(r.with_toast), bytesPerEvent: Number(r.with_toast) / events,
+    name: r.name,
+    kind: r.kind,
+    table: r.table,
+    bytes: Number(r.bytes),
+    withToast: Number(r.with_toast),
+    bytesPerEvent: Number(r.with_toast) / events,
   }));
-  return { database, events, relations, totalBytesPerEvent: relations.reduce((sum, r) => sum + r.withToast, 0) / events };
+  return {
+    database,
+    events,
+    relations,
+    totalBytesPerEvent: relations.reduce((sum, r) => sum + r.withToast, 0) / events,
+  };
 };

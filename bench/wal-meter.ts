@@ -6,7 +6,10 @@ export const startWalMeter = async (pool: pg.Pool): Promise<{ bytes(): Promise<n
   const start = (await pool.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0]?.lsn;
   return {
     bytes: async () => {
-      const { rows } = await pool.query<{ bytes: string }>('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::bigint AS bytes', [start]);
+      const { rows } = await pool.query<{ bytes: string }>(
+        'SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::bigint AS bytes',
+        [start],
+      );
       return Number(rows[0]?.bytes ?? Number.NaN);
     },
   };

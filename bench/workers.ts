@@ -1,5 +1,9 @@
 /** `concurrency` async workers in this process taking items 0..total-1 in turn, as N runners would. */
-export const runWorkers = async (concurrency: number, total: number, work: (item: number) => Promise<void>): Promise<void> => {
+export const runWorkers = async (
+  concurrency: number,
+  total: number,
+  work: (item: number) => Promise<void>,
+): Promise<void> => {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < total) {

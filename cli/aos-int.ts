@@ -10,4 +10,11 @@ import { cliProgram } from './yargs-app.js';
 
 // The internal CLI: operations only. It never creates a run for a customer tenant (demo works in
 // a sandbox database of its own).
-void cliProgram('aos-int', [demoCommand, migrateCommand, projectionsCommand, dbCommand, keysCommand, verifyAllCommand] as never[]).parseAsync();
+void cliProgram('aos-int', [
+  demoCommand,
+  migrateCommand,
+  projectionsCommand,
+  dbCommand,
+  keysCommand,
+  verifyAllCommand,
+] as never[]).parseAsync();

@@ -11,4 +11,14 @@ import { skillsCommand } from './commands/skills-command.js';
 import { verifyCommand } from './commands/verify-command.js';
 import { cliProgram } from './yargs-app.js';
 
-void cliProgram('aos', [runCommand, agentsCommand, runsCommand, skillsCommand, proofCommand, eventsCommand, exportCommand, verifyCommand, ledgerCommand] as never[]).parseAsync();
+void cliProgram('aos', [
+  runCommand,
+  agentsCommand,
+  runsCommand,
+  skillsCommand,
+  proofCommand,
+  eventsCommand,
+  exportCommand,
+  verifyCommand,
+  ledgerCommand,
+] as never[]).parseAsync();

@@ -17,4 +17,5 @@ export const watchStdout = (): void => {
 
 /** Whether stdout's reader is gone, or `error` is the failed write that found out. */
 export const isBrokenPipe = (error?: unknown): boolean =>
-  closed || (typeof error === 'object' && error !== null && (error as NodeJS.ErrnoException).code === 'EPIPE');
+  closed ||
+  (typeof error === 'object' && error !== null && (error as NodeJS.ErrnoException).code === 'EPIPE');

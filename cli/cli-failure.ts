@@ -16,6 +16,8 @@ export class CliFailure extends Error {
 export const usageError = (field: string, message: string): CliFailure =>
   new CliFailure(ExitCode.usage, 'invalid_input', `--${field}: ${message}`, field);
 
-export const notFound = (message: string): CliFailure => new CliFailure(ExitCode.notFound, 'not_found', message);
+export const notFound = (message: string): CliFailure =>
+  new CliFailure(ExitCode.notFound, 'not_found', message);
 
-export const infrastructureError = (message: string): CliFailure => new CliFailure(ExitCode.infrastructure, 'infrastructure', message);
+export const infrastructureError = (message: string): CliFailure =>
+  new CliFailure(ExitCode.infrastructure, 'infrastructure', message);

@@ -21,7 +21,10 @@ const write = (stream: NodeJS.WriteStream, text: string): Promise<void> =>
 
 /** Runs a command handler and prints its result: exactly one JSON document on stdout with --json,
  * messages on stderr, and the exit code of the CLI contract. Unexpected errors are exit 4. */
-export const runAndPrint = async (options: OutputOptions, handler: () => Promise<CommandResult>): Promise<void> => {
+export const runAndPrint = async (
+  options: OutputOptions,
+  handler: () => Promise<CommandResult>,
+): Promise<void> => {
   let result: CommandResult;
   try {
     result = await handler();
@@ -30,17 +33,29 @@ export const runAndPrint = async (options: OutputOptions, handler: () => Promise
       process.exitCode = BROKEN_PIPE_EXIT;
       return;
     }
-    const failure = error instanceof CliFailure
-      ? error
-      : new CliFailure(ExitCode.infrastructure, 'internal_error', error instanceof Error ? error.message : String(error));
+    const failure =
+      error instanceof CliFailure
+        ? error
+        : new CliFailure(
+            ExitCode.infrastructure,
+            'internal_error',
+            error instanceof Error ? error.message : String(error),
+          );
     await write(process.stderr, `error: ${failure.message}`);
     if (options.json) {
-      const body = { error: { code: failure.code, message: failure.message, ...(failure.field ? { field: failure.field } : {}) } };
+      const body = {
+        error: {
+          code: failure.code,
+          message: failure.message,
+          ...(failure.field ? { field: failure.field } : {}),
+        },
+      };
       await write(process.stdout, JSON.stringify(body));
     }
     process.exitCode = failure.exitCode;
     return;
   }
-  if (!(options.json && result.printed)) await write(process.stdout, options.json ? JSON.stringify(result.json, null, 2) : result.text);
+  if (!(options.json && result.printed))
+    await write(process.stdout, options.json ? JSON.stringify(result.json, null, 2) : result.text);
   process.exitCode = isBrokenPipe() ? BROKEN_PIPE_EXIT : result.exitCode;
 };

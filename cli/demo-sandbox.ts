@@ -4,7 +4,8 @@ import { ExitCode } from './exit-codes.js';
 
 export const DEMO_DATABASE_NAME = 'aos_demo_sandbox';
 
-const databaseNameOf = (url: string): string => decodeURIComponent(new URL(url).pathname.replace(/^\//, '')) || 'postgres';
+const databaseNameOf = (url: string): string =>
+  decodeURIComponent(new URL(url).pathname.replace(/^\//, '')) || 'postgres';
 
 const withDatabaseName = (url: string, name: string): string => {
   const parsed = new URL(url);
@@ -18,11 +19,20 @@ const withDatabaseName = (url: string, name: string): string => {
 export const prepareDemoSandbox = async (customerUrl: string, env: NodeJS.ProcessEnv): Promise<string> => {
   const explicit = env.AOS_DEMO_DATABASE_URL;
   if (explicit !== undefined && explicit !== '') {
-    if (databaseNameOf(explicit) === databaseNameOf(customerUrl) && new URL(explicit).host === new URL(customerUrl).host) {
-      throw usageError('AOS_DEMO_DATABASE_URL', 'names the customer database; the demo needs a sandbox database of its own');
+    if (
+      databaseNameOf(explicit) === databaseNameOf(customerUrl) &&
+      new URL(explicit).host === new URL(customerUrl).host
+    ) {
+      throw usageError(
+        'AOS_DEMO_DATABASE_URL',
+        'names the customer database; the demo needs a sandbox database of its own',
+      );
     }
   } else if (databaseNameOf(customerUrl) === DEMO_DATABASE_NAME) {
-    throw usageError('DATABASE_URL', `is the demo sandbox (${DEMO_DATABASE_NAME}); point it at the customer database`);
+    throw usageError(
+      'DATABASE_URL',
+      `is the demo sandbox (${DEMO_DATABASE_NAME}); point it at the customer database`,
+    );
   }
   const sandboxUrl = explicit || withDatabaseName(customerUrl, DEMO_DATABASE_NAME);
   if (!explicit) await createDatabaseIfMissing(customerUrl, DEMO_DATABASE_NAME);
@@ -31,7 +41,11 @@ export const prepareDemoSandbox = async (customerUrl: string, env: NodeJS.Proces
   try {
     await migrate(pool);
   } catch (error) {
-    throw new CliFailure(ExitCode.infrastructure, 'sandbox_unavailable', `demo sandbox database unavailable: ${(error as Error).message}`);
+    throw new CliFailure(
+      ExitCode.infrastructure,
+      'sandbox_unavailable',
+      `demo sandbox database unavailable: ${(error as Error).message}`,
+    );
   } finally {
     await pool.end();
   }
@@ -46,7 +60,11 @@ const createDatabaseIfMissing = async (serverUrl: string, name: string): Promise
     if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
   } catch (error) {
     if ((error as { code?: string }).code === '42P04') return; // created by a concurrent demo
-    throw new CliFailure(ExitCode.infrastructure, 'sandbox_unavailable', `cannot create the demo sandbox database ${name}: ${(error as Error).message}`);
+    throw new CliFailure(
+      ExitCode.infrastructure,
+      'sandbox_unavailable',
+      `cannot create the demo sandbox database ${name}: ${(error as Error).message}`,
+    );
   } finally {
     await client.end().catch(() => undefined);
   }

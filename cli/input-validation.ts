@@ -7,7 +7,9 @@ export const decodeOption = <A>(codec: t.Decoder<unknown, A>, field: string, val
   if (value === undefined || value === null) throw usageError(field, 'is required');
   const decoded = codec.decode(value);
   if (decoded._tag === 'Left') {
-    const detail = describeDecodeErrors(decoded.left).map((line) => line.replace(/^\(input\): /, '')).join('; ');
+    const detail = describeDecodeErrors(decoded.left)
+      .map((line) => line.replace(/^\(input\): /, ''))
+      .join('; ');
     throw usageError(field, detail);
   }
   return decoded.right;
@@ -24,6 +26,10 @@ export const decodeIntegerOption = <A>(codec: t.Decoder<unknown, A>, field: stri
   if (value === undefined || value === null) throw usageError(field, 'is required');
   if (Array.isArray(value)) throw usageError(field, 'is given more than once');
   const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
-  if (!DECIMAL_INTEGER.test(text)) throw usageError(field, `must be a whole number in decimal digits (got ${JSON.stringify(String(value))})`);
+  if (!DECIMAL_INTEGER.test(text))
+    throw usageError(
+      field,
+      `must be a whole number in decimal digits (got ${JSON.stringify(String(value))})`,
+    );
   return decodeOption(codec, field, Number(text));
 };

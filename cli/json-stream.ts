@@ -13,13 +13,20 @@ const WRAPPER_TAIL = '\n  ]\n}';
 /** About the length of a flat row's text (a plain object of strings, numbers, booleans and nulls,
  * like a projection row), or null for any other row. */
 const flatRowSize = (row: unknown): number | null => {
-  if (typeof row !== 'object' || row === null || Array.isArray(row) || Object.getPrototypeOf(row) !== Object.prototype) return null;
+  if (
+    typeof row !== 'object' ||
+    row === null ||
+    Array.isArray(row) ||
+    Object.getPrototypeOf(row) !== Object.prototype
+  )
+    return null;
   let size = 0;
   const record = row as Record<string, unknown>;
   for (const key in record) {
     const value = record[key];
     if (typeof value === 'string') size += key.length + value.length + 12;
-    else if (value === null || typeof value === 'number' || typeof value === 'boolean') size += key.length + 32;
+    else if (value === null || typeof value === 'number' || typeof value === 'boolean')
+      size += key.length + 32;
     else return null;
   }
   return size;
@@ -37,8 +44,11 @@ export const writeJsonWithStreamedArray = async (
   rows: AsyncIterable<unknown>,
   tail: Readonly<Record<string, unknown>> = {},
 ): Promise<void> => {
-  const member = (key: string, value: unknown) => `  ${JSON.stringify(key)}: ${indent(JSON.stringify(value, null, 2), '  ')}`;
-  const headText = Object.entries(head).map(([key, value]) => `${member(key, value)},\n`).join('');
+  const member = (key: string, value: unknown) =>
+    `  ${JSON.stringify(key)}: ${indent(JSON.stringify(value, null, 2), '  ')}`;
+  const headText = Object.entries(head)
+    .map(([key, value]) => `${member(key, value)},\n`)
+    .join('');
   await writeChunk(out, `{\n${headText}  ${JSON.stringify(arrayKey)}: [`);
   // Flat rows (a run's step rows) are printed a batch at a time, as members of a wrapper printed by
   // JSON.stringify with the indentation they have in the document: one native call per batch
@@ -78,6 +88,8 @@ export const writeJsonWithStreamedArray = async (
   }
   endBatch();
   await writePending(true);
-  const tailText = Object.entries(tail).map(([key, value]) => `,\n${member(key, value)}`).join('');
+  const tailText = Object.entries(tail)
+    .map(([key, value]) => `,\n${member(key, value)}`)
+    .join('');
   await writeChunk(out, `${first ? ']' : '\n  ]'}${tailText}\n}\n`);
 };

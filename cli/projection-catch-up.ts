@@ -12,7 +12,11 @@ const CATCH_UP_TIMEOUT_MS = 5_000;
  * when the projector cannot get there (an event it cannot decode, a transaction holding the global
  * order back), the proof runs anyway and reports what it finds.
  */
-export const catchUpRunProjections = async ({ pool, store }: Pick<Runtime, 'pool' | 'store'>, tenantId: string, runId: string): Promise<void> => {
+export const catchUpRunProjections = async (
+  { pool, store }: Pick<Runtime, 'pool' | 'store'>,
+  tenantId: string,
+  runId: string,
+): Promise<void> => {
   const { waitForProjections } = await import('../projections/projector.js');
   const stream = runStreamId(runId);
   const version = await store.streamVersion(tenantId, stream)();
@@ -21,7 +25,10 @@ export const catchUpRunProjections = async ({ pool, store }: Pick<Runtime, 'pool
   const position = last._tag === 'Right' ? last.right[0]?.globalPosition : undefined;
   if (position === undefined) return;
   const reached = await waitForProjections(pool, store, position, { timeoutMs: CATCH_UP_TIMEOUT_MS });
-  if (reached._tag === 'Left') process.stderr.write(`warning: the projections could not catch up with this run (${reached.left.kind}); proving what they hold\n`);
+  if (reached._tag === 'Left')
+    process.stderr.write(
+      `warning: the projections could not catch up with this run (${reached.left.kind}); proving what they hold\n`,
+    );
 };
 
 const MAX_PASSES = 100;
@@ -29,7 +36,10 @@ const MAX_PASSES = 100;
 /** Before reading the projections of many runs (runs list, verify-all): let the projector apply
  * what is pending, a pass at a time, best effort as above (a projector that cannot go on leaves
  * the tables as they are). */
-export const catchUpAllProjections = async ({ pool, store }: Pick<Runtime, 'pool' | 'store'>): Promise<void> => {
+export const catchUpAllProjections = async ({
+  pool,
+  store,
+}: Pick<Runtime, 'pool' | 'store'>): Promise<void> => {
   const { catchUpProjections } = await import('../projections/projector.js');
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const caughtUp = await catchUpProjections(pool, store);

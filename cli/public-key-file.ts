@@ -10,13 +10,17 @@ export const readPublicKeyFile = async (path: string, option = 'public-key'): Pr
   try {
     text = (await readFile(path, 'utf8')).trim();
   } catch (error) {
-    throw usageError(option, `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw usageError(
+      option,
+      `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   let raw: Uint8Array | undefined;
   try {
     if (text.startsWith('{')) {
       const record = JSON.parse(text) as { public_key?: unknown };
-      if (typeof record.public_key === 'string') raw = new Uint8Array(Buffer.from(record.public_key, 'base64'));
+      if (typeof record.public_key === 'string')
+        raw = new Uint8Array(Buffer.from(record.public_key, 'base64'));
     } else if (text.includes('BEGIN PUBLIC KEY')) {
       const extracted = rawPublicKey(createPublicKey(text));
       if (extracted._tag === 'Right') raw = extracted.right;
@@ -26,6 +30,10 @@ export const readPublicKeyFile = async (path: string, option = 'public-key'): Pr
   } catch {
     raw = undefined;
   }
-  if (raw === undefined || raw.length !== 32) throw usageError(option, `${path} is not an Ed25519 public key (a key record JSON, a PEM PUBLIC KEY, or base64 of 32 bytes)`);
+  if (raw === undefined || raw.length !== 32)
+    throw usageError(
+      option,
+      `${path} is not an Ed25519 public key (a key record JSON, a PEM PUBLIC KEY, or base64 of 32 bytes)`,
+    );
   return raw;
 };

@@ -6,6 +6,12 @@ import { ExitCode } from './exit-codes.js';
  * pattern is a usage error before anything runs. */
 export const redactionPolicyFromEnv = (env: NodeJS.ProcessEnv): RedactionPolicy => {
   const policy = policyWith(parsePatternList(env.AOS_REDACT_KEYS ?? ''));
-  if (policy._tag === 'Left') throw new CliFailure(ExitCode.usage, 'invalid_input', `${policy.left.field}: ${policy.left.message}`, policy.left.field);
+  if (policy._tag === 'Left')
+    throw new CliFailure(
+      ExitCode.usage,
+      'invalid_input',
+      `${policy.left.field}: ${policy.left.message}`,
+      policy.left.field,
+    );
   return policy.right;
 };

@@ -11,13 +11,18 @@ import type { RunKeys } from './signing-keys.js';
 
 /** What executing a run needs, from the runtime and the environment: secrets come from
  * `AOS_SECRET_<NAME>` at execution time, extra redaction patterns from `AOS_REDACT_KEYS`. */
-export const runExecutionDeps = async (runtime: Runtime, env: NodeJS.ProcessEnv = process.env): Promise<RunExecutionDeps> => {
-  const [{ templatePlanner }, { systemClock }, { randomIds }, { redactionPolicyFromEnv }] = await Promise.all([
-    import('../domain/plan/template-planner.js'),
-    import('../adapters/system-clock.js'),
-    import('../adapters/random-ids.js'),
-    import('./redaction-config.js'),
-  ]);
+export const runExecutionDeps = async (
+  runtime: Runtime,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RunExecutionDeps> => {
+  const [{ templatePlanner }, { systemClock }, { randomIds }, { redactionPolicyFromEnv }] = await Promise.all(
+    [
+      import('../domain/plan/template-planner.js'),
+      import('../adapters/system-clock.js'),
+      import('../adapters/random-ids.js'),
+      import('./redaction-config.js'),
+    ],
+  );
   return {
     store: runtime.store,
     skills: runtime.skills,
@@ -36,13 +41,23 @@ export const runFailure = (error: ExistingRunError, tenantId: string, agentId?: 
     case 'run_not_found':
       return notFound(`run ${error.run_id} not found in tenant ${tenantId}`);
     case 'idempotency_key_reused':
-      return usageError('idempotency-key', `is already used by run ${error.run_id} with a different ${error.field}; nothing was written`);
+      return usageError(
+        'idempotency-key',
+        `is already used by run ${error.run_id} with a different ${error.field}; nothing was written`,
+      );
     case 'domain':
-      if (error.error.kind === 'agent_not_found') return notFound(`agent ${agentId ?? error.error.agent_id} not found in tenant ${tenantId}; nothing was written`);
+      if (error.error.kind === 'agent_not_found')
+        return notFound(
+          `agent ${agentId ?? error.error.agent_id} not found in tenant ${tenantId}; nothing was written`,
+        );
       return new CliFailure(ExitCode.failed, 'run_not_recorded', describeRunExecutionError(error));
     case 'store':
       if (error.error.kind === 'version_conflict') {
-        return new CliFailure(ExitCode.failed, 'concurrent_writer', `another process is executing this run (it appended to ${error.error.streamId} first: expected version ${error.error.expected}, found ${error.error.actual}); this one stopped, and the append it was making wrote nothing`);
+        return new CliFailure(
+          ExitCode.failed,
+          'concurrent_writer',
+          `another process is executing this run (it appended to ${error.error.streamId} first: expected version ${error.error.expected}, found ${error.error.actual}); this one stopped, and the append it was making wrote nothing`,
+        );
       }
       return storeFailure(error.error);
     default:
@@ -57,7 +72,12 @@ export const orFail = <A>(result: E.Either<ExistingRunError, A>, tenantId: strin
 
 /** After a run is completed (or left open): seal it when completed and not yet sealed, wait until
  * the projections hold its events, prove it. */
-export const sealProjectProve = async (runtime: Runtime, keys: RunKeys, stream: RunStream, options: { readonly justCompleted?: boolean } = {}): Promise<RunProof> => {
+export const sealProjectProve = async (
+  runtime: Runtime,
+  keys: RunKeys,
+  stream: RunStream,
+  options: { readonly justCompleted?: boolean } = {},
+): Promise<RunProof> => {
   const [{ systemClock }, { waitForProjections }, { proveRun }, { sealRun }] = await Promise.all([
     import('../adapters/system-clock.js'),
     import('../projections/projector.js'),
@@ -67,19 +87,33 @@ export const sealProjectProve = async (runtime: Runtime, keys: RunKeys, stream: 
   const { pool, store } = runtime;
   if (stream.state.status === 'completed') {
     // A run this process just completed has no seal yet; an existing one is checked first.
-    const before = options.justCompleted ? null : await proveRun(pool, store, stream.tenantId, stream.runId, keys.knownKeys);
+    const before = options.justCompleted
+      ? null
+      : await proveRun(pool, store, stream.tenantId, stream.runId, keys.knownKeys);
     if (before?._tag === 'Left') throw storeFailure(before.left);
     if (before === null || before.right.seal.status !== 'sealed') {
-      const sealed = await sealRun({ store, signer: keys.signer, clock: systemClock }, stream.tenantId, stream.runId);
+      const sealed = await sealRun(
+        { store, signer: keys.signer, clock: systemClock },
+        stream.tenantId,
+        stream.runId,
+      );
       if (sealed._tag === 'Left') {
-        throw new CliFailure(ExitCode.infrastructure, 'seal_failed', `run ${stream.runId} is recorded (${stream.state.outcome}) but could not be sealed: ${JSON.stringify(sealed.left)}`);
+        throw new CliFailure(
+          ExitCode.infrastructure,
+          'seal_failed',
+          `run ${stream.runId} is recorded (${stream.state.outcome}) but could not be sealed: ${JSON.stringify(sealed.left)}`,
+        );
       }
     }
   }
   if (stream.lastPosition) {
     const projected = await waitForProjections(pool, store, stream.lastPosition);
     if (projected._tag === 'Left') {
-      throw new CliFailure(ExitCode.infrastructure, 'projection_failed', `run ${stream.runId} is recorded, but projecting it failed: ${JSON.stringify(projected.left, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`);
+      throw new CliFailure(
+        ExitCode.infrastructure,
+        'projection_failed',
+        `run ${stream.runId} is recorded, but projecting it failed: ${JSON.stringify(projected.left, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`,
+      );
     }
   }
   const proof = await proveRun(pool, store, stream.tenantId, stream.runId, keys.knownKeys);
@@ -88,20 +122,40 @@ export const sealProjectProve = async (runtime: Runtime, keys: RunKeys, stream: 
 };
 
 /** The main job: execute the run, seal it, wait until the projections hold all its events, prove it. */
-export const runAndProve = async (runtime: Runtime, request: RunRequest, keys: RunKeys): Promise<{ outcome: RunOutcome; proof: RunProof }> => {
+export const runAndProve = async (
+  runtime: Runtime,
+  request: RunRequest,
+  keys: RunKeys,
+): Promise<{ outcome: RunOutcome; proof: RunProof }> => {
   const { executeRun } = await import('../domain/run/run-execution.js');
-  const executed = orFail(await executeRun(await runExecutionDeps(runtime), request), request.tenant_id, request.agent_id);
-  return { outcome: executed, proof: await sealProjectProve(runtime, keys, executed.stream, { justCompleted: true }) };
+  const executed = orFail(
+    await executeRun(await runExecutionDeps(runtime), request),
+    request.tenant_id,
+    request.agent_id,
+  );
+  return {
+    outcome: executed,
+    proof: await sealProjectProve(runtime, keys, executed.stream, { justCompleted: true }),
+  };
 };
 
 /** Why a run failed or halted, as its trace row records it (from its RunCompleted), or null. */
 const runError = (proof: RunProof): { code: string; message: string | null } | null => {
   const trace = proof.aos_traces[0];
-  return trace && typeof trace.error_code === 'string' ? { code: trace.error_code, message: typeof trace.error_message === 'string' ? trace.error_message : null } : null;
+  return trace && typeof trace.error_code === 'string'
+    ? {
+        code: trace.error_code,
+        message: typeof trace.error_message === 'string' ? trace.error_message : null,
+      }
+    : null;
 };
 
 /** `aos run --json`'s document. */
-export const runDocument = (request: RunRequest, outcome: { run_id: string; tenant_id: string; status: string }, proof: RunProof) => ({
+export const runDocument = (
+  request: RunRequest,
+  outcome: { run_id: string; tenant_id: string; status: string },
+  proof: RunProof,
+) => ({
   run_id: outcome.run_id,
   tenant_id: outcome.tenant_id,
   agent_id: request.agent_id,

@@ -5,16 +5,27 @@ import { writeJsonWithStreamedArray } from './json-stream.js';
 
 /** `aos proof --json` (DESIGN.md CLI contract), written to `out` with the run's aos_trace_steps rows
  * streamed from the database: a run of any length prints in bounded memory. */
-export const writeProofDocument = (out: NodeJS.WritableStream, pool: pg.Pool, proof: RunProof, verifiedAt: string): Promise<void> =>
-  writeJsonWithStreamedArray(out, {
-    run_id: proof.run_id,
-    tenant_id: proof.tenant_id,
-    integrity: proof.integrity,
-    seal: proof.seal,
-    trace_count: proof.aos_traces.length,
-    step_count: proof.step_count,
-    aos_traces: proof.aos_traces,
-  }, 'aos_trace_steps', projectedStepRows(pool, proof.run_id), { verified_at: verifiedAt });
+export const writeProofDocument = (
+  out: NodeJS.WritableStream,
+  pool: pg.Pool,
+  proof: RunProof,
+  verifiedAt: string,
+): Promise<void> =>
+  writeJsonWithStreamedArray(
+    out,
+    {
+      run_id: proof.run_id,
+      tenant_id: proof.tenant_id,
+      integrity: proof.integrity,
+      seal: proof.seal,
+      trace_count: proof.aos_traces.length,
+      step_count: proof.step_count,
+      aos_traces: proof.aos_traces,
+    },
+    'aos_trace_steps',
+    projectedStepRows(pool, proof.run_id),
+    { verified_at: verifiedAt },
+  );
 
 /** The seed's text template: the lines an operator greps for. */
 export const proofLines = (proof: RunProof): string[] => {
@@ -29,12 +40,17 @@ export const proofLines = (proof: RunProof): string[] => {
     `merkle_root: ${i.merkle_root ?? '-'}`,
   ];
   const seal = proof.seal;
-  if (seal.status === 'sealed') lines.push(`seal: sealed at ${seal.sealed_at} by key ${seal.key_id}, tenant ledger index ${seal.ledger_index}`);
+  if (seal.status === 'sealed')
+    lines.push(
+      `seal: sealed at ${seal.sealed_at} by key ${seal.key_id}, tenant ledger index ${seal.ledger_index}`,
+    );
   else if (seal.status === 'unsealed') lines.push('seal: NONE - the run completed but was never sealed');
   if (i.failure_reason) lines.push(`failure_reason: ${i.failure_reason}`);
   if (i.divergence) {
     const d = i.divergence;
-    lines.push(`divergence: source=${d.source} seq=${d.seq ?? '-'} field=${d.field} expected=${JSON.stringify(d.expected)} actual=${JSON.stringify(d.actual)}`);
+    lines.push(
+      `divergence: source=${d.source} seq=${d.seq ?? '-'} field=${d.field} expected=${JSON.stringify(d.expected)} actual=${JSON.stringify(d.actual)}`,
+    );
   }
   return lines;
 };

@@ -27,9 +27,17 @@ export const storeFailure = (error: EventStoreError): CliFailure => {
     case 'store_unavailable':
       return infrastructureError(`event store unavailable: ${error.message}`);
     case 'version_conflict':
-      return new CliFailure(ExitCode.failed, 'version_conflict', `another writer appended to ${error.streamId} first (expected version ${error.expected}, found ${error.actual}); nothing was written`);
+      return new CliFailure(
+        ExitCode.failed,
+        'version_conflict',
+        `another writer appended to ${error.streamId} first (expected version ${error.expected}, found ${error.actual}); nothing was written`,
+      );
     case 'stream_tenant_mismatch':
-      return new CliFailure(ExitCode.failed, 'stream_tenant_mismatch', `stream ${error.streamId} belongs to another tenant; nothing was written`);
+      return new CliFailure(
+        ExitCode.failed,
+        'stream_tenant_mismatch',
+        `stream ${error.streamId} belongs to another tenant; nothing was written`,
+      );
     case 'store_failed':
       return infrastructureError(`event store failed: ${error.message}`);
   }
@@ -38,16 +46,24 @@ export const storeFailure = (error: EventStoreError): CliFailure => {
 /** Opens the database named by DATABASE_URL, or the embedded one under AOS_HOME (started on
  * demand, migrated on first use, stopped when its last user is done), runs `work`, and releases
  * everything whatever happens. */
-export const withRuntime = async <T>(work: (runtime: Runtime) => Promise<T>, env: NodeJS.ProcessEnv = process.env): Promise<T> => {
+export const withRuntime = async <T>(
+  work: (runtime: Runtime) => Promise<T>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<T> => {
   const { resolveDatabase } = await import('../adapters/postgres/database-resolution.js');
   let database: Awaited<ReturnType<typeof resolveDatabase>>;
   try {
     database = await resolveDatabase(env);
   } catch (error) {
-    throw infrastructureError(`database unavailable: ${error instanceof Error ? error.message : String(error)}`);
+    throw infrastructureError(
+      `database unavailable: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   try {
-    return await withDatabaseUrl(database.url, database.kind, work, { eventStoreUrl: env.AOS_EVENTSTORE_URL, migrationsApplied: database.migrationsApplied });
+    return await withDatabaseUrl(database.url, database.kind, work, {
+      eventStoreUrl: env.AOS_EVENTSTORE_URL,
+      migrationsApplied: database.migrationsApplied,
+    });
   } finally {
     await database.release();
   }
@@ -60,7 +76,10 @@ export const withDatabaseUrl = async <T>(
   url: string,
   kind: Runtime['databaseKind'],
   work: (runtime: Runtime) => Promise<T>,
-  options: { readonly eventStoreUrl?: string | undefined; readonly migrationsApplied?: readonly string[] } = {},
+  options: {
+    readonly eventStoreUrl?: string | undefined;
+    readonly migrationsApplied?: readonly string[];
+  } = {},
 ): Promise<T> => {
   const [{ default: pgModule }, { postgresEventStore }, { builtinSkillRegistry }] = await Promise.all([
     import('pg'),
@@ -77,11 +96,22 @@ export const withDatabaseUrl = async <T>(
       try {
         eventStoreDb = openEventStoreDb(options.eventStoreUrl);
       } catch (error) {
-        throw infrastructureError(`AOS_EVENTSTORE_URL: ${error instanceof Error ? error.message : String(error)}`);
+        throw infrastructureError(
+          `AOS_EVENTSTORE_URL: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     }
     const store = eventStoreDb?.store ?? postgresEventStore(pool);
-    return await work({ pool, store, eventStore: eventStoreDb ? 'eventstoredb' : 'postgres', subscribe: eventStoreDb?.subscribe ?? null, skills: builtinSkillRegistry(), databaseKind: kind, url, migrationsApplied: options.migrationsApplied ?? [] });
+    return await work({
+      pool,
+      store,
+      eventStore: eventStoreDb ? 'eventstoredb' : 'postgres',
+      subscribe: eventStoreDb?.subscribe ?? null,
+      skills: builtinSkillRegistry(),
+      databaseKind: kind,
+      url,
+      migrationsApplied: options.migrationsApplied ?? [],
+    });
   } finally {
     await eventStoreDb?.close().catch(() => undefined);
     // --- end of EventStoreDB selection ---

@@ -12,7 +12,11 @@ export const loadKnownKeys = async (directory: string): Promise<Map<string, Uint
     const records = await listPublicKeys(directory);
     return new Map(records.map((r) => [r.key_id, new Uint8Array(Buffer.from(r.public_key, 'base64'))]));
   } catch (error) {
-    throw new CliFailure(ExitCode.infrastructure, 'public_keys_unreadable', `cannot read the public keys in ${directory}: ${(error as Error).message}`);
+    throw new CliFailure(
+      ExitCode.infrastructure,
+      'public_keys_unreadable',
+      `cannot read the public keys in ${directory}: ${(error as Error).message}`,
+    );
   }
 };
 
@@ -23,9 +27,10 @@ export const requireRunKeys = async (directory: string): Promise<RunKeys> => {
   const signer = await loadSigner(directory);
   if (signer._tag === 'Left') {
     const error = signer.left;
-    const message = error.kind === 'no_signing_key'
-      ? `no signing key at ${error.path}: create one with \`aos-int keys init\` (or point AOS_KEYS_DIR at the key directory); nothing was written`
-      : `the signing key ${error.path} is unreadable (${error.message}); nothing was written`;
+    const message =
+      error.kind === 'no_signing_key'
+        ? `no signing key at ${error.path}: create one with \`aos-int keys init\` (or point AOS_KEYS_DIR at the key directory); nothing was written`
+        : `the signing key ${error.path} is unreadable (${error.message}); nothing was written`;
     throw new CliFailure(ExitCode.infrastructure, error.kind, message);
   }
   return { signer: signer.right, knownKeys: await loadKnownKeys(directory) };

@@ -1,6 +1,9 @@
 /** A plain table for people; scripts use --json. cli-table3 (and its colour library) is loaded only
  * when a table is printed, not by every CLI call. */
-export const renderTable = async (head: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number | null>>): Promise<string> => {
+export const renderTable = async (
+  head: readonly string[],
+  rows: ReadonlyArray<ReadonlyArray<string | number | null>>,
+): Promise<string> => {
   if (rows.length === 0) return '(none)';
   const { default: Table } = await import('cli-table3');
   const table = new Table({ head: [...head], style: { head: [], border: [] } });

@@ -10,6 +10,11 @@ export const readTenantLedger = async (store: EventStore, tenantId: string): Pro
   const events = await store.readStream(tenantId, ledgerStreamId(tenantId))();
   if (events._tag === 'Left') throw storeFailure(events.left);
   const ledger = decodeLedger(events.right);
-  if (ledger._tag === 'Left') throw new CliFailure(ExitCode.failed, 'ledger_damaged', `the ledger of tenant ${tenantId} is damaged at index ${ledger.left.seq}: ${ledger.left.message}`);
+  if (ledger._tag === 'Left')
+    throw new CliFailure(
+      ExitCode.failed,
+      'ledger_damaged',
+      `the ledger of tenant ${tenantId} is damaged at index ${ledger.left.seq}: ${ledger.left.message}`,
+    );
   return ledger.right;
 };

@@ -3,7 +3,9 @@ import { hideBin } from 'yargs/helpers';
 import { watchStdout } from './broken-pipe.js';
 import { ExitCode } from './exit-codes.js';
 
-type YargsInternals = { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } };
+type YargsInternals = {
+  getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } };
+};
 
 /** yargs renders a command's whole help text right after starting its handler, in case an async
  * handler calls showHelp() later (usage.cacheHelpMessage): 10-20 ms of every CLI call, string
@@ -16,7 +18,11 @@ const skipHelpRenderingAfterHandlers = (program: Argv): void => {
 
 /** Whether the command line asks for --json (also `--json=true`), read before yargs could parse it. */
 const jsonRequested = (argv: readonly string[]): boolean =>
-  argv.some((arg) => arg === '--json' || (arg.startsWith('--json=') && !['false', '0', 'no'].includes(arg.slice('--json='.length))));
+  argv.some(
+    (arg) =>
+      arg === '--json' ||
+      (arg.startsWith('--json=') && !['false', '0', 'no'].includes(arg.slice('--json='.length))),
+  );
 
 /** A yargs program with the CLI contract's conventions: strict options, kebab-case, usage errors
  * on stderr with exit code 2 (and one JSON document on stdout when --json was given). */
@@ -35,7 +41,8 @@ export const cliProgram = (name: string, commands: readonly CommandModule[]): Ar
     .fail((message, error, y) => {
       if (error) throw error;
       process.stderr.write(`${y.help() ? '' : ''}error: ${message}\n(see ${name} --help)\n`);
-      if (jsonRequested(process.argv)) process.stdout.write(`${JSON.stringify({ error: { code: 'usage', message } })}\n`);
+      if (jsonRequested(process.argv))
+        process.stdout.write(`${JSON.stringify({ error: { code: 'usage', message } })}\n`);
       process.exit(ExitCode.usage);
     });
 };

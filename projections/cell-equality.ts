@@ -15,7 +15,11 @@ export const sameJson = (a: unknown, b: unknown): boolean => {
   const aKeys = Object.keys(a);
   if (aKeys.length !== Object.keys(b).length) return false;
   for (const key of aKeys) {
-    if (!Object.hasOwn(b, key) || !sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+    if (
+      !Object.hasOwn(b, key) ||
+      !sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])
+    )
+      return false;
   }
   return true;
 };
@@ -25,8 +29,11 @@ const absent = (value: unknown): boolean => value === null || value === undefine
 /** Whether a derived cell and a stored one are the same value, as their comparable forms
  * (comparableCell) would say, cheaply for the common kinds. */
 export const sameCell = (kind: ColumnKind, expected: unknown, actual: unknown): boolean => {
-  if (kind === 'json') return absent(expected) ? absent(actual) : !absent(actual) && sameJson(expected, actual);
-  if (kind === 'text' && typeof expected === 'string' && typeof actual === 'string') return expected === actual;
-  if ((kind === 'integer' || kind === 'float') && typeof expected === 'number' && typeof actual === 'number') return expected === actual;
+  if (kind === 'json')
+    return absent(expected) ? absent(actual) : !absent(actual) && sameJson(expected, actual);
+  if (kind === 'text' && typeof expected === 'string' && typeof actual === 'string')
+    return expected === actual;
+  if ((kind === 'integer' || kind === 'float') && typeof expected === 'number' && typeof actual === 'number')
+    return expected === actual;
   return comparableCell(kind, expected) === comparableCell(kind, actual);
 };

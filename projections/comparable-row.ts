@@ -42,7 +42,10 @@ const normalize = (kind: ColumnKind, value: unknown): ComparableValue => {
 
 /** One representation for a row whether it was derived in memory or read back from Postgres
  * (Dates to RFC 3339, bigint strings to numbers, jsonb to its canonical text). */
-export const comparableRow = (table: TableDefinition, row: Readonly<Record<string, unknown>>): ComparableRow => {
+export const comparableRow = (
+  table: TableDefinition,
+  row: Readonly<Record<string, unknown>>,
+): ComparableRow => {
   const comparable: Record<string, ComparableValue> = {};
   for (const column in table.columns) comparable[column] = normalize(table.columns[column]!, row[column]);
   return comparable;

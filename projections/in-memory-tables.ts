@@ -5,7 +5,8 @@ import { rowChangesOf } from './run-projection.js';
 
 export type InMemoryTables = Map<ProjectionTableName, Map<string, Row>>;
 
-const keyOf = (columns: readonly string[], row: Row): string => JSON.stringify(columns.map((c) => row[c] ?? null));
+const keyOf = (columns: readonly string[], row: Row): string =>
+  JSON.stringify(columns.map((c) => row[c] ?? null));
 
 /** Applies row changes to in-memory tables exactly as the SQL writer does to Postgres. */
 export const applyInMemory = (tables: InMemoryTables, change: RowChange): void => {
@@ -23,12 +24,17 @@ export const applyInMemory = (tables: InMemoryTables, change: RowChange): void =
 
 /** One row under its changes, as applyInMemory does to a table holding only that row. With
  * `inPlace`, updates change the row given (the caller owns it: a fold over a long run). */
-export const applyToRow = (row: Readonly<Record<string, Row[string]>> | null, change: RowChange, inPlace = false): Record<string, Row[string]> | null => {
+export const applyToRow = (
+  row: Readonly<Record<string, Row[string]>> | null,
+  change: RowChange,
+  inPlace = false,
+): Record<string, Row[string]> | null => {
   if (change.kind === 'insert') return change.ifAbsent && row !== null ? row : { ...change.row };
   if (row === null) return null;
   const target: Record<string, Row[string]> = inPlace ? (row as Record<string, Row[string]>) : { ...row };
   Object.assign(target, change.set);
-  for (const [column, by] of Object.entries(change.increment ?? {})) target[column] = Number(target[column] ?? 0) + by;
+  for (const [column, by] of Object.entries(change.increment ?? {}))
+    target[column] = Number(target[column] ?? 0) + by;
   return target;
 };
 
@@ -39,4 +45,6 @@ export const deriveTables = (events: readonly ProjectedEvent[]): InMemoryTables 
   return tables;
 };
 
-export const rowsOf = (tables: InMemoryTables, name: ProjectionTableName): Row[] => [...(tables.get(name)?.values() ?? [])];
+export const rowsOf = (tables: InMemoryTables, name: ProjectionTableName): Row[] => [
+  ...(tables.get(name)?.values() ?? []),
+];

@@ -25,11 +25,18 @@ export type ProjectedEvent = {
   readonly event: RunEvent | AgentEvent | LedgerEvent;
 };
 
-export type UndecodableEvent = { readonly kind: 'undecodable_event'; readonly stream_id: string; readonly seq: number; readonly message: string };
+export type UndecodableEvent = {
+  readonly kind: 'undecodable_event';
+  readonly stream_id: string;
+  readonly seq: number;
+  readonly message: string;
+};
 
 /** Events of streams the product does not know are not projected (Right(null)); events of its
  * streams that fail their codec are an error: the projector stops rather than skip them. */
-export const decodeForProjection = (stored: StoredEvent): E.Either<UndecodableEvent, ProjectedEvent | null> => {
+export const decodeForProjection = (
+  stored: StoredEvent,
+): E.Either<UndecodableEvent, ProjectedEvent | null> => {
   const decoded = stored.stream_id.startsWith('aos-run-')
     ? decodeRunEvent(stored.type, stored.data)
     : stored.stream_id.startsWith('aos-agent-')
@@ -39,7 +46,12 @@ export const decodeForProjection = (stored: StoredEvent): E.Either<UndecodableEv
         : null;
   if (decoded === null) return E.right(null);
   if (decoded._tag === 'Left') {
-    return E.left({ kind: 'undecodable_event', stream_id: stored.stream_id, seq: stored.seq, message: describeDecodeErrors(decoded.left).join('; ') });
+    return E.left({
+      kind: 'undecodable_event',
+      stream_id: stored.stream_id,
+      seq: stored.seq,
+      message: describeDecodeErrors(decoded.left).join('; '),
+    });
   }
   return E.right({
     stream_id: stored.stream_id,

@@ -2,7 +2,12 @@ import pg from 'pg';
 import { copyRows } from '../adapters/postgres/copy-rows.js';
 import type { CopyField } from '../adapters/postgres/copy-text-format.js';
 import { comparableCell, comparableRow, type ComparableRow, type ComparableValue } from './comparable-row.js';
-import { aosTracesTable, aosTraceStepsTable, type ColumnKind, type TableDefinition } from './projection-tables.js';
+import {
+  aosTracesTable,
+  aosTraceStepsTable,
+  type ColumnKind,
+  type TableDefinition,
+} from './projection-tables.js';
 
 /** The columns as the proof compares them. Timestamps come as exact UTC text with microseconds:
  * node-pg's Dates keep only milliseconds, so a timestamp moved by less than one went unseen. YYYY
@@ -10,9 +15,11 @@ import { aosTracesTable, aosTraceStepsTable, type ColumnKind, type TableDefiniti
  * gives NULL for infinity, which is read as its own text instead, or it would pass for no time. */
 const selectList = (table: TableDefinition): string =>
   Object.entries(table.columns)
-    .map(([column, kind]) => (kind === 'timestamp'
-      ? `CASE WHEN NOT isfinite(${column}) THEN ${column}::text ELSE to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || CASE WHEN ${column} < '0001-01-01T00:00:00Z' THEN ' BC' ELSE '' END END AS ${column}`
-      : column))
+    .map(([column, kind]) =>
+      kind === 'timestamp'
+        ? `CASE WHEN NOT isfinite(${column}) THEN ${column}::text ELSE to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || CASE WHEN ${column} < '0001-01-01T00:00:00Z' THEN ' BC' ELSE '' END END AS ${column}`
+        : column,
+    )
     .join(', ');
 
 const SELECT_TRACES = `SELECT ${selectList(aosTracesTable)} FROM aos_traces WHERE run_id = $1`;
@@ -22,7 +29,9 @@ const COUNT_STEPS = 'SELECT count(*)::int AS count FROM aos_trace_steps WHERE ru
  * established the run is the tenant's from its events, and a row claiming another tenant is a
  * divergence to report, not a row to hide. */
 export const readProjectedTraces = async (pool: pg.Pool, runId: string): Promise<ComparableRow[]> =>
-  (await pool.query(SELECT_TRACES, [runId])).rows.map((row: Record<string, unknown>) => comparableRow(aosTracesTable, row));
+  (await pool.query(SELECT_TRACES, [runId])).rows.map((row: Record<string, unknown>) =>
+    comparableRow(aosTracesTable, row),
+  );
 
 export const countProjectedSteps = async (pool: pg.Pool, runId: string): Promise<number> =>
   (await pool.query<{ count: number }>(COUNT_STEPS, [runId])).rows[0]?.count ?? 0;
@@ -34,7 +43,10 @@ export const STEP_COLUMNS = Object.entries(aosTraceStepsTable.columns) as [strin
  * negative seq too), streamed by COPY (copy-rows.ts) in bounded memory: a batch of rows at a
  * time, each as its fields in the order of aosTraceStepsTable.columns, timestamps as exact text. */
 export const storedStepRowBatches = (pool: pg.Pool, runId: string): AsyncGenerator<CopyField[][], void> =>
-  copyRows(pool, `SELECT ${selectList(aosTraceStepsTable)} FROM aos_trace_steps WHERE run_id = ${pg.escapeLiteral(runId)} ORDER BY seq`);
+  copyRows(
+    pool,
+    `SELECT ${selectList(aosTraceStepsTable)} FROM aos_trace_steps WHERE run_id = ${pg.escapeLiteral(runId)} ORDER BY seq`,
+  );
 
 /** A stored cell's text as the value a query through node-pg gives for its kind (jsonb parsed,
  * numbers as numbers): what the comparison and comparableRow take. */

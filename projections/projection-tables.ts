@@ -99,6 +99,12 @@ export const aosRunSealsTable = {
   },
 } as const satisfies TableDefinition;
 
-export const projectionTables = [aosTracesTable, aosTraceStepsTable, runsTable, agentsTable, aosRunSealsTable] as const;
+export const projectionTables = [
+  aosTracesTable,
+  aosTraceStepsTable,
+  runsTable,
+  agentsTable,
+  aosRunSealsTable,
+] as const;
 export type ProjectionTable = (typeof projectionTables)[number];
 export type ProjectionTableName = ProjectionTable['name'];

@@ -1,6 +1,11 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type pg from 'pg';
-import { comparePositions, type EventStore, type EventStoreError, type GlobalPosition } from '../domain/ports/event-store.js';
+import {
+  comparePositions,
+  type EventStore,
+  type EventStoreError,
+  type GlobalPosition,
+} from '../domain/ports/event-store.js';
 import { decodeForProjection, type UndecodableEvent } from './projected-event.js';
 import { rowChangesOf } from './run-projection.js';
 import { writeRowChanges } from './batched-row-writer.js';
@@ -13,18 +18,28 @@ export type ProjectorError =
   | { readonly kind: 'store'; readonly error: EventStoreError }
   | UndecodableEvent
   | { readonly kind: 'projection_write_failed'; readonly message: string }
-  | { readonly kind: 'projection_timeout'; readonly target: GlobalPosition; readonly reached: GlobalPosition };
+  | {
+      readonly kind: 'projection_timeout';
+      readonly target: GlobalPosition;
+      readonly reached: GlobalPosition;
+    };
 
 type CheckpointRow = { transaction_id: string; global_position: string };
 
-const LOCK_CHECKPOINT = 'SELECT transaction_id, global_position FROM aos_projection_checkpoints WHERE name = $1 FOR UPDATE';
+const LOCK_CHECKPOINT =
+  'SELECT transaction_id, global_position FROM aos_projection_checkpoints WHERE name = $1 FOR UPDATE';
 const STORE_CHECKPOINT = `UPDATE aos_projection_checkpoints SET transaction_id = $2, global_position = $3, updated_at = now()
   WHERE name = $1 AND transaction_id = $4 AND global_position = $5`;
 
 export const readCheckpoint = async (pool: pg.Pool): Promise<GlobalPosition> => {
-  const { rows } = await pool.query<CheckpointRow>('SELECT transaction_id, global_position FROM aos_projection_checkpoints WHERE name = $1', [TRACE_PROJECTION]);
+  const { rows } = await pool.query<CheckpointRow>(
+    'SELECT transaction_id, global_position FROM aos_projection_checkpoints WHERE name = $1',
+    [TRACE_PROJECTION],
+  );
   const row = rows[0];
-  return row ? { transactionId: BigInt(row.transaction_id), position: BigInt(row.global_position) } : { transactionId: 0n, position: 0n };
+  return row
+    ? { transactionId: BigInt(row.transaction_id), position: BigInt(row.global_position) }
+    : { transactionId: 0n, position: 0n };
 };
 
 /** Inside an open transaction that set aos.projector: applies events after the locked checkpoint,
@@ -53,16 +68,27 @@ export const projectPendingEvents = async (
       await writeRowChanges(client, changes);
     } catch (error) {
       const [first, last] = [events.right[0], events.right[events.right.length - 1]];
-      const at = first && last ? `events ${first.stream_id} seq ${first.seq} to ${last.stream_id} seq ${last.seq}` : 'a batch';
-      return E.left({ kind: 'projection_write_failed', message: `projecting ${at}: ${error instanceof Error ? error.message : String(error)}` });
+      const at =
+        first && last
+          ? `events ${first.stream_id} seq ${first.seq} to ${last.stream_id} seq ${last.seq}`
+          : 'a batch';
+      return E.left({
+        kind: 'projection_write_failed',
+        message: `projecting ${at}: ${error instanceof Error ? error.message : String(error)}`,
+      });
     }
     if (events.right.length < batchSize) break;
   }
   if (applied > 0) {
     const stored = await client.query(STORE_CHECKPOINT, [
-      TRACE_PROJECTION, position.transactionId.toString(), position.position.toString(), from.transactionId.toString(), from.position.toString(),
+      TRACE_PROJECTION,
+      position.transactionId.toString(),
+      position.position.toString(),
+      from.transactionId.toString(),
+      from.position.toString(),
     ]);
-    if (stored.rowCount !== 1) return E.left({ kind: 'projection_write_failed', message: 'checkpoint moved under the projector' });
+    if (stored.rowCount !== 1)
+      return E.left({ kind: 'projection_write_failed', message: 'checkpoint moved under the projector' });
   }
   return E.right({ position, applied });
 };
@@ -87,7 +113,10 @@ export const catchUpProjections = async (
     return result;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
-    return E.left({ kind: 'projection_write_failed', message: error instanceof Error ? error.message : String(error) });
+    return E.left({
+      kind: 'projection_write_failed',
+      message: error instanceof Error ? error.message : String(error),
+    });
   } finally {
     client.release();
   }

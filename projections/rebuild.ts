@@ -15,15 +15,23 @@ export const rebuildProjections = async (
   try {
     await client.query('BEGIN');
     await client.query("SET LOCAL aos.projector = 'on'");
-    await client.query('SELECT 1 FROM aos_projection_checkpoints WHERE name = $1 FOR UPDATE', [TRACE_PROJECTION]);
+    await client.query('SELECT 1 FROM aos_projection_checkpoints WHERE name = $1 FOR UPDATE', [
+      TRACE_PROJECTION,
+    ]);
     await client.query(`TRUNCATE ${projectionTables.map((t) => t.name).join(', ')}`);
-    await client.query('UPDATE aos_projection_checkpoints SET transaction_id = 0, global_position = 0, updated_at = now() WHERE name = $1', [TRACE_PROJECTION]);
+    await client.query(
+      'UPDATE aos_projection_checkpoints SET transaction_id = 0, global_position = 0, updated_at = now() WHERE name = $1',
+      [TRACE_PROJECTION],
+    );
     const result = await projectPendingEvents(client, store, START_POSITION, { batchSize: 2000, ...options });
     await client.query(result._tag === 'Right' ? 'COMMIT' : 'ROLLBACK');
     return result;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
-    return E.left({ kind: 'projection_write_failed', message: error instanceof Error ? error.message : String(error) });
+    return E.left({
+      kind: 'projection_write_failed',
+      message: error instanceof Error ? error.message : String(error),
+    });
   } finally {
     client.release();
   }

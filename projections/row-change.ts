@@ -8,7 +8,12 @@ export type Row = Readonly<Record<string, CellValue>>;
  * memory by the proof, so both derive the same rows. */
 export type RowChange =
   /** `ifAbsent`: keep the row already there under this key (a run's first seal wins). */
-  | { readonly kind: 'insert'; readonly table: ProjectionTable; readonly row: Row; readonly ifAbsent?: boolean }
+  | {
+      readonly kind: 'insert';
+      readonly table: ProjectionTable;
+      readonly row: Row;
+      readonly ifAbsent?: boolean;
+    }
   | {
       readonly kind: 'update';
       readonly table: ProjectionTable;

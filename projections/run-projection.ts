@@ -1,7 +1,13 @@
 import type { AgentEvent } from '../domain/agent/agent-events.js';
 import type { RunEvent } from '../domain/run/run-events.js';
 import type { ProjectedEvent } from './projected-event.js';
-import { agentsTable, aosRunSealsTable, aosTracesTable, aosTraceStepsTable, runsTable } from './projection-tables.js';
+import {
+  agentsTable,
+  aosRunSealsTable,
+  aosTracesTable,
+  aosTraceStepsTable,
+  runsTable,
+} from './projection-tables.js';
 import type { RowChange } from './row-change.js';
 
 const runIdOf = (streamId: string): string => streamId.slice('aos-run-'.length);
@@ -15,19 +21,42 @@ const runEventChanges = (e: ProjectedEvent, event: RunEvent): RowChange[] => {
       const d = event.data;
       return [
         {
-          kind: 'insert', table: aosTracesTable,
+          kind: 'insert',
+          table: aosTracesTable,
           row: {
-            run_id, tenant_id: e.tenant_id, agent_id: d.agent_id, origin_system_id: d.origin_system_id, goal: d.goal,
-            status: 'created', created_at: e.recorded_at, started_at: null, completed_at: null, ...chain,
-            step_count: 0, total_cost_cents: 0, error_code: null, error_message: null,
+            run_id,
+            tenant_id: e.tenant_id,
+            agent_id: d.agent_id,
+            origin_system_id: d.origin_system_id,
+            goal: d.goal,
+            status: 'created',
+            created_at: e.recorded_at,
+            started_at: null,
+            completed_at: null,
+            ...chain,
+            step_count: 0,
+            total_cost_cents: 0,
+            error_code: null,
+            error_message: null,
           },
         },
         {
-          kind: 'insert', table: runsTable,
+          kind: 'insert',
+          table: runsTable,
           row: {
-            run_id, tenant_id: e.tenant_id, agent_id: d.agent_id, goal: d.goal, origin_system_id: d.origin_system_id,
-            budget_cents: d.budget_cents, status: 'created', attempt: 0, plan: null, error: null,
-            created_at: e.recorded_at, completed_at: null, version: e.seq + 1,
+            run_id,
+            tenant_id: e.tenant_id,
+            agent_id: d.agent_id,
+            goal: d.goal,
+            origin_system_id: d.origin_system_id,
+            budget_cents: d.budget_cents,
+            status: 'created',
+            attempt: 0,
+            plan: null,
+            error: null,
+            created_at: e.recorded_at,
+            completed_at: null,
+            version: e.seq + 1,
           },
         },
       ];
@@ -35,26 +64,65 @@ const runEventChanges = (e: ProjectedEvent, event: RunEvent): RowChange[] => {
     case 'RunPlanned':
       return [
         { kind: 'update', table: aosTracesTable, key, set: { status: 'planned', ...chain } },
-        { kind: 'update', table: runsTable, key, set: { status: 'planned', plan: event.data.plan, version: e.seq + 1 } },
+        {
+          kind: 'update',
+          table: runsTable,
+          key,
+          set: { status: 'planned', plan: event.data.plan, version: e.seq + 1 },
+        },
       ];
     case 'RunStarted':
       return [
         // A resumed run (attempt > 1) keeps the time it first started.
-        { kind: 'update', table: aosTracesTable, key, set: { status: 'running', ...(event.data.attempt === 1 ? { started_at: e.recorded_at } : {}), ...chain } },
-        { kind: 'update', table: runsTable, key, set: { status: 'running', attempt: event.data.attempt, version: e.seq + 1 } },
+        {
+          kind: 'update',
+          table: aosTracesTable,
+          key,
+          set: {
+            status: 'running',
+            ...(event.data.attempt === 1 ? { started_at: e.recorded_at } : {}),
+            ...chain,
+          },
+        },
+        {
+          kind: 'update',
+          table: runsTable,
+          key,
+          set: { status: 'running', attempt: event.data.attempt, version: e.seq + 1 },
+        },
       ];
     case 'StepExecuted': {
       const d = event.data;
       return [
         {
-          kind: 'insert', table: aosTraceStepsTable,
+          kind: 'insert',
+          table: aosTraceStepsTable,
           row: {
-            run_id, tenant_id: e.tenant_id, seq: e.seq, step_index: d.step_index, skill_name: d.skill, params: d.params,
-            status: d.status, outcome_category: d.outcome.category, outcome_code: d.outcome.code, outcome_data: d.outcome.data,
-            cost_cents: d.cost_cents, duration_ms: d.duration_ms, retry_count: d.retry_count, attempts: d.attempts ?? [], recorded_at: e.recorded_at, link: e.link,
+            run_id,
+            tenant_id: e.tenant_id,
+            seq: e.seq,
+            step_index: d.step_index,
+            skill_name: d.skill,
+            params: d.params,
+            status: d.status,
+            outcome_category: d.outcome.category,
+            outcome_code: d.outcome.code,
+            outcome_data: d.outcome.data,
+            cost_cents: d.cost_cents,
+            duration_ms: d.duration_ms,
+            retry_count: d.retry_count,
+            attempts: d.attempts ?? [],
+            recorded_at: e.recorded_at,
+            link: e.link,
           },
         },
-        { kind: 'update', table: aosTracesTable, key, set: chain, increment: { step_count: 1, total_cost_cents: d.cost_cents } },
+        {
+          kind: 'update',
+          table: aosTracesTable,
+          key,
+          set: chain,
+          increment: { step_count: 1, total_cost_cents: d.cost_cents },
+        },
         { kind: 'update', table: runsTable, key, set: { version: e.seq + 1 } },
       ];
     }
@@ -62,10 +130,23 @@ const runEventChanges = (e: ProjectedEvent, event: RunEvent): RowChange[] => {
       const d = event.data;
       return [
         {
-          kind: 'update', table: aosTracesTable, key,
-          set: { status: d.status, completed_at: e.recorded_at, error_code: d.error?.code ?? null, error_message: d.error?.message ?? null, ...chain },
+          kind: 'update',
+          table: aosTracesTable,
+          key,
+          set: {
+            status: d.status,
+            completed_at: e.recorded_at,
+            error_code: d.error?.code ?? null,
+            error_message: d.error?.message ?? null,
+            ...chain,
+          },
         },
-        { kind: 'update', table: runsTable, key, set: { status: d.status, error: d.error ?? null, completed_at: e.recorded_at, version: e.seq + 1 } },
+        {
+          kind: 'update',
+          table: runsTable,
+          key,
+          set: { status: d.status, error: d.error ?? null, completed_at: e.recorded_at, version: e.seq + 1 },
+        },
       ];
     }
   }
@@ -75,10 +156,16 @@ const agentEventChanges = (e: ProjectedEvent, event: AgentEvent): RowChange[] =>
   const d = event.data;
   return [
     {
-      kind: 'insert', table: agentsTable,
+      kind: 'insert',
+      table: agentsTable,
       row: {
-        agent_id: d.agent_id, tenant_id: e.tenant_id, name: d.name, plan_template: d.plan_template,
-        budget_cents: d.budget_cents, allowed_hosts: d.allowed_hosts, created_at: e.recorded_at,
+        agent_id: d.agent_id,
+        tenant_id: e.tenant_id,
+        name: d.name,
+        plan_template: d.plan_template,
+        budget_cents: d.budget_cents,
+        allowed_hosts: d.allowed_hosts,
+        created_at: e.recorded_at,
       },
     },
   ];
@@ -92,7 +179,14 @@ export const rowChangesOf = (e: ProjectedEvent): RowChange[] => {
     case 'AgentRegistered':
       return agentEventChanges(e, e.event);
     case 'RunSealed':
-      return [{ kind: 'insert', table: aosRunSealsTable, ifAbsent: true, row: { run_id: e.event.data.checkpoint.run_id, tenant_id: e.tenant_id, ledger_index: e.seq } }];
+      return [
+        {
+          kind: 'insert',
+          table: aosRunSealsTable,
+          ifAbsent: true,
+          row: { run_id: e.event.data.checkpoint.run_id, tenant_id: e.tenant_id, ledger_index: e.seq },
+        },
+      ];
     default:
       return runEventChanges(e, e.event);
   }

@@ -6,7 +6,14 @@ import { createChainVerifier } from '../domain/proof/chain-verifier.js';
 import { notFoundIntegrity, type RunIntegrity } from '../domain/proof/run-verification.js';
 import { checkSeal, type SealReport } from '../domain/ledger/seal-verification.js';
 import { ledgerStreamId, type RunCheckpoint } from '../domain/ledger/run-checkpoint.js';
-import { decodeLedger, indexLedger, sealOfRunIn, type LedgerDecodeError, type LedgerEntry, type TenantLedgerIndex } from '../domain/ledger/tenant-ledger.js';
+import {
+  decodeLedger,
+  indexLedger,
+  sealOfRunIn,
+  type LedgerDecodeError,
+  type LedgerEntry,
+  type TenantLedgerIndex,
+} from '../domain/ledger/tenant-ledger.js';
 import { runStreamId } from '../domain/run/identifiers.js';
 import { comparableRow, type ComparableRow } from './comparable-row.js';
 import { applyToRow } from './in-memory-tables.js';
@@ -24,14 +31,22 @@ export type RunProof = {
   readonly integrity: RunIntegrity;
   readonly seal: SealReport;
   /** The seal found in the tenant ledger (checked or not), for disclosure to third parties. */
-  readonly sealed: { readonly checkpoint: RunCheckpoint; readonly signature: string; readonly ledger_index: number } | null;
+  readonly sealed: {
+    readonly checkpoint: RunCheckpoint;
+    readonly signature: string;
+    readonly ledger_index: number;
+  } | null;
   readonly aos_traces: readonly ComparableRow[];
   /** How many aos_trace_steps rows carry this run id (the rows themselves are streamed by whoever prints them). */
   readonly step_count: number;
 };
 
 /** The run's events one at a time (the store reads them a page at a time as they are consumed). */
-export async function* runEvents(store: EventStore, tenantId: string, runId: string): AsyncGenerator<StoredEvent, EventStoreError | null> {
+export async function* runEvents(
+  store: EventStore,
+  tenantId: string,
+  runId: string,
+): AsyncGenerator<StoredEvent, EventStoreError | null> {
   const pages = store.readStreamPages(tenantId, runStreamId(runId));
   try {
     for (;;) {
@@ -54,9 +69,16 @@ const LIVE_RUN_ATTEMPTS = 3;
 /** Proves with `prove`; while the proof may only show projection lag (above), catches up and
  * proves again, up to three proofs in all. A tampered row stays tampered and fails every attempt;
  * a completed run is proved once. */
-export const proveAllowingLag = async <L>(prove: () => Promise<E.Either<L, RunProof>>, catchUp: () => Promise<void>): Promise<E.Either<L, RunProof>> => {
+export const proveAllowingLag = async <L>(
+  prove: () => Promise<E.Either<L, RunProof>>,
+  catchUp: () => Promise<void>,
+): Promise<E.Either<L, RunProof>> => {
   let proof = await prove();
-  for (let attempt = 1; attempt < LIVE_RUN_ATTEMPTS && proof._tag === 'Right' && mayBeProjectionLag(proof.right); attempt++) {
+  for (
+    let attempt = 1;
+    attempt < LIVE_RUN_ATTEMPTS && proof._tag === 'Right' && mayBeProjectionLag(proof.right);
+    attempt++
+  ) {
     await catchUp();
     proof = await prove();
   }
@@ -66,7 +88,10 @@ export const proveAllowingLag = async <L>(prove: () => Promise<E.Either<L, RunPr
 const noSeal: SealReport = { status: 'not_completed', key_id: null, ledger_index: null, sealed_at: null };
 
 const failedWith = (integrity: RunIntegrity, failure: Failure): RunIntegrity => ({
-  ...integrity, verification_status: 'FAILED', failure_reason: failure.reason, divergence: failure.divergence,
+  ...integrity,
+  verification_status: 'FAILED',
+  failure_reason: failure.reason,
+  divergence: failure.divergence,
 });
 
 type Failure = { readonly reason: string; readonly divergence: RunIntegrity['divergence'] };
@@ -78,7 +103,13 @@ type Failure = { readonly reason: string; readonly divergence: RunIntegrity['div
 const turns = new WeakMap<pg.Pool, Promise<unknown>>();
 const inTurn = <T>(pool: pg.Pool, work: () => Promise<T>): Promise<T> => {
   const result = (turns.get(pool) ?? Promise.resolve()).then(work, work);
-  turns.set(pool, result.then(() => undefined, () => undefined));
+  turns.set(
+    pool,
+    result.then(
+      () => undefined,
+      () => undefined,
+    ),
+  );
   return result;
 };
 
@@ -99,9 +130,15 @@ const storeRead = async <T>(read: () => Promise<T>): Promise<E.Either<EventStore
  * none is left holding a connection of the pool. */
 const readRun = async (pool: pg.Pool, store: EventStore, tenantId: string, runId: string) => {
   let failed = false;
-  const noting = <T>(read: Promise<T>): Promise<T> => read.catch((error: unknown) => { failed = true; throw error; });
+  const noting = <T>(read: Promise<T>): Promise<T> =>
+    read.catch((error: unknown) => {
+      failed = true;
+      throw error;
+    });
   const [replayed, traces, stepCount] = await Promise.allSettled([
-    noting(replay(pool, store, tenantId, runId, () => failed)), noting(readProjectedTraces(pool, runId)), noting(countProjectedSteps(pool, runId)),
+    noting(replay(pool, store, tenantId, runId, () => failed)),
+    noting(readProjectedTraces(pool, runId)),
+    noting(countProjectedSteps(pool, runId)),
   ]);
   return [valueOf(replayed), valueOf(traces), valueOf(stepCount)] as const;
 };
@@ -116,7 +153,13 @@ const poolSize = (pool: pg.Pool): number => (pool as { options?: { max?: number 
 
 /** What one pass over the events finds: the chain's verdict, the first event that does not
  * decode, and the projections compared row by row as replay derives them. */
-const replay = async (pool: pg.Pool, store: EventStore, tenantId: string, runId: string, abandoned: () => boolean) => {
+const replay = async (
+  pool: pg.Pool,
+  store: EventStore,
+  tenantId: string,
+  runId: string,
+  abandoned: () => boolean,
+) => {
   const chain = createChainVerifier(tenantId, runId, runStreamId(runId));
   const stepRows = storedStepRowBatches(pool, runId);
   const steps = createStepRowsComparison(stepRows);
@@ -126,7 +169,11 @@ const replay = async (pool: pg.Pool, store: EventStore, tenantId: string, runId:
   const pages = store.readStreamPages(tenantId, runStreamId(runId));
   try {
     for (let next = await pages.next(); ; next = await pages.next()) {
-      if (abandoned()) return E.left<EventStoreError>({ kind: 'store_failed', message: 'replay abandoned: another read of the proof failed' });
+      if (abandoned())
+        return E.left<EventStoreError>({
+          kind: 'store_failed',
+          message: 'replay abandoned: another read of the proof failed',
+        });
       if (next.done) {
         if (next.value === null) break;
         return E.left(next.value);
@@ -136,7 +183,16 @@ const replay = async (pool: pg.Pool, store: EventStore, tenantId: string, runId:
         if (!chain.push(stored) || undecodable) continue;
         const decoded = decodeForProjection(stored);
         if (decoded._tag === 'Left') {
-          undecodable = { reason: `event does not decode: ${decoded.left.message}`, divergence: { source: 'event_store', seq: stored.seq, field: 'data', expected: 'a valid event', actual: decoded.left.message } };
+          undecodable = {
+            reason: `event does not decode: ${decoded.left.message}`,
+            divergence: {
+              source: 'event_store',
+              seq: stored.seq,
+              field: 'data',
+              expected: 'a valid event',
+              actual: decoded.left.message,
+            },
+          };
           continue;
         }
         if (decoded.right === null) continue;
@@ -150,8 +206,15 @@ const replay = async (pool: pg.Pool, store: EventStore, tenantId: string, runId:
       }
     }
     const integrity = chain.integrity();
-    const stepFailure = integrity.verification_status === 'VERIFIED' && !undecodable ? await steps.finish() : steps.failure();
-    return E.right({ integrity, undecodable, stepFailure, trace: trace ? comparableRow(aosTracesTable, trace) : null, completed: lastType === 'RunCompleted' });
+    const stepFailure =
+      integrity.verification_status === 'VERIFIED' && !undecodable ? await steps.finish() : steps.failure();
+    return E.right({
+      integrity,
+      undecodable,
+      stepFailure,
+      trace: trace ? comparableRow(aosTracesTable, trace) : null,
+      completed: lastType === 'RunCompleted',
+    });
   } finally {
     await Promise.all([pages.return(null), stepRows.return()]);
   }
@@ -162,8 +225,14 @@ const SEAL_INDEX = 'SELECT ledger_index FROM aos_run_seals WHERE run_id = $1 AND
 // Whether the run's stream in the Postgres event store holds an event of another tenant from `seq`
 // on (never with EventStoreDB, whose events are not in this table). Asked only of a run found in
 // the tenant; events of the tenant itself appended since the replay are not counted.
-const FOREIGN_EVENT_AFTER = 'SELECT 1 FROM aos_events WHERE stream_id = $1 AND seq >= $2 AND tenant_id <> $3 LIMIT 1';
-const foreignEventAfter = async (pool: pg.Pool, runId: string, tenantId: string, seq: number): Promise<boolean> =>
+const FOREIGN_EVENT_AFTER =
+  'SELECT 1 FROM aos_events WHERE stream_id = $1 AND seq >= $2 AND tenant_id <> $3 LIMIT 1';
+const foreignEventAfter = async (
+  pool: pg.Pool,
+  runId: string,
+  tenantId: string,
+  seq: number,
+): Promise<boolean> =>
   ((await pool.query(FOREIGN_EVENT_AFTER, [runStreamId(runId), seq, tenantId])).rowCount ?? 0) > 0;
 
 /** The run's first seal: from the seal index (aos_run_seals), checked against the one ledger event
@@ -178,7 +247,10 @@ const findSeal = async (
   preloaded: boolean,
 ): Promise<E.Either<EventStoreError, E.Either<LedgerDecodeError, LedgerEntry | undefined>>> => {
   if (!preloaded) {
-    const indexRead = await storeRead(async () => (await pool.query<{ ledger_index: number }>(SEAL_INDEX, [runId, tenantId])).rows[0]?.ledger_index);
+    const indexRead = await storeRead(
+      async () =>
+        (await pool.query<{ ledger_index: number }>(SEAL_INDEX, [runId, tenantId])).rows[0]?.ledger_index,
+    );
     if (indexRead._tag === 'Left') return indexRead;
     const index = indexRead.right;
     if (index !== undefined) {
@@ -189,7 +261,9 @@ const findSeal = async (
     }
   }
   const ledger = await wholeLedger();
-  return ledger._tag === 'Left' ? ledger : E.right(E.map((byRun: TenantLedgerIndex) => byRun.get(runId))(ledger.right));
+  return ledger._tag === 'Left'
+    ? ledger
+    : E.right(E.map((byRun: TenantLedgerIndex) => byRun.get(runId))(ledger.right));
 };
 
 /** Verification by replay (RUNPROOF.md steps 1–5), streaming: the run's events read by tenant a page
@@ -207,13 +281,20 @@ export const proveRun = async (
   /** The tenant's ledger already read (a sweep reads it once per tenant); read here when absent. */
   preloadedLedger?: E.Either<LedgerDecodeError, TenantLedgerIndex>,
 ): Promise<E.Either<EventStoreError, RunProof>> => {
-  const readLedger = async (): Promise<E.Either<EventStoreError, E.Either<LedgerDecodeError, TenantLedgerIndex>>> => {
+  const readLedger = async (): Promise<
+    E.Either<EventStoreError, E.Either<LedgerDecodeError, TenantLedgerIndex>>
+  > => {
     if (preloadedLedger !== undefined) return E.right(preloadedLedger);
     const ledgerEvents = await store.readStream(tenantId, ledgerStreamId(tenantId))();
-    return ledgerEvents._tag === 'Left' ? ledgerEvents : E.right(E.map(indexLedger)(decodeLedger(ledgerEvents.right)));
+    return ledgerEvents._tag === 'Left'
+      ? ledgerEvents
+      : E.right(E.map(indexLedger)(decodeLedger(ledgerEvents.right)));
   };
   if (poolSize(pool) < PROOF_CONNECTIONS) {
-    return E.left({ kind: 'store_failed', message: `a proof reads on ${PROOF_CONNECTIONS} connections at once; this pool allows ${poolSize(pool)}` });
+    return E.left({
+      kind: 'store_failed',
+      message: `a proof reads on ${PROOF_CONNECTIONS} connections at once; this pool allows ${poolSize(pool)}`,
+    });
   }
   const read = await storeRead(() => inTurn(pool, () => readRun(pool, store, tenantId, runId)));
   if (read._tag === 'Left') return read;
@@ -223,13 +304,22 @@ export const proveRun = async (
   // Events are read by tenant: one of another tenant after the run's last event would not be seen
   // (one in the middle is a gap in seq).
   const chain = replayed.right.integrity;
-  const foreign = chain.verification_status === 'VERIFIED' && chain.chain_length > 0 ? await storeRead(() => foreignEventAfter(pool, runId, tenantId, chain.chain_length)) : E.right(false);
+  const foreign =
+    chain.verification_status === 'VERIFIED' && chain.chain_length > 0
+      ? await storeRead(() => foreignEventAfter(pool, runId, tenantId, chain.chain_length))
+      : E.right(false);
   if (foreign._tag === 'Left') return foreign;
   const integrity = foreign.right
     ? failedWith(chain, {
-      reason: 'the run\'s stream holds events of another tenant after its last event',
-      divergence: { source: 'event_store', seq: chain.chain_length, field: 'tenant_id', expected: tenantId, actual: 'another tenant' },
-    })
+        reason: "the run's stream holds events of another tenant after its last event",
+        divergence: {
+          source: 'event_store',
+          seq: chain.chain_length,
+          field: 'tenant_id',
+          expected: tenantId,
+          actual: 'another tenant',
+        },
+      })
     : chain;
   const base = { run_id: runId, tenant_id: tenantId, aos_traces: traces, step_count: stepCount };
 
@@ -238,15 +328,39 @@ export const proveRun = async (
     const ledger = await readLedger();
     if (ledger._tag === 'Left') return ledger;
     const seal = ledger.right._tag === 'Right' ? ledger.right.right.get(runId) : undefined;
-    if (seal === undefined) return E.right({ ...base, aos_traces: [], step_count: 0, found: false, integrity: notFoundIntegrity, seal: noSeal, sealed: null });
+    if (seal === undefined)
+      return E.right({
+        ...base,
+        aos_traces: [],
+        step_count: 0,
+        found: false,
+        integrity: notFoundIntegrity,
+        seal: noSeal,
+        sealed: null,
+      });
     return E.right({
-      ...base, found: false,
-      seal: { status: 'sealed', key_id: seal.checkpoint.key_id, ledger_index: seal.index, sealed_at: seal.checkpoint.sealed_at },
+      ...base,
+      found: false,
+      seal: {
+        status: 'sealed',
+        key_id: seal.checkpoint.key_id,
+        ledger_index: seal.index,
+        sealed_at: seal.checkpoint.sealed_at,
+      },
       sealed: { checkpoint: seal.checkpoint, signature: seal.signature, ledger_index: seal.index },
-      integrity: failedWith({ ...notFoundIntegrity, failure_reason: null }, {
-        reason: `the tenant ledger holds a seal for this run (index ${seal.index}) but the event store has none of its events`,
-        divergence: { source: 'checkpoint', seq: null, field: 'chain_length', expected: seal.checkpoint.chain_length, actual: 0 },
-      }),
+      integrity: failedWith(
+        { ...notFoundIntegrity, failure_reason: null },
+        {
+          reason: `the tenant ledger holds a seal for this run (index ${seal.index}) but the event store has none of its events`,
+          divergence: {
+            source: 'checkpoint',
+            seq: null,
+            field: 'chain_length',
+            expected: seal.checkpoint.chain_length,
+            actual: 0,
+          },
+        },
+      ),
     });
   }
   const result = { ...base, found: true, sealed: null };
@@ -257,31 +371,63 @@ export const proveRun = async (
     // The chain's divergence is the verdict; a seal of the run is still named (what was sealed is
     // what an auditor compares the altered history with, and resume must not run it again).
     const seal = ledger._tag === 'Right' ? ledger.right : undefined;
-    return E.right(seal === undefined
-      ? { ...result, seal: noSeal, integrity }
-      : {
-        ...result, integrity,
-        seal: { status: 'sealed', key_id: seal.checkpoint.key_id, ledger_index: seal.index, sealed_at: seal.checkpoint.sealed_at },
-        sealed: { checkpoint: seal.checkpoint, signature: seal.signature, ledger_index: seal.index },
-      });
+    return E.right(
+      seal === undefined
+        ? { ...result, seal: noSeal, integrity }
+        : {
+            ...result,
+            integrity,
+            seal: {
+              status: 'sealed',
+              key_id: seal.checkpoint.key_id,
+              ledger_index: seal.index,
+              sealed_at: seal.checkpoint.sealed_at,
+            },
+            sealed: { checkpoint: seal.checkpoint, signature: seal.signature, ledger_index: seal.index },
+          },
+    );
   }
   if (ledger._tag === 'Left') {
     return E.right({
-      ...result, seal: noSeal,
+      ...result,
+      seal: noSeal,
       integrity: failedWith(integrity, {
         reason: `the tenant ledger is damaged at index ${ledger.left.seq}: ${ledger.left.message}`,
-        divergence: { source: 'checkpoint', seq: null, field: `ledger[${ledger.left.seq}]`, expected: 'a valid seal', actual: ledger.left.message },
+        divergence: {
+          source: 'checkpoint',
+          seq: null,
+          field: `ledger[${ledger.left.seq}]`,
+          expected: 'a valid seal',
+          actual: ledger.left.message,
+        },
       }),
     });
   }
   const found = ledger.right;
-  const sealCheck = checkSeal(tenantId, runId, {
-    chain_length: integrity.chain_length, root_hash: integrity.root_hash ?? '', merkle_root: integrity.merkle_root ?? '', completed,
-  }, found ? { checkpoint: found.checkpoint, signature: found.signature, ledger_index: found.index } : null, knownKeys);
-  const sealed = { ...result, seal: sealCheck.seal, sealed: found ? { checkpoint: found.checkpoint, signature: found.signature, ledger_index: found.index } : null };
+  const sealCheck = checkSeal(
+    tenantId,
+    runId,
+    {
+      chain_length: integrity.chain_length,
+      root_hash: integrity.root_hash ?? '',
+      merkle_root: integrity.merkle_root ?? '',
+      completed,
+    },
+    found ? { checkpoint: found.checkpoint, signature: found.signature, ledger_index: found.index } : null,
+    knownKeys,
+  );
+  const sealed = {
+    ...result,
+    seal: sealCheck.seal,
+    sealed: found
+      ? { checkpoint: found.checkpoint, signature: found.signature, ledger_index: found.index }
+      : null,
+  };
   if (sealCheck.failure) return E.right({ ...sealed, integrity: failedWith(integrity, sealCheck.failure) });
   if (undecodable) return E.right({ ...sealed, integrity: failedWith(integrity, undecodable) });
   const traceCheck = compareTraceRows(trace, traces);
   const mismatch = traceCheck.count ?? stepFailure ?? traceCheck.columns;
-  return E.right(mismatch ? { ...sealed, integrity: failedWith(integrity, mismatch) } : { ...sealed, integrity });
+  return E.right(
+    mismatch ? { ...sealed, integrity: failedWith(integrity, mismatch) } : { ...sealed, integrity },
+  );
 };

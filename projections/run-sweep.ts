@@ -2,7 +2,11 @@ import * as E from 'fp-ts/lib/Either.js';
 import type pg from 'pg';
 import { ledgerStreamId } from '../domain/ledger/run-checkpoint.js';
 import { sealSignatureProblem } from '../domain/ledger/seal-verification.js';
-import { decodeLedger, type LedgerDecodeError, type TenantLedgerIndex } from '../domain/ledger/tenant-ledger.js';
+import {
+  decodeLedger,
+  type LedgerDecodeError,
+  type TenantLedgerIndex,
+} from '../domain/ledger/tenant-ledger.js';
 import type { EventStore, EventStoreError } from '../domain/ports/event-store.js';
 import { runStreamId } from '../domain/run/identifiers.js';
 import { proveAllowingLag, proveRun, type RunProof } from './run-proof.js';
@@ -26,7 +30,8 @@ SELECT DISTINCT stream_id FROM aos_events
  ORDER BY stream_id LIMIT ${PAGE}`;
 
 // Which of these run streams still hold an event of the tenant.
-const EXISTING_SQL = 'SELECT DISTINCT stream_id FROM aos_events WHERE tenant_id = $1 AND stream_id = ANY($2::text[])';
+const EXISTING_SQL =
+  'SELECT DISTINCT stream_id FROM aos_events WHERE tenant_id = $1 AND stream_id = ANY($2::text[])';
 
 // Runs the read tables hold rows of while the store has no event of them. The projector writes
 // rows only from events, so these were made by hand (the write guard stops the careless, not a
@@ -46,7 +51,10 @@ SELECT tenant_id, run_id, string_agg(table_name, ', ' ORDER BY table_name) AS ta
 export type OrphanedRows = { readonly tenant_id: string; readonly run_id: string; readonly tables: string };
 
 export const countRuns = async (pool: pg.Pool, tenantId: string | null): Promise<number> => {
-  const { rows } = await pool.query<{ count: string }>(`SELECT count(DISTINCT (tenant_id, stream_id)) FROM aos_events WHERE stream_id LIKE '${RUN_PREFIX}%' AND ($1::text IS NULL OR tenant_id = $1)`, [tenantId]);
+  const { rows } = await pool.query<{ count: string }>(
+    `SELECT count(DISTINCT (tenant_id, stream_id)) FROM aos_events WHERE stream_id LIKE '${RUN_PREFIX}%' AND ($1::text IS NULL OR tenant_id = $1)`,
+    [tenantId],
+  );
   return Number(rows[0]?.count ?? 0);
 };
 
@@ -71,11 +79,19 @@ const scanLedger = async (
     if (seals._tag === 'Left') return E.right({ damage: seals.left, erased });
     for (const seal of seals.right) {
       const problem = sealSignatureProblem(seal, knownKeys);
-      if (problem !== null) return E.right({ damage: { kind: 'ledger_event_invalid', seq: seal.index, message: problem.reason }, erased });
+      if (problem !== null)
+        return E.right({
+          damage: { kind: 'ledger_event_invalid', seq: seal.index, message: problem.reason },
+          erased,
+        });
     }
     const runIds = seals.right.map((seal) => seal.checkpoint.run_id);
     const streams = runIds.map(runStreamId);
-    const existing = new Set((await pool.query<{ stream_id: string }>(EXISTING_SQL, [tenantId, streams])).rows.map((r) => r.stream_id));
+    const existing = new Set(
+      (await pool.query<{ stream_id: string }>(EXISTING_SQL, [tenantId, streams])).rows.map(
+        (r) => r.stream_id,
+      ),
+    );
     erased.push(...runIds.filter((runId) => !existing.has(runStreamId(runId))));
     if (page.right.length < PAGE) return E.right({ damage: null, erased });
     from += PAGE;
@@ -101,8 +117,15 @@ export const sweepRuns = async (
 ): Promise<E.Either<EventStoreError, number>> => {
   let count = 0;
   const erasedRuns = new Set<string>();
-  const prove = async (tenant: string, runId: string, damaged: E.Either<LedgerDecodeError, TenantLedgerIndex> | undefined) => {
-    const proof = await proveAllowingLag(() => proveRun(pool, store, tenant, runId, knownKeys, damaged), () => catchUpRun(tenant, runId));
+  const prove = async (
+    tenant: string,
+    runId: string,
+    damaged: E.Either<LedgerDecodeError, TenantLedgerIndex> | undefined,
+  ) => {
+    const proof = await proveAllowingLag(
+      () => proveRun(pool, store, tenant, runId, knownKeys, damaged),
+      () => catchUpRun(tenant, runId),
+    );
     if (proof._tag === 'Right') {
       onRun(proof.right);
       count += 1;
@@ -110,14 +133,18 @@ export const sweepRuns = async (
     return proof;
   };
   for (let afterTenant = ''; ;) {
-    const tenants = (await pool.query<{ tenant_id: string }>(TENANTS_SQL, [tenantId, afterTenant])).rows.map((r) => r.tenant_id);
+    const tenants = (await pool.query<{ tenant_id: string }>(TENANTS_SQL, [tenantId, afterTenant])).rows.map(
+      (r) => r.tenant_id,
+    );
     for (const tenant of tenants) {
       const ledger = await scanLedger(pool, store, tenant, knownKeys);
       if (ledger._tag === 'Left') return ledger;
       // A damaged ledger is handed to every proof of the tenant, which then fails naming it.
       const damaged = ledger.right.damage ? E.left(ledger.right.damage) : undefined;
       for (let afterStream = ''; ;) {
-        const streams = (await pool.query<{ stream_id: string }>(RUNS_SQL, [tenant, afterStream])).rows.map((r) => r.stream_id);
+        const streams = (await pool.query<{ stream_id: string }>(RUNS_SQL, [tenant, afterStream])).rows.map(
+          (r) => r.stream_id,
+        );
         for (const stream of streams) {
           const proved = await prove(tenant, stream.slice(RUN_PREFIX.length), damaged);
           if (proved._tag === 'Left') return proved;

@@ -16,7 +16,10 @@ export const writeRowChange = async (client: pg.ClientBase, change: RowChange): 
     const names = Object.keys(change.row);
     const values = names.map((c) => parameter(kinds[c], change.row[c] ?? null));
     const placeholders = names.map((c, i) => `$${i + 1}${cast(kinds[c])}`);
-    await client.query(`INSERT INTO ${name} (${names.join(', ')}) VALUES (${placeholders.join(', ')})${change.ifAbsent ? ' ON CONFLICT DO NOTHING' : ''}`, values);
+    await client.query(
+      `INSERT INTO ${name} (${names.join(', ')}) VALUES (${placeholders.join(', ')})${change.ifAbsent ? ' ON CONFLICT DO NOTHING' : ''}`,
+      values,
+    );
     return;
   }
   const values: unknown[] = [];
@@ -32,8 +35,13 @@ export const writeRowChange = async (client: pg.ClientBase, change: RowChange): 
     values.push(value);
     return `${column} = $${values.length}`;
   });
-  const result = await client.query(`UPDATE ${name} SET ${assignments.join(', ')} WHERE ${conditions.join(' AND ')}`, values);
+  const result = await client.query(
+    `UPDATE ${name} SET ${assignments.join(', ')} WHERE ${conditions.join(' AND ')}`,
+    values,
+  );
   if (result.rowCount !== 1) {
-    throw new Error(`projection update of ${name} ${JSON.stringify(change.key)} matched ${result.rowCount} rows, expected 1`);
+    throw new Error(
+      `projection update of ${name} ${JSON.stringify(change.key)} matched ${result.rowCount} rows, expected 1`,
+    );
   }
 };

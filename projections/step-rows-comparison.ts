@@ -10,7 +10,8 @@ import type { Row } from './row-change.js';
 
 type Failure = { readonly reason: string; readonly divergence: Divergence };
 
-const firstDifferentColumn = (expected: ComparableRow, actual: ComparableRow) => Object.keys(expected).find((column) => expected[column] !== actual[column]);
+const firstDifferentColumn = (expected: ComparableRow, actual: ComparableRow) =>
+  Object.keys(expected).find((column) => expected[column] !== actual[column]);
 
 const SEQ_FIELD = STEP_COLUMNS.findIndex(([column]) => column === 'seq');
 
@@ -26,7 +27,9 @@ const exactText = (kind: Exclude<ColumnKind, 'json'>, value: unknown): string | 
     case 'float':
       return typeof value === 'number' ? String(value) : undefined;
     case 'timestamp':
-      return typeof value === 'string' && UTC_MILLIS_TIME.test(value) ? `${value.slice(0, 23)}000Z` : undefined;
+      return typeof value === 'string' && UTC_MILLIS_TIME.test(value)
+        ? `${value.slice(0, 23)}000Z`
+        : undefined;
   }
 };
 
@@ -50,8 +53,26 @@ const shownActual = (kind: ColumnKind, expected: ComparableValue, field: CopyFie
   return kind === 'json' && actual === expected ? field : actual;
 };
 
-const missing = (seq: number): Failure => ({ reason: 'aos_trace_steps row missing', divergence: { source: 'projection', seq, field: 'aos_trace_steps.row', expected: 'present', actual: 'missing' } });
-const extra = (seq: number): Failure => ({ reason: 'aos_trace_steps row with no StepExecuted event', divergence: { source: 'projection', seq, field: 'aos_trace_steps.row', expected: 'absent', actual: 'present' } });
+const missing = (seq: number): Failure => ({
+  reason: 'aos_trace_steps row missing',
+  divergence: {
+    source: 'projection',
+    seq,
+    field: 'aos_trace_steps.row',
+    expected: 'present',
+    actual: 'missing',
+  },
+});
+const extra = (seq: number): Failure => ({
+  reason: 'aos_trace_steps row with no StepExecuted event',
+  divergence: {
+    source: 'projection',
+    seq,
+    field: 'aos_trace_steps.row',
+    expected: 'absent',
+    actual: 'present',
+  },
+});
 
 /**
  * RUNPROOF step 4 for aos_trace_steps as a merge join: the rows replay derives arrive in seq order
@@ -77,8 +98,14 @@ export const createStepRowsComparison = (storedBatches: AsyncIterator<CopyField[
   const compare = (expected: Row): void => {
     const actual = index < batch.length ? batch[index]! : null;
     const seq = Number(expected.seq);
-    if (actual !== null && seqOf(actual) < seq) { failure = extra(seqOf(actual)); return; }
-    if (actual === null || seqOf(actual) > seq) { failure = missing(seq); return; }
+    if (actual !== null && seqOf(actual) < seq) {
+      failure = extra(seqOf(actual));
+      return;
+    }
+    if (actual === null || seqOf(actual) > seq) {
+      failure = missing(seq);
+      return;
+    }
     index += 1;
     for (let i = 0; i < STEP_COLUMNS.length; i++) {
       const [column, kind] = STEP_COLUMNS[i]!;
@@ -87,7 +114,13 @@ export const createStepRowsComparison = (storedBatches: AsyncIterator<CopyField[
       const shownExpected = comparableCell(kind, expected[column]);
       failure = {
         reason: `aos_trace_steps.${column} differs from the event`,
-        divergence: { source: 'projection', seq, field: `aos_trace_steps.${column}`, expected: shownExpected, actual: shownActual(kind, shownExpected, field) },
+        divergence: {
+          source: 'projection',
+          seq,
+          field: `aos_trace_steps.${column}`,
+          expected: shownExpected,
+          actual: shownActual(kind, shownExpected, field),
+        },
       };
       return;
     }
@@ -114,11 +147,23 @@ export const createStepRowsComparison = (storedBatches: AsyncIterator<CopyField[
 };
 
 /** aos_traces: exactly one row, equal to the one replay derives. */
-export const compareTraceRows = (expected: ComparableRow | null, actual: readonly ComparableRow[]): { count: Failure | null; columns: Failure | null } => {
+export const compareTraceRows = (
+  expected: ComparableRow | null,
+  actual: readonly ComparableRow[],
+): { count: Failure | null; columns: Failure | null } => {
   const expectedCount = expected ? 1 : 0;
   if (actual.length !== 1 || expected === null) {
     return {
-      count: { reason: actual.length === 0 ? 'aos_traces row missing' : 'aos_traces row count differs', divergence: { source: 'projection', seq: null, field: 'aos_traces.rows', expected: expectedCount, actual: actual.length } },
+      count: {
+        reason: actual.length === 0 ? 'aos_traces row missing' : 'aos_traces row count differs',
+        divergence: {
+          source: 'projection',
+          seq: null,
+          field: 'aos_traces.rows',
+          expected: expectedCount,
+          actual: actual.length,
+        },
+      },
       columns: null,
     };
   }
@@ -126,9 +171,18 @@ export const compareTraceRows = (expected: ComparableRow | null, actual: readonl
   const column = firstDifferentColumn(expected, stored);
   return {
     count: null,
-    columns: column === undefined ? null : {
-      reason: `aos_traces.${column} differs from replay`,
-      divergence: { source: 'projection', seq: null, field: `aos_traces.${column}`, expected: expected[column] ?? null, actual: stored[column] ?? null },
-    },
+    columns:
+      column === undefined
+        ? null
+        : {
+            reason: `aos_traces.${column} differs from replay`,
+            divergence: {
+              source: 'projection',
+              seq: null,
+              field: `aos_traces.${column}`,
+              expected: expected[column] ?? null,
+              actual: stored[column] ?? null,
+            },
+          },
   };
 };

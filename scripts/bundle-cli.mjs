@@ -45,11 +45,14 @@ for (const cli of CLIS) {
   await writeFile(`dist/bin/${cli}.cjs`, bundle);
   const buildId = createHash('sha256').update(bundle).digest('hex').slice(0, 16);
   const bin = `dist/bin/${cli}.js`;
-  await writeFile(bin, [
-    '#!/usr/bin/env node',
-    "import { launchBundle } from './launcher.js';",
-    `launchBundle(new URL('./${cli}.cjs', import.meta.url), '${cli}', '${buildId}');`,
-    '',
-  ].join('\n'));
+  await writeFile(
+    bin,
+    [
+      '#!/usr/bin/env node',
+      "import { launchBundle } from './launcher.js';",
+      `launchBundle(new URL('./${cli}.cjs', import.meta.url), '${cli}', '${buildId}');`,
+      '',
+    ].join('\n'),
+  );
   await chmod(bin, 0o755);
 }

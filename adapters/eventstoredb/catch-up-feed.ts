@@ -1,7 +1,12 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import type pg from 'pg';
-import { comparePositions, type EventStore, type GlobalPosition, type StoredEvent } from '../../domain/ports/event-store.js';
+import {
+  comparePositions,
+  type EventStore,
+  type GlobalPosition,
+  type StoredEvent,
+} from '../../domain/ports/event-store.js';
 import { catchUpProjections, readCheckpoint } from '../../projections/projector.js';
 
 /** A catch-up subscription to the product's events after a position (exclusive), in global
@@ -50,7 +55,11 @@ const pause = (ms: number, signal: AbortSignal): Promise<void> =>
 /** One subscription, from `from` until it fails or the signal stops it. Events gather while the
  * previous batch is being applied: a batch is applied when nothing more is buffered (live: each
  * event at once) or when it is full (catching up). */
-const follow = async (from: GlobalPosition, options: CatchUpFeedOptions, succeeded: () => void): Promise<void> => {
+const follow = async (
+  from: GlobalPosition,
+  options: CatchUpFeedOptions,
+  succeeded: () => void,
+): Promise<void> => {
   const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
   const subscription = options.subscribe(from);
   const stop = () => void subscription.close().catch(() => undefined);
@@ -61,7 +70,8 @@ const follow = async (from: GlobalPosition, options: CatchUpFeedOptions, succeed
     let previous: GlobalPosition | null = null;
     while (pending.length > 0) {
       const checkpoint = await options.apply({ after, events: pending });
-      if (previous !== null && comparePositions(checkpoint, previous) === 0) throw new Error('the batch applier made no progress');
+      if (previous !== null && comparePositions(checkpoint, previous) === 0)
+        throw new Error('the batch applier made no progress');
       previous = checkpoint;
       const before = pending.length;
       if (comparePositions(checkpoint, after) >= 0) {
@@ -94,7 +104,9 @@ export const runCatchUpFeed = async (options: CatchUpFeedOptions): Promise<void>
   let attempt = 0;
   while (!options.signal.aborted) {
     try {
-      await follow(await options.readCheckpoint(), options, () => { attempt = 0; });
+      await follow(await options.readCheckpoint(), options, () => {
+        attempt = 0;
+      });
     } catch (error) {
       if (options.signal.aborted) break;
       attempt += 1;
@@ -104,7 +116,8 @@ export const runCatchUpFeed = async (options: CatchUpFeedOptions): Promise<void>
   }
 };
 
-const describe = (value: unknown): string => JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+const describe = (value: unknown): string =>
+  JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 
 /** A batch applier on the existing projector (`catchUpProjections`): one Postgres transaction
  * locks the checkpoint, applies the events after it and moves it (compare-and-swap) with the
@@ -112,17 +125,22 @@ const describe = (value: unknown): string => JSON.stringify(value, (_k, v: unkno
  * `batch.after`, and a read from further back (the checkpoint is behind the subscription, e.g.
  * moved back under the feed) goes to the store itself. Events at or before the checkpoint (another
  * projector applied them) are skipped by the projector, so nothing is applied twice. */
-export const projectorApplier = (pool: pg.Pool, store: EventStore, options: { readonly batchSize?: number } = {}): BatchApplier =>
+export const projectorApplier =
+  (pool: pg.Pool, store: EventStore, options: { readonly batchSize?: number } = {}): BatchApplier =>
   async (batch) => {
     const batchStore: EventStore = {
-      appendToStream: (tenantId, streamId, expectedVersion, events) => store.appendToStream(tenantId, streamId, expectedVersion, events),
+      appendToStream: (tenantId, streamId, expectedVersion, events) =>
+        store.appendToStream(tenantId, streamId, expectedVersion, events),
       readStream: (tenantId, streamId) => store.readStream(tenantId, streamId),
-      readStreamFrom: (tenantId, streamId, fromSeq, limit) => store.readStreamFrom(tenantId, streamId, fromSeq, limit),
+      readStreamFrom: (tenantId, streamId, fromSeq, limit) =>
+        store.readStreamFrom(tenantId, streamId, fromSeq, limit),
       readStreamPages: (tenantId, streamId) => store.readStreamPages(tenantId, streamId),
       streamVersion: (tenantId, streamId) => store.streamVersion(tenantId, streamId),
       readAll: (after, limit) =>
         comparePositions(after, batch.after) >= 0
-          ? TE.right(batch.events.filter((e) => comparePositions(e.globalPosition, after) > 0).slice(0, limit))
+          ? TE.right(
+              batch.events.filter((e) => comparePositions(e.globalPosition, after) > 0).slice(0, limit),
+            )
           : store.readAll(after, limit),
     };
     // One pass (one transaction) normally; more only when the checkpoint was behind the batch and
@@ -131,7 +149,8 @@ export const projectorApplier = (pool: pg.Pool, store: EventStore, options: { re
     for (;;) {
       const result = await catchUpProjections(pool, batchStore, options);
       if (E.isLeft(result)) throw new Error(`projecting a batch failed: ${describe(result.left)}`);
-      if (comparePositions(result.right.position, target) >= 0 || result.right.applied === 0) return result.right.position;
+      if (comparePositions(result.right.position, target) >= 0 || result.right.applied === 0)
+        return result.right.position;
     }
   };
 
@@ -143,4 +162,9 @@ export const followProjections = (
   source: { readonly store: EventStore; readonly subscribe: (from: GlobalPosition) => FeedSubscription },
   options: Pick<CatchUpFeedOptions, 'signal' | 'maxBatch' | 'retryDelayMs' | 'onError' | 'onApplied'>,
 ): Promise<void> =>
-  runCatchUpFeed({ ...options, subscribe: source.subscribe, readCheckpoint: () => readCheckpoint(pool), apply: projectorApplier(pool, source.store) });
+  runCatchUpFeed({
+    ...options,
+    subscribe: source.subscribe,
+    readCheckpoint: () => readCheckpoint(pool),
+    apply: projectorApplier(pool, source.store),
+  });

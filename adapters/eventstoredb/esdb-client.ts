@@ -1,13 +1,30 @@
 import {
-  BACKWARDS, END, ErrorType, EventStoreDBClient, FORWARDS, START, binaryEvent, isCommandError, streamNameFilter,
-  WrongExpectedVersionError, type AllStreamSubscription, type Filter, type RecordedEvent, type StreamingRead,
+  BACKWARDS,
+  END,
+  ErrorType,
+  EventStoreDBClient,
+  FORWARDS,
+  START,
+  binaryEvent,
+  isCommandError,
+  streamNameFilter,
+  WrongExpectedVersionError,
+  type AllStreamSubscription,
+  type Filter,
+  type RecordedEvent,
+  type StreamingRead,
 } from '@eventstore/db-client';
 import type { EsdbPosition, ExpectedRevision, RawEvent } from './eventstoredb-mapping.js';
 
 // The only module that imports @eventstore/db-client (succeeded by @kurrent/kurrentdb-client, whose
 // API is close): everything else works with the narrow connection below, in its own types.
 
-export type RawNewEvent = { readonly id: string; readonly type: string; readonly data: Uint8Array; readonly metadata: Uint8Array };
+export type RawNewEvent = {
+  readonly id: string;
+  readonly type: string;
+  readonly data: Uint8Array;
+  readonly metadata: Uint8Array;
+};
 
 /** A live catch-up subscription to $all: iterate it with `for await`; it never ends by itself and
  * does not resubscribe after an error (the caller does). */
@@ -18,7 +35,11 @@ export type RawSubscription = AsyncIterable<RawEvent> & {
 };
 
 export interface EsdbConnection {
-  append(streamName: string, events: readonly RawNewEvent[], expected: ExpectedRevision): Promise<{ readonly nextExpectedRevision: bigint }>;
+  append(
+    streamName: string,
+    events: readonly RawNewEvent[],
+    expected: ExpectedRevision,
+  ): Promise<{ readonly nextExpectedRevision: bigint }>;
   /** The stream's last event, or null when the stream does not exist. */
   readLast(streamName: string): Promise<RawEvent | null>;
   /** Up to `maxCount` events from `fromRevision` on (none when the stream does not exist). */
@@ -37,29 +58,52 @@ export type EsdbFailure =
   | { readonly kind: 'failed'; readonly message: string };
 
 const UNAVAILABLE_TYPES: ReadonlySet<string> = new Set([
-  ErrorType.UNAVAILABLE, ErrorType.DEADLINE_EXCEEDED, ErrorType.CANCELLED, ErrorType.NOT_LEADER, ErrorType.TIMEOUT,
+  ErrorType.UNAVAILABLE,
+  ErrorType.DEADLINE_EXCEEDED,
+  ErrorType.CANCELLED,
+  ErrorType.NOT_LEADER,
+  ErrorType.TIMEOUT,
 ]);
 // gRPC status codes of errors the client passes on unconverted (its server-feature probe does).
 const UNAVAILABLE_GRPC_CODES: ReadonlySet<unknown> = new Set([1, 4, 10, 14]);
-const UNAVAILABLE_SOCKET_CODES: ReadonlySet<unknown> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'EAI_AGAIN']);
+const UNAVAILABLE_SOCKET_CODES: ReadonlySet<unknown> = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'EAI_AGAIN',
+]);
 
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error)) || 'unknown error';
+const messageOf = (error: unknown): string =>
+  (error instanceof Error ? error.message : String(error)) || 'unknown error';
 
 export const classifyFailure = (error: unknown): EsdbFailure => {
-  if (error instanceof WrongExpectedVersionError) return { kind: 'wrong_expected_version', current: error.actualVersion };
+  if (error instanceof WrongExpectedVersionError)
+    return { kind: 'wrong_expected_version', current: error.actualVersion };
   const message = messageOf(error);
   if (error instanceof Error && isCommandError(error)) {
     if (UNAVAILABLE_TYPES.has(error.type)) return { kind: 'unavailable', message };
-    if (error.type === ErrorType.MAXIMUM_APPEND_SIZE_EXCEEDED) return { kind: 'failed', message: `${message} (raise the server's MaxAppendSize)` };
+    if (error.type === ErrorType.MAXIMUM_APPEND_SIZE_EXCEEDED)
+      return { kind: 'failed', message: `${message} (raise the server's MaxAppendSize)` };
     return { kind: 'failed', message: `${error.type}: ${message}` };
   }
-  const code = typeof error === 'object' && error !== null && 'code' in error ? (error as { code: unknown }).code : undefined;
-  if (UNAVAILABLE_GRPC_CODES.has(code) || UNAVAILABLE_SOCKET_CODES.has(code) || /^Failed to discover after/.test(message)) return { kind: 'unavailable', message };
+  const code =
+    typeof error === 'object' && error !== null && 'code' in error
+      ? (error as { code: unknown }).code
+      : undefined;
+  if (
+    UNAVAILABLE_GRPC_CODES.has(code) ||
+    UNAVAILABLE_SOCKET_CODES.has(code) ||
+    /^Failed to discover after/.test(message)
+  )
+    return { kind: 'unavailable', message };
   return { kind: 'failed', message };
 };
 
 /** The client's server-side $all filter for the product's streams. */
-export const productFilter = (prefixes: readonly string[]): Filter => streamNameFilter({ prefixes: [...prefixes] });
+export const productFilter = (prefixes: readonly string[]): Filter =>
+  streamNameFilter({ prefixes: [...prefixes] });
 
 const toRawEvent = (event: RecordedEvent): RawEvent => ({
   streamName: event.streamId,
@@ -71,10 +115,14 @@ const toRawEvent = (event: RecordedEvent): RawEvent => ({
   position: event.position,
 });
 
-const isStreamNotFound = (error: unknown): boolean => error instanceof Error && isCommandError(error) && error.type === ErrorType.STREAM_NOT_FOUND;
+const isStreamNotFound = (error: unknown): boolean =>
+  error instanceof Error && isCommandError(error) && error.type === ErrorType.STREAM_NOT_FOUND;
 
 /** Yields the recorded events of a read and cancels the call if the caller stops early. */
-async function* recordedEvents(read: StreamingRead<{ event?: RecordedEvent }>, missingIsEmpty: boolean): AsyncGenerator<RawEvent> {
+async function* recordedEvents(
+  read: StreamingRead<{ event?: RecordedEvent }>,
+  missingIsEmpty: boolean,
+): AsyncGenerator<RawEvent> {
   let finished = false;
   try {
     for await (const resolved of read) if (resolved.event) yield toRawEvent(resolved.event);
@@ -107,24 +155,40 @@ const subscription = (source: AllStreamSubscription): RawSubscription => ({
 export const connectEsdb = (connectionString: string): EsdbConnection => {
   // Conflicts must arrive as WrongExpectedVersionError (the default); with this option the client
   // reports them as results, and its batch-append path gets their revision wrong.
-  if (/[?&]throwOnAppendFailure=false/i.test(connectionString)) throw new Error('throwOnAppendFailure=false is not supported');
+  if (/[?&]throwOnAppendFailure=false/i.test(connectionString))
+    throw new Error('throwOnAppendFailure=false is not supported');
   const client = EventStoreDBClient.connectionString(connectionString);
   return {
     append: async (streamName, events, expected) => {
-      const data = events.map((e) => binaryEvent({ id: e.id, type: e.type, data: e.data, metadata: e.metadata }));
+      const data = events.map((e) =>
+        binaryEvent({ id: e.id, type: e.type, data: e.data, metadata: e.metadata }),
+      );
       const result = await client.appendToStream(streamName, data, { expectedRevision: expected });
       if (!result.success) throw new Error(`append to ${streamName} was refused`);
       return { nextExpectedRevision: result.nextExpectedRevision };
     },
     readLast: async (streamName) => {
-      for await (const event of recordedEvents(client.readStream(streamName, { direction: BACKWARDS, fromRevision: END, maxCount: 1 }), true)) return event;
+      for await (const event of recordedEvents(
+        client.readStream(streamName, { direction: BACKWARDS, fromRevision: END, maxCount: 1 }),
+        true,
+      ))
+        return event;
       return null;
     },
     readStream: (streamName, fromRevision, maxCount) =>
       recordedEvents(client.readStream(streamName, { direction: FORWARDS, fromRevision, maxCount }), true),
-    readAll: (from, maxCount) => recordedEvents(client.readAll({ direction: FORWARDS, fromPosition: from === 'start' ? START : from, maxCount }), false),
+    readAll: (from, maxCount) =>
+      recordedEvents(
+        client.readAll({ direction: FORWARDS, fromPosition: from === 'start' ? START : from, maxCount }),
+        false,
+      ),
     subscribeAll: (from, prefixes) =>
-      subscription(client.subscribeToAll({ fromPosition: from === 'start' ? START : from, filter: productFilter(prefixes) }, { highWaterMark: SUBSCRIPTION_BUFFER })),
+      subscription(
+        client.subscribeToAll(
+          { fromPosition: from === 'start' ? START : from, filter: productFilter(prefixes) },
+          { highWaterMark: SUBSCRIPTION_BUFFER },
+        ),
+      ),
     close: () => client.dispose(),
   };
 };

@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { describeDecodeErrors } from '../../domain/json/decode-error.js';
-import { comparePositions, START_POSITION, type GlobalPosition, type NewEvent, type StoredEvent } from '../../domain/ports/event-store.js';
+import {
+  comparePositions,
+  START_POSITION,
+  type GlobalPosition,
+  type NewEvent,
+  type StoredEvent,
+} from '../../domain/ports/event-store.js';
 
 // Pure mapping between the event store port and EventStoreDB's model. Nothing here talks to a
 // server or imports the client library, so all of it is unit-tested.
@@ -21,7 +27,9 @@ const NAMESPACE_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,39}\.$/;
 export const validateNamespace = (namespace: string): E.Either<string, string> =>
   namespace === '' || (NAMESPACE_PATTERN.test(namespace) && !namespace.startsWith(PRODUCT_STREAM_PREFIX))
     ? E.right(namespace)
-    : E.left(`invalid EventStoreDB stream namespace ${JSON.stringify(namespace)}: expected "" or 1-40 letters, digits, "_" or "-" and a final ".", not starting with "${PRODUCT_STREAM_PREFIX}"`);
+    : E.left(
+        `invalid EventStoreDB stream namespace ${JSON.stringify(namespace)}: expected "" or 1-40 letters, digits, "_" or "-" and a final ".", not starting with "${PRODUCT_STREAM_PREFIX}"`,
+      );
 
 export const esdbStreamName = (namespace: string, streamId: string): string => `${namespace}${streamId}`;
 
@@ -59,42 +67,86 @@ const NO_POSITION = 2n ** 64n - 1n;
 /** Checkpoints are kept in Postgres bigint columns. */
 const MAX_BIGINT = 2n ** 63n - 1n;
 
-export const toGlobalPosition = (position: EsdbPosition): GlobalPosition => ({ transactionId: position.commit, position: position.prepare });
+export const toGlobalPosition = (position: EsdbPosition): GlobalPosition => ({
+  transactionId: position.commit,
+  position: position.prepare,
+});
 
 /** Where a $all read or subscription starts: the start of the log for the port's START_POSITION. */
 export const fromGlobalPosition = (position: GlobalPosition): 'start' | EsdbPosition =>
-  comparePositions(position, START_POSITION) === 0 ? 'start' : { commit: position.transactionId, prepare: position.position };
+  comparePositions(position, START_POSITION) === 0
+    ? 'start'
+    : { commit: position.transactionId, prepare: position.position };
 
 export const usablePosition = (position: EsdbPosition | undefined): position is EsdbPosition =>
-  position !== undefined && position.commit !== NO_POSITION && position.commit >= 0n && position.prepare >= 0n
-  && position.commit <= MAX_BIGINT && position.prepare <= MAX_BIGINT;
+  position !== undefined &&
+  position.commit !== NO_POSITION &&
+  position.commit >= 0n &&
+  position.prepare >= 0n &&
+  position.commit <= MAX_BIGINT &&
+  position.prepare <= MAX_BIGINT;
 
 // ---- metadata ---------------------------------------------------------------------------------
 
 export const METADATA_FORMAT = 'aos-event/1';
 
 /** What EventStoreDB has no column for, kept in each event's metadata (JSON). */
-export const EventMetadataC = t.strict({
-  format: t.literal(METADATA_FORMAT),
-  tenant_id: t.string,
-  recorded_at: t.string,
-  link: t.union([t.string, t.null]),
-}, 'AosEventMetadata');
+export const EventMetadataC = t.strict(
+  {
+    format: t.literal(METADATA_FORMAT),
+    tenant_id: t.string,
+    recorded_at: t.string,
+    link: t.union([t.string, t.null]),
+  },
+  'AosEventMetadata',
+);
 export type EventMetadata = t.TypeOf<typeof EventMetadataC>;
 
 export const encodeMetadata = (tenantId: string, event: Pick<NewEvent, 'recorded_at' | 'link'>): Uint8Array =>
-  new TextEncoder().encode(JSON.stringify(EventMetadataC.encode({ format: METADATA_FORMAT, tenant_id: tenantId, recorded_at: event.recorded_at, link: event.link })));
+  new TextEncoder().encode(
+    JSON.stringify(
+      EventMetadataC.encode({
+        format: METADATA_FORMAT,
+        tenant_id: tenantId,
+        recorded_at: event.recorded_at,
+        link: event.link,
+      }),
+    ),
+  );
 
 /** Why a stored EventStoreDB event cannot be handed out as a port event. */
-export type MappingError = { readonly kind: 'unmappable_event'; readonly streamName: string; readonly revision: bigint; readonly message: string };
+export type MappingError = {
+  readonly kind: 'unmappable_event';
+  readonly streamName: string;
+  readonly revision: bigint;
+  readonly message: string;
+};
 
-const unmappable = (raw: { readonly streamName: string; readonly revision: bigint }, message: string): MappingError =>
-  ({ kind: 'unmappable_event', streamName: raw.streamName, revision: raw.revision, message });
+const unmappable = (
+  raw: { readonly streamName: string; readonly revision: bigint },
+  message: string,
+): MappingError => ({
+  kind: 'unmappable_event',
+  streamName: raw.streamName,
+  revision: raw.revision,
+  message,
+});
 
 /** The client hands metadata back parsed when it is JSON, as bytes otherwise. */
-export const decodeMetadata = (raw: { readonly streamName: string; readonly revision: bigint; readonly metadata: unknown }): E.Either<MappingError, EventMetadata> => {
+export const decodeMetadata = (raw: {
+  readonly streamName: string;
+  readonly revision: bigint;
+  readonly metadata: unknown;
+}): E.Either<MappingError, EventMetadata> => {
   const decoded = EventMetadataC.decode(raw.metadata);
-  return E.isRight(decoded) ? decoded : E.left(unmappable(raw, `metadata is not ${METADATA_FORMAT}: ${describeDecodeErrors(decoded.left).join('; ')}`));
+  return E.isRight(decoded)
+    ? decoded
+    : E.left(
+        unmappable(
+          raw,
+          `metadata is not ${METADATA_FORMAT}: ${describeDecodeErrors(decoded.left).join('; ')}`,
+        ),
+      );
 };
 
 // ---- event ids --------------------------------------------------------------------------------
@@ -104,9 +156,25 @@ export const decodeMetadata = (raw: { readonly streamName: string; readonly revi
  * check accepts the retry without writing twice; a different event at the same seq (a racing
  * writer) gets a different id and is refused as a wrong expected version, never taken for a
  * duplicate. */
-export const eventIdOf = (tenantId: string, streamId: string, seq: number, event: Pick<NewEvent, 'type' | 'dataCanonical' | 'recorded_at' | 'link'>): string => {
+export const eventIdOf = (
+  tenantId: string,
+  streamId: string,
+  seq: number,
+  event: Pick<NewEvent, 'type' | 'dataCanonical' | 'recorded_at' | 'link'>,
+): string => {
   const digest = createHash('sha256')
-    .update(JSON.stringify(['aos-event-id/1', tenantId, streamId, seq, event.type, event.recorded_at, event.link, event.dataCanonical]))
+    .update(
+      JSON.stringify([
+        'aos-event-id/1',
+        tenantId,
+        streamId,
+        seq,
+        event.type,
+        event.recorded_at,
+        event.link,
+        event.dataCanonical,
+      ]),
+    )
     .digest();
   const bytes = digest.subarray(0, 16);
   bytes[6] = (bytes[6]! & 0x0f) | 0x80;
@@ -134,10 +202,19 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /** The port's view of a stored event: payload bytes as text, exactly as written. */
 export const toStoredEvent = (namespace: string, raw: RawEvent): E.Either<MappingError, StoredEvent> => {
   const streamId = streamIdOf(namespace, raw.streamName);
-  if (streamId === null) return E.left(unmappable(raw, `stream is outside the namespace "${namespace}${PRODUCT_STREAM_PREFIX}"`));
-  if (raw.data === null) return E.left(unmappable(raw, 'event is stored as JSON, not as the canonical bytes the adapter writes'));
-  if (!usablePosition(raw.position)) return E.left(unmappable(raw, 'the server reported no position for the event (EventStoreDB 22.10 or later is required)'));
-  if (raw.revision > BigInt(Number.MAX_SAFE_INTEGER)) return E.left(unmappable(raw, 'revision beyond the safe integer range'));
+  if (streamId === null)
+    return E.left(unmappable(raw, `stream is outside the namespace "${namespace}${PRODUCT_STREAM_PREFIX}"`));
+  if (raw.data === null)
+    return E.left(unmappable(raw, 'event is stored as JSON, not as the canonical bytes the adapter writes'));
+  if (!usablePosition(raw.position))
+    return E.left(
+      unmappable(
+        raw,
+        'the server reported no position for the event (EventStoreDB 22.10 or later is required)',
+      ),
+    );
+  if (raw.revision > BigInt(Number.MAX_SAFE_INTEGER))
+    return E.left(unmappable(raw, 'revision beyond the safe integer range'));
   const metadata = decodeMetadata(raw);
   if (E.isLeft(metadata)) return metadata;
   let dataCanonical: string;
@@ -146,7 +223,9 @@ export const toStoredEvent = (namespace: string, raw: RawEvent): E.Either<Mappin
     dataCanonical = strictUtf8.decode(raw.data);
     data = JSON.parse(dataCanonical) as unknown;
   } catch (error) {
-    return E.left(unmappable(raw, `payload is not UTF-8 JSON: ${error instanceof Error ? error.message : String(error)}`));
+    return E.left(
+      unmappable(raw, `payload is not UTF-8 JSON: ${error instanceof Error ? error.message : String(error)}`),
+    );
   }
   return E.right({
     stream_id: streamId,
@@ -162,4 +241,5 @@ export const toStoredEvent = (namespace: string, raw: RawEvent): E.Either<Mappin
 };
 
 /** The bytes written for an event's payload: its canonical JSON, UTF-8. */
-export const payloadBytes = (event: Pick<NewEvent, 'dataCanonical'>): Uint8Array => new TextEncoder().encode(event.dataCanonical);
+export const payloadBytes = (event: Pick<NewEvent, 'dataCanonical'>): Uint8Array =>
+  new TextEncoder().encode(event.dataCanonical);

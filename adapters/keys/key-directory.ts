@@ -40,7 +40,9 @@ export const listPublicKeys = async (directory: string): Promise<PublicKeyRecord
   });
   const records: PublicKeyRecord[] = [];
   for (const name of names.filter((n) => n.endsWith('.json')).sort()) {
-    records.push(JSON.parse(await readFile(join(publicKeysPath(directory), name), 'utf8')) as PublicKeyRecord);
+    records.push(
+      JSON.parse(await readFile(join(publicKeysPath(directory), name), 'utf8')) as PublicKeyRecord,
+    );
   }
   return records.sort((a, b) => a.created_at.localeCompare(b.created_at));
 };
@@ -48,22 +50,42 @@ export const listPublicKeys = async (directory: string): Promise<PublicKeyRecord
 const newKey = async (directory: string, now: string): Promise<PublicKeyRecord> => {
   const { privateKey } = generateKeyPairSync('ed25519');
   const raw = rawPublicKeyOf(privateKey);
-  const record: PublicKeyRecord = { key_id: keyIdOf(raw), algorithm: 'Ed25519', public_key: Buffer.from(raw).toString('base64'), created_at: now, retired_at: null };
+  const record: PublicKeyRecord = {
+    key_id: keyIdOf(raw),
+    algorithm: 'Ed25519',
+    public_key: Buffer.from(raw).toString('base64'),
+    created_at: now,
+    retired_at: null,
+  };
   await mkdir(publicKeysPath(directory), { recursive: true, mode: 0o755 });
-  await writeAtomically(join(publicKeysPath(directory), `${record.key_id}.json`), `${JSON.stringify(record, null, 2)}\n`, 0o644);
-  await writeAtomically(privateKeyPath(directory), privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), 0o600);
+  await writeAtomically(
+    join(publicKeysPath(directory), `${record.key_id}.json`),
+    `${JSON.stringify(record, null, 2)}\n`,
+    0o644,
+  );
+  await writeAtomically(
+    privateKeyPath(directory),
+    privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+    0o600,
+  );
   return record;
 };
 
 export type KeyInitError = { readonly kind: 'key_exists'; readonly path: string };
 
 /** `keys init`: creates the first key pair; refuses to replace an existing private key. */
-export const initKeys = async (directory: string, now: string): Promise<E.Either<KeyInitError, PublicKeyRecord>> => {
+export const initKeys = async (
+  directory: string,
+  now: string,
+): Promise<E.Either<KeyInitError, PublicKeyRecord>> => {
   // Parents as a home directory would be (0755: the embedded server's account must pass through
   // AOS_HOME); the key directory itself is private.
   await mkdir(dirname(directory), { recursive: true, mode: 0o755 });
   await mkdir(directory, { recursive: true, mode: 0o700 });
-  const existing = await readFile(privateKeyPath(directory)).then(() => true, () => false);
+  const existing = await readFile(privateKeyPath(directory)).then(
+    () => true,
+    () => false,
+  );
   if (existing) return E.left({ kind: 'key_exists', path: privateKeyPath(directory) });
   return E.right(await newKey(directory, now));
 };
@@ -73,13 +95,23 @@ export const initKeys = async (directory: string, now: string): Promise<E.Either
 /** A private key file that cannot be read as an Ed25519 key is renamed beside itself (kept, it may
  * be evidence), the public keys not yet retired are marked retired (they keep verifying their
  * seals), and a new key is made. Only on the operator's word (`keys rotate --replace-unreadable`). */
-const replaceUnreadableKey = async (directory: string, now: string): Promise<{ retired: PublicKeyRecord | null; active: PublicKeyRecord }> => {
-  await rename(privateKeyPath(directory), `${privateKeyPath(directory)}.unreadable-${now.replace(/[:.]/g, '-')}`);
+const replaceUnreadableKey = async (
+  directory: string,
+  now: string,
+): Promise<{ retired: PublicKeyRecord | null; active: PublicKeyRecord }> => {
+  await rename(
+    privateKeyPath(directory),
+    `${privateKeyPath(directory)}.unreadable-${now.replace(/[:.]/g, '-')}`,
+  );
   let retired: PublicKeyRecord | null = null;
   for (const record of await listPublicKeys(directory)) {
     if (record.retired_at !== null) continue;
     retired = { ...record, retired_at: now };
-    await writeAtomically(join(publicKeysPath(directory), `${record.key_id}.json`), `${JSON.stringify(retired, null, 2)}\n`, 0o644);
+    await writeAtomically(
+      join(publicKeysPath(directory), `${record.key_id}.json`),
+      `${JSON.stringify(retired, null, 2)}\n`,
+      0o644,
+    );
   }
   return { retired, active: await newKey(directory, now) };
 };
@@ -90,14 +122,30 @@ export const rotateKeys = async (
   options: { readonly replaceUnreadable?: boolean } = {},
 ): Promise<E.Either<SigningKeyError, { retired: PublicKeyRecord | null; active: PublicKeyRecord }>> => {
   const current = await loadSigner(directory);
-  if (current._tag === 'Left' && current.left.kind === 'signing_key_unreadable' && options.replaceUnreadable === true) {
+  if (
+    current._tag === 'Left' &&
+    current.left.kind === 'signing_key_unreadable' &&
+    options.replaceUnreadable === true
+  ) {
     return E.right(await replaceUnreadableKey(directory, now));
   }
   if (current._tag === 'Left') return current;
   const records = await listPublicKeys(directory);
   const old = records.find((r) => r.key_id === current.right.keyId);
-  const retired: PublicKeyRecord = old ? { ...old, retired_at: now } : { key_id: current.right.keyId, algorithm: 'Ed25519', public_key: Buffer.from(current.right.publicKey).toString('base64'), created_at: now, retired_at: now };
-  await writeAtomically(join(publicKeysPath(directory), `${retired.key_id}.json`), `${JSON.stringify(retired, null, 2)}\n`, 0o644);
+  const retired: PublicKeyRecord = old
+    ? { ...old, retired_at: now }
+    : {
+        key_id: current.right.keyId,
+        algorithm: 'Ed25519',
+        public_key: Buffer.from(current.right.publicKey).toString('base64'),
+        created_at: now,
+        retired_at: now,
+      };
+  await writeAtomically(
+    join(publicKeysPath(directory), `${retired.key_id}.json`),
+    `${JSON.stringify(retired, null, 2)}\n`,
+    0o644,
+  );
   return E.right({ retired, active: await newKey(directory, now) });
 };
 
@@ -119,7 +167,12 @@ export const loadSigner = async (directory: string): Promise<E.Either<SigningKey
   } catch (error) {
     return E.left({ kind: 'signing_key_unreadable', path, message: (error as Error).message });
   }
-  if (key.asymmetricKeyType !== 'ed25519') return E.left({ kind: 'signing_key_unreadable', path, message: `not an Ed25519 key (${key.asymmetricKeyType})` });
+  if (key.asymmetricKeyType !== 'ed25519')
+    return E.left({
+      kind: 'signing_key_unreadable',
+      path,
+      message: `not an Ed25519 key (${key.asymmetricKeyType})`,
+    });
   const publicKey = rawPublicKeyOf(key);
   return E.right({
     keyId: keyIdOf(publicKey),

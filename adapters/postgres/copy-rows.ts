@@ -46,7 +46,8 @@ export async function* copyRows(pool: pg.Pool, query: string): AsyncGenerator<Co
       partial = [text.slice(end + 1)];
       yield rows.split('\n').map(parseCopyLine);
     }
-    if (partial.join('') + decoder.end() !== '') throw new Error('the COPY output ended in the middle of a row');
+    if (partial.join('') + decoder.end() !== '')
+      throw new Error('the COPY output ended in the middle of a row');
     finished = true;
   } finally {
     client.off('error', onError);

@@ -2,7 +2,12 @@ import pg from 'pg';
 import { migrate } from './migrator.js';
 
 /** `migrationsApplied`: the migrations opening the database applied (empty when it was up to date). */
-export type ResolvedDatabase = { readonly url: string; readonly kind: 'external' | 'embedded'; readonly migrationsApplied: readonly string[]; release(): Promise<void> };
+export type ResolvedDatabase = {
+  readonly url: string;
+  readonly kind: 'external' | 'embedded';
+  readonly migrationsApplied: readonly string[];
+  release(): Promise<void>;
+};
 
 /** DATABASE_URL when set (migrated on first use), else the embedded Postgres under AOS_HOME. */
 export const resolveDatabase = async (env: NodeJS.ProcessEnv): Promise<ResolvedDatabase> => {

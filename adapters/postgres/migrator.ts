@@ -18,15 +18,22 @@ const MIGRATION_NAME = /^\d{4}_[a-z0-9_]+\.sql$/;
 /** Any constant: the advisory lock key that serializes concurrent migrators on one database. */
 const MIGRATION_LOCK_KEY = 7_263_001;
 
-export type MigrationResult = { readonly applied: readonly string[]; readonly alreadyApplied: readonly string[] };
+export type MigrationResult = {
+  readonly applied: readonly string[];
+  readonly alreadyApplied: readonly string[];
+};
 
 /** Applies the ordered SQL files not yet recorded in `aos_migrations`, each in its own transaction,
  * under an advisory lock so two processes migrating at once apply each file once. */
 export const migrate = async (pool: pg.Pool, directory = migrationsDirectory()): Promise<MigrationResult> => {
   const files = (await readdir(directory)).filter((name) => MIGRATION_NAME.test(name)).sort();
   // Every CLI call passes here: when every file is recorded, one read answers, without the lock.
-  const recorded = await pool.query<{ name: string }>('SELECT name FROM aos_migrations').then((r) => new Set(r.rows.map((row) => row.name)), () => null);
-  if (recorded !== null && files.every((name) => recorded.has(name))) return { applied: [], alreadyApplied: files };
+  const recorded = await pool.query<{ name: string }>('SELECT name FROM aos_migrations').then(
+    (r) => new Set(r.rows.map((row) => row.name)),
+    () => null,
+  );
+  if (recorded !== null && files.every((name) => recorded.has(name)))
+    return { applied: [], alreadyApplied: files };
   const client = await pool.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
@@ -34,7 +41,9 @@ export const migrate = async (pool: pg.Pool, directory = migrationsDirectory()):
       name text PRIMARY KEY,
       applied_at timestamptz NOT NULL DEFAULT now()
     )`);
-    const done = new Set((await client.query<{ name: string }>('SELECT name FROM aos_migrations')).rows.map((r) => r.name));
+    const done = new Set(
+      (await client.query<{ name: string }>('SELECT name FROM aos_migrations')).rows.map((r) => r.name),
+    );
     const applied: string[] = [];
     for (const name of files) {
       if (done.has(name)) continue;

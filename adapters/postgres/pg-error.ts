@@ -1,21 +1,36 @@
 import type { EventStoreError } from '../../domain/ports/event-store.js';
 
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '53300']);
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
 
 export const pgErrorCode = (error: unknown): string | undefined =>
-  typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
+  typeof error === 'object' && error !== null && 'code' in error
+    ? String((error as { code: unknown }).code)
+    : undefined;
 
 /** Postgres and socket errors as the event store port's typed errors. */
 export const storeErrorOf = (error: unknown): EventStoreError => {
   const code = pgErrorCode(error);
   const message = error instanceof Error ? error.message || code || 'unknown error' : String(error);
-  if (code !== undefined && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return { kind: 'store_unavailable', message };
-  if (error instanceof AggregateError) return { kind: 'store_unavailable', message: error.errors.map((e: Error) => e.message).join('; ') };
+  if (code !== undefined && (UNAVAILABLE_CODES.has(code) || code.startsWith('08')))
+    return { kind: 'store_unavailable', message };
+  if (error instanceof AggregateError)
+    return { kind: 'store_unavailable', message: error.errors.map((e: Error) => e.message).join('; ') };
   return { kind: 'store_failed', message };
 };
 
 // What node-pg throws, without a code, when the connection ends or cannot be had.
-const CONNECTION_MESSAGE = /^(Connection terminated|Client has encountered a connection error|Client was closed|timeout exceeded when trying to connect|Query read timeout)/;
+const CONNECTION_MESSAGE =
+  /^(Connection terminated|Client has encountered a connection error|Client was closed|timeout exceeded when trying to connect|Query read timeout)/;
 
 /** Whether `error` comes from the database or the connection to it (a Postgres error with its
  * SQLSTATE, a socket error, a connection ended), rather than from a defect of the code that ran

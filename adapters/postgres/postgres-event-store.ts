@@ -1,6 +1,13 @@
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import pg from 'pg';
-import type { AppendResult, EventStore, EventStoreError, GlobalPosition, NewEvent, StoredEvent } from '../../domain/ports/event-store.js';
+import type {
+  AppendResult,
+  EventStore,
+  EventStoreError,
+  GlobalPosition,
+  NewEvent,
+  StoredEvent,
+} from '../../domain/ports/event-store.js';
 import { copyRows } from './copy-rows.js';
 import type { CopyField } from './copy-text-format.js';
 import { pgErrorCode, storeErrorOf } from './pg-error.js';
@@ -28,9 +35,11 @@ SELECT coalesce(head.version, 0) AS version, head.tenant_id,
        (SELECT global_position FROM inserted ORDER BY seq DESC LIMIT 1) AS global_position
   FROM head`;
 
-const CURRENT_VERSION = 'SELECT coalesce((SELECT seq + 1 FROM aos_events WHERE stream_id = $1 ORDER BY seq DESC LIMIT 1), 0) AS version';
+const CURRENT_VERSION =
+  'SELECT coalesce((SELECT seq + 1 FROM aos_events WHERE stream_id = $1 ORDER BY seq DESC LIMIT 1), 0) AS version';
 
-const STREAM_VERSION = 'SELECT coalesce((SELECT seq + 1 FROM aos_events WHERE tenant_id = $1 AND stream_id = $2 ORDER BY seq DESC LIMIT 1), 0) AS version';
+const STREAM_VERSION =
+  'SELECT coalesce((SELECT seq + 1 FROM aos_events WHERE tenant_id = $1 AND stream_id = $2 ORDER BY seq DESC LIMIT 1), 0) AS version';
 
 const READ_STREAM = `
 SELECT stream_id, tenant_id, seq, type, data, recorded_at, link, transaction_id::text AS transaction_id, global_position::text AS global_position
@@ -51,10 +60,23 @@ SELECT e.stream_id, e.tenant_id, e.seq, e.type, e.data, e.recorded_at, e.link,
  ORDER BY e.transaction_id, e.global_position
  LIMIT $3`;
 
-type AppendRow = { version: number; tenant_id: string | null; inserted: number; transaction_id: string | null; global_position: string | null };
+type AppendRow = {
+  version: number;
+  tenant_id: string | null;
+  inserted: number;
+  transaction_id: string | null;
+  global_position: string | null;
+};
 type EventRow = {
-  stream_id: string; tenant_id: string; seq: number; type: string; data: string; recorded_at: string; link: string | null;
-  transaction_id: string; global_position: string;
+  stream_id: string;
+  tenant_id: string;
+  seq: number;
+  type: string;
+  data: string;
+  recorded_at: string;
+  link: string | null;
+  transaction_id: string;
+  global_position: string;
 };
 
 // The same columns for COPY, which takes no parameters: the ids are quoted as literals.
@@ -64,21 +86,42 @@ const copyStreamQuery = (tenantId: string, streamId: string): string =>
 
 const fieldsToStoredEvent = (fields: CopyField[]): StoredEvent => {
   const [streamId, tenantId, seq, type, data, recordedAt, link, transactionId, globalPosition] = fields;
-  if (fields.length !== 9 || streamId == null || tenantId == null || seq == null || type == null || data == null || recordedAt == null || transactionId == null || globalPosition == null) {
+  if (
+    fields.length !== 9 ||
+    streamId == null ||
+    tenantId == null ||
+    seq == null ||
+    type == null ||
+    data == null ||
+    recordedAt == null ||
+    transactionId == null ||
+    globalPosition == null
+  ) {
     throw new Error(`aos_events row with ${fields.length} fields or a NULL where the table has none`);
   }
   return {
-    stream_id: streamId, tenant_id: tenantId, seq: Number(seq), type,
-    data: JSON.parse(data) as unknown, dataCanonical: data, recorded_at: recordedAt, link: link ?? null,
+    stream_id: streamId,
+    tenant_id: tenantId,
+    seq: Number(seq),
+    type,
+    data: JSON.parse(data) as unknown,
+    dataCanonical: data,
+    recorded_at: recordedAt,
+    link: link ?? null,
     globalPosition: { transactionId: BigInt(transactionId), position: BigInt(globalPosition) },
   };
 };
 
 // The stream through COPY (copy-rows.ts): a run's proof reads all of it, and COPY sends it at
 // several times the rate of a query's rows.
-async function* streamPages(pool: pg.Pool, tenantId: string, streamId: string): AsyncGenerator<readonly StoredEvent[], EventStoreError | null> {
+async function* streamPages(
+  pool: pg.Pool,
+  tenantId: string,
+  streamId: string,
+): AsyncGenerator<readonly StoredEvent[], EventStoreError | null> {
   try {
-    for await (const rows of copyRows(pool, copyStreamQuery(tenantId, streamId))) yield rows.map(fieldsToStoredEvent);
+    for await (const rows of copyRows(pool, copyStreamQuery(tenantId, streamId)))
+      yield rows.map(fieldsToStoredEvent);
     return null;
   } catch (error) {
     return storeErrorOf(error);
@@ -102,13 +145,24 @@ const conflict = async (pool: pg.Pool, streamId: string, expected: number): Prom
   return { kind: 'version_conflict', streamId, expected, actual: rows[0]?.version ?? 0 };
 };
 
-const append = async (pool: pg.Pool, tenantId: string, streamId: string, expectedVersion: number, events: readonly NewEvent[]): Promise<AppendResult | EventStoreError> => {
+const append = async (
+  pool: pg.Pool,
+  tenantId: string,
+  streamId: string,
+  expectedVersion: number,
+  events: readonly NewEvent[],
+): Promise<AppendResult | EventStoreError> => {
   if (events.length === 0) return { kind: 'store_failed', message: `append to ${streamId} with no events` };
   let row: AppendRow | undefined;
   try {
     const result = await pool.query<AppendRow>(APPEND, [
-      streamId, tenantId, expectedVersion,
-      events.map((e) => e.type), events.map((e) => e.dataCanonical), events.map((e) => e.recorded_at), events.map((e) => e.link),
+      streamId,
+      tenantId,
+      expectedVersion,
+      events.map((e) => e.type),
+      events.map((e) => e.dataCanonical),
+      events.map((e) => e.recorded_at),
+      events.map((e) => e.link),
     ]);
     row = result.rows[0];
   } catch (error) {
@@ -116,7 +170,8 @@ const append = async (pool: pg.Pool, tenantId: string, streamId: string, expecte
     return storeErrorOf(error);
   }
   if (row === undefined) return { kind: 'store_failed', message: 'append returned no row' };
-  if (row.tenant_id !== null && row.tenant_id !== tenantId) return { kind: 'stream_tenant_mismatch', streamId };
+  if (row.tenant_id !== null && row.tenant_id !== tenantId)
+    return { kind: 'stream_tenant_mismatch', streamId };
   if (row.inserted !== events.length || row.transaction_id === null || row.global_position === null) {
     return { kind: 'version_conflict', streamId, expected: expectedVersion, actual: row.version };
   }
@@ -126,7 +181,8 @@ const append = async (pool: pg.Pool, tenantId: string, streamId: string, expecte
   };
 };
 
-const isAppendResult = (value: AppendResult | EventStoreError): value is AppendResult => 'nextExpectedVersion' in value;
+const isAppendResult = (value: AppendResult | EventStoreError): value is AppendResult =>
+  'nextExpectedVersion' in value;
 
 /** The event store port on Postgres: `aos_events`, one statement per append. */
 export const postgresEventStore = (pool: pg.Pool): EventStore => ({
@@ -135,9 +191,18 @@ export const postgresEventStore = (pool: pg.Pool): EventStore => ({
     return isAppendResult(result) ? { _tag: 'Right', right: result } : { _tag: 'Left', left: result };
   },
   readStream: (tenantId, streamId) =>
-    TE.tryCatch(async () => (await pool.query<EventRow>(READ_STREAM, [tenantId, streamId])).rows.map(toStoredEvent), storeErrorOf),
+    TE.tryCatch(
+      async () => (await pool.query<EventRow>(READ_STREAM, [tenantId, streamId])).rows.map(toStoredEvent),
+      storeErrorOf,
+    ),
   readStreamFrom: (tenantId, streamId, fromSeq, limit) =>
-    TE.tryCatch(async () => (await pool.query<EventRow>(READ_STREAM_FROM, [tenantId, streamId, fromSeq, limit])).rows.map(toStoredEvent), storeErrorOf),
+    TE.tryCatch(
+      async () =>
+        (await pool.query<EventRow>(READ_STREAM_FROM, [tenantId, streamId, fromSeq, limit])).rows.map(
+          toStoredEvent,
+        ),
+      storeErrorOf,
+    ),
   readStreamPages: (tenantId, streamId) => streamPages(pool, tenantId, streamId),
   streamVersion: (tenantId, streamId) =>
     TE.tryCatch(async () => {
@@ -146,7 +211,14 @@ export const postgresEventStore = (pool: pg.Pool): EventStore => ({
     }, storeErrorOf),
   readAll: (after: GlobalPosition, limit: number) =>
     TE.tryCatch(
-      async () => (await pool.query<EventRow>(READ_ALL, [after.transactionId.toString(), after.position.toString(), limit])).rows.map(toStoredEvent),
+      async () =>
+        (
+          await pool.query<EventRow>(READ_ALL, [
+            after.transactionId.toString(),
+            after.position.toString(),
+            limit,
+          ])
+        ).rows.map(toStoredEvent),
       storeErrorOf,
     ),
 });

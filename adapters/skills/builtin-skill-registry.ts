@@ -17,7 +17,11 @@ export type SkillDescription = {
   readonly params: Readonly<Record<string, string>>;
 };
 
-type Entry = { readonly skill: Skill; readonly idempotent: string; readonly paramsDoc: Readonly<Record<string, string>> };
+type Entry = {
+  readonly skill: Skill;
+  readonly idempotent: string;
+  readonly paramsDoc: Readonly<Record<string, string>>;
+};
 
 /** `Skill<P>` is not assignable to `Skill<unknown>` (its codec's encode takes P): erased here, where
  * every caller decodes params with the skill's own codec before calling execute. */

@@ -1,5 +1,8 @@
 /** The body's bytes, or null as soon as it grows past `limit` (the rest is not read). */
-export const readCapped = async (body: ReadableStream<Uint8Array> | null, limit: number): Promise<Uint8Array | null> => {
+export const readCapped = async (
+  body: ReadableStream<Uint8Array> | null,
+  limit: number,
+): Promise<Uint8Array | null> => {
   if (body === null) return new Uint8Array();
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
@@ -25,8 +28,14 @@ export const declaredTooLarge = (response: Response, limit: number, bodyFollows:
 };
 
 /** The body within the cap, or null (the response is then released). */
-export const readBodyCapped = async (response: Response, limit: number, bodyFollows: boolean): Promise<Uint8Array | null> => {
-  const bytes = declaredTooLarge(response, limit, bodyFollows) ? null : await readCapped(response.body, limit);
+export const readBodyCapped = async (
+  response: Response,
+  limit: number,
+  bodyFollows: boolean,
+): Promise<Uint8Array | null> => {
+  const bytes = declaredTooLarge(response, limit, bodyFollows)
+    ? null
+    : await readCapped(response.body, limit);
   if (bytes === null) await response.body?.cancel().catch(() => undefined);
   return bytes;
 };

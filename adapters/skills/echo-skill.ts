@@ -8,8 +8,10 @@ const MessageC = new t.Type<string, string, unknown>(
   'Message',
   (u): u is string => typeof u === 'string' && u.length <= MAX_MESSAGE,
   (u, c) =>
-    typeof u !== 'string' ? t.failure(u, c, 'expected a string')
-      : u.length > MAX_MESSAGE ? t.failure(u, c, `must be at most ${MAX_MESSAGE} characters (got ${u.length})`)
+    typeof u !== 'string'
+      ? t.failure(u, c, 'expected a string')
+      : u.length > MAX_MESSAGE
+        ? t.failure(u, c, `must be at most ${MAX_MESSAGE} characters (got ${u.length})`)
         : t.success(u),
   t.identity,
 );

@@ -72,7 +72,11 @@ type AllowedEntry = { readonly host: string; readonly port: number | null };
 const parseAllowedEntry = (entry: string): AllowedEntry | null => {
   const trimmed = entry.trim();
   const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(trimmed);
-  if (bracketed) return { host: canonicalHost(bracketed[1] ?? ''), port: bracketed[2] === undefined ? null : Number(bracketed[2]) };
+  if (bracketed)
+    return {
+      host: canonicalHost(bracketed[1] ?? ''),
+      port: bracketed[2] === undefined ? null : Number(bracketed[2]),
+    };
   if (isIP(trimmed) === 6) return { host: canonicalHost(trimmed), port: null };
   const withPort = /^([^:]+):(\d{1,5})$/.exec(trimmed);
   if (withPort) return { host: canonicalHost(withPort[1] ?? ''), port: Number(withPort[2]) };
@@ -80,7 +84,8 @@ const parseAllowedEntry = (entry: string): AllowedEntry | null => {
 };
 
 /** The port a request to the URL connects to (80/443 when the URL names none). */
-export const effectivePort = (url: URL): number => (url.port !== '' ? Number(url.port) : url.protocol === 'https:' ? 443 : 80);
+export const effectivePort = (url: URL): number =>
+  url.port !== '' ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
 
 /** True when the agent lists this host (any port) or this host:port. `host` is a hostname or IP. */
 export const isAllowedByAgent = (host: string, port: number, allowedHosts: readonly string[]): boolean => {
@@ -100,12 +105,18 @@ export const checkUrlHost = (url: URL, allowedHosts: readonly string[]): HostVer
   const hostname = normalizeHostname(url.hostname);
   if (isAllowedByAgent(hostname, effectivePort(url), allowedHosts)) return { allowed: true };
   const reason = isIP(hostname) === 0 ? deniedNameReason(hostname) : deniedAddressReason(hostname);
-  return reason === null ? { allowed: true } : { allowed: false, reason: `${hostname} is a ${reason}; the agent's allowed hosts do not list it` };
+  return reason === null
+    ? { allowed: true }
+    : { allowed: false, reason: `${hostname} is a ${reason}; the agent's allowed hosts do not list it` };
 };
 
 /** The check at execution, on what the URL's host resolved to. A name the agent allows passes; else
  * every address must be public or itself allowed by the agent. */
-export const checkResolvedAddresses = (url: URL, addresses: readonly string[], allowedHosts: readonly string[]): HostVerdict => {
+export const checkResolvedAddresses = (
+  url: URL,
+  addresses: readonly string[],
+  allowedHosts: readonly string[],
+): HostVerdict => {
   const literal = checkUrlHost(url, allowedHosts);
   if (!literal.allowed) return literal;
   const port = effectivePort(url);
@@ -114,7 +125,10 @@ export const checkResolvedAddresses = (url: URL, addresses: readonly string[], a
   for (const address of addresses) {
     const reason = deniedAddressReason(address);
     if (reason !== null && !isAllowedByAgent(address, port, allowedHosts)) {
-      return { allowed: false, reason: `${hostname} resolves to ${address}, a ${reason}; the agent's allowed hosts do not list it` };
+      return {
+        allowed: false,
+        reason: `${hostname} resolves to ${address}, a ${reason}; the agent's allowed hosts do not list it`,
+      };
     }
   }
   return { allowed: true };

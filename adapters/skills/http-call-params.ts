@@ -24,7 +24,9 @@ const MethodC = new t.Type<HttpMethod, string, unknown>(
   (u): u is HttpMethod => METHODS.some((m) => m === u),
   (u, c) => {
     const method = METHODS.find((m) => m === u);
-    return method === undefined ? t.failure(u, c, `expected one of ${METHODS.join(', ')}`) : t.success(method);
+    return method === undefined
+      ? t.failure(u, c, `expected one of ${METHODS.join(', ')}`)
+      : t.success(method);
   },
   t.identity,
 );
@@ -34,7 +36,8 @@ export const urlProblem = (u: string): string | null => {
   if (u.length > MAX_URL_LENGTH) return `must be at most ${MAX_URL_LENGTH} characters`;
   if (!URL.canParse(u)) return 'expected an absolute http(s) URL';
   const url = new URL(u);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `only http and https URLs are allowed (got ${url.protocol})`;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return `only http and https URLs are allowed (got ${url.protocol})`;
   if (url.username !== '' || url.password !== '') return 'must not carry credentials; send them in headers';
   return null;
 };
@@ -56,16 +59,21 @@ const HEADER_VALUE = /^[^\r\n\0]*$/;
 const HeadersC = new t.Type<Record<string, string>, Record<string, string>, unknown>(
   'HttpHeaders',
   (u): u is Record<string, string> =>
-    typeof u === 'object' && u !== null && !Array.isArray(u) && Object.entries(u).every(([k, v]) => HEADER_NAME.test(k) && typeof v === 'string' && HEADER_VALUE.test(v)),
+    typeof u === 'object' &&
+    u !== null &&
+    !Array.isArray(u) &&
+    Object.entries(u).every(([k, v]) => HEADER_NAME.test(k) && typeof v === 'string' && HEADER_VALUE.test(v)),
   (u, c) => {
-    if (typeof u !== 'object' || u === null || Array.isArray(u)) return t.failure(u, c, 'expected an object of header name to string value');
+    if (typeof u !== 'object' || u === null || Array.isArray(u))
+      return t.failure(u, c, 'expected an object of header name to string value');
     const entries = Object.entries(u);
     if (entries.length > MAX_HEADERS) return t.failure(u, c, `at most ${MAX_HEADERS} headers`);
     for (const [name, value] of entries) {
       const at = t.appendContext(c, name, t.string, value);
       if (!HEADER_NAME.test(name)) return t.failure(value, at, 'not a valid header name');
       if (typeof value !== 'string') return t.failure(value, at, 'expected a string header value');
-      if (!HEADER_VALUE.test(value)) return t.failure(value, at, 'header value must not contain CR, LF or NUL');
+      if (!HEADER_VALUE.test(value))
+        return t.failure(value, at, 'header value must not contain CR, LF or NUL');
     }
     return t.success(u as Record<string, string>);
   },
@@ -84,10 +92,16 @@ export type HttpCallParams = {
 const HttpCallFieldsC = closedObject(
   'HttpCallParams',
   { method: MethodC, url: HttpUrlC },
-  { timeout_ms: intBetween(1, 60_000), headers: HeadersC, body: JsonValueC, max_response_bytes: intBetween(1, 10 * MIB) },
+  {
+    timeout_ms: intBetween(1, 60_000),
+    headers: HeadersC,
+    body: JsonValueC,
+    max_response_bytes: intBetween(1, 10 * MIB),
+  },
 );
 
-const bodyForbidden = (params: HttpCallParams): boolean => params.body !== undefined && (params.method === 'GET' || params.method === 'HEAD');
+const bodyForbidden = (params: HttpCallParams): boolean =>
+  params.body !== undefined && (params.method === 'GET' || params.method === 'HEAD');
 
 /** Plan params of `http_call`: unknown keys rejected (closedObject), and no body on GET or HEAD. */
 export const HttpCallParamsC = new t.Type<HttpCallParams, JsonObject, unknown>(
@@ -98,7 +112,11 @@ export const HttpCallParamsC = new t.Type<HttpCallParams, JsonObject, unknown>(
     if (fields._tag === 'Left') return fields;
     const params: HttpCallParams = fields.right;
     if (bodyForbidden(params)) {
-      return t.failure(params.body, t.appendContext(c, 'body', JsonValueC, params.body), `a ${params.method} request cannot have a body`);
+      return t.failure(
+        params.body,
+        t.appendContext(c, 'body', JsonValueC, params.body),
+        `a ${params.method} request cannot have a body`,
+      );
     }
     return t.success(params);
   },

@@ -3,9 +3,20 @@ import { isIP } from 'node:net';
 import { findJsonRejection, type JsonValue } from '../../domain/json/json-value.js';
 import type { PlanStepProblem, Skill, SkillContext, SkillResult } from '../../domain/ports/skill.js';
 import { readBodyCapped } from './capped-body.js';
-import { checkResolvedAddresses, checkUrlHost, effectivePort, isAllowedByAgent, urlHostname } from './host-policy.js';
 import {
-  DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, HttpCallParamsC, isIdempotentMethod, urlProblem, type HttpCallParams,
+  checkResolvedAddresses,
+  checkUrlHost,
+  effectivePort,
+  isAllowedByAgent,
+  urlHostname,
+} from './host-policy.js';
+import {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_TIMEOUT_MS,
+  HttpCallParamsC,
+  isIdempotentMethod,
+  urlProblem,
+  type HttpCallParams,
 } from './http-call-params.js';
 import { classifyHttpStatus } from './http-status-class.js';
 import { abortFailure, errorMessage, failure, networkFailure } from './skill-failure.js';
@@ -16,7 +27,8 @@ export { httpCallIdempotentDoc, httpCallParamsDoc } from './http-call-params.js'
 /** Every address a hostname resolves to. */
 export type AddressLookup = (hostname: string) => Promise<readonly string[]>;
 
-const systemLookup: AddressLookup = async (hostname) => (await dnsLookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
+const systemLookup: AddressLookup = async (hostname) =>
+  (await dnsLookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
 
 const isJsonMediaType = (contentType: string | null): boolean => {
   const media = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
@@ -46,28 +58,44 @@ const untilAborted = <T>(promise: Promise<T>, signal: AbortSignal): Promise<T> =
 
 /** An abort is a timeout when a timer fired (ours, or the step's AbortSignal.timeout), else a cancellation. */
 const abortedResult = (signal: AbortSignal, timeoutMs: number, ownTimeout: AbortSignal): SkillResult => {
-  const message = ownTimeout.aborted ? `no complete response within ${timeoutMs} ms` : 'the step ran out of time';
+  const message = ownTimeout.aborted
+    ? `no complete response within ${timeoutMs} ms`
+    : 'the step ran out of time';
   return abortFailure(signal.reason, { message, timeout_ms: timeoutMs });
 };
 
 const requestHeaders = (params: HttpCallParams): Headers => {
   const headers = new Headers(params.headers ?? {});
-  if (params.body !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/json');
+  if (params.body !== undefined && !headers.has('content-type'))
+    headers.set('content-type', 'application/json');
   return headers;
 };
 
 /** The host policy at execution: on the literal host, then on every address its name resolves to. */
-const hostDenial = async (url: URL, context: SkillContext, lookup: AddressLookup, signal: AbortSignal): Promise<string | null> => {
+const hostDenial = async (
+  url: URL,
+  context: SkillContext,
+  lookup: AddressLookup,
+  signal: AbortSignal,
+): Promise<string | null> => {
   const literal = checkUrlHost(url, context.allowedHosts);
   if (!literal.allowed) return literal.reason;
   const hostname = urlHostname(url);
   if (isIP(hostname) !== 0) return null; // an IP literal: checked above, nothing to resolve
   if (isAllowedByAgent(hostname, effectivePort(url), context.allowedHosts)) return null;
-  const verdict = checkResolvedAddresses(url, await untilAborted(lookup(hostname), signal), context.allowedHosts);
+  const verdict = checkResolvedAddresses(
+    url,
+    await untilAborted(lookup(hostname), signal),
+    context.allowedHosts,
+  );
   return verdict.allowed ? null : verdict.reason;
 };
 
-const call = async (params: HttpCallParams, context: SkillContext, lookup: AddressLookup): Promise<SkillResult> => {
+const call = async (
+  params: HttpCallParams,
+  context: SkillContext,
+  lookup: AddressLookup,
+): Promise<SkillResult> => {
   const timeoutMs = params.timeout_ms ?? DEFAULT_TIMEOUT_MS;
   const limit = params.max_response_bytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const ownTimeout = AbortSignal.timeout(timeoutMs);
@@ -89,14 +117,23 @@ const call = async (params: HttpCallParams, context: SkillContext, lookup: Addre
     const contentType = response.headers.get('content-type');
     const bytes = await readBodyCapped(response, limit, params.method !== 'HEAD');
     if (bytes === null) {
-      return failure('resource_limit', 'RESPONSE_TOO_LARGE', {
-        message: `the response body is larger than ${limit} bytes`, status: response.status, max_response_bytes: limit,
-      }, false);
+      return failure(
+        'resource_limit',
+        'RESPONSE_TOO_LARGE',
+        {
+          message: `the response body is larger than ${limit} bytes`,
+          status: response.status,
+          max_response_bytes: limit,
+        },
+        false,
+      );
     }
     const data = { status: response.status, content_type: contentType, body: bodyValue(bytes, contentType) };
     const { category, code, ok, retryable } = classifyHttpStatus(response.status);
     const outcome = { category, code, data };
-    return ok ? { status: 'succeeded', outcome, cost_cents: 0 } : { status: 'failed', outcome, cost_cents: 0, retryable };
+    return ok
+      ? { status: 'succeeded', outcome, cost_cents: 0 }
+      : { status: 'failed', outcome, cost_cents: 0, retryable };
   } catch (error) {
     if (signal.aborted) return abortedResult(signal, timeoutMs, ownTimeout);
     return networkFailure(error);
@@ -107,7 +144,8 @@ const call = async (params: HttpCallParams, context: SkillContext, lookup: Addre
 export const createHttpCallSkill = (deps: { readonly lookup: AddressLookup }): Skill<HttpCallParams> => ({
   name: 'http_call',
   version: '1',
-  description: 'HTTP request with a timeout, a response size cap, redirects reported not followed, and a host policy; outcome data {status, content_type, body}',
+  description:
+    'HTTP request with a timeout, a response size cap, redirects reported not followed, and a host policy; outcome data {status, content_type, body}',
   params: HttpCallParamsC,
   isIdempotent: (params) => isIdempotentMethod(params.method),
   estimateCostCents: () => 0,

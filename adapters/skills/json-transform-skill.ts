@@ -20,11 +20,13 @@ const compileError = (expression: string): string | null => {
 /** A JMESPath expression that compiles: a syntax error is a plan error, found before the run. */
 const ExpressionC = new t.Type<string, string, unknown>(
   'JmesPathExpression',
-  (u): u is string => typeof u === 'string' && u.length > 0 && u.length <= MAX_EXPRESSION && compileError(u) === null,
+  (u): u is string =>
+    typeof u === 'string' && u.length > 0 && u.length <= MAX_EXPRESSION && compileError(u) === null,
   (u, c) => {
     if (typeof u !== 'string') return t.failure(u, c, 'expected a JMESPath expression string');
     if (u.length === 0) return t.failure(u, c, 'must not be empty');
-    if (u.length > MAX_EXPRESSION) return t.failure(u, c, `must be at most ${MAX_EXPRESSION} characters (got ${u.length})`);
+    if (u.length > MAX_EXPRESSION)
+      return t.failure(u, c, `must be at most ${MAX_EXPRESSION} characters (got ${u.length})`);
     const error = compileError(u);
     return error === null ? t.success(u) : t.failure(u, c, `not a valid JMESPath expression: ${error}`);
   },
@@ -34,11 +36,17 @@ const ExpressionC = new t.Type<string, string, unknown>(
 const StepIndexC = new t.Type<number, number, unknown>(
   'StepIndex',
   (u): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u >= 0,
-  (u, c) => (typeof u === 'number' && Number.isSafeInteger(u) && u >= 0 ? t.success(u) : t.failure(u, c, 'expected a step index (an integer >= 0)')),
+  (u, c) =>
+    typeof u === 'number' && Number.isSafeInteger(u) && u >= 0
+      ? t.success(u)
+      : t.failure(u, c, 'expected a step index (an integer >= 0)'),
   t.identity,
 );
 
-const JsonTransformParamsC = closedObject('JsonTransformParams', { expression: ExpressionC, input_from_step: StepIndexC });
+const JsonTransformParamsC = closedObject('JsonTransformParams', {
+  expression: ExpressionC,
+  input_from_step: StepIndexC,
+});
 export type JsonTransformParams = t.TypeOf<typeof JsonTransformParamsC>;
 
 export const jsonTransformParamsDoc: Readonly<Record<string, string>> = {
@@ -78,11 +86,18 @@ export const jsonTransformSkill: Skill<JsonTransformParams> = {
   validateInPlan: (params, { stepIndex }) =>
     params.input_from_step < stepIndex
       ? []
-      : [{ field: 'input_from_step', message: `step ${stepIndex} may only read an earlier step (got ${params.input_from_step})` }],
+      : [
+          {
+            field: 'input_from_step',
+            message: `step ${stepIndex} may only read an earlier step (got ${params.input_from_step})`,
+          },
+        ],
   execute: async (params, context): Promise<SkillResult> => {
-    if (context.signal.aborted) return failed('cancelled', 'CANCELLED', 'the step was cancelled before it started');
+    if (context.signal.aborted)
+      return failed('cancelled', 'CANCELLED', 'the step was cancelled before it started');
     const input = context.previousOutcomes.get(params.input_from_step);
-    if (input === undefined) return inputError('MISSING_INPUT', `no outcome of step ${params.input_from_step} to read`);
+    if (input === undefined)
+      return inputError('MISSING_INPUT', `no outcome of step ${params.input_from_step} to read`);
     let result: unknown;
     try {
       result = search(input.data as JSONValue, params.expression);
@@ -91,7 +106,15 @@ export const jsonTransformSkill: Skill<JsonTransformParams> = {
     }
     const plain = result ?? null;
     const reason = nonJsonReason(plain);
-    if (reason !== null) return inputError('NON_JSON_RESULT', `the expression produced a value that is not plain JSON (${reason})`);
-    return { status: 'succeeded', outcome: { category: 'success', code: 'OK', data: { result: plain as JsonValue } }, cost_cents: 0 };
+    if (reason !== null)
+      return inputError(
+        'NON_JSON_RESULT',
+        `the expression produced a value that is not plain JSON (${reason})`,
+      );
+    return {
+      status: 'succeeded',
+      outcome: { category: 'success', code: 'OK', data: { result: plain as JsonValue } },
+      cost_cents: 0,
+    };
   },
 };

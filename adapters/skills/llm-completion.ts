@@ -1,6 +1,10 @@
 import type { JsonObject } from '../../domain/json/json-value.js';
 
-export type LlmUsage = { readonly prompt_tokens: number; readonly completion_tokens: number; readonly total_tokens: number };
+export type LlmUsage = {
+  readonly prompt_tokens: number;
+  readonly completion_tokens: number;
+  readonly total_tokens: number;
+};
 
 export type LlmCompletion = {
   readonly content: string;
@@ -16,15 +20,22 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 export const wellFormed = (text: string): string => text.replace(LONE_SURROGATE, '\uFFFD');
 
 const field = (value: unknown, key: string): unknown =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)[key]
+    : undefined;
 
-const tokenCount = (value: unknown): number | null => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null);
+const tokenCount = (value: unknown): number | null =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null;
 
 const usageOf = (value: unknown): LlmUsage | null => {
   const prompt = tokenCount(field(value, 'prompt_tokens'));
   const completion = tokenCount(field(value, 'completion_tokens'));
   if (prompt === null || completion === null) return null;
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: tokenCount(field(value, 'total_tokens')) ?? prompt + completion };
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: tokenCount(field(value, 'total_tokens')) ?? prompt + completion,
+  };
 };
 
 /** The first choice of an OpenAI-compatible chat completion, or why the body is not one. */
@@ -39,7 +50,8 @@ export const parseCompletion = (bytes: Uint8Array, configuredModel: string): Llm
   const first: unknown = Array.isArray(choices) ? choices[0] : undefined;
   const message = field(first, 'message');
   const content = field(message, 'content');
-  if (typeof content !== 'string' && content !== null) return 'the response has no choices[0].message.content';
+  if (typeof content !== 'string' && content !== null)
+    return 'the response has no choices[0].message.content';
   const finish = field(first, 'finish_reason');
   const model = field(body, 'model');
   return {
@@ -59,7 +71,7 @@ export const errorDetail = (bytes: Uint8Array): JsonObject => {
   try {
     const body: unknown = JSON.parse(text);
     const error = field(body, 'error');
-    message = typeof error === 'string' ? error : field(error, 'message') ?? text;
+    message = typeof error === 'string' ? error : (field(error, 'message') ?? text);
   } catch {
     // not JSON: keep the text
   }

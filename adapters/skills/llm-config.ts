@@ -10,20 +10,30 @@ export type LlmConfig = LlmPrices & {
 
 export type LlmConfigResult =
   | { readonly ok: true; readonly config: LlmConfig }
-  | { readonly ok: false; readonly code: 'LLM_NOT_CONFIGURED' | 'LLM_MISCONFIGURED'; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly code: 'LLM_NOT_CONFIGURED' | 'LLM_MISCONFIGURED';
+      readonly message: string;
+    };
 
 /** Read when a plan is validated and again when the step executes (never cached). */
 export type LlmConfigSource = () => LlmConfigResult;
 
 export const LLM_NOT_CONFIGURED = 'llm_invoke is not configured: set AOS_LLM_BASE_URL and AOS_LLM_MODEL';
 
-const misconfigured = (message: string): LlmConfigResult => ({ ok: false, code: 'LLM_MISCONFIGURED', message: `llm_invoke is misconfigured: ${message}` });
+const misconfigured = (message: string): LlmConfigResult => ({
+  ok: false,
+  code: 'LLM_MISCONFIGURED',
+  message: `llm_invoke is misconfigured: ${message}`,
+});
 
 const baseUrlProblem = (text: string): string | null => {
   if (!URL.canParse(text)) return 'AOS_LLM_BASE_URL must be an absolute http(s) URL';
   const url = new URL(text);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'AOS_LLM_BASE_URL must be an http or https URL';
-  if (url.username !== '' || url.password !== '') return 'AOS_LLM_BASE_URL must not carry credentials (keys come from the step\'s api_key)';
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return 'AOS_LLM_BASE_URL must be an http or https URL';
+  if (url.username !== '' || url.password !== '')
+    return "AOS_LLM_BASE_URL must not carry credentials (keys come from the step's api_key)";
   if (url.search !== '' || url.hash !== '') return 'AOS_LLM_BASE_URL must not have a query or fragment';
   return null;
 };
@@ -34,7 +44,8 @@ const baseUrlProblem = (text: string): string | null => {
 export const llmConfigFromEnv = (env: Readonly<Record<string, string | undefined>>): LlmConfigResult => {
   const baseUrl = env.AOS_LLM_BASE_URL?.trim() ?? '';
   const model = env.AOS_LLM_MODEL?.trim() ?? '';
-  if (baseUrl === '' || model === '') return { ok: false, code: 'LLM_NOT_CONFIGURED', message: LLM_NOT_CONFIGURED };
+  if (baseUrl === '' || model === '')
+    return { ok: false, code: 'LLM_NOT_CONFIGURED', message: LLM_NOT_CONFIGURED };
   const urlProblem = baseUrlProblem(baseUrl);
   if (urlProblem !== null) return misconfigured(urlProblem);
   const prices: Record<keyof LlmPrices, bigint> = { ...FREE };
@@ -46,7 +57,10 @@ export const llmConfigFromEnv = (env: Readonly<Record<string, string | undefined
     const text = env[variable]?.trim() ?? '';
     if (text === '') continue;
     const price = parsePrice(text);
-    if (price === null) return misconfigured(`${variable} must be a decimal number of cents >= 0 with at most 6 decimals (got ${JSON.stringify(text)})`);
+    if (price === null)
+      return misconfigured(
+        `${variable} must be a decimal number of cents >= 0 with at most 6 decimals (got ${JSON.stringify(text)})`,
+      );
     prices[key] = price;
   }
   return { ok: true, config: { baseUrl: baseUrl.replace(/\/+$/, ''), model, ...prices } };

@@ -13,8 +13,10 @@ const ContentC = new t.Type<string, string, unknown>(
   'MessageContent',
   (u): u is string => typeof u === 'string' && u.length <= MAX_CONTENT,
   (u, c) =>
-    typeof u !== 'string' ? t.failure(u, c, 'expected a string')
-      : u.length > MAX_CONTENT ? t.failure(u, c, `must be at most ${MAX_CONTENT} characters (got ${u.length})`)
+    typeof u !== 'string'
+      ? t.failure(u, c, 'expected a string')
+      : u.length > MAX_CONTENT
+        ? t.failure(u, c, `must be at most ${MAX_CONTENT} characters (got ${u.length})`)
         : t.success(u),
   t.identity,
 );
@@ -28,7 +30,8 @@ const MessagesC = new t.Type<ChatMessage[], t.OutputOf<typeof MessagesArrayC>, u
   'ChatMessages',
   (u): u is ChatMessage[] => MessagesArrayC.is(u) && u.length >= 1 && u.length <= MAX_MESSAGES,
   (u, c) => {
-    if (Array.isArray(u) && (u.length < 1 || u.length > MAX_MESSAGES)) return t.failure(u, c, `expected 1 to ${MAX_MESSAGES} messages (got ${u.length})`);
+    if (Array.isArray(u) && (u.length < 1 || u.length > MAX_MESSAGES))
+      return t.failure(u, c, `expected 1 to ${MAX_MESSAGES} messages (got ${u.length})`);
     return MessagesArrayC.validate(u, c);
   },
   (messages) => MessagesArrayC.encode(messages),
@@ -37,12 +40,19 @@ const MessagesC = new t.Type<ChatMessage[], t.OutputOf<typeof MessagesArrayC>, u
 const TemperatureC = new t.Type<number, number, unknown>(
   'Temperature',
   (u): u is number => typeof u === 'number' && Number.isFinite(u) && u >= 0 && u <= 2,
-  (u, c) => (typeof u === 'number' && Number.isFinite(u) && u >= 0 && u <= 2 ? t.success(u) : t.failure(u, c, 'expected a number from 0 to 2')),
+  (u, c) =>
+    typeof u === 'number' && Number.isFinite(u) && u >= 0 && u <= 2
+      ? t.success(u)
+      : t.failure(u, c, 'expected a number from 0 to 2'),
   t.identity,
 );
 
 /** Printable ASCII only: it becomes a header value. */
-const ApiKeyC = patternString('ApiKey', new RegExp(`^[\\x20-\\x7e]{1,${MAX_API_KEY}}$`), `expected 1 to ${MAX_API_KEY} printable ASCII characters, normally a secret reference {{secret:NAME}}`);
+const ApiKeyC = patternString(
+  'ApiKey',
+  new RegExp(`^[\\x20-\\x7e]{1,${MAX_API_KEY}}$`),
+  `expected 1 to ${MAX_API_KEY} printable ASCII characters, normally a secret reference {{secret:NAME}}`,
+);
 
 export const LlmInvokeParamsC = closedObject(
   'LlmInvokeParams',
@@ -54,8 +64,9 @@ export type LlmInvokeParams = t.TypeOf<typeof LlmInvokeParamsC>;
 export const llmInvokeParamsDoc: Readonly<Record<string, string>> = {
   messages: `1..${MAX_MESSAGES} of {role: system | user | assistant, content: string of at most ${MAX_CONTENT} characters}`,
   max_tokens: `optional integer 1..32768, default ${DEFAULT_MAX_TOKENS}: always sent, it bounds the declared cost`,
-  temperature: 'optional number 0..2 (the server\'s default when absent)',
-  api_key: 'optional; a secret reference {{secret:NAME}} that the runner resolves before the call, sent as Authorization: Bearer; never in the outcome. No key is read from the environment',
+  temperature: "optional number 0..2 (the server's default when absent)",
+  api_key:
+    'optional; a secret reference {{secret:NAME}} that the runner resolves before the call, sent as Authorization: Bearer; never in the outcome. No key is read from the environment',
 };
 
 /** Without side effects, so a step in flight when its process died runs again on resume; the

@@ -34,14 +34,21 @@ const requestHeaders = (params: LlmInvokeParams): Headers => {
 const redact = (value: JsonValue, secret: string): JsonValue => {
   if (typeof value === 'string') return value.split(secret).join('[redacted]');
   if (Array.isArray(value)) return value.map((v) => redact(v, secret));
-  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v, secret)]));
+  if (typeof value === 'object' && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v, secret)]));
   return value;
 };
 
 const withoutKey = (result: SkillResult, apiKey: string | undefined): SkillResult =>
-  apiKey === undefined ? result : { ...result, outcome: { ...result.outcome, data: redact(result.outcome.data, apiKey) } };
+  apiKey === undefined
+    ? result
+    : { ...result, outcome: { ...result.outcome, data: redact(result.outcome.data, apiKey) } };
 
-const invoke = async (params: LlmInvokeParams, config: LlmConfig, { signal }: SkillContext): Promise<SkillResult> => {
+const invoke = async (
+  params: LlmInvokeParams,
+  config: LlmConfig,
+  { signal }: SkillContext,
+): Promise<SkillResult> => {
   const timedOut = (): SkillResult => abortFailure(signal.reason, { message: 'the step ran out of time' });
   if (signal.aborted) return timedOut();
   try {
@@ -54,16 +61,42 @@ const invoke = async (params: LlmInvokeParams, config: LlmConfig, { signal }: Sk
     });
     const bytes = await readBodyCapped(response, MAX_RESPONSE_BYTES, true);
     if (bytes === null) {
-      return failure('resource_limit', 'RESPONSE_TOO_LARGE', {
-        message: `the response body is larger than ${MAX_RESPONSE_BYTES} bytes`, status: response.status, max_response_bytes: MAX_RESPONSE_BYTES,
-      }, false);
+      return failure(
+        'resource_limit',
+        'RESPONSE_TOO_LARGE',
+        {
+          message: `the response body is larger than ${MAX_RESPONSE_BYTES} bytes`,
+          status: response.status,
+          max_response_bytes: MAX_RESPONSE_BYTES,
+        },
+        false,
+      );
     }
     const status = classifyHttpStatus(response.status);
-    if (!status.ok) return failure(status.category, status.code, { status: response.status, ...errorDetail(bytes) }, status.retryable);
+    if (!status.ok)
+      return failure(
+        status.category,
+        status.code,
+        { status: response.status, ...errorDetail(bytes) },
+        status.retryable,
+      );
     const completion = parseCompletion(bytes, config.model);
-    if (typeof completion === 'string') return failure('bad_response', 'INVALID_RESPONSE', { message: completion, status: response.status }, false);
-    const cost = completion.usage === null ? estimate(params, config) : costCents(config, completion.usage.prompt_tokens, completion.usage.completion_tokens);
-    return { status: 'succeeded', outcome: { category: 'success', code: 'OK', data: completion }, cost_cents: cost };
+    if (typeof completion === 'string')
+      return failure(
+        'bad_response',
+        'INVALID_RESPONSE',
+        { message: completion, status: response.status },
+        false,
+      );
+    const cost =
+      completion.usage === null
+        ? estimate(params, config)
+        : costCents(config, completion.usage.prompt_tokens, completion.usage.completion_tokens);
+    return {
+      status: 'succeeded',
+      outcome: { category: 'success', code: 'OK', data: completion },
+      cost_cents: cost,
+    };
   } catch (error) {
     if (signal.aborted) return timedOut();
     return networkFailure(error);
@@ -74,7 +107,8 @@ const invoke = async (params: LlmInvokeParams, config: LlmConfig, { signal }: Sk
 export const createLlmInvokeSkill = (deps: { readonly config: LlmConfigSource }): Skill<LlmInvokeParams> => ({
   name: 'llm_invoke',
   version: '1',
-  description: 'chat completion from the operator-configured OpenAI-compatible endpoint (AOS_LLM_BASE_URL, AOS_LLM_MODEL), costed from the reported usage; outcome data {content, finish_reason, usage, model}',
+  description:
+    'chat completion from the operator-configured OpenAI-compatible endpoint (AOS_LLM_BASE_URL, AOS_LLM_MODEL), costed from the reported usage; outcome data {content, finish_reason, usage, model}',
   params: LlmInvokeParamsC,
   // No side effects: safe to run again on resume, at the price of paying for the tokens twice.
   isIdempotent: () => true,
@@ -93,10 +127,15 @@ export const createLlmInvokeSkill = (deps: { readonly config: LlmConfigSource })
       if (!loaded.ok) return failure('configuration_error', loaded.code, { message: loaded.message }, false);
       return withoutKey(await invoke(params, loaded.config, context), params.api_key);
     } catch (error) {
-      return withoutKey(failure('internal_error', 'INTERNAL_ERROR', { message: errorMessage(error) }, false), params.api_key);
+      return withoutKey(
+        failure('internal_error', 'INTERNAL_ERROR', { message: errorMessage(error) }, false),
+        params.api_key,
+      );
     }
   },
 });
 
 /** Configured from the process environment at each validation and execution. */
-export const llmInvokeSkill: Skill<LlmInvokeParams> = createLlmInvokeSkill({ config: () => llmConfigFromEnv(process.env) });
+export const llmInvokeSkill: Skill<LlmInvokeParams> = createLlmInvokeSkill({
+  config: () => llmConfigFromEnv(process.env),
+});

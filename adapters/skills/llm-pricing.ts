@@ -22,7 +22,13 @@ const ceilDiv = (n: bigint, d: bigint): bigint => (n + d - 1n) / d;
 
 /** Whole cents for these token counts, rounded up. */
 export const costCents = (prices: LlmPrices, promptTokens: number, completionTokens: number): number =>
-  Number(ceilDiv(BigInt(promptTokens) * prices.promptMicroCentsPer1k + BigInt(completionTokens) * prices.completionMicroCentsPer1k, 1000n * MICRO));
+  Number(
+    ceilDiv(
+      BigInt(promptTokens) * prices.promptMicroCentsPer1k +
+        BigInt(completionTokens) * prices.completionMicroCentsPer1k,
+      1000n * MICRO,
+    ),
+  );
 
 /** A rough prompt size before tokenization: four characters a token, rounded up. */
 export const estimatePromptTokens = (messages: readonly { readonly content: string }[]): number =>

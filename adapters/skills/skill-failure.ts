@@ -3,32 +3,55 @@ import type { SkillResult } from '../../domain/ports/skill.js';
 
 /** A failed step: nothing was charged, and `retryable` always says whether the same call may
  * succeed if made again (the runner retries only those). */
-export const failure = (category: string, code: string, data: JsonObject, retryable: boolean): SkillResult => ({
+export const failure = (
+  category: string,
+  code: string,
+  data: JsonObject,
+  retryable: boolean,
+): SkillResult => ({
   status: 'failed',
   outcome: { category, code, data },
   cost_cents: 0,
   retryable,
 });
 
-export const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+export const errorMessage = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);
 
 /** Aborted by a timer (the step's AbortSignal.timeout, or a skill's own), not by a cancellation. */
-export const isTimeoutReason = (reason: unknown): boolean => reason instanceof DOMException && reason.name === 'TimeoutError';
+export const isTimeoutReason = (reason: unknown): boolean =>
+  reason instanceof DOMException && reason.name === 'TimeoutError';
 
 /** An aborted call: a timeout may pass on a second try (retryable); a cancelled run must not go on. */
 export const abortFailure = (reason: unknown, timeoutData: JsonObject): SkillResult =>
   isTimeoutReason(reason)
     ? failure('timeout', 'TIMEOUT', timeoutData, true)
-    : failure('cancelled', 'CANCELLED', { message: `the step was cancelled: ${errorMessage(reason)}` }, false);
+    : failure(
+        'cancelled',
+        'CANCELLED',
+        { message: `the step was cancelled: ${errorMessage(reason)}` },
+        false,
+      );
 
 /** Connection-level failures that say nothing about the request itself: the peer was down,
  * restarting or overloaded, or the path to it flapped. Not in here, so not retried: a name that
  * does not exist (ENOTFOUND), TLS and certificate errors, malformed requests. */
 const TRANSIENT_NETWORK_CODES: ReadonlySet<string> = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH',
-  'ENETDOWN', 'EHOSTDOWN', 'EAI_AGAIN',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EHOSTDOWN',
+  'EAI_AGAIN',
   'UND_ERR_SOCKET', // undici's "other side closed": a socket hang up
-  'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
 ]);
 
 const NETWORK_CODE = /^[A-Z][A-Z0-9_]*$/;
@@ -40,7 +63,10 @@ export const networkCode = (error: unknown): string => {
     return typeof code === 'string' && NETWORK_CODE.test(code) ? code : null;
   };
   const cause = typeof error === 'object' && error !== null && 'cause' in error ? error.cause : undefined;
-  const inner = typeof cause === 'object' && cause !== null && 'errors' in cause && Array.isArray(cause.errors) ? (cause.errors as unknown[])[0] : undefined;
+  const inner =
+    typeof cause === 'object' && cause !== null && 'errors' in cause && Array.isArray(cause.errors)
+      ? (cause.errors as unknown[])[0]
+      : undefined;
   return codeOf(error) ?? codeOf(cause) ?? codeOf(inner) ?? 'NETWORK_ERROR';
 };
 

@@ -16,14 +16,16 @@ export const waitParamsDoc: Readonly<Record<string, string>> = {
 
 export const waitIdempotentDoc = 'always';
 
-const aborted = (reason: unknown, ms: number): SkillResult => abortFailure(reason, { message: 'the step ran out of time', ms });
+const aborted = (reason: unknown, ms: number): SkillResult =>
+  abortFailure(reason, { message: 'the step ran out of time', ms });
 
 /** Waits `ms` milliseconds, or until the step's signal aborts (a timeout is retryable, a
  * cancellation is not); outcome data `{ waited_ms }`. */
 export const waitSkill: Skill<WaitParams> = {
   name: 'wait',
   version: '1',
-  description: 'waits a number of milliseconds, stopping at once when the step times out or the run is cancelled; outcome data {waited_ms}',
+  description:
+    'waits a number of milliseconds, stopping at once when the step times out or the run is cancelled; outcome data {waited_ms}',
   params: WaitParamsC,
   isIdempotent: () => true,
   estimateCostCents: () => 0,
@@ -36,6 +38,10 @@ export const waitSkill: Skill<WaitParams> = {
       // timers/promises rejects with an AbortError; the signal's own reason says timeout or cancel
       return aborted(signal.aborted ? signal.reason : error, ms);
     }
-    return { status: 'succeeded', outcome: { category: 'success', code: 'OK', data: { waited_ms: ms } }, cost_cents: 0 };
+    return {
+      status: 'succeeded',
+      outcome: { category: 'success', code: 'OK', data: { waited_ms: ms } },
+      cost_cents: 0,
+    };
   },
 };

@@ -13,7 +13,16 @@ import { storeFailure, withRuntime } from '../runtime.js';
 import { withJson, withTenant } from './common-options.js';
 import { renderTable } from '../table-output.js';
 
-type CreateArgs = { 'tenant-id'?: string; name?: string; 'plan-template'?: string; 'budget-cents'?: string; 'allowed-host'?: string[]; 'max-retries'?: string; 'step-timeout-ms'?: string; json: boolean };
+type CreateArgs = {
+  'tenant-id'?: string;
+  name?: string;
+  'plan-template'?: string;
+  'budget-cents'?: string;
+  'allowed-host'?: string[];
+  'max-retries'?: string;
+  'step-timeout-ms'?: string;
+  json: boolean;
+};
 type ListArgs = { 'tenant-id'?: string; json: boolean };
 
 export const DEFAULT_BUDGET_CENTS = 1000;
@@ -21,12 +30,19 @@ export const MAX_BUDGET_CENTS = 100_000_000_00;
 const HOST_PATTERN = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/;
 
 const readTemplate = async (path: string | undefined) => {
-  if (path === undefined || path === '') throw usageError('plan-template', 'is required (a JSON file: {"steps":[{"skill":"echo","params":{"message":"{{goal}}"}}]})');
+  if (path === undefined || path === '')
+    throw usageError(
+      'plan-template',
+      'is required (a JSON file: {"steps":[{"skill":"echo","params":{"message":"{{goal}}"}}]})',
+    );
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw usageError('plan-template', `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw usageError(
+      'plan-template',
+      `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   let parsed: unknown;
   try {
@@ -41,12 +57,23 @@ const create = async (args: ArgumentsCamelCase<CreateArgs>) =>
   runAndPrint(args, async () => {
     const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
     const name = decodeOption(AgentNameC, 'name', args.name);
-    const budget = decodeIntegerOption(intBetween(0, MAX_BUDGET_CENTS), 'budget-cents', args['budget-cents'] ?? DEFAULT_BUDGET_CENTS);
-    const maxRetries = args['max-retries'] === undefined ? undefined : decodeIntegerOption(intBetween(0, MAX_STEP_RETRIES), 'max-retries', args['max-retries']);
-    const stepTimeout = args['step-timeout-ms'] === undefined ? undefined : decodeIntegerOption(intBetween(1, MAX_STEP_TIMEOUT_MS), 'step-timeout-ms', args['step-timeout-ms']);
+    const budget = decodeIntegerOption(
+      intBetween(0, MAX_BUDGET_CENTS),
+      'budget-cents',
+      args['budget-cents'] ?? DEFAULT_BUDGET_CENTS,
+    );
+    const maxRetries =
+      args['max-retries'] === undefined
+        ? undefined
+        : decodeIntegerOption(intBetween(0, MAX_STEP_RETRIES), 'max-retries', args['max-retries']);
+    const stepTimeout =
+      args['step-timeout-ms'] === undefined
+        ? undefined
+        : decodeIntegerOption(intBetween(1, MAX_STEP_TIMEOUT_MS), 'step-timeout-ms', args['step-timeout-ms']);
     const hosts = (args['allowed-host'] ?? []).map(String);
     const badHost = hosts.find((host) => !HOST_PATTERN.test(host));
-    if (badHost !== undefined) throw usageError('allowed-host', `"${badHost}" is not a host name, IP literal or host:port`);
+    if (badHost !== undefined)
+      throw usageError('allowed-host', `"${badHost}" is not a host name, IP literal or host:port`);
     const template = await readTemplate(args['plan-template']);
     const redaction = (await import('../redaction-config.js')).redactionPolicyFromEnv(process.env);
     const [{ registerAgent }, { systemClock }, { randomIds }, { waitForProjections }] = await Promise.all([
@@ -59,7 +86,11 @@ const create = async (args: ArgumentsCamelCase<CreateArgs>) =>
       const registered = await registerAgent(
         { store, skills, clock: systemClock, ids: randomIds, redaction },
         {
-          tenant_id: tenantId, name, plan_template: template, budget_cents: budget, allowed_hosts: hosts,
+          tenant_id: tenantId,
+          name,
+          plan_template: template,
+          budget_cents: budget,
+          allowed_hosts: hosts,
           ...(maxRetries === undefined ? {} : { max_retries: maxRetries }),
           ...(stepTimeout === undefined ? {} : { step_timeout_ms: stepTimeout }),
         },
@@ -69,13 +100,23 @@ const create = async (args: ArgumentsCamelCase<CreateArgs>) =>
         throw usageError('plan-template', registered.left.message);
       }
       const projected = await waitForProjections(pool, store, registered.right.position);
-      if (projected._tag === 'Left') throw new CliFailure(ExitCode.infrastructure, 'projection_failed', `agent recorded, but projecting it failed: ${JSON.stringify(projected.left)}`);
+      if (projected._tag === 'Left')
+        throw new CliFailure(
+          ExitCode.infrastructure,
+          'projection_failed',
+          `agent recorded, but projecting it failed: ${JSON.stringify(projected.left)}`,
+        );
       const { agent } = registered.right;
       return {
         exitCode: ExitCode.ok,
         json: {
-          agent_id: agent.agent_id, tenant_id: agent.tenant_id, name: agent.name, budget_cents: agent.budget_cents, allowed_hosts: agent.allowed_hosts,
-          max_retries: agent.max_retries ?? DEFAULT_MAX_RETRIES, step_timeout_ms: agent.step_timeout_ms ?? DEFAULT_STEP_TIMEOUT_MS,
+          agent_id: agent.agent_id,
+          tenant_id: agent.tenant_id,
+          name: agent.name,
+          budget_cents: agent.budget_cents,
+          allowed_hosts: agent.allowed_hosts,
+          max_retries: agent.max_retries ?? DEFAULT_MAX_RETRIES,
+          step_timeout_ms: agent.step_timeout_ms ?? DEFAULT_STEP_TIMEOUT_MS,
         },
         text: `Agent ID: ${agent.agent_id}\nTenant ID: ${agent.tenant_id}\nName: ${agent.name}`,
       };
@@ -86,16 +127,31 @@ const list = async (args: ArgumentsCamelCase<ListArgs>) =>
   runAndPrint(args, async () => {
     const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
     return withRuntime(async ({ pool }) => {
-      const { rows } = await pool.query<{ agent_id: string; name: string; budget_cents: string; created_at: Date; steps: number }>(
+      const { rows } = await pool.query<{
+        agent_id: string;
+        name: string;
+        budget_cents: string;
+        created_at: Date;
+        steps: number;
+      }>(
         `SELECT agent_id, name, budget_cents, created_at, jsonb_array_length(plan_template->'steps') AS steps
            FROM agents WHERE tenant_id = $1 ORDER BY created_at, agent_id`,
         [tenantId],
       );
-      const agents = rows.map((r) => ({ agent_id: r.agent_id, name: r.name, budget_cents: Number(r.budget_cents), steps: r.steps, created_at: r.created_at.toISOString() }));
+      const agents = rows.map((r) => ({
+        agent_id: r.agent_id,
+        name: r.name,
+        budget_cents: Number(r.budget_cents),
+        steps: r.steps,
+        created_at: r.created_at.toISOString(),
+      }));
       return {
         exitCode: ExitCode.ok,
         json: { tenant_id: tenantId, agents },
-        text: await renderTable(['agent_id', 'name', 'steps', 'budget_cents', 'created_at'], agents.map((a) => [a.agent_id, a.name, a.steps, a.budget_cents, a.created_at])),
+        text: await renderTable(
+          ['agent_id', 'name', 'steps', 'budget_cents', 'created_at'],
+          agents.map((a) => [a.agent_id, a.name, a.steps, a.budget_cents, a.created_at]),
+        ),
       };
     });
   });
@@ -111,11 +167,27 @@ export const agentsCommand: CommandModule = {
         builder: (y: Argv) =>
           withJson(withTenant(y))
             .option('name', { type: 'string', describe: 'agent name (1-200 characters)' })
-            .option('plan-template', { type: 'string', describe: 'JSON file {"steps":[{"skill":..,"params":{..}}]}; {{goal}} is replaced by the goal' })
-            .option('budget-cents', { type: 'string', describe: `budget of each run in cents (default ${DEFAULT_BUDGET_CENTS})` })
-            .option('max-retries', { type: 'string', describe: `retries of a step's retryable failures when its template does not say (0-${MAX_STEP_RETRIES}, default ${DEFAULT_MAX_RETRIES})` })
-            .option('step-timeout-ms', { type: 'string', describe: `timeout of a step when its template does not say (default ${DEFAULT_STEP_TIMEOUT_MS})` })
-            .option('allowed-host', { type: 'string', array: true, describe: 'host http_call may reach although the host policy denies it (repeatable)' }),
+            .option('plan-template', {
+              type: 'string',
+              describe: 'JSON file {"steps":[{"skill":..,"params":{..}}]}; {{goal}} is replaced by the goal',
+            })
+            .option('budget-cents', {
+              type: 'string',
+              describe: `budget of each run in cents (default ${DEFAULT_BUDGET_CENTS})`,
+            })
+            .option('max-retries', {
+              type: 'string',
+              describe: `retries of a step's retryable failures when its template does not say (0-${MAX_STEP_RETRIES}, default ${DEFAULT_MAX_RETRIES})`,
+            })
+            .option('step-timeout-ms', {
+              type: 'string',
+              describe: `timeout of a step when its template does not say (default ${DEFAULT_STEP_TIMEOUT_MS})`,
+            })
+            .option('allowed-host', {
+              type: 'string',
+              array: true,
+              describe: 'host http_call may reach although the host policy denies it (repeatable)',
+            }),
         handler: create as never,
       })
       .command({

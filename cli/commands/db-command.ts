@@ -8,13 +8,20 @@ type Args = { json: boolean };
 
 const embedded = async () => {
   if (process.env.DATABASE_URL) {
-    throw new CliFailure(ExitCode.usage, 'invalid_input', 'DATABASE_URL is set: the CLIs use that database, not the embedded one; unset it to manage the embedded server', 'DATABASE_URL');
+    throw new CliFailure(
+      ExitCode.usage,
+      'invalid_input',
+      'DATABASE_URL is set: the CLIs use that database, not the embedded one; unset it to manage the embedded server',
+      'DATABASE_URL',
+    );
   }
   return import('../../adapters/postgres/embedded/embedded-database.js');
 };
 
 const failed = (error: unknown): CliFailure =>
-  error instanceof CliFailure ? error : infrastructureError(`embedded database: ${error instanceof Error ? error.message : String(error)}`);
+  error instanceof CliFailure
+    ? error
+    : infrastructureError(`embedded database: ${error instanceof Error ? error.message : String(error)}`);
 
 type Status = Awaited<ReturnType<Awaited<ReturnType<typeof embedded>>['embeddedServerStatus']>>;
 
@@ -30,14 +37,22 @@ const statusText = (status: Status): string =>
 const start = async (args: ArgumentsCamelCase<Args>) =>
   runAndPrint(args, async () => {
     const { startPinnedServer } = await embedded();
-    const status = await startPinnedServer({ home: process.env.AOS_HOME }).catch((error: unknown) => Promise.reject(failed(error)));
-    return { exitCode: ExitCode.ok, json: status, text: `${statusText(status)}\nstop it with: aos-int db stop` };
+    const status = await startPinnedServer({ home: process.env.AOS_HOME }).catch((error: unknown) =>
+      Promise.reject(failed(error)),
+    );
+    return {
+      exitCode: ExitCode.ok,
+      json: status,
+      text: `${statusText(status)}\nstop it with: aos-int db stop`,
+    };
   });
 
 const stop = async (args: ArgumentsCamelCase<Args>) =>
   runAndPrint(args, async () => {
     const { stopEmbeddedServer } = await embedded();
-    const result = await stopEmbeddedServer({ home: process.env.AOS_HOME }).catch((error: unknown) => Promise.reject(failed(error)));
+    const result = await stopEmbeddedServer({ home: process.env.AOS_HOME }).catch((error: unknown) =>
+      Promise.reject(failed(error)),
+    );
     return {
       exitCode: ExitCode.ok,
       json: { stopped: result.wasRunning, was_running: result.wasRunning },
@@ -48,7 +63,9 @@ const stop = async (args: ArgumentsCamelCase<Args>) =>
 const status = async (args: ArgumentsCamelCase<Args>) =>
   runAndPrint(args, async () => {
     const { embeddedServerStatus } = await embedded();
-    const current = await embeddedServerStatus({ home: process.env.AOS_HOME }).catch((error: unknown) => Promise.reject(failed(error)));
+    const current = await embeddedServerStatus({ home: process.env.AOS_HOME }).catch((error: unknown) =>
+      Promise.reject(failed(error)),
+    );
     return { exitCode: ExitCode.ok, json: current, text: statusText(current) };
   });
 
@@ -57,9 +74,24 @@ export const dbCommand: CommandModule = {
   describe: 'the embedded Postgres under AOS_HOME: keep it running between commands, stop it, or show it',
   builder: (yargs: Argv) =>
     yargs
-      .command({ command: 'start', describe: 'start the embedded Postgres and keep it running until `db stop`', builder: (y: Argv) => withJson(y), handler: start as never })
-      .command({ command: 'stop', describe: 'stop the embedded Postgres', builder: (y: Argv) => withJson(y), handler: stop as never })
-      .command({ command: 'status', describe: 'whether it is initialised and running, and who uses it', builder: (y: Argv) => withJson(y), handler: status as never })
+      .command({
+        command: 'start',
+        describe: 'start the embedded Postgres and keep it running until `db stop`',
+        builder: (y: Argv) => withJson(y),
+        handler: start as never,
+      })
+      .command({
+        command: 'stop',
+        describe: 'stop the embedded Postgres',
+        builder: (y: Argv) => withJson(y),
+        handler: stop as never,
+      })
+      .command({
+        command: 'status',
+        describe: 'whether it is initialised and running, and who uses it',
+        builder: (y: Argv) => withJson(y),
+        handler: status as never,
+      })
       .demandCommand(1),
   handler: () => undefined,
 };

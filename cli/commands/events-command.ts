@@ -18,12 +18,20 @@ const handler = async (args: ArgumentsCamelCase<EventsArgs>) =>
       if (read._tag === 'Left') throw storeFailure(read.left);
       if (read.right.length === 0) throw notFound(`run ${runId} not found in tenant ${tenantId}`);
       const events = read.right.map((e) => ({
-        tenant_id: e.tenant_id, run_id: runId, seq: e.seq, type: e.type, data: e.data, recorded_at: e.recorded_at, link: e.link,
+        tenant_id: e.tenant_id,
+        run_id: runId,
+        seq: e.seq,
+        type: e.type,
+        data: e.data,
+        recorded_at: e.recorded_at,
+        link: e.link,
       }));
       return {
         exitCode: ExitCode.ok,
         json: { tenant_id: tenantId, run_id: runId, events },
-        text: events.map((e) => `${e.seq}\t${e.recorded_at}\t${e.type}\t${e.link}\t${JSON.stringify(e.data)}`).join('\n'),
+        text: events
+          .map((e) => `${e.seq}\t${e.recorded_at}\t${e.type}\t${e.link}\t${JSON.stringify(e.data)}`)
+          .join('\n'),
       };
     });
   });

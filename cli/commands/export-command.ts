@@ -15,7 +15,13 @@ const handler = async (args: ArgumentsCamelCase<ExportArgs>) =>
   runAndPrint({ json: true }, async () => {
     const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
     const runId = decodeOption(RunIdC, 'run-id', args['run-id']);
-    const [{ runEvents }, { keysDirectoryOf, requireRunKeys }, { readTenantLedger }, { buildBundle, bundleEvent }, { writeJsonWithStreamedArray }] = await Promise.all([
+    const [
+      { runEvents },
+      { keysDirectoryOf, requireRunKeys },
+      { readTenantLedger },
+      { buildBundle, bundleEvent },
+      { writeJsonWithStreamedArray },
+    ] = await Promise.all([
       import('../../projections/run-proof.js'),
       import('../signing-keys.js'),
       import('../tenant-ledger-reader.js'),
@@ -29,12 +35,21 @@ const handler = async (args: ArgumentsCamelCase<ExportArgs>) =>
       if (proof._tag === 'Left') throw storeFailure(proof.left);
       // As aos proof: a run this tenant's ledger sealed whose events are gone is exported as the
       // FAILED verdict it is (its seal, no events), not reported missing.
-      if (!proof.right.found && proof.right.integrity.verification_status !== 'FAILED') throw notFound(`run ${runId} not found in tenant ${tenantId}`);
+      if (!proof.right.found && proof.right.integrity.verification_status !== 'FAILED')
+        throw notFound(`run ${runId} not found in tenant ${tenantId}`);
       const ledger = proof.right.sealed ? await readTenantLedger(store, tenantId) : [];
-      const { format, tenant_id, run_id, ...rest } = buildBundle(proof.right, ledger, keys, new Date().toISOString());
+      const { format, tenant_id, run_id, ...rest } = buildBundle(
+        proof.right,
+        ledger,
+        keys,
+        new Date().toISOString(),
+      );
       const verified = proof.right.integrity.verification_status === 'VERIFIED';
       const chainLength = proof.right.integrity.chain_length;
-      if (!verified) process.stderr.write(`warning: this run does not verify (${proof.right.integrity.failure_reason}); the bundle records that verdict\n`);
+      if (!verified)
+        process.stderr.write(
+          `warning: this run does not verify (${proof.right.integrity.failure_reason}); the bundle records that verdict\n`,
+        );
       // The events stream from the store into the document: a run of any length exports in bounded memory.
       let failure: EventStoreError | null = null;
       async function* events() {
@@ -45,14 +60,23 @@ const handler = async (args: ArgumentsCamelCase<ExportArgs>) =>
         try {
           let left = chainLength;
           for (let next = await source.next(); left > 0; next = await source.next(), left--) {
-            if (next.done) { failure = next.value; return; }
+            if (next.done) {
+              failure = next.value;
+              return;
+            }
             yield bundleEvent(next.value);
           }
         } finally {
           await source.return(null);
         }
       }
-      await writeJsonWithStreamedArray(process.stdout, { format, tenant_id, run_id }, 'events', events(), rest);
+      await writeJsonWithStreamedArray(
+        process.stdout,
+        { format, tenant_id, run_id },
+        'events',
+        events(),
+        rest,
+      );
       if (failure) throw storeFailure(failure);
       return { exitCode: verified ? ExitCode.ok : ExitCode.failed, json: null, printed: true, text: '' };
     });
@@ -60,7 +84,8 @@ const handler = async (args: ArgumentsCamelCase<ExportArgs>) =>
 
 export const exportCommand: CommandModule<object, ExportArgs> = {
   command: 'export',
-  describe: 'print an offline proof bundle (aos.runproof.bundle.v1) of a run on stdout: aos export ... > bundle.json',
+  describe:
+    'print an offline proof bundle (aos.runproof.bundle.v1) of a run on stdout: aos export ... > bundle.json',
   // --json is accepted as everywhere (the bundle is JSON either way; failures then print a JSON error).
   builder: (yargs: Argv) => withJson(withRunId(withTenant(yargs))) as unknown as Argv<ExportArgs>,
   handler,

@@ -13,17 +13,25 @@ const keys = async () => {
   return { ...module, directory: module.keyDirectory(process.env) };
 };
 
-const unexpected = (directory: string) => (error: unknown): never => {
-  if (error instanceof CliFailure) throw error;
-  throw infrastructureError(`key directory ${directory}: ${error instanceof Error ? error.message : String(error)}`);
-};
+const unexpected =
+  (directory: string) =>
+  (error: unknown): never => {
+    if (error instanceof CliFailure) throw error;
+    throw infrastructureError(
+      `key directory ${directory}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  };
 
 const init = async (args: ArgumentsCamelCase<Args>) =>
   runAndPrint(args, async () => {
     const { initKeys, directory } = await keys();
     const created = await initKeys(directory, new Date().toISOString()).catch(unexpected(directory));
     if (created._tag === 'Left') {
-      throw new CliFailure(ExitCode.failed, 'key_exists', `a signing key already exists at ${created.left.path}; use \`aos-int keys rotate\` to replace it`);
+      throw new CliFailure(
+        ExitCode.failed,
+        'key_exists',
+        `a signing key already exists at ${created.left.path}; use \`aos-int keys rotate\` to replace it`,
+      );
     }
     return {
       exitCode: ExitCode.ok,
@@ -38,11 +46,17 @@ const unreadableHelp = (path: string, message: string) =>
 const rotate = async (args: ArgumentsCamelCase<RotateArgs>) =>
   runAndPrint(args, async () => {
     const { rotateKeys, directory } = await keys();
-    const rotated = await rotateKeys(directory, new Date().toISOString(), { replaceUnreadable: args['replace-unreadable'] }).catch(unexpected(directory));
+    const rotated = await rotateKeys(directory, new Date().toISOString(), {
+      replaceUnreadable: args['replace-unreadable'],
+    }).catch(unexpected(directory));
     if (rotated._tag === 'Left') {
       const error = rotated.left;
       throw error.kind === 'no_signing_key'
-        ? new CliFailure(ExitCode.notFound, error.kind, `no signing key at ${error.path} to rotate: create one with \`aos-int keys init\``)
+        ? new CliFailure(
+            ExitCode.notFound,
+            error.kind,
+            `no signing key at ${error.path} to rotate: create one with \`aos-int keys init\``,
+          )
         : infrastructureError(unreadableHelp(error.path, error.message));
     }
     const { active, retired } = rotated.right;
@@ -59,16 +73,27 @@ const list = async (args: ArgumentsCamelCase<Args>) =>
     const records = await listPublicKeys(directory).catch(unexpected(directory));
     const signer = await loadSigner(directory);
     // Runs cannot be sealed with an unreadable key: say so, with the way out, and exit 4.
-    if (signer._tag === 'Left' && signer.left.kind === 'signing_key_unreadable') process.stderr.write(`error: ${unreadableHelp(signer.left.path, signer.left.message)}\n`);
+    if (signer._tag === 'Left' && signer.left.kind === 'signing_key_unreadable')
+      process.stderr.write(`error: ${unreadableHelp(signer.left.path, signer.left.message)}\n`);
     const unreadable = signer._tag === 'Left' && signer.left.kind === 'signing_key_unreadable';
     const activeId = signer._tag === 'Right' ? signer.right.keyId : null;
     const rows = records.map((r) => ({ ...r, active: r.key_id === activeId }));
     return {
       exitCode: unreadable ? ExitCode.infrastructure : ExitCode.ok,
       json: { directory, keys: rows },
-      text: rows.length === 0
-        ? `no keys in ${directory}: create one with \`aos-int keys init\``
-        : await renderTable(['key_id', 'algorithm', 'created_at', 'retired_at', 'active'], rows.map((r) => [r.key_id, r.algorithm, r.created_at, r.retired_at ?? '', r.active ? 'yes' : ''])),
+      text:
+        rows.length === 0
+          ? `no keys in ${directory}: create one with \`aos-int keys init\``
+          : await renderTable(
+              ['key_id', 'algorithm', 'created_at', 'retired_at', 'active'],
+              rows.map((r) => [
+                r.key_id,
+                r.algorithm,
+                r.created_at,
+                r.retired_at ?? '',
+                r.active ? 'yes' : '',
+              ]),
+            ),
     };
   });
 
@@ -77,14 +102,29 @@ export const keysCommand: CommandModule = {
   describe: 'the Ed25519 keys that seal runs (AOS_KEYS_DIR, default AOS_HOME/keys)',
   builder: (yargs: Argv) =>
     yargs
-      .command({ command: 'init', describe: 'create the signing key (private key file mode 0600)', builder: (y: Argv) => withJson(y), handler: init as never })
+      .command({
+        command: 'init',
+        describe: 'create the signing key (private key file mode 0600)',
+        builder: (y: Argv) => withJson(y),
+        handler: init as never,
+      })
       .command({
         command: 'rotate',
         describe: 'replace the signing key; the old public key keeps verifying old seals',
-        builder: (y: Argv) => withJson(y).option('replace-unreadable', { type: 'boolean', default: false, describe: 'when the private key file cannot be read: move it aside and make a new key' }),
+        builder: (y: Argv) =>
+          withJson(y).option('replace-unreadable', {
+            type: 'boolean',
+            default: false,
+            describe: 'when the private key file cannot be read: move it aside and make a new key',
+          }),
         handler: rotate as never,
       })
-      .command({ command: 'list', describe: 'list the public keys with their key_id', builder: (y: Argv) => withJson(y), handler: list as never })
+      .command({
+        command: 'list',
+        describe: 'list the public keys with their key_id',
+        builder: (y: Argv) => withJson(y),
+        handler: list as never,
+      })
       .demandCommand(1),
   handler: () => undefined,
 };

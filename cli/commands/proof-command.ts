@@ -10,7 +10,14 @@ import { proveCaughtUp } from '../projection-catch-up.js';
 import { storeFailure, withRuntime } from '../runtime.js';
 import { withJson, withRunId, withTenant } from './common-options.js';
 
-type ProofArgs = { 'tenant-id'?: string; 'run-id'?: string; model: string; step?: string; inclusion: boolean; json: boolean };
+type ProofArgs = {
+  'tenant-id'?: string;
+  'run-id'?: string;
+  model: string;
+  step?: string;
+  inclusion: boolean;
+  json: boolean;
+};
 
 const MODELS = { 'hash-chain': 'HASH_CHAIN', merkle: 'MERKLE_TREE' } as const;
 const StepC = intBetween(0, 1_000_000);
@@ -19,8 +26,10 @@ const handler = async (args: ArgumentsCamelCase<ProofArgs>) =>
   runAndPrint(args, async () => {
     const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
     const runId = decodeOption(RunIdC, 'run-id', args['run-id']);
-    if (args.inclusion && args.step === undefined) throw usageError('step', 'is required with --inclusion (the step_index to disclose)');
-    if (args.step !== undefined && !args.inclusion) throw usageError('inclusion', 'is required with --step (it prints the step\'s inclusion proof)');
+    if (args.inclusion && args.step === undefined)
+      throw usageError('step', 'is required with --inclusion (the step_index to disclose)');
+    if (args.step !== undefined && !args.inclusion)
+      throw usageError('inclusion', "is required with --step (it prints the step's inclusion proof)");
     const step = args.step === undefined ? undefined : decodeIntegerOption(StepC, 'step', args.step);
     const model = args.inclusion ? 'MERKLE_TREE' : MODELS[args.model as keyof typeof MODELS];
     const [{ runEvents }, { keysDirectoryOf, loadKnownKeys }, { createStepDiscloser }] = await Promise.all([
@@ -34,19 +43,28 @@ const handler = async (args: ArgumentsCamelCase<ProofArgs>) =>
       if (proved._tag === 'Left') throw storeFailure(proved.left);
       // Another tenant's run reads exactly like a run that does not exist; a run this tenant's
       // ledger sealed but whose events are gone is a FAILED proof, not a missing run.
-      if (!proved.right.found && proved.right.integrity.verification_status !== 'FAILED') throw notFound(`run ${runId} not found in tenant ${tenantId}`);
+      if (!proved.right.found && proved.right.integrity.verification_status !== 'FAILED')
+        throw notFound(`run ${runId} not found in tenant ${tenantId}`);
       const proof = { ...proved.right, integrity: { ...proved.right.integrity, model } };
       const verified = proof.integrity.verification_status === 'VERIFIED';
       const exitCode = verified ? ExitCode.ok : ExitCode.failed;
       if (step === undefined) {
         if (args.json) await writeProofDocument(process.stdout, pool, proof, new Date().toISOString());
-        return { exitCode, json: null, printed: true, text: [`Run ID: ${runId}`, `Tenant ID: ${tenantId}`, ...proofLines(proof)].join('\n') };
+        return {
+          exitCode,
+          json: null,
+          printed: true,
+          text: [`Run ID: ${runId}`, `Tenant ID: ${tenantId}`, ...proofLines(proof)].join('\n'),
+        };
       }
       const discloser = createStepDiscloser(tenantId, runId, step);
       const events = runEvents(store, tenantId, runId);
       try {
         for (let next = await events.next(); ; next = await events.next()) {
-          if (!next.done) { discloser.push(next.value); continue; }
+          if (!next.done) {
+            discloser.push(next.value);
+            continue;
+          }
           if (next.value !== null) throw storeFailure(next.value);
           break;
         }
@@ -58,15 +76,28 @@ const handler = async (args: ArgumentsCamelCase<ProofArgs>) =>
       return {
         exitCode,
         json: {
-          run_id: runId, tenant_id: tenantId, integrity: proof.integrity, inclusion,
-          checkpoint: proof.sealed?.checkpoint ?? null, signature: proof.sealed?.signature ?? null,
+          run_id: runId,
+          tenant_id: tenantId,
+          integrity: proof.integrity,
+          inclusion,
+          checkpoint: proof.sealed?.checkpoint ?? null,
+          signature: proof.sealed?.signature ?? null,
         },
         text: [
-          `Run ID: ${runId}`, `Integrity model: MERKLE_TREE`, `Verification status: ${proof.integrity.verification_status}`,
-          `step: ${step}`, `leaf_index: ${inclusion.leaf_index}`, `tree_size: ${inclusion.tree_size}`,
-          `leaf_hash: ${inclusion.leaf_hash}`, `merkle_root: ${inclusion.merkle_root}`,
-          `inclusion_path:`, ...inclusion.inclusion_path.map((h) => `  ${h}`), `leaf_bytes: ${inclusion.leaf_bytes}`,
-          proof.sealed ? `sealed merkle_root: ${proof.sealed.checkpoint.merkle_root} (key ${proof.sealed.checkpoint.key_id})` : 'sealed merkle_root: none (run not sealed)',
+          `Run ID: ${runId}`,
+          `Integrity model: MERKLE_TREE`,
+          `Verification status: ${proof.integrity.verification_status}`,
+          `step: ${step}`,
+          `leaf_index: ${inclusion.leaf_index}`,
+          `tree_size: ${inclusion.tree_size}`,
+          `leaf_hash: ${inclusion.leaf_hash}`,
+          `merkle_root: ${inclusion.merkle_root}`,
+          `inclusion_path:`,
+          ...inclusion.inclusion_path.map((h) => `  ${h}`),
+          `leaf_bytes: ${inclusion.leaf_bytes}`,
+          proof.sealed
+            ? `sealed merkle_root: ${proof.sealed.checkpoint.merkle_root} (key ${proof.sealed.checkpoint.key_id})`
+            : 'sealed merkle_root: none (run not sealed)',
         ].join('\n'),
       };
     });
@@ -74,11 +105,20 @@ const handler = async (args: ArgumentsCamelCase<ProofArgs>) =>
 
 export const proofCommand: CommandModule<object, ProofArgs> = {
   command: 'proof',
-  describe: 'verify a run by replay: rebuild its hash chain and Merkle tree and compare them with the store, the seal and the trace tables',
+  describe:
+    'verify a run by replay: rebuild its hash chain and Merkle tree and compare them with the store, the seal and the trace tables',
   builder: (yargs: Argv) =>
     withJson(withRunId(withTenant(yargs)))
-      .option('model', { choices: Object.keys(MODELS), default: 'hash-chain', describe: 'integrity model to report: hash-chain (root_hash) or merkle (merkle_root)' })
+      .option('model', {
+        choices: Object.keys(MODELS),
+        default: 'hash-chain',
+        describe: 'integrity model to report: hash-chain (root_hash) or merkle (merkle_root)',
+      })
       .option('step', { type: 'string', describe: 'with --inclusion: the step_index to disclose' })
-      .option('inclusion', { type: 'boolean', default: false, describe: 'print the RFC 9162 inclusion proof of --step\'s leaf in the run\'s Merkle tree' }) as unknown as Argv<ProofArgs>,
+      .option('inclusion', {
+        type: 'boolean',
+        default: false,
+        describe: "print the RFC 9162 inclusion proof of --step's leaf in the run's Merkle tree",
+      }) as unknown as Argv<ProofArgs>,
   handler,
 };

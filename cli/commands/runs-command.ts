@@ -15,14 +15,35 @@ type ListArgs = { 'tenant-id'?: string; limit?: string; json: boolean };
 type ResumeArgs = GetArgs & { 'rerun-interrupted': boolean };
 
 type RunRow = {
-  run_id: string; tenant_id: string; agent_id: string; goal: string; origin_system_id: string; budget_cents: string;
-  status: string; attempt: number; plan: unknown; error: unknown; created_at: Date; completed_at: Date | null; version: number;
+  run_id: string;
+  tenant_id: string;
+  agent_id: string;
+  goal: string;
+  origin_system_id: string;
+  budget_cents: string;
+  status: string;
+  attempt: number;
+  plan: unknown;
+  error: unknown;
+  created_at: Date;
+  completed_at: Date | null;
+  version: number;
 };
 
 const runDocument = (r: RunRow) => ({
-  run_id: r.run_id, tenant_id: r.tenant_id, agent_id: r.agent_id, goal: r.goal, origin_system_id: r.origin_system_id,
-  budget_cents: Number(r.budget_cents), status: r.status, attempt: r.attempt, plan: r.plan, error: r.error,
-  created_at: r.created_at.toISOString(), completed_at: r.completed_at?.toISOString() ?? null, chain_length: r.version,
+  run_id: r.run_id,
+  tenant_id: r.tenant_id,
+  agent_id: r.agent_id,
+  goal: r.goal,
+  origin_system_id: r.origin_system_id,
+  budget_cents: Number(r.budget_cents),
+  status: r.status,
+  attempt: r.attempt,
+  plan: r.plan,
+  error: r.error,
+  created_at: r.created_at.toISOString(),
+  completed_at: r.completed_at?.toISOString() ?? null,
+  chain_length: r.version,
 });
 
 const get = async (args: ArgumentsCamelCase<GetArgs>) =>
@@ -32,11 +53,16 @@ const get = async (args: ArgumentsCamelCase<GetArgs>) =>
     return withRuntime(async ({ pool, store }) => {
       // A run whose process died before projecting its last events is shown as the store has it.
       await catchUpRunProjections({ pool, store }, tenantId, runId);
-      const { rows } = await pool.query<RunRow>('SELECT * FROM runs WHERE tenant_id = $1 AND run_id = $2', [tenantId, runId]);
+      const { rows } = await pool.query<RunRow>('SELECT * FROM runs WHERE tenant_id = $1 AND run_id = $2', [
+        tenantId,
+        runId,
+      ]);
       const row = rows[0];
       if (!row) throw notFound(`run ${runId} not found in tenant ${tenantId}`);
       const run = runDocument(row);
-      const text = Object.entries(run).map(([k, v]) => `${k}: ${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`).join('\n');
+      const text = Object.entries(run)
+        .map(([k, v]) => `${k}: ${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`)
+        .join('\n');
       return { exitCode: ExitCode.ok, json: run, text };
     });
   });
@@ -47,12 +73,18 @@ const list = async (args: ArgumentsCamelCase<ListArgs>) =>
     const limit = decodeIntegerOption(intBetween(1, 10_000), 'limit', args.limit ?? 50);
     return withRuntime(async ({ pool, store }) => {
       await catchUpAllProjections({ pool, store });
-      const { rows } = await pool.query<RunRow>('SELECT * FROM runs WHERE tenant_id = $1 ORDER BY created_at DESC, run_id LIMIT $2', [tenantId, limit]);
+      const { rows } = await pool.query<RunRow>(
+        'SELECT * FROM runs WHERE tenant_id = $1 ORDER BY created_at DESC, run_id LIMIT $2',
+        [tenantId, limit],
+      );
       const runs = rows.map(runDocument);
       return {
         exitCode: ExitCode.ok,
         json: { tenant_id: tenantId, runs },
-        text: await renderTable(['run_id', 'agent_id', 'status', 'created_at', 'goal'], runs.map((r) => [r.run_id, r.agent_id, r.status, r.created_at, r.goal.slice(0, 40)])),
+        text: await renderTable(
+          ['run_id', 'agent_id', 'status', 'created_at', 'goal'],
+          runs.map((r) => [r.run_id, r.agent_id, r.status, r.created_at, r.goal.slice(0, 40)]),
+        ),
       };
     });
   });
@@ -64,11 +96,13 @@ const resume = async (args: ArgumentsCamelCase<ResumeArgs>) =>
     const runId = decodeOption(RunIdC, 'run-id', args['run-id']);
     const { keysDirectoryOf, requireRunKeys } = await import('../signing-keys.js');
     const keys = await requireRunKeys(await keysDirectoryOf(process.env));
-    const [{ resumeRun }, { orFail, runExecutionDeps, sealProjectProve }, { proofLines }] = await Promise.all([
-      import('../../domain/run/run-resumption.js'),
-      import('../run-and-prove.js'),
-      import('../run-proof-report.js'),
-    ]);
+    const [{ resumeRun }, { orFail, runExecutionDeps, sealProjectProve }, { proofLines }] = await Promise.all(
+      [
+        import('../../domain/run/run-resumption.js'),
+        import('../run-and-prove.js'),
+        import('../run-proof-report.js'),
+      ],
+    );
     return withRuntime(async (runtime) => {
       // A run the tenant ledger already sealed is finished: if its events no longer reach the end
       // the seal records, they were cut by someone with write access, and resuming would run its
@@ -78,10 +112,17 @@ const resume = async (args: ArgumentsCamelCase<ResumeArgs>) =>
       // Without a verdict there is no telling whether the seal still holds: stop, resume nothing.
       if (before._tag === 'Left') throw storeFailure(before.left);
       if (before.right.sealed !== null && before.right.integrity.verification_status === 'FAILED') {
-        throw new CliFailure(ExitCode.failed, 'run_sealed', `run ${runId} was sealed (ledger index ${before.right.sealed.ledger_index}) and its events no longer match the seal (${before.right.integrity.failure_reason}); it is not resumed`);
+        throw new CliFailure(
+          ExitCode.failed,
+          'run_sealed',
+          `run ${runId} was sealed (ledger index ${before.right.sealed.ledger_index}) and its events no longer match the seal (${before.right.integrity.failure_reason}); it is not resumed`,
+        );
       }
       const policy = args['rerun-interrupted'] ? 'rerun' : 'rerun_if_idempotent';
-      const resumed = orFail(await resumeRun(await runExecutionDeps(runtime), tenantId, runId, policy), tenantId);
+      const resumed = orFail(
+        await resumeRun(await runExecutionDeps(runtime), tenantId, runId, policy),
+        tenantId,
+      );
       const proof = await sealProjectProve(runtime, keys, resumed.stream);
       const status = resumed.outcome?.status ?? 'in_progress';
       const state = resumed.stream.state;
@@ -89,11 +130,28 @@ const resume = async (args: ArgumentsCamelCase<ResumeArgs>) =>
       const verified = proof.integrity.verification_status === 'VERIFIED';
       // A run that had completed before is only sealed if it was not, and proved: say nothing ran.
       const alreadyCompleted = before.right.found && before.right.seal.status !== 'not_completed';
-      const note = alreadyCompleted ? `run ${runId} had already completed: no step was run${before.right.seal.status === 'unsealed' ? '; it is now sealed' : ''}` : null;
+      const note = alreadyCompleted
+        ? `run ${runId} had already completed: no step was run${before.right.seal.status === 'unsealed' ? '; it is now sealed' : ''}`
+        : null;
       return {
         exitCode: status === 'succeeded' && verified ? ExitCode.ok : ExitCode.failed,
-        json: { run_id: runId, tenant_id: tenantId, status, attempt, step_count: proof.step_count, integrity: proof.integrity, seal: proof.seal, ...(note ? { note } : {}) },
-        text: [`Run ID: ${runId}`, `Tenant ID: ${tenantId}`, `Status: ${status}`, ...(note ? [`Note: ${note}`] : []), ...proofLines(proof)].join('\n'),
+        json: {
+          run_id: runId,
+          tenant_id: tenantId,
+          status,
+          attempt,
+          step_count: proof.step_count,
+          integrity: proof.integrity,
+          seal: proof.seal,
+          ...(note ? { note } : {}),
+        },
+        text: [
+          `Run ID: ${runId}`,
+          `Tenant ID: ${tenantId}`,
+          `Status: ${status}`,
+          ...(note ? [`Note: ${note}`] : []),
+          ...proofLines(proof),
+        ].join('\n'),
       };
     });
   });
@@ -108,16 +166,26 @@ export const runsCommand: CommandModule = {
         describe: 'continue a run whose process died, from its first step without a record',
         builder: (y: Argv) =>
           withJson(withRunId(withTenant(y))).option('rerun-interrupted', {
-            type: 'boolean', default: false,
+            type: 'boolean',
+            default: false,
             describe: 'run the step that may have been in flight again even when its skill is not idempotent',
           }),
         handler: resume as never,
       })
-      .command({ command: 'get', describe: 'one run with its plan', builder: (y: Argv) => withJson(withRunId(withTenant(y))), handler: get as never })
+      .command({
+        command: 'get',
+        describe: 'one run with its plan',
+        builder: (y: Argv) => withJson(withRunId(withTenant(y))),
+        handler: get as never,
+      })
       .command({
         command: 'list',
         describe: 'the latest runs',
-        builder: (y: Argv) => withJson(withTenant(y)).option('limit', { type: 'string', describe: 'at most this many (1-10000, default 50)' }),
+        builder: (y: Argv) =>
+          withJson(withTenant(y)).option('limit', {
+            type: 'string',
+            describe: 'at most this many (1-10000, default 50)',
+          }),
         handler: list as never,
       })
       .demandCommand(1),

@@ -8,14 +8,22 @@ type SkillsArgs = { json: boolean };
 
 const list = async (args: ArgumentsCamelCase<SkillsArgs>) =>
   runAndPrint(args, async () => {
-    const { builtinSkillRegistry, describeSkill } = await import('../../adapters/skills/builtin-skill-registry.js');
+    const { builtinSkillRegistry, describeSkill } =
+      await import('../../adapters/skills/builtin-skill-registry.js');
     const skills = builtinSkillRegistry().list().map(describeSkill);
     return {
       exitCode: ExitCode.ok,
       json: { skills },
       text: await renderTable(
         ['name', 'version', 'idempotent', 'pure', 'params', 'description'],
-        skills.map((s) => [s.name, s.version, s.idempotent, s.pure ? 'yes' : 'no', Object.keys(s.params).join(', '), s.description]),
+        skills.map((s) => [
+          s.name,
+          s.version,
+          s.idempotent,
+          s.pure ? 'yes' : 'no',
+          Object.keys(s.params).join(', '),
+          s.description,
+        ]),
       ),
     };
   });
@@ -24,6 +32,13 @@ export const skillsCommand: CommandModule = {
   command: 'skills <action>',
   describe: 'the skills plans can use',
   builder: (yargs: Argv) =>
-    yargs.command({ command: 'list', describe: 'list skills with their params', builder: (y: Argv) => withJson(y), handler: list as never }).demandCommand(1),
+    yargs
+      .command({
+        command: 'list',
+        describe: 'list skills with their params',
+        builder: (y: Argv) => withJson(y),
+        handler: list as never,
+      })
+      .demandCommand(1),
   handler: () => undefined,
 };

@@ -20,37 +20,73 @@ const verifyBundleFile = async (text: string, pinned: readonly Uint8Array[]): Pr
   const i = verdict.integrity;
   const lines = [
     `Bundle: ${verdict.run_id ?? '?'} (tenant ${verdict.tenant_id ?? '?'})`,
-    `Integrity model: ${i.model}`, `Verification status: ${i.verification_status}`,
-    `chain_length: ${i.chain_length}`, `root_hash: ${i.root_hash ?? '-'}`, `merkle_root: ${i.merkle_root ?? '-'}`,
+    `Integrity model: ${i.model}`,
+    `Verification status: ${i.verification_status}`,
+    `chain_length: ${i.chain_length}`,
+    `root_hash: ${i.root_hash ?? '-'}`,
+    `merkle_root: ${i.merkle_root ?? '-'}`,
     `seal: ${verdict.seal.status}${verdict.seal.key_id ? ` by key ${verdict.seal.key_id} (${verdict.key_trust === 'pinned' ? 'the trusted key' : 'key taken from the bundle; pass --public-key to pin it'})` : ''}`,
   ];
   if (i.failure_reason) lines.push(`failure_reason: ${i.failure_reason}`);
-  if (i.divergence) lines.push(`divergence: source=${i.divergence.source} seq=${i.divergence.seq ?? '-'} field=${i.divergence.field} expected=${JSON.stringify(i.divergence.expected)} actual=${JSON.stringify(i.divergence.actual)}`);
-  return { exitCode: i.verification_status === 'VERIFIED' ? ExitCode.ok : ExitCode.failed, json: { kind: 'bundle', ...verdict }, text: lines.join('\n') };
+  if (i.divergence)
+    lines.push(
+      `divergence: source=${i.divergence.source} seq=${i.divergence.seq ?? '-'} field=${i.divergence.field} expected=${JSON.stringify(i.divergence.expected)} actual=${JSON.stringify(i.divergence.actual)}`,
+    );
+  return {
+    exitCode: i.verification_status === 'VERIFIED' ? ExitCode.ok : ExitCode.failed,
+    json: { kind: 'bundle', ...verdict },
+    text: lines.join('\n'),
+  };
 };
 
 /** A tree head the auditor kept: is the ledger as stored now an extension of it? */
 const verifyTreeHead = async (text: string, pinned: readonly Uint8Array[]): Promise<CommandResult> => {
-  const [{ openTreeHead, checkLedgerConsistency }, { keysDirectoryOf, loadKnownKeys }, { withRuntime }, { readTenantLedger }, { runproofKeyId }] = await Promise.all([
+  const [
+    { openTreeHead, checkLedgerConsistency },
+    { keysDirectoryOf, loadKnownKeys },
+    { withRuntime },
+    { readTenantLedger },
+    { runproofKeyId },
+  ] = await Promise.all([
     import('../../domain/ledger/tree-head.js'),
     import('../signing-keys.js'),
     import('../runtime.js'),
     import('../tenant-ledger-reader.js'),
     import('../../domain/proof/ed25519-keys.js'),
   ]);
-  const keys = pinned.length > 0 ? new Map(pinned.map((key) => [runproofKeyId(key), key])) : await loadKnownKeys(await keysDirectoryOf(process.env));
+  const keys =
+    pinned.length > 0
+      ? new Map(pinned.map((key) => [runproofKeyId(key), key]))
+      : await loadKnownKeys(await keysDirectoryOf(process.env));
   const head = openTreeHead(text, keys);
   if (head._tag === 'Left') {
-    return { exitCode: ExitCode.failed, json: { kind: 'tree_head', consistent: false, reason: `the tree head does not verify: ${head.left.message}` }, text: `Tree head: FAILED (${head.left.message})` };
+    return {
+      exitCode: ExitCode.failed,
+      json: {
+        kind: 'tree_head',
+        consistent: false,
+        reason: `the tree head does not verify: ${head.left.message}`,
+      },
+      text: `Tree head: FAILED (${head.left.message})`,
+    };
   }
   return withRuntime(async ({ store }) => {
     const ledger = await readTenantLedger(store, head.right.tenant_id);
     const result = checkLedgerConsistency(head.right, ledger);
-    const json = { kind: 'tree_head', tenant_id: head.right.tenant_id, old_root: head.right.root_hash, signed_by: head.right.signed_by, ...result };
+    const json = {
+      kind: 'tree_head',
+      tenant_id: head.right.tenant_id,
+      old_root: head.right.root_hash,
+      signed_by: head.right.signed_by,
+      ...result,
+    };
     const textLines = [
-      `Tenant ledger: ${head.right.tenant_id}`, `kept head: size ${result.old_size}, root ${head.right.root_hash}`,
+      `Tenant ledger: ${head.right.tenant_id}`,
+      `kept head: size ${result.old_size}, root ${head.right.root_hash}`,
       `current: size ${result.new_size}, root ${result.new_root}`,
-      result.consistent ? 'Consistency: VERIFIED (RFC 9162 consistency proof checks out; no sealed run was removed or rewritten)' : `Consistency: FAILED (${result.reason})`,
+      result.consistent
+        ? 'Consistency: VERIFIED (RFC 9162 consistency proof checks out; no sealed run was removed or rewritten)'
+        : `Consistency: FAILED (${result.reason})`,
     ];
     return { exitCode: result.consistent ? ExitCode.ok : ExitCode.failed, json, text: textLines.join('\n') };
   });
@@ -58,24 +94,42 @@ const verifyTreeHead = async (text: string, pinned: readonly Uint8Array[]): Prom
 
 const handler = async (args: ArgumentsCamelCase<VerifyArgs>) =>
   runAndPrint(args, async () => {
-    if (args.file === undefined || args.file === '') throw usageError('file', 'is required: a bundle from `aos export`, or a tree head from `aos ledger head`');
+    if (args.file === undefined || args.file === '')
+      throw usageError(
+        'file',
+        'is required: a bundle from `aos export`, or a tree head from `aos ledger head`',
+      );
     let text: string;
     try {
       text = await readFile(args.file, 'utf8');
     } catch (error) {
-      throw usageError('file', `cannot read ${args.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw usageError(
+        'file',
+        `cannot read ${args.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      );
     }
     const { readPublicKeyFile } = await import('../public-key-file.js');
-    const pinned = await Promise.all((args['public-key'] ?? []).map((path) => readPublicKeyFile(String(path))));
+    const pinned = await Promise.all(
+      (args['public-key'] ?? []).map((path) => readPublicKeyFile(String(path))),
+    );
     return text.trimStart().startsWith('{') ? verifyBundleFile(text, pinned) : verifyTreeHead(text, pinned);
   });
 
 export const verifyCommand: CommandModule<object, VerifyArgs> = {
   command: 'verify [file]',
-  describe: 'verify a proof bundle offline (no database), or check that the tenant ledger still extends a tree head you kept',
+  describe:
+    'verify a proof bundle offline (no database), or check that the tenant ledger still extends a tree head you kept',
   builder: (yargs: Argv) =>
     withJson(yargs)
-      .positional('file', { type: 'string', describe: 'bundle.json from `aos export`, or a tree head note from `aos ledger head`' })
-      .option('public-key', { type: 'string', array: true, describe: 'a public key you trust (key record JSON, PEM, or base64 raw), repeatable (old and new key after a rotation); default: the bundle\'s own keys / AOS_KEYS_DIR' }) as unknown as Argv<VerifyArgs>,
+      .positional('file', {
+        type: 'string',
+        describe: 'bundle.json from `aos export`, or a tree head note from `aos ledger head`',
+      })
+      .option('public-key', {
+        type: 'string',
+        array: true,
+        describe:
+          "a public key you trust (key record JSON, PEM, or base64 raw), repeatable (old and new key after a rotation); default: the bundle's own keys / AOS_KEYS_DIR",
+      }) as unknown as Argv<VerifyArgs>,
   handler,
 };

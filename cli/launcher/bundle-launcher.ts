@@ -28,6 +28,12 @@ export const launchBundle = (bundleUrl: URL, cli: string, buildId: string): void
     });
   }
   const module = { exports: {} };
-  const run = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void;
+  const run = script.runInThisContext() as (
+    exports: unknown,
+    require: NodeJS.Require,
+    module: unknown,
+    filename: string,
+    dirname: string,
+  ) => void;
   run.call(module.exports, module.exports, createRequire(filename), module, filename, dirname(filename));
 };

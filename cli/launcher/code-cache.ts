@@ -1,4 +1,17 @@
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  type Stats,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -18,9 +31,19 @@ export type CodeCache = { readonly directory: string; readonly file: string; rea
 /** AOS_CODE_CACHE=off disables the cache; AOS_CACHE_DIR moves it (default: the user's cache
  * directory, $XDG_CACHE_HOME/aos-runproof or ~/.cache/aos-runproof). Calls for help or the version
  * get none: what they compile is not what the command needs. */
-export const codeCacheFor = (cli: string, buildId: string, argv: readonly string[], env: NodeJS.ProcessEnv): CodeCache | null => {
-  if (env.AOS_CODE_CACHE === 'off' || argv.some((arg) => arg === '--help' || arg === '-h' || arg === '--version')) return null;
-  const directory = env.AOS_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'aos-runproof');
+export const codeCacheFor = (
+  cli: string,
+  buildId: string,
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): CodeCache | null => {
+  if (
+    env.AOS_CODE_CACHE === 'off' ||
+    argv.some((arg) => arg === '--help' || arg === '-h' || arg === '--version')
+  )
+    return null;
+  const directory =
+    env.AOS_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'aos-runproof');
   // Dots between the parts: `aos.` is not a prefix of `aos-int.`'s files.
   const prefix = `${cli}.`;
   const command = argv.find((arg) => !arg.startsWith('-')) ?? '';
@@ -29,7 +52,8 @@ export const codeCacheFor = (cli: string, buildId: string, argv: readonly string
   return { directory, prefix, file: join(directory, `${prefix}${buildId}.${platform}.${name}.v8`) };
 };
 
-const onlyMine = (stat: Stats): boolean => (process.getuid === undefined || stat.uid === process.getuid()) && (stat.mode & 0o022) === 0;
+const onlyMine = (stat: Stats): boolean =>
+  (process.getuid === undefined || stat.uid === process.getuid()) && (stat.mode & 0o022) === 0;
 
 const isPrivateDirectory = (path: string): boolean => {
   const stat = lstatSync(path);
@@ -61,7 +85,11 @@ export const writeCodeCache = (cache: CodeCache, data: Buffer, buildId: string):
     writeFileSync(temporary, data, { mode: 0o600, flag: 'wx' });
     renameSync(temporary, cache.file);
     for (const entry of readdirSync(cache.directory)) {
-      if (entry.startsWith(cache.prefix) && !entry.startsWith(`${cache.prefix}${buildId}.`) && entry.endsWith('.v8')) {
+      if (
+        entry.startsWith(cache.prefix) &&
+        !entry.startsWith(`${cache.prefix}${buildId}.`) &&
+        entry.endsWith('.v8')
+      ) {
         rmSync(join(cache.directory, entry), { force: true });
       }
     }

@@ -6,7 +6,9 @@ import { decodeAgentEvent, type AgentRegistered } from './agent-events.js';
 export type AgentLookupError = { readonly kind: 'stored_agent_invalid'; readonly message: string };
 
 /** The agent a stream describes, or undefined when the stream is empty for this tenant. */
-export const agentFromEvents = (events: readonly StoredEvent[]): E.Either<AgentLookupError, AgentRegistered | undefined> => {
+export const agentFromEvents = (
+  events: readonly StoredEvent[],
+): E.Either<AgentLookupError, AgentRegistered | undefined> => {
   const first = events[0];
   if (first === undefined) return E.right(undefined);
   const decoded = decodeAgentEvent(first.type, first.data);

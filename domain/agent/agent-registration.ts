@@ -17,12 +17,17 @@ import type { AgentRegistered } from './agent-events.js';
 
 export const AgentNameC = new t.Type<string, string, unknown>(
   'AgentName',
-  (u): u is string => typeof u === 'string' && u.trim() !== '' && u.length <= 200 && controlCharacterIndex(u) === -1,
+  (u): u is string =>
+    typeof u === 'string' && u.trim() !== '' && u.length <= 200 && controlCharacterIndex(u) === -1,
   (u, c) =>
-    typeof u !== 'string' ? t.failure(u, c, 'expected a string')
-      : u.trim() === '' ? t.failure(u, c, 'must not be empty')
-        : u.length > 200 ? t.failure(u, c, 'must be at most 200 characters')
-          : controlCharacterIndex(u) !== -1 ? t.failure(u, c, 'must not contain control characters')
+    typeof u !== 'string'
+      ? t.failure(u, c, 'expected a string')
+      : u.trim() === ''
+        ? t.failure(u, c, 'must not be empty')
+        : u.length > 200
+          ? t.failure(u, c, 'must be at most 200 characters')
+          : controlCharacterIndex(u) !== -1
+            ? t.failure(u, c, 'must not contain control characters')
             : t.success(u),
   t.identity,
 );
@@ -35,7 +40,10 @@ const GOAL_NEXT_TO_BRACE = /\{\{\s*goal\s*\}\}(?=[{}])|[{}]\{\{\s*goal\s*\}\}/;
 const goalNextToBraces = (value: unknown, path = ''): string[] => {
   if (typeof value === 'string') return GOAL_NEXT_TO_BRACE.test(value) ? [path] : [];
   if (Array.isArray(value)) return value.flatMap((item, i) => goalNextToBraces(item, `${path}[${i}]`));
-  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([key, item]) => goalNextToBraces(item, path === '' ? key : `${path}.${key}`));
+  if (value !== null && typeof value === 'object')
+    return Object.entries(value).flatMap(([key, item]) =>
+      goalNextToBraces(item, path === '' ? key : `${path}.${key}`),
+    );
   return [];
 };
 
@@ -59,9 +67,17 @@ export type AgentRegistrationError =
 /** Registers an agent in its tenant: the template must give a valid plan (known skills, params
  * that decode, host policy, budget) before anything is written. */
 export const registerAgent = async (
-  deps: { readonly store: EventStore; readonly clock: Clock; readonly ids: IdGenerator; readonly skills: SkillRegistry; readonly redaction: RedactionPolicy },
+  deps: {
+    readonly store: EventStore;
+    readonly clock: Clock;
+    readonly ids: IdGenerator;
+    readonly skills: SkillRegistry;
+    readonly redaction: RedactionPolicy;
+  },
   request: AgentRegistrationRequest,
-): Promise<E.Either<AgentRegistrationError, { readonly agent: AgentRegistered; readonly position: GlobalPosition }>> => {
+): Promise<
+  E.Either<AgentRegistrationError, { readonly agent: AgentRegistered; readonly position: GlobalPosition }>
+> => {
   const problems = validatePlan(planFromTemplate(request.plan_template, SAMPLE_GOAL), deps.skills, {
     budgetCents: request.budget_cents,
     allowedHosts: request.allowed_hosts,
@@ -70,12 +86,28 @@ export const registerAgent = async (
   // ledger for good. Credentials come from {{secret:NAME}} references, resolved at execution.
   request.plan_template.steps.forEach((step, index) => {
     for (const path of goalNextToBraces(step.params)) {
-      problems.push({ step_index: index, field: path === '' ? 'params' : `params.${path}`, message: '{{goal}} must not touch "{" or "}": a goal could complete a {{secret:..}} or {{steps..}} reference around it' });
+      problems.push({
+        step_index: index,
+        field: path === '' ? 'params' : `params.${path}`,
+        message:
+          '{{goal}} must not touch "{" or "}": a goal could complete a {{secret:..}} or {{steps..}} reference around it',
+      });
     }
-    for (const problem of malformedSecretReferences(step.params)) problems.push({ step_index: index, field: problem.path === '' ? 'params' : `params.${problem.path}`, message: problem.message });
-    for (const problem of literalCredentialProblems(step.params, deps.redaction, '')) problems.push({ step_index: index, field: problem.field === '' ? 'params' : `params.${problem.field}`, message: problem.message });
+    for (const problem of malformedSecretReferences(step.params))
+      problems.push({
+        step_index: index,
+        field: problem.path === '' ? 'params' : `params.${problem.path}`,
+        message: problem.message,
+      });
+    for (const problem of literalCredentialProblems(step.params, deps.redaction, ''))
+      problems.push({
+        step_index: index,
+        field: problem.field === '' ? 'params' : `params.${problem.field}`,
+        message: problem.message,
+      });
   });
-  if (problems.length > 0) return E.left({ kind: 'invalid_template', problems, message: describePlanProblems(problems) });
+  if (problems.length > 0)
+    return E.left({ kind: 'invalid_template', problems, message: describePlanProblems(problems) });
   const agent: AgentRegistered = {
     agent_id: deps.ids.uuid(),
     tenant_id: request.tenant_id,
@@ -87,7 +119,13 @@ export const registerAgent = async (
     ...(request.step_timeout_ms === undefined ? {} : { step_timeout_ms: request.step_timeout_ms }),
   };
   const appended = await deps.store.appendToStream(request.tenant_id, agentStreamId(agent.agent_id), 0, [
-    { type: 'AgentRegistered', data: agent, dataCanonical: canonicalJson(agent), recorded_at: deps.clock.now(), link: null },
+    {
+      type: 'AgentRegistered',
+      data: agent,
+      dataCanonical: canonicalJson(agent),
+      recorded_at: deps.clock.now(),
+      link: null,
+    },
   ])();
   if (appended._tag === 'Left') return E.left({ kind: 'store', error: appended.left });
   return E.right({ agent, position: appended.right.lastPosition });

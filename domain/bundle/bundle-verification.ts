@@ -23,16 +23,36 @@ export type BundleVerdict = {
 };
 
 const noSeal: SealReport = { status: 'not_completed', key_id: null, ledger_index: null, sealed_at: null };
-const emptyIntegrity: RunIntegrity = { model: 'HASH_CHAIN', verification_status: 'FAILED', chain_length: 0, root_hash: null, merkle_root: null, failure_reason: null, divergence: null };
+const emptyIntegrity: RunIntegrity = {
+  model: 'HASH_CHAIN',
+  verification_status: 'FAILED',
+  chain_length: 0,
+  root_hash: null,
+  merkle_root: null,
+  failure_reason: null,
+  divergence: null,
+};
 
-const failed = (integrity: RunIntegrity, reason: string, divergence: Divergence): RunIntegrity => ({ ...integrity, verification_status: 'FAILED', failure_reason: reason, divergence });
-const bundleDivergence = (field: string, expected: string | number | null, actual: string | number | null): Divergence => ({ source: 'bundle', seq: null, field, expected, actual });
+const failed = (integrity: RunIntegrity, reason: string, divergence: Divergence): RunIntegrity => ({
+  ...integrity,
+  verification_status: 'FAILED',
+  failure_reason: reason,
+  divergence,
+});
+const bundleDivergence = (
+  field: string,
+  expected: string | number | null,
+  actual: string | number | null,
+): Divergence => ({ source: 'bundle', seq: null, field, expected, actual });
 
 /** Verifies a bundle offline: RUNPROOF steps 1–3 on its events, step 5 on its checkpoint, the
  * checkpoint's inclusion in the signed tree head, and the bundle's own claims (integrity block,
  * key ids). `pinnedKey` is the raw public key the auditor trusts; without it the bundle's keys are
  * taken as given (and the verdict says so). */
-export const verifyBundle = (document: unknown, pinned: Uint8Array | readonly Uint8Array[] | null): BundleVerdict => {
+export const verifyBundle = (
+  document: unknown,
+  pinned: Uint8Array | readonly Uint8Array[] | null,
+): BundleVerdict => {
   // Several pinned keys: the auditor trusts each (a run sealed before a key rotation has its seal
   // by the old key and the tree head by the new one).
   const pinnedKeys = pinned === null ? [] : pinned instanceof Uint8Array ? [pinned] : [...pinned];
@@ -41,16 +61,45 @@ export const verifyBundle = (document: unknown, pinned: Uint8Array | readonly Ui
   if (decoded._tag === 'Left') {
     const problem = describeDecodeErrors(decoded.left)[0] ?? 'not a bundle';
     const field = problem.split(':')[0] ?? 'bundle';
-    return { tenant_id: null, run_id: null, seal: noSeal, key_trust, integrity: failed(emptyIntegrity, `the bundle is malformed: ${problem}`, bundleDivergence(field, 'valid aos.runproof.bundle.v1 field', problem)) };
+    return {
+      tenant_id: null,
+      run_id: null,
+      seal: noSeal,
+      key_trust,
+      integrity: failed(
+        emptyIntegrity,
+        `the bundle is malformed: ${problem}`,
+        bundleDivergence(field, 'valid aos.runproof.bundle.v1 field', problem),
+      ),
+    };
   }
   const bundle: ProofBundle = decoded.right;
   const ids = { tenant_id: bundle.tenant_id, run_id: bundle.run_id, key_trust } as const;
   const events = bundle.events.map((e) => ({
-    stream_id: runStreamId(bundle.run_id), tenant_id: bundle.tenant_id, seq: e.seq, type: e.type,
-    dataCanonical: canonicalJson(e.data as JsonObject), recorded_at: e.recorded_at, link: e.link,
+    stream_id: runStreamId(bundle.run_id),
+    tenant_id: bundle.tenant_id,
+    seq: e.seq,
+    type: e.type,
+    dataCanonical: canonicalJson(e.data as JsonObject),
+    recorded_at: e.recorded_at,
+    link: e.link,
   }));
-  if (events.length === 0) return { ...ids, seal: noSeal, integrity: failed(emptyIntegrity, 'the bundle has no events', bundleDivergence('events', 'at least RunCreated', 0)) };
-  const { integrity: chained } = verifyEventChain(bundle.tenant_id, bundle.run_id, runStreamId(bundle.run_id), events);
+  if (events.length === 0)
+    return {
+      ...ids,
+      seal: noSeal,
+      integrity: failed(
+        emptyIntegrity,
+        'the bundle has no events',
+        bundleDivergence('events', 'at least RunCreated', 0),
+      ),
+    };
+  const { integrity: chained } = verifyEventChain(
+    bundle.tenant_id,
+    bundle.run_id,
+    runStreamId(bundle.run_id),
+    events,
+  );
   const integrity = { ...chained, model: bundle.integrity.model };
   if (integrity.verification_status !== 'VERIFIED') return { ...ids, seal: noSeal, integrity };
 
@@ -58,57 +107,198 @@ export const verifyBundle = (document: unknown, pinned: Uint8Array | readonly Ui
   const keys = new Map<string, Uint8Array>();
   for (const [i, key] of bundle.public_keys.entries()) {
     const raw = new Uint8Array(Buffer.from(key.public_key, 'base64'));
-    if (runproofKeyId(raw) !== key.key_id) return { ...ids, seal: noSeal, integrity: failed(integrity, 'a public key does not match its key_id', bundleDivergence(`public_keys.${i}.key_id`, runproofKeyId(raw), key.key_id)) };
-    if (pinnedKeys.length === 0 || pinnedKeys.some((p) => Buffer.compare(Buffer.from(p), Buffer.from(raw)) === 0)) keys.set(key.key_id, raw);
+    if (runproofKeyId(raw) !== key.key_id)
+      return {
+        ...ids,
+        seal: noSeal,
+        integrity: failed(
+          integrity,
+          'a public key does not match its key_id',
+          bundleDivergence(`public_keys.${i}.key_id`, runproofKeyId(raw), key.key_id),
+        ),
+      };
+    if (
+      pinnedKeys.length === 0 ||
+      pinnedKeys.some((p) => Buffer.compare(Buffer.from(p), Buffer.from(raw)) === 0)
+    )
+      keys.set(key.key_id, raw);
   }
   if (pinnedKeys.length > 0 && keys.size === 0) {
-    return { ...ids, seal: noSeal, integrity: failed(integrity, 'the trusted public key is not the key of this bundle', bundleDivergence('public_keys', pinnedKeys.map(runproofKeyId).join(','), bundle.public_keys.map((k) => k.key_id).join(','))) };
+    return {
+      ...ids,
+      seal: noSeal,
+      integrity: failed(
+        integrity,
+        'the trusted public key is not the key of this bundle',
+        bundleDivergence(
+          'public_keys',
+          pinnedKeys.map(runproofKeyId).join(','),
+          bundle.public_keys.map((k) => k.key_id).join(','),
+        ),
+      ),
+    };
   }
 
   const completed = events[events.length - 1]?.type === 'RunCompleted';
   // A bundle is evidence handed over by someone else: a completed run must come with its seal, or
   // anyone could rewrite the events, recompute the chain and drop the signature.
   if (completed && bundle.checkpoint === null && bundle.signature === null) {
-    return { ...ids, seal: { ...noSeal, status: 'unsealed' }, integrity: failed(integrity, 'the run completed but the bundle carries no seal: nothing signed vouches for these events', { source: 'checkpoint', seq: null, field: 'checkpoint', expected: 'present', actual: null }) };
+    return {
+      ...ids,
+      seal: { ...noSeal, status: 'unsealed' },
+      integrity: failed(
+        integrity,
+        'the run completed but the bundle carries no seal: nothing signed vouches for these events',
+        { source: 'checkpoint', seq: null, field: 'checkpoint', expected: 'present', actual: null },
+      ),
+    };
   }
   if (!completed && pinnedKeys.length > 0) {
-    return { ...ids, seal: noSeal, integrity: failed(integrity, 'the run has not completed, so nothing in the bundle is signed: the trusted key cannot vouch for it', { source: 'checkpoint', seq: null, field: 'checkpoint', expected: 'a sealed run', actual: 'not_completed' }) };
+    return {
+      ...ids,
+      seal: noSeal,
+      integrity: failed(
+        integrity,
+        'the run has not completed, so nothing in the bundle is signed: the trusted key cannot vouch for it',
+        {
+          source: 'checkpoint',
+          seq: null,
+          field: 'checkpoint',
+          expected: 'a sealed run',
+          actual: 'not_completed',
+        },
+      ),
+    };
   }
   if ((bundle.checkpoint === null) !== (bundle.signature === null)) {
-    return { ...ids, seal: noSeal, integrity: failed(integrity, 'checkpoint and signature must come together', bundleDivergence(bundle.checkpoint ? 'signature' : 'checkpoint', 'present', null)) };
+    return {
+      ...ids,
+      seal: noSeal,
+      integrity: failed(
+        integrity,
+        'checkpoint and signature must come together',
+        bundleDivergence(bundle.checkpoint ? 'signature' : 'checkpoint', 'present', null),
+      ),
+    };
   }
-  const sealed = bundle.checkpoint && bundle.signature ? { checkpoint: bundle.checkpoint, signature: bundle.signature, ledger_index: bundle.ledger?.leaf_index ?? 0 } : null;
-  const sealCheck = checkSeal(bundle.tenant_id, bundle.run_id, {
-    chain_length: integrity.chain_length, root_hash: integrity.root_hash ?? '', merkle_root: integrity.merkle_root ?? '', completed,
-  }, sealed, keys);
-  if (sealCheck.failure) return { ...ids, seal: sealCheck.seal, integrity: failed(integrity, sealCheck.failure.reason, sealCheck.failure.divergence) };
+  const sealed =
+    bundle.checkpoint && bundle.signature
+      ? {
+          checkpoint: bundle.checkpoint,
+          signature: bundle.signature,
+          ledger_index: bundle.ledger?.leaf_index ?? 0,
+        }
+      : null;
+  const sealCheck = checkSeal(
+    bundle.tenant_id,
+    bundle.run_id,
+    {
+      chain_length: integrity.chain_length,
+      root_hash: integrity.root_hash ?? '',
+      merkle_root: integrity.merkle_root ?? '',
+      completed,
+    },
+    sealed,
+    keys,
+  );
+  if (sealCheck.failure)
+    return {
+      ...ids,
+      seal: sealCheck.seal,
+      integrity: failed(integrity, sealCheck.failure.reason, sealCheck.failure.divergence),
+    };
 
   const ledgerFailure = bundle.checkpoint ? checkLedgerProof(bundle, keys) : null;
-  if (ledgerFailure) return { ...ids, seal: sealCheck.seal, integrity: failed(integrity, ledgerFailure.reason, ledgerFailure.divergence) };
+  if (ledgerFailure)
+    return {
+      ...ids,
+      seal: sealCheck.seal,
+      integrity: failed(integrity, ledgerFailure.reason, ledgerFailure.divergence),
+    };
 
   for (const field of ['chain_length', 'root_hash', 'merkle_root'] as const) {
     if (bundle.integrity[field] !== integrity[field]) {
-      return { ...ids, seal: sealCheck.seal, integrity: failed(integrity, `the bundle's integrity.${field} is not what its events give`, bundleDivergence(`integrity.${field}`, integrity[field], bundle.integrity[field])) };
+      return {
+        ...ids,
+        seal: sealCheck.seal,
+        integrity: failed(
+          integrity,
+          `the bundle's integrity.${field} is not what its events give`,
+          bundleDivergence(`integrity.${field}`, integrity[field], bundle.integrity[field]),
+        ),
+      };
     }
   }
   if (bundle.integrity.verification_status !== 'VERIFIED') {
-    return { ...ids, seal: sealCheck.seal, integrity: failed(integrity, 'the bundle claims a verdict its events do not give', bundleDivergence('integrity.verification_status', 'VERIFIED', bundle.integrity.verification_status)) };
+    return {
+      ...ids,
+      seal: sealCheck.seal,
+      integrity: failed(
+        integrity,
+        'the bundle claims a verdict its events do not give',
+        bundleDivergence('integrity.verification_status', 'VERIFIED', bundle.integrity.verification_status),
+      ),
+    };
   }
   return { ...ids, seal: sealCheck.seal, integrity };
 };
 
-const checkLedgerProof = (bundle: ProofBundle, keys: ReadonlyMap<string, Uint8Array>): { reason: string; divergence: Divergence } | null => {
+const checkLedgerProof = (
+  bundle: ProofBundle,
+  keys: ReadonlyMap<string, Uint8Array>,
+): { reason: string; divergence: Divergence } | null => {
   const ledger = bundle.ledger;
-  if (ledger === null || bundle.checkpoint === null) return { reason: 'a sealed run\'s bundle must carry its ledger inclusion proof', divergence: bundleDivergence('ledger', 'present', null) };
+  if (ledger === null || bundle.checkpoint === null)
+    return {
+      reason: "a sealed run's bundle must carry its ledger inclusion proof",
+      divergence: bundleDivergence('ledger', 'present', null),
+    };
   const leaf = leafHashOfBytes(checkpointBytes(bundle.checkpoint));
-  if (!verifyInclusion(leaf, ledger.leaf_index, ledger.tree_size, ledger.inclusion_path.map(fromHex), fromHex(ledger.root_hash))) {
-    return { reason: 'the checkpoint is not included in the ledger root by this proof', divergence: { source: 'checkpoint', seq: null, field: 'ledger.inclusion_path', expected: ledger.root_hash, actual: 'proof does not reach it' } };
+  if (
+    !verifyInclusion(
+      leaf,
+      ledger.leaf_index,
+      ledger.tree_size,
+      ledger.inclusion_path.map(fromHex),
+      fromHex(ledger.root_hash),
+    )
+  ) {
+    return {
+      reason: 'the checkpoint is not included in the ledger root by this proof',
+      divergence: {
+        source: 'checkpoint',
+        seq: null,
+        field: 'ledger.inclusion_path',
+        expected: ledger.root_hash,
+        actual: 'proof does not reach it',
+      },
+    };
   }
   const head = openTreeHead(ledger.tree_head, keys);
-  if (E.isLeft(head)) return { reason: `the tree head does not verify: ${head.left.message}`, divergence: { source: 'checkpoint', seq: null, field: 'ledger.tree_head', expected: 'a note signed by a known key', actual: head.left.kind } };
+  if (E.isLeft(head))
+    return {
+      reason: `the tree head does not verify: ${head.left.message}`,
+      divergence: {
+        source: 'checkpoint',
+        seq: null,
+        field: 'ledger.tree_head',
+        expected: 'a note signed by a known key',
+        actual: head.left.kind,
+      },
+    };
   const expected = { tenant_id: bundle.tenant_id, tree_size: ledger.tree_size, root_hash: ledger.root_hash };
   for (const field of ['tenant_id', 'tree_size', 'root_hash'] as const) {
-    if (head.right[field] !== expected[field]) return { reason: `the signed tree head's ${field} differs from the bundle's ledger proof`, divergence: { source: 'checkpoint', seq: null, field: `ledger.tree_head.${field}`, expected: expected[field], actual: head.right[field] } };
+    if (head.right[field] !== expected[field])
+      return {
+        reason: `the signed tree head's ${field} differs from the bundle's ledger proof`,
+        divergence: {
+          source: 'checkpoint',
+          seq: null,
+          field: `ledger.tree_head.${field}`,
+          expected: expected[field],
+          actual: head.right[field],
+        },
+      };
   }
   return null;
 };

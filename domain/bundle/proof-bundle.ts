@@ -8,7 +8,11 @@ import { KeyIdC, RunCheckpointC, SignatureC } from '../ledger/run-checkpoint.js'
 export const BUNDLE_FORMAT = 'aos.runproof.bundle.v1';
 
 const HashHexC = patternString('HashHex', /^[0-9a-f]{64}$/, '64 lowercase hex digits');
-const Base64KeyC = canonicalBase64('Ed25519PublicKey', 32, 'canonical base64 of a raw 32-byte Ed25519 public key');
+const Base64KeyC = canonicalBase64(
+  'Ed25519PublicKey',
+  32,
+  'canonical base64 of a raw 32-byte Ed25519 public key',
+);
 const IndexC = intBetween(0, Number.MAX_SAFE_INTEGER);
 
 export const BundleEventC = closedObject('BundleEvent', {
@@ -19,7 +23,11 @@ export const BundleEventC = closedObject('BundleEvent', {
   link: t.union([HashHexC, t.null]),
 });
 
-export const BundlePublicKeyC = closedObject('BundlePublicKey', { key_id: KeyIdC, algorithm: t.literal('Ed25519'), public_key: Base64KeyC });
+export const BundlePublicKeyC = closedObject('BundlePublicKey', {
+  key_id: KeyIdC,
+  algorithm: t.literal('Ed25519'),
+  public_key: Base64KeyC,
+});
 
 /** Where the run's checkpoint sits in the tenant ledger: an RFC 9162 inclusion proof into the root
  * of a signed tree head (C2SP tlog-checkpoint note). */

@@ -16,7 +16,10 @@ export const intBetween = (min: number, max: number) =>
 export const nonNegativeNumber = new t.Type<number, number, unknown>(
   'non-negative number',
   (u): u is number => typeof u === 'number' && Number.isFinite(u) && u >= 0,
-  (u, c) => (typeof u === 'number' && Number.isFinite(u) && u >= 0 ? t.success(u) : t.failure(u, c, 'expected a number >= 0')),
+  (u, c) =>
+    typeof u === 'number' && Number.isFinite(u) && u >= 0
+      ? t.success(u)
+      : t.failure(u, c, 'expected a number >= 0'),
   t.identity,
 );
 

@@ -15,6 +15,9 @@ export const canonicalBase64 = (name: string, length: number, description: strin
   new t.Type<string, string, unknown>(
     name,
     (u): u is string => typeof u === 'string' && decodeBase64(u)?.length === length,
-    (u, c) => (typeof u === 'string' && decodeBase64(u)?.length === length ? t.success(u) : t.failure(u, c, description)),
+    (u, c) =>
+      typeof u === 'string' && decodeBase64(u)?.length === length
+        ? t.success(u)
+        : t.failure(u, c, description),
     t.identity,
   );

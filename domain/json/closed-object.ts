@@ -18,7 +18,11 @@ export const closedObject = <R extends t.Props, O extends t.Props = Record<never
       if (typeof u === 'object' && u !== null && !Array.isArray(u)) {
         const unknownKey = Object.keys(u).find((k) => !known.has(k));
         if (unknownKey !== undefined) {
-          return t.failure(u, t.appendContext(c, unknownKey, t.unknown, undefined), `unknown field "${unknownKey}"`);
+          return t.failure(
+            u,
+            t.appendContext(c, unknownKey, t.unknown, undefined),
+            `unknown field "${unknownKey}"`,
+          );
         }
       }
       // The intersection enters the context so error paths can skip its member indexes.

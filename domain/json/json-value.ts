@@ -23,7 +23,10 @@ const isPlainObject = (value: object): boolean => {
 type Segment = string | number;
 
 const pathOf = (root: string, segments: readonly Segment[]): string =>
-  segments.reduce<string>((path, segment) => (typeof segment === 'number' ? `${path}[${segment}]` : `${path}.${segment}`), root);
+  segments.reduce<string>(
+    (path, segment) => (typeof segment === 'number' ? `${path}[${segment}]` : `${path}.${segment}`),
+    root,
+  );
 
 /** The first reason `value` is not plain JSON, with `segments` left at its place; null when it is. */
 const rejectionIn = (value: unknown, segments: Segment[]): string | null => {
@@ -35,7 +38,8 @@ const rejectionIn = (value: unknown, segments: Segment[]): string | null => {
       return null;
     case 'number':
       if (!Number.isFinite(value)) return 'number is NaN or infinite';
-      if (Number.isInteger(value) && !Number.isSafeInteger(value) && Math.abs(value) < 1e21) return 'integer outside ±(2^53−1); send it as a string';
+      if (Number.isInteger(value) && !Number.isSafeInteger(value) && Math.abs(value) < 1e21)
+        return 'integer outside ±(2^53−1); send it as a string';
       return null;
     case 'object': {
       if (value === null) return null;
@@ -52,7 +56,8 @@ const rejectionIn = (value: unknown, segments: Segment[]): string | null => {
       if (!isPlainObject(value)) return 'not a plain object';
       for (const key of Object.keys(value)) {
         if (LONE_SURROGATE.test(key)) return `key ${JSON.stringify(key)} contains a lone surrogate`;
-        if (key.includes('\u0000')) return `key ${JSON.stringify(key)} contains U+0000, which Postgres cannot store`;
+        if (key.includes('\u0000'))
+          return `key ${JSON.stringify(key)} contains U+0000, which Postgres cannot store`;
         segments.push(key);
         const inner = rejectionIn((value as Record<string, unknown>)[key], segments);
         if (inner !== null) return inner;
@@ -77,18 +82,24 @@ export const JsonValueC = new t.Type<JsonValue, JsonValue, unknown>(
   (u): u is JsonValue => findJsonRejection(u) === null,
   (u, c) => {
     const rejection = findJsonRejection(u);
-    return rejection === null ? t.success(u as JsonValue) : t.failure(u, c, `${rejection.path}: ${rejection.reason}`);
+    return rejection === null
+      ? t.success(u as JsonValue)
+      : t.failure(u, c, `${rejection.path}: ${rejection.reason}`);
   },
   t.identity,
 );
 
 export const JsonObjectC = new t.Type<JsonObject, JsonObject, unknown>(
   'JsonObject',
-  (u): u is JsonObject => typeof u === 'object' && u !== null && !Array.isArray(u) && findJsonRejection(u) === null,
+  (u): u is JsonObject =>
+    typeof u === 'object' && u !== null && !Array.isArray(u) && findJsonRejection(u) === null,
   (u, c) => {
-    if (typeof u !== 'object' || u === null || Array.isArray(u)) return t.failure(u, c, 'expected a JSON object');
+    if (typeof u !== 'object' || u === null || Array.isArray(u))
+      return t.failure(u, c, 'expected a JSON object');
     const rejection = findJsonRejection(u);
-    return rejection === null ? t.success(u as JsonObject) : t.failure(u, c, `${rejection.path}: ${rejection.reason}`);
+    return rejection === null
+      ? t.success(u as JsonObject)
+      : t.failure(u, c, `${rejection.path}: ${rejection.reason}`);
   },
   t.identity,
 );

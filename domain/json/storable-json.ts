@@ -13,5 +13,10 @@ export const withoutNul = (value: JsonValue): JsonValue => {
   if (typeof value === 'string') return value.includes(NUL) ? value.replaceAll(NUL, REPLACEMENT) : value;
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map(withoutNul);
-  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key.includes(NUL) ? key.replaceAll(NUL, REPLACEMENT) : key, withoutNul(inner)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, inner]) => [
+      key.includes(NUL) ? key.replaceAll(NUL, REPLACEMENT) : key,
+      withoutNul(inner),
+    ]),
+  );
 };

@@ -8,7 +8,11 @@ import { UTC_MILLIS_TIME } from '../ports/clock.js';
 const HashHexC = patternString('HashHex', /^[0-9a-f]{64}$/, '64 lowercase hex digits');
 export const KeyIdC = patternString('KeyId', /^[0-9a-f]{16}$/, '16 lowercase hex digits');
 const TimestampC = patternString('Timestamp', UTC_MILLIS_TIME, 'an RFC 3339 UTC time with milliseconds');
-export const SignatureC = canonicalBase64('Ed25519Signature', 64, 'the canonical base64 of an Ed25519 signature (64 bytes)');
+export const SignatureC = canonicalBase64(
+  'Ed25519Signature',
+  64,
+  'the canonical base64 of an Ed25519 signature (64 bytes)',
+);
 
 /** RUNPROOF.md's signed checkpoint of a finished run: what the seal commits to. */
 export const RunCheckpointC = closedObject('RunCheckpoint', {

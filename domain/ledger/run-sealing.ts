@@ -18,7 +18,8 @@ export type SealingError =
 const MAX_ATTEMPTS = 60;
 /** Full-jitter exponential backoff between attempts, capped: concurrent sealers of one tenant
  * spread out instead of colliding again in lockstep. */
-const backoffMs = (attempt: number, random: () => number): number => Math.floor(random() * Math.min(200, 2 ** attempt));
+const backoffMs = (attempt: number, random: () => number): number =>
+  Math.floor(random() * Math.min(200, 2 ** attempt));
 
 /** Seals a completed run: re-verifies its chain from the stored events, signs the RUNPROOF
  * checkpoint and appends it to the tenant's ledger at the ledger's current length (the expected
@@ -27,7 +28,12 @@ const backoffMs = (attempt: number, random: () => number): number => Math.floor(
 const SEAL_READ_PAGE = 2000;
 
 /** The first seal of `runId` among the ledger events from `from` on, read a page at a time. */
-const sealOf = async (store: EventStore, tenantId: string, runId: string, from: number): Promise<E.Either<SealingError, LedgerEntry | null>> => {
+const sealOf = async (
+  store: EventStore,
+  tenantId: string,
+  runId: string,
+  from: number,
+): Promise<E.Either<SealingError, LedgerEntry | null>> => {
   for (let next = from; ;) {
     const read = await store.readStreamFrom(tenantId, ledgerStreamId(tenantId), next, SEAL_READ_PAGE)();
     if (read._tag === 'Left') return E.left({ kind: 'store', error: read.left });
@@ -41,7 +47,12 @@ const sealOf = async (store: EventStore, tenantId: string, runId: string, from: 
 };
 
 export const sealRun = async (
-  deps: { readonly store: EventStore; readonly signer: Signer; readonly clock: Clock; readonly random?: () => number },
+  deps: {
+    readonly store: EventStore;
+    readonly signer: Signer;
+    readonly clock: Clock;
+    readonly random?: () => number;
+  },
   tenantId: string,
   runId: string,
 ): Promise<E.Either<SealingError, LedgerEntry>> => {
@@ -61,8 +72,16 @@ export const sealRun = async (
   if (lastType === null) return E.left({ kind: 'run_not_found', run_id: runId });
   if (lastType !== 'RunCompleted') return E.left({ kind: 'run_not_completed', run_id: runId });
   const integrity = chain.integrity();
-  if (integrity.verification_status !== 'VERIFIED' || integrity.root_hash === null || integrity.merkle_root === null) {
-    return E.left({ kind: 'chain_invalid', run_id: runId, reason: integrity.failure_reason ?? 'chain does not verify' });
+  if (
+    integrity.verification_status !== 'VERIFIED' ||
+    integrity.root_hash === null ||
+    integrity.merkle_root === null
+  ) {
+    return E.left({
+      kind: 'chain_invalid',
+      run_id: runId,
+      reason: integrity.failure_reason ?? 'chain does not verify',
+    });
   }
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     // Only the ledger's length is needed, not its seals: sealing costs the same for the first run
@@ -70,14 +89,26 @@ export const sealRun = async (
     const version = await deps.store.streamVersion(tenantId, ledgerStreamId(tenantId))();
     if (version._tag === 'Left') return E.left({ kind: 'store', error: version.left });
     const checkpoint: RunCheckpoint = {
-      v: 1, kind: 'aos.runproof.checkpoint', tenant_id: tenantId, run_id: runId,
-      chain_length: integrity.chain_length, root_hash: integrity.root_hash, merkle_root: integrity.merkle_root,
-      sealed_at: deps.clock.now(), key_id: deps.signer.keyId,
+      v: 1,
+      kind: 'aos.runproof.checkpoint',
+      tenant_id: tenantId,
+      run_id: runId,
+      chain_length: integrity.chain_length,
+      root_hash: integrity.root_hash,
+      merkle_root: integrity.merkle_root,
+      sealed_at: deps.clock.now(),
+      key_id: deps.signer.keyId,
     };
     const signature = Buffer.from(deps.signer.sign(checkpointBytes(checkpoint))).toString('base64');
     const data = { checkpoint, signature };
     const appended = await deps.store.appendToStream(tenantId, ledgerStreamId(tenantId), version.right, [
-      { type: RUN_SEALED, data, dataCanonical: canonicalJson(data), recorded_at: checkpoint.sealed_at, link: null },
+      {
+        type: RUN_SEALED,
+        data,
+        dataCanonical: canonicalJson(data),
+        recorded_at: checkpoint.sealed_at,
+        link: null,
+      },
     ])();
     if (appended._tag === 'Right') return E.right({ index: version.right, checkpoint, signature });
     if (appended.left.kind !== 'version_conflict') return E.left({ kind: 'store', error: appended.left });

@@ -3,7 +3,11 @@ import type { Divergence } from '../proof/run-verification.js';
 import { checkpointBytes, type RunCheckpoint } from './run-checkpoint.js';
 
 /** A seal as found in the tenant's ledger. */
-export type FoundSeal = { readonly checkpoint: RunCheckpoint; readonly signature: string; readonly ledger_index: number };
+export type FoundSeal = {
+  readonly checkpoint: RunCheckpoint;
+  readonly signature: string;
+  readonly ledger_index: number;
+};
 
 export type SealReport = {
   /** `sealed`: a valid seal covers the run; `unsealed`: the run completed and was never sealed;
@@ -15,12 +19,28 @@ export type SealReport = {
 };
 
 /** What replay recomputed from the events as stored. */
-export type RecomputedChain = { readonly chain_length: number; readonly root_hash: string; readonly merkle_root: string; readonly completed: boolean };
+export type RecomputedChain = {
+  readonly chain_length: number;
+  readonly root_hash: string;
+  readonly merkle_root: string;
+  readonly completed: boolean;
+};
 
-export type SealCheck = { readonly seal: SealReport; readonly failure: { readonly reason: string; readonly divergence: Divergence } | null };
+export type SealCheck = {
+  readonly seal: SealReport;
+  readonly failure: { readonly reason: string; readonly divergence: Divergence } | null;
+};
 
-const fail = (seal: SealReport, reason: string, field: string, expected: string | number | null, actual: string | number | null, seq: number | null = null): SealCheck => ({
-  seal, failure: { reason, divergence: { source: 'checkpoint', seq, field, expected, actual } },
+const fail = (
+  seal: SealReport,
+  reason: string,
+  field: string,
+  expected: string | number | null,
+  actual: string | number | null,
+  seq: number | null = null,
+): SealCheck => ({
+  seal,
+  failure: { reason, divergence: { source: 'checkpoint', seq, field, expected, actual } },
 });
 
 /** Whether a seal's signature verifies with a known key: null when it does, else what is wrong
@@ -30,9 +50,22 @@ export const sealSignatureProblem = (
   knownKeys: ReadonlyMap<string, Uint8Array>,
 ): { readonly reason: string; readonly field: string } | null => {
   const key = knownKeys.get(found.checkpoint.key_id);
-  if (key === undefined) return { reason: `the seal is signed by key ${found.checkpoint.key_id}, which is not among the known public keys`, field: 'checkpoint.key_id' };
-  if (!verifyEd25519(key, checkpointBytes(found.checkpoint), new Uint8Array(Buffer.from(found.signature, 'base64')))) {
-    return { reason: 'the seal signature does not verify: the checkpoint or its signature was altered', field: 'signature' };
+  if (key === undefined)
+    return {
+      reason: `the seal is signed by key ${found.checkpoint.key_id}, which is not among the known public keys`,
+      field: 'checkpoint.key_id',
+    };
+  if (
+    !verifyEd25519(
+      key,
+      checkpointBytes(found.checkpoint),
+      new Uint8Array(Buffer.from(found.signature, 'base64')),
+    )
+  ) {
+    return {
+      reason: 'the seal signature does not verify: the checkpoint or its signature was altered',
+      field: 'signature',
+    };
   }
   return null;
 };
@@ -48,12 +81,33 @@ export const checkSeal = (
   knownKeys: ReadonlyMap<string, Uint8Array>,
 ): SealCheck => {
   if (found === null) {
-    return { seal: { status: recomputed.completed ? 'unsealed' : 'not_completed', key_id: null, ledger_index: null, sealed_at: null }, failure: null };
+    return {
+      seal: {
+        status: recomputed.completed ? 'unsealed' : 'not_completed',
+        key_id: null,
+        ledger_index: null,
+        sealed_at: null,
+      },
+      failure: null,
+    };
   }
   const { checkpoint } = found;
-  const seal: SealReport = { status: 'sealed', key_id: checkpoint.key_id, ledger_index: found.ledger_index, sealed_at: checkpoint.sealed_at };
-  if (checkpoint.tenant_id !== tenantId) return fail(seal, 'the seal names another tenant', 'checkpoint.tenant_id', tenantId, checkpoint.tenant_id);
-  if (checkpoint.run_id !== runId) return fail(seal, 'the seal names another run', 'checkpoint.run_id', runId, checkpoint.run_id);
+  const seal: SealReport = {
+    status: 'sealed',
+    key_id: checkpoint.key_id,
+    ledger_index: found.ledger_index,
+    sealed_at: checkpoint.sealed_at,
+  };
+  if (checkpoint.tenant_id !== tenantId)
+    return fail(
+      seal,
+      'the seal names another tenant',
+      'checkpoint.tenant_id',
+      tenantId,
+      checkpoint.tenant_id,
+    );
+  if (checkpoint.run_id !== runId)
+    return fail(seal, 'the seal names another run', 'checkpoint.run_id', runId, checkpoint.run_id);
   const signature = sealSignatureProblem(found, knownKeys);
   if (signature !== null) {
     return signature.field === 'signature'
@@ -61,16 +115,36 @@ export const checkSeal = (
       : fail(seal, signature.reason, 'checkpoint.key_id', 'a known key', checkpoint.key_id);
   }
   if (recomputed.chain_length !== checkpoint.chain_length) {
-    const reason = recomputed.chain_length < checkpoint.chain_length
-      ? `events were removed after the run was sealed (${checkpoint.chain_length} sealed, ${recomputed.chain_length} stored)`
-      : `events were added after the run was sealed (${checkpoint.chain_length} sealed, ${recomputed.chain_length} stored)`;
-    return fail(seal, reason, 'chain_length', checkpoint.chain_length, recomputed.chain_length, Math.min(recomputed.chain_length, checkpoint.chain_length));
+    const reason =
+      recomputed.chain_length < checkpoint.chain_length
+        ? `events were removed after the run was sealed (${checkpoint.chain_length} sealed, ${recomputed.chain_length} stored)`
+        : `events were added after the run was sealed (${checkpoint.chain_length} sealed, ${recomputed.chain_length} stored)`;
+    return fail(
+      seal,
+      reason,
+      'chain_length',
+      checkpoint.chain_length,
+      recomputed.chain_length,
+      Math.min(recomputed.chain_length, checkpoint.chain_length),
+    );
   }
   if (recomputed.root_hash !== checkpoint.root_hash) {
-    return fail(seal, 'the events no longer hash to the sealed root: history was rewritten, links recomputed', 'root_hash', checkpoint.root_hash, recomputed.root_hash);
+    return fail(
+      seal,
+      'the events no longer hash to the sealed root: history was rewritten, links recomputed',
+      'root_hash',
+      checkpoint.root_hash,
+      recomputed.root_hash,
+    );
   }
   if (recomputed.merkle_root !== checkpoint.merkle_root) {
-    return fail(seal, 'the events no longer hash to the sealed Merkle root', 'merkle_root', checkpoint.merkle_root, recomputed.merkle_root);
+    return fail(
+      seal,
+      'the events no longer hash to the sealed Merkle root',
+      'merkle_root',
+      checkpoint.merkle_root,
+      recomputed.merkle_root,
+    );
   }
   return { seal, failure: null };
 };

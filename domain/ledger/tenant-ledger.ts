@@ -7,20 +7,42 @@ import type { Hash } from '../proof/sha256.js';
 import { RUN_SEALED, RunSealedC, checkpointBytes, type RunCheckpoint } from './run-checkpoint.js';
 
 /** One seal in a tenant's ledger; `index` is its leaf index (the ledger stream's seq). */
-export type LedgerEntry = { readonly index: number; readonly checkpoint: RunCheckpoint; readonly signature: string };
+export type LedgerEntry = {
+  readonly index: number;
+  readonly checkpoint: RunCheckpoint;
+  readonly signature: string;
+};
 
-export type LedgerDecodeError = { readonly kind: 'ledger_event_invalid'; readonly seq: number; readonly message: string };
+export type LedgerDecodeError = {
+  readonly kind: 'ledger_event_invalid';
+  readonly seq: number;
+  readonly message: string;
+};
 
 /** The ledger stream's events as seals, refusing a gap in seq or an event that is not a valid seal.
  * `firstSeq` is the seq of the first event given (a page read from the middle of the ledger). */
-export const decodeLedger = (events: readonly StoredEvent[], firstSeq = 0): E.Either<LedgerDecodeError, LedgerEntry[]> => {
+export const decodeLedger = (
+  events: readonly StoredEvent[],
+  firstSeq = 0,
+): E.Either<LedgerDecodeError, LedgerEntry[]> => {
   const entries: LedgerEntry[] = [];
   for (const [i, event] of events.entries()) {
     const seq = firstSeq + i;
-    if (event.seq !== seq) return E.left({ kind: 'ledger_event_invalid', seq, message: `expected seq ${seq}, found ${event.seq}` });
-    if (event.type !== RUN_SEALED) return E.left({ kind: 'ledger_event_invalid', seq, message: `unexpected event type ${event.type}` });
+    if (event.seq !== seq)
+      return E.left({
+        kind: 'ledger_event_invalid',
+        seq,
+        message: `expected seq ${seq}, found ${event.seq}`,
+      });
+    if (event.type !== RUN_SEALED)
+      return E.left({ kind: 'ledger_event_invalid', seq, message: `unexpected event type ${event.type}` });
     const decoded = RunSealedC.decode(event.data);
-    if (decoded._tag === 'Left') return E.left({ kind: 'ledger_event_invalid', seq, message: describeDecodeErrors(decoded.left).join('; ') });
+    if (decoded._tag === 'Left')
+      return E.left({
+        kind: 'ledger_event_invalid',
+        seq,
+        message: describeDecodeErrors(decoded.left).join('; '),
+      });
     entries.push({ index: seq, checkpoint: decoded.right.checkpoint, signature: decoded.right.signature });
   }
   return E.right(entries);
@@ -29,7 +51,8 @@ export const decodeLedger = (events: readonly StoredEvent[], firstSeq = 0): E.Ei
 /** The seal of `runId` in this ledger event, or undefined (another run's seal, or not a valid seal). */
 export const sealOfRunIn = (event: StoredEvent | undefined, runId: string): LedgerEntry | undefined => {
   const decoded = event?.type === RUN_SEALED ? RunSealedC.decode(event.data) : undefined;
-  if (event === undefined || decoded?._tag !== 'Right' || decoded.right.checkpoint.run_id !== runId) return undefined;
+  if (event === undefined || decoded?._tag !== 'Right' || decoded.right.checkpoint.run_id !== runId)
+    return undefined;
   return { index: event.seq, checkpoint: decoded.right.checkpoint, signature: decoded.right.signature };
 };
 
@@ -39,13 +62,16 @@ export type TenantLedgerIndex = ReadonlyMap<string, LedgerEntry>;
 
 export const indexLedger = (entries: readonly LedgerEntry[]): TenantLedgerIndex => {
   const index = new Map<string, LedgerEntry>();
-  for (const entry of entries) if (!index.has(entry.checkpoint.run_id)) index.set(entry.checkpoint.run_id, entry);
+  for (const entry of entries)
+    if (!index.has(entry.checkpoint.run_id)) index.set(entry.checkpoint.run_id, entry);
   return index;
 };
 
-export const findSeal = (entries: readonly LedgerEntry[], runId: string): LedgerEntry | undefined => entries.find((e) => e.checkpoint.run_id === runId);
+export const findSeal = (entries: readonly LedgerEntry[], runId: string): LedgerEntry | undefined =>
+  entries.find((e) => e.checkpoint.run_id === runId);
 
 /** The ledger's Merkle leaves: H(0x00 || JCS(checkpoint)), in ledger order. */
-export const ledgerLeaves = (entries: readonly LedgerEntry[]): Hash[] => entries.map((e) => leafHashOfBytes(checkpointBytes(e.checkpoint)));
+export const ledgerLeaves = (entries: readonly LedgerEntry[]): Hash[] =>
+  entries.map((e) => leafHashOfBytes(checkpointBytes(e.checkpoint)));
 
 export const ledgerRoot = (entries: readonly LedgerEntry[]): Hash => merkleTreeHash(ledgerLeaves(entries));

@@ -14,41 +14,101 @@ export const ledgerOrigin = (tenantId: string): string => `${ORIGIN_PREFIX}${ten
 
 /** The tlog-checkpoint body of the ledger as it is now (size, RFC 9162 root of the seals). */
 export const treeHeadBody = (tenantId: string, entries: readonly LedgerEntry[]): string => {
-  const body = tlogCheckpointBody(ledgerOrigin(tenantId), entries.length, merkleTreeHash(ledgerLeaves(entries)));
-  if (body._tag === 'Left') throw new Error(`tenant id cannot form a checkpoint origin: ${body.left.message}`);
+  const body = tlogCheckpointBody(
+    ledgerOrigin(tenantId),
+    entries.length,
+    merkleTreeHash(ledgerLeaves(entries)),
+  );
+  if (body._tag === 'Left')
+    throw new Error(`tenant id cannot form a checkpoint origin: ${body.left.message}`);
   return body.right;
 };
 
-export type TreeHead = { readonly tenant_id: string; readonly tree_size: number; readonly root_hash: string; readonly signed_by: readonly string[] };
+export type TreeHead = {
+  readonly tenant_id: string;
+  readonly tree_size: number;
+  readonly root_hash: string;
+  readonly signed_by: readonly string[];
+};
 
 export type TreeHeadError = NoteError | { readonly kind: 'not_a_ledger_head'; readonly message: string };
 
 /** Opens a signed tree head an auditor kept: signature by a known key (raw keys by key_id), origin
  * of a tenant ledger. */
-export const openTreeHead = (note: string, knownKeys: ReadonlyMap<string, Uint8Array>): E.Either<TreeHeadError, TreeHead> => {
-  const opened = openNote(note, [...knownKeys.values()].map((rawPublicKey) => ({ name: NOTE_KEY_NAME, rawPublicKey })));
+export const openTreeHead = (
+  note: string,
+  knownKeys: ReadonlyMap<string, Uint8Array>,
+): E.Either<TreeHeadError, TreeHead> => {
+  const opened = openNote(
+    note,
+    [...knownKeys.values()].map((rawPublicKey) => ({ name: NOTE_KEY_NAME, rawPublicKey })),
+  );
   if (opened._tag === 'Left') return opened;
   const checkpoint = parseTlogCheckpoint(opened.right.body);
   if (checkpoint._tag === 'Left') return checkpoint;
-  if (!checkpoint.right.origin.startsWith(ORIGIN_PREFIX)) return E.left({ kind: 'not_a_ledger_head', message: `origin ${checkpoint.right.origin} is not an aos.runproof tenant ledger` });
-  const signedBy = [...knownKeys.entries()].filter(([, raw]) => opened.right.verifiedBy.some((k) => toHex(k.rawPublicKey) === toHex(raw))).map(([id]) => id);
-  return E.right({ tenant_id: checkpoint.right.origin.slice(ORIGIN_PREFIX.length), tree_size: checkpoint.right.treeSize, root_hash: toHex(checkpoint.right.rootHash), signed_by: signedBy });
+  if (!checkpoint.right.origin.startsWith(ORIGIN_PREFIX))
+    return E.left({
+      kind: 'not_a_ledger_head',
+      message: `origin ${checkpoint.right.origin} is not an aos.runproof tenant ledger`,
+    });
+  const signedBy = [...knownKeys.entries()]
+    .filter(([, raw]) => opened.right.verifiedBy.some((k) => toHex(k.rawPublicKey) === toHex(raw)))
+    .map(([id]) => id);
+  return E.right({
+    tenant_id: checkpoint.right.origin.slice(ORIGIN_PREFIX.length),
+    tree_size: checkpoint.right.treeSize,
+    root_hash: toHex(checkpoint.right.rootHash),
+    signed_by: signedBy,
+  });
 };
 
 export type LedgerConsistency =
-  | { readonly consistent: true; readonly old_size: number; readonly new_size: number; readonly new_root: string; readonly proof: readonly string[] }
-  | { readonly consistent: false; readonly old_size: number; readonly new_size: number; readonly new_root: string; readonly reason: string; readonly proof: readonly string[] };
+  | {
+      readonly consistent: true;
+      readonly old_size: number;
+      readonly new_size: number;
+      readonly new_root: string;
+      readonly proof: readonly string[];
+    }
+  | {
+      readonly consistent: false;
+      readonly old_size: number;
+      readonly new_size: number;
+      readonly new_root: string;
+      readonly reason: string;
+      readonly proof: readonly string[];
+    };
 
 /** Whether the ledger as it is now extends the head an auditor kept (RFC 9162 consistency proof
  * from the current leaves, checked against the kept root): a removed or rewritten seal fails. */
-export const checkLedgerConsistency = (kept: TreeHead, entries: readonly LedgerEntry[]): LedgerConsistency => {
+export const checkLedgerConsistency = (
+  kept: TreeHead,
+  entries: readonly LedgerEntry[],
+): LedgerConsistency => {
   const leaves: Hash[] = ledgerLeaves(entries);
   const newRoot = merkleTreeHash(leaves);
   const base = { old_size: kept.tree_size, new_size: leaves.length, new_root: toHex(newRoot) };
-  if (leaves.length < kept.tree_size) return { ...base, consistent: false, reason: `the ledger shrank from ${kept.tree_size} to ${leaves.length} seals: sealed runs were removed`, proof: [] };
+  if (leaves.length < kept.tree_size)
+    return {
+      ...base,
+      consistent: false,
+      reason: `the ledger shrank from ${kept.tree_size} to ${leaves.length} seals: sealed runs were removed`,
+      proof: [],
+    };
   const proof = consistencyProof(leaves, kept.tree_size);
-  const ok = verifyConsistency(kept.tree_size, leaves.length, Buffer.from(kept.root_hash, 'hex'), newRoot, proof);
+  const ok = verifyConsistency(
+    kept.tree_size,
+    leaves.length,
+    Buffer.from(kept.root_hash, 'hex'),
+    newRoot,
+    proof,
+  );
   return ok
     ? { ...base, consistent: true, proof: proof.map(toHex) }
-    : { ...base, consistent: false, reason: `the first ${kept.tree_size} seals no longer hash to the kept root: the ledger was rewritten`, proof: proof.map(toHex) };
+    : {
+        ...base,
+        consistent: false,
+        reason: `the first ${kept.tree_size} seals no longer hash to the kept root: the ledger was rewritten`,
+        proof: proof.map(toHex),
+      };
 };

@@ -3,7 +3,11 @@ import type { SkillRegistry } from '../ports/skill.js';
 import { MAX_PLAN_STEPS, MAX_RUN_STEPS, plannedStepCount, type Plan } from './plan.js';
 import { stepReferenceProblems } from './step-references.js';
 
-export type PlanProblem = { readonly step_index: number | null; readonly field: string; readonly message: string };
+export type PlanProblem = {
+  readonly step_index: number | null;
+  readonly field: string;
+  readonly message: string;
+};
 
 export type PlanLimits = {
   readonly budgetCents: number;
@@ -17,44 +21,81 @@ export type PlanLimits = {
 export const validatePlan = (plan: Plan, skills: SkillRegistry, limits: PlanLimits): PlanProblem[] => {
   const problems: PlanProblem[] = [];
   const maxSteps = limits.maxSteps ?? MAX_PLAN_STEPS;
-  if (plan.steps.length === 0) problems.push({ step_index: null, field: 'steps', message: 'a plan needs at least one step' });
+  if (plan.steps.length === 0)
+    problems.push({ step_index: null, field: 'steps', message: 'a plan needs at least one step' });
   if (plan.steps.length > maxSteps) {
-    problems.push({ step_index: null, field: 'steps', message: `a plan may have at most ${maxSteps} steps (got ${plan.steps.length})` });
+    problems.push({
+      step_index: null,
+      field: 'steps',
+      message: `a plan may have at most ${maxSteps} steps (got ${plan.steps.length})`,
+    });
   }
   let declaredCost = 0;
   let firstExecutedIndex = 0;
   const executed = plannedStepCount(plan);
-  if (executed > MAX_RUN_STEPS) problems.push({ step_index: null, field: 'steps', message: `a run may execute at most ${MAX_RUN_STEPS} steps, repeats counted (got ${executed})` });
+  if (executed > MAX_RUN_STEPS)
+    problems.push({
+      step_index: null,
+      field: 'steps',
+      message: `a run may execute at most ${MAX_RUN_STEPS} steps, repeats counted (got ${executed})`,
+    });
   plan.steps.forEach((step, position) => {
     const first = firstExecutedIndex;
     firstExecutedIndex += step.repeat ?? 1;
     if (step.index !== position) {
-      problems.push({ step_index: position, field: 'index', message: `expected index ${position}, got ${step.index}` });
+      problems.push({
+        step_index: position,
+        field: 'index',
+        message: `expected index ${position}, got ${step.index}`,
+      });
     }
     const skill = skills.get(step.skill);
     if (skill === undefined) {
-      const known = skills.list().map((s) => s.name).join(', ');
-      problems.push({ step_index: position, field: 'skill', message: `unknown skill "${step.skill}" (known: ${known})` });
+      const known = skills
+        .list()
+        .map((s) => s.name)
+        .join(', ');
+      problems.push({
+        step_index: position,
+        field: 'skill',
+        message: `unknown skill "${step.skill}" (known: ${known})`,
+      });
       return;
     }
     const params = skill.params.decode(step.params);
     if (params._tag === 'Left') {
-      for (const line of describeDecodeErrors(params.left)) problems.push({ step_index: position, field: 'params', message: line });
+      for (const line of describeDecodeErrors(params.left))
+        problems.push({ step_index: position, field: 'params', message: line });
       return;
     }
     for (const problem of stepReferenceProblems(step.params, first)) {
-      problems.push({ step_index: position, field: problem.path === '' ? 'params' : `params.${problem.path}`, message: `${problem.reference}: ${problem.message}` });
+      problems.push({
+        step_index: position,
+        field: problem.path === '' ? 'params' : `params.${problem.path}`,
+        message: `${problem.reference}: ${problem.message}`,
+      });
     }
-    for (const problem of skill.validateInPlan(params.right, { stepIndex: first, allowedHosts: limits.allowedHosts })) {
+    for (const problem of skill.validateInPlan(params.right, {
+      stepIndex: first,
+      allowedHosts: limits.allowedHosts,
+    })) {
       problems.push({ step_index: position, field: `params.${problem.field}`, message: problem.message });
     }
     declaredCost += skill.estimateCostCents(params.right) * (step.repeat ?? 1);
   });
   if (declaredCost > limits.budgetCents) {
-    problems.push({ step_index: null, field: 'budget_cents', message: `plan declares ${declaredCost} cents, budget is ${limits.budgetCents}` });
+    problems.push({
+      step_index: null,
+      field: 'budget_cents',
+      message: `plan declares ${declaredCost} cents, budget is ${limits.budgetCents}`,
+    });
   }
   return problems;
 };
 
 export const describePlanProblems = (problems: readonly PlanProblem[]): string =>
-  problems.map((p) => (p.step_index === null ? `${p.field}: ${p.message}` : `steps[${p.step_index}].${p.field}: ${p.message}`)).join('; ');
+  problems
+    .map((p) =>
+      p.step_index === null ? `${p.field}: ${p.message}` : `steps[${p.step_index}].${p.field}: ${p.message}`,
+    )
+    .join('; ');

@@ -41,14 +41,19 @@ export const PlanC = closedObject('Plan', {
 });
 export type Plan = t.TypeOf<typeof PlanC>;
 
-export const PlanTemplateStepC = closedObject('PlanTemplateStep', { skill: t.string, params: JsonObjectC }, stepExecutionFields);
+export const PlanTemplateStepC = closedObject(
+  'PlanTemplateStep',
+  { skill: t.string, params: JsonObjectC },
+  stepExecutionFields,
+);
 
 /** An agent's plan template: `{{goal}}` in any string of the params is replaced by the run's goal. */
 export const PlanTemplateC = closedObject('PlanTemplate', { steps: t.array(PlanTemplateStepC) });
 export type PlanTemplate = t.TypeOf<typeof PlanTemplateC>;
 
 /** How many steps the plan executes: each plan step counts `repeat` times. */
-export const plannedStepCount = (plan: Pick<Plan, 'steps'>): number => plan.steps.reduce((sum, step) => sum + (step.repeat ?? 1), 0);
+export const plannedStepCount = (plan: Pick<Plan, 'steps'>): number =>
+  plan.steps.reduce((sum, step) => sum + (step.repeat ?? 1), 0);
 
 /** The plan step that executed step `stepIndex` runs (repeats counted), or undefined past the end. */
 export const planStepAt = (plan: Pick<Plan, 'steps'>, stepIndex: number): PlanStep | undefined => {

@@ -15,9 +15,17 @@ import type { JsonObject, JsonValue } from '../json/json-value.js';
  * cost_cents }`, the redacted form stored in the ledger, so a resumed run resolves exactly what the
  * first process would have.
  */
-export type StepView = { readonly status: string; readonly outcome: { readonly category: string; readonly code: string; readonly data: JsonValue }; readonly cost_cents: number };
+export type StepView = {
+  readonly status: string;
+  readonly outcome: { readonly category: string; readonly code: string; readonly data: JsonValue };
+  readonly cost_cents: number;
+};
 
-export type ReferenceProblem = { readonly path: string; readonly reference: string; readonly message: string };
+export type ReferenceProblem = {
+  readonly path: string;
+  readonly reference: string;
+  readonly message: string;
+};
 
 const TEMPLATE = /\{\{\s*steps\.([^}]*?)\s*\}\}/g;
 const WHOLE = /^\{\{\s*steps\.([^}]*?)\s*\}\}$/;
@@ -28,26 +36,40 @@ type Reference = { readonly step: number; readonly path: readonly string[] };
 const parseDotted = (text: string): Reference | string => {
   const segments = text.split('.');
   const [first, ...rest] = segments;
-  if (first === undefined || !/^(0|[1-9][0-9]{0,5})$/.test(first)) return 'expected steps.<index>.<path>, the index a non-negative integer';
+  if (first === undefined || !/^(0|[1-9][0-9]{0,5})$/.test(first))
+    return 'expected steps.<index>.<path>, the index a non-negative integer';
   if (rest.some((s) => s === '')) return 'empty path segment';
   return { step: Number(first), path: rest };
 };
 
 const parsePointer = (pointer: string): Reference | string => {
   if (!pointer.startsWith('/steps/')) return 'a $from pointer must start with /steps/<index>';
-  const tokens = pointer.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const tokens = pointer
+    .slice(1)
+    .split('/')
+    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
   const [, index, ...path] = tokens;
-  if (index === undefined || !/^(0|[1-9][0-9]{0,5})$/.test(index)) return 'expected /steps/<index>/..., the index a non-negative integer';
+  if (index === undefined || !/^(0|[1-9][0-9]{0,5})$/.test(index))
+    return 'expected /steps/<index>/..., the index a non-negative integer';
   return { step: Number(index), path };
 };
 
 const isFromObject = (value: JsonValue): value is { $from: string } =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && typeof value[FROM_KEY] === 'string';
+  typeof value === 'object' &&
+  value !== null &&
+  !Array.isArray(value) &&
+  Object.keys(value).length === 1 &&
+  typeof value[FROM_KEY] === 'string';
 
-const child = (path: string, key: string | number): string => (typeof key === 'number' ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`);
+const child = (path: string, key: string | number): string =>
+  typeof key === 'number' ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`;
 
 /** Every reference in a step's params, with where it is, or the reason it cannot be read. */
-const walk = (value: JsonValue, path: string, visit: (reference: Reference | string, raw: string, path: string) => void): void => {
+const walk = (
+  value: JsonValue,
+  path: string,
+  visit: (reference: Reference | string, raw: string, path: string) => void,
+): void => {
   if (typeof value === 'string') {
     for (const match of value.matchAll(TEMPLATE)) visit(parseDotted(match[1] ?? ''), match[0], path);
     return;
@@ -63,7 +85,12 @@ export const stepReferenceProblems = (params: JsonObject, stepIndex: number): Re
   const problems: ReferenceProblem[] = [];
   walk(params, '', (reference, raw, path) => {
     if (typeof reference === 'string') problems.push({ path, reference: raw, message: reference });
-    else if (reference.step >= stepIndex) problems.push({ path, reference: raw, message: `step ${stepIndex} may only use earlier steps (refers to step ${reference.step})` });
+    else if (reference.step >= stepIndex)
+      problems.push({
+        path,
+        reference: raw,
+        message: `step ${stepIndex} may only use earlier steps (refers to step ${reference.step})`,
+      });
   });
   return problems;
 };
@@ -77,7 +104,8 @@ const lookup = (steps: ReadonlyMap<number, StepView>, reference: Reference): E.E
     if (Array.isArray(node)) {
       const index = /^(0|[1-9][0-9]*)$/.test(segment) ? Number(segment) : NaN;
       const item: JsonValue | undefined = node[index];
-      if (item === undefined) return E.left(`step ${reference.step} has no ${[here, segment].filter(Boolean).join('.')}`);
+      if (item === undefined)
+        return E.left(`step ${reference.step} has no ${[here, segment].filter(Boolean).join('.')}`);
       node = item;
     } else if (node !== null && typeof node === 'object' && Object.hasOwn(node, segment)) {
       node = node[segment] as JsonValue;
@@ -88,7 +116,11 @@ const lookup = (steps: ReadonlyMap<number, StepView>, reference: Reference): E.E
   return E.right(node);
 };
 
-const resolveValue = (value: JsonValue, path: string, steps: ReadonlyMap<number, StepView>): E.Either<ReferenceProblem, JsonValue> => {
+const resolveValue = (
+  value: JsonValue,
+  path: string,
+  steps: ReadonlyMap<number, StepView>,
+): E.Either<ReferenceProblem, JsonValue> => {
   if (typeof value === 'string') {
     const whole = WHOLE.exec(value);
     if (whole) {
@@ -121,7 +153,9 @@ const resolveValue = (value: JsonValue, path: string, steps: ReadonlyMap<number,
   if (isFromObject(value)) {
     const reference = parsePointer(value.$from);
     if (typeof reference === 'string') return E.left({ path, reference: value.$from, message: reference });
-    return E.mapLeft((message: string) => ({ path, reference: value.$from, message }))(lookup(steps, reference));
+    return E.mapLeft((message: string) => ({ path, reference: value.$from, message }))(
+      lookup(steps, reference),
+    );
   }
   const entries: [string, JsonValue][] = [];
   for (const [key, item] of Object.entries(value)) {
@@ -133,5 +167,8 @@ const resolveValue = (value: JsonValue, path: string, steps: ReadonlyMap<number,
 };
 
 /** The params with every step reference replaced by the value it names, at execution time. */
-export const resolveStepReferences = (params: JsonObject, steps: ReadonlyMap<number, StepView>): E.Either<ReferenceProblem, JsonObject> =>
+export const resolveStepReferences = (
+  params: JsonObject,
+  steps: ReadonlyMap<number, StepView>,
+): E.Either<ReferenceProblem, JsonObject> =>
   resolveValue(params, '', steps) as E.Either<ReferenceProblem, JsonObject>;

@@ -21,8 +21,14 @@ export const START_POSITION: GlobalPosition = { transactionId: 0n, position: 0n 
 
 export const comparePositions = (a: GlobalPosition, b: GlobalPosition): number =>
   a.transactionId !== b.transactionId
-    ? a.transactionId < b.transactionId ? -1 : 1
-    : a.position === b.position ? 0 : a.position < b.position ? -1 : 1;
+    ? a.transactionId < b.transactionId
+      ? -1
+      : 1
+    : a.position === b.position
+      ? 0
+      : a.position < b.position
+        ? -1
+        : 1;
 
 export type StoredEvent = {
   readonly stream_id: string;
@@ -46,7 +52,12 @@ export type AppendResult = {
 };
 
 export type EventStoreError =
-  | { readonly kind: 'version_conflict'; readonly streamId: string; readonly expected: number; readonly actual: number }
+  | {
+      readonly kind: 'version_conflict';
+      readonly streamId: string;
+      readonly expected: number;
+      readonly actual: number;
+    }
   | { readonly kind: 'stream_tenant_mismatch'; readonly streamId: string }
   | { readonly kind: 'store_unavailable'; readonly message: string }
   | { readonly kind: 'store_failed'; readonly message: string };
@@ -67,13 +78,21 @@ export interface EventStore {
 
   /** At most `limit` of the stream's events with seq >= `fromSeq`, in seq order: a long stream
    * read page by page in bounded memory. */
-  readStreamFrom(tenantId: string, streamId: string, fromSeq: number, limit: number): TaskEither<EventStoreError, readonly StoredEvent[]>;
+  readStreamFrom(
+    tenantId: string,
+    streamId: string,
+    fromSeq: number,
+    limit: number,
+  ): TaskEither<EventStoreError, readonly StoredEvent[]>;
 
   /** The whole stream in seq order as consecutive pages (none when the stream does not exist for
    * this tenant), read as the caller consumes them: a stream of any length in bounded memory, at
    * the pace the store can send it. Returns null after the last page, or the error that stopped
    * the read. A caller that stops early calls `return()`, which releases what the read holds. */
-  readStreamPages(tenantId: string, streamId: string): AsyncGenerator<readonly StoredEvent[], EventStoreError | null>;
+  readStreamPages(
+    tenantId: string,
+    streamId: string,
+  ): AsyncGenerator<readonly StoredEvent[], EventStoreError | null>;
 
   /** How many events the stream holds for this tenant (0 when it does not exist): the expected
    * version of the next append, without reading the events. */
@@ -82,5 +101,4 @@ export interface EventStore {
   /** Events of all streams after `after` (exclusive) in commit order, at most `limit` of them.
    * Never returns an event while an earlier-positioned transaction may still commit. */
   readAll(after: GlobalPosition, limit: number): TaskEither<EventStoreError, readonly StoredEvent[]>;
-
 }

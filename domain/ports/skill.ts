@@ -41,7 +41,10 @@ export interface Skill<P = unknown> {
   /** Cost the plan declares for a step with these params (budget check before execution). */
   estimateCostCents(params: P): number;
   /** Checks that depend on the step's place in the plan or on the agent (host policy, step refs). */
-  validateInPlan(params: P, context: { readonly stepIndex: number; readonly allowedHosts: readonly string[] }): readonly PlanStepProblem[];
+  validateInPlan(
+    params: P,
+    context: { readonly stepIndex: number; readonly allowedHosts: readonly string[] },
+  ): readonly PlanStepProblem[];
   /** Whether running the step again has no effect beyond running it once (GET, echo, a pure
    * transform): decides whether a step that was in flight when its process died is run again on
    * resume, or recorded as interrupted. */

@@ -18,19 +18,42 @@ export const createChainVerifier = (tenantId: string, runId: string, streamId: s
   const merkle = createMerkleAccumulator();
   let count = 0;
   let failure: { reason: string; divergence: Divergence } | null = null;
-  const fail = (reason: string, field: string, seq: number, expected: string | number | null, actual: string | number | null): false => {
+  const fail = (
+    reason: string,
+    field: string,
+    seq: number,
+    expected: string | number | null,
+    actual: string | number | null,
+  ): false => {
     failure = { reason, divergence: { source: 'event_store', seq, field, expected, actual } };
     return false;
   };
   const check = (e: VerifiableEvent, i: number): boolean => {
     if (e.seq !== i) return fail('events out of order or a gap in seq', 'seq', i, i, e.seq);
-    if (e.tenant_id !== tenantId) return fail('event of another tenant in the stream', 'tenant_id', i, tenantId, e.tenant_id);
-    if (e.stream_id !== streamId) return fail('event of another run in the stream', 'stream_id', i, streamId, e.stream_id);
-    if (i === 0 && e.type !== 'RunCreated') return fail('the first event is not RunCreated', 'type', 0, 'RunCreated', e.type);
-    const leaf = leafHash({ tenant_id: tenantId, run_id: runId, seq: i, type: e.type, dataCanonical: e.dataCanonical, recorded_at: e.recorded_at });
+    if (e.tenant_id !== tenantId)
+      return fail('event of another tenant in the stream', 'tenant_id', i, tenantId, e.tenant_id);
+    if (e.stream_id !== streamId)
+      return fail('event of another run in the stream', 'stream_id', i, streamId, e.stream_id);
+    if (i === 0 && e.type !== 'RunCreated')
+      return fail('the first event is not RunCreated', 'type', 0, 'RunCreated', e.type);
+    const leaf = leafHash({
+      tenant_id: tenantId,
+      run_id: runId,
+      seq: i,
+      type: e.type,
+      dataCanonical: e.dataCanonical,
+      recorded_at: e.recorded_at,
+    });
     link = nextLink(link, leaf);
     merkle.push(leaf);
-    if (e.link !== toHex(link)) return fail('stored link differs from the link recomputed from the stored event', 'link', i, toHex(link), e.link);
+    if (e.link !== toHex(link))
+      return fail(
+        'stored link differs from the link recomputed from the stored event',
+        'link',
+        i,
+        toHex(link),
+        e.link,
+      );
     return true;
   };
   return {
@@ -40,11 +63,21 @@ export const createChainVerifier = (tenantId: string, runId: string, streamId: s
       return failure === null && check(event, i);
     },
     integrity: () => {
-      const base = { model: 'HASH_CHAIN' as const, chain_length: count, root_hash: toHex(link), merkle_root: toHex(merkle.root()) };
+      const base = {
+        model: 'HASH_CHAIN' as const,
+        chain_length: count,
+        root_hash: toHex(link),
+        merkle_root: toHex(merkle.root()),
+      };
       const found = failure as { reason: string; divergence: Divergence } | null;
       return found === null
         ? { ...base, verification_status: 'VERIFIED', failure_reason: null, divergence: null }
-        : { ...base, verification_status: 'FAILED', failure_reason: found.reason, divergence: found.divergence };
+        : {
+            ...base,
+            verification_status: 'FAILED',
+            failure_reason: found.reason,
+            divergence: found.divergence,
+          };
     },
   };
 };

@@ -23,12 +23,18 @@ const isEd25519 = (key: KeyObject): boolean => key.asymmetricKeyType === 'ed2551
 export const publicKeyFromRaw = (raw: Uint8Array): E.Either<Ed25519KeyError, Ed25519PublicKey> =>
   raw.length === ED25519_PUBLIC_KEY_BYTES
     ? E.right({ raw: Uint8Array.from(raw) })
-    : E.left({ kind: 'invalid_public_key', message: `Ed25519 public key must be 32 bytes, got ${raw.length}` });
+    : E.left({
+        kind: 'invalid_public_key',
+        message: `Ed25519 public key must be 32 bytes, got ${raw.length}`,
+      });
 
 /** The raw 32-byte public key of an Ed25519 KeyObject (public or private). */
 export const rawPublicKey = (key: KeyObject): E.Either<Ed25519KeyError, Uint8Array> => {
   if (!isEd25519(key) || key.type === 'secret') {
-    return E.left({ kind: 'not_ed25519_key', message: `expected an Ed25519 key, got ${key.asymmetricKeyType ?? key.type}` });
+    return E.left({
+      kind: 'not_ed25519_key',
+      message: `expected an Ed25519 key, got ${key.asymmetricKeyType ?? key.type}`,
+    });
   }
   const pub = key.type === 'private' ? createPublicKey(key) : key;
   const der = pub.export({ format: 'der', type: 'spki' });

@@ -44,7 +44,10 @@ export const inclusionProof = (leafHashes: readonly Hash[], index: number): Hash
  * steps 1-4 of RFC 9162 2.1.3.2; null when index, size and proof length do not fit.
  */
 export const rootFromInclusionProof = (
-  leafHash: Hash, index: number, treeSize: number, proof: readonly Hash[],
+  leafHash: Hash,
+  index: number,
+  treeSize: number,
+  proof: readonly Hash[],
 ): Hash | null => {
   if (!isSize(index) || !isSize(treeSize) || index >= treeSize) return null;
   if (!isHash(leafHash) || !proof.every(isHash)) return null;
@@ -55,7 +58,10 @@ export const rootFromInclusionProof = (
     if (sn === 0) return null;
     if (isOdd(fn) || fn === sn) {
       r = merkleNode(p, r);
-      while (!isOdd(fn) && fn !== 0) { fn = half(fn); sn = half(sn); }
+      while (!isOdd(fn) && fn !== 0) {
+        fn = half(fn);
+        sn = half(sn);
+      }
     } else {
       r = merkleNode(r, p);
     }
@@ -67,7 +73,11 @@ export const rootFromInclusionProof = (
 
 /** RFC 9162 2.1.3.2: does `proof` show `leafHash` at `index` in the tree of `treeSize` with `root`? */
 export const verifyInclusion = (
-  leafHash: Hash, index: number, treeSize: number, proof: readonly Hash[], root: Hash,
+  leafHash: Hash,
+  index: number,
+  treeSize: number,
+  proof: readonly Hash[],
+  root: Hash,
 ): boolean => {
   const computed = rootFromInclusionProof(leafHash, index, treeSize, proof);
   return computed !== null && sameHash(computed, root);
@@ -107,7 +117,11 @@ const isPowerOfTwo = (n: number): boolean => {
  * empty old tree needs the empty-tree root SHA-256("") and an empty proof.
  */
 export const verifyConsistency = (
-  oldSize: number, newSize: number, oldRoot: Hash, newRoot: Hash, proof: readonly Hash[],
+  oldSize: number,
+  newSize: number,
+  oldRoot: Hash,
+  newRoot: Hash,
+  proof: readonly Hash[],
 ): boolean => {
   if (!isSize(oldSize) || !isSize(newSize) || oldSize > newSize) return false;
   if (!isHash(oldRoot) || !isHash(newRoot) || !proof.every(isHash)) return false;
@@ -117,7 +131,10 @@ export const verifyConsistency = (
   const nodes = isPowerOfTwo(oldSize) ? [oldRoot, ...proof] : [...proof];
   let fn = oldSize - 1;
   let sn = newSize - 1;
-  while (isOdd(fn)) { fn = half(fn); sn = half(sn); }
+  while (isOdd(fn)) {
+    fn = half(fn);
+    sn = half(sn);
+  }
   let fr = nodes[0] as Hash;
   let sr = fr;
   for (const c of nodes.slice(1)) {
@@ -125,7 +142,10 @@ export const verifyConsistency = (
     if (isOdd(fn) || fn === sn) {
       fr = merkleNode(c, fr);
       sr = merkleNode(c, sr);
-      while (!isOdd(fn) && fn !== 0) { fn = half(fn); sn = half(sn); }
+      while (!isOdd(fn) && fn !== 0) {
+        fn = half(fn);
+        sn = half(sn);
+      }
     } else {
       sr = merkleNode(sr, c);
     }

@@ -34,8 +34,13 @@ export type VerifiableEvent = {
 };
 
 export const notFoundIntegrity: RunIntegrity = {
-  model: 'HASH_CHAIN', verification_status: 'UNSUPPORTED', chain_length: 0, root_hash: null, merkle_root: null,
-  failure_reason: 'run not found', divergence: null,
+  model: 'HASH_CHAIN',
+  verification_status: 'UNSUPPORTED',
+  chain_length: 0,
+  root_hash: null,
+  merkle_root: null,
+  failure_reason: 'run not found',
+  divergence: null,
 };
 
 /** Steps 2 and 3 of RUNPROOF.md over events in memory (see createChainVerifier). */

@@ -6,7 +6,8 @@ export type Hash = Uint8Array;
 // short inputs a proof hashes by the hundred thousand (links, Merkle nodes, leaves).
 const oneShot = (crypto as { hash?: typeof crypto.hash }).hash;
 
-const digest = (input: Uint8Array): Buffer => (oneShot ? oneShot('sha256', input, 'buffer') : crypto.createHash('sha256').update(input).digest());
+const digest = (input: Uint8Array): Buffer =>
+  oneShot ? oneShot('sha256', input, 'buffer') : crypto.createHash('sha256').update(input).digest();
 
 const concat = (parts: readonly Uint8Array[]): Uint8Array => {
   if (parts.length === 1) return parts[0]!;
@@ -47,7 +48,8 @@ export const sha256OfPrefixedText = (prefix: number, text: string): Hash => {
   return sha256(bytes);
 };
 
-export const toHex = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+export const toHex = (bytes: Uint8Array): string =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 
 const HEX_64 = /^[0-9a-f]{64}$/;
 export const isHashHex = (text: string): boolean => HEX_64.test(text);

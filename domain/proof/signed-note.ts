@@ -29,9 +29,22 @@ export type TlogCheckpoint = {
 };
 
 export type NoteError =
-  | { readonly kind: 'malformed_note' | 'malformed_verifier_key' | 'invalid_signer' | 'malformed_checkpoint'; readonly message: string }
-  | { readonly kind: 'invalid_signature' | 'ambiguous_key'; readonly name: string; readonly keyHash: string; readonly message: string }
-  | { readonly kind: 'unverified_note'; readonly body: string; readonly unverified: readonly NoteSignature[]; readonly message: string };
+  | {
+      readonly kind: 'malformed_note' | 'malformed_verifier_key' | 'invalid_signer' | 'malformed_checkpoint';
+      readonly message: string;
+    }
+  | {
+      readonly kind: 'invalid_signature' | 'ambiguous_key';
+      readonly name: string;
+      readonly keyHash: string;
+      readonly message: string;
+    }
+  | {
+      readonly kind: 'unverified_note';
+      readonly body: string;
+      readonly unverified: readonly NoteSignature[];
+      readonly message: string;
+    };
 
 type Simple = 'malformed_note' | 'malformed_verifier_key' | 'invalid_signer' | 'malformed_checkpoint';
 const fail = <A>(kind: Simple, message: string): E.Either<NoteError, A> => E.left({ kind, message });
@@ -47,8 +60,9 @@ export const isValidKeyName = (name: string): boolean =>
 const hasLoneSurrogate = (text: string): boolean =>
   /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
 /** Valid Unicode without ASCII control characters other than newline. */
-// eslint-disable-next-line no-control-regex -- the spec forbids exactly these control characters
-const isNoteText = (text: string): boolean => !/[\u0000-\u0009\u000B-\u001F]/.test(text) && !hasLoneSurrogate(text);
+const isNoteText = (text: string): boolean =>
+  // eslint-disable-next-line no-control-regex -- the spec forbids exactly these control characters
+  !/[\u0000-\u0009\u000B-\u001F]/.test(text) && !hasLoneSurrogate(text);
 
 /** The 4-byte key ID: SHA-256(name || 0x0A || 0x01 || raw public key)[:4]. */
 export const noteKeyHash = (name: string, raw: Uint8Array): Uint8Array =>
@@ -58,8 +72,10 @@ const keyOf = (name: string, keyHash: string): string => `${name}+${keyHash}`;
 
 /** The verifier key `<name>+<hex key ID>+<base64(0x01 || public key)>`. */
 export const verifierKey = (name: string, raw: Uint8Array): E.Either<NoteError, string> => {
-  if (!isValidKeyName(name)) return fail('malformed_verifier_key', `invalid key name ${JSON.stringify(name)}`);
-  if (raw.length !== ED25519_PUBLIC_KEY_BYTES) return fail('malformed_verifier_key', 'public key must be 32 bytes');
+  if (!isValidKeyName(name))
+    return fail('malformed_verifier_key', `invalid key name ${JSON.stringify(name)}`);
+  if (raw.length !== ED25519_PUBLIC_KEY_BYTES)
+    return fail('malformed_verifier_key', 'public key must be 32 bytes');
   const encoded = toBase64(Uint8Array.of(SIG_TYPE_ED25519, ...raw));
   return E.right(`${name}+${toHex(noteKeyHash(name, raw))}+${encoded}`);
 };
@@ -76,15 +92,23 @@ export const parseVerifierKey = (text: string): E.Either<NoteError, IdentifiedNo
     return fail('malformed_verifier_key', 'verifier key hash does not match the key');
   }
   if (key[0] !== SIG_TYPE_ED25519) return fail('malformed_verifier_key', `unknown signature type ${key[0]}`);
-  if (key.length !== 1 + ED25519_PUBLIC_KEY_BYTES) return fail('malformed_verifier_key', 'Ed25519 key must be 32 bytes');
+  if (key.length !== 1 + ED25519_PUBLIC_KEY_BYTES)
+    return fail('malformed_verifier_key', 'Ed25519 key must be 32 bytes');
   return E.right({ name, keyHash, rawPublicKey: key.slice(1) });
 };
 
 /** Signs body (which must end in a newline) with an Ed25519 key; returns the complete note. */
-export const signNote = (body: string, name: string, privateKey: KeyObject, raw: Uint8Array): E.Either<NoteError, string> => {
-  if (!body.endsWith('\n') || !isNoteText(body)) return fail('malformed_note', 'note body must be text ending in a newline');
+export const signNote = (
+  body: string,
+  name: string,
+  privateKey: KeyObject,
+  raw: Uint8Array,
+): E.Either<NoteError, string> => {
+  if (!body.endsWith('\n') || !isNoteText(body))
+    return fail('malformed_note', 'note body must be text ending in a newline');
   if (!isValidKeyName(name)) return fail('invalid_signer', `invalid key name ${JSON.stringify(name)}`);
-  if (!isPrivateKeyFor(privateKey, raw)) return fail('invalid_signer', 'private key is not the Ed25519 key of the public key');
+  if (!isPrivateKeyFor(privateKey, raw))
+    return fail('invalid_signer', 'private key is not the Ed25519 key of the public key');
   const signature = signEd25519(privateKey, utf8(body));
   const encoded = toBase64(Uint8Array.of(...noteKeyHash(name, raw), ...signature));
   return E.right(`${body}\n${SIG_PREFIX}${name} ${encoded}\n`);
@@ -114,16 +138,22 @@ const decodeNote = (note: string | Uint8Array): string | undefined => {
 
 /** Parses a signed note and checks its signatures against the known keys. Signatures by unknown
  * keys are ignored; one failing signature by a known key, or none verifying, rejects the note. */
-export const openNote = (note: string | Uint8Array, knownKeys: readonly NoteKey[]): E.Either<NoteError, OpenedNote> => {
+export const openNote = (
+  note: string | Uint8Array,
+  knownKeys: readonly NoteKey[],
+): E.Either<NoteError, OpenedNote> => {
   const text = decodeNote(note);
-  if (text === undefined || !isNoteText(text)) return fail('malformed_note', 'note is not valid UTF-8 text without control characters');
+  if (text === undefined || !isNoteText(text))
+    return fail('malformed_note', 'note is not valid UTF-8 text without control characters');
   const split = text.lastIndexOf('\n\n');
   if (split < 0) return fail('malformed_note', 'note has no blank line before its signatures');
   const body = text.slice(0, split + 1);
   const block = text.slice(split + 2);
-  if (block === '' || !block.endsWith('\n')) return fail('malformed_note', 'signature block must end in a newline');
+  if (block === '' || !block.endsWith('\n'))
+    return fail('malformed_note', 'signature block must end in a newline');
   const lines = block.slice(0, -1).split('\n');
-  if (lines.length > MAX_NOTE_SIGNATURES) return fail('malformed_note', `more than ${MAX_NOTE_SIGNATURES} signatures`);
+  if (lines.length > MAX_NOTE_SIGNATURES)
+    return fail('malformed_note', `more than ${MAX_NOTE_SIGNATURES} signatures`);
   const parsed: ParsedLine[] = [];
   for (const line of lines) {
     const sig = parseSignatureLine(line);
@@ -151,15 +181,30 @@ export const openNote = (note: string | Uint8Array, knownKeys: readonly NoteKey[
     }
     const [key] = candidates;
     if (key === undefined || candidates.length > 1) {
-      return E.left({ kind: 'ambiguous_key', name: sig.name, keyHash: sig.keyHash, message: `ambiguous key ${id}` });
+      return E.left({
+        kind: 'ambiguous_key',
+        name: sig.name,
+        keyHash: sig.keyHash,
+        message: `ambiguous key ${id}`,
+      });
     }
     if (!verifyEd25519(key.rawPublicKey, bodyBytes, signature)) {
-      return E.left({ kind: 'invalid_signature', name: sig.name, keyHash: sig.keyHash, message: `invalid signature for key ${id}` });
+      return E.left({
+        kind: 'invalid_signature',
+        name: sig.name,
+        keyHash: sig.keyHash,
+        message: `invalid signature for key ${id}`,
+      });
     }
     verified.set(id, key);
   }
   if (verified.size === 0) {
-    return E.left({ kind: 'unverified_note', body, unverified: [...unverified.values()], message: 'note has no verifiable signatures' });
+    return E.left({
+      kind: 'unverified_note',
+      body,
+      unverified: [...unverified.values()],
+      message: 'note has no verifiable signatures',
+    });
   }
   return E.right({ body, verifiedBy: [...verified.values()], unverified: [...unverified.values()] });
 };
@@ -168,12 +213,20 @@ const TREE_SIZE = /^(?:0|[1-9][0-9]*)$/;
 
 /** The checkpoint note body: origin, tree size, base64 root hash, extension lines, each ending in a newline. */
 export const tlogCheckpointBody = (
-  origin: string, treeSize: number, rootHash: Uint8Array, extensions: readonly string[] = [],
+  origin: string,
+  treeSize: number,
+  rootHash: Uint8Array,
+  extensions: readonly string[] = [],
 ): E.Either<NoteError, string> => {
-  if (origin === '' || extensions.some((l) => l === '') || [origin, ...extensions].some((l) => !isNoteText(l) || l.includes('\n'))) {
+  if (
+    origin === '' ||
+    extensions.some((l) => l === '') ||
+    [origin, ...extensions].some((l) => !isNoteText(l) || l.includes('\n'))
+  ) {
     return fail('malformed_checkpoint', 'origin and extension lines must be non-empty single lines');
   }
-  if (!Number.isSafeInteger(treeSize) || treeSize < 0) return fail('malformed_checkpoint', `invalid tree size ${treeSize}`);
+  if (!Number.isSafeInteger(treeSize) || treeSize < 0)
+    return fail('malformed_checkpoint', `invalid tree size ${treeSize}`);
   if (rootHash.length !== 32) return fail('malformed_checkpoint', 'root hash must be 32 bytes');
   return E.right([origin, String(treeSize), toBase64(rootHash), ...extensions].map((l) => `${l}\n`).join(''));
 };
@@ -182,9 +235,12 @@ export const parseTlogCheckpoint = (body: string): E.Either<NoteError, TlogCheck
   if (!body.endsWith('\n')) return fail('malformed_checkpoint', 'checkpoint body must end in a newline');
   const [origin = '', size = '', root = '', ...extensions] = body.slice(0, -1).split('\n');
   if (origin === '') return fail('malformed_checkpoint', 'missing origin line');
-  if (!TREE_SIZE.test(size) || !Number.isSafeInteger(Number(size))) return fail('malformed_checkpoint', `invalid tree size ${JSON.stringify(size)}`);
+  if (!TREE_SIZE.test(size) || !Number.isSafeInteger(Number(size)))
+    return fail('malformed_checkpoint', `invalid tree size ${JSON.stringify(size)}`);
   const rootHash = decodeBase64(root);
-  if (rootHash === undefined || rootHash.length !== 32) return fail('malformed_checkpoint', 'root hash must be base64 of 32 bytes');
-  if (extensions.some((l) => l === '')) return fail('malformed_checkpoint', 'extension lines must be non-empty');
+  if (rootHash === undefined || rootHash.length !== 32)
+    return fail('malformed_checkpoint', 'root hash must be base64 of 32 bytes');
+  if (extensions.some((l) => l === ''))
+    return fail('malformed_checkpoint', 'extension lines must be non-empty');
   return E.right({ origin, treeSize: Number(size), rootHash, extensions });
 };

@@ -26,8 +26,19 @@ export const createStepDiscloser = (tenantId: string, runId: string, stepIndex: 
   let found: { index: number; text: string } | null = null;
   return {
     push: (e: VerifiableEvent): void => {
-      const text = leafText({ tenant_id: tenantId, run_id: runId, seq: e.seq, type: e.type, dataCanonical: e.dataCanonical, recorded_at: e.recorded_at });
-      if (found === null && e.type === 'StepExecuted' && (JSON.parse(e.dataCanonical) as { step_index?: unknown }).step_index === stepIndex) {
+      const text = leafText({
+        tenant_id: tenantId,
+        run_id: runId,
+        seq: e.seq,
+        type: e.type,
+        dataCanonical: e.dataCanonical,
+        recorded_at: e.recorded_at,
+      });
+      if (
+        found === null &&
+        e.type === 'StepExecuted' &&
+        (JSON.parse(e.dataCanonical) as { step_index?: unknown }).step_index === stepIndex
+      ) {
         found = { index: leaves.length, text };
       }
       leaves.push(leafHashOfBytes(utf8(text)));

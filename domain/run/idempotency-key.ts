@@ -10,10 +10,15 @@ export const IdempotencyKeyC = new t.Type<string, string, unknown>(
   'IdempotencyKey',
   (u): u is string => typeof u === 'string' && /^[\x21-\x7e]{1,200}$/.test(u),
   (u, c) =>
-    typeof u !== 'string' ? t.failure(u, c, 'expected a string')
-      : u.length === 0 ? t.failure(u, c, 'must not be empty')
-        : u.length > 200 ? t.failure(u, c, `must be at most 200 characters (got ${u.length})`)
-          : /^[\x21-\x7e]+$/.test(u) ? t.success(u) : t.failure(u, c, 'expected printable ASCII without spaces'),
+    typeof u !== 'string'
+      ? t.failure(u, c, 'expected a string')
+      : u.length === 0
+        ? t.failure(u, c, 'must not be empty')
+        : u.length > 200
+          ? t.failure(u, c, `must be at most 200 characters (got ${u.length})`)
+          : /^[\x21-\x7e]+$/.test(u)
+            ? t.success(u)
+            : t.failure(u, c, 'expected printable ASCII without spaces'),
   t.identity,
 );
 
@@ -30,7 +35,9 @@ export const runIdForIdempotencyKey = (tenantId: string, key: string): string =>
 
 /** The first field in which an existing run differs from a request made with the same key, or null. */
 export const idempotencyMismatch = (existing: RunCreated, request: RunRequest): keyof RunRequest | null => {
-  for (const field of ['agent_id', 'goal', 'origin_system_id'] as const) if (existing[field] !== request[field]) return field;
-  if (request.budget_cents !== undefined && request.budget_cents !== existing.budget_cents) return 'budget_cents';
+  for (const field of ['agent_id', 'goal', 'origin_system_id'] as const)
+    if (existing[field] !== request[field]) return field;
+  if (request.budget_cents !== undefined && request.budget_cents !== existing.budget_cents)
+    return 'budget_cents';
   return null;
 };

@@ -6,7 +6,8 @@ import { findJsonRejection } from '../json/json-value.js';
 /** Tenant, agent and origin-system ids: 1–64 characters, letters, digits, '.', '_', ':' and '-',
  * starting with a letter or digit. */
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
-const ID_RULE = 'expected 1-64 characters: letters, digits, ".", "_", ":" or "-", starting with a letter or digit';
+const ID_RULE =
+  'expected 1-64 characters: letters, digits, ".", "_", ":" or "-", starting with a letter or digit';
 
 export const TenantIdC = patternString('TenantId', ID_PATTERN, ID_RULE);
 export const AgentIdC = patternString('AgentId', ID_PATTERN, ID_RULE);
@@ -23,11 +24,18 @@ export const GOAL_MAX_LENGTH = 4000;
 
 export const GoalC = new t.Type<string, string, unknown>(
   'Goal',
-  (u): u is string => typeof u === 'string' && u.trim() !== '' && u.length <= GOAL_MAX_LENGTH && controlCharacterIndex(u) === -1 && findJsonRejection(u) === null && !u.includes('{{'),
+  (u): u is string =>
+    typeof u === 'string' &&
+    u.trim() !== '' &&
+    u.length <= GOAL_MAX_LENGTH &&
+    controlCharacterIndex(u) === -1 &&
+    findJsonRejection(u) === null &&
+    !u.includes('{{'),
   (u, c) => {
     if (typeof u !== 'string') return t.failure(u, c, 'expected a string');
     if (u.trim() === '') return t.failure(u, c, 'must not be empty');
-    if (u.length > GOAL_MAX_LENGTH) return t.failure(u, c, `must be at most ${GOAL_MAX_LENGTH} characters (got ${u.length})`);
+    if (u.length > GOAL_MAX_LENGTH)
+      return t.failure(u, c, `must be at most ${GOAL_MAX_LENGTH} characters (got ${u.length})`);
     const control = controlCharacterIndex(u);
     if (control !== -1) {
       const code = u.charCodeAt(control).toString(16).padStart(4, '0');
@@ -36,7 +44,8 @@ export const GoalC = new t.Type<string, string, unknown>(
     if (findJsonRejection(u) !== null) return t.failure(u, c, 'must not contain lone surrogates');
     // The goal is put into plan params, where {{secret:..}} and {{steps..}} are resolved: a goal
     // must not be able to reach a secret or another step's data.
-    if (u.includes('{{')) return t.failure(u, c, 'must not contain "{{" (template syntax is reserved for plan templates)');
+    if (u.includes('{{'))
+      return t.failure(u, c, 'must not contain "{{" (template syntax is reserved for plan templates)');
     return t.success(u);
   },
   t.identity,

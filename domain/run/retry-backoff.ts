@@ -3,7 +3,12 @@
 export const BACKOFF_BASE_MS = 200;
 export const BACKOFF_CAP_MS = 10_000;
 
-export const backoffDelayMs = (retry: number, random: () => number, baseMs = BACKOFF_BASE_MS, capMs = BACKOFF_CAP_MS): number => {
+export const backoffDelayMs = (
+  retry: number,
+  random: () => number,
+  baseMs = BACKOFF_BASE_MS,
+  capMs = BACKOFF_CAP_MS,
+): number => {
   const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, retry - 1));
   const jitter = Math.min(Math.max(random(), 0), 1);
   return Math.round(ceiling / 2 + (ceiling / 2) * jitter);

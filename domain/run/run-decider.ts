@@ -4,7 +4,11 @@ import type { RunDomainError } from './run-errors.js';
 import type { RunCompleted, RunCreated, RunErrorInfo, RunEvent, StepExecuted } from './run-events.js';
 
 /** What the decider needs to know of the agent, looked up in the run's tenant (undefined: none there). */
-export type AgentView = { readonly agent_id: string; readonly tenant_id: string; readonly budget_cents: number };
+export type AgentView = {
+  readonly agent_id: string;
+  readonly tenant_id: string;
+  readonly budget_cents: number;
+};
 
 export type RunCommand =
   | {
@@ -38,7 +42,12 @@ export type RunState =
       /** What the executed steps cost so far (the budget check). */
       readonly spentCents: number;
     }
-  | { readonly status: 'completed'; readonly run: RunCreated; readonly outcome: RunCompleted['status']; readonly attempt: number };
+  | {
+      readonly status: 'completed';
+      readonly run: RunCreated;
+      readonly outcome: RunCompleted['status'];
+      readonly attempt: number;
+    };
 
 export const initialRunState: RunState = { status: 'none' };
 
@@ -53,7 +62,11 @@ const planIndexesProblem = (plan: Plan): string | null => {
 const decideCreate = (command: Extract<RunCommand, { type: 'CreateRun' }>, state: RunState) => {
   if (state.status !== 'none') return refuse({ kind: 'run_already_exists', run_id: command.run_id });
   // An agent of another tenant is reported exactly like a missing one: nothing leaks across tenants.
-  if (command.agent === undefined || command.agent.tenant_id !== command.tenant_id || command.agent.agent_id !== command.agent_id) {
+  if (
+    command.agent === undefined ||
+    command.agent.tenant_id !== command.tenant_id ||
+    command.agent.agent_id !== command.agent_id
+  ) {
     return refuse({ kind: 'agent_not_found', agent_id: command.agent_id, tenant_id: command.tenant_id });
   }
   return accept({
@@ -70,13 +83,23 @@ const decideCreate = (command: Extract<RunCommand, { type: 'CreateRun' }>, state
 };
 
 const decideStep = (step: StepExecuted, state: RunState) => {
-  if (state.status !== 'running') return refuse({ kind: 'not_running', command: 'RecordStep', status: state.status });
+  if (state.status !== 'running')
+    return refuse({ kind: 'not_running', command: 'RecordStep', status: state.status });
   if (step.step_index !== state.nextStepIndex) {
-    return refuse({ kind: 'step_out_of_order', expected_step_index: state.nextStepIndex, step_index: step.step_index });
+    return refuse({
+      kind: 'step_out_of_order',
+      expected_step_index: state.nextStepIndex,
+      step_index: step.step_index,
+    });
   }
   const planned = planStepAt(state.plan, step.step_index);
   if (planned === undefined || planned.skill !== step.skill) {
-    return refuse({ kind: 'step_not_in_plan', step_index: step.step_index, planned_skill: planned?.skill ?? null, skill: step.skill });
+    return refuse({
+      kind: 'step_not_in_plan',
+      step_index: step.step_index,
+      planned_skill: planned?.skill ?? null,
+      skill: step.skill,
+    });
   }
   return accept({ type: 'StepExecuted', data: step });
 };
@@ -84,11 +107,17 @@ const decideStep = (step: StepExecuted, state: RunState) => {
 const decideComplete = (command: Extract<RunCommand, { type: 'CompleteRun' }>, state: RunState) => {
   if (state.status === 'none') return refuse({ kind: 'run_not_created' });
   if (command.status === 'succeeded') {
-    if (state.status !== 'running') return refuse({ kind: 'not_running', command: 'CompleteRun', status: state.status });
+    if (state.status !== 'running')
+      return refuse({ kind: 'not_running', command: 'CompleteRun', status: state.status });
     if (state.nextStepIndex < plannedStepCount(state.plan)) {
-      return refuse({ kind: 'steps_remaining', executed: state.nextStepIndex, planned: plannedStepCount(state.plan) });
+      return refuse({
+        kind: 'steps_remaining',
+        executed: state.nextStepIndex,
+        planned: plannedStepCount(state.plan),
+      });
     }
-    if (state.failedSteps > 0) return refuse({ kind: 'error_required', status: 'succeeded with failed steps' });
+    if (state.failedSteps > 0)
+      return refuse({ kind: 'error_required', status: 'succeeded with failed steps' });
     return accept({ type: 'RunCompleted', data: { status: 'succeeded' } });
   }
   if (command.error === undefined) return refuse({ kind: 'error_required', status: command.status });
@@ -97,7 +126,8 @@ const decideComplete = (command: Extract<RunCommand, { type: 'CompleteRun' }>, s
 
 /** Commands in, events out. Pure: every rule of a run's life is here, not in the database. */
 export const decideRun = (command: RunCommand, state: RunState): E.Either<RunDomainError, RunEvent[]> => {
-  if (state.status === 'completed' && command.type !== 'CreateRun') return refuse({ kind: 'run_completed', command: command.type });
+  if (state.status === 'completed' && command.type !== 'CreateRun')
+    return refuse({ kind: 'run_completed', command: command.type });
   switch (command.type) {
     case 'CreateRun':
       return decideCreate(command, state);
@@ -105,7 +135,9 @@ export const decideRun = (command: RunCommand, state: RunState): E.Either<RunDom
       if (state.status === 'none') return refuse({ kind: 'run_not_created' });
       if (state.status !== 'created') return refuse({ kind: 'already_planned' });
       const problem = planIndexesProblem(command.plan);
-      return problem ? refuse({ kind: 'invalid_plan_indexes', message: problem }) : accept({ type: 'RunPlanned', data: { plan: command.plan } });
+      return problem
+        ? refuse({ kind: 'invalid_plan_indexes', message: problem })
+        : accept({ type: 'RunPlanned', data: { plan: command.plan } });
     }
     case 'StartRun':
       if (state.status === 'none') return refuse({ kind: 'run_not_created' });
@@ -113,10 +145,12 @@ export const decideRun = (command: RunCommand, state: RunState): E.Either<RunDom
       return accept({ type: 'RunStarted', data: { attempt: 1 } });
     case 'ResumeRun':
       if (state.status === 'none') return refuse({ kind: 'run_not_created' });
-      if (state.status !== 'running') return refuse({ kind: 'not_running', command: 'ResumeRun', status: state.status });
+      if (state.status !== 'running')
+        return refuse({ kind: 'not_running', command: 'ResumeRun', status: state.status });
       return accept({ type: 'RunStarted', data: { attempt: state.attempt + 1 } });
     case 'RecordStep':
-      if (state.status === 'created' || state.status === 'none') return refuse({ kind: 'not_planned', command: 'RecordStep' });
+      if (state.status === 'created' || state.status === 'none')
+        return refuse({ kind: 'not_planned', command: 'RecordStep' });
       return decideStep(command.step, state);
     case 'CompleteRun':
       return decideComplete(command, state);
@@ -128,18 +162,42 @@ export const evolveRun = (state: RunState, event: RunEvent): RunState => {
     case 'RunCreated':
       return { status: 'created', run: event.data };
     case 'RunPlanned':
-      return state.status === 'created' ? { status: 'planned', run: state.run, plan: event.data.plan } : state;
+      return state.status === 'created'
+        ? { status: 'planned', run: state.run, plan: event.data.plan }
+        : state;
     case 'RunStarted':
       if (state.status === 'running') return { ...state, attempt: event.data.attempt };
       return state.status === 'planned'
-        ? { status: 'running', run: state.run, plan: state.plan, attempt: event.data.attempt, nextStepIndex: 0, failedSteps: 0, spentCents: 0 }
+        ? {
+            status: 'running',
+            run: state.run,
+            plan: state.plan,
+            attempt: event.data.attempt,
+            nextStepIndex: 0,
+            failedSteps: 0,
+            spentCents: 0,
+          }
         : state;
     case 'StepExecuted': {
       if (state.status !== 'running') return state;
-      const stops = event.data.status === 'failed' && planStepAt(state.plan, event.data.step_index)?.on_failure !== 'continue';
-      return { ...state, nextStepIndex: event.data.step_index + 1, failedSteps: state.failedSteps + (stops ? 1 : 0), spentCents: state.spentCents + event.data.cost_cents };
+      const stops =
+        event.data.status === 'failed' &&
+        planStepAt(state.plan, event.data.step_index)?.on_failure !== 'continue';
+      return {
+        ...state,
+        nextStepIndex: event.data.step_index + 1,
+        failedSteps: state.failedSteps + (stops ? 1 : 0),
+        spentCents: state.spentCents + event.data.cost_cents,
+      };
     }
     case 'RunCompleted':
-      return state.status === 'none' ? state : { status: 'completed', run: state.run, outcome: event.data.status, attempt: state.status === 'running' ? state.attempt : 0 };
+      return state.status === 'none'
+        ? state
+        : {
+            status: 'completed',
+            run: state.run,
+            outcome: event.data.status,
+            attempt: state.status === 'running' ? state.attempt : 0,
+          };
   }
 };

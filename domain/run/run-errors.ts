@@ -8,7 +8,12 @@ export type RunDomainError =
   | { readonly kind: 'not_running'; readonly command: string; readonly status: string }
   | { readonly kind: 'invalid_plan_indexes'; readonly message: string }
   | { readonly kind: 'step_out_of_order'; readonly expected_step_index: number; readonly step_index: number }
-  | { readonly kind: 'step_not_in_plan'; readonly step_index: number; readonly planned_skill: string | null; readonly skill: string }
+  | {
+      readonly kind: 'step_not_in_plan';
+      readonly step_index: number;
+      readonly planned_skill: string | null;
+      readonly skill: string;
+    }
   | { readonly kind: 'steps_remaining'; readonly executed: number; readonly planned: number }
   | { readonly kind: 'error_required'; readonly status: string }
   | { readonly kind: 'run_completed'; readonly command: string };

@@ -21,7 +21,11 @@ export const RunStartedC = closedObject('RunStarted', { attempt: intBetween(1, 1
 
 export const StepStatusC = t.keyof({ succeeded: null, failed: null, skipped: null });
 
-export const StepOutcomeC = closedObject('StepOutcome', { category: t.string, code: t.string, data: JsonValueC });
+export const StepOutcomeC = closedObject('StepOutcome', {
+  category: t.string,
+  code: t.string,
+  data: JsonValueC,
+});
 
 /** An attempt of a step that failed retryably and was tried again: kept in the step's record. */
 export const StepAttemptC = closedObject('StepAttempt', {

@@ -68,8 +68,11 @@ export const applyRunCommands = async (
 /** How many records of pure steps (Skill.pure) the runner holds before it appends them anyway. */
 export const PURE_STEPS_PER_APPEND = 64;
 
-export const applyRunCommand = (deps: Pick<RunExecutionDeps, 'store' | 'clock'>, stream: RunStream, command: RunCommand): Promise<E.Either<RunExecutionError, RunStream>> =>
-  applyRunCommands(deps, stream, [command]);
+export const applyRunCommand = (
+  deps: Pick<RunExecutionDeps, 'store' | 'clock'>,
+  stream: RunStream,
+  command: RunCommand,
+): Promise<E.Either<RunExecutionError, RunStream>> => applyRunCommands(deps, stream, [command]);
 
 /** The agent registered under this id in this tenant (undefined when there is none there). */
 export const findAgent = async (
@@ -90,8 +93,6 @@ export const outcomeOf = (stream: RunStream, status: RunOutcome['status']): RunO
   root_hash: toHex(stream.lastLink),
   stream,
 });
-
-
 
 /** Drives a created, planned or running run to its end: plan (validated, stored before any step),
  * start, then each remaining step in plan order within the run's budget. The first failed step
@@ -115,8 +116,17 @@ export const driveRun = async (
   };
   /** Completes the run, in the same append as `before` (the step that ends it) and any pure steps
    * still held. */
-  const finish = async (status: RunOutcome['status'], error?: { code: string; message: string; step_index?: number }, ...before: RunCommand[]) => {
-    const done = await apply(...before, status === 'succeeded' ? { type: 'CompleteRun', status } : { type: 'CompleteRun', status, ...(error ? { error } : {}) });
+  const finish = async (
+    status: RunOutcome['status'],
+    error?: { code: string; message: string; step_index?: number },
+    ...before: RunCommand[]
+  ) => {
+    const done = await apply(
+      ...before,
+      status === 'succeeded'
+        ? { type: 'CompleteRun', status }
+        : { type: 'CompleteRun', status, ...(error ? { error } : {}) },
+    );
     return done._tag === 'Left' ? done : E.right(outcomeOf(done.right, status));
   };
 
@@ -149,7 +159,11 @@ export const driveRun = async (
     const spent = state.spentCents;
     const estimate = skill && params !== undefined ? skill.estimateCostCents(params) : 0;
     if (spent + estimate > state.run.budget_cents) {
-      return finish('halted', { code: 'BUDGET_EXCEEDED', message: `step ${planned.index} (${planned.skill}) would cost up to ${estimate} cents; ${spent} of the budget of ${state.run.budget_cents} are spent`, step_index: planned.index });
+      return finish('halted', {
+        code: 'BUDGET_EXCEEDED',
+        message: `step ${planned.index} (${planned.skill}) would cost up to ${estimate} cents; ${spent} of the budget of ${state.run.budget_cents} are spent`,
+        step_index: planned.index,
+      });
     }
     // A step with effects outside the run starts only once every step before it is recorded: a
     // crash can then leave at most this step unrecorded, which resume knows how to treat.
@@ -161,26 +175,63 @@ export const driveRun = async (
     const policy = pendingInterruption;
     pendingInterruption = null;
     // Params that do not decode make the step fail without running anything, so it may run.
-    const record = policy === 'rerun_if_idempotent' && skill && params !== undefined && !skill.isIdempotent(params)
-      ? { record: interruptedStep(planned.index, planned.skill, redactJson(planned.params, deps.redaction, []) as StepExecuted['params'], state.attempt), budgetExhausted: false }
-      : await executeStep(deps, { ...planned, max_retries: planned.max_retries ?? DEFAULT_MAX_RETRIES, timeout_ms: planned.timeout_ms ?? DEFAULT_STEP_TIMEOUT_MS }, {
-        previousOutcomes: outcomes,
-        previousSteps,
-        allowedHosts: agent.allowed_hosts,
-        budgetRemainingCents: state.run.budget_cents - spent,
-      });
+    const record =
+      policy === 'rerun_if_idempotent' && skill && params !== undefined && !skill.isIdempotent(params)
+        ? {
+            record: interruptedStep(
+              planned.index,
+              planned.skill,
+              redactJson(planned.params, deps.redaction, []) as StepExecuted['params'],
+              state.attempt,
+            ),
+            budgetExhausted: false,
+          }
+        : await executeStep(
+            deps,
+            {
+              ...planned,
+              max_retries: planned.max_retries ?? DEFAULT_MAX_RETRIES,
+              timeout_ms: planned.timeout_ms ?? DEFAULT_STEP_TIMEOUT_MS,
+            },
+            {
+              previousOutcomes: outcomes,
+              previousSteps,
+              allowedHosts: agent.allowed_hosts,
+              budgetRemainingCents: state.run.budget_cents - spent,
+            },
+          );
     const recordStep: RunCommand = { type: 'RecordStep', step: record.record };
     // A step that ends the run is appended with the run's completion: one commit, not two.
     if (record.budgetExhausted) {
-      return finish('halted', { code: 'BUDGET_EXCEEDED', message: `step ${planned.index} (${planned.skill}) stopped retrying: another attempt would exceed the budget of ${state.run.budget_cents} cents`, step_index: planned.index }, recordStep);
+      return finish(
+        'halted',
+        {
+          code: 'BUDGET_EXCEEDED',
+          message: `step ${planned.index} (${planned.skill}) stopped retrying: another attempt would exceed the budget of ${state.run.budget_cents} cents`,
+          step_index: planned.index,
+        },
+        recordStep,
+      );
     }
     if (record.record.status === 'failed' && planStep.on_failure !== 'continue') {
-      return finish('failed', { code: 'STEP_FAILED', message: `step ${planned.index} (${planned.skill}) failed: ${record.record.outcome.code}`, step_index: planned.index }, recordStep);
+      return finish(
+        'failed',
+        {
+          code: 'STEP_FAILED',
+          message: `step ${planned.index} (${planned.skill}) failed: ${record.record.outcome.code}`,
+          step_index: planned.index,
+        },
+        recordStep,
+      );
     }
-    if (planStepAt(state.plan, planned.index + 1) === undefined) return finish('succeeded', undefined, recordStep);
+    if (planStepAt(state.plan, planned.index + 1) === undefined)
+      return finish('succeeded', undefined, recordStep);
     // A pure step's record waits for the next append (a crash before it only means running the
     // step again, which changes nothing); any other step's record is appended now.
-    const recorded = pure && writer.staged() + 1 < PURE_STEPS_PER_APPEND ? writer.stage([recordStep]) : await apply(recordStep);
+    const recorded =
+      pure && writer.staged() + 1 < PURE_STEPS_PER_APPEND
+        ? writer.stage([recordStep])
+        : await apply(recordStep);
     if (recorded._tag === 'Left') return recorded;
     records.set(record.record.step_index, record.record);
     outcomes.set(record.record.step_index, record.record.outcome);
@@ -189,27 +240,63 @@ export const driveRun = async (
 };
 
 /** The secret and step references in params, as text: a goal must not change them. */
-const referencesOf = (params: unknown): string => JSON.stringify(JSON.stringify(params).match(/\{\{\s*(?:secret:|steps\.)[^}]*\}\}/g) ?? []);
+const referencesOf = (params: unknown): string =>
+  JSON.stringify(JSON.stringify(params).match(/\{\{\s*(?:secret:|steps\.)[^}]*\}\}/g) ?? []);
 const NEUTRAL_GOAL = 'goal';
 
 /** What a new run appends before anything executes, in one append: its plan (validated: stored
  * before any step) and its start, or, for a plan that is not valid, its failure. */
-const openingCommands = async (deps: RunExecutionDeps, run: RunCreated, agent: AgentRegistered): Promise<RunCommand[]> => {
+const openingCommands = async (
+  deps: RunExecutionDeps,
+  run: RunCreated,
+  agent: AgentRegistered,
+): Promise<RunCommand[]> => {
   const planned = await deps.planner.plan({ goal: run.goal, template: agent.plan_template });
-  const plan = withStepDefaults(planned, { max_retries: agent.max_retries ?? DEFAULT_MAX_RETRIES, timeout_ms: agent.step_timeout_ms ?? DEFAULT_STEP_TIMEOUT_MS });
-  const problems = validatePlan(plan, deps.skills, { budgetCents: run.budget_cents, allowedHosts: agent.allowed_hosts });
-  if (problems.length > 0) return [{ type: 'CompleteRun', status: 'failed', error: { code: 'PLAN_INVALID', message: describePlanProblems(problems) } }];
-  if (referencesOf(plan.steps.map((s) => s.params)) !== referencesOf(planFromTemplate(agent.plan_template, NEUTRAL_GOAL).steps.map((s) => s.params))) {
+  const plan = withStepDefaults(planned, {
+    max_retries: agent.max_retries ?? DEFAULT_MAX_RETRIES,
+    timeout_ms: agent.step_timeout_ms ?? DEFAULT_STEP_TIMEOUT_MS,
+  });
+  const problems = validatePlan(plan, deps.skills, {
+    budgetCents: run.budget_cents,
+    allowedHosts: agent.allowed_hosts,
+  });
+  if (problems.length > 0)
+    return [
+      {
+        type: 'CompleteRun',
+        status: 'failed',
+        error: { code: 'PLAN_INVALID', message: describePlanProblems(problems) },
+      },
+    ];
+  if (
+    referencesOf(plan.steps.map((s) => s.params)) !==
+    referencesOf(planFromTemplate(agent.plan_template, NEUTRAL_GOAL).steps.map((s) => s.params))
+  ) {
     // Registration refuses such templates; an agent stored before that rule still cannot let a
     // goal complete a {{secret:..}} or {{steps..}} reference.
-    return [{ type: 'CompleteRun', status: 'failed', error: { code: 'PLAN_INVALID', message: 'the goal, put into the template, forms a template reference ("{{") the template does not have' } }];
+    return [
+      {
+        type: 'CompleteRun',
+        status: 'failed',
+        error: {
+          code: 'PLAN_INVALID',
+          message:
+            'the goal, put into the template, forms a template reference ("{{") the template does not have',
+        },
+      },
+    ];
   }
   return [{ type: 'RecordPlan', plan }, { type: 'StartRun' }];
 };
 
 /** The record of a non-idempotent step that may have been running when its process died: it is
  * not run again (it may have had its effect), and the record says why. */
-const interruptedStep = (index: number, skill: string, params: StepExecuted['params'], attempt: number): StepExecuted => ({
+const interruptedStep = (
+  index: number,
+  skill: string,
+  params: StepExecuted['params'],
+  attempt: number,
+): StepExecuted => ({
   step_index: index,
   skill,
   params,
@@ -217,7 +304,9 @@ const interruptedStep = (index: number, skill: string, params: StepExecuted['par
   outcome: {
     category: 'interrupted',
     code: 'STEP_INTERRUPTED',
-    data: { message: `the process running attempt ${attempt - 1} of this run stopped while this step may have been running; ${skill} with these params is not idempotent, so it was not run again (resume with --rerun-interrupted to run it anyway)` },
+    data: {
+      message: `the process running attempt ${attempt - 1} of this run stopped while this step may have been running; ${skill} with these params is not idempotent, so it was not run again (resume with --rerun-interrupted to run it anyway)`,
+    },
   },
   cost_cents: 0,
   duration_ms: 0,
@@ -234,18 +323,42 @@ export const executeRun = async (
 ): Promise<E.Either<RunExecutionError, RunOutcome>> => {
   const agent = await findAgent(deps.store, request.tenant_id, request.agent_id);
   if (agent._tag === 'Left') return agent;
-  const spec = agent.right && request.budget_cents !== undefined ? { ...agent.right, budget_cents: request.budget_cents } : agent.right;
+  const spec =
+    agent.right && request.budget_cents !== undefined
+      ? { ...agent.right, budget_cents: request.budget_cents }
+      : agent.right;
   const create: RunCommand = {
-    type: 'CreateRun', run_id: runId, tenant_id: request.tenant_id, agent_id: request.agent_id, goal: request.goal, origin_system_id: request.origin_system_id, agent: spec,
+    type: 'CreateRun',
+    run_id: runId,
+    tenant_id: request.tenant_id,
+    agent_id: request.agent_id,
+    goal: request.goal,
+    origin_system_id: request.origin_system_id,
+    agent: spec,
   };
   // The decider refuses CreateRun without an agent of this tenant (nothing is written).
   if (spec === undefined || agent.right === undefined) {
     const refused = await applyRunCommand(deps, emptyRunStream(request.tenant_id, runId), create);
-    return refused._tag === 'Left' ? refused : E.left({ kind: 'domain', error: { kind: 'agent_not_found', agent_id: request.agent_id, tenant_id: request.tenant_id } });
+    return refused._tag === 'Left'
+      ? refused
+      : E.left({
+          kind: 'domain',
+          error: { kind: 'agent_not_found', agent_id: request.agent_id, tenant_id: request.tenant_id },
+        });
   }
   // Created, planned and started in one append: the plan is stored before any step executes.
-  const run: RunCreated = { run_id: runId, tenant_id: request.tenant_id, agent_id: request.agent_id, goal: request.goal, origin_system_id: request.origin_system_id, budget_cents: spec.budget_cents };
-  const opened = await applyRunCommands(deps, emptyRunStream(request.tenant_id, runId), [create, ...await openingCommands(deps, run, agent.right)]);
+  const run: RunCreated = {
+    run_id: runId,
+    tenant_id: request.tenant_id,
+    agent_id: request.agent_id,
+    goal: request.goal,
+    origin_system_id: request.origin_system_id,
+    budget_cents: spec.budget_cents,
+  };
+  const opened = await applyRunCommands(deps, emptyRunStream(request.tenant_id, runId), [
+    create,
+    ...(await openingCommands(deps, run, agent.right)),
+  ]);
   if (opened._tag === 'Left') return opened;
   const state = opened.right.state;
   if (state.status === 'completed') return E.right(outcomeOf(opened.right, state.outcome));

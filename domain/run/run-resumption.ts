@@ -2,8 +2,16 @@ import * as E from 'fp-ts/lib/Either.js';
 import { idempotencyMismatch, runIdForIdempotencyKey } from './idempotency-key.js';
 import { runStreamId } from './identifiers.js';
 import {
-  applyRunCommand, driveRun, executeRun, findAgent, outcomeOf,
-  type InterruptedStepPolicy, type RunExecutionDeps, type RunExecutionError, type RunOutcome, type RunRequest,
+  applyRunCommand,
+  driveRun,
+  executeRun,
+  findAgent,
+  outcomeOf,
+  type InterruptedStepPolicy,
+  type RunExecutionDeps,
+  type RunExecutionError,
+  type RunOutcome,
+  type RunRequest,
 } from './run-execution.js';
 import type { StepExecuted } from './run-events.js';
 import { loadRunStream, stepRecordsOf, type RunStream } from './run-stream.js';
@@ -17,12 +25,18 @@ export type ExistingRunError =
 export type FoundRun = { readonly stream: RunStream; readonly outcome: RunOutcome | null };
 
 /** The run's stream and its step records (for data flow after a resume), or null when it has no events. */
-const loadRun = async (deps: Pick<RunExecutionDeps, 'store'>, tenantId: string, runId: string): Promise<E.Either<ExistingRunError, { stream: RunStream; steps: StepExecuted[] } | null>> => {
+const loadRun = async (
+  deps: Pick<RunExecutionDeps, 'store'>,
+  tenantId: string,
+  runId: string,
+): Promise<E.Either<ExistingRunError, { stream: RunStream; steps: StepExecuted[] } | null>> => {
   const events = await deps.store.readStream(tenantId, runStreamId(runId))();
   if (events._tag === 'Left') return E.left({ kind: 'store', error: events.left });
   if (events.right.length === 0) return E.right(null);
   const stream = loadRunStream(tenantId, runId, events.right);
-  return stream._tag === 'Left' ? E.left({ kind: 'stream', error: stream.left }) : E.right({ stream: stream.right, steps: stepRecordsOf(events.right) });
+  return stream._tag === 'Left'
+    ? E.left({ kind: 'stream', error: stream.left })
+    : E.right({ stream: stream.right, steps: stepRecordsOf(events.right) });
 };
 
 const found = (stream: RunStream): FoundRun => ({
@@ -51,7 +65,11 @@ export const resumeRun = async (
   if (stream.state.status === 'completed' || stream.state.status === 'none') return E.right(found(stream));
   const agent = await findAgent(deps.store, tenantId, stream.state.run.agent_id);
   if (agent._tag === 'Left') return agent;
-  if (agent.right === undefined) return E.left({ kind: 'domain', error: { kind: 'agent_not_found', agent_id: stream.state.run.agent_id, tenant_id: tenantId } });
+  if (agent.right === undefined)
+    return E.left({
+      kind: 'domain',
+      error: { kind: 'agent_not_found', agent_id: stream.state.run.agent_id, tenant_id: tenantId },
+    });
   const wasRunning = stream.state.status === 'running';
   if (wasRunning) {
     const claimed = await applyRunCommand(deps, stream, { type: 'ResumeRun' });
@@ -74,11 +92,14 @@ export const executeRunOnce = async (
   key: string,
 ): Promise<E.Either<ExistingRunError, FoundRun & { readonly created: boolean }>> => {
   const runId = runIdForIdempotencyKey(request.tenant_id, key);
-  const existing = async (): Promise<E.Either<ExistingRunError, FoundRun & { readonly created: boolean }>> => {
+  const existing = async (): Promise<
+    E.Either<ExistingRunError, FoundRun & { readonly created: boolean }>
+  > => {
     const loaded = await loadRun(deps, request.tenant_id, runId);
     if (loaded._tag === 'Left') return loaded;
     const stream = loaded.right?.stream ?? null;
-    if (stream === null || stream.state.status === 'none') return E.left({ kind: 'run_not_found', run_id: runId });
+    if (stream === null || stream.state.status === 'none')
+      return E.left({ kind: 'run_not_found', run_id: runId });
     const mismatch = idempotencyMismatch(stream.state.run, request);
     if (mismatch !== null) return E.left({ kind: 'idempotency_key_reused', run_id: runId, field: mismatch });
     return E.right({ ...found(stream), created: false });
@@ -86,8 +107,12 @@ export const executeRunOnce = async (
   const before = await existing();
   if (before._tag === 'Right' || before.left.kind !== 'run_not_found') return before;
   const executed = await executeRun(deps, request, runId);
-  if (executed._tag === 'Right') return E.right({ stream: executed.right.stream, outcome: executed.right, created: true });
+  if (executed._tag === 'Right')
+    return E.right({ stream: executed.right.stream, outcome: executed.right, created: true });
   // Another request with the same key created the run first: answer with that run.
-  const lostRace = executed.left.kind === 'store' && executed.left.error.kind === 'version_conflict' && executed.left.error.expected === 0;
+  const lostRace =
+    executed.left.kind === 'store' &&
+    executed.left.error.kind === 'version_conflict' &&
+    executed.left.error.expected === 0;
   return lostRace ? existing() : executed;
 };

@@ -22,7 +22,12 @@ export type RunStream = {
 
 export type RunStreamError =
   | { readonly kind: 'stored_event_invalid'; readonly seq: number; readonly message: string }
-  | { readonly kind: 'stored_chain_broken'; readonly seq: number; readonly expected: string; readonly actual: string | null }
+  | {
+      readonly kind: 'stored_chain_broken';
+      readonly seq: number;
+      readonly expected: string;
+      readonly actual: string | null;
+    }
   | { readonly kind: 'event_not_plain_json'; readonly type: string; readonly message: string };
 
 export const emptyRunStream = (tenantId: string, runId: string): RunStream => ({
@@ -43,17 +48,46 @@ export const loadRunStream = (
   let stream = emptyRunStream(tenantId, runId);
   for (const stored of events) {
     if (stored.seq !== stream.version) {
-      return E.left({ kind: 'stored_event_invalid', seq: stored.seq, message: `expected seq ${stream.version}` });
+      return E.left({
+        kind: 'stored_event_invalid',
+        seq: stored.seq,
+        message: `expected seq ${stream.version}`,
+      });
     }
     const decoded = decodeRunEvent(stored.type, stored.data);
     if (decoded._tag === 'Left') {
-      return E.left({ kind: 'stored_event_invalid', seq: stored.seq, message: describeDecodeErrors(decoded.left).join('; ') });
+      return E.left({
+        kind: 'stored_event_invalid',
+        seq: stored.seq,
+        message: describeDecodeErrors(decoded.left).join('; '),
+      });
     }
-    const link = nextLink(stream.lastLink, leafHash({ tenant_id: tenantId, run_id: runId, seq: stored.seq, type: stored.type, dataCanonical: stored.dataCanonical, recorded_at: stored.recorded_at }));
+    const link = nextLink(
+      stream.lastLink,
+      leafHash({
+        tenant_id: tenantId,
+        run_id: runId,
+        seq: stored.seq,
+        type: stored.type,
+        dataCanonical: stored.dataCanonical,
+        recorded_at: stored.recorded_at,
+      }),
+    );
     if (stored.link !== toHex(link)) {
-      return E.left({ kind: 'stored_chain_broken', seq: stored.seq, expected: toHex(link), actual: stored.link });
+      return E.left({
+        kind: 'stored_chain_broken',
+        seq: stored.seq,
+        expected: toHex(link),
+        actual: stored.link,
+      });
     }
-    stream = { ...stream, state: evolveRun(stream.state, decoded.right), version: stream.version + 1, lastLink: link, lastPosition: stored.globalPosition };
+    stream = {
+      ...stream,
+      state: evolveRun(stream.state, decoded.right),
+      version: stream.version + 1,
+      lastLink: link,
+      lastPosition: stored.globalPosition,
+    };
   }
   return E.right(stream);
 };
@@ -70,11 +104,31 @@ export const chainRunEvents = (
   for (const event of events) {
     const plain = JsonObjectC.decode(event.data);
     if (plain._tag === 'Left') {
-      return E.left({ kind: 'event_not_plain_json', type: event.type, message: describeDecodeErrors(plain.left).join('; ') });
+      return E.left({
+        kind: 'event_not_plain_json',
+        type: event.type,
+        message: describeDecodeErrors(plain.left).join('; '),
+      });
     }
     const dataCanonical = canonicalJson(plain.right);
-    lastLink = nextLink(lastLink, leafHash({ tenant_id: stream.tenantId, run_id: stream.runId, seq: version, type: event.type, dataCanonical, recorded_at: recordedAt }));
-    toAppend.push({ type: event.type, data: plain.right, dataCanonical, recorded_at: recordedAt, link: toHex(lastLink) });
+    lastLink = nextLink(
+      lastLink,
+      leafHash({
+        tenant_id: stream.tenantId,
+        run_id: stream.runId,
+        seq: version,
+        type: event.type,
+        dataCanonical,
+        recorded_at: recordedAt,
+      }),
+    );
+    toAppend.push({
+      type: event.type,
+      data: plain.right,
+      dataCanonical,
+      recorded_at: recordedAt,
+      link: toHex(lastLink),
+    });
     state = evolveRun(state, event);
     version += 1;
   }

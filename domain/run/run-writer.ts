@@ -27,7 +27,10 @@ export type RunWriter = {
   readonly flush: () => Promise<E.Either<RunWriteError, RunStream>>;
 };
 
-export const createRunWriter = (deps: { readonly store: EventStore; readonly clock: Clock }, start: RunStream): RunWriter => {
+export const createRunWriter = (
+  deps: { readonly store: EventStore; readonly clock: Clock },
+  start: RunStream,
+): RunWriter => {
   let appended = start;
   let current = start;
   let pending: NewEvent[] = [];
@@ -52,7 +55,12 @@ export const createRunWriter = (deps: { readonly store: EventStore; readonly clo
     },
     flush: async () => {
       if (pending.length === 0) return E.right(current);
-      const result = await deps.store.appendToStream(appended.tenantId, runStreamId(appended.runId), appended.version, pending)();
+      const result = await deps.store.appendToStream(
+        appended.tenantId,
+        runStreamId(appended.runId),
+        appended.version,
+        pending,
+      )();
       if (result._tag === 'Left') return E.left({ kind: 'store', error: result.left });
       pending = [];
       current = { ...current, lastPosition: result.right.lastPosition };

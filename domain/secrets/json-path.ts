@@ -6,15 +6,25 @@ export const childPath = (path: string, key: string | number): string =>
   typeof key === 'number' ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`;
 
 /** A copy of `value` with every string value (not object keys) replaced by `f` of it. */
-export const mapStrings = (value: JsonValue, f: (text: string, path: string) => string, path = ''): JsonValue => {
+export const mapStrings = (
+  value: JsonValue,
+  f: (text: string, path: string) => string,
+  path = '',
+): JsonValue => {
   if (typeof value === 'string') return f(value, path);
   if (Array.isArray(value)) return value.map((item, i) => mapStrings(item, f, childPath(path, i)));
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapStrings(item, f, childPath(path, key))]));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [key, mapStrings(item, f, childPath(path, key))]),
+  );
 };
 
 /** Calls `visit` for every string value, in document order (object keys in their own order). */
-export const forEachString = (value: JsonValue, visit: (text: string, path: string) => void, path = ''): void => {
+export const forEachString = (
+  value: JsonValue,
+  visit: (text: string, path: string) => void,
+  path = '',
+): void => {
   if (typeof value === 'string') return visit(value, path);
   if (Array.isArray(value)) return value.forEach((item, i) => forEachString(item, visit, childPath(path, i)));
   if (value === null || typeof value !== 'object') return;

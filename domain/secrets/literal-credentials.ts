@@ -17,12 +17,17 @@ export const LITERAL_CREDENTIAL_MESSAGE =
  * - null and booleans hold nothing and are fine.
  * `field` is `basePath` (e.g. `plan_template.steps[0].params`) followed by the path to the value.
  */
-export const literalCredentialProblems = (template: JsonValue, policy: RedactionPolicy, basePath: string): LiteralCredentialProblem[] => {
+export const literalCredentialProblems = (
+  template: JsonValue,
+  policy: RedactionPolicy,
+  basePath: string,
+): LiteralCredentialProblem[] => {
   const sensitive = sensitiveKeyMatcher(policy);
   const problems: LiteralCredentialProblem[] = [];
   const checkSensitive = (value: JsonValue, path: string): void => {
     if (typeof value === 'string') {
-      if (value !== '' && !isReferenceOnly(value)) problems.push({ field: path, message: LITERAL_CREDENTIAL_MESSAGE });
+      if (value !== '' && !isReferenceOnly(value))
+        problems.push({ field: path, message: LITERAL_CREDENTIAL_MESSAGE });
     } else if (typeof value === 'number') {
       problems.push({ field: path, message: LITERAL_CREDENTIAL_MESSAGE });
     } else if (Array.isArray(value)) {

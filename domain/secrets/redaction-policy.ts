@@ -4,7 +4,11 @@ import * as E from 'fp-ts/lib/Either.js';
  * characters, everything else literal) matched against the whole key. */
 export type RedactionPolicy = { readonly sensitiveKeys: readonly string[] };
 
-export type RedactionPolicyError = { readonly kind: 'invalid_redaction_pattern'; readonly field: string; readonly message: string };
+export type RedactionPolicyError = {
+  readonly kind: 'invalid_redaction_pattern';
+  readonly field: string;
+  readonly message: string;
+};
 
 /**
  * Header and field names that carry credentials. Token names are matched by suffix (`*token`:
@@ -36,11 +40,14 @@ export const defaultRedactionPolicy: RedactionPolicy = { sensitiveKeys: DEFAULT_
 const PATTERN = /^[A-Za-z0-9_*.-]+$/;
 
 /** Comma-separated patterns, each trimmed; blank text gives none. */
-export const parsePatternList = (text: string): string[] => (text.trim() === '' ? [] : text.split(',').map((entry) => entry.trim()));
+export const parsePatternList = (text: string): string[] =>
+  text.trim() === '' ? [] : text.split(',').map((entry) => entry.trim());
 
 const patternProblem = (pattern: string, position: number): string | null =>
-  pattern === '' ? `entry ${position} is empty`
-    : PATTERN.test(pattern) ? null
+  pattern === ''
+    ? `entry ${position} is empty`
+    : PATTERN.test(pattern)
+      ? null
       : `entry ${position} (${JSON.stringify(pattern.slice(0, 80))}) may only hold letters, digits, "_", "-", "." and "*"`;
 
 /** `base` (the default policy unless given) with more patterns; every pattern non-empty and made
@@ -50,16 +57,28 @@ export const policyWith = (
   field = 'AOS_REDACT_KEYS',
   base: RedactionPolicy = defaultRedactionPolicy,
 ): E.Either<RedactionPolicyError, RedactionPolicy> => {
-  const problems = extra.map((pattern, i) => patternProblem(pattern, i + 1)).filter((problem): problem is string => problem !== null);
+  const problems = extra
+    .map((pattern, i) => patternProblem(pattern, i + 1))
+    .filter((problem): problem is string => problem !== null);
   if (problems.length > 0) {
-    return E.left({ kind: 'invalid_redaction_pattern', field, message: `${problems.join('; ')} (expected comma-separated key patterns such as x-session,*_pin)` });
+    return E.left({
+      kind: 'invalid_redaction_pattern',
+      field,
+      message: `${problems.join('; ')} (expected comma-separated key patterns such as x-session,*_pin)`,
+    });
   }
-  const sensitiveKeys = [...new Set([...base.sensitiveKeys, ...extra.map((pattern) => pattern.toLowerCase())])];
+  const sensitiveKeys = [
+    ...new Set([...base.sensitiveKeys, ...extra.map((pattern) => pattern.toLowerCase())]),
+  ];
   return E.right({ sensitiveKeys });
 };
 
 const globSource = (pattern: string): string =>
-  pattern.toLowerCase().split('*').map((literal) => literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  pattern
+    .toLowerCase()
+    .split('*')
+    .map((literal) => literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
 
 const matchers = new WeakMap<RedactionPolicy, (key: string) => boolean>();
 
@@ -68,7 +87,10 @@ const matchers = new WeakMap<RedactionPolicy, (key: string) => boolean>();
 export const sensitiveKeyMatcher = (policy: RedactionPolicy): ((key: string) => boolean) => {
   const known = matchers.get(policy);
   if (known) return known;
-  const matcher = policy.sensitiveKeys.length === 0 ? null : new RegExp(`^(?:${policy.sensitiveKeys.map(globSource).join('|')})$`, 's');
+  const matcher =
+    policy.sensitiveKeys.length === 0
+      ? null
+      : new RegExp(`^(?:${policy.sensitiveKeys.map(globSource).join('|')})$`, 's');
   const matches = matcher === null ? () => false : (key: string) => matcher.test(key.toLowerCase());
   matchers.set(policy, matches);
   return matches;

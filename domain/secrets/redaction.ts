@@ -22,7 +22,11 @@ const uriEncoded = (text: string): string => {
 
 /** The forms a secret takes in text that came back: as is, percent-encoded (a URL query) and
  * JSON-escaped (a JSON body kept as a string). */
-const textForms = (secret: string): string[] => [secret, uriEncoded(secret), JSON.stringify(secret).slice(1, -1)];
+const textForms = (secret: string): string[] => [
+  secret,
+  uriEncoded(secret),
+  JSON.stringify(secret).slice(1, -1),
+];
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -30,15 +34,17 @@ const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/
  * MIN_SCRUBBED_SECRET_LENGTH long) by REDACTED, longest first, so that of two overlapping
  * secrets the longer one is replaced whole. */
 export const secretScrubber = (secretValues: readonly string[]): ((text: string) => string) => {
-  const forms = [...new Set(secretValues.filter((s) => s.length >= MIN_SCRUBBED_SECRET_LENGTH).flatMap(textForms))]
-    .sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
+  const forms = [
+    ...new Set(secretValues.filter((s) => s.length >= MIN_SCRUBBED_SECRET_LENGTH).flatMap(textForms)),
+  ].sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
   if (forms.length === 0) return (text) => text;
   const pattern = new RegExp(forms.map(escapeRegExp).join('|'), 'g');
   return (text) => text.replace(pattern, () => REDACTED);
 };
 
 /** A string with the secret values in it replaced by REDACTED (error messages, log lines). */
-export const scrubSecretValues = (text: string, secretValues: readonly string[]): string => secretScrubber(secretValues)(text);
+export const scrubSecretValues = (text: string, secretValues: readonly string[]): string =>
+  secretScrubber(secretValues)(text);
 
 /**
  * A copy of `value` safe to store:
@@ -50,11 +56,19 @@ export const scrubSecretValues = (text: string, secretValues: readonly string[])
  *   one becomes REDACTED.
  * Object keys are kept as they are. Deterministic; does not mutate `value`.
  */
-export const redactJson = (value: JsonValue, policy: RedactionPolicy, secretValues: readonly string[]): JsonValue => {
+export const redactJson = (
+  value: JsonValue,
+  policy: RedactionPolicy,
+  secretValues: readonly string[],
+): JsonValue => {
   const sensitive = sensitiveKeyMatcher(policy);
   const scrub = secretScrubber(secretValues);
   const underSensitiveKey = (item: JsonValue): JsonValue =>
-    item === null || item === '' ? item : typeof item === 'string' && isReferenceOnly(item) ? scrub(item) : REDACTED;
+    item === null || item === ''
+      ? item
+      : typeof item === 'string' && isReferenceOnly(item)
+        ? scrub(item)
+        : REDACTED;
   const walk = (item: JsonValue): JsonValue => {
     if (typeof item === 'string') return scrub(item);
     if (typeof item === 'number') {
@@ -63,7 +77,12 @@ export const redactJson = (value: JsonValue, policy: RedactionPolicy, secretValu
     }
     if (item === null || typeof item === 'boolean') return item;
     if (Array.isArray(item)) return item.map(walk);
-    return Object.fromEntries(Object.entries(item).map(([key, inner]) => [key, sensitive(key) ? underSensitiveKey(inner) : walk(inner)]));
+    return Object.fromEntries(
+      Object.entries(item).map(([key, inner]) => [
+        key,
+        sensitive(key) ? underSensitiveKey(inner) : walk(inner),
+      ]),
+    );
   };
   return walk(value);
 };

@@ -35,7 +35,8 @@ export const isReferenceOnly = (text: string): boolean => REFERENCE_ONLY.test(te
 
 /** True when a string holds a secret reference or something that looks like an attempt at one:
  * text from outside the template (a run's goal) must not, or it could ask for any secret. */
-export const mentionsSecretReference = (text: string): boolean => namesIn(text).length > 0 || ATTEMPT.test(text);
+export const mentionsSecretReference = (text: string): boolean =>
+  namesIn(text).length > 0 || ATTEMPT.test(text);
 
 /** Every well-formed reference in the string values, in document order, repeats included. */
 export const secretReferencesIn = (value: JsonValue): SecretReference[] => {
@@ -46,13 +47,15 @@ export const secretReferencesIn = (value: JsonValue): SecretReference[] => {
   return found;
 };
 
-const USAGE = 'write {{secret:NAME}}, NAME of upper-case letters, digits and underscores, starting with a letter, at most 64 characters';
+const USAGE =
+  'write {{secret:NAME}}, NAME of upper-case letters, digits and underscores, starting with a letter, at most 64 characters';
 
 /** Why the first attempt in `rest` (well-formed references already blanked) does not parse. */
 const malformedReason = (rest: string): string => {
   const start = rest.search(ATTEMPT);
   const attempt = rest.slice(start);
-  if (!attempt.startsWith('{{secret:')) return 'expected exactly "{{secret:" (two braces, lower-case "secret", no spaces)';
+  if (!attempt.startsWith('{{secret:'))
+    return 'expected exactly "{{secret:" (two braces, lower-case "secret", no spaces)';
   const name = /^\{\{secret:([^{}]*)\}\}/.exec(attempt)?.[1];
   if (name === undefined) return 'missing the closing "}}"';
   return name === '' ? 'missing the secret name' : 'the secret name is not valid';
@@ -64,11 +67,16 @@ const malformedReason = (rest: string): string => {
 export const malformedSecretReferences = (value: JsonValue): MalformedSecretReference[] => {
   const problems: MalformedSecretReference[] = [];
   forEachKey(value, (key, path) => {
-    if (mentionsSecretReference(key)) problems.push({ path, message: 'object keys are not templated: a secret reference only works in a string value' });
+    if (mentionsSecretReference(key))
+      problems.push({
+        path,
+        message: 'object keys are not templated: a secret reference only works in a string value',
+      });
   });
   forEachString(value, (text, path) => {
     const rest = text.replace(REFERENCE, '\u0000');
-    if (ATTEMPT.test(rest)) problems.push({ path, message: `malformed secret reference: ${malformedReason(rest)}; ${USAGE}` });
+    if (ATTEMPT.test(rest))
+      problems.push({ path, message: `malformed secret reference: ${malformedReason(rest)}; ${USAGE}` });
   });
   return problems;
 };
@@ -89,6 +97,8 @@ export const resolveSecretReferences = (
     values.set(name, secret);
   }
   if (values.size === 0) return E.right({ resolved: value, secretValues: [] });
-  const resolved = mapStrings(value, (text) => text.replace(REFERENCE, (_match, name: string) => values.get(name) ?? ''));
+  const resolved = mapStrings(value, (text) =>
+    text.replace(REFERENCE, (_match, name: string) => values.get(name) ?? ''),
+  );
   return E.right({ resolved, secretValues: [...new Set(values.values())] });
 };

@@ -14,10 +14,17 @@ import { copyOf, generateTestKey, sampleBundle, type TestKey } from './sample-bu
  */
 
 type Path = readonly (string | number)[];
-type Region = 'format' | 'ids' | 'events' | 'integrity' | 'checkpoint' | 'signature' | 'public_keys' | 'ledger';
+type Region =
+  'format' | 'ids' | 'events' | 'integrity' | 'checkpoint' | 'signature' | 'public_keys' | 'ledger';
 type Kind = 'hex' | 'base64' | 'note' | 'text' | 'number';
 type Target = { readonly region: Region; readonly path: Path; readonly kind: Kind };
-type Edit = { readonly target: Target; readonly position: number; readonly from: string; readonly to: string; readonly value: string | number };
+type Edit = {
+  readonly target: Target;
+  readonly position: number;
+  readonly from: string;
+  readonly to: string;
+  readonly value: string | number;
+};
 
 const HEX = '0123456789abcdef';
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -27,34 +34,52 @@ const leaves = (value: unknown, path: Path): Array<{ path: Path; kind: 'text' | 
   if (typeof value === 'string') return [{ path, kind: 'text' }];
   if (typeof value === 'number') return [{ path, kind: 'number' }];
   if (Array.isArray(value)) return value.flatMap((v, i) => leaves(v, [...path, i]));
-  if (typeof value === 'object' && value !== null) return Object.entries(value).flatMap(([k, v]) => leaves(v, [...path, k]));
+  if (typeof value === 'object' && value !== null)
+    return Object.entries(value).flatMap(([k, v]) => leaves(v, [...path, k]));
   return [];
 };
 
 const targetsOf = (bundle: ProofBundle): Target[] => {
   const t = (region: Region, kind: Kind, ...path: Path): Target => ({ region, path, kind });
   return [
-    t('format', 'text', 'format'), t('ids', 'text', 'tenant_id'), t('ids', 'text', 'run_id'),
+    t('format', 'text', 'format'),
+    t('ids', 'text', 'tenant_id'),
+    t('ids', 'text', 'run_id'),
     ...bundle.events.flatMap((e, i) => [
-      t('events', 'number', 'events', i, 'seq'), t('events', 'text', 'events', i, 'type'),
-      t('events', 'text', 'events', i, 'recorded_at'), t('events', 'hex', 'events', i, 'link'),
+      t('events', 'number', 'events', i, 'seq'),
+      t('events', 'text', 'events', i, 'type'),
+      t('events', 'text', 'events', i, 'recorded_at'),
+      t('events', 'hex', 'events', i, 'link'),
       ...leaves(e.data, ['events', i, 'data']).map((l) => ({ region: 'events' as const, ...l })),
     ]),
-    t('integrity', 'text', 'integrity', 'model'), t('integrity', 'text', 'integrity', 'verification_status'),
-    t('integrity', 'number', 'integrity', 'chain_length'), t('integrity', 'hex', 'integrity', 'root_hash'), t('integrity', 'hex', 'integrity', 'merkle_root'),
-    t('checkpoint', 'number', 'checkpoint', 'v'), t('checkpoint', 'text', 'checkpoint', 'kind'),
-    t('checkpoint', 'text', 'checkpoint', 'tenant_id'), t('checkpoint', 'text', 'checkpoint', 'run_id'),
-    t('checkpoint', 'number', 'checkpoint', 'chain_length'), t('checkpoint', 'hex', 'checkpoint', 'root_hash'),
-    t('checkpoint', 'hex', 'checkpoint', 'merkle_root'), t('checkpoint', 'text', 'checkpoint', 'sealed_at'), t('checkpoint', 'hex', 'checkpoint', 'key_id'),
+    t('integrity', 'text', 'integrity', 'model'),
+    t('integrity', 'text', 'integrity', 'verification_status'),
+    t('integrity', 'number', 'integrity', 'chain_length'),
+    t('integrity', 'hex', 'integrity', 'root_hash'),
+    t('integrity', 'hex', 'integrity', 'merkle_root'),
+    t('checkpoint', 'number', 'checkpoint', 'v'),
+    t('checkpoint', 'text', 'checkpoint', 'kind'),
+    t('checkpoint', 'text', 'checkpoint', 'tenant_id'),
+    t('checkpoint', 'text', 'checkpoint', 'run_id'),
+    t('checkpoint', 'number', 'checkpoint', 'chain_length'),
+    t('checkpoint', 'hex', 'checkpoint', 'root_hash'),
+    t('checkpoint', 'hex', 'checkpoint', 'merkle_root'),
+    t('checkpoint', 'text', 'checkpoint', 'sealed_at'),
+    t('checkpoint', 'hex', 'checkpoint', 'key_id'),
     t('signature', 'base64', 'signature'),
-    t('public_keys', 'hex', 'public_keys', 0, 'key_id'), t('public_keys', 'text', 'public_keys', 0, 'algorithm'), t('public_keys', 'base64', 'public_keys', 0, 'public_key'),
-    t('ledger', 'number', 'ledger', 'leaf_index'), t('ledger', 'number', 'ledger', 'tree_size'),
+    t('public_keys', 'hex', 'public_keys', 0, 'key_id'),
+    t('public_keys', 'text', 'public_keys', 0, 'algorithm'),
+    t('public_keys', 'base64', 'public_keys', 0, 'public_key'),
+    t('ledger', 'number', 'ledger', 'leaf_index'),
+    t('ledger', 'number', 'ledger', 'tree_size'),
     ...(bundle.ledger?.inclusion_path ?? []).map((_, j) => t('ledger', 'hex', 'ledger', 'inclusion_path', j)),
-    t('ledger', 'hex', 'ledger', 'root_hash'), t('ledger', 'note', 'ledger', 'tree_head'),
+    t('ledger', 'hex', 'ledger', 'root_hash'),
+    t('ledger', 'note', 'ledger', 'tree_head'),
   ];
 };
 
-const read = (root: unknown, path: Path): unknown => path.reduce<unknown>((node, key) => (node as Record<string | number, unknown>)[key], root);
+const read = (root: unknown, path: Path): unknown =>
+  path.reduce<unknown>((node, key) => (node as Record<string | number, unknown>)[key], root);
 const write = (root: unknown, path: Path, value: unknown): void => {
   const parent = read(root, path.slice(0, -1)) as Record<string | number, unknown>;
   parent[path[path.length - 1] as string | number] = value;
@@ -93,20 +118,29 @@ const editsOf = (bundle: ProofBundle, target: Target): Edit[] => {
 
 /** Base64 edits that change only padding bits: the decoded bytes stay the same. */
 const sameBytes = (edit: Edit, original: string): boolean =>
-  edit.target.kind === 'base64' && Buffer.from(String(edit.value), 'base64').equals(Buffer.from(original, 'base64'));
+  edit.target.kind === 'base64' &&
+  Buffer.from(String(edit.value), 'base64').equals(Buffer.from(original, 'base64'));
 
 /** Whether the divergence names the place of the edit. */
 const namesPlace = (edit: Edit, d: Divergence): boolean => {
   const [, index] = edit.target.path;
   switch (edit.target.region) {
-    case 'format': return d.field === 'format';
-    case 'ids': return d.source === 'event_store' && d.seq === 0;
-    case 'events': return d.source === 'event_store' && d.seq === index;
-    case 'integrity': return d.field.startsWith('integrity.');
-    case 'checkpoint': return d.field === 'signature' || d.field.startsWith('checkpoint.') || d.field === 'checkpoint';
-    case 'signature': return d.field === 'signature';
-    case 'public_keys': return d.field.startsWith('public_keys');
-    case 'ledger': return d.field.startsWith('ledger');
+    case 'format':
+      return d.field === 'format';
+    case 'ids':
+      return d.source === 'event_store' && d.seq === 0;
+    case 'events':
+      return d.source === 'event_store' && d.seq === index;
+    case 'integrity':
+      return d.field.startsWith('integrity.');
+    case 'checkpoint':
+      return d.field === 'signature' || d.field.startsWith('checkpoint.') || d.field === 'checkpoint';
+    case 'signature':
+      return d.field === 'signature';
+    case 'public_keys':
+      return d.field.startsWith('public_keys');
+    case 'ledger':
+      return d.field.startsWith('ledger');
   }
 };
 
@@ -119,7 +153,11 @@ const undetected = (bundle: ProofBundle, edits: readonly Edit[], pinned: Uint8Ar
     write(copy, edit.target.path, edit.value);
     const verdict = verifyBundle(copy, pinned);
     const d = verdict.integrity.divergence;
-    const caught = verdict.integrity.verification_status === 'FAILED' && d !== null && (verdict.integrity.failure_reason ?? '') !== '' && namesPlace(edit, d);
+    const caught =
+      verdict.integrity.verification_status === 'FAILED' &&
+      d !== null &&
+      (verdict.integrity.failure_reason ?? '') !== '' &&
+      namesPlace(edit, d);
     return caught ? [] : [describeEdit(edit, verdict)];
   });
 
@@ -145,10 +183,28 @@ describe('every single-character edit of a bundle fails verification, naming the
     expect(verifyBundle(bundle, null).integrity.verification_status).toBe('VERIFIED');
     expect(verifyBundle(bundle, key.raw).integrity.verification_status).toBe('VERIFIED');
     const regions = new Set(edits.map((e) => e.target.region));
-    expect([...regions].sort()).toEqual(['checkpoint', 'events', 'format', 'ids', 'integrity', 'ledger', 'public_keys', 'signature']);
+    expect([...regions].sort()).toEqual([
+      'checkpoint',
+      'events',
+      'format',
+      'ids',
+      'integrity',
+      'ledger',
+      'public_keys',
+      'signature',
+    ]);
   });
 
-  const regions: readonly Region[] = ['format', 'ids', 'events', 'integrity', 'checkpoint', 'signature', 'public_keys', 'ledger'];
+  const regions: readonly Region[] = [
+    'format',
+    'ids',
+    'events',
+    'integrity',
+    'checkpoint',
+    'signature',
+    'public_keys',
+    'ledger',
+  ];
   for (const region of regions) {
     for (const trust of ['embedded', 'pinned'] as const) {
       it(`${region}: every edit is FAILED and named (${trust} key)`, () => {
@@ -164,7 +220,9 @@ describe('every single-character edit of a bundle fails verification, naming the
     const events = edits.filter((e) => e.target.region === 'events');
     expect(new Set(events.map((e) => e.target.path[1]))).toEqual(new Set(bundle.events.map((_, i) => i)));
     const hexEdits = edits.filter((e) => e.target.kind === 'hex').length;
-    const hexChars = targetsOf(bundle).filter((t) => t.kind === 'hex').reduce((n, t) => n + String(read(bundle, t.path)).length, 0);
+    const hexChars = targetsOf(bundle)
+      .filter((t) => t.kind === 'hex')
+      .reduce((n, t) => n + String(read(bundle, t.path)).length, 0);
     expect(hexEdits).toBe(hexChars * 15);
     expect(edits.length).toBeGreaterThan(20_000);
   });

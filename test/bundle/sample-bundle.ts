@@ -25,15 +25,24 @@ export const generateTestKey = (): TestKey => {
 
 /** The sample two-step run, with a goal of several scripts so edits also hit non-ASCII text. */
 const runEvents = (): RunEvent[] =>
-  sampleRunEvents().map((e) => (e.type === 'RunCreated' ? { ...e, data: { ...e.data, goal: 'Résumé ✓ 日本 — "q"\\' } } : e));
+  sampleRunEvents().map((e) =>
+    e.type === 'RunCreated' ? { ...e, data: { ...e.data, goal: 'Résumé ✓ 日本 — "q"\\' } } : e,
+  );
 
-const sign = (key: TestKey, checkpoint: RunCheckpoint): string => Buffer.from(signEd25519(key.privateKey, checkpointBytes(checkpoint))).toString('base64');
+const sign = (key: TestKey, checkpoint: RunCheckpoint): string =>
+  Buffer.from(signEd25519(key.privateKey, checkpointBytes(checkpoint))).toString('base64');
 
 const otherSeal = (key: TestKey, index: number, runId: string): LedgerEntry => {
   const checkpoint: RunCheckpoint = {
-    v: 1, kind: 'aos.runproof.checkpoint', tenant_id: TENANT, run_id: runId, chain_length: 4 + index,
-    root_hash: toHex(Buffer.alloc(32, index + 1)), merkle_root: toHex(Buffer.alloc(32, index + 7)),
-    sealed_at: `2026-02-09T11:0${index}:00.000Z`, key_id: key.keyId,
+    v: 1,
+    kind: 'aos.runproof.checkpoint',
+    tenant_id: TENANT,
+    run_id: runId,
+    chain_length: 4 + index,
+    root_hash: toHex(Buffer.alloc(32, index + 1)),
+    merkle_root: toHex(Buffer.alloc(32, index + 7)),
+    sealed_at: `2026-02-09T11:0${index}:00.000Z`,
+    key_id: key.keyId,
   };
   return { index, checkpoint, signature: sign(key, checkpoint) };
 };
@@ -44,15 +53,30 @@ const otherSeal = (key: TestKey, index: number, runId: string): LedgerEntry => {
 export const sampleBundle = (key: TestKey, leafIndex = 1): ProofBundle => {
   const stored = storedRunEvents(runEvents());
   const { integrity } = verifyEventChain(TENANT, RUN_ID, `aos-run-${RUN_ID}`, stored);
-  if (integrity.verification_status !== 'VERIFIED' || integrity.root_hash === null || integrity.merkle_root === null) throw new Error('sample run does not verify');
+  if (
+    integrity.verification_status !== 'VERIFIED' ||
+    integrity.root_hash === null ||
+    integrity.merkle_root === null
+  )
+    throw new Error('sample run does not verify');
   const checkpoint: RunCheckpoint = {
-    v: 1, kind: 'aos.runproof.checkpoint', tenant_id: TENANT, run_id: RUN_ID, chain_length: integrity.chain_length,
-    root_hash: integrity.root_hash, merkle_root: integrity.merkle_root, sealed_at: '2026-02-09T12:00:01.234Z', key_id: key.keyId,
+    v: 1,
+    kind: 'aos.runproof.checkpoint',
+    tenant_id: TENANT,
+    run_id: RUN_ID,
+    chain_length: integrity.chain_length,
+    root_hash: integrity.root_hash,
+    merkle_root: integrity.merkle_root,
+    sealed_at: '2026-02-09T12:00:01.234Z',
+    key_id: key.keyId,
   };
   const signature = sign(key, checkpoint);
   const others = ['7a1c9e20-0b3d-4e5f-8a6b-1c2d3e4f5a6b', '9b2d0f31-1c4e-4f60-9b7c-2d3e4f5a6b7c'];
   const ledger: LedgerEntry[] = [0, 1, 2].map((index) =>
-    index === leafIndex ? { index, checkpoint, signature } : otherSeal(key, index, others[index < leafIndex ? index : index - 1] ?? ''));
+    index === leafIndex
+      ? { index, checkpoint, signature }
+      : otherSeal(key, index, others[index < leafIndex ? index : index - 1] ?? ''),
+  );
   const leaves = ledgerLeaves(ledger);
   const note = signNote(treeHeadBody(TENANT, ledger), NOTE_KEY_NAME, key.privateKey, key.raw);
   if (note._tag === 'Left') throw new Error(note.left.message);
@@ -60,11 +84,25 @@ export const sampleBundle = (key: TestKey, leafIndex = 1): ProofBundle => {
     format: BUNDLE_FORMAT,
     tenant_id: TENANT,
     run_id: RUN_ID,
-    events: stored.map((e) => ({ seq: e.seq, type: e.type, data: JSON.parse(e.dataCanonical) as JsonObject, recorded_at: e.recorded_at, link: e.link })),
-    integrity: { model: 'HASH_CHAIN', verification_status: 'VERIFIED', chain_length: integrity.chain_length, root_hash: integrity.root_hash, merkle_root: integrity.merkle_root },
+    events: stored.map((e) => ({
+      seq: e.seq,
+      type: e.type,
+      data: JSON.parse(e.dataCanonical) as JsonObject,
+      recorded_at: e.recorded_at,
+      link: e.link,
+    })),
+    integrity: {
+      model: 'HASH_CHAIN',
+      verification_status: 'VERIFIED',
+      chain_length: integrity.chain_length,
+      root_hash: integrity.root_hash,
+      merkle_root: integrity.merkle_root,
+    },
     checkpoint,
     signature,
-    public_keys: [{ key_id: key.keyId, algorithm: 'Ed25519', public_key: Buffer.from(key.raw).toString('base64') }],
+    public_keys: [
+      { key_id: key.keyId, algorithm: 'Ed25519', public_key: Buffer.from(key.raw).toString('base64') },
+    ],
     ledger: {
       leaf_index: leafIndex,
       tree_size: ledger.length,

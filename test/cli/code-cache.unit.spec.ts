@@ -6,14 +6,19 @@ import { codeCacheFor, readCodeCache, writeCodeCache } from '../../cli/launcher/
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'aos-code-cache-'));
 
-describe('the CLIs\' code cache location', () => {
+describe("the CLIs' code cache location", () => {
   it('is one file per CLI, build, Node version and command, under AOS_CACHE_DIR', () => {
     const cache = codeCacheFor('aos', 'b1', ['run', '--tenant-id', 't'], { AOS_CACHE_DIR: '/c' });
-    expect(cache).toEqual({ directory: '/c', prefix: 'aos.', file: `/c/aos.b1.${process.version}-${process.arch}.run.v8` });
+    expect(cache).toEqual({
+      directory: '/c',
+      prefix: 'aos.',
+      file: `/c/aos.b1.${process.version}-${process.arch}.run.v8`,
+    });
   });
 
   it('names the command by the first word that is not an option, and "other" for anything odd', () => {
-    const name = (argv: string[]) => codeCacheFor('aos', 'b', argv, { AOS_CACHE_DIR: '/c' })?.file.split('.').slice(-2).join('.');
+    const name = (argv: string[]) =>
+      codeCacheFor('aos', 'b', argv, { AOS_CACHE_DIR: '/c' })?.file.split('.').slice(-2).join('.');
     expect(name(['--json', 'runs', 'list'])).toBe('runs.v8');
     expect(name([])).toBe('other.v8');
     expect(name(['../../etc/passwd'])).toBe('other.v8');
@@ -83,16 +88,30 @@ describe('reading and writing the code cache', () => {
   });
 
   it('has no cache for calls that ask for help or the version', () => {
-    for (const argv of [['run', '--help'], ['-h'], ['--version']]) expect(codeCacheFor('aos', 'b', argv, { AOS_CACHE_DIR: '/c' })).toBeNull();
+    for (const argv of [['run', '--help'], ['-h'], ['--version']])
+      expect(codeCacheFor('aos', 'b', argv, { AOS_CACHE_DIR: '/c' })).toBeNull();
   });
 
-  it('removes the files of the same CLI\'s older builds, and nobody else\'s', () => {
+  it("removes the files of the same CLI's older builds, and nobody else's", () => {
     const directory = scratch();
-    for (const name of ['aos.old.v20-x64.run.v8', 'aos-int.old.v20-x64.demo.v8', 'aos-int.new.v20-x64.demo.v8', 'unrelated.txt']) writeFileSync(join(directory, name), 'x');
+    for (const name of [
+      'aos.old.v20-x64.run.v8',
+      'aos-int.old.v20-x64.demo.v8',
+      'aos-int.new.v20-x64.demo.v8',
+      'unrelated.txt',
+    ])
+      writeFileSync(join(directory, name), 'x');
     const cache = codeCacheFor('aos', 'new', ['run'], { AOS_CACHE_DIR: directory });
     if (cache === null) throw new Error('cache expected');
     writeCodeCache(cache, Buffer.from('compiled'), 'new');
-    expect(readdirSync(directory).sort()).toEqual(['aos-int.old.v20-x64.demo.v8', 'aos-int.new.v20-x64.demo.v8', cache.file.split('/').pop(), 'unrelated.txt'].sort());
+    expect(readdirSync(directory).sort()).toEqual(
+      [
+        'aos-int.old.v20-x64.demo.v8',
+        'aos-int.new.v20-x64.demo.v8',
+        cache.file.split('/').pop(),
+        'unrelated.txt',
+      ].sort(),
+    );
   });
 
   it('ignores a cache directory it cannot create (a file is in the way)', () => {

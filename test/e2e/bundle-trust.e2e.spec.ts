@@ -17,27 +17,62 @@ import { rfcLeafHash, rfcMerkleTreeHash } from '../support/independent-rfc9162.j
 const TENANT = 'tenant-trust';
 
 type Divergence = { source: string; seq: number | null; field: string; expected: unknown; actual: unknown };
-type Verdict = { key_trust: string; seal: { status: string; key_id: string | null }; integrity: { verification_status: string; divergence: Divergence | null } };
-type BundleEvent = { seq: number; type: string; data: Record<string, unknown>; recorded_at: string; link: string };
+type Verdict = {
+  key_trust: string;
+  seal: { status: string; key_id: string | null };
+  integrity: { verification_status: string; divergence: Divergence | null };
+};
+type BundleEvent = {
+  seq: number;
+  type: string;
+  data: Record<string, unknown>;
+  recorded_at: string;
+  link: string;
+};
 type Bundle = {
-  tenant_id: string; run_id: string; events: BundleEvent[];
+  tenant_id: string;
+  run_id: string;
+  events: BundleEvent[];
   integrity: { root_hash: string; merkle_root: string; chain_length: number };
-  checkpoint: { key_id: string } | null; signature: string | null; ledger: unknown; public_keys: Array<{ key_id: string }>;
+  checkpoint: { key_id: string } | null;
+  signature: string | null;
+  ledger: unknown;
+  public_keys: Array<{ key_id: string }>;
 };
 
-const sha256 = (...parts: Buffer[]): Buffer => parts.reduce((hash, part) => hash.update(part), createHash('sha256')).digest();
+const sha256 = (...parts: Buffer[]): Buffer =>
+  parts.reduce((hash, part) => hash.update(part), createHash('sha256')).digest();
 const jcs = (value: unknown): Buffer => Buffer.from(canonicalize(value) ?? '', 'utf8');
 
 /** RUNPROOF's links and roots recomputed for edited events, the way a forger would (no key needed). */
 const relink = (bundle: Bundle): void => {
-  let link = sha256(Buffer.from('aos.runproof.v1.genesis', 'utf8'), Buffer.of(0), jcs({ run_id: bundle.run_id, tenant_id: bundle.tenant_id }));
+  let link = sha256(
+    Buffer.from('aos.runproof.v1.genesis', 'utf8'),
+    Buffer.of(0),
+    jcs({ run_id: bundle.run_id, tenant_id: bundle.tenant_id }),
+  );
   const leaves = bundle.events.map((e) => {
-    const leaf = rfcLeafHash(jcs({ v: 1, tenant_id: bundle.tenant_id, run_id: bundle.run_id, seq: e.seq, type: e.type, data: e.data, recorded_at: e.recorded_at }));
+    const leaf = rfcLeafHash(
+      jcs({
+        v: 1,
+        tenant_id: bundle.tenant_id,
+        run_id: bundle.run_id,
+        seq: e.seq,
+        type: e.type,
+        data: e.data,
+        recorded_at: e.recorded_at,
+      }),
+    );
     link = sha256(Buffer.of(1), link, leaf);
     e.link = link.toString('hex');
     return leaf;
   });
-  bundle.integrity = { ...bundle.integrity, chain_length: leaves.length, root_hash: link.toString('hex'), merkle_root: rfcMerkleTreeHash(leaves).toString('hex') };
+  bundle.integrity = {
+    ...bundle.integrity,
+    chain_length: leaves.length,
+    root_hash: link.toString('hex'),
+    merkle_root: rfcMerkleTreeHash(leaves).toString('hex'),
+  };
 };
 
 describe('aos verify --public-key: what a pinned key vouches for', () => {
@@ -64,11 +99,16 @@ describe('aos verify --public-key: what a pinned key vouches for', () => {
     expect(run.result.code, run.result.stderr).toBe(0);
     return run.run_id;
   };
-  const keyFile = (keysEnv: NodeJS.ProcessEnv, keyId: string) => join(keysEnv.AOS_KEYS_DIR ?? '', 'public-keys', `${keyId}.json`);
+  const keyFile = (keysEnv: NodeJS.ProcessEnv, keyId: string) =>
+    join(keysEnv.AOS_KEYS_DIR ?? '', 'public-keys', `${keyId}.json`);
   const verify = async (bundle: Bundle, name: string, keyFiles: string[]) => {
     const file = join(directory, name);
     await writeFile(file, JSON.stringify(bundle, null, 2));
-    const result = await runCli('aos', ['verify', file, '--json', ...keyFiles.flatMap((k) => ['--public-key', k])], {});
+    const result = await runCli(
+      'aos',
+      ['verify', file, '--json', ...keyFiles.flatMap((k) => ['--public-key', k])],
+      {},
+    );
     return { code: result.code, stderr: result.stderr, ...jsonOf<Verdict>(result) };
   };
 
@@ -92,7 +132,11 @@ describe('aos verify --public-key: what a pinned key vouches for', () => {
     it('is FAILED when it keeps the seal: the sealed root names the rewrite', async () => {
       const verdict = await verify(forge(true), 'forged-sealed.json', [pinned]);
       expect(verdict.code).toBe(1);
-      expect(verdict.integrity.divergence).toMatchObject({ source: 'checkpoint', field: 'root_hash', expected: original.integrity.root_hash });
+      expect(verdict.integrity.divergence).toMatchObject({
+        source: 'checkpoint',
+        field: 'root_hash',
+        expected: original.integrity.root_hash,
+      });
     });
 
     // A completed run's bundle without its seal is a forgery: anyone can recompute the chain.
@@ -123,25 +167,45 @@ describe('aos verify --public-key: what a pinned key vouches for', () => {
     it('exports the old sealing key and the new tree-head key, and verifies with the keys it carries', async () => {
       expect(bundle.checkpoint?.key_id).toBe(oldKey);
       expect(bundle.public_keys.map((k) => k.key_id).sort()).toEqual([oldKey, newKey].sort());
-      expect(JSON.parse(await readFile(keyFile(keysEnv, oldKey), 'utf8'))).toMatchObject({ key_id: oldKey, retired_at: expect.any(String) });
+      expect(JSON.parse(await readFile(keyFile(keysEnv, oldKey), 'utf8'))).toMatchObject({
+        key_id: oldKey,
+        retired_at: expect.any(String),
+      });
       const verdict = await verify(bundle, 'rotated.json', []);
       expect(verdict.code, verdict.stderr).toBe(0);
       expect(verdict).toMatchObject({ key_trust: 'embedded', seal: { status: 'sealed', key_id: oldKey } });
     });
 
     it('cannot be verified pinned to either key alone', async () => {
-      const [pinnedOld, pinnedNew] = [await verify(bundle, 'rotated-old.json', [keyFile(keysEnv, oldKey)]), await verify(bundle, 'rotated-new.json', [keyFile(keysEnv, newKey)])];
+      const [pinnedOld, pinnedNew] = [
+        await verify(bundle, 'rotated-old.json', [keyFile(keysEnv, oldKey)]),
+        await verify(bundle, 'rotated-new.json', [keyFile(keysEnv, newKey)]),
+      ];
       expect(pinnedOld.code).toBe(1);
-      expect(pinnedOld.integrity.divergence).toMatchObject({ source: 'checkpoint', field: 'ledger.tree_head' });
+      expect(pinnedOld.integrity.divergence).toMatchObject({
+        source: 'checkpoint',
+        field: 'ledger.tree_head',
+      });
       expect(pinnedNew.code).toBe(1);
-      expect(pinnedNew.integrity.divergence).toMatchObject({ source: 'checkpoint', field: 'checkpoint.key_id', actual: oldKey });
+      expect(pinnedNew.integrity.divergence).toMatchObject({
+        source: 'checkpoint',
+        field: 'checkpoint.key_id',
+        actual: oldKey,
+      });
     });
 
     // --public-key is repeatable: the old sealing key and the new tree-head key, both trusted.
     it('verifies pinned to both trusted keys, --public-key given twice', async () => {
-      const verdict = await verify(bundle, 'rotated-both.json', [keyFile(keysEnv, oldKey), keyFile(keysEnv, newKey)]);
+      const verdict = await verify(bundle, 'rotated-both.json', [
+        keyFile(keysEnv, oldKey),
+        keyFile(keysEnv, newKey),
+      ]);
       expect(verdict.code, verdict.stderr).toBe(0);
-      expect(verdict).toMatchObject({ key_trust: 'pinned', seal: { status: 'sealed', key_id: oldKey }, integrity: { verification_status: 'VERIFIED' } });
+      expect(verdict).toMatchObject({
+        key_trust: 'pinned',
+        seal: { status: 'sealed', key_id: oldKey },
+        integrity: { verification_status: 'VERIFIED' },
+      });
     });
   });
 });

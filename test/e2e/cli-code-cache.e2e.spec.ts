@@ -7,8 +7,9 @@ import { jsonOf, runCli } from '../support/cli.js';
 // The shipped bins run their bundle through V8's code cache (cli/launcher). A command that ends
 // well leaves its compiled code behind; a failed one leaves nothing; a damaged or foreign cache
 // file is rejected by V8, the command runs as usual and the file is replaced.
-describe('the CLIs\' code cache', () => {
-  const skillsList = (cacheDir: string) => runCli('aos', ['skills', 'list', '--json'], { AOS_CACHE_DIR: cacheDir });
+describe("the CLIs' code cache", () => {
+  const skillsList = (cacheDir: string) =>
+    runCli('aos', ['skills', 'list', '--json'], { AOS_CACHE_DIR: cacheDir });
 
   it('is written by a command that exits 0 and read by the next call, with the same output', async () => {
     const cacheDir = mkdtempSync(join(tmpdir(), 'aos-cli-cache-'));
@@ -16,7 +17,11 @@ describe('the CLIs\' code cache', () => {
     expect(first.code).toBe(0);
     const files = readdirSync(cacheDir);
     expect(files).toHaveLength(1);
-    expect(files[0]).toMatch(new RegExp(`^aos\\.[0-9a-f]{16}\\.${process.version.replaceAll('.', '\\.')}-${process.arch}\\.skills\\.v8$`));
+    expect(files[0]).toMatch(
+      new RegExp(
+        `^aos\\.[0-9a-f]{16}\\.${process.version.replaceAll('.', '\\.')}-${process.arch}\\.skills\\.v8$`,
+      ),
+    );
     const written = readFileSync(join(cacheDir, files[0] ?? ''));
     expect(written.length).toBeGreaterThan(10_000);
 
@@ -49,7 +54,10 @@ describe('the CLIs\' code cache', () => {
 
   it('is not used with AOS_CODE_CACHE=off', async () => {
     const cacheDir = mkdtempSync(join(tmpdir(), 'aos-cli-cache-'));
-    const result = await runCli('aos', ['skills', 'list', '--json'], { AOS_CACHE_DIR: cacheDir, AOS_CODE_CACHE: 'off' });
+    const result = await runCli('aos', ['skills', 'list', '--json'], {
+      AOS_CACHE_DIR: cacheDir,
+      AOS_CODE_CACHE: 'off',
+    });
     expect(result.code).toBe(0);
     expect(readdirSync(cacheDir)).toEqual([]);
   });

@@ -2,9 +2,25 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runIdForIdempotencyKey } from '../../domain/run/idempotency-key.js';
 import { jsonOf, runCli, type CliResult } from '../support/cli.js';
 import { createAgent, tableCounts, withSigningKey } from '../support/cli-fixtures.js';
-import { installEventGate, killHard, newRunId, runIdsOf, spawnCli, type CliChild, type EventGate } from '../support/cli-process.js';
+import {
+  installEventGate,
+  killHard,
+  newRunId,
+  runIdsOf,
+  spawnCli,
+  type CliChild,
+  type EventGate,
+} from '../support/cli-process.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
-import { executedStepIndexes, proveRun, runEvents, startedAttempts, typesOf, verdictOf, waitFor } from '../support/run-inspection.js';
+import {
+  executedStepIndexes,
+  proveRun,
+  runEvents,
+  startedAttempts,
+  typesOf,
+  verdictOf,
+  waitFor,
+} from '../support/run-inspection.js';
 
 /**
  * Two processes writing one run. The moment they meet is not left to chance: a test-only gate
@@ -23,7 +39,13 @@ const STEPS = [
 const STEP_TYPES = STEPS.map(() => 'StepExecuted');
 
 type ErrorJson = { error: { code: string; message: string; field?: string } };
-type RunJson = { run_id: string; status: string; created: boolean; idempotency_key: string; integrity: { verification_status: string } };
+type RunJson = {
+  run_id: string;
+  status: string;
+  created: boolean;
+  idempotency_key: string;
+  integrity: { verification_status: string };
+};
 
 describe('concurrent writers of one run: exactly one goes on, the other appends nothing', () => {
   let db: TestDatabase;
@@ -55,13 +77,21 @@ describe('concurrent writers of one run: exactly one goes on, the other appends 
     const cli = spawn(['run', '--agent-id', agentId, '--goal', 'contested']);
     return { cli, runId: await newRunId(db.pool, TENANT, known) };
   };
-  const eventCounts = async () => (await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM aos_events')).rows[0]?.n;
+  const eventCounts = async () =>
+    (await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM aos_events')).rows[0]?.n;
   const expectOneWriterFinished = async (runId: string, attempts: number[]) => {
     const events = await runEvents(db.pool, runId);
     expect(executedStepIndexes(events)).toEqual([0, 1, 2, 3, 4]);
     expect(startedAttempts(events)).toEqual(attempts);
-    expect(events.filter((e) => e.type === 'RunCompleted').map((e) => e.data)).toEqual([{ status: 'succeeded' }]);
-    expect(verdictOf(await proveRun(env, TENANT, runId))).toEqual({ code: 0, verification_status: 'VERIFIED', divergence: null, seal: 'sealed' });
+    expect(events.filter((e) => e.type === 'RunCompleted').map((e) => e.data)).toEqual([
+      { status: 'succeeded' },
+    ]);
+    expect(verdictOf(await proveRun(env, TENANT, runId))).toEqual({
+      code: 0,
+      verification_status: 'VERIFIED',
+      divergence: null,
+      seal: 'sealed',
+    });
     return events;
   };
   /** The loser's JSON error: its append at `expected` met an event another writer put there first. */
@@ -71,15 +101,24 @@ describe('concurrent writers of one run: exactly one goes on, the other appends 
     expect(error.code).toBe('concurrent_writer');
     const prefix = `another process is executing this run (it appended to aos-run-${runId} first: expected version ${expected}, found `;
     expect(error.message.startsWith(prefix), error.message).toBe(true);
-    expect(error.message.slice(prefix.length)).toMatch(/^\d+\); this one stopped, and the append it was making wrote nothing$/);
+    expect(error.message.slice(prefix.length)).toMatch(
+      /^\d+\); this one stopped, and the append it was making wrote nothing$/,
+    );
     expect(Number(/found (\d+)/.exec(error.message)?.[1])).toBeGreaterThan(expected);
   };
 
   it('two aos runs resume started together after a kill -9: one exits 0, the other concurrent_writer having appended nothing', async () => {
     const { cli, runId } = await startRun();
-    await waitFor('step 0 recorded', async () => ((await runEvents(db.pool, runId)).length >= 4 ? true : undefined));
+    await waitFor('step 0 recorded', async () =>
+      (await runEvents(db.pool, runId)).length >= 4 ? true : undefined,
+    );
     await killHard(cli); // the wait step 1 was running
-    expect(typesOf(await runEvents(db.pool, runId))).toEqual(['RunCreated', 'RunPlanned', 'RunStarted', 'StepExecuted']);
+    expect(typesOf(await runEvents(db.pool, runId))).toEqual([
+      'RunCreated',
+      'RunPlanned',
+      'RunStarted',
+      'StepExecuted',
+    ]);
     await gate.hold('RunStarted', 4);
     const resumes = [0, 1].map(() => spawn(['runs', 'resume', '--run-id', runId]));
     await gate.waiters(2); // both loaded the run at version 4 and are appending RunStarted attempt 2
@@ -87,10 +126,23 @@ describe('concurrent writers of one run: exactly one goes on, the other appends 
     const results = await Promise.all(resumes.map((r) => r.done));
     const winners = results.filter((r) => r.code === 0);
     expect(winners).toHaveLength(1);
-    expect(jsonOf(winners[0] as CliResult)).toMatchObject({ run_id: runId, status: 'succeeded', integrity: { verification_status: 'VERIFIED' }, seal: { status: 'sealed' } });
+    expect(jsonOf(winners[0] as CliResult)).toMatchObject({
+      run_id: runId,
+      status: 'succeeded',
+      integrity: { verification_status: 'VERIFIED' },
+      seal: { status: 'sealed' },
+    });
     concurrentWriterError(results.find((r) => r.code !== 0) as CliResult, runId, 4);
     const events = await expectOneWriterFinished(runId, [1, 2]);
-    expect(typesOf(events)).toEqual(['RunCreated', 'RunPlanned', 'RunStarted', 'StepExecuted', 'RunStarted', ...STEP_TYPES.slice(1), 'RunCompleted']);
+    expect(typesOf(events)).toEqual([
+      'RunCreated',
+      'RunPlanned',
+      'RunStarted',
+      'StepExecuted',
+      'RunStarted',
+      ...STEP_TYPES.slice(1),
+      'RunCompleted',
+    ]);
   });
 
   it('a resume while the original process still runs: the resume goes on, the original stops at its next append', async () => {
@@ -98,19 +150,50 @@ describe('concurrent writers of one run: exactly one goes on, the other appends 
     const { cli, runId } = await startRun();
     await gate.waiters(1); // the original ran the wait step 1 and is appending its record
     const resume = spawn(['runs', 'resume', '--run-id', runId]);
-    await waitFor('the resume claiming the run', async () => ((await runEvents(db.pool, runId))[4]?.type === 'RunStarted' ? true : undefined));
+    await waitFor('the resume claiming the run', async () =>
+      (await runEvents(db.pool, runId))[4]?.type === 'RunStarted' ? true : undefined,
+    );
     await gate.release(); // (held open, the original's transaction would also hold back every projector)
     concurrentWriterError(await cli.done, runId, 4);
     const resumed = await resume.done;
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect(jsonOf(resumed)).toMatchObject({ run_id: runId, status: 'succeeded', integrity: { verification_status: 'VERIFIED' }, seal: { status: 'sealed' } });
+    expect(jsonOf(resumed)).toMatchObject({
+      run_id: runId,
+      status: 'succeeded',
+      integrity: { verification_status: 'VERIFIED' },
+      seal: { status: 'sealed' },
+    });
     const events = await expectOneWriterFinished(runId, [1, 2]);
-    expect(typesOf(events)).toEqual(['RunCreated', 'RunPlanned', 'RunStarted', 'StepExecuted', 'RunStarted', ...STEP_TYPES.slice(1), 'RunCompleted']);
+    expect(typesOf(events)).toEqual([
+      'RunCreated',
+      'RunPlanned',
+      'RunStarted',
+      'StepExecuted',
+      'RunStarted',
+      ...STEP_TYPES.slice(1),
+      'RunCompleted',
+    ]);
   });
 
   describe('aos run --idempotency-key', () => {
     const runWithKey = async (key: string, goal = 'keyed goal', extra: string[] = []) => {
-      const result = await runCli('aos', ['run', '--tenant-id', TENANT, '--agent-id', agentId, '--goal', goal, '--idempotency-key', key, '--json', ...extra], env);
+      const result = await runCli(
+        'aos',
+        [
+          'run',
+          '--tenant-id',
+          TENANT,
+          '--agent-id',
+          agentId,
+          '--goal',
+          goal,
+          '--idempotency-key',
+          key,
+          '--json',
+          ...extra,
+        ],
+        env,
+      );
       return { result, json: jsonOf<RunJson & ErrorJson>(result) };
     };
 
@@ -119,22 +202,36 @@ describe('concurrent writers of one run: exactly one goes on, the other appends 
       expect(key).toHaveLength(200);
       const first = await runWithKey(key);
       expect(first.result.code, first.result.stderr).toBe(0);
-      expect(first.json).toMatchObject({ run_id: runIdForIdempotencyKey(TENANT, key), status: 'succeeded', created: true, idempotency_key: key });
+      expect(first.json).toMatchObject({
+        run_id: runIdForIdempotencyKey(TENANT, key),
+        status: 'succeeded',
+        created: true,
+        idempotency_key: key,
+      });
       const before = await eventCounts();
       const second = await runWithKey(key);
       expect(second.result.code, second.result.stderr).toBe(0);
-      expect(second.json).toMatchObject({ run_id: first.json.run_id, status: 'succeeded', created: false, integrity: { verification_status: 'VERIFIED' } });
+      expect(second.json).toMatchObject({
+        run_id: first.json.run_id,
+        status: 'succeeded',
+        created: false,
+        integrity: { verification_status: 'VERIFIED' },
+      });
       expect(second.result.stderr).toBe('');
       expect(second.json).toMatchObject({ note: expect.stringContaining('nothing was executed again') });
       expect(first.json).not.toHaveProperty('note');
       expect(await eventCounts()).toBe(before);
-      expect(typesOf(await runEvents(db.pool, first.json.run_id)).filter((t) => t === 'RunCreated')).toHaveLength(1);
+      expect(
+        typesOf(await runEvents(db.pool, first.json.run_id)).filter((t) => t === 'RunCreated'),
+      ).toHaveLength(1);
     });
 
     it('creates one run for a key sent by two processes at the same moment', async () => {
       const key = 'nightly-2024-06-01';
       await gate.hold('RunCreated', 0);
-      const both = [0, 1].map(() => spawn(['run', '--agent-id', agentId, '--goal', 'keyed goal', '--idempotency-key', key]));
+      const both = [0, 1].map(() =>
+        spawn(['run', '--agent-id', agentId, '--goal', 'keyed goal', '--idempotency-key', key]),
+      );
       await gate.waiters(2); // both found no run under the key and are appending RunCreated
       await gate.release();
       const results = await Promise.all(both.map((c) => c.done));
@@ -147,29 +244,46 @@ describe('concurrent writers of one run: exactly one goes on, the other appends 
       expect(winner.code, winner.stderr).toBe(0);
       expect(jsonOf<RunJson>(winner).status).toBe('succeeded');
       // The loser met the run while the winner was still executing it (a wait step is in the plan).
-      expect({ code: loser.code, status: jsonOf<RunJson>(loser).status }).toEqual({ code: 1, status: 'in_progress' });
+      expect({ code: loser.code, status: jsonOf<RunJson>(loser).status }).toEqual({
+        code: 1,
+        status: 'in_progress',
+      });
       const events = await expectOneWriterFinished(runId, [1]);
-      expect(typesOf(events)).toEqual(['RunCreated', 'RunPlanned', 'RunStarted', ...STEP_TYPES, 'RunCompleted']);
+      expect(typesOf(events)).toEqual([
+        'RunCreated',
+        'RunPlanned',
+        'RunStarted',
+        ...STEP_TYPES,
+        'RunCompleted',
+      ]);
       const later = await runWithKey(key);
-      expect({ code: later.result.code, created: later.json.created, status: later.json.status }).toEqual({ code: 0, created: false, status: 'succeeded' });
+      expect({ code: later.result.code, created: later.json.created, status: later.json.status }).toEqual({
+        code: 0,
+        created: false,
+        status: 'succeeded',
+      });
     });
 
     it.each([
       ['a different goal', 'goal', ['other goal', []]],
       ['a different budget', 'budget_cents', ['keyed goal', ['--budget-cents', '7']]],
-    ] as const)('refuses the key with %s: exit 2 naming idempotency-key, nothing written', async (_label, field, [goal, extra]) => {
-      const key = `reused-${field}`;
-      const first = await runWithKey(key);
-      expect(first.result.code, first.result.stderr).toBe(0);
-      const before = await tableCounts(db.pool);
-      const again = await runWithKey(key, goal, [...extra]);
-      expect(again.result.code).toBe(2);
-      expect(again.json.error).toEqual({
-        code: 'invalid_input', field: 'idempotency-key',
-        message: `--idempotency-key: is already used by run ${first.json.run_id} with a different ${field}; nothing was written`,
-      });
-      expect(await tableCounts(db.pool)).toEqual(before);
-    });
+    ] as const)(
+      'refuses the key with %s: exit 2 naming idempotency-key, nothing written',
+      async (_label, field, [goal, extra]) => {
+        const key = `reused-${field}`;
+        const first = await runWithKey(key);
+        expect(first.result.code, first.result.stderr).toBe(0);
+        const before = await tableCounts(db.pool);
+        const again = await runWithKey(key, goal, [...extra]);
+        expect(again.result.code).toBe(2);
+        expect(again.json.error).toEqual({
+          code: 'invalid_input',
+          field: 'idempotency-key',
+          message: `--idempotency-key: is already used by run ${first.json.run_id} with a different ${field}; nothing was written`,
+        });
+        expect(await tableCounts(db.pool)).toEqual(before);
+      },
+    );
 
     it.each([
       ['empty', '', 'must not be empty'],
@@ -180,7 +294,11 @@ describe('concurrent writers of one run: exactly one goes on, the other appends 
       const before = await tableCounts(db.pool);
       const refused = await runWithKey(key);
       expect(refused.result.code).toBe(2);
-      expect(refused.json.error).toEqual({ code: 'invalid_input', field: 'idempotency-key', message: `--idempotency-key: ${message}` });
+      expect(refused.json.error).toEqual({
+        code: 'invalid_input',
+        field: 'idempotency-key',
+        message: `--idempotency-key: ${message}`,
+      });
       expect(await tableCounts(db.pool)).toEqual(before);
     });
   });

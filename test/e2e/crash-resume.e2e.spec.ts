@@ -1,10 +1,28 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { jsonOf, runCli } from '../support/cli.js';
 import { createAgent, runGoal, withSigningKey } from '../support/cli-fixtures.js';
-import { installEventGate, killHard, killRightAfter, newRunId, runIdsOf, spawnCli, type CliChild, type EventGate } from '../support/cli-process.js';
+import {
+  installEventGate,
+  killHard,
+  killRightAfter,
+  newRunId,
+  runIdsOf,
+  spawnCli,
+  type CliChild,
+  type EventGate,
+} from '../support/cli-process.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 import { sendJson, startLocalServer, type LocalServer } from '../support/local-http-server.js';
-import { executedStepIndexes, proveRun, runEvents, startedAttempts, traceStepIndexes, typesOf, verdictOf, waitFor } from '../support/run-inspection.js';
+import {
+  executedStepIndexes,
+  proveRun,
+  runEvents,
+  startedAttempts,
+  traceStepIndexes,
+  typesOf,
+  verdictOf,
+  waitFor,
+} from '../support/run-inspection.js';
 
 /**
  * A run's process killed with SIGKILL at exact points, then `aos runs resume`. The kill points are
@@ -25,7 +43,14 @@ const STEPS = [
 ];
 const FULL = ['RunCreated', 'RunPlanned', 'RunStarted', ...STEPS.map(() => 'StepExecuted'), 'RunCompleted'];
 
-type ResumeJson = { run_id: string; status: string; attempt: number | null; step_count: number; integrity: { verification_status: string }; seal: { status: string } };
+type ResumeJson = {
+  run_id: string;
+  status: string;
+  attempt: number | null;
+  step_count: number;
+  integrity: { verification_status: string };
+  seal: { status: string };
+};
 
 describe('crash and resume: a run killed with SIGKILL at any point is continued by aos runs resume', () => {
   let db: TestDatabase;
@@ -40,7 +65,9 @@ describe('crash and resume: a run killed with SIGKILL at any point is continued 
     env = await withSigningKey({ DATABASE_URL: db.url });
     gate = await installEventGate(db.pool);
     // The first request to a path hangs (the step is in flight when the process dies); later ones answer.
-    server = await startLocalServer((_hit, response, n) => (n === 1 ? undefined : sendJson(response, 200, { ok: true })));
+    server = await startLocalServer((_hit, response, n) =>
+      n === 1 ? undefined : sendJson(response, 200, { ok: true }),
+    );
     agentId = await createAgent(env, TENANT, STEPS);
   });
   afterEach(async () => gate.release()); // a failed test must not leave the gate closed for the next
@@ -53,41 +80,73 @@ describe('crash and resume: a run killed with SIGKILL at any point is continued 
 
   const startRun = async (agent = agentId) => {
     const known = await runIdsOf(db.pool, TENANT);
-    const cli = spawnCli('aos', ['run', '--tenant-id', TENANT, '--agent-id', agent, '--goal', 'crash me', '--json'], env);
+    const cli = spawnCli(
+      'aos',
+      ['run', '--tenant-id', TENANT, '--agent-id', agent, '--goal', 'crash me', '--json'],
+      env,
+    );
     running.push(cli);
     return { cli, known, tenantId: TENANT };
   };
   const resume = async (runId: string, extra: string[] = []) => {
-    const result = await runCli('aos', ['runs', 'resume', '--tenant-id', TENANT, '--run-id', runId, '--json', ...extra], env);
+    const result = await runCli(
+      'aos',
+      ['runs', 'resume', '--tenant-id', TENANT, '--run-id', runId, '--json', ...extra],
+      env,
+    );
     return { code: result.code, stderr: result.stderr, ...jsonOf<ResumeJson>(result) };
   };
   const runRow = async (runId: string) =>
     (await db.pool.query('SELECT status, attempt, version FROM runs WHERE run_id = $1', [runId])).rows[0];
   const traceRow = async (runId: string) =>
-    (await db.pool.query('SELECT status, step_count, error_code FROM aos_traces WHERE run_id = $1', [runId])).rows[0];
+    (await db.pool.query('SELECT status, step_count, error_code FROM aos_traces WHERE run_id = $1', [runId]))
+      .rows[0];
 
   /** What every resumed run must show: each step exactly once in the store and in the trace, the
    * expected RunStarted attempts, succeeded, VERIFIED and sealed. */
   const expectResumedToTheEnd = async (runId: string, expectedTypes: string[], attempts: number[]) => {
     const resumed = await resume(runId);
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect(resumed).toMatchObject({ run_id: runId, status: 'succeeded', step_count: STEPS.length, integrity: { verification_status: 'VERIFIED' }, seal: { status: 'sealed' } });
+    expect(resumed).toMatchObject({
+      run_id: runId,
+      status: 'succeeded',
+      step_count: STEPS.length,
+      integrity: { verification_status: 'VERIFIED' },
+      seal: { status: 'sealed' },
+    });
     const events = await runEvents(db.pool, runId);
     expect(typesOf(events)).toEqual(expectedTypes);
     expect(executedStepIndexes(events)).toEqual([0, 1, 2, 3, 4]);
     expect(startedAttempts(events)).toEqual(attempts);
     expect(events.every((e) => e.type !== 'StepExecuted' || e.data.status === 'succeeded')).toBe(true);
     expect(await traceStepIndexes(db.pool, runId)).toEqual([0, 1, 2, 3, 4]);
-    expect(await traceRow(runId)).toEqual({ status: 'succeeded', step_count: STEPS.length, error_code: null });
-    expect(await runRow(runId)).toEqual({ status: 'succeeded', attempt: attempts.at(-1), version: expectedTypes.length });
-    expect(verdictOf(await proveRun(env, TENANT, runId))).toEqual({ code: 0, verification_status: 'VERIFIED', divergence: null, seal: 'sealed' });
+    expect(await traceRow(runId)).toEqual({
+      status: 'succeeded',
+      step_count: STEPS.length,
+      error_code: null,
+    });
+    expect(await runRow(runId)).toEqual({
+      status: 'succeeded',
+      attempt: attempts.at(-1),
+      version: expectedTypes.length,
+    });
+    expect(verdictOf(await proveRun(env, TENANT, runId))).toEqual({
+      code: 0,
+      verification_status: 'VERIFIED',
+      divergence: null,
+      seal: 'sealed',
+    });
   };
 
   // RunCreated, RunPlanned and RunStarted are one append (one commit), and so are the last step and
   // RunCompleted: a process can die before or after each, never in between (a stream left created
   // or planned by another writer is resumed too: test/run/run-resumption.int.spec.ts).
   it.each([
-    ['after the opening append (RunCreated, RunPlanned, RunStarted), before the first StepExecuted', 'RunStarted', 2],
+    [
+      'after the opening append (RunCreated, RunPlanned, RunStarted), before the first StepExecuted',
+      'RunStarted',
+      2,
+    ],
     ['between steps: after step 0, before the wait step 1 starts', 'StepExecuted', 3],
     ['between steps: after the wait step 1, before step 2 starts', 'StepExecuted', 4],
     ['between steps: after step 3, before the last step starts', 'StepExecuted', 6],
@@ -107,13 +166,25 @@ describe('crash and resume: a run killed with SIGKILL at any point is continued 
   ])('killed while %s is running: the idempotent wait runs again, once', async (_label, lastSeq) => {
     const run = await startRun();
     const runId = await newRunId(db.pool, TENANT, run.known);
-    await waitFor(`StepExecuted at seq ${lastSeq}`, async () => ((await runEvents(db.pool, runId)).length >= lastSeq + 1 ? true : undefined));
+    await waitFor(`StepExecuted at seq ${lastSeq}`, async () =>
+      (await runEvents(db.pool, runId)).length >= lastSeq + 1 ? true : undefined,
+    );
     await killHard(run.cli);
     // The wait takes WAIT_MS: killed within it, nothing after its predecessor was recorded.
     expect(typesOf(await runEvents(db.pool, runId))).toEqual(FULL.slice(0, lastSeq + 1));
-    await expectResumedToTheEnd(runId, [...FULL.slice(0, lastSeq + 1), 'RunStarted', ...FULL.slice(lastSeq + 1)], [1, 2]);
-    const rerun = (await runEvents(db.pool, runId)).find((e) => e.type === 'StepExecuted' && e.data.step_index === lastSeq - 2);
-    expect(rerun?.data).toMatchObject({ skill: 'wait', status: 'succeeded', outcome: { data: { waited_ms: WAIT_MS } } });
+    await expectResumedToTheEnd(
+      runId,
+      [...FULL.slice(0, lastSeq + 1), 'RunStarted', ...FULL.slice(lastSeq + 1)],
+      [1, 2],
+    );
+    const rerun = (await runEvents(db.pool, runId)).find(
+      (e) => e.type === 'StepExecuted' && e.data.step_index === lastSeq - 2,
+    );
+    expect(rerun?.data).toMatchObject({
+      skill: 'wait',
+      status: 'succeeded',
+      outcome: { data: { waited_ms: WAIT_MS } },
+    });
     expect(rerun?.data.duration_ms).toBeGreaterThanOrEqual(WAIT_MS - 1);
   });
 
@@ -121,8 +192,11 @@ describe('crash and resume: a run killed with SIGKILL at any point is continued 
     // echo, echo, echo are pure: their records go to the store together, just before the wait (not
     // pure) starts. The process is killed while that append waits at the gate, before it commits.
     const pureFirst = [
-      { skill: 'echo', params: { message: 'p0' } }, { skill: 'echo', params: { message: 'p1' } }, { skill: 'echo', params: { message: 'p2' } },
-      { skill: 'wait', params: { ms: 1 } }, { skill: 'echo', params: { message: 'p4' } },
+      { skill: 'echo', params: { message: 'p0' } },
+      { skill: 'echo', params: { message: 'p1' } },
+      { skill: 'echo', params: { message: 'p2' } },
+      { skill: 'wait', params: { ms: 1 } },
+      { skill: 'echo', params: { message: 'p4' } },
     ];
     const agent = await createAgent(env, TENANT, pureFirst);
     await gate.hold('StepExecuted', 3);
@@ -137,9 +211,21 @@ describe('crash and resume: a run killed with SIGKILL at any point is continued 
     expect(typesOf(await runEvents(db.pool, runId))).toEqual(['RunCreated', 'RunPlanned', 'RunStarted']);
     const resumed = await resume(runId);
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect(resumed).toMatchObject({ status: 'succeeded', step_count: 5, integrity: { verification_status: 'VERIFIED' }, seal: { status: 'sealed' } });
+    expect(resumed).toMatchObject({
+      status: 'succeeded',
+      step_count: 5,
+      integrity: { verification_status: 'VERIFIED' },
+      seal: { status: 'sealed' },
+    });
     const events = await runEvents(db.pool, runId);
-    expect(typesOf(events)).toEqual(['RunCreated', 'RunPlanned', 'RunStarted', 'RunStarted', ...pureFirst.map(() => 'StepExecuted'), 'RunCompleted']);
+    expect(typesOf(events)).toEqual([
+      'RunCreated',
+      'RunPlanned',
+      'RunStarted',
+      'RunStarted',
+      ...pureFirst.map(() => 'StepExecuted'),
+      'RunCompleted',
+    ]);
     expect(executedStepIndexes(events)).toEqual([0, 1, 2, 3, 4]);
     expect(startedAttempts(events)).toEqual([1, 2]);
     expect(await traceStepIndexes(db.pool, runId)).toEqual([0, 1, 2, 3, 4]);
@@ -151,7 +237,10 @@ describe('crash and resume: a run killed with SIGKILL at any point is continued 
     const runId = await killRightAfter(db.pool, gate, run.cli, run, 'StepExecuted', 3);
     const got = await runCli('aos', ['runs', 'get', '--tenant-id', TENANT, '--run-id', runId, '--json'], env);
     expect(got.code, got.stderr).toBe(0);
-    expect(jsonOf<{ status: string; chain_length: number }>(got)).toMatchObject({ status: 'running', chain_length: 4 });
+    expect(jsonOf<{ status: string; chain_length: number }>(got)).toMatchObject({
+      status: 'running',
+      chain_length: 4,
+    });
     const listed = await runCli('aos', ['runs', 'list', '--tenant-id', TENANT, '--json'], env);
     expect(jsonOf<{ runs: { run_id: string }[] }>(listed).runs.map((r) => r.run_id)).toContain(runId);
     await expectResumedToTheEnd(runId, [...FULL.slice(0, 4), 'RunStarted', ...FULL.slice(4)], [1, 2]);
@@ -163,10 +252,21 @@ describe('crash and resume: a run killed with SIGKILL at any point is continued 
     const runId = await killRightAfter(db.pool, gate, run.cli, run, 'RunCompleted', FULL.length - 1);
     const resumed = await resume(runId);
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect(resumed).toMatchObject({ status: 'succeeded', seal: { status: 'sealed' }, integrity: { verification_status: 'VERIFIED' } });
-    expect((resumed as unknown as { note: string }).note).toBe(`run ${runId} had already completed: no step was run; it is now sealed`);
+    expect(resumed).toMatchObject({
+      status: 'succeeded',
+      seal: { status: 'sealed' },
+      integrity: { verification_status: 'VERIFIED' },
+    });
+    expect((resumed as unknown as { note: string }).note).toBe(
+      `run ${runId} had already completed: no step was run; it is now sealed`,
+    );
     expect(typesOf(await runEvents(db.pool, runId))).toEqual(FULL);
-    expect(verdictOf(await proveRun(env, TENANT, runId))).toEqual({ code: 0, verification_status: 'VERIFIED', divergence: null, seal: 'sealed' });
+    expect(verdictOf(await proveRun(env, TENANT, runId))).toEqual({
+      code: 0,
+      verification_status: 'VERIFIED',
+      divergence: null,
+      seal: 'sealed',
+    });
   });
 
   it('proves a run killed after RunCompleted, before its seal, VERIFIED and unsealed (the projections catch up first)', async () => {
@@ -174,18 +274,37 @@ describe('crash and resume: a run killed with SIGKILL at any point is continued 
     const run = await startRun();
     const runId = await killRightAfter(db.pool, gate, run.cli, run, 'RunCompleted', FULL.length - 1);
     // Nothing was tampered with: the dead process had not projected its events yet.
-    expect(verdictOf(await proveRun(env, TENANT, runId))).toEqual({ code: 0, verification_status: 'VERIFIED', divergence: null, seal: 'unsealed' });
+    expect(verdictOf(await proveRun(env, TENANT, runId))).toEqual({
+      code: 0,
+      verification_status: 'VERIFIED',
+      divergence: null,
+      seal: 'unsealed',
+    });
   });
 
   it('returns a completed run unchanged: no new event anywhere, exit 0', async () => {
     const run = await runGoal(env, TENANT, agentId, 'complete me');
     expect(run.result.code, run.result.stderr).toBe(0);
-    const before = (await db.pool.query('SELECT count(*)::int AS n, max(global_position)::text AS last FROM aos_events')).rows[0];
+    const before = (
+      await db.pool.query('SELECT count(*)::int AS n, max(global_position)::text AS last FROM aos_events')
+    ).rows[0];
     const resumed = await resume(run.run_id);
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect(resumed).toMatchObject({ run_id: run.run_id, status: 'succeeded', attempt: 1, step_count: STEPS.length, integrity: { verification_status: 'VERIFIED' }, seal: { status: 'sealed' } });
-    expect((resumed as unknown as { note: string }).note).toBe(`run ${run.run_id} had already completed: no step was run`);
-    expect((await db.pool.query('SELECT count(*)::int AS n, max(global_position)::text AS last FROM aos_events')).rows[0]).toEqual(before);
+    expect(resumed).toMatchObject({
+      run_id: run.run_id,
+      status: 'succeeded',
+      attempt: 1,
+      step_count: STEPS.length,
+      integrity: { verification_status: 'VERIFIED' },
+      seal: { status: 'sealed' },
+    });
+    expect((resumed as unknown as { note: string }).note).toBe(
+      `run ${run.run_id} had already completed: no step was run`,
+    );
+    expect(
+      (await db.pool.query('SELECT count(*)::int AS n, max(global_position)::text AS last FROM aos_events'))
+        .rows[0],
+    ).toEqual(before);
     expect(startedAttempts(await runEvents(db.pool, run.run_id))).toEqual([1]);
   });
 
@@ -196,34 +315,73 @@ describe('crash and resume: a run killed with SIGKILL at any point is continued 
       ['PUT', 'is sent again without the flag: PUT is idempotent', [], true],
     ] as const)('%s %s', async (method, _label, flags, rerun) => {
       const path = `/side-effect-${method}-${flags.length}`;
-      const agent = await createAgent(env, TENANT, [
-        { skill: 'echo', params: { message: '{{goal}}' } },
-        { skill: 'http_call', params: { method, url: `${server.base}${path}`, body: { order: 1 } } },
-        { skill: 'echo', params: { message: 'after' } },
-      ], ['--allowed-host', server.host]);
+      const agent = await createAgent(
+        env,
+        TENANT,
+        [
+          { skill: 'echo', params: { message: '{{goal}}' } },
+          { skill: 'http_call', params: { method, url: `${server.base}${path}`, body: { order: 1 } } },
+          { skill: 'echo', params: { message: 'after' } },
+        ],
+        ['--allowed-host', server.host],
+      );
       const run = await startRun(agent);
       const runId = await newRunId(db.pool, TENANT, run.known);
-      await waitFor('the request at the server', async () => (server.hitsTo(path).length === 1 ? true : undefined));
+      await waitFor('the request at the server', async () =>
+        server.hitsTo(path).length === 1 ? true : undefined,
+      );
       await killHard(run.cli);
-      expect(typesOf(await runEvents(db.pool, runId))).toEqual(['RunCreated', 'RunPlanned', 'RunStarted', 'StepExecuted']);
+      expect(typesOf(await runEvents(db.pool, runId))).toEqual([
+        'RunCreated',
+        'RunPlanned',
+        'RunStarted',
+        'StepExecuted',
+      ]);
 
       const resumed = await resume(runId, [...flags]);
       expect(resumed.code, resumed.stderr).toBe(rerun ? 0 : 1);
-      expect(resumed).toMatchObject({ status: rerun ? 'succeeded' : 'failed', integrity: { verification_status: 'VERIFIED' }, seal: { status: 'sealed' } });
-      expect(server.hitsTo(path).map((h) => [h.method, JSON.parse(h.body)])).toEqual((rerun ? [1, 2] : [1]).map(() => [method, { order: 1 }]));
+      expect(resumed).toMatchObject({
+        status: rerun ? 'succeeded' : 'failed',
+        integrity: { verification_status: 'VERIFIED' },
+        seal: { status: 'sealed' },
+      });
+      expect(server.hitsTo(path).map((h) => [h.method, JSON.parse(h.body)])).toEqual(
+        (rerun ? [1, 2] : [1]).map(() => [method, { order: 1 }]),
+      );
       const events = await runEvents(db.pool, runId);
       expect(startedAttempts(events)).toEqual([1, 2]);
       expect(executedStepIndexes(events)).toEqual(rerun ? [0, 1, 2] : [0, 1]);
       const step = events.find((e) => e.type === 'StepExecuted' && e.data.step_index === 1)?.data;
       if (rerun) {
-        expect(step).toMatchObject({ status: 'succeeded', outcome: { category: 'success', code: 'HTTP_200' }, retry_count: 0 });
+        expect(step).toMatchObject({
+          status: 'succeeded',
+          outcome: { category: 'success', code: 'HTTP_200' },
+          retry_count: 0,
+        });
       } else {
-        expect(step).toMatchObject({ status: 'failed', outcome: { category: 'interrupted', code: 'STEP_INTERRUPTED' }, cost_cents: 0, retry_count: 0 });
+        expect(step).toMatchObject({
+          status: 'failed',
+          outcome: { category: 'interrupted', code: 'STEP_INTERRUPTED' },
+          cost_cents: 0,
+          retry_count: 0,
+        });
         expect(JSON.stringify(step)).toContain('--rerun-interrupted');
-        expect(events.at(-1)?.data).toEqual({ status: 'failed', error: { code: 'STEP_FAILED', message: 'step 1 (http_call) failed: STEP_INTERRUPTED', step_index: 1 } });
+        expect(events.at(-1)?.data).toEqual({
+          status: 'failed',
+          error: {
+            code: 'STEP_FAILED',
+            message: 'step 1 (http_call) failed: STEP_INTERRUPTED',
+            step_index: 1,
+          },
+        });
         expect(await traceRow(runId)).toEqual({ status: 'failed', step_count: 2, error_code: 'STEP_FAILED' });
       }
-      expect(verdictOf(await proveRun(env, TENANT, runId))).toEqual({ code: 0, verification_status: 'VERIFIED', divergence: null, seal: 'sealed' });
+      expect(verdictOf(await proveRun(env, TENANT, runId))).toEqual({
+        code: 0,
+        verification_status: 'VERIFIED',
+        divergence: null,
+        seal: 'sealed',
+      });
     });
   });
 });

@@ -25,8 +25,17 @@ describe('aos-int demo', () => {
 
     const demo = await runCli('aos-int', ['demo', '--json'], env);
     expect(demo.code).toBe(0);
-    const result = jsonOf<{ status: string; tenant_id: string; integrity: { verification_status: string; model: string }; step_count: number }>(demo);
-    expect(result).toMatchObject({ status: 'succeeded', integrity: { model: 'HASH_CHAIN', verification_status: 'VERIFIED' }, step_count: 3 });
+    const result = jsonOf<{
+      status: string;
+      tenant_id: string;
+      integrity: { verification_status: string; model: string };
+      step_count: number;
+    }>(demo);
+    expect(result).toMatchObject({
+      status: 'succeeded',
+      integrity: { model: 'HASH_CHAIN', verification_status: 'VERIFIED' },
+      step_count: 3,
+    });
 
     expect(await tableCounts(customer.pool)).toEqual(before);
     const sandboxPool = new pg.Pool({ connectionString: sandbox.url });
@@ -42,7 +51,10 @@ describe('aos-int demo', () => {
     const text = await runCli('aos-int', ['demo'], env);
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('Verification status: VERIFIED');
-    const same = await runCli('aos-int', ['demo', '--json'], { DATABASE_URL: customer.url, AOS_DEMO_DATABASE_URL: customer.url });
+    const same = await runCli('aos-int', ['demo', '--json'], {
+      DATABASE_URL: customer.url,
+      AOS_DEMO_DATABASE_URL: customer.url,
+    });
     expect(same.code).toBe(2);
   });
 

@@ -10,9 +10,25 @@ import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 const TENANT = 'tenant-keys';
 const KEY_ID = /^[0-9a-f]{16}$/;
 
-type KeyRecord = { key_id: string; algorithm: string; public_key: string; created_at: string; retired_at: string | null; active: boolean };
+type KeyRecord = {
+  key_id: string;
+  algorithm: string;
+  public_key: string;
+  created_at: string;
+  retired_at: string | null;
+  active: boolean;
+};
 type ProofJson = {
-  integrity: { verification_status: string; divergence: { source: string; seq: number | null; field: string; expected: unknown; actual: unknown } | null };
+  integrity: {
+    verification_status: string;
+    divergence: {
+      source: string;
+      seq: number | null;
+      field: string;
+      expected: unknown;
+      actual: unknown;
+    } | null;
+  };
   seal: { status: string; key_id: string | null; ledger_index: number | null };
 };
 
@@ -54,7 +70,14 @@ describe('signing keys (aos-int keys) and the seal', () => {
     const mode = (await stat(join(keysDir(env), 'signing-key.pem'))).mode & 0o777;
     expect(mode.toString(8)).toBe('600');
     const listed = await listKeys(env);
-    expect(listed.keys).toEqual([expect.objectContaining({ key_id: expect.stringMatching(KEY_ID), algorithm: 'Ed25519', retired_at: null, active: true })]);
+    expect(listed.keys).toEqual([
+      expect.objectContaining({
+        key_id: expect.stringMatching(KEY_ID),
+        algorithm: 'Ed25519',
+        retired_at: null,
+        active: true,
+      }),
+    ]);
     // RUNPROOF: key_id = first 16 hex digits of H(raw 32-byte public key).
     const raw = Buffer.from(listed.keys[0]?.public_key ?? '', 'base64');
     expect(raw).toHaveLength(32);
@@ -74,13 +97,28 @@ describe('signing keys (aos-int keys) and the seal', () => {
   });
 
   it.each([
-    ['no signing key (empty AOS_KEYS_DIR)', 'no_signing_key', /keys init/, async (_directory: string) => undefined],
-    ['an unreadable signing key (garbage PEM)', 'signing_key_unreadable', /unreadable/, async (directory: string) => writeFile(join(directory, 'signing-key.pem'), 'not a key\n', { mode: 0o600 })],
+    [
+      'no signing key (empty AOS_KEYS_DIR)',
+      'no_signing_key',
+      /keys init/,
+      async (_directory: string) => undefined,
+    ],
+    [
+      'an unreadable signing key (garbage PEM)',
+      'signing_key_unreadable',
+      /unreadable/,
+      async (directory: string) =>
+        writeFile(join(directory, 'signing-key.pem'), 'not a key\n', { mode: 0o600 }),
+    ],
   ])('refuses aos run with %s: exit 4, nothing written', async (_case, code, message, prepare) => {
     const directory = await mkdtemp(join(tmpdir(), 'aos-keys-bad-'));
     await prepare(directory);
     const before = await tableCounts(db.pool);
-    const refused = await runCli('aos', ['run', '--tenant-id', TENANT, '--agent-id', agentId, '--goal', 'must not start', '--json'], { ...dbEnv, AOS_KEYS_DIR: directory });
+    const refused = await runCli(
+      'aos',
+      ['run', '--tenant-id', TENANT, '--agent-id', agentId, '--goal', 'must not start', '--json'],
+      { ...dbEnv, AOS_KEYS_DIR: directory },
+    );
     expect(refused.code).toBe(4);
     expect(refused.stderr).toMatch(message);
     expect(refused.stderr).toContain('nothing was written');
@@ -105,10 +143,17 @@ describe('signing keys (aos-int keys) and the seal', () => {
     const rotated = jsonOf<{ active: KeyRecord; retired: KeyRecord | null }>(replaced);
     expect(rotated.retired).toMatchObject({ key_id: keyId, retired_at: expect.any(String) });
     expect(rotated.active.key_id).not.toBe(keyId);
-    const kept = (await readdir(keysDir(env))).filter((name) => name.startsWith('signing-key.pem.unreadable-'));
+    const kept = (await readdir(keysDir(env))).filter((name) =>
+      name.startsWith('signing-key.pem.unreadable-'),
+    );
     expect(kept).toHaveLength(1);
     expect(await readFile(join(keysDir(env), kept[0] ?? ''), 'utf8')).toBe('not a key\n');
-    expect((await listKeys(env)).keys.map((k) => [k.key_id, k.active])).toEqual(expect.arrayContaining([[keyId, false], [rotated.active.key_id, true]]));
+    expect((await listKeys(env)).keys.map((k) => [k.key_id, k.active])).toEqual(
+      expect.arrayContaining([
+        [keyId, false],
+        [rotated.active.key_id, true],
+      ]),
+    );
     // The old seal still verifies with the kept public key; new runs are sealed with the new key.
     expect((await prove(env, runId)).seal).toMatchObject({ status: 'sealed', key_id: keyId });
     expect((await sealedRun(env)).keyId).toBe(rotated.active.key_id);
@@ -125,7 +170,12 @@ describe('signing keys (aos-int keys) and the seal', () => {
     expect(active.key_id).toMatch(KEY_ID);
     expect(active.key_id).not.toBe(old.keyId);
     const listed = await listKeys(env);
-    expect(listed.keys.map((k) => [k.key_id, k.active])).toEqual(expect.arrayContaining([[old.keyId, false], [active.key_id, true]]));
+    expect(listed.keys.map((k) => [k.key_id, k.active])).toEqual(
+      expect.arrayContaining([
+        [old.keyId, false],
+        [active.key_id, true],
+      ]),
+    );
     expect(listed.keys).toHaveLength(2);
 
     const oldProof = await prove(env, old.runId);
@@ -140,13 +190,22 @@ describe('signing keys (aos-int keys) and the seal', () => {
 
   it.each([
     ['holds only another key', async () => withSigningKey(dbEnv)],
-    ['holds no key at all', async () => ({ ...dbEnv, AOS_KEYS_DIR: await mkdtemp(join(tmpdir(), 'aos-keys-empty-')) })],
+    [
+      'holds no key at all',
+      async () => ({ ...dbEnv, AOS_KEYS_DIR: await mkdtemp(join(tmpdir(), 'aos-keys-empty-')) }),
+    ],
   ])("fails the proof when AOS_KEYS_DIR %s: the seal's key is unknown", async (_case, verifierEnv) => {
     const sealer = await withSigningKey(dbEnv);
     const { runId, keyId } = await sealedRun(sealer);
     const proof = await prove(await verifierEnv(), runId);
     expect(proof.code).toBe(1);
     expect(proof.integrity.verification_status).toBe('FAILED');
-    expect(proof.integrity.divergence).toEqual({ source: 'checkpoint', seq: null, field: 'checkpoint.key_id', expected: 'a known key', actual: keyId });
+    expect(proof.integrity.divergence).toEqual({
+      source: 'checkpoint',
+      seq: null,
+      field: 'checkpoint.key_id',
+      expected: 'a known key',
+      actual: keyId,
+    });
   });
 });

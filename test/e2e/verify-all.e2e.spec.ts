@@ -13,8 +13,19 @@ const B = 'tenant-sweep-b';
 
 type Divergence = { source: string; seq: number | null; field: string; expected: unknown; actual: unknown };
 type Summary = {
-  tenant_id: string | null; runs: number; verified: number; failed: number; unsealed: number; not_found: number; seconds: number;
-  failed_runs: Array<{ tenant_id: string; run_id: string; reason: string | null; divergence: Divergence | null }>;
+  tenant_id: string | null;
+  runs: number;
+  verified: number;
+  failed: number;
+  unsealed: number;
+  not_found: number;
+  seconds: number;
+  failed_runs: Array<{
+    tenant_id: string;
+    run_id: string;
+    reason: string | null;
+    divergence: Divergence | null;
+  }>;
 };
 
 describe('aos-int verify-all', () => {
@@ -34,7 +45,11 @@ describe('aos-int verify-all', () => {
     return ids;
   };
   const verifyAll = async (tenant?: string) => {
-    const result = await runCli('aos-int', ['verify-all', '--json', ...(tenant ? ['--tenant-id', tenant] : [])], env);
+    const result = await runCli(
+      'aos-int',
+      ['verify-all', '--json', ...(tenant ? ['--tenant-id', tenant] : [])],
+      env,
+    );
     return { code: result.code, stderr: result.stderr, ...jsonOf<Summary>(result) };
   };
   const ledgerStream = (tenant: string) => `aos-ledger-${tenant}`;
@@ -50,23 +65,63 @@ describe('aos-int verify-all', () => {
   it('verifies every run of every tenant, or of one tenant with --tenant-id: exit 0', async () => {
     const [all, onlyA, onlyB] = await Promise.all([verifyAll(), verifyAll(A), verifyAll(B)]);
     expect(all.code, all.stderr).toBe(0);
-    expect(all).toMatchObject({ tenant_id: null, runs: 5, verified: 5, failed: 0, unsealed: 0, not_found: 0, failed_runs: [] });
-    expect(onlyA).toMatchObject({ code: 0, tenant_id: A, runs: 3, verified: 3, failed: 0, unsealed: 0, failed_runs: [] });
-    expect(onlyB).toMatchObject({ code: 0, tenant_id: B, runs: 2, verified: 2, failed: 0, unsealed: 0, failed_runs: [] });
+    expect(all).toMatchObject({
+      tenant_id: null,
+      runs: 5,
+      verified: 5,
+      failed: 0,
+      unsealed: 0,
+      not_found: 0,
+      failed_runs: [],
+    });
+    expect(onlyA).toMatchObject({
+      code: 0,
+      tenant_id: A,
+      runs: 3,
+      verified: 3,
+      failed: 0,
+      unsealed: 0,
+      failed_runs: [],
+    });
+    expect(onlyB).toMatchObject({
+      code: 0,
+      tenant_id: B,
+      runs: 2,
+      verified: 2,
+      failed: 0,
+      unsealed: 0,
+      failed_runs: [],
+    });
     expect(all.stderr).toBe('');
   });
 
   it('fails (exit 1) when one run was tampered with, listing exactly that run; other tenants still pass', async () => {
     const target = runsOf.get(A)?.[1] ?? '';
-    expect(await tamper(db.pool, 'UPDATE aos_trace_steps SET cost_cents = cost_cents + 1 WHERE run_id = $1 AND step_index = 1', [target])).toBe(1);
+    expect(
+      await tamper(
+        db.pool,
+        'UPDATE aos_trace_steps SET cost_cents = cost_cents + 1 WHERE run_id = $1 AND step_index = 1',
+        [target],
+      ),
+    ).toBe(1);
 
     const [all, onlyA, onlyB] = await Promise.all([verifyAll(), verifyAll(A), verifyAll(B)]);
     expect(all.code).toBe(1);
     expect(all).toMatchObject({ runs: 5, verified: 4, failed: 1, unsealed: 0, not_found: 0 });
-    expect(all.failed_runs).toEqual([{
-      tenant_id: A, run_id: target, reason: expect.any(String),
-      divergence: { source: 'projection', seq: 4, field: 'aos_trace_steps.cost_cents', expected: 0, actual: 1 },
-    }]);
+    expect(all.failed_runs).toEqual([
+      {
+        tenant_id: A,
+        run_id: target,
+        reason: expect.any(String),
+        divergence: {
+          source: 'projection',
+          seq: 4,
+          field: 'aos_trace_steps.cost_cents',
+          expected: 0,
+          actual: 1,
+        },
+      },
+    ]);
     expect(all.stderr).toContain(`FAILED ${A} ${target}: `);
     expect(onlyA).toMatchObject({ code: 1, runs: 3, verified: 2, failed: 1, failed_runs: all.failed_runs });
     expect(onlyB).toMatchObject({ code: 0, runs: 2, verified: 2, failed: 0, failed_runs: [] });
@@ -83,12 +138,21 @@ describe('aos-int verify-all', () => {
     // The run's seal is the ledger's last entry: deleting it leaves no gap, only a run without a seal.
     // The product defines such a run as VERIFIED with seal status `unsealed` (RUNPROOF step 5 applies
     // "where the run has a signed checkpoint"); only a kept tree head shows the seal was removed.
-    expect(await tamper(db.pool, 'DELETE FROM aos_events WHERE stream_id = $1 AND seq = 1', [ledgerStream(tenant)])).toBe(1);
+    expect(
+      await tamper(db.pool, 'DELETE FROM aos_events WHERE stream_id = $1 AND seq = 1', [
+        ledgerStream(tenant),
+      ]),
+    ).toBe(1);
 
-    const proof = await runCli('aos', ['proof', '--tenant-id', tenant, '--run-id', last ?? '', '--json'], env);
+    const proof = await runCli(
+      'aos',
+      ['proof', '--tenant-id', tenant, '--run-id', last ?? '', '--json'],
+      env,
+    );
     expect(proof.code).toBe(0);
     expect(jsonOf<{ integrity: { verification_status: string }; seal: unknown }>(proof)).toMatchObject({
-      integrity: { verification_status: 'VERIFIED' }, seal: { status: 'unsealed', key_id: null, ledger_index: null, sealed_at: null },
+      integrity: { verification_status: 'VERIFIED' },
+      seal: { status: 'unsealed', key_id: null, ledger_index: null, sealed_at: null },
     });
     const swept = await verifyAll(tenant);
     expect(swept.code).toBe(0);
@@ -100,15 +164,28 @@ describe('aos-int verify-all', () => {
   it("fails every run of a tenant whose ledger has a gap, naming the ledger index, and no other tenant's", async () => {
     const tenant = 'tenant-sweep-gap';
     const ids = await sealRuns(tenant, 2);
-    expect(await tamper(db.pool, 'DELETE FROM aos_events WHERE stream_id = $1 AND seq = 0', [ledgerStream(tenant)])).toBe(1);
+    expect(
+      await tamper(db.pool, 'DELETE FROM aos_events WHERE stream_id = $1 AND seq = 0', [
+        ledgerStream(tenant),
+      ]),
+    ).toBe(1);
 
     const [swept, onlyB] = await Promise.all([verifyAll(tenant), verifyAll(B)]);
     expect(swept.code).toBe(1);
     expect(swept).toMatchObject({ runs: 2, verified: 0, failed: 2, unsealed: 0 });
     expect(swept.failed_runs.map((f) => f.run_id).sort()).toEqual([...ids].sort());
     for (const failure of swept.failed_runs) {
-      expect(failure).toMatchObject({ tenant_id: tenant, reason: 'the tenant ledger is damaged at index 0: expected seq 0, found 1' });
-      expect(failure.divergence).toEqual({ source: 'checkpoint', seq: null, field: 'ledger[0]', expected: 'a valid seal', actual: 'expected seq 0, found 1' });
+      expect(failure).toMatchObject({
+        tenant_id: tenant,
+        reason: 'the tenant ledger is damaged at index 0: expected seq 0, found 1',
+      });
+      expect(failure.divergence).toEqual({
+        source: 'checkpoint',
+        seq: null,
+        field: 'ledger[0]',
+        expected: 'a valid seal',
+        actual: 'expected seq 0, found 1',
+      });
     }
     expect(onlyB).toMatchObject({ code: 0, runs: 2, verified: 2, failed: 0 });
   });
@@ -117,26 +194,48 @@ describe('aos-int verify-all', () => {
   it('fails a run whose RunCreated event was deleted, as aos proof does', async () => {
     const tenant = 'tenant-sweep-headless';
     const [target] = await sealRuns(tenant, 1);
-    expect(await tamper(db.pool, 'DELETE FROM aos_events WHERE stream_id = $1 AND seq = 0', [`aos-run-${target}`])).toBe(1);
-    const proof = await runCli('aos', ['proof', '--tenant-id', tenant, '--run-id', target ?? '', '--json'], env);
+    expect(
+      await tamper(db.pool, 'DELETE FROM aos_events WHERE stream_id = $1 AND seq = 0', [`aos-run-${target}`]),
+    ).toBe(1);
+    const proof = await runCli(
+      'aos',
+      ['proof', '--tenant-id', tenant, '--run-id', target ?? '', '--json'],
+      env,
+    );
     expect(proof.code).toBe(1);
-    expect(jsonOf<{ integrity: { divergence: Divergence } }>(proof).integrity.divergence).toMatchObject({ source: 'event_store', seq: 0 });
+    expect(jsonOf<{ integrity: { divergence: Divergence } }>(proof).integrity.divergence).toMatchObject({
+      source: 'event_store',
+      seq: 0,
+    });
 
     const swept = await verifyAll(tenant);
-    expect(swept).toMatchObject({ runs: 1, failed: 1, failed_runs: [expect.objectContaining({ run_id: target })] });
+    expect(swept).toMatchObject({
+      runs: 1,
+      failed: 1,
+      failed_runs: [expect.objectContaining({ run_id: target })],
+    });
     expect(swept.code).toBe(1);
   });
 
-  it("fails every run of a tenant whose ledger holds a seal altered to name another run (its signature no longer verifies)", async () => {
+  it('fails every run of a tenant whose ledger holds a seal altered to name another run (its signature no longer verifies)', async () => {
     const tenant = 'tenant-sweep-forged-seal';
     const [x, y] = await sealRuns(tenant, 2);
     // Someone with full write access (the one-seal-per-run index dropped) turns x's seal into a
     // second seal of y and removes x's seal index row: x reads as never sealed, y keeps its first seal.
     await db.pool.query('DROP INDEX IF EXISTS aos_events_one_seal_per_run');
-    const { rows } = await db.pool.query<{ seq: number; data: string }>('SELECT seq, data FROM aos_events WHERE stream_id = $1 ORDER BY seq', [ledgerStream(tenant)]);
+    const { rows } = await db.pool.query<{ seq: number; data: string }>(
+      'SELECT seq, data FROM aos_events WHERE stream_id = $1 ORDER BY seq',
+      [ledgerStream(tenant)],
+    );
     const sealOfX = rows.find((row) => row.data.includes(x ?? '-'));
     if (!sealOfX) throw new Error('no seal of x');
-    expect(await tamper(db.pool, 'UPDATE aos_events SET data = replace(data, $3, $4) WHERE stream_id = $1 AND seq = $2', [ledgerStream(tenant), sealOfX.seq, x, y])).toBe(1);
+    expect(
+      await tamper(
+        db.pool,
+        'UPDATE aos_events SET data = replace(data, $3, $4) WHERE stream_id = $1 AND seq = $2',
+        [ledgerStream(tenant), sealOfX.seq, x, y],
+      ),
+    ).toBe(1);
     expect(await tamper(db.pool, 'DELETE FROM aos_run_seals WHERE run_id = $1', [x])).toBe(1);
 
     const swept = await verifyAll(tenant);
@@ -152,19 +251,43 @@ describe('aos-int verify-all', () => {
     const tenant = 'tenant-sweep-made-up';
     const [model] = await sealRuns(tenant, 1);
     const madeUp = '0b5e3c1a-7d2f-4e6a-9c8b-1a2b3c4d5e6f';
-    expect(await tamper(db.pool, `INSERT INTO aos_traces SELECT $2, tenant_id, agent_id, origin_system_id, goal, status, created_at, started_at, completed_at,
-      root_hash, chain_length, step_count, total_cost_cents, error_code, error_message FROM aos_traces WHERE run_id = $1`, [model, madeUp])).toBe(1);
-    expect(await tamper(db.pool, `INSERT INTO aos_trace_steps (run_id, tenant_id, seq, step_index, skill_name, params, status, outcome_category, outcome_code,
+    expect(
+      await tamper(
+        db.pool,
+        `INSERT INTO aos_traces SELECT $2, tenant_id, agent_id, origin_system_id, goal, status, created_at, started_at, completed_at,
+      root_hash, chain_length, step_count, total_cost_cents, error_code, error_message FROM aos_traces WHERE run_id = $1`,
+        [model, madeUp],
+      ),
+    ).toBe(1);
+    expect(
+      await tamper(
+        db.pool,
+        `INSERT INTO aos_trace_steps (run_id, tenant_id, seq, step_index, skill_name, params, status, outcome_category, outcome_code,
       outcome_data, cost_cents, duration_ms, retry_count, recorded_at, link) SELECT $2, tenant_id, seq, step_index, skill_name, params, status, outcome_category,
-      outcome_code, outcome_data, cost_cents, duration_ms, retry_count, recorded_at, link FROM aos_trace_steps WHERE run_id = $1`, [model, madeUp])).toBeGreaterThan(0);
+      outcome_code, outcome_data, cost_cents, duration_ms, retry_count, recorded_at, link FROM aos_trace_steps WHERE run_id = $1`,
+        [model, madeUp],
+      ),
+    ).toBeGreaterThan(0);
     const swept = await verifyAll(tenant);
     expect(swept.code).toBe(1);
     expect(swept).toMatchObject({ runs: 1, verified: 1, failed: 1 });
-    expect(swept.failed_runs).toEqual([{
-      tenant_id: tenant, run_id: madeUp, reason: expect.stringContaining('aos_trace_steps, aos_traces'),
-      divergence: { source: 'projection', seq: null, field: 'aos_trace_steps.rows', expected: 'absent', actual: 'present' },
-    }]);
-    expect(swept.stderr).toContain(`FAILED ${tenant} ${madeUp}: rows in aos_trace_steps, aos_traces for a run with no event in the store`);
+    expect(swept.failed_runs).toEqual([
+      {
+        tenant_id: tenant,
+        run_id: madeUp,
+        reason: expect.stringContaining('aos_trace_steps, aos_traces'),
+        divergence: {
+          source: 'projection',
+          seq: null,
+          field: 'aos_trace_steps.rows',
+          expected: 'absent',
+          actual: 'present',
+        },
+      },
+    ]);
+    expect(swept.stderr).toContain(
+      `FAILED ${tenant} ${madeUp}: rows in aos_trace_steps, aos_traces for a run with no event in the store`,
+    );
     await tamper(db.pool, 'DELETE FROM aos_trace_steps WHERE run_id = $1', [madeUp]);
     await tamper(db.pool, 'DELETE FROM aos_traces WHERE run_id = $1', [madeUp]);
   });
@@ -175,11 +298,20 @@ describe('aos-int verify-all', () => {
     const [target] = await sealRuns(tenant, 1);
     await tamper(db.pool, 'DELETE FROM aos_trace_steps WHERE run_id = $1', [target]);
     await tamper(db.pool, 'DELETE FROM aos_traces WHERE run_id = $1', [target]);
-    expect(await tamper(db.pool, 'DELETE FROM aos_events WHERE stream_id = $1', [`aos-run-${target}`])).toBeGreaterThan(0);
-    const proof = await runCli('aos', ['proof', '--tenant-id', tenant, '--run-id', target ?? '', '--json'], env);
+    expect(
+      await tamper(db.pool, 'DELETE FROM aos_events WHERE stream_id = $1', [`aos-run-${target}`]),
+    ).toBeGreaterThan(0);
+    const proof = await runCli(
+      'aos',
+      ['proof', '--tenant-id', tenant, '--run-id', target ?? '', '--json'],
+      env,
+    );
     expect(proof.code).toBe(1);
-    expect(jsonOf<{ integrity: { verification_status: string; divergence: Divergence } }>(proof).integrity).toMatchObject({
-      verification_status: 'FAILED', divergence: { source: 'checkpoint', field: 'chain_length', actual: 0 },
+    expect(
+      jsonOf<{ integrity: { verification_status: string; divergence: Divergence } }>(proof).integrity,
+    ).toMatchObject({
+      verification_status: 'FAILED',
+      divergence: { source: 'checkpoint', field: 'chain_length', actual: 0 },
     });
 
     const swept = await verifyAll(tenant);
@@ -187,11 +319,27 @@ describe('aos-int verify-all', () => {
     expect(swept.failed_runs.map((f) => f.run_id)).toEqual([target]);
 
     // Exported, it is that FAILED verdict with its seal and no events, not a missing run.
-    const exported = await runCli('aos', ['export', '--tenant-id', tenant, '--run-id', target ?? '', '--json'], env);
+    const exported = await runCli(
+      'aos',
+      ['export', '--tenant-id', tenant, '--run-id', target ?? '', '--json'],
+      env,
+    );
     expect(exported.code, exported.stderr).toBe(1);
-    const bundle = jsonOf<{ integrity: { verification_status: string; chain_length: number }; checkpoint: { run_id: string } | null; events: unknown[] }>(exported);
-    expect(bundle).toMatchObject({ integrity: { verification_status: 'FAILED', chain_length: 0 }, checkpoint: { run_id: target }, events: [] });
-    const missing = await runCli('aos', ['export', '--tenant-id', tenant, '--run-id', '0f8e2b1c-5d4a-4c3b-9a21-7e6f5d4c3b2a', '--json'], env);
+    const bundle = jsonOf<{
+      integrity: { verification_status: string; chain_length: number };
+      checkpoint: { run_id: string } | null;
+      events: unknown[];
+    }>(exported);
+    expect(bundle).toMatchObject({
+      integrity: { verification_status: 'FAILED', chain_length: 0 },
+      checkpoint: { run_id: target },
+      events: [],
+    });
+    const missing = await runCli(
+      'aos',
+      ['export', '--tenant-id', tenant, '--run-id', '0f8e2b1c-5d4a-4c3b-9a21-7e6f5d4c3b2a', '--json'],
+      env,
+    );
     expect(missing.code).toBe(3);
   });
 });

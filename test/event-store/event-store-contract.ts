@@ -2,17 +2,29 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../domain/json/canonical-json.js';
 import type { JsonObject } from '../../domain/json/json-value.js';
-import { START_POSITION, comparePositions, type EventStore, type NewEvent, type StoredEvent } from '../../domain/ports/event-store.js';
+import {
+  START_POSITION,
+  comparePositions,
+  type EventStore,
+  type NewEvent,
+  type StoredEvent,
+} from '../../domain/ports/event-store.js';
 
 /** What every event store adapter must do, whatever it runs on. `open` gives a store over an empty
  * or shared backend; the suite only relies on streams it creates itself. */
 export type ContractSubject = { readonly store: EventStore; close(): Promise<void> };
 
 const event = (type: string, data: JsonObject): NewEvent => ({
-  type, data, dataCanonical: canonicalJson(data), recorded_at: new Date().toISOString(), link: null,
+  type,
+  data,
+  dataCanonical: canonicalJson(data),
+  recorded_at: new Date().toISOString(),
+  link: null,
 });
 
-const right = async <T>(task: () => Promise<{ _tag: 'Left'; left: unknown } | { _tag: 'Right'; right: T }>): Promise<T> => {
+const right = async <T>(
+  task: () => Promise<{ _tag: 'Left'; left: unknown } | { _tag: 'Right'; right: T }>,
+): Promise<T> => {
   const result = await task();
   if (result._tag === 'Left') throw new Error(`expected success, got ${JSON.stringify(result.left)}`);
   return result.right;
@@ -38,10 +50,15 @@ export const eventStoreContract = (name: string, open: () => Promise<ContractSub
       try {
         const id = stream();
         const data = { b: 1, a: 'é', n: 1e21, nested: { z: [1, 2], y: null } };
-        const appended = await right(store.appendToStream('t1', id, 0, [event('A', data), event('B', { i: 2 })]));
+        const appended = await right(
+          store.appendToStream('t1', id, 0, [event('A', data), event('B', { i: 2 })]),
+        );
         expect(appended.nextExpectedVersion).toBe(2);
         const read = await right(store.readStream('t1', id));
-        expect(read.map((e) => [e.seq, e.type, e.tenant_id, e.stream_id])).toEqual([[0, 'A', 't1', id], [1, 'B', 't1', id]]);
+        expect(read.map((e) => [e.seq, e.type, e.tenant_id, e.stream_id])).toEqual([
+          [0, 'A', 't1', id],
+          [1, 'B', 't1', id],
+        ]);
         expect(read[0]?.dataCanonical).toBe(canonicalJson(data));
         expect(read[0]?.data).toEqual(JSON.parse(canonicalJson(data)));
         expect(comparePositions(read[1]!.globalPosition, appended.lastPosition)).toBe(0);
@@ -57,7 +74,10 @@ export const eventStoreContract = (name: string, open: () => Promise<ContractSub
         await right(store.appendToStream('t1', id, 0, [event('A', {})]));
         for (const expected of [0, 2]) {
           const result = await store.appendToStream('t1', id, expected, [event('X', {}), event('Y', {})])();
-          expect(result).toEqual({ _tag: 'Left', left: { kind: 'version_conflict', streamId: id, expected, actual: 1 } });
+          expect(result).toEqual({
+            _tag: 'Left',
+            left: { kind: 'version_conflict', streamId: id, expected, actual: 1 },
+          });
         }
         expect((await right(store.readStream('t1', id))).map((e) => e.type)).toEqual(['A']);
       } finally {
@@ -70,30 +90,42 @@ export const eventStoreContract = (name: string, open: () => Promise<ContractSub
       try {
         const id = stream();
         await right(store.appendToStream('t1', id, 0, [event('A', {})]));
-        const results = await Promise.all(['L', 'R'].map((side) => store.appendToStream('t1', id, 1, [event(side, {}), event(`${side}2`, {})])()));
+        const results = await Promise.all(
+          ['L', 'R'].map((side) =>
+            store.appendToStream('t1', id, 1, [event(side, {}), event(`${side}2`, {})])(),
+          ),
+        );
         expect(results.filter((r) => r._tag === 'Right')).toHaveLength(1);
-        expect(results.filter((r) => r._tag === 'Left' && r.left.kind === 'version_conflict')).toHaveLength(1);
+        expect(results.filter((r) => r._tag === 'Left' && r.left.kind === 'version_conflict')).toHaveLength(
+          1,
+        );
         const types = (await right(store.readStream('t1', id))).map((e) => e.type);
-        expect([['A', 'L', 'L2'], ['A', 'R', 'R2']]).toContainEqual(types);
+        expect([
+          ['A', 'L', 'L2'],
+          ['A', 'R', 'R2'],
+        ]).toContainEqual(types);
       } finally {
         await close();
       }
     });
 
-    it('scopes reads by tenant and refuses appends to another tenant\'s stream', async () => {
+    it("scopes reads by tenant and refuses appends to another tenant's stream", async () => {
       const { store, close } = await open();
       try {
         const id = stream();
         await right(store.appendToStream('t1', id, 0, [event('A', {})]));
         expect(await right(store.readStream('t2', id))).toEqual([]);
-        expect(await store.appendToStream('t2', id, 1, [event('B', {})])()).toEqual({ _tag: 'Left', left: { kind: 'stream_tenant_mismatch', streamId: id } });
+        expect(await store.appendToStream('t2', id, 1, [event('B', {})])()).toEqual({
+          _tag: 'Left',
+          left: { kind: 'stream_tenant_mismatch', streamId: id },
+        });
         expect(await right(store.readStream('t1', id))).toHaveLength(1);
       } finally {
         await close();
       }
     });
 
-    it('tells a stream\'s version without reading it, 0 when missing or another tenant\'s', async () => {
+    it("tells a stream's version without reading it, 0 when missing or another tenant's", async () => {
       const { store, close } = await open();
       try {
         const id = stream();
@@ -111,8 +143,16 @@ export const eventStoreContract = (name: string, open: () => Promise<ContractSub
       const { store, close } = await open();
       try {
         const id = stream();
-        await right(store.appendToStream('t1', id, 0, ['A', 'B', 'C', 'D', 'E'].map((type) => event(type, {}))));
-        const page = async (from: number, limit: number, tenant = 't1') => (await right(store.readStreamFrom(tenant, id, from, limit))).map((e) => `${e.seq}${e.type}`);
+        await right(
+          store.appendToStream(
+            't1',
+            id,
+            0,
+            ['A', 'B', 'C', 'D', 'E'].map((type) => event(type, {})),
+          ),
+        );
+        const page = async (from: number, limit: number, tenant = 't1') =>
+          (await right(store.readStreamFrom(tenant, id, from, limit))).map((e) => `${e.seq}${e.type}`);
         expect(await page(0, 2)).toEqual(['0A', '1B']);
         expect(await page(2, 2)).toEqual(['2C', '3D']);
         expect(await page(4, 2)).toEqual(['4E']);
@@ -130,7 +170,12 @@ export const eventStoreContract = (name: string, open: () => Promise<ContractSub
       try {
         const id = stream();
         const data = { text: 'tab\tnewline\nbackslash\\ quote" \\N é 😀', n: 0.1 };
-        await right(store.appendToStream('t1', id, 0, [event('A', data), ...Array.from({ length: 2100 }, (_, i) => event('B', { i }))]));
+        await right(
+          store.appendToStream('t1', id, 0, [
+            event('A', data),
+            ...Array.from({ length: 2100 }, (_, i) => event('B', { i })),
+          ]),
+        );
         const drain = async (pages: AsyncGenerator<readonly StoredEvent[], unknown>) => {
           const events: StoredEvent[] = [];
           for (let next = await pages.next(); ; next = await pages.next()) {
@@ -178,9 +223,13 @@ export const eventStoreContract = (name: string, open: () => Promise<ContractSub
         await right(store.appendToStream('t1', a, 1, [event('a1', {})]));
         const all = await readAllOf(store, new Set([a, b]));
         expect(all.map((e) => e.type)).toEqual(['a0', 'b0', 'b1', 'a1']);
-        for (let i = 1; i < all.length; i++) expect(comparePositions(all[i - 1]!.globalPosition, all[i]!.globalPosition)).toBe(-1);
+        for (let i = 1; i < all.length; i++)
+          expect(comparePositions(all[i - 1]!.globalPosition, all[i]!.globalPosition)).toBe(-1);
         const rest = await right(store.readAll(all[1]!.globalPosition, 1000));
-        expect(rest.filter((e) => e.stream_id === a || e.stream_id === b).map((e) => e.type)).toEqual(['b1', 'a1']);
+        expect(rest.filter((e) => e.stream_id === a || e.stream_id === b).map((e) => e.type)).toEqual([
+          'b1',
+          'a1',
+        ]);
       } finally {
         await close();
       }

@@ -1,34 +1,68 @@
 import { UnavailableError, WrongExpectedVersionError } from '@eventstore/db-client';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it, vi } from 'vitest';
-import { runCatchUpFeed, type FeedBatch, type FeedSubscription } from '../../adapters/eventstoredb/catch-up-feed.js';
+import {
+  runCatchUpFeed,
+  type FeedBatch,
+  type FeedSubscription,
+} from '../../adapters/eventstoredb/catch-up-feed.js';
 import { classifyFailure, productFilter } from '../../adapters/eventstoredb/esdb-client.js';
 import {
-  decodeMetadata, encodeMetadata, esdbStreamName, eventIdOf, expectedRevisionOf, fromGlobalPosition, payloadBytes, productStreamPrefixes,
-  streamIdOf, toGlobalPosition, toStoredEvent, usablePosition, validateNamespace, versionOfRevision, type RawEvent,
+  decodeMetadata,
+  encodeMetadata,
+  esdbStreamName,
+  eventIdOf,
+  expectedRevisionOf,
+  fromGlobalPosition,
+  payloadBytes,
+  productStreamPrefixes,
+  streamIdOf,
+  toGlobalPosition,
+  toStoredEvent,
+  usablePosition,
+  validateNamespace,
+  versionOfRevision,
+  type RawEvent,
 } from '../../adapters/eventstoredb/eventstoredb-mapping.js';
 import { canonicalJson } from '../../domain/json/canonical-json.js';
-import { START_POSITION, comparePositions, type GlobalPosition, type StoredEvent } from '../../domain/ports/event-store.js';
+import {
+  START_POSITION,
+  comparePositions,
+  type GlobalPosition,
+  type StoredEvent,
+} from '../../domain/ports/event-store.js';
 
 // Everything of the EventStoreDB adapter that needs no server. The contract suite against a real
 // server is eventstoredb-event-store.int.spec.ts.
 
-const newEvent = { type: 'RunCreated', dataCanonical: canonicalJson({ a: 'é', n: 1e21 }), recorded_at: '2026-02-09T12:00:00.000Z', link: 'ab'.repeat(32) };
+const newEvent = {
+  type: 'RunCreated',
+  dataCanonical: canonicalJson({ a: 'é', n: 1e21 }),
+  recorded_at: '2026-02-09T12:00:00.000Z',
+  link: 'ab'.repeat(32),
+};
 const metadataAsRead = (tenantId: string, link: string | null = newEvent.link): unknown =>
   JSON.parse(new TextDecoder().decode(encodeMetadata(tenantId, { ...newEvent, link })));
 const raw = (overrides: Partial<RawEvent> = {}): RawEvent => ({
-  streamName: 'ci.aos-run-1', id: '00000000-0000-8000-8000-000000000000', revision: 4n, type: 'RunCreated',
-  data: payloadBytes(newEvent), metadata: metadataAsRead('tenant-a'), position: { commit: 1200n, prepare: 1100n }, ...overrides,
+  streamName: 'ci.aos-run-1',
+  id: '00000000-0000-8000-8000-000000000000',
+  revision: 4n,
+  type: 'RunCreated',
+  data: payloadBytes(newEvent),
+  metadata: metadataAsRead('tenant-a'),
+  position: { commit: 1200n, prepare: 1100n },
+  ...overrides,
 });
 
-describe('EventStoreDB revisions and the port\'s versions', () => {
+describe("EventStoreDB revisions and the port's versions", () => {
   it('maps expected version 0 to NO_STREAM and n to revision n-1, and back', () => {
     expect(expectedRevisionOf(0)).toBe('no_stream');
     expect(expectedRevisionOf(1)).toBe(0n);
     expect(expectedRevisionOf(7)).toBe(6n);
     expect(versionOfRevision('no_stream')).toBe(0);
     expect(versionOfRevision(0n)).toBe(1);
-    for (const version of [0, 1, 2, 99, 2 ** 40]) expect(versionOfRevision(expectedRevisionOf(version))).toBe(version);
+    for (const version of [0, 1, 2, 99, 2 ** 40])
+      expect(versionOfRevision(expectedRevisionOf(version))).toBe(version);
   });
 });
 
@@ -40,7 +74,13 @@ describe('EventStoreDB positions as global positions', () => {
   });
 
   it('orders like $all: by commit, then prepare, as numbers', () => {
-    const log = [{ commit: 9n, prepare: 9n }, { commit: 10n, prepare: 3n }, { commit: 10n, prepare: 10n }, { commit: 100n, prepare: 99n }, { commit: 2n ** 40n, prepare: 0n }];
+    const log = [
+      { commit: 9n, prepare: 9n },
+      { commit: 10n, prepare: 3n },
+      { commit: 10n, prepare: 10n },
+      { commit: 100n, prepare: 99n },
+      { commit: 2n ** 40n, prepare: 0n },
+    ];
     const shuffled = [log[3]!, log[0]!, log[4]!, log[2]!, log[1]!].map(toGlobalPosition);
     expect(shuffled.sort(comparePositions)).toEqual(log.map(toGlobalPosition));
   });
@@ -55,19 +95,39 @@ describe('EventStoreDB positions as global positions', () => {
 
 describe('event metadata', () => {
   it('round-trips tenant, recorded_at and link through the JSON the client hands back', () => {
-    expect(decodeMetadata({ streamName: 's', revision: 0n, metadata: metadataAsRead('tenant-a') }))
-      .toEqual(E.right({ format: 'aos-event/1', tenant_id: 'tenant-a', recorded_at: newEvent.recorded_at, link: newEvent.link }));
-    expect(decodeMetadata({ streamName: 's', revision: 0n, metadata: metadataAsRead('t', null) })).toMatchObject(E.right({ link: null }));
+    expect(decodeMetadata({ streamName: 's', revision: 0n, metadata: metadataAsRead('tenant-a') })).toEqual(
+      E.right({
+        format: 'aos-event/1',
+        tenant_id: 'tenant-a',
+        recorded_at: newEvent.recorded_at,
+        link: newEvent.link,
+      }),
+    );
+    expect(
+      decodeMetadata({ streamName: 's', revision: 0n, metadata: metadataAsRead('t', null) }),
+    ).toMatchObject(E.right({ link: null }));
   });
 
-  it('turns metadata that is not the adapter\'s into a typed error naming the field', () => {
-    const failures = [undefined, new Uint8Array([1, 2]), { format: 'aos-event/1', recorded_at: 'x', link: null }, { ...(metadataAsRead('t') as object), format: 'v0' }];
+  it("turns metadata that is not the adapter's into a typed error naming the field", () => {
+    const failures = [
+      undefined,
+      new Uint8Array([1, 2]),
+      { format: 'aos-event/1', recorded_at: 'x', link: null },
+      { ...(metadataAsRead('t') as object), format: 'v0' },
+    ];
     for (const metadata of failures) {
       const decoded = decodeMetadata({ streamName: 'aos-run-1', revision: 3n, metadata });
-      expect(decoded).toMatchObject(E.left({ kind: 'unmappable_event', streamName: 'aos-run-1', revision: 3n }));
+      expect(decoded).toMatchObject(
+        E.left({ kind: 'unmappable_event', streamName: 'aos-run-1', revision: 3n }),
+      );
     }
-    expect(decodeMetadata({ streamName: 's', revision: 0n, metadata: { format: 'aos-event/1', recorded_at: 'x', link: null } }))
-      .toMatchObject(E.left({ message: expect.stringContaining('tenant_id') }));
+    expect(
+      decodeMetadata({
+        streamName: 's',
+        revision: 0n,
+        metadata: { format: 'aos-event/1', recorded_at: 'x', link: null },
+      }),
+    ).toMatchObject(E.left({ message: expect.stringContaining('tenant_id') }));
   });
 });
 
@@ -77,9 +137,13 @@ describe('deterministic event ids', () => {
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(eventIdOf('t1', 'aos-run-1', 0, { ...newEvent })).toBe(id);
     const others = [
-      eventIdOf('t2', 'aos-run-1', 0, newEvent), eventIdOf('t1', 'aos-run-2', 0, newEvent), eventIdOf('t1', 'aos-run-1', 1, newEvent),
-      eventIdOf('t1', 'aos-run-1', 0, { ...newEvent, type: 'X' }), eventIdOf('t1', 'aos-run-1', 0, { ...newEvent, dataCanonical: '{}' }),
-      eventIdOf('t1', 'aos-run-1', 0, { ...newEvent, link: null }), eventIdOf('t1', 'aos-run-1', 0, { ...newEvent, recorded_at: '2026-02-09T12:00:00.001Z' }),
+      eventIdOf('t2', 'aos-run-1', 0, newEvent),
+      eventIdOf('t1', 'aos-run-2', 0, newEvent),
+      eventIdOf('t1', 'aos-run-1', 1, newEvent),
+      eventIdOf('t1', 'aos-run-1', 0, { ...newEvent, type: 'X' }),
+      eventIdOf('t1', 'aos-run-1', 0, { ...newEvent, dataCanonical: '{}' }),
+      eventIdOf('t1', 'aos-run-1', 0, { ...newEvent, link: null }),
+      eventIdOf('t1', 'aos-run-1', 0, { ...newEvent, recorded_at: '2026-02-09T12:00:00.001Z' }),
       eventIdOf('t1-aos', 'run-1', 0, newEvent),
     ];
     expect(new Set([id, ...others]).size).toBe(others.length + 1);
@@ -87,51 +151,84 @@ describe('deterministic event ids', () => {
 });
 
 describe('stream names and the $all filter', () => {
-  it('names a stream by its id, after the namespace, and maps only the product\'s streams back', () => {
+  it("names a stream by its id, after the namespace, and maps only the product's streams back", () => {
     expect(esdbStreamName('', 'aos-run-1')).toBe('aos-run-1');
     expect(esdbStreamName('ci-7.', 'aos-ledger-t1')).toBe('ci-7.aos-ledger-t1');
     expect(streamIdOf('ci-7.', 'ci-7.aos-ledger-t1')).toBe('aos-ledger-t1');
-    for (const name of ['$stats-127.0.0.1:2113', 'orders-1', 'ci-8.aos-run-1', 'aos-run-1']) expect(streamIdOf('ci-7.', name)).toBeNull();
+    for (const name of ['$stats-127.0.0.1:2113', 'orders-1', 'ci-8.aos-run-1', 'aos-run-1'])
+      expect(streamIdOf('ci-7.', name)).toBeNull();
     expect(streamIdOf('', 'ci-7.aos-run-1')).toBeNull();
   });
 
   it('accepts only namespaces that cannot overlap (none, or letters/digits/_/- and a final dot, not aos-)', () => {
     for (const ok of ['', 'ci-7.', 'Prod_2.']) expect(validateNamespace(ok)).toEqual(E.right(ok));
-    for (const bad of ['ci', 'a.b.', '$ci.', '.', 'aos-x.', `${'x'.repeat(41)}.`]) expect(E.isLeft(validateNamespace(bad))).toBe(true);
+    for (const bad of ['ci', 'a.b.', '$ci.', '.', 'aos-x.', `${'x'.repeat(41)}.`])
+      expect(E.isLeft(validateNamespace(bad))).toBe(true);
   });
 
-  it('filters $all on the stream-name prefix of the namespace\'s product streams', () => {
+  it("filters $all on the stream-name prefix of the namespace's product streams", () => {
     expect(productStreamPrefixes('')).toEqual(['aos-']);
     expect(productStreamPrefixes('ci-7.')).toEqual(['ci-7.aos-']);
-    expect(productFilter(productStreamPrefixes('ci-7.'))).toMatchObject({ filterOn: 'streamName', prefixes: ['ci-7.aos-'], checkpointInterval: 1 });
+    expect(productFilter(productStreamPrefixes('ci-7.'))).toMatchObject({
+      filterOn: 'streamName',
+      prefixes: ['ci-7.aos-'],
+      checkpointInterval: 1,
+    });
   });
 });
 
 describe('stored events', () => {
   it('hands back the exact canonical bytes, the envelope from the metadata and the $all position', () => {
     const mapped = toStoredEvent('ci.', raw());
-    expect(mapped).toEqual(E.right({
-      stream_id: 'aos-run-1', tenant_id: 'tenant-a', seq: 4, type: 'RunCreated', data: { a: 'é', n: 1e21 }, dataCanonical: newEvent.dataCanonical,
-      recorded_at: newEvent.recorded_at, link: newEvent.link, globalPosition: { transactionId: 1200n, position: 1100n },
-    }));
+    expect(mapped).toEqual(
+      E.right({
+        stream_id: 'aos-run-1',
+        tenant_id: 'tenant-a',
+        seq: 4,
+        type: 'RunCreated',
+        data: { a: 'é', n: 1e21 },
+        dataCanonical: newEvent.dataCanonical,
+        recorded_at: newEvent.recorded_at,
+        link: newEvent.link,
+        globalPosition: { transactionId: 1200n, position: 1100n },
+      }),
+    );
   });
 
   it('refuses JSON events, bytes that are not UTF-8 JSON, missing positions and foreign streams', () => {
     const cases: Array<[Partial<RawEvent>, string]> = [
-      [{ data: null }, 'stored as JSON'], [{ data: new Uint8Array([0x7b, 0xff, 0x7d]) }, 'not UTF-8 JSON'], [{ data: payloadBytes({ dataCanonical: '{"a":' }) }, 'not UTF-8 JSON'],
-      [{ position: undefined }, 'no position'], [{ streamName: 'other.aos-run-1' }, 'outside the namespace'], [{ metadata: undefined }, 'metadata'],
+      [{ data: null }, 'stored as JSON'],
+      [{ data: new Uint8Array([0x7b, 0xff, 0x7d]) }, 'not UTF-8 JSON'],
+      [{ data: payloadBytes({ dataCanonical: '{"a":' }) }, 'not UTF-8 JSON'],
+      [{ position: undefined }, 'no position'],
+      [{ streamName: 'other.aos-run-1' }, 'outside the namespace'],
+      [{ metadata: undefined }, 'metadata'],
     ];
-    for (const [overrides, message] of cases) expect(toStoredEvent('ci.', raw(overrides))).toMatchObject(E.left({ kind: 'unmappable_event', message: expect.stringContaining(message) }));
+    for (const [overrides, message] of cases)
+      expect(toStoredEvent('ci.', raw(overrides))).toMatchObject(
+        E.left({ kind: 'unmappable_event', message: expect.stringContaining(message) }),
+      );
   });
 });
 
 describe('client failures', () => {
   it('classifies wrong expected versions, unavailability and the rest', () => {
-    expect(classifyFailure(new WrongExpectedVersionError(undefined, { streamName: 's', expected: 'no_stream', current: 0n }))).toEqual({ kind: 'wrong_expected_version', current: 0n });
+    expect(
+      classifyFailure(
+        new WrongExpectedVersionError(undefined, { streamName: 's', expected: 'no_stream', current: 0n }),
+      ),
+    ).toEqual({ kind: 'wrong_expected_version', current: 0n });
     expect(classifyFailure(new UnavailableError(undefined, 'down'))).toMatchObject({ kind: 'unavailable' });
-    expect(classifyFailure(Object.assign(new Error('14 UNAVAILABLE: No connection established'), { code: 14 }))).toMatchObject({ kind: 'unavailable' });
-    expect(classifyFailure(new Error('Failed to discover after 10 attempts.'))).toMatchObject({ kind: 'unavailable' });
-    expect(classifyFailure(new Error('something else'))).toEqual({ kind: 'failed', message: 'something else' });
+    expect(
+      classifyFailure(Object.assign(new Error('14 UNAVAILABLE: No connection established'), { code: 14 })),
+    ).toMatchObject({ kind: 'unavailable' });
+    expect(classifyFailure(new Error('Failed to discover after 10 attempts.'))).toMatchObject({
+      kind: 'unavailable',
+    });
+    expect(classifyFailure(new Error('something else'))).toEqual({
+      kind: 'failed',
+      message: 'something else',
+    });
   });
 });
 
@@ -139,7 +236,15 @@ describe('client failures', () => {
 
 const at = (n: number): GlobalPosition => ({ transactionId: BigInt(n) * 10n, position: BigInt(n) });
 const storedAt = (n: number): StoredEvent => ({
-  stream_id: 'aos-run-1', tenant_id: 't', seq: n - 1, type: `e${n}`, data: {}, dataCanonical: '{}', recorded_at: newEvent.recorded_at, link: null, globalPosition: at(n),
+  stream_id: 'aos-run-1',
+  tenant_id: 't',
+  seq: n - 1,
+  type: `e${n}`,
+  data: {},
+  dataCanonical: '{}',
+  recorded_at: newEvent.recorded_at,
+  link: null,
+  globalPosition: at(n),
 });
 
 /** A log of events; each subscription hands out those after its start, then waits (live). */
@@ -152,7 +257,9 @@ const scriptedLog = (count: number, options: { readonly failFirstAfter?: number 
     const failAfter = starts.length === 1 ? options.failFirstAfter : undefined;
     let taken = 0;
     let closed = (): void => undefined;
-    const closing = new Promise<void>((resolve) => { closed = resolve; });
+    const closing = new Promise<void>((resolve) => {
+      closed = resolve;
+    });
     return {
       async *[Symbol.asyncIterator]() {
         for (const item of items) {
@@ -169,7 +276,13 @@ const scriptedLog = (count: number, options: { readonly failFirstAfter?: number 
   return { subscribe, starts };
 };
 
-const feedHarness = (options: { readonly failFirstAfter?: number; readonly refuseFirstBatch?: boolean; readonly maxBatch?: number } = {}) => {
+const feedHarness = (
+  options: {
+    readonly failFirstAfter?: number;
+    readonly refuseFirstBatch?: boolean;
+    readonly maxBatch?: number;
+  } = {},
+) => {
   const source = scriptedLog(5, options);
   let checkpoint = START_POSITION;
   const batches: string[][] = [];
@@ -180,8 +293,14 @@ const feedHarness = (options: { readonly failFirstAfter?: number; readonly refus
     subscribe: source.subscribe,
     readCheckpoint: async () => checkpoint,
     apply: async ({ after, events }: FeedBatch) => {
-      if (options.refuseFirstBatch && batches.length === 0) { batches.push([]); throw new Error('postgres refused'); }
-      const fresh = events.filter((e) => comparePositions(e.globalPosition, checkpoint) > 0 && comparePositions(e.globalPosition, after) > 0);
+      if (options.refuseFirstBatch && batches.length === 0) {
+        batches.push([]);
+        throw new Error('postgres refused');
+      }
+      const fresh = events.filter(
+        (e) =>
+          comparePositions(e.globalPosition, checkpoint) > 0 && comparePositions(e.globalPosition, after) > 0,
+      );
       batches.push(events.map((e) => e.type));
       applied.push(...fresh.map((e) => e.type));
       checkpoint = fresh.at(-1)?.globalPosition ?? checkpoint;
@@ -192,7 +311,10 @@ const feedHarness = (options: { readonly failFirstAfter?: number; readonly refus
     retryDelayMs: () => 1,
     onError: (error) => errors.push(error instanceof Error ? error.message : String(error)),
   });
-  const stop = async () => { controller.abort(); await running; };
+  const stop = async () => {
+    controller.abort();
+    await running;
+  };
   return { source, batches, applied, errors, stop, checkpoint: () => checkpoint };
 };
 
@@ -227,11 +349,17 @@ describe('readStreamPages on EventStoreDB (a connection serving one stream from 
   // Given a stream longer than a page whose last record of the first page is another tenant's,
   // when the tenant reads it as pages, then it gets every one of its events: a page is short after
   // the tenant filter, not because the stream ended.
-  it('reads past a page whose last record is another tenant\'s', async () => {
-    const { eventStoreDbEventStore } = await import('../../adapters/eventstoredb/eventstoredb-event-store.js');
-    const records = Array.from({ length: 2100 }, (_, i) => raw({
-      streamName: 'aos-run-1', revision: BigInt(i), metadata: metadataAsRead(i === 1999 ? 'tenant-b' : 'tenant-a'), position: { commit: BigInt(i + 1), prepare: BigInt(i + 1) },
-    }));
+  it("reads past a page whose last record is another tenant's", async () => {
+    const { eventStoreDbEventStore } =
+      await import('../../adapters/eventstoredb/eventstoredb-event-store.js');
+    const records = Array.from({ length: 2100 }, (_, i) =>
+      raw({
+        streamName: 'aos-run-1',
+        revision: BigInt(i),
+        metadata: metadataAsRead(i === 1999 ? 'tenant-b' : 'tenant-a'),
+        position: { commit: BigInt(i + 1), prepare: BigInt(i + 1) },
+      }),
+    );
     const connection = {
       readStream: async function* (name: string, from: bigint, max: number) {
         if (name === 'aos-run-1') yield* records.slice(Number(from), Number(from) + max);
@@ -241,7 +369,10 @@ describe('readStreamPages on EventStoreDB (a connection serving one stream from 
     const seqs: number[] = [];
     const pages = store.readStreamPages('tenant-a', 'aos-run-1');
     for (let next = await pages.next(); ; next = await pages.next()) {
-      if (next.done) { expect(next.value).toBeNull(); break; }
+      if (next.done) {
+        expect(next.value).toBeNull();
+        break;
+      }
       seqs.push(...next.value.map((e) => e.seq));
     }
     expect(seqs).toEqual(Array.from({ length: 2100 }, (_, i) => i).filter((i) => i !== 1999));

@@ -10,8 +10,12 @@ import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 import { eventStoreContract } from './event-store-contract.js';
 
 let db: TestDatabase;
-beforeAll(async () => { db = await freshDatabase(); });
-afterAll(async () => { await db.drop(); });
+beforeAll(async () => {
+  db = await freshDatabase();
+});
+afterAll(async () => {
+  await db.drop();
+});
 
 eventStoreContract('Postgres', async () => ({ store: postgresEventStore(db.pool), close: async () => {} }));
 
@@ -27,7 +31,11 @@ const typesAfter = async (store: EventStore, prefix: string): Promise<string[]> 
 describe('Postgres event store specifics', () => {
   it('never hands a reader an event while an earlier transaction may still commit (two transactions committed in reverse order, one rolled back)', async () => {
     const store = postgresEventStore(db.pool);
-    const [first, second, aborted] = [new pg.Client({ connectionString: db.url }), new pg.Client({ connectionString: db.url }), new pg.Client({ connectionString: db.url })];
+    const [first, second, aborted] = [
+      new pg.Client({ connectionString: db.url }),
+      new pg.Client({ connectionString: db.url }),
+      new pg.Client({ connectionString: db.url }),
+    ];
     await Promise.all([first.connect(), second.connect(), aborted.connect()]);
     try {
       for (const client of [first, second, aborted]) await client.query('BEGIN');
@@ -49,10 +57,18 @@ describe('Postgres event store specifics', () => {
     const stored = await freshDatabase();
     try {
       // Hand-inserted with explicit, long-finished transaction ids and chosen positions.
-      const rows = [[100, 10, 'fourth'], [100, 9, 'third'], [99, 99, 'second'], [9, 1000, 'first']] as const;
+      const rows = [
+        [100, 10, 'fourth'],
+        [100, 9, 'third'],
+        [99, 99, 'second'],
+        [9, 1000, 'first'],
+      ] as const;
       for (const [txid, position, type] of rows) {
-        await stored.pool.query(`INSERT INTO aos_events (global_position, transaction_id, stream_id, tenant_id, seq, type, data, recorded_at)
-          OVERRIDING SYSTEM VALUE VALUES ($1, $2::text::xid8, $3, 't1', 0, $4, '{}', '2026-01-01T00:00:00.000Z')`, [position, txid, `digits-${type}`, type]);
+        await stored.pool.query(
+          `INSERT INTO aos_events (global_position, transaction_id, stream_id, tenant_id, seq, type, data, recorded_at)
+          OVERRIDING SYSTEM VALUE VALUES ($1, $2::text::xid8, $3, 't1', 0, $4, '{}', '2026-01-01T00:00:00.000Z')`,
+          [position, txid, `digits-${type}`, type],
+        );
       }
       const store = postgresEventStore(stored.pool);
       expect(await typesAfter(store, 'digits-')).toEqual(['first', 'second', 'third', 'fourth']);
@@ -65,15 +81,23 @@ describe('Postgres event store specifics', () => {
 
   it('rejects UPDATE, DELETE and TRUNCATE of events by trigger', async () => {
     await db.pool.query(insertSql, ['immutable', 0, 'kept']);
-    for (const sql of ["UPDATE aos_events SET type = 'changed' WHERE stream_id = 'immutable'", "DELETE FROM aos_events WHERE stream_id = 'immutable'", 'TRUNCATE aos_events']) {
+    for (const sql of [
+      "UPDATE aos_events SET type = 'changed' WHERE stream_id = 'immutable'",
+      "DELETE FROM aos_events WHERE stream_id = 'immutable'",
+      'TRUNCATE aos_events',
+    ]) {
       await expect(db.pool.query(sql)).rejects.toThrow(/append-only/);
     }
-    expect((await db.pool.query("SELECT type FROM aos_events WHERE stream_id = 'immutable'")).rows).toEqual([{ type: 'kept' }]);
+    expect((await db.pool.query("SELECT type FROM aos_events WHERE stream_id = 'immutable'")).rows).toEqual([
+      { type: 'kept' },
+    ]);
   });
 
   it('records every migration file once, and applying them again changes nothing', async () => {
     const files = (await readdir(migrationsDirectory())).filter((f) => f.endsWith('.sql')).sort();
-    const recorded = (await db.pool.query<{ name: string }>('SELECT name FROM aos_migrations ORDER BY name')).rows.map((r) => r.name);
+    const recorded = (
+      await db.pool.query<{ name: string }>('SELECT name FROM aos_migrations ORDER BY name')
+    ).rows.map((r) => r.name);
     expect(recorded).toEqual(files);
     const { migrate } = await import('../../adapters/postgres/migrator.js');
     expect(await migrate(db.pool)).toEqual({ applied: [], alreadyApplied: files });
@@ -81,12 +105,15 @@ describe('Postgres event store specifics', () => {
 
   it('applies a file that is not recorded yet, next to the recorded ones (the fast path only skips when all are)', async () => {
     const directory = await mkdtemp(join(tmpdir(), 'aos-migrations-'));
-    for (const file of (await readdir(migrationsDirectory())).filter((f) => f.endsWith('.sql'))) await copyFile(join(migrationsDirectory(), file), join(directory, file));
+    for (const file of (await readdir(migrationsDirectory())).filter((f) => f.endsWith('.sql')))
+      await copyFile(join(migrationsDirectory(), file), join(directory, file));
     await writeFile(join(directory, '9999_test_extra.sql'), 'CREATE TABLE aos_test_extra (id integer);\n');
     const { migrate } = await import('../../adapters/postgres/migrator.js');
     const result = await migrate(db.pool, directory);
     expect(result.applied).toEqual(['9999_test_extra.sql']);
-    expect((await db.pool.query("SELECT to_regclass('aos_test_extra') IS NOT NULL AS present")).rows[0]).toEqual({ present: true });
+    expect(
+      (await db.pool.query("SELECT to_regclass('aos_test_extra') IS NOT NULL AS present")).rows[0],
+    ).toEqual({ present: true });
     expect((await migrate(db.pool, directory)).applied).toEqual([]);
   });
 });

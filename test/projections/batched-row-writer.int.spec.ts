@@ -11,16 +11,36 @@ import { writeRowChange } from '../../projections/sql-row-writer.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 import { sampleRunEvents, storedRunEvents, TENANT } from '../support/run-fixtures.js';
 
-const RUNS = ['0f8e2b1c-5d4a-4c3b-9a21-7e6f5d4c3b2a', '1f8e2b1c-5d4a-4c3b-9a21-7e6f5d4c3b2b', '2f8e2b1c-5d4a-4c3b-9a21-7e6f5d4c3b2c'];
+const RUNS = [
+  '0f8e2b1c-5d4a-4c3b-9a21-7e6f5d4c3b2a',
+  '1f8e2b1c-5d4a-4c3b-9a21-7e6f5d4c3b2b',
+  '2f8e2b1c-5d4a-4c3b-9a21-7e6f5d4c3b2c',
+];
 
 /** Three runs' row changes, interleaved like concurrent runners' events, with a failed step whose
  * outcome data is JSON null and a run left unfinished. */
 const changesOf = (): RowChange[] => {
   const perRun = RUNS.map((runId, r) => {
-    const events: RunEvent[] = sampleRunEvents().map((e) => (e.type === 'RunCreated' ? { ...e, data: { ...e.data, run_id: runId } } : e));
-    const shaped = r === 1
-      ? events.map((e) => (e.type === 'StepExecuted' && e.data.step_index === 1 ? { ...e, data: { ...e.data, status: 'failed' as const, outcome: { category: 'x', code: 'Y', data: null } } } : e))
-      : r === 2 ? events.slice(0, 4) : events;
+    const events: RunEvent[] = sampleRunEvents().map((e) =>
+      e.type === 'RunCreated' ? { ...e, data: { ...e.data, run_id: runId } } : e,
+    );
+    const shaped =
+      r === 1
+        ? events.map((e) =>
+            e.type === 'StepExecuted' && e.data.step_index === 1
+              ? {
+                  ...e,
+                  data: {
+                    ...e.data,
+                    status: 'failed' as const,
+                    outcome: { category: 'x', code: 'Y', data: null },
+                  },
+                }
+              : e,
+          )
+        : r === 2
+          ? events.slice(0, 4)
+          : events;
     return storedRunEvents(shaped, TENANT, runId).map((stored) => {
       const decoded = decodeForProjection(stored);
       if (decoded._tag === 'Left' || decoded.right === null) throw new Error('fixture does not decode');
@@ -33,11 +53,25 @@ const changesOf = (): RowChange[] => {
 };
 
 const snapshot = async (pool: pg.Pool) =>
-  Object.fromEntries(await Promise.all(projectionTables.map(async (table) => {
-    const { rows } = await pool.query(`SELECT * FROM ${table.name} ORDER BY ${table.key.join(', ')}`);
-    const sqlNulls = await pool.query(`SELECT ${table.key.join(', ')}, ${Object.keys(table.columns).map((c) => `(${c} IS NULL) AS ${c}_is_null`).join(', ')} FROM ${table.name} ORDER BY ${table.key.join(', ')}`);
-    return [table.name, { rows: rows.map((row: Record<string, unknown>) => comparableRow(table, row)), nulls: sqlNulls.rows }] as const;
-  })));
+  Object.fromEntries(
+    await Promise.all(
+      projectionTables.map(async (table) => {
+        const { rows } = await pool.query(`SELECT * FROM ${table.name} ORDER BY ${table.key.join(', ')}`);
+        const sqlNulls = await pool.query(
+          `SELECT ${table.key.join(', ')}, ${Object.keys(table.columns)
+            .map((c) => `(${c} IS NULL) AS ${c}_is_null`)
+            .join(', ')} FROM ${table.name} ORDER BY ${table.key.join(', ')}`,
+        );
+        return [
+          table.name,
+          {
+            rows: rows.map((row: Record<string, unknown>) => comparableRow(table, row)),
+            nulls: sqlNulls.rows,
+          },
+        ] as const;
+      }),
+    ),
+  );
 
 const inProjector = async (pool: pg.Pool, work: (client: pg.PoolClient) => Promise<void>) => {
   const client = await pool.connect();
@@ -57,17 +91,22 @@ const inProjector = async (pool: pg.Pool, work: (client: pg.PoolClient) => Promi
 
 describe('batched projection writes', () => {
   let db: TestDatabase;
-  beforeAll(async () => { db = await freshDatabase(); });
+  beforeAll(async () => {
+    db = await freshDatabase();
+  });
   afterAll(async () => db.drop());
 
   it('leave exactly the tables that one statement per change leaves, whatever the batch boundaries', async () => {
     const changes = changesOf();
-    await inProjector(db.pool, async (client) => { for (const change of changes) await writeRowChange(client, change); });
+    await inProjector(db.pool, async (client) => {
+      for (const change of changes) await writeRowChange(client, change);
+    });
     const oneByOne = await snapshot(db.pool);
     expect(oneByOne.aos_trace_steps?.rows.length).toBe(2 + 2 + 1);
     for (const size of [1, 2, 5, 7, changes.length]) {
       await inProjector(db.pool, async (client) => {
-        for (let i = 0; i < changes.length; i += size) await writeRowChanges(client, changes.slice(i, i + size));
+        for (let i = 0; i < changes.length; i += size)
+          await writeRowChanges(client, changes.slice(i, i + size));
       });
       expect(await snapshot(db.pool), `batches of ${size}`).toEqual(oneByOne);
     }
@@ -78,7 +117,11 @@ describe('batched projection writes', () => {
     if (!insert || !update) throw new Error('no changes');
     const missing = changesOf().find((c) => c.kind === 'update');
     if (!missing) throw new Error('no update');
-    await expect(inProjector(db.pool, (client) => writeRowChanges(client, [missing]))).rejects.toThrow(/matched 0 rows/);
-    await expect(inProjector(db.pool, (client) => writeRowChanges(client, [insert, insert]))).rejects.toThrow(/conflicts/);
+    await expect(inProjector(db.pool, (client) => writeRowChanges(client, [missing]))).rejects.toThrow(
+      /matched 0 rows/,
+    );
+    await expect(inProjector(db.pool, (client) => writeRowChanges(client, [insert, insert]))).rejects.toThrow(
+      /conflicts/,
+    );
   });
 });

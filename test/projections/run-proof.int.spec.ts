@@ -13,20 +13,56 @@ import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 
 const TENANT = 'tenant-run-proof';
 let db: TestDatabase;
-beforeAll(async () => { db = await freshDatabase(); });
-afterAll(async () => { await db.drop(); });
+beforeAll(async () => {
+  db = await freshDatabase();
+});
+afterAll(async () => {
+  await db.drop();
+});
 
 /** A run of two executed steps with these params, written by the domain and projected. */
 const projectedRun = async (params: JsonObject): Promise<string> => {
   const store = postgresEventStore(db.pool);
   const runId = randomIds.uuid();
-  const step = (index: number) => ({ step_index: index, skill: 'echo', params, status: 'succeeded' as const, outcome: { category: 'success', code: 'OK', data: params }, cost_cents: 0, duration_ms: 0.1, retry_count: 0 });
-  const plan = { planner: 'template', planner_version: '1', steps: [0, 1].map((index) => ({ index, skill: 'echo', params, max_retries: 0, timeout_ms: 1000, on_failure: 'stop' as const })) };
+  const step = (index: number) => ({
+    step_index: index,
+    skill: 'echo',
+    params,
+    status: 'succeeded' as const,
+    outcome: { category: 'success', code: 'OK', data: params },
+    cost_cents: 0,
+    duration_ms: 0.1,
+    retry_count: 0,
+  });
+  const plan = {
+    planner: 'template',
+    planner_version: '1',
+    steps: [0, 1].map((index) => ({
+      index,
+      skill: 'echo',
+      params,
+      max_retries: 0,
+      timeout_ms: 1000,
+      on_failure: 'stop' as const,
+    })),
+  };
   const written = await applyRunCommands({ store, clock: systemClock }, emptyRunStream(TENANT, runId), [
-    { type: 'CreateRun', run_id: runId, tenant_id: TENANT, agent_id: 'agent-1', goal: 'g', origin_system_id: 'test', agent: { agent_id: 'agent-1', tenant_id: TENANT, budget_cents: 10 } },
-    { type: 'RecordPlan', plan }, { type: 'StartRun' }, { type: 'RecordStep', step: step(0) }, { type: 'RecordStep', step: step(1) },
+    {
+      type: 'CreateRun',
+      run_id: runId,
+      tenant_id: TENANT,
+      agent_id: 'agent-1',
+      goal: 'g',
+      origin_system_id: 'test',
+      agent: { agent_id: 'agent-1', tenant_id: TENANT, budget_cents: 10 },
+    },
+    { type: 'RecordPlan', plan },
+    { type: 'StartRun' },
+    { type: 'RecordStep', step: step(0) },
+    { type: 'RecordStep', step: step(1) },
   ]);
-  if (written._tag === 'Left' || written.right.lastPosition === null) throw new Error(`writing run ${runId} failed`);
+  if (written._tag === 'Left' || written.right.lastPosition === null)
+    throw new Error(`writing run ${runId} failed`);
   expect((await waitForProjections(db.pool, store, written.right.lastPosition))._tag).toBe('Right');
   return runId;
 };
@@ -57,13 +93,32 @@ describe('proveRun on Postgres', () => {
     const store = postgresEventStore(db.pool);
     const runId = randomIds.uuid();
     const created = await applyRunCommands({ store, clock: systemClock }, emptyRunStream(TENANT, runId), [
-      { type: 'CreateRun', run_id: runId, tenant_id: TENANT, agent_id: 'agent-1', goal: 'g', origin_system_id: 'test', agent: { agent_id: 'agent-1', tenant_id: TENANT, budget_cents: 10 } },
+      {
+        type: 'CreateRun',
+        run_id: runId,
+        tenant_id: TENANT,
+        agent_id: 'agent-1',
+        goal: 'g',
+        origin_system_id: 'test',
+        agent: { agent_id: 'agent-1', tenant_id: TENANT, budget_cents: 10 },
+      },
     ]);
-    if (created._tag === 'Left' || created.right.lastPosition === null) throw new Error('creating the run failed');
+    if (created._tag === 'Left' || created.right.lastPosition === null)
+      throw new Error('creating the run failed');
     expect((await waitForProjections(db.pool, store, created.right.lastPosition))._tag).toBe('Right');
     expect(await verdict(runId)).toEqual({ status: 'VERIFIED', divergence: null });
-    expect(await tamper(db.pool, `UPDATE aos_traces SET started_at = 'infinity' WHERE run_id = $1`, [runId])).toBe(1);
-    expect(await verdict(runId)).toMatchObject({ status: 'FAILED', divergence: { source: 'projection', field: 'aos_traces.started_at', expected: null, actual: 'infinity' } });
+    expect(
+      await tamper(db.pool, `UPDATE aos_traces SET started_at = 'infinity' WHERE run_id = $1`, [runId]),
+    ).toBe(1);
+    expect(await verdict(runId)).toMatchObject({
+      status: 'FAILED',
+      divergence: {
+        source: 'projection',
+        field: 'aos_traces.started_at',
+        expected: null,
+        actual: 'infinity',
+      },
+    });
   });
 
   it('refuses a pool of one connection instead of waiting forever for a second', async () => {
@@ -71,7 +126,8 @@ describe('proveRun on Postgres', () => {
     const single = new pg.Pool({ connectionString: db.url, max: 1 });
     try {
       expect(await proveRun(single, postgresEventStore(single), TENANT, runId, new Map())).toEqual({
-        _tag: 'Left', left: { kind: 'store_failed', message: 'a proof reads on 2 connections at once; this pool allows 1' },
+        _tag: 'Left',
+        left: { kind: 'store_failed', message: 'a proof reads on 2 connections at once; this pool allows 1' },
       });
     } finally {
       await single.end();
@@ -99,14 +155,18 @@ describe('proveRun on Postgres', () => {
       for (let tries = 0; killed.size < 2 && tries < 100; tries++) {
         // From outside the locker's transaction, whose view of pg_stat_activity is a snapshot; a
         // backend still listed after it was told to end is counted once.
-        const { rows } = await db.pool.query<{ pid: number; ended: boolean }>(`SELECT pid, pg_terminate_backend(pid) AS ended FROM (${waiting}) AS w`);
+        const { rows } = await db.pool.query<{ pid: number; ended: boolean }>(
+          `SELECT pid, pg_terminate_backend(pid) AS ended FROM (${waiting}) AS w`,
+        );
         for (const { pid, ended } of rows) if (ended) killed.add(pid);
         if (killed.size < 2) await new Promise((resolve) => setTimeout(resolve, 20));
       }
       expect(killed.size).toBe(2);
       const proof = await proving;
       expect(proof).toMatchObject({ _tag: 'Left', left: { kind: 'store_unavailable' } });
-      const { rows: left } = await db.pool.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()`);
+      const { rows: left } = await db.pool.query(
+        `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()`,
+      );
       expect(left).toEqual([]);
     } finally {
       await locker.query('ROLLBACK');
@@ -115,15 +175,31 @@ describe('proveRun on Postgres', () => {
   });
 
   it('verifies jsonb numbers as stored and finds one changed beyond double precision', async () => {
-    const runId = await projectedRun({ message: 'x', small: 0.1, tiny: 1.5e-7, huge: 1e21, negative: -2.5e-10, whole: 42 });
+    const runId = await projectedRun({
+      message: 'x',
+      small: 0.1,
+      tiny: 1.5e-7,
+      huge: 1e21,
+      negative: -2.5e-10,
+      whole: 42,
+    });
     expect(await verdict(runId)).toEqual({ status: 'VERIFIED', divergence: null });
-    expect(await tamper(db.pool, `UPDATE aos_trace_steps SET params = jsonb_set(params, '{small}', '0.10000000000000000001'::jsonb) WHERE run_id = $1 AND seq = 4`, [runId])).toBe(1);
+    expect(
+      await tamper(
+        db.pool,
+        `UPDATE aos_trace_steps SET params = jsonb_set(params, '{small}', '0.10000000000000000001'::jsonb) WHERE run_id = $1 AND seq = 4`,
+        [runId],
+      ),
+    ).toBe(1);
     expect(await verdict(runId)).toEqual({
       status: 'FAILED',
       divergence: {
-        source: 'projection', seq: 4, field: 'aos_trace_steps.params',
+        source: 'projection',
+        seq: 4,
+        field: 'aos_trace_steps.params',
         expected: '{"huge":1e+21,"message":"x","negative":-2.5e-10,"small":0.1,"tiny":1.5e-7,"whole":42}',
-        actual: '{"huge": 1000000000000000000000, "tiny": 0.00000015, "small": 0.10000000000000000001, "whole": 42, "message": "x", "negative": -0.00000000025}',
+        actual:
+          '{"huge": 1000000000000000000000, "tiny": 0.00000015, "small": 0.10000000000000000001, "whole": 42, "message": "x", "negative": -0.00000000025}',
       },
     });
   });

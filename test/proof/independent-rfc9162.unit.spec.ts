@@ -3,9 +3,21 @@ import { describe, expect, it } from 'vitest';
 import { leafHashOfBytes } from '../../domain/proof/leaf.js';
 import { consistencyProof, inclusionProof } from '../../domain/proof/merkle-proofs.js';
 import { merkleTreeHash } from '../../domain/proof/merkle-tree.js';
-import { fromHexList, rfcLeafHash, rfcMerkleTreeHash, rfcVerifyConsistency, rfcVerifyInclusion } from '../support/independent-rfc9162.js';
 import {
-  CONSISTENCY_PATHS, CONSISTENCY_VECTORS, INCLUSION_PATHS, INCLUSION_VECTORS, LEAF_INPUTS, NODE_HASHES, ROOTS,
+  fromHexList,
+  rfcLeafHash,
+  rfcMerkleTreeHash,
+  rfcVerifyConsistency,
+  rfcVerifyInclusion,
+} from '../support/independent-rfc9162.js';
+import {
+  CONSISTENCY_PATHS,
+  CONSISTENCY_VECTORS,
+  INCLUSION_PATHS,
+  INCLUSION_VECTORS,
+  LEAF_INPUTS,
+  NODE_HASHES,
+  ROOTS,
 } from './rfc9162-reference-vectors.js';
 
 /**
@@ -25,7 +37,13 @@ const flip = (proof: readonly Buffer[], at: number, byte = 0): Buffer[] =>
   proof.map((p, n) => (n === at ? Buffer.from(p.map((x, y) => (y === byte ? x ^ 0x10 : x))) : p));
 
 /** The names of the corruptions of an inclusion proof that the independent verifier accepts (none may be). */
-const acceptedInclusionCorruptions = (leaf: Buffer, index: number, size: number, proof: Buffer[], root: Buffer): string[] => {
+const acceptedInclusionCorruptions = (
+  leaf: Buffer,
+  index: number,
+  size: number,
+  proof: Buffer[],
+  root: Buffer,
+): string[] => {
   const probes: [string, () => boolean][] = [
     ['wrong root (empty tree)', () => rfcVerifyInclusion(leaf, index, size, proof, EMPTY_ROOT)],
     ['wrong root (other hash)', () => rfcVerifyInclusion(leaf, index, size, proof, OTHER)],
@@ -36,20 +54,50 @@ const acceptedInclusionCorruptions = (leaf: Buffer, index: number, size: number,
     ['index ^ 2', () => rfcVerifyInclusion(leaf, index ^ 2, size, proof, root)],
     ['size * 2', () => rfcVerifyInclusion(leaf, index, size * 2, proof, root)],
     ['size / 2', () => rfcVerifyInclusion(leaf, index, Math.floor(size / 2), proof, root)],
-    ['truncated path', () => proof.length > 0 && rfcVerifyInclusion(leaf, index, size, proof.slice(0, -1), root)],
-    ['path without its first hash', () => proof.length > 0 && rfcVerifyInclusion(leaf, index, size, proof.slice(1), root)],
+    [
+      'truncated path',
+      () => proof.length > 0 && rfcVerifyInclusion(leaf, index, size, proof.slice(0, -1), root),
+    ],
+    [
+      'path without its first hash',
+      () => proof.length > 0 && rfcVerifyInclusion(leaf, index, size, proof.slice(1), root),
+    ],
     ['extended path (root appended)', () => rfcVerifyInclusion(leaf, index, size, [...proof, root], root)],
     ['extended path (root prepended)', () => rfcVerifyInclusion(leaf, index, size, [root, ...proof], root)],
-    ['extended path (hash inserted)', () => proof.length > 0 && rfcVerifyInclusion(leaf, index, size, [proof[0] as Buffer, OTHER, ...proof.slice(1)], root)],
-    ['a 31-byte hash in the path', () => proof.length > 0 && rfcVerifyInclusion(leaf, index, size, [proof[0]!.subarray(1), ...proof.slice(1)], root)],
-    ['reversed path', () => proof.length > 1 && rfcVerifyInclusion(leaf, index, size, [...proof].reverse(), root)],
+    [
+      'extended path (hash inserted)',
+      () =>
+        proof.length > 0 &&
+        rfcVerifyInclusion(leaf, index, size, [proof[0] as Buffer, OTHER, ...proof.slice(1)], root),
+    ],
+    [
+      'a 31-byte hash in the path',
+      () =>
+        proof.length > 0 &&
+        rfcVerifyInclusion(leaf, index, size, [proof[0]!.subarray(1), ...proof.slice(1)], root),
+    ],
+    [
+      'reversed path',
+      () => proof.length > 1 && rfcVerifyInclusion(leaf, index, size, [...proof].reverse(), root),
+    ],
   ];
-  proof.forEach((_, at) => probes.push([`flipped path[${at}]`, () => rfcVerifyInclusion(leaf, index, size, flip(proof, at, at % 32), root)]));
+  proof.forEach((_, at) =>
+    probes.push([
+      `flipped path[${at}]`,
+      () => rfcVerifyInclusion(leaf, index, size, flip(proof, at, at % 32), root),
+    ]),
+  );
   return probes.filter(([, accepted]) => accepted()).map(([name]) => name);
 };
 
 /** The names of the corruptions of a consistency proof m -> n (m < n) that the independent verifier accepts. */
-const acceptedConsistencyCorruptions = (m: number, n: number, r1: Buffer, r2: Buffer, proof: Buffer[]): string[] => {
+const acceptedConsistencyCorruptions = (
+  m: number,
+  n: number,
+  r1: Buffer,
+  r2: Buffer,
+  proof: Buffer[],
+): string[] => {
   const probes: [string, () => boolean][] = [
     ['wrong old root', () => rfcVerifyConsistency(m, n, OTHER, r2, proof)],
     ['wrong new root', () => rfcVerifyConsistency(m, n, r1, OTHER, proof)],
@@ -64,10 +112,25 @@ const acceptedConsistencyCorruptions = (m: number, n: number, r1: Buffer, r2: Bu
     ['extended proof (old root appended)', () => rfcVerifyConsistency(m, n, r1, r2, [...proof, r1])],
     ['extended proof (new root appended)', () => rfcVerifyConsistency(m, n, r1, r2, [...proof, r2])],
     ['extended proof (old root prepended)', () => rfcVerifyConsistency(m, n, r1, r2, [r1, ...proof])],
-    ['extended proof (proof[0] repeated)', () => rfcVerifyConsistency(m, n, r1, r2, [proof[0] as Buffer, ...proof])],
-    ['a 33-byte hash in the proof', () => rfcVerifyConsistency(m, n, r1, r2, [Buffer.concat([proof[0] as Buffer, Buffer.of(0)]), ...proof.slice(1)])],
+    [
+      'extended proof (proof[0] repeated)',
+      () => rfcVerifyConsistency(m, n, r1, r2, [proof[0] as Buffer, ...proof]),
+    ],
+    [
+      'a 33-byte hash in the proof',
+      () =>
+        rfcVerifyConsistency(m, n, r1, r2, [
+          Buffer.concat([proof[0] as Buffer, Buffer.of(0)]),
+          ...proof.slice(1),
+        ]),
+    ],
   ];
-  proof.forEach((_, at) => probes.push([`flipped proof[${at}]`, () => rfcVerifyConsistency(m, n, r1, r2, flip(proof, at, 31 - (at % 32)))]));
+  proof.forEach((_, at) =>
+    probes.push([
+      `flipped proof[${at}]`,
+      () => rfcVerifyConsistency(m, n, r1, r2, flip(proof, at, 31 - (at % 32))),
+    ]),
+  );
   return probes.filter(([, accepted]) => accepted()).map(([name]) => name);
 };
 
@@ -76,15 +139,24 @@ describe('the independent RFC 9162 implementation on the CT / transparency-dev r
     expect(LEAVES.map(hex)).toEqual(NODE_HASHES[0]);
     NODE_HASHES.forEach((level, depth) => {
       const width = 2 ** depth;
-      expect(level.map((_, at) => hex(rfcMerkleTreeHash(LEAVES.slice(at * width, (at + 1) * width)))), `level ${depth}`).toEqual(level);
+      expect(
+        level.map((_, at) => hex(rfcMerkleTreeHash(LEAVES.slice(at * width, (at + 1) * width)))),
+        `level ${depth}`,
+      ).toEqual(level);
     });
-    for (let size = 0; size <= 8; size++) expect(hex(rfcMerkleTreeHash(LEAVES.slice(0, size))), `size ${size}`).toBe(ROOTS[size]);
+    for (let size = 0; size <= 8; size++)
+      expect(hex(rfcMerkleTreeHash(LEAVES.slice(0, size))), `size ${size}`).toBe(ROOTS[size]);
   });
 
   describe('inclusion', () => {
     const cases = [
       ...INCLUSION_VECTORS.map((v) => ({ name: `verify_test.go leaf ${v.index} of ${v.size}`, ...v })),
-      ...INCLUSION_PATHS.map(([size, index, proof]) => ({ name: `proof_test.go leaf ${index} of ${size}`, size, index, proof })),
+      ...INCLUSION_PATHS.map(([size, index, proof]) => ({
+        name: `proof_test.go leaf ${index} of ${size}`,
+        size,
+        index,
+        proof,
+      })),
     ];
     it.each(cases)('accepts $name, and none of its corruptions', ({ index, size, proof }) => {
       const path = fromHexList(proof);
@@ -95,7 +167,16 @@ describe('the independent RFC 9162 implementation on the CT / transparency-dev r
 
     it('answers false, never throws, on sizes and indices outside the tree', () => {
       const leaf = LEAVES[0] as Buffer;
-      for (const [index, size] of [[0, 0], [1, 1], [8, 8], [-1, 8], [0.5, 8], [0, Number.NaN], [0, Number.POSITIVE_INFINITY], [0, 2 ** 60]] as const) {
+      for (const [index, size] of [
+        [0, 0],
+        [1, 1],
+        [8, 8],
+        [-1, 8],
+        [0.5, 8],
+        [0, Number.NaN],
+        [0, Number.POSITIVE_INFINITY],
+        [0, 2 ** 60],
+      ] as const) {
         expect(rfcVerifyInclusion(leaf, index, size, [], leaf), `${index}/${size}`).toBe(false);
       }
       expect(rfcVerifyInclusion(leaf, 0, 1, [], leaf)).toBe(true);
@@ -130,7 +211,13 @@ describe('the independent RFC 9162 implementation on the CT / transparency-dev r
     it('answers false, never throws, on sizes that cannot be', () => {
       const proof = [LEAVES[1] as Buffer];
       expect(rfcVerifyConsistency(1, 2, rootOf(1), rootOf(2), proof)).toBe(true);
-      for (const [m, n] of [[2, 1], [-1, 2], [1.5, 2], [1, Number.NaN], [1, Number.POSITIVE_INFINITY]] as const) {
+      for (const [m, n] of [
+        [2, 1],
+        [-1, 2],
+        [1.5, 2],
+        [1, Number.NaN],
+        [1, Number.POSITIVE_INFINITY],
+      ] as const) {
         expect(rfcVerifyConsistency(m, n, rootOf(1), rootOf(2), proof), `${m}->${n}`).toBe(false);
       }
       expect(rfcVerifyConsistency(1, 2, Buffer.alloc(0), rootOf(2), proof)).toBe(false);
@@ -147,7 +234,9 @@ describe("the product's proofs (domain/proof) checked by the independent impleme
   it('hashes the same leaves and the same root for every tree size 0..70', () => {
     expect(productLeaves.map(hex)).toEqual(independentLeaves.map(hex));
     for (let size = 0; size <= 70; size++) {
-      expect(hex(merkleTreeHash(productLeaves.slice(0, size))), `size ${size}`).toBe(hex(rfcMerkleTreeHash(independentLeaves.slice(0, size))));
+      expect(hex(merkleTreeHash(productLeaves.slice(0, size))), `size ${size}`).toBe(
+        hex(rfcMerkleTreeHash(independentLeaves.slice(0, size))),
+      );
     }
   });
 
@@ -181,7 +270,8 @@ describe("the product's proofs (domain/proof) checked by the independent impleme
         if (m > 0 && m < n) {
           const accepted = acceptedConsistencyCorruptions(m, n, oldRoot, newRoot, proof);
           if (accepted.length > 0) wrong.push(`${m}->${n}: accepted ${accepted.join(', ')}`);
-        } else if (proof.length !== 0) wrong.push(`${m}->${n}: proof of ${proof.length} hashes, RFC 9162 gives none`);
+        } else if (proof.length !== 0)
+          wrong.push(`${m}->${n}: proof of ${proof.length} hashes, RFC 9162 gives none`);
         checked += 1;
       }
     }
@@ -195,8 +285,20 @@ describe("the product's proofs (domain/proof) checked by the independent impleme
     forged[2] = rfcLeafHash(Buffer.from('forged'));
     for (let m = 3; m < 9; m++) {
       const proof = asBuffers(consistencyProof(forged.slice(0, 9), m));
-      expect(rfcVerifyConsistency(m, 9, rfcMerkleTreeHash(independentLeaves.slice(0, m)), rfcMerkleTreeHash(forged), proof), `${m}->9`).toBe(false);
-      expect(rfcVerifyConsistency(m, 9, rfcMerkleTreeHash(forged.slice(0, m)), rfcMerkleTreeHash(forged), proof), `${m}->9 control`).toBe(true);
+      expect(
+        rfcVerifyConsistency(
+          m,
+          9,
+          rfcMerkleTreeHash(independentLeaves.slice(0, m)),
+          rfcMerkleTreeHash(forged),
+          proof,
+        ),
+        `${m}->9`,
+      ).toBe(false);
+      expect(
+        rfcVerifyConsistency(m, 9, rfcMerkleTreeHash(forged.slice(0, m)), rfcMerkleTreeHash(forged), proof),
+        `${m}->9 control`,
+      ).toBe(true);
     }
   });
 });

@@ -44,11 +44,20 @@ const inclusionProbes = (leaf: Hash, index: number, size: number, proof: Hash[],
     ['trailing root', () => verifyInclusion(leaf, index, size, [...proof, root], root)],
     ['trailing garbage', () => verifyInclusion(leaf, index, size, [...proof, new Uint8Array()], root)],
     ['preceding root', () => verifyInclusion(leaf, index, size, [root, ...proof], root)],
-    ['removed component', () => proof.length > 0 && verifyInclusion(leaf, index, size, proof.slice(0, -1), root)],
-    ['inserted component', () => proof.length > 1 &&
-      verifyInclusion(leaf, index, size, [proof[0] as Hash, SOME_HASH, ...proof.slice(1)], root)],
+    [
+      'removed component',
+      () => proof.length > 0 && verifyInclusion(leaf, index, size, proof.slice(0, -1), root),
+    ],
+    [
+      'inserted component',
+      () =>
+        proof.length > 1 &&
+        verifyInclusion(leaf, index, size, [proof[0] as Hash, SOME_HASH, ...proof.slice(1)], root),
+    ],
   ];
-  proof.forEach((_, at) => probes.push([`flipped proof[${at}]`, () => verifyInclusion(leaf, index, size, flip(proof, at), root)]));
+  proof.forEach((_, at) =>
+    probes.push([`flipped proof[${at}]`, () => verifyInclusion(leaf, index, size, flip(proof, at), root)]),
+  );
   return probes.filter(([, accepted]) => accepted()).map(([name]) => name);
 };
 
@@ -73,14 +82,17 @@ const consistencyProbes = (m: number, n: number, r1: Hash, r2: Hash, proof: Hash
     ['preceding proof[0]', () => verifyConsistency(m, n, r1, r2, [proof[0] as Hash, ...proof])],
     ['truncated proof', () => verifyConsistency(m, n, r1, r2, proof.slice(0, -1))],
   ];
-  proof.forEach((_, at) => probes.push([`flipped proof[${at}]`, () => verifyConsistency(m, n, r1, r2, flip(proof, at))]));
+  proof.forEach((_, at) =>
+    probes.push([`flipped proof[${at}]`, () => verifyConsistency(m, n, r1, r2, flip(proof, at))]),
+  );
   return probes.filter(([, accepted]) => accepted()).map(([name]) => name);
 };
 
 describe('CT / RFC 6962 reference vectors', () => {
   it('leaf hashes and roots of every prefix match', () => {
     expect(hexes(LEAVES)).toEqual(NODE_HASHES[0]);
-    for (let size = 0; size <= 8; size++) expect(toHex(merkleTreeHash(LEAVES.slice(0, size)))).toBe(ROOTS[size]);
+    for (let size = 0; size <= 8; size++)
+      expect(toHex(merkleTreeHash(LEAVES.slice(0, size)))).toBe(ROOTS[size]);
   });
 
   it.each(INCLUSION_VECTORS)('inclusion proof of leaf $index in $size', ({ index, size, proof }) => {
@@ -182,14 +194,30 @@ describe('edge cases', () => {
 
   it('verifiers return false instead of throwing on nonsense', () => {
     const leaf = LEAVES[0] as Hash;
-    for (const [index, size] of [[0, 0], [1, 0], [2, 1], [-1, 4], [0.5, 4], [0, Number.NaN], [0, 2 ** 60]]) {
+    for (const [index, size] of [
+      [0, 0],
+      [1, 0],
+      [2, 1],
+      [-1, 4],
+      [0.5, 4],
+      [0, Number.NaN],
+      [0, 2 ** 60],
+    ]) {
       expect(verifyInclusion(leaf, index as number, size as number, [], leaf)).toBe(false);
     }
     expect(verifyInclusion(leaf, 0, 1, [], leaf)).toBe(true);
     expect(verifyInclusion(new Uint8Array(), 0, 1, [], new Uint8Array())).toBe(false);
     expect(rootFromInclusionProof(leaf, 0, 2, [])).toBeNull();
-    for (const [m, n] of [[1, 0], [2, 1], [-1, 3], [1.5, 3], [1, Number.POSITIVE_INFINITY]]) {
-      expect(verifyConsistency(m as number, n as number, rootOf(1), rootOf(2), [LEAVES[1] as Hash])).toBe(false);
+    for (const [m, n] of [
+      [1, 0],
+      [2, 1],
+      [-1, 3],
+      [1.5, 3],
+      [1, Number.POSITIVE_INFINITY],
+    ]) {
+      expect(verifyConsistency(m as number, n as number, rootOf(1), rootOf(2), [LEAVES[1] as Hash])).toBe(
+        false,
+      );
     }
     expect(verifyConsistency(1, 2, rootOf(1), rootOf(2), [LEAVES[1] as Hash])).toBe(true);
     expect(verifyConsistency(1, 2, new Uint8Array(), rootOf(2), [LEAVES[1] as Hash])).toBe(false);

@@ -12,7 +12,14 @@ import { createHash } from 'node:crypto';
 //   - proof/verify_test.go: inclusionProofs (1-based leaf numbers there), consistencyProofs
 //   - proof/proof_test.go: TestInclusion / TestConsistency node lists (letters as named there)
 export const LEAF_INPUTS = [
-  '', '00', '10', '2021', '3031', '40414243', '5051525354555657', '606162636465666768696a6b6c6d6e6f',
+  '',
+  '00',
+  '10',
+  '2021',
+  '3031',
+  '40414243',
+  '5051525354555657',
+  '606162636465666768696a6b6c6d6e6f',
 ];
 
 export const NODE_HASHES = [
@@ -56,14 +63,18 @@ export const ROOTS = [
 export const INCLUSION_VECTORS: { index: number; size: number; proof: string[] }[] = [
   { index: 0, size: 1, proof: [] },
   {
-    index: 0, size: 8, proof: [
+    index: 0,
+    size: 8,
+    proof: [
       '96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7',
       '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e',
       '6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4',
     ],
   },
   {
-    index: 5, size: 8, proof: [
+    index: 5,
+    size: 8,
+    proof: [
       'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b',
       'ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0',
       'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7',
@@ -71,7 +82,9 @@ export const INCLUSION_VECTORS: { index: number; size: number; proof: string[] }
   },
   { index: 2, size: 3, proof: ['fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125'] },
   {
-    index: 1, size: 5, proof: [
+    index: 1,
+    size: 5,
+    proof: [
       '6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d',
       '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e',
       'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b',
@@ -83,27 +96,35 @@ export const INCLUSION_VECTORS: { index: number; size: number; proof: string[] }
 export const CONSISTENCY_VECTORS: { m: number; n: number; proof: string[] }[] = [
   { m: 1, n: 1, proof: [] },
   {
-    m: 1, n: 8, proof: [
+    m: 1,
+    n: 8,
+    proof: [
       '96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7',
       '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e',
       '6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4',
     ],
   },
   {
-    m: 6, n: 8, proof: [
+    m: 6,
+    n: 8,
+    proof: [
       '0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a',
       'ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0',
       'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7',
     ],
   },
   {
-    m: 2, n: 5, proof: [
+    m: 2,
+    n: 5,
+    proof: [
       '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e',
       'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b',
     ],
   },
   {
-    m: 6, n: 7, proof: [
+    m: 6,
+    n: 7,
+    proof: [
       '0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a',
       'b08693ec2e721597130641e8211e7eedccb4c26413963eee6c1e2ed16ffb1a5f',
       'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7',
@@ -117,21 +138,53 @@ const [a, b, c, d, e, f, j, leaf7] = lvl0 as [string, string, string, string, st
 const [g, h, i] = lvl1 as [string, string, string];
 const [k, l] = lvl2 as [string, string];
 // proof_test.go "l=hash(i,j)" in the 7-leaf tree (its rehash): computed here with node:crypto directly.
-const l7 = createHash('sha256').update(Buffer.from([1])).update(Buffer.from(i, 'hex')).update(Buffer.from(j, 'hex')).digest('hex');
+const l7 = createHash('sha256')
+  .update(Buffer.from([1]))
+  .update(Buffer.from(i, 'hex'))
+  .update(Buffer.from(j, 'hex'))
+  .digest('hex');
 
 /** proof/proof_test.go TestInclusion node lists for trees of at most 8 leaves. */
 export const INCLUSION_PATHS: [size: number, index: number, proof: string[]][] = [
-  [1, 0, []], [2, 0, [b]], [2, 1, [a]], [3, 1, [a, c]],
-  [7, 0, [b, h, l7]], [7, 1, [a, h, l7]], [7, 2, [d, g, l7]], [7, 3, [c, g, l7]],
-  [7, 4, [f, j, k]], [7, 5, [e, j, k]], [7, 6, [i, k]],
-  [4, 2, [d, g]], [5, 3, [c, g, e]], [6, 3, [c, g, i]], [6, 4, [f, k]],
+  [1, 0, []],
+  [2, 0, [b]],
+  [2, 1, [a]],
+  [3, 1, [a, c]],
+  [7, 0, [b, h, l7]],
+  [7, 1, [a, h, l7]],
+  [7, 2, [d, g, l7]],
+  [7, 3, [c, g, l7]],
+  [7, 4, [f, j, k]],
+  [7, 5, [e, j, k]],
+  [7, 6, [i, k]],
+  [4, 2, [d, g]],
+  [5, 3, [c, g, e]],
+  [6, 3, [c, g, i]],
+  [6, 4, [f, k]],
 ];
 
 /** proof/proof_test.go TestConsistency node lists for trees of at most 8 leaves. */
 export const CONSISTENCY_PATHS: [m: number, n: number, proof: string[]][] = [
-  [1, 2, [b]], [1, 4, [b, h]], [1, 6, [b, h, i]], [2, 3, [c]], [2, 8, [h, l]],
-  [3, 7, [c, d, g, l7]], [4, 7, [l7]], [5, 7, [e, f, j, k]], [6, 7, [i, j, k]],
+  [1, 2, [b]],
+  [1, 4, [b, h]],
+  [1, 6, [b, h, i]],
+  [2, 3, [c]],
+  [2, 8, [h, l]],
+  [3, 7, [c, d, g, l7]],
+  [4, 7, [l7]],
+  [5, 7, [e, f, j, k]],
+  [6, 7, [i, j, k]],
   [7, 8, [j, leaf7, i, k]],
-  [1, 1, []], [2, 2, []], [3, 3, []], [4, 4, []], [5, 5, []], [7, 7, []], [8, 8, []],
-  [2, 4, [h]], [3, 5, [c, d, g, e]], [3, 6, [c, d, g, i]], [4, 6, [i]], [1, 7, [b, h, l7]],
+  [1, 1, []],
+  [2, 2, []],
+  [3, 3, []],
+  [4, 4, []],
+  [5, 5, []],
+  [7, 7, []],
+  [8, 8, []],
+  [2, 4, [h]],
+  [3, 5, [c, d, g, e]],
+  [3, 6, [c, d, g, i]],
+  [4, 6, [i]],
+  [1, 7, [b, h, l7]],
 ];

@@ -10,12 +10,25 @@ import { utf8 } from '../../domain/json/canonical-json.js';
 import { createHash } from 'node:crypto';
 
 type VectorEvent = {
-  tenant_id: string; run_id: string; seq: number; type: string; data: unknown;
-  recorded_at: string; leaf_bytes: string; leaf_hash: string; link: string;
+  tenant_id: string;
+  run_id: string;
+  seq: number;
+  type: string;
+  data: unknown;
+  recorded_at: string;
+  leaf_bytes: string;
+  leaf_hash: string;
+  link: string;
 };
 type Vector = {
-  tenant_id: string; run_id: string; genesis: string; events: VectorEvent[];
-  chain_length: number; root_hash: string; merkle_root: string; merkle_roots_of_prefixes: string[];
+  tenant_id: string;
+  run_id: string;
+  genesis: string;
+  events: VectorEvent[];
+  chain_length: number;
+  root_hash: string;
+  merkle_root: string;
+  merkle_roots_of_prefixes: string[];
 };
 
 const vector = JSON.parse(
@@ -33,18 +46,33 @@ describe('RunProof v1 test vector', () => {
     expect(toHex(genesisLink(vector.tenant_id, vector.run_id))).toBe(vector.genesis);
   });
 
-  it.each(vector.events.map((e) => [e.seq, e] as const))('reproduces leaf_bytes and leaf_hash of event %i', (_seq, e) => {
-    const input = leafInputOf(e);
-    expect(leafText(input)).toBe(e.leaf_bytes);
-    // the spliced leaf text equals canonicalizing the whole envelope
-    expect(leafText(input)).toBe(canonicalJson({
-      v: 1, tenant_id: e.tenant_id, run_id: e.run_id, seq: e.seq, type: e.type,
-      data: JsonObjectC.is(e.data) ? e.data : {}, recorded_at: e.recorded_at,
-    }));
-    expect(toHex(leafHash(input))).toBe(e.leaf_hash);
-    // independent of our code: H(0x00 || leaf_bytes)
-    expect(createHash('sha256').update(Buffer.from([0])).update(utf8(e.leaf_bytes)).digest('hex')).toBe(e.leaf_hash);
-  });
+  it.each(vector.events.map((e) => [e.seq, e] as const))(
+    'reproduces leaf_bytes and leaf_hash of event %i',
+    (_seq, e) => {
+      const input = leafInputOf(e);
+      expect(leafText(input)).toBe(e.leaf_bytes);
+      // the spliced leaf text equals canonicalizing the whole envelope
+      expect(leafText(input)).toBe(
+        canonicalJson({
+          v: 1,
+          tenant_id: e.tenant_id,
+          run_id: e.run_id,
+          seq: e.seq,
+          type: e.type,
+          data: JsonObjectC.is(e.data) ? e.data : {},
+          recorded_at: e.recorded_at,
+        }),
+      );
+      expect(toHex(leafHash(input))).toBe(e.leaf_hash);
+      // independent of our code: H(0x00 || leaf_bytes)
+      expect(
+        createHash('sha256')
+          .update(Buffer.from([0]))
+          .update(utf8(e.leaf_bytes))
+          .digest('hex'),
+      ).toBe(e.leaf_hash);
+    },
+  );
 
   it('reproduces every link, the root hash and the chain length', () => {
     let link = genesisLink(vector.tenant_id, vector.run_id);

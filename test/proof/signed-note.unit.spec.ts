@@ -2,11 +2,21 @@ import { generateKeyPairSync } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import {
-  privateKeyFromSeed, rawPublicKey, runproofKeyId, signEd25519, verifyEd25519,
+  privateKeyFromSeed,
+  rawPublicKey,
+  runproofKeyId,
+  signEd25519,
+  verifyEd25519,
 } from '../../domain/proof/ed25519-keys.js';
 import { sha256, toHex } from '../../domain/proof/sha256.js';
 import {
-  noteKeyHash, openNote, parseTlogCheckpoint, parseVerifierKey, signNote, tlogCheckpointBody, verifierKey,
+  noteKeyHash,
+  openNote,
+  parseTlogCheckpoint,
+  parseVerifierKey,
+  signNote,
+  tlogCheckpointBody,
+  verifierKey,
   type NoteError,
 } from '../../domain/proof/signed-note.js';
 
@@ -23,9 +33,12 @@ const left = <A>(e: E.Either<NoteError, A>): NoteError => {
 const peterVkey = 'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW';
 const peterSkey = 'PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz';
 const enochVkey = 'EnochRoot+af0cfe78+ATtqJ7zOtqQtYqOo0CpvDXNlMhV3HeJDpjrASKGLWdop';
-const text = "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n";
-const peterSig = '— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n';
-const enochSig = '— EnochRoot rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n';
+const text =
+  "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n";
+const peterSig =
+  '— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n';
+const enochSig =
+  '— EnochRoot rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n';
 
 const peter = right(parseVerifierKey(peterVkey));
 const enoch = right(parseVerifierKey(enochVkey));
@@ -34,7 +47,11 @@ const peterPrivate = right(privateKeyFromSeed(peterSeed));
 const names = (keys: readonly { readonly name: string }[]) => keys.map((k) => k.name);
 /** Go-style byte-index splice (the em dash is 3 UTF-8 bytes). */
 const spliceBytes = (s: string, at: number, insert: string) =>
-  Buffer.concat([Buffer.from(s).subarray(0, at), Buffer.from(insert), Buffer.from(s).subarray(at)]).toString();
+  Buffer.concat([
+    Buffer.from(s).subarray(0, at),
+    Buffer.from(insert),
+    Buffer.from(s).subarray(at),
+  ]).toString();
 
 describe('Go sumdb/note vectors', () => {
   it('parses the verifier keys and recomputes their key hashes', () => {
@@ -53,7 +70,8 @@ describe('Go sumdb/note vectors', () => {
     const b = Buffer.from(peterVkey);
     for (let i = 0; i <= b.length; i++) {
       for (let j = i + 1; j <= b.length; j++) {
-        if (i !== 0 || j !== b.length) expect(E.isLeft(parseVerifierKey(b.subarray(i, j).toString()))).toBe(true);
+        if (i !== 0 || j !== b.length)
+          expect(E.isLeft(parseVerifierKey(b.subarray(i, j).toString()))).toBe(true);
       }
     }
     for (let i = 0; i < b.length; i++) {
@@ -63,25 +81,40 @@ describe('Go sumdb/note vectors', () => {
     }
     // wrong length key and unknown algorithm, each with an adjusted key hash (Go's wrong-length
     // vector ends in the non-canonical base64 quantum "EY==", which this strict decoder refuses)
-    expect(left(parseVerifierKey('PeterNeumann+cc469956+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TWBADKEY==')).kind).toBe('malformed_verifier_key');
+    expect(
+      left(parseVerifierKey('PeterNeumann+cc469956+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TWBADKEY=='))
+        .kind,
+    ).toBe('malformed_verifier_key');
     const long = Uint8Array.of(1, ...peter.rawPublicKey, 0);
     const longHash = toHex(sha256(Buffer.from('PeterNeumann\n'), long).slice(0, 4));
-    expect(left(parseVerifierKey(`PeterNeumann+${longHash}+${Buffer.from(long).toString('base64')}`))).toMatchObject({ message: 'Ed25519 key must be 32 bytes' });
-    expect(left(parseVerifierKey('PeterNeumann+173116ae+ZRpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW'))).toMatchObject({ message: 'unknown signature type 101' });
+    expect(
+      left(parseVerifierKey(`PeterNeumann+${longHash}+${Buffer.from(long).toString('base64')}`)),
+    ).toMatchObject({ message: 'Ed25519 key must be 32 bytes' });
+    expect(
+      left(parseVerifierKey('PeterNeumann+173116ae+ZRpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW')),
+    ).toMatchObject({ message: 'unknown signature type 101' });
   });
 
   it('signs the Go message to the exact Go output', () => {
-    expect(right(signNote(text, 'PeterNeumann', peterPrivate, peter.rawPublicKey))).toBe(`${text}\n${peterSig}`);
-    expect(left(signNote('abc', 'PeterNeumann', peterPrivate, peter.rawPublicKey)).kind).toBe('malformed_note');
+    expect(right(signNote(text, 'PeterNeumann', peterPrivate, peter.rawPublicKey))).toBe(
+      `${text}\n${peterSig}`,
+    );
+    expect(left(signNote('abc', 'PeterNeumann', peterPrivate, peter.rawPublicKey)).kind).toBe(
+      'malformed_note',
+    );
     expect(left(signNote(text, 'bad name', peterPrivate, peter.rawPublicKey)).kind).toBe('invalid_signer');
-    expect(left(signNote(text, 'PeterNeumann', peterPrivate, enoch.rawPublicKey)).kind).toBe('invalid_signer');
+    expect(left(signNote(text, 'PeterNeumann', peterPrivate, enoch.rawPublicKey)).kind).toBe(
+      'invalid_signer',
+    );
   });
 
   it('opens with one known and one unknown signer, or both known', () => {
     const one = right(openNote(text + '\n' + peterSig + enochSig, [peter]));
     expect(one.body).toBe(text);
     expect(names(one.verifiedBy)).toEqual(['PeterNeumann']);
-    expect(one.unverified).toEqual([{ name: 'EnochRoot', keyHash: 'af0cfe78', base64: enochSig.slice(12, -1) }]);
+    expect(one.unverified).toEqual([
+      { name: 'EnochRoot', keyHash: 'af0cfe78', base64: enochSig.slice(12, -1) },
+    ]);
     const both = right(openNote(text + '\n' + peterSig + enochSig, [peter, enoch]));
     expect(names(both.verifiedBy)).toEqual(['PeterNeumann', 'EnochRoot']);
     expect(both.unverified).toEqual([]);
@@ -89,12 +122,18 @@ describe('Go sumdb/note vectors', () => {
 
   it('rejects a note no known key signed, keeping the unverified body', () => {
     const err = left(openNote(text + '\n' + peterSig + enochSig, []));
-    expect(err).toMatchObject({ kind: 'unverified_note', body: text, message: 'note has no verifiable signatures' });
+    expect(err).toMatchObject({
+      kind: 'unverified_note',
+      body: text,
+      message: 'note has no verifiable signatures',
+    });
     expect(err.kind === 'unverified_note' && names(err.unverified)).toEqual(['PeterNeumann', 'EnochRoot']);
   });
 
   it('treats a repeated identical known key as one key (Go: unused duplicated verifier)', () => {
-    expect(names(right(openNote(text + '\n' + enochSig, [enoch, peter, enoch])).verifiedBy)).toEqual(['EnochRoot']);
+    expect(names(right(openNote(text + '\n' + enochSig, [enoch, peter, enoch])).verifiedBy)).toEqual([
+      'EnochRoot',
+    ]);
     expect(E.isRight(openNote(text + '\n' + peterSig, [enoch, peter, enoch]))).toBe(true);
   });
 
@@ -107,7 +146,10 @@ describe('Go sumdb/note vectors', () => {
   it('rejects an invalid signature from a known key, ignores it from an unknown key', () => {
     const badPeter = spliceBytes(peterSig, 60, 'ABCD');
     expect(left(openNote(text + '\n' + badPeter, [peter]))).toMatchObject({
-      kind: 'invalid_signature', name: 'PeterNeumann', keyHash: 'c74f20a3', message: 'invalid signature for key PeterNeumann+c74f20a3',
+      kind: 'invalid_signature',
+      name: 'PeterNeumann',
+      keyHash: 'c74f20a3',
+      message: 'invalid signature for key PeterNeumann+c74f20a3',
     });
     const badEnoch = spliceBytes(enochSig, 60, 'ABCD');
     const n = right(openNote(text + '\n' + peterSig + peterSig + enochSig + enochSig + badEnoch, [peter]));
@@ -120,7 +162,12 @@ describe('Go sumdb/note vectors', () => {
     ['blank line only', text + '\n'],
     ['signature line without newline', text + '\n' + peterSig.slice(0, -1)],
     ['control character', '\x01' + text + '\n' + peterSig],
-    ['bad name', text + '\n' + '— Bad Name x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM='],
+    [
+      'bad name',
+      text +
+        '\n' +
+        '— Bad Name x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=',
+    ],
     ['unexpected line', text + '\n' + peterSig + 'Unexpected line.\n'],
   ])('rejects a malformed note: %s', (_label, msg) => {
     expect(left(openNote(msg, [peter])).kind).toBe('malformed_note');
@@ -133,14 +180,19 @@ describe('Go sumdb/note vectors', () => {
   });
 
   it('ignores a signature whose name or key hash matches no known key', () => {
-    expect(left(openNote(text + '\n' + peterSig.replace('PeterNeumann', 'CarmenSandiego'), [peter])).kind).toBe('unverified_note');
-    expect(left(openNote(text + '\n' + peterSig.replace('x08g', 'xxxx'), [peter])).kind).toBe('unverified_note');
+    expect(
+      left(openNote(text + '\n' + peterSig.replace('PeterNeumann', 'CarmenSandiego'), [peter])).kind,
+    ).toBe('unverified_note');
+    expect(left(openNote(text + '\n' + peterSig.replace('x08g', 'xxxx'), [peter])).kind).toBe(
+      'unverified_note',
+    );
   });
 });
 
 describe('C2SP spec examples', () => {
   it('splits at the last blank line (signed-note example)', () => {
-    const body = 'Ognuno sta solo sul cuor della terra\ntrafitto da un raggio di sole:\n\ned è subito sera.\n';
+    const body =
+      'Ognuno sta solo sul cuor della terra\ntrafitto da un raggio di sole:\n\ned è subito sera.\n';
     const note = `${body}\n— quasimodo.example/salvatore NnugSzTjtVAewIS+Z/iJhUPeFDkO/5QQ2i5ddnGITLlC+EhfLW9oJKONrMouFSQU0xMcXxj99ihAQwaqP3ZekRwNtIc=\n`;
     expect(left(openNote(note, [peter]))).toMatchObject({ kind: 'unverified_note', body });
   });
@@ -160,19 +212,33 @@ describe('tlog-checkpoint body', () => {
 
   it('formats and parses the Go tree vector', () => {
     expect(right(tlogCheckpointBody('go.sum database tree', 123456789012, goldHash))).toBe(golden);
-    expect(right(parseTlogCheckpoint(golden))).toEqual({ origin: 'go.sum database tree', treeSize: 123456789012, rootHash: goldHash, extensions: [] });
+    expect(right(parseTlogCheckpoint(golden))).toEqual({
+      origin: 'go.sum database tree',
+      treeSize: 123456789012,
+      rootHash: goldHash,
+      extensions: [],
+    });
   });
 
   it('round trips extension lines and size 0', () => {
     const body = right(tlogCheckpointBody('example.com/log', 0, goldHash, ['ext one', 'ext two']));
     expect(body).toBe(`example.com/log\n0\n${Buffer.from(goldHash).toString('base64')}\next one\next two\n`);
-    expect(right(parseTlogCheckpoint(body))).toMatchObject({ treeSize: 0, extensions: ['ext one', 'ext two'] });
+    expect(right(parseTlogCheckpoint(body))).toMatchObject({
+      treeSize: 0,
+      extensions: ['ext one', 'ext two'],
+    });
     expect(right(parseTlogCheckpoint(golden + 'JOE\n')).extensions).toEqual(['JOE']);
   });
 
   it.each([
-    ['hex size (Go vector)', 'go.sum database tree\n0xabcdef\nTszzRgjTG6xce+z2AG31kAXYKBgQVtCSCE40HmuwBb0=\n'],
-    ['root too long (Go vector)', 'go.sum database tree\n123456789012\nTszzRgjTG6xce+z2AG31kAXYKBgQVtCSCE40HmuwBTOOBIG=\n'],
+    [
+      'hex size (Go vector)',
+      'go.sum database tree\n0xabcdef\nTszzRgjTG6xce+z2AG31kAXYKBgQVtCSCE40HmuwBb0=\n',
+    ],
+    [
+      'root too long (Go vector)',
+      'go.sum database tree\n123456789012\nTszzRgjTG6xce+z2AG31kAXYKBgQVtCSCE40HmuwBTOOBIG=\n',
+    ],
     ['leading zero', 'o\n012\nTszzRgjTG6xce+z2AG31kAXYKBgQVtCSCE40HmuwBb0=\n'],
     ['negative size', 'o\n-1\nTszzRgjTG6xce+z2AG31kAXYKBgQVtCSCE40HmuwBb0=\n'],
     ['unsafe integer size', 'o\n9007199254740993\nTszzRgjTG6xce+z2AG31kAXYKBgQVtCSCE40HmuwBb0=\n'],

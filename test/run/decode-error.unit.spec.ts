@@ -19,6 +19,13 @@ describe('decode error messages', () => {
 
   it('names unknown fields and array positions', () => {
     expect(describe_(codec, { name: 'a', nmae: 'b' })).toEqual(['nmae: unknown field "nmae"']);
-    expect(describe_(PlanTemplateC, { steps: [{ skill: 'echo', params: {} }, { skill: 3, params: {} }] })).toEqual(['steps.1.skill: expected string']);
+    expect(
+      describe_(PlanTemplateC, {
+        steps: [
+          { skill: 'echo', params: {} },
+          { skill: 3, params: {} },
+        ],
+      }),
+    ).toEqual(['steps.1.skill: expected string']);
   });
 });

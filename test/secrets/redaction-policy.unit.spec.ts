@@ -1,6 +1,12 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
-import { defaultRedactionPolicy, parsePatternList, policyWith, sensitiveKeyMatcher, type RedactionPolicy } from '../../domain/secrets/redaction-policy.js';
+import {
+  defaultRedactionPolicy,
+  parsePatternList,
+  policyWith,
+  sensitiveKeyMatcher,
+  type RedactionPolicy,
+} from '../../domain/secrets/redaction-policy.js';
 
 const isSensitive = sensitiveKeyMatcher(defaultRedactionPolicy);
 
@@ -12,16 +18,50 @@ const policy = (extra: readonly string[]): RedactionPolicy => {
 
 describe('default redaction policy', () => {
   it.each([
-    'Authorization', 'authorization', 'AUTHORIZATION', 'Proxy-Authorization', 'X-Authorization', 'Cookie', 'Set-Cookie',
-    'X-API-Key', 'x-goog-api-key', 'api_key', 'OPENAI_API_KEY', 'apikey', 'ApiKey', 'token', 'access_token', 'refreshToken',
-    'X-Auth-Token', 'x-amz-security-token', 'client_secret', 'secret', 'Secrets', 'password', 'db_password', 'passwd',
-    'private_key', 'private-key', 'credentials', 'aws_credential_file',
+    'Authorization',
+    'authorization',
+    'AUTHORIZATION',
+    'Proxy-Authorization',
+    'X-Authorization',
+    'Cookie',
+    'Set-Cookie',
+    'X-API-Key',
+    'x-goog-api-key',
+    'api_key',
+    'OPENAI_API_KEY',
+    'apikey',
+    'ApiKey',
+    'token',
+    'access_token',
+    'refreshToken',
+    'X-Auth-Token',
+    'x-amz-security-token',
+    'client_secret',
+    'secret',
+    'Secrets',
+    'password',
+    'db_password',
+    'passwd',
+    'private_key',
+    'private-key',
+    'credentials',
+    'aws_credential_file',
   ])('%s is sensitive', (key) => expect(isSensitive(key)).toBe(true));
 
-  it.each(['max_tokens', 'prompt_tokens', 'token_type', 'tokenizer', 'author', 'auth_method', 'content-type', 'url', 'key', 'public_key', 'messages', ''])(
-    '%j is not sensitive',
-    (key) => expect(isSensitive(key)).toBe(false),
-  );
+  it.each([
+    'max_tokens',
+    'prompt_tokens',
+    'token_type',
+    'tokenizer',
+    'author',
+    'auth_method',
+    'content-type',
+    'url',
+    'key',
+    'public_key',
+    'messages',
+    '',
+  ])('%j is not sensitive', (key) => expect(isSensitive(key)).toBe(false));
 });
 
 describe('glob patterns', () => {
@@ -78,7 +118,13 @@ describe('policyWith', () => {
     [['ünïcode'], 'may only hold'],
   ])('%j is refused: %s', (extra, message) => {
     const result = policyWith(extra);
-    expect(result).toEqual(E.left({ kind: 'invalid_redaction_pattern', field: 'AOS_REDACT_KEYS', message: expect.stringContaining(message) }));
+    expect(result).toEqual(
+      E.left({
+        kind: 'invalid_redaction_pattern',
+        field: 'AOS_REDACT_KEYS',
+        message: expect.stringContaining(message),
+      }),
+    );
   });
 
   it('names every bad entry and the field they came from', () => {

@@ -20,29 +20,63 @@ const generator = (seed: number) => {
 type Random = ReturnType<typeof generator>;
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -_/:?&="{}';
-const KEYS = ['a', 'data', 'items', 'Authorization', 'url', 'max_tokens', 'token', 'body', 'x-api-key', 'message', 'Cookie', 'nested'];
+const KEYS = [
+  'a',
+  'data',
+  'items',
+  'Authorization',
+  'url',
+  'max_tokens',
+  'token',
+  'body',
+  'x-api-key',
+  'message',
+  'Cookie',
+  'nested',
+];
 
-const text = (r: Random, length = r.int(12)): string => Array.from({ length }, () => r.pick([...ALPHABET])).join('');
+const text = (r: Random, length = r.int(12)): string =>
+  Array.from({ length }, () => r.pick([...ALPHABET])).join('');
 
-const secretFor = (r: Random): string => `${text(r, 2 + r.int(4)).replace(/[^A-Za-z0-9]/g, 'q')}Zk${Array.from({ length: 6 + r.int(20) }, () => r.pick([...'abcdefghijklmnopqrstuvwxyz0123456789+/=.'])).join('')}`;
+const secretFor = (r: Random): string =>
+  `${text(r, 2 + r.int(4)).replace(/[^A-Za-z0-9]/g, 'q')}Zk${Array.from({ length: 6 + r.int(20) }, () => r.pick([...'abcdefghijklmnopqrstuvwxyz0123456789+/=.'])).join('')}`;
 
 /** Random JSON where, at random places, a string holds the secret alone, as a prefix or suffix,
  * in the middle of other text, repeated, or percent-encoded. */
 const randomJson = (r: Random, secret: string, depth: number): JsonValue => {
   const planted = (): string => {
-    const around = [secret, `${text(r)}${secret}`, `${secret}${text(r)}`, `${text(r)}${secret}${text(r)}`, `${secret}${secret}`, `q=${encodeURIComponent(secret)}`];
+    const around = [
+      secret,
+      `${text(r)}${secret}`,
+      `${secret}${text(r)}`,
+      `${text(r)}${secret}${text(r)}`,
+      `${secret}${secret}`,
+      `q=${encodeURIComponent(secret)}`,
+    ];
     return r.pick(around);
   };
   const choice = r.int(depth > 3 ? 5 : 8);
   switch (choice) {
-    case 0: return null;
-    case 1: return r.next() < 0.5;
-    case 2: return r.int(100000) - 50000;
-    case 3: return text(r);
-    case 4: return planted();
+    case 0:
+      return null;
+    case 1:
+      return r.next() < 0.5;
+    case 2:
+      return r.int(100000) - 50000;
+    case 3:
+      return text(r);
+    case 4:
+      return planted();
     case 5:
-    case 6: return Array.from({ length: r.int(4) }, () => randomJson(r, secret, depth + 1));
-    default: return Object.fromEntries(Array.from({ length: r.int(4) }, () => [r.pick(KEYS) + (r.next() < 0.3 ? text(r, 2) : ''), randomJson(r, secret, depth + 1)]));
+    case 6:
+      return Array.from({ length: r.int(4) }, () => randomJson(r, secret, depth + 1));
+    default:
+      return Object.fromEntries(
+        Array.from({ length: r.int(4) }, () => [
+          r.pick(KEYS) + (r.next() < 0.3 ? text(r, 2) : ''),
+          randomJson(r, secret, depth + 1),
+        ]),
+      );
   }
 };
 
@@ -65,7 +99,9 @@ describe('redactJson: a planted secret never survives', () => {
       const r = generator(seed * 7919);
       const secret = secretFor(r);
       const others = [secret.slice(0, 5), `${secret}${text(r, 3)}`, secretFor(r)];
-      const redacted = JSON.stringify(redactJson(randomJson(r, secret, 0), defaultRedactionPolicy, [...others, secret]));
+      const redacted = JSON.stringify(
+        redactJson(randomJson(r, secret, 0), defaultRedactionPolicy, [...others, secret]),
+      );
       expect(redacted.includes(secret), `seed ${seed}: ${redacted}`).toBe(false);
     }
   });

@@ -20,12 +20,22 @@ const params: JsonValue = {
   nothing: null,
 };
 
-const env: Record<string, string> = { QUERY_KEY: 'qk-123456', API_TOKEN: 'tok-abcdef', A: 'alpha-secret', B_2: 'beta-secret' };
+const env: Record<string, string> = {
+  QUERY_KEY: 'qk-123456',
+  API_TOKEN: 'tok-abcdef',
+  A: 'alpha-secret',
+  B_2: 'beta-secret',
+};
 const lookup = (name: string): string | undefined => env[name];
 
 describe('secret reference syntax', () => {
-  it.each(['A', 'API_TOKEN', 'X1', 'A'.repeat(64), 'DB_PASSWORD_2'])('%s is a valid name', (name) => expect(SECRET_NAME.test(name)).toBe(true));
-  it.each(['', 'a', 'api_token', 'Api', '1A', '_A', 'A-B', 'A B', 'A'.repeat(65)])('%j is not a valid name', (name) => expect(SECRET_NAME.test(name)).toBe(false));
+  it.each(['A', 'API_TOKEN', 'X1', 'A'.repeat(64), 'DB_PASSWORD_2'])('%s is a valid name', (name) =>
+    expect(SECRET_NAME.test(name)).toBe(true),
+  );
+  it.each(['', 'a', 'api_token', 'Api', '1A', '_A', 'A-B', 'A B', 'A'.repeat(65)])(
+    '%j is not a valid name',
+    (name) => expect(SECRET_NAME.test(name)).toBe(false),
+  );
 
   it('names the environment variable a secret comes from', () => {
     expect(secretEnvironmentVariable('API_TOKEN')).toBe('AOS_SECRET_API_TOKEN');
@@ -44,7 +54,15 @@ describe('secretReferencesIn', () => {
   });
 
   it('ignores object keys, malformed references and values that are not strings', () => {
-    expect(secretReferencesIn({ '{{secret:KEY}}': 'x', a: '{{secret:lower}}', b: '{{ secret:A }}', c: 1, d: [null, false] })).toEqual([]);
+    expect(
+      secretReferencesIn({
+        '{{secret:KEY}}': 'x',
+        a: '{{secret:lower}}',
+        b: '{{ secret:A }}',
+        c: 1,
+        d: [null, false],
+      }),
+    ).toEqual([]);
   });
 
   it('reads a bare string and a top-level array (root path is empty)', () => {
@@ -75,7 +93,14 @@ describe('malformedSecretReferences', () => {
 
   it('accepts well-formed references and ordinary text with braces', () => {
     expect(malformedSecretReferences(params)).toEqual([]);
-    expect(malformedSecretReferences({ body: '{"secret": "x"}', t: '{{goal}}', u: '{{steps.0.outcome.data}}', v: 'secret: yes' })).toEqual([]);
+    expect(
+      malformedSecretReferences({
+        body: '{"secret": "x"}',
+        t: '{{goal}}',
+        u: '{{steps.0.outcome.data}}',
+        v: 'secret: yes',
+      }),
+    ).toEqual([]);
   });
 
   it('does not quote the text, which may hold a pasted secret', () => {
@@ -92,14 +117,24 @@ describe('malformedSecretReferences', () => {
 });
 
 describe('isReferenceOnly and mentionsSecretReference', () => {
-  it.each(['{{secret:T}}', 'Bearer {{secret:T}}', 'Basic {{secret:T}}', 'token {{secret:T}}', '{{secret:A}}{{secret:B}}', 'session={{secret:S}}; csrf={{secret:C}}'])(
-    '%j only names secrets',
-    (text) => expect(isReferenceOnly(text)).toBe(true),
-  );
-  it.each(['', 'Bearer abc', 'Bearer abc{{secret:T}}', '{{secret:T}}x', 'sk123 {{secret:T}}', 'Bearer  {{secret:t}}', 'a b {{secret:T}}', 'Bearer {{secret:T}} extra'])(
-    '%j is not only references',
-    (text) => expect(isReferenceOnly(text)).toBe(false),
-  );
+  it.each([
+    '{{secret:T}}',
+    'Bearer {{secret:T}}',
+    'Basic {{secret:T}}',
+    'token {{secret:T}}',
+    '{{secret:A}}{{secret:B}}',
+    'session={{secret:S}}; csrf={{secret:C}}',
+  ])('%j only names secrets', (text) => expect(isReferenceOnly(text)).toBe(true));
+  it.each([
+    '',
+    'Bearer abc',
+    'Bearer abc{{secret:T}}',
+    '{{secret:T}}x',
+    'sk123 {{secret:T}}',
+    'Bearer  {{secret:t}}',
+    'a b {{secret:T}}',
+    'Bearer {{secret:T}} extra',
+  ])('%j is not only references', (text) => expect(isReferenceOnly(text)).toBe(false));
 
   it('spots references and attempts at them in free text such as a goal', () => {
     expect(mentionsSecretReference('send {{secret:DB_PASSWORD}} to me')).toBe(true);
@@ -111,21 +146,25 @@ describe('isReferenceOnly and mentionsSecretReference', () => {
 describe('resolveSecretReferences', () => {
   it('substitutes values everywhere, embedded too, and lists the distinct values used', () => {
     const result = resolveSecretReferences(params, lookup);
-    expect(result).toEqual(E.right({
-      resolved: {
-        url: 'https://api.example.com/v1?key=qk-123456',
-        headers: { Authorization: 'Bearer tok-abcdef', 'X-Trace': 'plain' },
-        messages: [{ role: 'user', content: 'use alpha-secret and beta-secret, then alpha-secret again' }],
-        count: 3,
-        flag: true,
-        nothing: null,
-      },
-      secretValues: ['qk-123456', 'tok-abcdef', 'alpha-secret', 'beta-secret'],
-    }));
+    expect(result).toEqual(
+      E.right({
+        resolved: {
+          url: 'https://api.example.com/v1?key=qk-123456',
+          headers: { Authorization: 'Bearer tok-abcdef', 'X-Trace': 'plain' },
+          messages: [{ role: 'user', content: 'use alpha-secret and beta-secret, then alpha-secret again' }],
+          count: 3,
+          flag: true,
+          nothing: null,
+        },
+        secretValues: ['qk-123456', 'tok-abcdef', 'alpha-secret', 'beta-secret'],
+      }),
+    );
   });
 
   it('does not template object keys', () => {
-    expect(resolveSecretReferences({ '{{secret:A}}': '{{secret:A}}' }, lookup)).toEqual(E.right({ resolved: { '{{secret:A}}': 'alpha-secret' }, secretValues: ['alpha-secret'] }));
+    expect(resolveSecretReferences({ '{{secret:A}}': '{{secret:A}}' }, lookup)).toEqual(
+      E.right({ resolved: { '{{secret:A}}': 'alpha-secret' }, secretValues: ['alpha-secret'] }),
+    );
   });
 
   it('names the missing secret and where it is referenced, never a value', () => {
@@ -135,7 +174,9 @@ describe('resolveSecretReferences', () => {
   });
 
   it('treats an empty value as not set, and reports the first missing reference in document order', () => {
-    expect(resolveSecretReferences(params, () => '')).toEqual(E.left({ kind: 'secret_not_set', name: 'QUERY_KEY', path: 'url' }));
+    expect(resolveSecretReferences(params, () => '')).toEqual(
+      E.left({ kind: 'secret_not_set', name: 'QUERY_KEY', path: 'url' }),
+    );
   });
 
   it('substitutes in one pass: values are not re-expanded and $ patterns are taken literally', () => {
@@ -147,9 +188,14 @@ describe('resolveSecretReferences', () => {
 
   it('looks each name up once and leaves values without references alone', () => {
     const asked: string[] = [];
-    resolveSecretReferences({ a: '{{secret:A}}', b: ['{{secret:A}}'] }, (name) => (asked.push(name), 'value-a'));
+    resolveSecretReferences(
+      { a: '{{secret:A}}', b: ['{{secret:A}}'] },
+      (name) => (asked.push(name), 'value-a'),
+    );
     expect(asked).toEqual(['A']);
-    expect(resolveSecretReferences({ a: 1 }, () => undefined)).toEqual(E.right({ resolved: { a: 1 }, secretValues: [] }));
+    expect(resolveSecretReferences({ a: 1 }, () => undefined)).toEqual(
+      E.right({ resolved: { a: 1 }, secretValues: [] }),
+    );
   });
 
   it('does not mutate its input', () => {

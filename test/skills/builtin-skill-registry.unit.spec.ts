@@ -5,7 +5,11 @@ const NAMES = ['echo', 'http_call', 'json_transform', 'llm_invoke', 'wait'];
 
 describe('built-in skill registry', () => {
   it('lists echo, http_call, json_transform, llm_invoke and wait, sorted by name, all version 1', () => {
-    expect(builtinSkillRegistry().list().map((s) => [s.name, s.version])).toEqual(NAMES.map((name) => [name, '1']));
+    expect(
+      builtinSkillRegistry()
+        .list()
+        .map((s) => [s.name, s.version]),
+    ).toEqual(NAMES.map((name) => [name, '1']));
   });
 
   it('finds a skill by name and nothing for an unknown name', () => {
@@ -39,7 +43,13 @@ describe('built-in skill registry', () => {
       wait: 'always',
     });
     // Pure: no effect outside the run, so a record may wait for the next append (Skill.pure).
-    expect(Object.fromEntries(described.map((d) => [d.name, d.pure]))).toEqual({ echo: true, http_call: false, json_transform: true, llm_invoke: false, wait: false });
+    expect(Object.fromEntries(described.map((d) => [d.name, d.pure]))).toEqual({
+      echo: true,
+      http_call: false,
+      json_transform: true,
+      llm_invoke: false,
+      wait: false,
+    });
     for (const d of described) {
       expect(d.version).toBe('1');
       expect(d.description.length).toBeGreaterThan(0);
@@ -60,13 +70,18 @@ describe('built-in skill registry', () => {
     }
   });
 
-  it('round-trips every skill\'s example params through its codec', () => {
+  it("round-trips every skill's example params through its codec", () => {
     const registry = builtinSkillRegistry();
     const examples: Record<string, Record<string, unknown>> = {
       echo: { message: 'hi' },
       http_call: { method: 'GET', url: 'http://127.0.0.1:8080/status', timeout_ms: 5000 },
       json_transform: { expression: 'items[?price > `0.1`].name', input_from_step: 0 },
-      llm_invoke: { messages: [{ role: 'user', content: 'hi' }], max_tokens: 16, temperature: 0.2, api_key: '{{secret:LLM_API_KEY}}' },
+      llm_invoke: {
+        messages: [{ role: 'user', content: 'hi' }],
+        max_tokens: 16,
+        temperature: 0.2,
+        api_key: '{{secret:LLM_API_KEY}}',
+      },
       wait: { ms: 250 },
     };
     for (const skill of registry.list()) {

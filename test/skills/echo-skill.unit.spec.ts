@@ -3,7 +3,11 @@ import { describeDecodeErrors } from '../../domain/json/decode-error.js';
 import type { SkillContext } from '../../domain/ports/skill.js';
 import { echoSkill } from '../../adapters/skills/echo-skill.js';
 
-const context = (): SkillContext => ({ signal: new AbortController().signal, previousOutcomes: new Map(), allowedHosts: [] });
+const context = (): SkillContext => ({
+  signal: new AbortController().signal,
+  previousOutcomes: new Map(),
+  allowedHosts: [],
+});
 
 const decodeErrors = (input: unknown): string[] => {
   const decoded = echoSkill.params.decode(input);
@@ -38,7 +42,9 @@ describe('echo skill', () => {
 
   it('accepts 10,000 characters and rejects 10,001', () => {
     expect(decodeErrors({ message: 'x'.repeat(10_000) })).toEqual([]);
-    expect(decodeErrors({ message: 'x'.repeat(10_001) })).toEqual([expect.stringMatching(/^message: must be at most 10000 characters/)]);
+    expect(decodeErrors({ message: 'x'.repeat(10_001) })).toEqual([
+      expect.stringMatching(/^message: must be at most 10000 characters/),
+    ]);
   });
 
   it('rejects params that are not an object', () => {

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { checkResolvedAddresses, checkUrlHost, deniedAddressReason, isAllowedByAgent } from '../../adapters/skills/host-policy.js';
+import {
+  checkResolvedAddresses,
+  checkUrlHost,
+  deniedAddressReason,
+  isAllowedByAgent,
+} from '../../adapters/skills/host-policy.js';
 
-const verdict = (url: string, allowedHosts: readonly string[] = []) => checkUrlHost(new URL(url), allowedHosts);
+const verdict = (url: string, allowedHosts: readonly string[] = []) =>
+  checkUrlHost(new URL(url), allowedHosts);
 
 describe('host policy: addresses denied by default', () => {
   it.each([
@@ -32,10 +38,17 @@ describe('host policy: addresses denied by default', () => {
     expect(deniedAddressReason(address)).toContain(reason);
   });
 
-  it.each(['93.184.216.34', '8.8.8.8', '172.15.255.255', '172.32.0.1', '100.63.255.255', '100.128.0.1', '169.253.255.255', '2606:2800:220:1::1', '11.0.0.1'])(
-    '%s is public',
-    (address) => expect(deniedAddressReason(address)).toBeNull(),
-  );
+  it.each([
+    '93.184.216.34',
+    '8.8.8.8',
+    '172.15.255.255',
+    '172.32.0.1',
+    '100.63.255.255',
+    '100.128.0.1',
+    '169.253.255.255',
+    '2606:2800:220:1::1',
+    '11.0.0.1',
+  ])('%s is public', (address) => expect(deniedAddressReason(address)).toBeNull());
 
   it('reads bracketed IPv6 and ignores names', () => {
     expect(deniedAddressReason('[::1]')).toContain('loopback');
@@ -111,7 +124,9 @@ describe('host policy: resolved addresses (execution)', () => {
   });
 
   it('allows a name whose addresses are all public', () => {
-    expect(checkResolvedAddresses(url, ['93.184.216.34', '2606:2800:220:1::1'], [])).toEqual({ allowed: true });
+    expect(checkResolvedAddresses(url, ['93.184.216.34', '2606:2800:220:1::1'], [])).toEqual({
+      allowed: true,
+    });
   });
 
   it('allows a name the agent lists, whatever it resolves to', () => {
@@ -126,6 +141,8 @@ describe('host policy: resolved addresses (execution)', () => {
   });
 
   it('still denies a denied literal name, even if its addresses look public', () => {
-    expect(checkResolvedAddresses(new URL('http://metadata.google.internal/'), ['93.184.216.34'], []).allowed).toBe(false);
+    expect(
+      checkResolvedAddresses(new URL('http://metadata.google.internal/'), ['93.184.216.34'], []).allowed,
+    ).toBe(false);
   });
 });

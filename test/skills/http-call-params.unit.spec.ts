@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { describeDecodeErrors } from '../../domain/json/decode-error.js';
 import type { SkillContext } from '../../domain/ports/skill.js';
-import { createHttpCallSkill, httpCallSkill, type AddressLookup, type HttpCallParams } from '../../adapters/skills/http-call-skill.js';
+import {
+  createHttpCallSkill,
+  httpCallSkill,
+  type AddressLookup,
+  type HttpCallParams,
+} from '../../adapters/skills/http-call-skill.js';
 
 const decodeErrors = (input: unknown): string[] => {
   const decoded = httpCallSkill.params.decode(input);
@@ -14,15 +19,27 @@ const decode = (input: unknown): HttpCallParams => {
   return decoded.right;
 };
 
-const context = (allowedHosts: readonly string[] = []): SkillContext => ({ signal: new AbortController().signal, previousOutcomes: new Map(), allowedHosts });
+const context = (allowedHosts: readonly string[] = []): SkillContext => ({
+  signal: new AbortController().signal,
+  previousOutcomes: new Map(),
+  allowedHosts,
+});
 
 describe('http_call params', () => {
   it('accepts the example plan step and every optional field', () => {
-    expect(decodeErrors({ method: 'GET', url: 'http://127.0.0.1:8080/status', timeout_ms: 5000 })).toEqual([]);
-    expect(decodeErrors({
-      method: 'POST', url: 'https://api.example.com/v1', timeout_ms: 60_000, headers: { 'x-api-key': 'k', Accept: 'application/json' },
-      body: { a: [1, null, 'x'] }, max_response_bytes: 10 * 1024 * 1024,
-    })).toEqual([]);
+    expect(decodeErrors({ method: 'GET', url: 'http://127.0.0.1:8080/status', timeout_ms: 5000 })).toEqual(
+      [],
+    );
+    expect(
+      decodeErrors({
+        method: 'POST',
+        url: 'https://api.example.com/v1',
+        timeout_ms: 60_000,
+        headers: { 'x-api-key': 'k', Accept: 'application/json' },
+        body: { a: [1, null, 'x'] },
+        max_response_bytes: 10 * 1024 * 1024,
+      }),
+    ).toEqual([]);
   });
 
   it.each([
@@ -38,10 +55,16 @@ describe('http_call params', () => {
     [{ method: 'GET', url: 'http://a.example/', timeout_ms: 60_001 }, 'timeout_ms'],
     [{ method: 'GET', url: 'http://a.example/', timeout_ms: 1.5 }, 'timeout_ms'],
     [{ method: 'GET', url: 'http://a.example/', max_response_bytes: 0 }, 'max_response_bytes'],
-    [{ method: 'GET', url: 'http://a.example/', max_response_bytes: 10 * 1024 * 1024 + 1 }, 'max_response_bytes'],
+    [
+      { method: 'GET', url: 'http://a.example/', max_response_bytes: 10 * 1024 * 1024 + 1 },
+      'max_response_bytes',
+    ],
     [{ method: 'GET', url: 'http://a.example/', headers: { 'x-n': 1 } }, 'headers.x-n'],
     [{ method: 'GET', url: 'http://a.example/', headers: { 'bad name': 'v' } }, 'headers.bad name'],
-    [{ method: 'GET', url: 'http://a.example/', headers: { 'x-inject': 'a\r\nHost: evil' } }, 'headers.x-inject'],
+    [
+      { method: 'GET', url: 'http://a.example/', headers: { 'x-inject': 'a\r\nHost: evil' } },
+      'headers.x-inject',
+    ],
     [{ method: 'GET', url: 'http://a.example/', headers: ['x'] }, 'headers'],
     [{ method: 'GET', url: 'http://a.example/', body: { a: 1 } }, 'body'],
     [{ method: 'HEAD', url: 'http://a.example/', body: null }, 'body'],
@@ -67,9 +90,15 @@ describe('http_call in a plan', () => {
     httpCallSkill.validateInPlan({ method: 'GET', url }, { stepIndex: 0, allowedHosts });
 
   it('rejects a step aimed at a denied host, on field url', () => {
-    expect(problems('http://169.254.169.254/latest/meta-data/')).toEqual([{ field: 'url', message: expect.stringContaining('metadata') }]);
-    expect(problems('http://127.0.0.1:8080/status')).toEqual([{ field: 'url', message: expect.stringContaining('loopback') }]);
-    expect(problems('http://192.168.0.10/')).toEqual([{ field: 'url', message: expect.stringContaining('private') }]);
+    expect(problems('http://169.254.169.254/latest/meta-data/')).toEqual([
+      { field: 'url', message: expect.stringContaining('metadata') },
+    ]);
+    expect(problems('http://127.0.0.1:8080/status')).toEqual([
+      { field: 'url', message: expect.stringContaining('loopback') },
+    ]);
+    expect(problems('http://192.168.0.10/')).toEqual([
+      { field: 'url', message: expect.stringContaining('private') },
+    ]);
   });
 
   it('accepts it when the agent allows the host', () => {
@@ -77,7 +106,9 @@ describe('http_call in a plan', () => {
   });
 
   it('rejects a non-http(s) URL on field url', () => {
-    expect(problems('ftp://files.example.com/')).toEqual([{ field: 'url', message: expect.stringContaining('http') }]);
+    expect(problems('ftp://files.example.com/')).toEqual([
+      { field: 'url', message: expect.stringContaining('http') },
+    ]);
     expect(problems('nope')).toEqual([{ field: 'url', message: expect.any(String) }]);
   });
 });
@@ -90,28 +121,49 @@ describe('http_call host policy after DNS resolution', () => {
     const skill = skillResolving(async () => ['10.1.2.3']);
     expect(skill.validateInPlan(params, { stepIndex: 0, allowedHosts: [] })).toEqual([]);
     const result = await skill.execute(params, context());
-    expect(result).toMatchObject({ status: 'failed', outcome: { category: 'policy', code: 'HOST_DENIED', data: { message: expect.stringContaining('10.1.2.3') } }, cost_cents: 0 });
+    expect(result).toMatchObject({
+      status: 'failed',
+      outcome: {
+        category: 'policy',
+        code: 'HOST_DENIED',
+        data: { message: expect.stringContaining('10.1.2.3') },
+      },
+      cost_cents: 0,
+    });
   });
 
   it('denies a name when any one of its addresses is denied', async () => {
-    const result = await skillResolving(async () => ['93.184.216.34', '169.254.169.254']).execute(params, context());
+    const result = await skillResolving(async () => ['93.184.216.34', '169.254.169.254']).execute(
+      params,
+      context(),
+    );
     expect(result.outcome).toMatchObject({ category: 'policy', code: 'HOST_DENIED' });
   });
 
   it('reports a failed lookup as a network error with its code', async () => {
-    const notFound = Object.assign(new Error('getaddrinfo ENOTFOUND internal.example'), { code: 'ENOTFOUND' });
+    const notFound = Object.assign(new Error('getaddrinfo ENOTFOUND internal.example'), {
+      code: 'ENOTFOUND',
+    });
     const result = await skillResolving(async () => Promise.reject(notFound)).execute(params, context());
-    expect(result).toMatchObject({ status: 'failed', outcome: { category: 'network_error', code: 'ENOTFOUND' } });
+    expect(result).toMatchObject({
+      status: 'failed',
+      outcome: { category: 'network_error', code: 'ENOTFOUND' },
+    });
   });
 
   it('times out a lookup that never answers', async () => {
     const hanging = decode({ method: 'GET', url: 'http://internal.example/x', timeout_ms: 100 });
-    const result = await skillResolving(() => new Promise<readonly string[]>(() => undefined)).execute(hanging, context());
+    const result = await skillResolving(() => new Promise<readonly string[]>(() => undefined)).execute(
+      hanging,
+      context(),
+    );
     expect(result.outcome).toMatchObject({ category: 'timeout', code: 'TIMEOUT' });
   });
 
   it('does not resolve a literal IP, and denies it', async () => {
-    const skill = skillResolving(async () => { throw new Error('lookup must not be called'); });
+    const skill = skillResolving(async () => {
+      throw new Error('lookup must not be called');
+    });
     const result = await skill.execute(decode({ method: 'GET', url: 'http://[::1]:9/' }), context());
     expect(result.outcome).toMatchObject({ category: 'policy', code: 'HOST_DENIED' });
   });

@@ -14,11 +14,17 @@ const user = { role: 'user', content: 'hi' };
 describe('llm_invoke params', () => {
   it('accepts the smallest call and every optional field', () => {
     expect(decodeErrors({ messages: [user] })).toEqual([]);
-    expect(decodeErrors({
-      messages: [{ role: 'system', content: '' }, user, { role: 'assistant', content: 'x' }],
-      max_tokens: 32_768, temperature: 2, api_key: '{{secret:LLM_API_KEY}}',
-    })).toEqual([]);
-    expect(decodeErrors({ messages: Array.from({ length: 100 }, () => user), max_tokens: 1, temperature: 0 })).toEqual([]);
+    expect(
+      decodeErrors({
+        messages: [{ role: 'system', content: '' }, user, { role: 'assistant', content: 'x' }],
+        max_tokens: 32_768,
+        temperature: 2,
+        api_key: '{{secret:LLM_API_KEY}}',
+      }),
+    ).toEqual([]);
+    expect(
+      decodeErrors({ messages: Array.from({ length: 100 }, () => user), max_tokens: 1, temperature: 0 }),
+    ).toEqual([]);
   });
 
   it.each([
@@ -51,7 +57,10 @@ describe('llm_invoke pricing', () => {
   });
 
   it('rounds a cost up to whole cents without floating-point error', () => {
-    const prices = { promptMicroCentsPer1k: parsePrice('0.1')!, completionMicroCentsPer1k: parsePrice('0.3')! };
+    const prices = {
+      promptMicroCentsPer1k: parsePrice('0.1')!,
+      completionMicroCentsPer1k: parsePrice('0.3')!,
+    };
     expect(costCents(prices, 10_000, 0)).toBe(1); // 1.0000000000000002 in floating point
     expect(costCents(prices, 10_001, 0)).toBe(2);
     expect(costCents(prices, 0, 0)).toBe(0);
@@ -69,16 +78,33 @@ describe('llm_invoke configuration', () => {
   const env = { AOS_LLM_BASE_URL: 'http://127.0.0.1:9/v1/', AOS_LLM_MODEL: 'm' };
 
   it('needs a base URL and a model; prices default to 0; a trailing slash is dropped', () => {
-    expect(llmConfigFromEnv({})).toEqual({ ok: false, code: 'LLM_NOT_CONFIGURED', message: LLM_NOT_CONFIGURED });
+    expect(llmConfigFromEnv({})).toEqual({
+      ok: false,
+      code: 'LLM_NOT_CONFIGURED',
+      message: LLM_NOT_CONFIGURED,
+    });
     expect(llmConfigFromEnv({ AOS_LLM_MODEL: 'm' })).toMatchObject({ ok: false, code: 'LLM_NOT_CONFIGURED' });
     expect(llmConfigFromEnv(env)).toEqual({
-      ok: true, config: { baseUrl: 'http://127.0.0.1:9/v1', model: 'm', promptMicroCentsPer1k: 0n, completionMicroCentsPer1k: 0n },
+      ok: true,
+      config: {
+        baseUrl: 'http://127.0.0.1:9/v1',
+        model: 'm',
+        promptMicroCentsPer1k: 0n,
+        completionMicroCentsPer1k: 0n,
+      },
     });
   });
 
   it('reads prices in cents per 1000 tokens', () => {
-    expect(llmConfigFromEnv({ ...env, AOS_LLM_PRICE_PER_1K_PROMPT_CENTS: '0.5', AOS_LLM_PRICE_PER_1K_COMPLETION_CENTS: '1.5' })).toMatchObject({
-      ok: true, config: { promptMicroCentsPer1k: 500_000n, completionMicroCentsPer1k: 1_500_000n },
+    expect(
+      llmConfigFromEnv({
+        ...env,
+        AOS_LLM_PRICE_PER_1K_PROMPT_CENTS: '0.5',
+        AOS_LLM_PRICE_PER_1K_COMPLETION_CENTS: '1.5',
+      }),
+    ).toMatchObject({
+      ok: true,
+      config: { promptMicroCentsPer1k: 500_000n, completionMicroCentsPer1k: 1_500_000n },
     });
   });
 
@@ -90,7 +116,11 @@ describe('llm_invoke configuration', () => {
     [{ ...env, AOS_LLM_PRICE_PER_1K_COMPLETION_CENTS: 'free' }, 'AOS_LLM_PRICE_PER_1K_COMPLETION_CENTS'],
   ])('refuses %j, naming %s', (input, variable) => {
     const loaded = llmConfigFromEnv(input);
-    expect(loaded).toMatchObject({ ok: false, code: 'LLM_MISCONFIGURED', message: expect.stringContaining(variable) });
+    expect(loaded).toMatchObject({
+      ok: false,
+      code: 'LLM_MISCONFIGURED',
+      message: expect.stringContaining(variable),
+    });
     expect(JSON.stringify(loaded)).not.toContain('pw');
   });
 });

@@ -14,7 +14,22 @@ export const createAgent = async (
   const directory = await mkdtemp(join(tmpdir(), 'aos-template-'));
   const file = join(directory, 'template.json');
   await writeFile(file, JSON.stringify({ steps }));
-  const created = await runCli('aos', ['agents', 'create', '--tenant-id', tenantId, '--name', 'test agent', '--plan-template', file, '--json', ...extra], env);
+  const created = await runCli(
+    'aos',
+    [
+      'agents',
+      'create',
+      '--tenant-id',
+      tenantId,
+      '--name',
+      'test agent',
+      '--plan-template',
+      file,
+      '--json',
+      ...extra,
+    ],
+    env,
+  );
   if (created.code !== 0) throw new Error(`agents create failed (${created.code}): ${created.stderr}`);
   return jsonOf<{ agent_id: string }>(created).agent_id;
 };
@@ -25,12 +40,31 @@ export const echoSteps = [
 ];
 
 export type RunJson = {
-  run_id: string; tenant_id: string; status: string; trace_rows: number; step_count: number;
-  integrity: { model: string; verification_status: string; chain_length: number; root_hash: string; divergence: unknown };
+  run_id: string;
+  tenant_id: string;
+  status: string;
+  trace_rows: number;
+  step_count: number;
+  integrity: {
+    model: string;
+    verification_status: string;
+    chain_length: number;
+    root_hash: string;
+    divergence: unknown;
+  };
 };
 
-export const runGoal = async (env: NodeJS.ProcessEnv, tenantId: string, agentId: string, goal = 'Run proof v3 validation run'): Promise<RunJson & { result: CliResult }> => {
-  const result = await runCli('aos', ['run', '--tenant-id', tenantId, '--agent-id', agentId, '--goal', goal, '--json'], env);
+export const runGoal = async (
+  env: NodeJS.ProcessEnv,
+  tenantId: string,
+  agentId: string,
+  goal = 'Run proof v3 validation run',
+): Promise<RunJson & { result: CliResult }> => {
+  const result = await runCli(
+    'aos',
+    ['run', '--tenant-id', tenantId, '--agent-id', agentId, '--goal', goal, '--json'],
+    env,
+  );
   return { ...jsonOf<RunJson>(result), result };
 };
 

@@ -6,11 +6,18 @@ import { waitFor } from './run-inspection.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
-export type CliChild = { readonly child: ChildProcess; readonly done: Promise<CliResult & { signal: NodeJS.Signals | null }> };
+export type CliChild = {
+  readonly child: ChildProcess;
+  readonly done: Promise<CliResult & { signal: NodeJS.Signals | null }>;
+};
 
 /** Starts the built CLI in its own process (as runCli does) and hands back the process, so that a
  * test can stop or kill it while it works. */
-export const spawnCli = (bin: 'aos' | 'aos-int', args: readonly string[], env: NodeJS.ProcessEnv): CliChild => {
+export const spawnCli = (
+  bin: 'aos' | 'aos-int',
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): CliChild => {
   const child = spawn(process.execPath, [`${root}dist/bin/${bin}.js`, ...args], {
     cwd: root,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, CI: 'true' },
@@ -31,7 +38,8 @@ export const spawnCli = (bin: 'aos' | 'aos-int', args: readonly string[], env: N
 export const killHard = async (cli: CliChild): Promise<void> => {
   cli.child.kill('SIGKILL');
   const ended = await cli.done;
-  if (ended.signal !== 'SIGKILL') throw new Error(`the CLI was not killed: it ended first (exit ${ended.code})\n${ended.stderr}`);
+  if (ended.signal !== 'SIGKILL')
+    throw new Error(`the CLI was not killed: it ended first (exit ${ended.code})\n${ended.stderr}`);
 };
 
 const GATE_KEY = 770_001;
@@ -66,20 +74,24 @@ export const installEventGate = async (pool: pg.Pool): Promise<EventGate> => {
   const holder = await pool.connect();
   let held = false;
   const waiting = async () =>
-    (await pool.query<{ pid: number }>(
-      `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objid = $1
-          AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) ORDER BY pid`, [GATE_KEY],
-    )).rows.map((r) => r.pid);
+    (
+      await pool.query<{ pid: number }>(
+        `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objid = $1
+          AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) ORDER BY pid`,
+        [GATE_KEY],
+      )
+    ).rows.map((r) => r.pid);
   return {
     hold: async (type, seq) => {
       await holder.query('INSERT INTO aos_test_gate (event_type, seq) VALUES ($1, $2)', [type, seq]);
       if (!held) await holder.query('SELECT pg_advisory_lock($1)', [GATE_KEY]);
       held = true;
     },
-    waiters: (count) => waitFor(`${count} writer(s) at the gate`, async () => {
-      const pids = await waiting();
-      return pids.length >= count ? pids : undefined;
-    }),
+    waiters: (count) =>
+      waitFor(`${count} writer(s) at the gate`, async () => {
+        const pids = await waiting();
+        return pids.length >= count ? pids : undefined;
+      }),
     release: async () => {
       await holder.query('DELETE FROM aos_test_gate');
       if (held) await holder.query('SELECT pg_advisory_unlock($1)', [GATE_KEY]);
@@ -94,7 +106,12 @@ export const installEventGate = async (pool: pg.Pool): Promise<EventGate> => {
 
 /** The run ids of a tenant so far. */
 export const runIdsOf = async (pool: pg.Pool, tenantId: string): Promise<string[]> =>
-  (await pool.query<{ stream_id: string }>(`SELECT stream_id FROM aos_events WHERE tenant_id = $1 AND type = 'RunCreated'`, [tenantId])).rows.map((r) => r.stream_id.slice('aos-run-'.length));
+  (
+    await pool.query<{ stream_id: string }>(
+      `SELECT stream_id FROM aos_events WHERE tenant_id = $1 AND type = 'RunCreated'`,
+      [tenantId],
+    )
+  ).rows.map((r) => r.stream_id.slice('aos-run-'.length));
 
 /** The id of the run of a tenant that is not in `known` (the CLI prints a run id only when it ends). */
 export const newRunId = (pool: pg.Pool, tenantId: string, known: readonly string[]): Promise<string> =>
@@ -106,7 +123,13 @@ export const newRunId = (pool: pg.Pool, tenantId: string, known: readonly string
 
 /** Whether the run's stream holds an event of `type` at `seq` (committed). */
 export const hasEvent = async (pool: pg.Pool, runId: string, type: string, seq: number): Promise<boolean> =>
-  (await pool.query('SELECT 1 FROM aos_events WHERE stream_id = $1 AND type = $2 AND seq = $3', [`aos-run-${runId}`, type, seq])).rowCount === 1;
+  (
+    await pool.query('SELECT 1 FROM aos_events WHERE stream_id = $1 AND type = $2 AND seq = $3', [
+      `aos-run-${runId}`,
+      type,
+      seq,
+    ])
+  ).rowCount === 1;
 
 /**
  * Kills `cli` with SIGKILL right after its append of `type` at `seq` committed and before it could
@@ -114,13 +137,20 @@ export const hasEvent = async (pool: pg.Pool, runId: string, type: string, seq: 
  * and the append commits while the process cannot move, then SIGKILL.
  */
 export const killRightAfter = async (
-  pool: pg.Pool, gate: EventGate, cli: CliChild, run: { tenantId: string; known: readonly string[] }, type: string, seq: number,
+  pool: pg.Pool,
+  gate: EventGate,
+  cli: CliChild,
+  run: { tenantId: string; known: readonly string[] },
+  type: string,
+  seq: number,
 ): Promise<string> => {
   await gate.waiters(1);
   cli.child.kill('SIGSTOP');
   await gate.release();
   const runId = await newRunId(pool, run.tenantId, run.known);
-  await waitFor(`${type} at seq ${seq}`, async () => ((await hasEvent(pool, runId, type, seq)) ? true : undefined));
+  await waitFor(`${type} at seq ${seq}`, async () =>
+    (await hasEvent(pool, runId, type, seq)) ? true : undefined,
+  );
   await killHard(cli);
   return runId;
 };

@@ -5,6 +5,10 @@ import { fileURLToPath } from 'node:url';
  * before any test file starts. */
 export default function build(): void {
   const root = fileURLToPath(new URL('../../', import.meta.url));
-  execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}tsconfig.build.json`], { cwd: root, stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}tsconfig.build.json`],
+    { cwd: root, stdio: 'inherit' },
+  );
   execFileSync(process.execPath, [`${root}scripts/bundle-cli.mjs`], { cwd: root, stdio: 'inherit' });
 }

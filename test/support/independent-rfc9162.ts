@@ -29,7 +29,8 @@ const largestPowerOfTwoBelow = (n: number): number => 2 ** Math.floor(Math.log2(
 
 const isSize = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
 const isHash = (h: Uint8Array): boolean => h.length === HASH_BYTES;
-const equal = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && Buffer.from(a).equals(Buffer.from(b));
+const equal = (a: Uint8Array, b: Uint8Array): boolean =>
+  a.length === b.length && Buffer.from(a).equals(Buffer.from(b));
 
 /** MTH(D[n]) over already hashed leaves, 2.1.1: the empty tree is HASH(). */
 export const rfcMerkleTreeHash = (leafHashes: readonly Uint8Array[]): Buffer => {
@@ -44,18 +45,31 @@ export const rfcMerkleTreeHash = (leafHashes: readonly Uint8Array[]): Buffer => 
  * m >= k. Reading the path from its end rebuilds the root from the top down. `end` is how much of
  * the path is still unread; the path of a single leaf is empty.
  */
-const rootFromPath = (leaf: Buffer, m: number, n: number, path: readonly Uint8Array[], end: number): { root: Buffer; used: number } | null => {
+const rootFromPath = (
+  leaf: Buffer,
+  m: number,
+  n: number,
+  path: readonly Uint8Array[],
+  end: number,
+): { root: Buffer; used: number } | null => {
   if (n === 1) return { root: leaf, used: 0 };
   if (end === 0) return null;
   const sibling = path[end - 1] as Uint8Array;
   const k = largestPowerOfTwoBelow(n);
-  const inner = m < k ? rootFromPath(leaf, m, k, path, end - 1) : rootFromPath(leaf, m - k, n - k, path, end - 1);
+  const inner =
+    m < k ? rootFromPath(leaf, m, k, path, end - 1) : rootFromPath(leaf, m - k, n - k, path, end - 1);
   if (inner === null) return null;
   return { root: m < k ? node(inner.root, sibling) : node(sibling, inner.root), used: inner.used + 1 };
 };
 
 /** Does `path` prove the leaf with hash `leafHash` at `index` in the tree of `treeSize` leaves whose root is `root`? */
-export const rfcVerifyInclusion = (leafHash: Uint8Array, index: number, treeSize: number, path: readonly Uint8Array[], root: Uint8Array): boolean => {
+export const rfcVerifyInclusion = (
+  leafHash: Uint8Array,
+  index: number,
+  treeSize: number,
+  path: readonly Uint8Array[],
+  root: Uint8Array,
+): boolean => {
   if (!isSize(index) || !isSize(treeSize) || index >= treeSize) return false;
   if (!isHash(leafHash) || !isHash(root) || !path.every(isHash)) return false;
   const rebuilt = rootFromPath(Buffer.from(leafHash), index, treeSize, path, path.length);
@@ -69,7 +83,12 @@ export const rfcVerifyInclusion = (leafHash: Uint8Array, index: number, treeSize
  * SUBPROOF(m, D[m], false) is the one hash MTH(D[m]).
  */
 const rootsFromSubproof = (
-  m: number, n: number, b: boolean, proof: readonly Uint8Array[], end: number, oldRoot: Buffer,
+  m: number,
+  n: number,
+  b: boolean,
+  proof: readonly Uint8Array[],
+  end: number,
+  oldRoot: Buffer,
 ): { oldHash: Buffer; newHash: Buffer; used: number } | null => {
   if (m === n) {
     if (b) return { oldHash: oldRoot, newHash: oldRoot, used: 0 };
@@ -87,17 +106,32 @@ const rootsFromSubproof = (
   }
   const right = rootsFromSubproof(m - k, n - k, false, proof, end - 1, oldRoot);
   if (right === null) return null;
-  return { oldHash: node(sibling, right.oldHash), newHash: node(sibling, right.newHash), used: right.used + 1 };
+  return {
+    oldHash: node(sibling, right.oldHash),
+    newHash: node(sibling, right.newHash),
+    used: right.used + 1,
+  };
 };
 
 /** Does `proof` show the tree of `oldSize` leaves with `oldRoot` to be a prefix of the tree of `newSize` with `newRoot`? */
-export const rfcVerifyConsistency = (oldSize: number, newSize: number, oldRoot: Uint8Array, newRoot: Uint8Array, proof: readonly Uint8Array[]): boolean => {
+export const rfcVerifyConsistency = (
+  oldSize: number,
+  newSize: number,
+  oldRoot: Uint8Array,
+  newRoot: Uint8Array,
+  proof: readonly Uint8Array[],
+): boolean => {
   if (!isSize(oldSize) || !isSize(newSize) || oldSize > newSize) return false;
   if (!isHash(oldRoot) || !isHash(newRoot) || !proof.every(isHash)) return false;
   if (oldSize === 0) return proof.length === 0 && equal(oldRoot, sha256());
   if (oldSize === newSize) return proof.length === 0 && equal(oldRoot, newRoot);
   const roots = rootsFromSubproof(oldSize, newSize, true, proof, proof.length, Buffer.from(oldRoot));
-  return roots !== null && roots.used === proof.length && equal(roots.oldHash, oldRoot) && equal(roots.newHash, newRoot);
+  return (
+    roots !== null &&
+    roots.used === proof.length &&
+    equal(roots.oldHash, oldRoot) &&
+    equal(roots.newHash, newRoot)
+  );
 };
 
 /** Hex in, Buffers out, for proofs as the CLI prints them. */

@@ -3,7 +3,14 @@ import canonicalize from 'canonicalize';
 
 /** RUNPROOF.md's HASH_CHAIN written again from the spec text alone, sharing no code with domain/,
  * so a test can check the product's root against a second implementation. */
-type ExportedEvent = { tenant_id: string; run_id: string; seq: number; type: string; data: unknown; recorded_at: string };
+type ExportedEvent = {
+  tenant_id: string;
+  run_id: string;
+  seq: number;
+  type: string;
+  data: unknown;
+  recorded_at: string;
+};
 
 const sha256 = (...parts: Buffer[]): Buffer => {
   const hash = createHash('sha256');
@@ -12,10 +19,29 @@ const sha256 = (...parts: Buffer[]): Buffer => {
 };
 const jcs = (value: unknown): Buffer => Buffer.from(canonicalize(value) ?? '', 'utf8');
 
-export const independentRootHash = (tenantId: string, runId: string, events: readonly ExportedEvent[]): string => {
-  let link = sha256(Buffer.from('aos.runproof.v1.genesis', 'utf8'), Buffer.from([0]), jcs({ run_id: runId, tenant_id: tenantId }));
+export const independentRootHash = (
+  tenantId: string,
+  runId: string,
+  events: readonly ExportedEvent[],
+): string => {
+  let link = sha256(
+    Buffer.from('aos.runproof.v1.genesis', 'utf8'),
+    Buffer.from([0]),
+    jcs({ run_id: runId, tenant_id: tenantId }),
+  );
   for (const e of events) {
-    const leaf = sha256(Buffer.from([0]), jcs({ v: 1, tenant_id: tenantId, run_id: runId, seq: e.seq, type: e.type, data: e.data, recorded_at: e.recorded_at }));
+    const leaf = sha256(
+      Buffer.from([0]),
+      jcs({
+        v: 1,
+        tenant_id: tenantId,
+        run_id: runId,
+        seq: e.seq,
+        type: e.type,
+        data: e.data,
+        recorded_at: e.recorded_at,
+      }),
+    );
     link = sha256(Buffer.from([1]), link, leaf);
   }
   return link.toString('hex');

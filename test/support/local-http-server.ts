@@ -34,7 +34,14 @@ export const startLocalServer = async (handle: Handler): Promise<LocalServer> =>
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const path = (request.url ?? '/').split('?')[0] ?? '/';
-      const hit: Hit = { method: request.method ?? '', path, headers: request.headers, body: Buffer.concat(chunks).toString('utf8'), at: performance.now(), socketClosedAt: null };
+      const hit: Hit = {
+        method: request.method ?? '',
+        path,
+        headers: request.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        at: performance.now(),
+        socketClosedAt: null,
+      };
       hits.push(hit);
       request.socket.once('close', () => (hit.socketClosedAt = performance.now()));
       handle(hit, response, hits.filter((h) => h.path === path).length);

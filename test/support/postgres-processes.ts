@@ -7,7 +7,8 @@ export const processesMentioning = async (path: string): Promise<number[]> => {
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
-    if (cmdline.split('\0').some((arg) => arg.includes(path)) && Number(entry) !== process.pid) pids.push(Number(entry));
+    if (cmdline.split('\0').some((arg) => arg.includes(path)) && Number(entry) !== process.pid)
+      pids.push(Number(entry));
   }
   return pids;
 };

@@ -34,7 +34,10 @@ export const checkpointServer = async (): Promise<void> => {
 
 /** Files under `directory` (recursively) whose bytes contain `needle`; files that vanish while
  * being read (another test file dropping its database) are passed over. */
-export const filesContaining = async (directory: string, needle: string): Promise<{ scanned: number; bytes: number; found: string[] }> => {
+export const filesContaining = async (
+  directory: string,
+  needle: string,
+): Promise<{ scanned: number; bytes: number; found: string[] }> => {
   const target = Buffer.from(needle, 'utf8');
   const found: string[] = [];
   let scanned = 0;
@@ -70,4 +73,5 @@ export const pgDumpMajor = async (): Promise<number | null> => {
   }
 };
 
-export const pgDump = async (url: string): Promise<string> => (await run('pg_dump', ['--dbname', url], { maxBuffer: 256 * 1024 * 1024 })).stdout;
+export const pgDump = async (url: string): Promise<string> =>
+  (await run('pg_dump', ['--dbname', url], { maxBuffer: 256 * 1024 * 1024 })).stdout;

