@@ -1,9 +1,9 @@
 import { comparePositions, type GlobalPosition } from '../domain/ports/event-store.js';
 import { runStreamId } from '../domain/run/identifiers.js';
-import { executeRun } from '../domain/run/run-execution.js';
+import { executeRun } from '../application/runs/execute-run.js';
 import type { JsonObject } from '../domain/json/json-value.js';
 import { postgresEventStore } from '../adapters/postgres/postgres-event-store.js';
-import { catchUpProjections, waitForProjections } from '../projections/projector.js';
+import { catchUpProjections, waitForProjections } from '../adapters/postgres/read-model/projector.js';
 import type { BenchDatabase } from './bench-database.js';
 import { pause } from './progress.js';
 import { BENCH_TENANT, registerEchoAgent, runExecutionDeps } from './product-wiring.js';

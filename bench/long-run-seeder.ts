@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { systemClock } from '../adapters/system-clock.js';
 import type { AgentRegistered } from '../domain/agent/agent-events.js';
-import { sealRun } from '../domain/ledger/run-sealing.js';
+import { sealRun } from '../application/ledger/seal-run.js';
 import type { EventStore, GlobalPosition } from '../domain/ports/event-store.js';
 import type { Signer } from '../domain/ports/signing-keys.js';
 import { runStreamId } from '../domain/run/identifiers.js';
 import type { RunEvent } from '../domain/run/run-events.js';
 import { emptyRunStream } from '../domain/run/run-stream.js';
-import { waitForProjections } from '../projections/projector.js';
+import { waitForProjections } from '../adapters/postgres/read-model/projector.js';
 import { progress } from './progress.js';
 import { chain, decide, echoPlan, echoStep } from './run-events.js';
 

@@ -2,11 +2,11 @@ import { randomIds } from '../adapters/random-ids.js';
 import { builtinSkillRegistry } from '../adapters/skills/builtin-skill-registry.js';
 import { systemClock } from '../adapters/system-clock.js';
 import type { AgentRegistered } from '../domain/agent/agent-events.js';
-import { registerAgent } from '../domain/agent/agent-registration.js';
+import { registerAgent } from '../application/agents/register-agent.js';
 import { templatePlanner } from '../domain/plan/template-planner.js';
 import type { EventStore } from '../domain/ports/event-store.js';
 import type { Skill, SkillRegistry } from '../domain/ports/skill.js';
-import type { RunExecutionDeps } from '../domain/run/run-execution.js';
+import type { RunExecutionDeps } from '../application/runs/execute-run.js';
 import { defaultRedactionPolicy } from '../domain/secrets/redaction-policy.js';
 
 /** The built-in skills, or the same with none of them pure (every step's record appended on its

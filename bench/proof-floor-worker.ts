@@ -8,7 +8,7 @@ import pg from 'pg';
 import { postgresEventStore } from '../adapters/postgres/postgres-event-store.js';
 import { createChainVerifier } from '../domain/proof/chain-verifier.js';
 import { runStreamId } from '../domain/run/identifiers.js';
-import { storedStepRowBatches } from '../projections/projected-rows-reader.js';
+import { storedStepRowBatches } from '../adapters/postgres/read-model/projected-rows-reader.js';
 
 const readEvents = async (pool: pg.Pool, tenantId: string, runId: string) => {
   const chain = createChainVerifier(tenantId, runId, runStreamId(runId));

@@ -4,7 +4,7 @@
 import pg from 'pg';
 import { listPublicKeys } from '../adapters/keys/key-directory.js';
 import { postgresEventStore } from '../adapters/postgres/postgres-event-store.js';
-import { proveRun } from '../projections/run-proof.js';
+import { proveRun } from '../application/proof/prove-run.js';
 
 const main = async (): Promise<void> => {
   const [tenantId, runId, keysDirectory] = process.argv.slice(2);

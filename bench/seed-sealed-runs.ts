@@ -9,11 +9,11 @@ import { postgresEventStore } from '../adapters/postgres/postgres-event-store.js
 import { randomIds } from '../adapters/random-ids.js';
 import { builtinSkillRegistry } from '../adapters/skills/builtin-skill-registry.js';
 import { systemClock } from '../adapters/system-clock.js';
-import { registerAgent } from '../domain/agent/agent-registration.js';
-import { sealRun } from '../domain/ledger/run-sealing.js';
+import { registerAgent } from '../application/agents/register-agent.js';
+import { sealRun } from '../application/ledger/seal-run.js';
 import { templatePlanner } from '../domain/plan/template-planner.js';
-import { executeRun } from '../domain/run/run-execution.js';
-import { catchUpProjections } from '../projections/projector.js';
+import { executeRun } from '../application/runs/execute-run.js';
+import { catchUpProjections } from '../adapters/postgres/read-model/projector.js';
 import { defaultRedactionPolicy } from '../domain/secrets/redaction-policy.js';
 
 const argument = (name: string, fallback: string): string => {

@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { projectedStepRows } from '../projections/projected-rows-reader.js';
-import type { RunProof } from '../projections/run-proof.js';
+import { projectedStepRows } from '../adapters/postgres/read-model/projected-rows-reader.js';
+import type { RunProof } from '../application/proof/prove-run.js';
 import { writeJsonWithStreamedArray } from './json-stream.js';
 
 /** `aos proof --json` (DESIGN.md CLI contract), written to `out` with the run's aos_trace_steps rows

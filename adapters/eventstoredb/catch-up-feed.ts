@@ -7,7 +7,7 @@ import {
   type GlobalPosition,
   type StoredEvent,
 } from '../../domain/ports/event-store.js';
-import { catchUpProjections, readCheckpoint } from '../../projections/projector.js';
+import { catchUpProjections, readCheckpoint } from '../postgres/read-model/projector.js';
 
 /** A catch-up subscription to the product's events after a position (exclusive), in global
  * order: iterated with `for await`, it never ends by itself and does not resubscribe. */

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { AgentNameC } from '../../domain/agent/agent-registration.js';
+import { AgentNameC } from '../../application/agents/register-agent.js';
 import { intBetween } from '../../domain/json/bounded-codecs.js';
 import { MAX_STEP_RETRIES, MAX_STEP_TIMEOUT_MS, PlanTemplateC } from '../../domain/plan/plan.js';
 import { DEFAULT_MAX_RETRIES, DEFAULT_STEP_TIMEOUT_MS } from '../../domain/plan/step-defaults.js';
@@ -77,10 +77,10 @@ const create = async (args: ArgumentsCamelCase<CreateArgs>) =>
     const template = await readTemplate(args['plan-template']);
     const redaction = (await import('../redaction-config.js')).redactionPolicyFromEnv(process.env);
     const [{ registerAgent }, { systemClock }, { randomIds }, { waitForProjections }] = await Promise.all([
-      import('../../domain/agent/agent-registration.js'),
+      import('../../application/agents/register-agent.js'),
       import('../../adapters/system-clock.js'),
       import('../../adapters/random-ids.js'),
-      import('../../projections/projector.js'),
+      import('../../adapters/postgres/read-model/projector.js'),
     ]);
     return withRuntime(async ({ pool, store, skills }) => {
       const registered = await registerAgent(

@@ -4,7 +4,7 @@ import { CliFailure } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { proofLines } from '../run-proof-report.js';
-import { runAndProve, runDocument } from '../run-and-prove.js';
+import { runAndProve, runDocument } from '../../application/runs/run-and-prove.js';
 import { storeFailure, withDatabaseUrl, withRuntime } from '../runtime.js';
 import { withJson } from './common-options.js';
 
@@ -17,9 +17,9 @@ const handler = async (args: ArgumentsCamelCase<DemoArgs>) =>
   runAndPrint(args, async () => {
     const [{ prepareDemoSandbox }, { startDemoService }, { registerAgent }, { systemClock }, { randomIds }] =
       await Promise.all([
-        import('../demo-sandbox.js'),
+        import('../../adapters/postgres/sandbox-database.js'),
         import('../demo-http-service.js'),
-        import('../../domain/agent/agent-registration.js'),
+        import('../../application/agents/register-agent.js'),
         import('../../adapters/system-clock.js'),
         import('../../adapters/random-ids.js'),
       ]);

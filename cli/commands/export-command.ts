@@ -5,7 +5,7 @@ import { notFound } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { decodeOption } from '../input-validation.js';
-import { proveCaughtUp } from '../projection-catch-up.js';
+import { proveCaughtUp } from '../../application/projections/catch-up.js';
 import { storeFailure, withRuntime } from '../runtime.js';
 import { withJson, withRunId, withTenant } from './common-options.js';
 
@@ -22,10 +22,10 @@ const handler = async (args: ArgumentsCamelCase<ExportArgs>) =>
       { buildBundle, bundleEvent },
       { writeJsonWithStreamedArray },
     ] = await Promise.all([
-      import('../../projections/run-proof.js'),
+      import('../../application/proof/prove-run.js'),
       import('../signing-keys.js'),
-      import('../tenant-ledger-reader.js'),
-      import('../bundle-export.js'),
+      import('../../application/ledger/read-tenant-ledger.js'),
+      import('../../application/bundle/bundle-export.js'),
       import('../json-stream.js'),
     ]);
     // The tree head in the bundle is signed now, with the active key.

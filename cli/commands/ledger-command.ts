@@ -23,7 +23,7 @@ const head = async (args: ArgumentsCamelCase<HeadArgs>) =>
       { toHex },
     ] = await Promise.all([
       import('../signing-keys.js'),
-      import('../tenant-ledger-reader.js'),
+      import('../../application/ledger/read-tenant-ledger.js'),
       import('../../domain/ledger/tree-head.js'),
       import('../../domain/ledger/tenant-ledger.js'),
       import('../../domain/proof/sha256.js'),
@@ -54,7 +54,7 @@ const consistency = async (args: ArgumentsCamelCase<ConsistencyArgs>) =>
     if (from > to) throw usageError('from', `must not exceed --to (${from} > ${to})`);
     const [{ readTenantLedger }, { ledgerLeaves }, { consistencyProof }, { merkleTreeHash }, { toHex }] =
       await Promise.all([
-        import('../tenant-ledger-reader.js'),
+        import('../../application/ledger/read-tenant-ledger.js'),
         import('../../domain/ledger/tenant-ledger.js'),
         import('../../domain/proof/merkle-proofs.js'),
         import('../../domain/proof/merkle-tree.js'),

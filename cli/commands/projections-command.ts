@@ -91,7 +91,7 @@ const follow = async (args: ArgumentsCamelCase<Args>) =>
 
 const rebuild = async (args: ArgumentsCamelCase<Args>) =>
   runAndPrint(args, async () => {
-    const { rebuildProjections } = await import('../../projections/rebuild.js');
+    const { rebuildProjections } = await import('../../adapters/postgres/read-model/rebuild.js');
     return withRuntime(async ({ pool, store }) => {
       const started = performance.now();
       const result = await rebuildProjections(pool, store, { batchSize: 1000 });

@@ -6,7 +6,7 @@ import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { decodeIntegerOption, decodeOption } from '../input-validation.js';
 import { proofLines, writeProofDocument } from '../run-proof-report.js';
-import { proveCaughtUp } from '../projection-catch-up.js';
+import { proveCaughtUp } from '../../application/projections/catch-up.js';
 import { storeFailure, withRuntime } from '../runtime.js';
 import { withJson, withRunId, withTenant } from './common-options.js';
 
@@ -33,7 +33,7 @@ const handler = async (args: ArgumentsCamelCase<ProofArgs>) =>
     const step = args.step === undefined ? undefined : decodeIntegerOption(StepC, 'step', args.step);
     const model = args.inclusion ? 'MERKLE_TREE' : MODELS[args.model as keyof typeof MODELS];
     const [{ runEvents }, { keysDirectoryOf, loadKnownKeys }, { createStepDiscloser }] = await Promise.all([
-      import('../../projections/run-proof.js'),
+      import('../../application/proof/prove-run.js'),
       import('../signing-keys.js'),
       import('../../domain/proof/step-disclosure.js'),
     ]);

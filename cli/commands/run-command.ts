@@ -4,8 +4,14 @@ import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { decodeIntegerOption, decodeOption } from '../input-validation.js';
 import { proofLines } from '../run-proof-report.js';
-import { orFail, runAndProve, runDocument, runExecutionDeps, sealProjectProve } from '../run-and-prove.js';
-import type { RunProof } from '../../projections/run-proof.js';
+import {
+  orFail,
+  runAndProve,
+  runDocument,
+  runExecutionDeps,
+  sealProjectProve,
+} from '../../application/runs/run-and-prove.js';
+import type { RunProof } from '../../application/proof/prove-run.js';
 import { intBetween } from '../../domain/json/bounded-codecs.js';
 import { IdempotencyKeyC } from '../../domain/run/idempotency-key.js';
 import { MAX_BUDGET_CENTS } from './agents-command.js';
@@ -50,7 +56,7 @@ const handler = async (args: ArgumentsCamelCase<RunArgs>) =>
         const { outcome, proof } = await runAndProve(runtime, request, keys);
         return runResult(runDocument(request, outcome, proof), proof, []);
       }
-      const { executeRunOnce } = await import('../../domain/run/run-resumption.js');
+      const { executeRunOnce } = await import('../../application/runs/resume-run.js');
       const run = orFail(
         await executeRunOnce(await runExecutionDeps(runtime), request, key),
         request.tenant_id,

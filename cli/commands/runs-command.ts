@@ -5,7 +5,7 @@ import { CliFailure, notFound } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { decodeIntegerOption, decodeOption } from '../input-validation.js';
-import { catchUpAllProjections, catchUpRunProjections } from '../projection-catch-up.js';
+import { catchUpAllProjections, catchUpRunProjections } from '../../application/projections/catch-up.js';
 import { storeFailure, withRuntime } from '../runtime.js';
 import { renderTable } from '../table-output.js';
 import { withJson, withRunId, withTenant } from './common-options.js';
@@ -98,8 +98,8 @@ const resume = async (args: ArgumentsCamelCase<ResumeArgs>) =>
     const keys = await requireRunKeys(await keysDirectoryOf(process.env));
     const [{ resumeRun }, { orFail, runExecutionDeps, sealProjectProve }, { proofLines }] = await Promise.all(
       [
-        import('../../domain/run/run-resumption.js'),
-        import('../run-and-prove.js'),
+        import('../../application/runs/resume-run.js'),
+        import('../../application/runs/run-and-prove.js'),
         import('../run-proof-report.js'),
       ],
     );
@@ -107,7 +107,7 @@ const resume = async (args: ArgumentsCamelCase<ResumeArgs>) =>
       // A run the tenant ledger already sealed is finished: if its events no longer reach the end
       // the seal records, they were cut by someone with write access, and resuming would run its
       // last steps (their side effects) a second time.
-      const { proveRun } = await import('../../projections/run-proof.js');
+      const { proveRun } = await import('../../application/proof/prove-run.js');
       const before = await proveRun(runtime.pool, runtime.store, tenantId, runId, keys.knownKeys);
       // Without a verdict there is no telling whether the seal still holds: stop, resume nothing.
       if (before._tag === 'Left') throw storeFailure(before.left);

@@ -4,7 +4,7 @@ import { CliFailure } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { decodeOption } from '../input-validation.js';
-import { catchUpAllProjections, catchUpRunProjections } from '../projection-catch-up.js';
+import { catchUpAllProjections, catchUpRunProjections } from '../../application/projections/catch-up.js';
 import { storeFailure, withRuntime } from '../runtime.js';
 import { withJson, withTenant } from './common-options.js';
 
@@ -18,7 +18,7 @@ const handler = async (args: ArgumentsCamelCase<Args>) =>
       args['tenant-id'] === undefined ? null : decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
     const [{ sweepRuns, countRuns }, { keysDirectoryOf, loadKnownKeys }, { default: progress }] =
       await Promise.all([
-        import('../../projections/run-sweep.js'),
+        import('../../application/proof/verify-all-runs.js'),
         import('../signing-keys.js'),
         import('cli-progress'),
       ]);

@@ -51,7 +51,7 @@ const verifyTreeHead = async (text: string, pinned: readonly Uint8Array[]): Prom
     import('../../domain/ledger/tree-head.js'),
     import('../signing-keys.js'),
     import('../runtime.js'),
-    import('../tenant-ledger-reader.js'),
+    import('../../application/ledger/read-tenant-ledger.js'),
     import('../../domain/proof/ed25519-keys.js'),
   ]);
   const keys =

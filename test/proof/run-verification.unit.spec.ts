@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { verifyEventChain } from '../../domain/proof/run-verification.js';
-import { compareTraceRows } from '../../projections/step-rows-comparison.js';
+import { compareTraceRows } from '../../application/proof/step-rows-comparison.js';
 import { RUN_ID, storedRunEvents, TENANT } from '../support/run-fixtures.js';
 
 const STREAM = `aos-run-${RUN_ID}`;

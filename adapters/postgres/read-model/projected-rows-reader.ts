@@ -1,0 +1,88 @@
+import pg from 'pg';
+import { copyRows } from '../copy-rows.js';
+import type { CopyField } from '../copy-text-format.js';
+import {
+  comparableCell,
+  comparableRow,
+  type ComparableRow,
+  type ComparableValue,
+} from '../../../projections/comparable-row.js';
+import {
+  aosTracesTable,
+  aosTraceStepsTable,
+  type ColumnKind,
+  type TableDefinition,
+} from '../../../projections/projection-tables.js';
+
+/** The columns as the proof compares them. Timestamps come as exact UTC text with microseconds:
+ * node-pg's Dates keep only milliseconds, so a timestamp moved by less than one went unseen. YYYY
+ * has no era: a time before year 1 gets " BC" after it, or 2026 BC would read as 2026; to_char
+ * gives NULL for infinity, which is read as its own text instead, or it would pass for no time. */
+const selectList = (table: TableDefinition): string =>
+  Object.entries(table.columns)
+    .map(([column, kind]) =>
+      kind === 'timestamp'
+        ? `CASE WHEN NOT isfinite(${column}) THEN ${column}::text ELSE to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || CASE WHEN ${column} < '0001-01-01T00:00:00Z' THEN ' BC' ELSE '' END END AS ${column}`
+        : column,
+    )
+    .join(', ');
+
+const SELECT_TRACES = `SELECT ${selectList(aosTracesTable)} FROM aos_traces WHERE run_id = $1`;
+const COUNT_STEPS = 'SELECT count(*)::int AS count FROM aos_trace_steps WHERE run_id = $1';
+
+/** Every aos_traces row carrying this run id, whatever tenant it claims: the caller has already
+ * established the run is the tenant's from its events, and a row claiming another tenant is a
+ * divergence to report, not a row to hide. */
+export const readProjectedTraces = async (pool: pg.Pool, runId: string): Promise<ComparableRow[]> =>
+  (await pool.query(SELECT_TRACES, [runId])).rows.map((row: Record<string, unknown>) =>
+    comparableRow(aosTracesTable, row),
+  );
+
+export const countProjectedSteps = async (pool: pg.Pool, runId: string): Promise<number> =>
+  (await pool.query<{ count: number }>(COUNT_STEPS, [runId])).rows[0]?.count ?? 0;
+
+/** The columns of aos_trace_steps with their kinds, in the order storedStepRowBatches gives their fields. */
+export const STEP_COLUMNS = Object.entries(aosTraceStepsTable.columns) as [string, ColumnKind][];
+
+/** The run's aos_trace_steps rows in seq order, every one of them (a row inserted by hand with a
+ * negative seq too), streamed by COPY (copy-rows.ts) in bounded memory: a batch of rows at a
+ * time, each as its fields in the order of aosTraceStepsTable.columns, timestamps as exact text. */
+export const storedStepRowBatches = (pool: pg.Pool, runId: string): AsyncGenerator<CopyField[][], void> =>
+  copyRows(
+    pool,
+    `SELECT ${selectList(aosTraceStepsTable)} FROM aos_trace_steps WHERE run_id = ${pg.escapeLiteral(runId)} ORDER BY seq`,
+  );
+
+/** A stored cell's text as the value a query through node-pg gives for its kind (jsonb parsed,
+ * numbers as numbers): what the comparison and comparableRow take. */
+export const storedCellValue = (kind: ColumnKind, field: CopyField): unknown => {
+  if (field === null) return null;
+  switch (kind) {
+    case 'json':
+      try {
+        return JSON.parse(field) as unknown;
+      } catch {
+        return field;
+      }
+    case 'integer':
+    case 'float':
+      return Number(field);
+    case 'text':
+    case 'timestamp':
+      return field;
+  }
+};
+
+/** The run's aos_trace_steps rows as comparableRow gives them, in seq order, streamed. */
+export async function* projectedStepRows(pool: pg.Pool, runId: string): AsyncGenerator<ComparableRow> {
+  for await (const rows of storedStepRowBatches(pool, runId)) {
+    for (const fields of rows) {
+      const row: Record<string, ComparableValue> = {};
+      for (let i = 0; i < STEP_COLUMNS.length; i++) {
+        const [column, kind] = STEP_COLUMNS[i]!;
+        row[column] = comparableCell(kind, storedCellValue(kind, fields[i] ?? null));
+      }
+      yield row;
+    }
+  }
+}

@@ -1,0 +1,132 @@
+import * as E from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import { canonicalJson } from '../../domain/json/canonical-json.js';
+import { controlCharacterIndex } from '../../domain/json/control-characters.js';
+import { describePlanProblems, validatePlan, type PlanProblem } from '../../domain/plan/plan-validation.js';
+import type { PlanTemplate } from '../../domain/plan/plan.js';
+import { planFromTemplate } from '../../domain/plan/template-planner.js';
+import type { Clock } from '../../domain/ports/clock.js';
+import type { EventStore, EventStoreError, GlobalPosition } from '../../domain/ports/event-store.js';
+import type { IdGenerator } from '../../domain/ports/id-generator.js';
+import type { SkillRegistry } from '../../domain/ports/skill.js';
+import { agentStreamId } from '../../domain/run/identifiers.js';
+import type { RedactionPolicy } from '../../domain/secrets/redaction-policy.js';
+import { literalCredentialProblems } from '../../domain/secrets/literal-credentials.js';
+import { malformedSecretReferences } from '../../domain/secrets/secret-reference.js';
+import type { AgentRegistered } from '../../domain/agent/agent-events.js';
+
+export const AgentNameC = new t.Type<string, string, unknown>(
+  'AgentName',
+  (u): u is string =>
+    typeof u === 'string' && u.trim() !== '' && u.length <= 200 && controlCharacterIndex(u) === -1,
+  (u, c) =>
+    typeof u !== 'string'
+      ? t.failure(u, c, 'expected a string')
+      : u.trim() === ''
+        ? t.failure(u, c, 'must not be empty')
+        : u.length > 200
+          ? t.failure(u, c, 'must be at most 200 characters')
+          : controlCharacterIndex(u) !== -1
+            ? t.failure(u, c, 'must not contain control characters')
+            : t.success(u),
+  t.identity,
+);
+
+const GOAL_NEXT_TO_BRACE = /\{\{\s*goal\s*\}\}(?=[{}])|[{}]\{\{\s*goal\s*\}\}/;
+
+/** Paths of template strings where `{{goal}}` is next to a brace. A goal cannot contain "{{", but
+ * a goal starting or ending with a brace placed next to a template brace would make one, and so a
+ * reference the template never had (`{{{goal}}}` with goal `{secret:X}`). */
+const goalNextToBraces = (value: unknown, path = ''): string[] => {
+  if (typeof value === 'string') return GOAL_NEXT_TO_BRACE.test(value) ? [path] : [];
+  if (Array.isArray(value)) return value.flatMap((item, i) => goalNextToBraces(item, `${path}[${i}]`));
+  if (value !== null && typeof value === 'object')
+    return Object.entries(value).flatMap(([key, item]) =>
+      goalNextToBraces(item, path === '' ? key : `${path}.${key}`),
+    );
+  return [];
+};
+
+/** The goal a template is checked with when the agent is registered. */
+export const SAMPLE_GOAL = 'sample goal';
+
+export type AgentRegistrationRequest = {
+  readonly tenant_id: string;
+  readonly name: string;
+  readonly plan_template: PlanTemplate;
+  readonly budget_cents: number;
+  readonly allowed_hosts: readonly string[];
+  readonly max_retries?: number;
+  readonly step_timeout_ms?: number;
+};
+
+export type AgentRegistrationError =
+  | { readonly kind: 'invalid_template'; readonly problems: readonly PlanProblem[]; readonly message: string }
+  | { readonly kind: 'store'; readonly error: EventStoreError };
+
+/** Registers an agent in its tenant: the template must give a valid plan (known skills, params
+ * that decode, host policy, budget) before anything is written. */
+export const registerAgent = async (
+  deps: {
+    readonly store: EventStore;
+    readonly clock: Clock;
+    readonly ids: IdGenerator;
+    readonly skills: SkillRegistry;
+    readonly redaction: RedactionPolicy;
+  },
+  request: AgentRegistrationRequest,
+): Promise<
+  E.Either<AgentRegistrationError, { readonly agent: AgentRegistered; readonly position: GlobalPosition }>
+> => {
+  const problems = validatePlan(planFromTemplate(request.plan_template, SAMPLE_GOAL), deps.skills, {
+    budgetCents: request.budget_cents,
+    allowedHosts: request.allowed_hosts,
+  });
+  // The template is stored in the agent's stream: a credential written into it would be in the
+  // ledger for good. Credentials come from {{secret:NAME}} references, resolved at execution.
+  request.plan_template.steps.forEach((step, index) => {
+    for (const path of goalNextToBraces(step.params)) {
+      problems.push({
+        step_index: index,
+        field: path === '' ? 'params' : `params.${path}`,
+        message:
+          '{{goal}} must not touch "{" or "}": a goal could complete a {{secret:..}} or {{steps..}} reference around it',
+      });
+    }
+    for (const problem of malformedSecretReferences(step.params))
+      problems.push({
+        step_index: index,
+        field: problem.path === '' ? 'params' : `params.${problem.path}`,
+        message: problem.message,
+      });
+    for (const problem of literalCredentialProblems(step.params, deps.redaction, ''))
+      problems.push({
+        step_index: index,
+        field: problem.field === '' ? 'params' : `params.${problem.field}`,
+        message: problem.message,
+      });
+  });
+  if (problems.length > 0)
+    return E.left({ kind: 'invalid_template', problems, message: describePlanProblems(problems) });
+  const agent: AgentRegistered = {
+    agent_id: deps.ids.uuid(),
+    tenant_id: request.tenant_id,
+    name: request.name,
+    plan_template: request.plan_template,
+    budget_cents: request.budget_cents,
+    allowed_hosts: [...request.allowed_hosts],
+    ...(request.max_retries === undefined ? {} : { max_retries: request.max_retries }),
+    ...(request.step_timeout_ms === undefined ? {} : { step_timeout_ms: request.step_timeout_ms }),
+  };
+  const appended = await deps.store.appendToStream(request.tenant_id, agentStreamId(agent.agent_id), 0, [
+    {
+      type: 'AgentRegistered',
+      data: agent,
+      dataCanonical: canonicalJson(agent),
+      recorded_at: deps.clock.now(),
+      link: null,
+    },
+  ])();
+  if (appended._tag === 'Left') return E.left({ kind: 'store', error: appended.left });
+  return E.right({ agent, position: appended.right.lastPosition });
+};

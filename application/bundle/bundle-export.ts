@@ -1,0 +1,71 @@
+import type { StoredEvent } from '../../domain/ports/event-store.js';
+import { BUNDLE_FORMAT, type ProofBundle } from '../../domain/bundle/proof-bundle.js';
+import type { LedgerEntry } from '../../domain/ledger/tenant-ledger.js';
+import { ledgerLeaves } from '../../domain/ledger/tenant-ledger.js';
+import { NOTE_KEY_NAME, treeHeadBody } from '../../domain/ledger/tree-head.js';
+import type { JsonObject } from '../../domain/json/json-value.js';
+import { inclusionProof } from '../../domain/proof/merkle-proofs.js';
+import { merkleTreeHash } from '../../domain/proof/merkle-tree.js';
+import { toHex } from '../../domain/proof/sha256.js';
+import type { RunProof } from '../proof/prove-run.js';
+import type { RunKeys } from '../../cli/signing-keys.js';
+
+const publicKey = (keyId: string, raw: Uint8Array) => ({
+  key_id: keyId,
+  algorithm: 'Ed25519' as const,
+  public_key: Buffer.from(raw).toString('base64'),
+});
+
+/** The bundle of a proved run: its events, the verdict, its seal with the ledger inclusion proof
+ * and a tree head signed now, and the public keys both were signed with. */
+export const buildBundle = (
+  proof: RunProof,
+  ledger: readonly LedgerEntry[],
+  keys: RunKeys,
+  exportedAt: string,
+): Omit<ProofBundle, 'events'> => {
+  const sealed = proof.sealed;
+  const keyIds = new Set([keys.signer.keyId, ...(sealed ? [sealed.checkpoint.key_id] : [])]);
+  const leaves = ledgerLeaves(ledger);
+  const index = sealed
+    ? ledger.findIndex((e) => e.index === sealed.ledger_index && e.checkpoint.run_id === proof.run_id)
+    : -1;
+  return {
+    format: BUNDLE_FORMAT,
+    tenant_id: proof.tenant_id,
+    run_id: proof.run_id,
+    integrity: {
+      model: proof.integrity.model,
+      verification_status: proof.integrity.verification_status,
+      chain_length: proof.integrity.chain_length,
+      root_hash: proof.integrity.root_hash ?? '',
+      merkle_root: proof.integrity.merkle_root ?? '',
+    },
+    checkpoint: sealed?.checkpoint ?? null,
+    signature: sealed?.signature ?? null,
+    public_keys: [...keyIds].flatMap((id) => {
+      const raw = keys.knownKeys.get(id) ?? (id === keys.signer.keyId ? keys.signer.publicKey : undefined);
+      return raw ? [publicKey(id, raw)] : [];
+    }),
+    ledger:
+      sealed && index >= 0
+        ? {
+            leaf_index: index,
+            tree_size: leaves.length,
+            inclusion_path: inclusionProof(leaves, index).map(toHex),
+            root_hash: toHex(merkleTreeHash(leaves)),
+            tree_head: keys.signer.signNote(treeHeadBody(proof.tenant_id, ledger), NOTE_KEY_NAME),
+          }
+        : null,
+    exported_at: exportedAt,
+  };
+};
+
+/** A stored event as the bundle carries it. */
+export const bundleEvent = (e: StoredEvent) => ({
+  seq: e.seq,
+  type: e.type,
+  data: JSON.parse(e.dataCanonical) as JsonObject,
+  recorded_at: e.recorded_at,
+  link: e.link,
+});

@@ -1,0 +1,195 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { describeDecodeErrors } from '../../domain/json/decode-error.js';
+import type { JsonObject } from '../../domain/json/json-value.js';
+import type { PlanStep } from '../../domain/plan/plan.js';
+import { resolveStepReferences, type StepView } from '../../domain/plan/step-references.js';
+import type { Clock } from '../../domain/ports/clock.js';
+import type { Skill, SkillContext, SkillRegistry, SkillResult } from '../../domain/ports/skill.js';
+import type { RedactionPolicy } from '../../domain/secrets/redaction-policy.js';
+import { redactJson, scrubSecretValues } from '../../domain/secrets/redaction.js';
+import { withoutNul } from '../../domain/json/storable-json.js';
+import { resolveSecretReferences } from '../../domain/secrets/secret-reference.js';
+import { backoffDelayMs } from '../../domain/run/retry-backoff.js';
+import type { StepAttempt, StepExecuted } from '../../domain/run/run-events.js';
+
+export type StepExecutionDeps = {
+  readonly skills: SkillRegistry;
+  readonly clock: Clock;
+  /** In [0, 1): the jitter of retry backoff. */
+  readonly random: () => number;
+  /** The value of a `{{secret:NAME}}` reference, read at execution time and never stored. */
+  readonly secret: (name: string) => string | undefined;
+  readonly redaction: RedactionPolicy;
+};
+
+export type StepContext = Omit<SkillContext, 'signal'> & {
+  /** The records of the steps already executed, as stored (redacted). */
+  readonly previousSteps: ReadonlyMap<number, StepView>;
+  /** Cents the run may still spend; retries stop before they would exceed it. */
+  readonly budgetRemainingCents: number;
+};
+
+export type ExecutedStep = {
+  readonly record: StepExecuted;
+  /** The step stopped retrying because another attempt would exceed the run's budget. */
+  readonly budgetExhausted: boolean;
+};
+
+type PlannedStep = PlanStep & { readonly max_retries: number; readonly timeout_ms: number };
+
+const failure = (category: string, code: string, data: JsonObject, retryable = false): SkillResult => ({
+  status: 'failed',
+  outcome: { category, code, data },
+  cost_cents: 0,
+  retryable,
+});
+
+const elapsedSince = (clock: Clock, started: number): number =>
+  Math.max(0, Math.round((clock.monotonicMs() - started) * 1000) / 1000);
+
+/** One attempt: the skill runs with the step's timeout; a skill that ignores its AbortSignal is
+ * not waited for past the timeout (its late result is dropped). */
+const attemptOnce = async (
+  skill: Skill,
+  params: unknown,
+  context: Omit<SkillContext, 'signal'>,
+  timeoutMs: number,
+): Promise<SkillResult> => {
+  const signal = AbortSignal.timeout(timeoutMs);
+  const timedOut = new Promise<SkillResult>((resolve) => {
+    signal.addEventListener(
+      'abort',
+      () =>
+        resolve(
+          failure(
+            'timeout',
+            'STEP_TIMEOUT',
+            { message: `the step did not finish within its timeout of ${timeoutMs} ms` },
+            true,
+          ),
+        ),
+      { once: true },
+    );
+  });
+  try {
+    return await Promise.race([skill.execute(params, { ...context, signal }), timedOut]);
+  } catch (error) {
+    return failure('internal_error', 'SKILL_THREW', {
+      message: error instanceof Error ? error.message : String(error),
+    });
+  }
+};
+
+/** Runs one planned step: step references and secrets resolved, retryable failures retried with
+ * backoff within the step's limit and the run's budget, and the whole story (every attempt, the
+ * params actually used) recorded in redacted form. Never throws: whatever happens is the record. */
+export const executeStep = async (
+  deps: StepExecutionDeps,
+  planned: PlannedStep,
+  context: StepContext,
+): Promise<ExecutedStep> => {
+  const started = deps.clock.monotonicMs();
+  // What a skill returns may come from outside: redacted, and without U+0000 (storable-json.ts).
+  const storableOutcome = (
+    outcome: SkillResult['outcome'],
+    secretValues: readonly string[],
+  ): SkillResult['outcome'] => ({
+    category: withoutNul(outcome.category) as string,
+    code: withoutNul(outcome.code) as string,
+    data: withoutNul(redactJson(outcome.data, deps.redaction, secretValues)),
+  });
+  const record = (
+    params: JsonObject,
+    result: SkillResult,
+    attempts: readonly StepAttempt[],
+    secretValues: readonly string[],
+  ): StepExecuted => ({
+    step_index: planned.index,
+    skill: planned.skill,
+    params: withoutNul(redactJson(params, deps.redaction, secretValues)) as JsonObject,
+    status: result.status,
+    outcome: storableOutcome(result.outcome, secretValues),
+    cost_cents: attempts.reduce((sum, a) => sum + a.cost_cents, result.cost_cents),
+    duration_ms: elapsedSince(deps.clock, started),
+    retry_count: attempts.length,
+    ...(attempts.length > 0 ? { attempts: [...attempts] } : {}),
+  });
+  const stopped = (params: JsonObject, result: SkillResult) => ({
+    record: record(params, result, [], []),
+    budgetExhausted: false,
+  });
+
+  const skill = deps.skills.get(planned.skill);
+  if (skill === undefined)
+    return stopped(
+      planned.params,
+      failure('plan_error', 'UNKNOWN_SKILL', { message: `unknown skill "${planned.skill}"` }),
+    );
+  // Secrets are resolved in the planned params only, before step references bring in data from
+  // earlier outcomes: text a remote server sent back can never name a secret and have it sent out.
+  const withSecrets = resolveSecretReferences(planned.params, deps.secret);
+  if (E.isLeft(withSecrets)) {
+    const { name, path } = withSecrets.left;
+    return stopped(
+      planned.params,
+      failure('configuration_error', 'SECRET_NOT_SET', {
+        message: `secret ${name} is not set (environment variable AOS_SECRET_${name})`,
+        path,
+      }),
+    );
+  }
+  const { secretValues } = withSecrets.right;
+  // What is recorded: the params with step references resolved and secret references kept.
+  const withSteps = resolveStepReferences(planned.params, context.previousSteps);
+  const resolved = resolveStepReferences(withSecrets.right.resolved as JsonObject, context.previousSteps);
+  if (E.isLeft(withSteps) || E.isLeft(resolved)) {
+    const { path, reference, message } = E.isLeft(withSteps)
+      ? withSteps.left
+      : (resolved as E.Left<{ path: string; reference: string; message: string }>).left;
+    return stopped(
+      planned.params,
+      failure('input_error', 'REFERENCE_UNRESOLVED', { message: `${reference}: ${message}`, path }),
+    );
+  }
+  const params = skill.params.decode(resolved.right);
+  if (E.isLeft(params)) {
+    const problems = describeDecodeErrors(params.left).map((line) => scrubSecretValues(line, secretValues));
+    return stopped(
+      withSteps.right,
+      failure('plan_error', 'INVALID_PARAMS', { message: problems.join('; ') }),
+    );
+  }
+
+  const attempts: StepAttempt[] = [];
+  const estimate = skill.estimateCostCents(params.right);
+  const skillContext = { previousOutcomes: context.previousOutcomes, allowedHosts: context.allowedHosts };
+  for (;;) {
+    const attemptStarted = deps.clock.monotonicMs();
+    const attempted = await attemptOnce(skill, params.right, skillContext, planned.timeout_ms);
+    // An attempt cut off by the step's timeout reported no cost, but may have been billed (an LLM
+    // call): it is charged what the skill declares, so retries cannot overrun the budget unseen.
+    const result =
+      attempted.outcome.code === 'STEP_TIMEOUT'
+        ? { ...attempted, cost_cents: Math.max(attempted.cost_cents, estimate) }
+        : attempted;
+    const spent = attempts.reduce((sum, a) => sum + a.cost_cents, result.cost_cents);
+    const canRetry =
+      result.status === 'failed' && result.retryable === true && attempts.length < planned.max_retries;
+    const affordable = spent + estimate <= context.budgetRemainingCents;
+    if (!canRetry || !affordable) {
+      return {
+        record: record(withSteps.right, result, attempts, secretValues),
+        budgetExhausted: canRetry && !affordable,
+      };
+    }
+    const backoff = backoffDelayMs(attempts.length + 1, deps.random);
+    attempts.push({
+      attempt: attempts.length + 1,
+      outcome: storableOutcome(result.outcome, secretValues),
+      cost_cents: result.cost_cents,
+      duration_ms: elapsedSince(deps.clock, attemptStarted),
+      backoff_ms: backoff,
+    });
+    await deps.clock.sleep(backoff);
+  }
+};
