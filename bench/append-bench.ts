@@ -1,5 +1,5 @@
+import { runStreamId } from '../domain/stream-names.js';
 import { comparePositions, type GlobalPosition } from '../domain/ports/event-store.js';
-import { runStreamId } from '../domain/run/identifiers.js';
 import { executeRun } from '../application/runs/execute-run.js';
 import type { JsonObject } from '../domain/json/json-value.js';
 import { postgresEventStore } from '../adapters/postgres/postgres-event-store.js';

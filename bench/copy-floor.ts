@@ -1,8 +1,8 @@
+import { runStreamId } from '../domain/stream-names.js';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import { runStreamId } from '../domain/run/identifiers.js';
 import { backendCpuMeter } from './backend-cpu.js';
 
 export type CopySample = {

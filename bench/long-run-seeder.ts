@@ -1,3 +1,4 @@
+import { runStreamId } from '../domain/stream-names.js';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { systemClock } from '../adapters/system-clock.js';
@@ -5,7 +6,6 @@ import type { AgentRegistered } from '../domain/agent/agent-events.js';
 import { sealRun } from '../application/ledger/seal-run.js';
 import type { EventStore, GlobalPosition } from '../domain/ports/event-store.js';
 import type { Signer } from '../domain/ports/signing-keys.js';
-import { runStreamId } from '../domain/run/identifiers.js';
 import type { RunEvent } from '../domain/run/run-events.js';
 import { emptyRunStream } from '../domain/run/run-stream.js';
 import { waitForProjections } from '../adapters/postgres/read-model/projector.js';

@@ -1,3 +1,4 @@
+import { runStreamId } from '../domain/stream-names.js';
 // The proof without its projection check, in a process of its own, timed like proof-worker:
 // both streams read as the proof reads them (the events with their data parsed, the step rows split
 // into fields) and the chain and Merkle tree rebuilt, with no decoding by the codecs, no projection
@@ -7,7 +8,6 @@
 import pg from 'pg';
 import { postgresEventStore } from '../adapters/postgres/postgres-event-store.js';
 import { createChainVerifier } from '../domain/proof/chain-verifier.js';
-import { runStreamId } from '../domain/run/identifiers.js';
 import { storedStepRowBatches } from '../adapters/postgres/read-model/projected-rows-reader.js';
 
 const readEvents = async (pool: pg.Pool, tenantId: string, runId: string) => {

@@ -4,6 +4,7 @@
 import pg from 'pg';
 import { listPublicKeys } from '../adapters/keys/key-directory.js';
 import { postgresEventStore } from '../adapters/postgres/postgres-event-store.js';
+import { postgresReadModel } from '../adapters/postgres/read-model/postgres-read-model.js';
 import { proveRun } from '../application/proof/prove-run.js';
 
 const main = async (): Promise<void> => {
@@ -19,12 +20,18 @@ const main = async (): Promise<void> => {
   );
   // The pool `aos proof` opens, connected before the clock starts (as COPY's connections are).
   const pool = new pg.Pool({ connectionString: url, max: 4 });
+  const store = postgresEventStore(pool);
   try {
     const clients = await Promise.all([pool.connect(), pool.connect(), pool.connect(), pool.connect()]);
     for (const client of clients) client.release();
     const started = performance.now();
     const cpuStarted = process.cpuUsage();
-    const proof = await proveRun(pool, postgresEventStore(pool), tenantId, runId, knownKeys);
+    const proof = await proveRun(
+      { store, reads: postgresReadModel(pool, store).proofReads },
+      tenantId,
+      runId,
+      knownKeys,
+    );
     const ms = performance.now() - started;
     const cpu = process.cpuUsage(cpuStarted);
     if (proof._tag === 'Left') throw new Error(`proof failed: ${JSON.stringify(proof.left)}`);

@@ -1,7 +1,7 @@
+import { runStreamId } from '../domain/stream-names.js';
 import { randomUUID } from 'node:crypto';
 import { postgresEventStore } from '../adapters/postgres/postgres-event-store.js';
 import { systemClock } from '../adapters/system-clock.js';
-import { runStreamId } from '../domain/run/identifiers.js';
 import { rebuildProjections } from '../adapters/postgres/read-model/rebuild.js';
 import type { BenchServer } from './bench-database.js';
 import { figure, limit, measure, type Figure } from './bench-report.js';

@@ -1,13 +1,20 @@
-import type pg from 'pg';
-import { projectedStepRows } from '../adapters/postgres/read-model/projected-rows-reader.js';
-import type { RunProof } from '../application/proof/prove-run.js';
+import type { ProofReads } from '../application/ports/read-model.js';
+import type { RunProof } from '../application/proof/run-proof.js';
+import type { ComparableRow } from '../projections/comparable-row.js';
+import { comparableStepRow } from '../projections/stored-step-cells.js';
 import { writeJsonWithStreamedArray } from './json-stream.js';
+
+/** The run's aos_trace_steps rows as comparableRow gives them, in seq order, streamed. */
+async function* stepRows(reads: ProofReads, runId: string): AsyncGenerator<ComparableRow> {
+  for await (const rows of reads.stepRowFields(runId))
+    for (const fields of rows) yield comparableStepRow(fields);
+}
 
 /** `aos proof --json` (DESIGN.md CLI contract), written to `out` with the run's aos_trace_steps rows
  * streamed from the database: a run of any length prints in bounded memory. */
 export const writeProofDocument = (
   out: NodeJS.WritableStream,
-  pool: pg.Pool,
+  reads: ProofReads,
   proof: RunProof,
   verifiedAt: string,
 ): Promise<void> =>
@@ -23,7 +30,7 @@ export const writeProofDocument = (
       aos_traces: proof.aos_traces,
     },
     'aos_trace_steps',
-    projectedStepRows(pool, proof.run_id),
+    stepRows(reads, proof.run_id),
     { verified_at: verifiedAt },
   );
 

@@ -1,20 +1,19 @@
-import type pg from 'pg';
-import type { EventStoreDb } from '../adapters/eventstoredb/eventstoredb-event-store.js';
-import type { EventStore, EventStoreError } from '../domain/ports/event-store.js';
-import type { SkillRegistry } from '../domain/ports/skill.js';
+import type { FollowProjections, OpenServices } from '../adapters/open-services.js';
+import type { Services } from '../application/services.js';
+import type { EventStoreError } from '../domain/ports/event-store.js';
 import { CliFailure, infrastructureError } from './cli-failure.js';
 import { ExitCode } from './exit-codes.js';
 
-/** What commands that touch the database work with. Adapters are imported lazily so that
- * `--help` and usage errors never load pg or start a database. */
-export type Runtime = {
-  readonly pool: pg.Pool;
-  readonly store: EventStore;
+/** What commands that touch the database work with: the use cases' services and what the CLI
+ * says about the database. Adapters are imported lazily so that `--help` and usage errors never
+ * load pg or start a database. */
+export type Runtime = Services & {
   /** Where the events live: `postgres` (aos_events in this database) or `eventstoredb` (AOS_EVENTSTORE_URL). */
   readonly eventStore: 'postgres' | 'eventstoredb';
-  /** EventStoreDB's catch-up subscription over the product's streams (null on Postgres). */
-  readonly subscribe: EventStoreDb['subscribe'] | null;
-  readonly skills: SkillRegistry;
+  /** The projector fed by EventStoreDB's catch-up subscription (null on Postgres). */
+  readonly followProjections: FollowProjections | null;
+  /** Applies the migrations not yet recorded (opening the database already did), and says which are. */
+  readonly migrate: OpenServices['migrate'];
   readonly databaseKind: 'external' | 'embedded';
   /** Connection URL of this database (contains its credentials: never print it). */
   readonly url: string;
@@ -81,40 +80,26 @@ export const withDatabaseUrl = async <T>(
     readonly migrationsApplied?: readonly string[];
   } = {},
 ): Promise<T> => {
-  const [{ default: pgModule }, { postgresEventStore }, { builtinSkillRegistry }] = await Promise.all([
-    import('pg'),
-    import('../adapters/postgres/postgres-event-store.js'),
-    import('../adapters/skills/builtin-skill-registry.js'),
-  ]);
-  const pool = new pgModule.Pool({ connectionString: url, max: 4 });
-  pool.on('error', () => undefined);
-  // --- EventStoreDB selection (AOS_EVENTSTORE_URL); see docs/EVENTSTOREDB.md ---
-  let eventStoreDb: EventStoreDb | null = null;
+  const { openServices } = await import('../adapters/open-services.js');
+  let opened: Awaited<ReturnType<typeof openServices>>;
   try {
-    if (options.eventStoreUrl) {
-      const { openEventStoreDb } = await import('../adapters/eventstoredb/eventstoredb-event-store.js');
-      try {
-        eventStoreDb = openEventStoreDb(options.eventStoreUrl);
-      } catch (error) {
-        throw infrastructureError(
-          `AOS_EVENTSTORE_URL: ${error instanceof Error ? error.message : String(error)}`,
-        );
-      }
-    }
-    const store = eventStoreDb?.store ?? postgresEventStore(pool);
+    opened = await openServices(url, { eventStoreUrl: options.eventStoreUrl });
+  } catch (error) {
+    throw infrastructureError(
+      `AOS_EVENTSTORE_URL: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  try {
     return await work({
-      pool,
-      store,
-      eventStore: eventStoreDb ? 'eventstoredb' : 'postgres',
-      subscribe: eventStoreDb?.subscribe ?? null,
-      skills: builtinSkillRegistry(),
+      ...opened.services,
+      eventStore: opened.eventStore,
+      followProjections: opened.followProjections,
+      migrate: opened.migrate,
       databaseKind: kind,
       url,
       migrationsApplied: options.migrationsApplied ?? [],
     });
   } finally {
-    await eventStoreDb?.close().catch(() => undefined);
-    // --- end of EventStoreDB selection ---
-    await pool.end().catch(() => undefined);
+    await opened.close();
   }
 };

@@ -1,9 +1,6 @@
-import type { Signer } from '../domain/ports/signing-keys.js';
+import type { RunKeys } from '../application/ports/run-keys.js';
 import { CliFailure } from './cli-failure.js';
 import { ExitCode } from './exit-codes.js';
-
-/** The keys a command signs and verifies with. */
-export type RunKeys = { readonly signer: Signer; readonly knownKeys: ReadonlyMap<string, Uint8Array> };
 
 /** Public keys of AOS_KEYS_DIR (else AOS_HOME/keys), by key_id; none when the directory is absent. */
 export const loadKnownKeys = async (directory: string): Promise<Map<string, Uint8Array>> => {

@@ -1,3 +1,4 @@
+import { streamKindOf } from '../domain/stream-names.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { decodeAgentEvent, type AgentEvent } from '../domain/agent/agent-events.js';
 import { describeDecodeErrors } from '../domain/json/decode-error.js';
@@ -37,13 +38,15 @@ export type UndecodableEvent = {
 export const decodeForProjection = (
   stored: StoredEvent,
 ): E.Either<UndecodableEvent, ProjectedEvent | null> => {
-  const decoded = stored.stream_id.startsWith('aos-run-')
-    ? decodeRunEvent(stored.type, stored.data)
-    : stored.stream_id.startsWith('aos-agent-')
-      ? decodeAgentEvent(stored.type, stored.data)
-      : stored.stream_id.startsWith('aos-ledger-')
-        ? decodeLedgerEvent(stored.type, stored.data)
-        : null;
+  const kind = streamKindOf(stored.stream_id);
+  const decoded =
+    kind === 'run'
+      ? decodeRunEvent(stored.type, stored.data)
+      : kind === 'agent'
+        ? decodeAgentEvent(stored.type, stored.data)
+        : kind === 'ledger'
+          ? decodeLedgerEvent(stored.type, stored.data)
+          : null;
   if (decoded === null) return E.right(null);
   if (decoded._tag === 'Left') {
     return E.left({

@@ -1,3 +1,4 @@
+import { runIdOfStream } from '../domain/stream-names.js';
 import type { AgentEvent } from '../domain/agent/agent-events.js';
 import type { RunEvent } from '../domain/run/run-events.js';
 import type { ProjectedEvent } from './projected-event.js';
@@ -10,10 +11,8 @@ import {
 } from './projection-tables.js';
 import type { RowChange } from './row-change.js';
 
-const runIdOf = (streamId: string): string => streamId.slice('aos-run-'.length);
-
 const runEventChanges = (e: ProjectedEvent, event: RunEvent): RowChange[] => {
-  const run_id = runIdOf(e.stream_id);
+  const run_id = runIdOfStream(e.stream_id);
   const key = { run_id };
   const chain = { root_hash: e.link, chain_length: e.seq + 1 };
   switch (event.type) {

@@ -1,3 +1,4 @@
+import { PRODUCT_STREAM_PREFIX } from '../../domain/stream-names.js';
 import { createHash } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
@@ -16,7 +17,6 @@ import {
 /** Every stream id the product writes starts with this (aos-run-, aos-agent-, aos-ledger-). The
  * adapter refuses to append anywhere else, so that `readAll` (a stream-name prefix filter over
  * $all) sees every event the adapter wrote. */
-export const PRODUCT_STREAM_PREFIX = 'aos-';
 
 /** Optional namespace put before every stream name, to keep several deployments (or test runs)
  * apart on one cluster: `<namespace><stream id>`. Empty, or 1-40 letters, digits, '_' or '-'

@@ -1,3 +1,4 @@
+import { agentStreamId } from '../../domain/stream-names.js';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { canonicalJson } from '../../domain/json/canonical-json.js';
@@ -9,7 +10,6 @@ import type { Clock } from '../../domain/ports/clock.js';
 import type { EventStore, EventStoreError, GlobalPosition } from '../../domain/ports/event-store.js';
 import type { IdGenerator } from '../../domain/ports/id-generator.js';
 import type { SkillRegistry } from '../../domain/ports/skill.js';
-import { agentStreamId } from '../../domain/run/identifiers.js';
 import type { RedactionPolicy } from '../../domain/secrets/redaction-policy.js';
 import { literalCredentialProblems } from '../../domain/secrets/literal-credentials.js';
 import { malformedSecretReferences } from '../../domain/secrets/secret-reference.js';

@@ -7,8 +7,8 @@ import type { JsonObject } from '../../domain/json/json-value.js';
 import { inclusionProof } from '../../domain/proof/merkle-proofs.js';
 import { merkleTreeHash } from '../../domain/proof/merkle-tree.js';
 import { toHex } from '../../domain/proof/sha256.js';
-import type { RunProof } from '../proof/prove-run.js';
-import type { RunKeys } from '../../cli/signing-keys.js';
+import type { RunProof } from '../proof/run-proof.js';
+import type { RunKeys } from '../ports/run-keys.js';
 
 const publicKey = (keyId: string, raw: Uint8Array) => ({
   key_id: keyId,

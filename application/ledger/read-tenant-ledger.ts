@@ -1,20 +1,22 @@
-import { ledgerStreamId } from '../../domain/ledger/run-checkpoint.js';
-import { decodeLedger, type LedgerEntry } from '../../domain/ledger/tenant-ledger.js';
-import type { EventStore } from '../../domain/ports/event-store.js';
-import { CliFailure } from '../../cli/cli-failure.js';
-import { ExitCode } from '../../cli/exit-codes.js';
-import { storeFailure } from '../../cli/runtime.js';
+import * as E from 'fp-ts/lib/Either.js';
+import { decodeLedger, type LedgerDecodeError, type LedgerEntry } from '../../domain/ledger/tenant-ledger.js';
+import type { EventStore, EventStoreError } from '../../domain/ports/event-store.js';
+import { ledgerStreamId } from '../../domain/stream-names.js';
 
-/** A tenant's ledger of seals as stored; a damaged ledger is a failed verification (exit 1). */
-export const readTenantLedger = async (store: EventStore, tenantId: string): Promise<LedgerEntry[]> => {
+export type LedgerReadError =
+  | { readonly kind: 'store'; readonly error: EventStoreError }
+  | { readonly kind: 'ledger_damaged'; readonly tenant_id: string; readonly damage: LedgerDecodeError };
+
+/** A tenant's ledger of seals as stored; a damaged ledger is an error naming where. */
+export const readTenantLedger = async (
+  store: EventStore,
+  tenantId: string,
+): Promise<E.Either<LedgerReadError, LedgerEntry[]>> => {
   const events = await store.readStream(tenantId, ledgerStreamId(tenantId))();
-  if (events._tag === 'Left') throw storeFailure(events.left);
-  const ledger = decodeLedger(events.right);
-  if (ledger._tag === 'Left')
-    throw new CliFailure(
-      ExitCode.failed,
-      'ledger_damaged',
-      `the ledger of tenant ${tenantId} is damaged at index ${ledger.left.seq}: ${ledger.left.message}`,
-    );
-  return ledger.right;
+  if (events._tag === 'Left') return E.left({ kind: 'store', error: events.left });
+  return E.mapLeft((damage: LedgerDecodeError): LedgerReadError => ({
+    kind: 'ledger_damaged',
+    tenant_id: tenantId,
+    damage,
+  }))(decodeLedger(events.right));
 };

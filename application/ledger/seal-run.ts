@@ -1,16 +1,11 @@
+import { runStreamId, ledgerStreamId } from '../../domain/stream-names.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Clock } from '../../domain/ports/clock.js';
 import type { EventStore, EventStoreError } from '../../domain/ports/event-store.js';
 import type { Signer } from '../../domain/ports/signing-keys.js';
 import { createChainVerifier } from '../../domain/proof/chain-verifier.js';
-import { runStreamId } from '../../domain/run/identifiers.js';
 import { canonicalJson } from '../../domain/json/canonical-json.js';
-import {
-  RUN_SEALED,
-  checkpointBytes,
-  ledgerStreamId,
-  type RunCheckpoint,
-} from '../../domain/ledger/run-checkpoint.js';
+import { RUN_SEALED, checkpointBytes, type RunCheckpoint } from '../../domain/ledger/run-checkpoint.js';
 import { sealOfRunIn, type LedgerEntry } from '../../domain/ledger/tenant-ledger.js';
 
 export type SealingError =

@@ -1,34 +1,36 @@
 import type * as E from 'fp-ts/lib/Either.js';
 import type { EventStoreError } from '../../domain/ports/event-store.js';
-import { runStreamId } from '../../domain/run/identifiers.js';
-import type { RunProof } from '../proof/prove-run.js';
-import type { Runtime } from '../../cli/runtime.js';
+import { runStreamId } from '../../domain/stream-names.js';
+import { proveRun } from '../proof/prove-run.js';
+import { proveAllowingLag, type RunProof } from '../proof/run-proof.js';
+import type { ProjectionError } from '../ports/read-model.js';
+import type { Services } from '../services.js';
 
 const CATCH_UP_TIMEOUT_MS = 5_000;
+
+/** What a best-effort catch-up tells when it could not get there. */
+export type CatchUpWarning = (error: ProjectionError) => void;
 
 /**
  * Before a run is proved: make the projections hold the run's events. A process killed after its
  * last append (before it projected) leaves them behind, and that lag is not tampering. Best effort:
  * when the projector cannot get there (an event it cannot decode, a transaction holding the global
- * order back), the proof runs anyway and reports what it finds.
+ * order back), the proof runs anyway and reports what it finds; `warn` is told why.
  */
 export const catchUpRunProjections = async (
-  { pool, store }: Pick<Runtime, 'pool' | 'store'>,
+  { store, readModel }: Pick<Services, 'store' | 'readModel'>,
   tenantId: string,
   runId: string,
+  warn: CatchUpWarning = () => undefined,
 ): Promise<void> => {
-  const { waitForProjections } = await import('../../adapters/postgres/read-model/projector.js');
   const stream = runStreamId(runId);
   const version = await store.streamVersion(tenantId, stream)();
   if (version._tag === 'Left' || version.right === 0) return;
   const last = await store.readStreamFrom(tenantId, stream, version.right - 1, 1)();
   const position = last._tag === 'Right' ? last.right[0]?.globalPosition : undefined;
   if (position === undefined) return;
-  const reached = await waitForProjections(pool, store, position, { timeoutMs: CATCH_UP_TIMEOUT_MS });
-  if (reached._tag === 'Left')
-    process.stderr.write(
-      `warning: the projections could not catch up with this run (${reached.left.kind}); proving what they hold\n`,
-    );
+  const reached = await readModel.projections.waitFor(position, { timeoutMs: CATCH_UP_TIMEOUT_MS });
+  if (reached._tag === 'Left') warn(reached.left);
 };
 
 const MAX_PASSES = 100;
@@ -36,13 +38,9 @@ const MAX_PASSES = 100;
 /** Before reading the projections of many runs (runs list, verify-all): let the projector apply
  * what is pending, a pass at a time, best effort as above (a projector that cannot go on leaves
  * the tables as they are). */
-export const catchUpAllProjections = async ({
-  pool,
-  store,
-}: Pick<Runtime, 'pool' | 'store'>): Promise<void> => {
-  const { catchUpProjections } = await import('../../adapters/postgres/read-model/projector.js');
+export const catchUpAllProjections = async ({ readModel }: Pick<Services, 'readModel'>): Promise<void> => {
   for (let pass = 0; pass < MAX_PASSES; pass++) {
-    const caughtUp = await catchUpProjections(pool, store);
+    const caughtUp = await readModel.projections.catchUp();
     if (caughtUp._tag === 'Left' || caughtUp.right.applied === 0) return;
   }
 };
@@ -50,13 +48,17 @@ export const catchUpAllProjections = async ({
 /** The run's projections caught up, then the run proved; a run still being written whose rows
  * fall behind its events again is caught up and proved again (proveAllowingLag). */
 export const proveCaughtUp = async (
-  runtime: Pick<Runtime, 'pool' | 'store'>,
+  services: Pick<Services, 'store' | 'readModel'>,
   tenantId: string,
   runId: string,
   knownKeys: ReadonlyMap<string, Uint8Array>,
+  warn?: CatchUpWarning,
 ): Promise<E.Either<EventStoreError, RunProof>> => {
-  const { proveRun, proveAllowingLag } = await import('../proof/prove-run.js');
-  const catchUp = () => catchUpRunProjections(runtime, tenantId, runId);
+  const catchUp = () => catchUpRunProjections(services, tenantId, runId, warn);
   await catchUp();
-  return proveAllowingLag(() => proveRun(runtime.pool, runtime.store, tenantId, runId, knownKeys), catchUp);
+  return proveAllowingLag(
+    () =>
+      proveRun({ store: services.store, reads: services.readModel.proofReads }, tenantId, runId, knownKeys),
+    catchUp,
+  );
 };

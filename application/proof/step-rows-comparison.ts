@@ -1,4 +1,4 @@
-import type { CopyField } from '../../adapters/postgres/copy-text-format.js';
+import type { StoredField } from '../../projections/stored-step-cells.js';
 import { UTC_MILLIS_TIME } from '../../domain/ports/clock.js';
 import type { Divergence } from '../../domain/proof/run-verification.js';
 import { sameCell } from '../../projections/cell-equality.js';
@@ -8,7 +8,7 @@ import {
   type ComparableValue,
 } from '../../projections/comparable-row.js';
 import { jsonbText } from '../../projections/jsonb-text.js';
-import { STEP_COLUMNS, storedCellValue } from '../../adapters/postgres/read-model/projected-rows-reader.js';
+import { STEP_COLUMNS, storedCellValue } from '../../projections/stored-step-cells.js';
 import type { ColumnKind } from '../../projections/projection-tables.js';
 import type { Row } from '../../projections/row-change.js';
 
@@ -19,9 +19,9 @@ const firstDifferentColumn = (expected: ComparableRow, actual: ComparableRow) =>
 
 const SEQ_FIELD = STEP_COLUMNS.findIndex(([column]) => column === 'seq');
 
-const seqOf = (fields: readonly CopyField[]): number => Number(fields[SEQ_FIELD]);
+const seqOf = (fields: readonly StoredField[]): number => Number(fields[SEQ_FIELD]);
 
-/** The text a stored cell (as read by storedStepRowBatches) has when it holds exactly the derived
+/** The text a stored cell (as the read model's stepRowFields gives it) has when it holds exactly the derived
  * value, where one text says so; undefined where only the value comparison can tell. */
 const exactText = (kind: Exclude<ColumnKind, 'json'>, value: unknown): string | undefined => {
   switch (kind) {
@@ -41,7 +41,7 @@ const exactText = (kind: Exclude<ColumnKind, 'json'>, value: unknown): string | 
  * parsed number keeps 17 digits and jsonb every one, so 0.10000000000000000001 is not 0.1 there.
  * Other kinds by their text where that decides (the common case, nothing parsed), else as sameCell
  * compares the values (a float Postgres prints as 1e-07 and JavaScript as 1e-7). */
-const holds = (kind: ColumnKind, expected: unknown, field: CopyField): boolean => {
+const holds = (kind: ColumnKind, expected: unknown, field: StoredField): boolean => {
   if (kind === 'json') {
     if (expected === null || expected === undefined) return field === null; // the projector writes no value as SQL NULL, never jsonb null
     const text = jsonbText(expected);
@@ -52,7 +52,7 @@ const holds = (kind: ColumnKind, expected: unknown, field: CopyField): boolean =
 
 /** The stored cell as the divergence shows it: its comparable form, or for jsonb whose comparable
  * form is the derived one (digits a parsed number loses) the stored text itself. */
-const shownActual = (kind: ColumnKind, expected: ComparableValue, field: CopyField): ComparableValue => {
+const shownActual = (kind: ColumnKind, expected: ComparableValue, field: StoredField): ComparableValue => {
   const actual = comparableCell(kind, storedCellValue(kind, field));
   return kind === 'json' && actual === expected ? field : actual;
 };
@@ -84,9 +84,9 @@ const extra = (seq: number): Failure => ({
  * and the first divergence in seq order is kept: a row missing, a row with no event, or the first
  * column that differs. `expect` returns a promise only when it has to wait for the next batch.
  */
-export const createStepRowsComparison = (storedBatches: AsyncIterator<CopyField[][], unknown>) => {
+export const createStepRowsComparison = (storedBatches: AsyncIterator<StoredField[][], unknown>) => {
   let failure: Failure | null = null;
-  let batch: CopyField[][] = [];
+  let batch: StoredField[][] = [];
   let index = 0;
   let ended = false;
   const refill = async (): Promise<void> => {

@@ -1,6 +1,4 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type pg from 'pg';
-import { ledgerStreamId } from '../../domain/ledger/run-checkpoint.js';
 import { sealSignatureProblem } from '../../domain/ledger/seal-verification.js';
 import {
   decodeLedger,
@@ -8,55 +6,20 @@ import {
   type TenantLedgerIndex,
 } from '../../domain/ledger/tenant-ledger.js';
 import type { EventStore, EventStoreError } from '../../domain/ports/event-store.js';
-import { runStreamId } from '../../domain/run/identifiers.js';
-import { proveAllowingLag, proveRun, type RunProof } from './prove-run.js';
+import { ledgerStreamId } from '../../domain/stream-names.js';
+import type { ProofReads } from '../ports/read-model.js';
+import type { OrphanedRows, RunCatalog } from '../ports/run-catalog.js';
+import { proveRun } from './prove-run.js';
+import { proveAllowingLag, type RunProof } from './run-proof.js';
 
-const RUN_PREFIX = 'aos-run-';
-const LEDGER_PREFIX = 'aos-ledger-';
-const PAGE = 500;
-
-// Tenants with runs or a ledger, one page at a time (keyset pagination).
-const TENANTS_SQL = `
-SELECT DISTINCT tenant_id FROM aos_events
- WHERE (stream_id LIKE '${RUN_PREFIX}%' OR stream_id LIKE '${LEDGER_PREFIX}%')
-   AND ($1::text IS NULL OR tenant_id = $1) AND tenant_id > $2
- ORDER BY tenant_id LIMIT ${PAGE}`;
-
-// A tenant's run streams, by any event they still hold (a run whose RunCreated was deleted is
-// still swept, and fails), one page at a time.
-const RUNS_SQL = `
-SELECT DISTINCT stream_id FROM aos_events
- WHERE tenant_id = $1 AND stream_id LIKE '${RUN_PREFIX}%' AND stream_id > $2
- ORDER BY stream_id LIMIT ${PAGE}`;
-
-// Which of these run streams still hold an event of the tenant.
-const EXISTING_SQL =
-  'SELECT DISTINCT stream_id FROM aos_events WHERE tenant_id = $1 AND stream_id = ANY($2::text[])';
-
-// Runs the read tables hold rows of while the store has no event of them. The projector writes
-// rows only from events, so these were made by hand (the write guard stops the careless, not a
-// superuser) or their events were deleted. One page at a time, by run id.
-const ORPHANS_SQL = `
-SELECT tenant_id, run_id, string_agg(table_name, ', ' ORDER BY table_name) AS tables FROM (
-  SELECT tenant_id, run_id, 'aos_traces' AS table_name FROM aos_traces
-  UNION SELECT tenant_id, run_id, 'aos_trace_steps' FROM aos_trace_steps
-  UNION SELECT tenant_id, run_id, 'runs' FROM runs
-) rows
- WHERE ($1::text IS NULL OR tenant_id = $1) AND (run_id, tenant_id) > ($2, $3)
-   AND NOT EXISTS (SELECT 1 FROM aos_events e WHERE e.stream_id = '${RUN_PREFIX}' || rows.run_id)
- GROUP BY run_id, tenant_id
- ORDER BY run_id, tenant_id LIMIT ${PAGE}`;
-
-/** Rows of the read tables that no event stands behind. */
-export type OrphanedRows = { readonly tenant_id: string; readonly run_id: string; readonly tables: string };
-
-export const countRuns = async (pool: pg.Pool, tenantId: string | null): Promise<number> => {
-  const { rows } = await pool.query<{ count: string }>(
-    `SELECT count(DISTINCT (tenant_id, stream_id)) FROM aos_events WHERE stream_id LIKE '${RUN_PREFIX}%' AND ($1::text IS NULL OR tenant_id = $1)`,
-    [tenantId],
-  );
-  return Number(rows[0]?.count ?? 0);
+/** Where a sweep reads: the runs listed by the catalog, each proved from the store and read model. */
+export type SweepSources = {
+  readonly catalog: RunCatalog;
+  readonly store: EventStore;
+  readonly reads: ProofReads;
 };
+
+const PAGE = 500;
 
 /**
  * The tenant's ledger read a page at a time: checks it is gap-free and every event a valid seal
@@ -66,7 +29,7 @@ export const countRuns = async (pool: pg.Pool, tenantId: string | null): Promise
  * (deleted history). Holds one page.
  */
 const scanLedger = async (
-  pool: pg.Pool,
+  catalog: RunCatalog,
   store: EventStore,
   tenantId: string,
   knownKeys: ReadonlyMap<string, Uint8Array>,
@@ -86,13 +49,8 @@ const scanLedger = async (
         });
     }
     const runIds = seals.right.map((seal) => seal.checkpoint.run_id);
-    const streams = runIds.map(runStreamId);
-    const existing = new Set(
-      (await pool.query<{ stream_id: string }>(EXISTING_SQL, [tenantId, streams])).rows.map(
-        (r) => r.stream_id,
-      ),
-    );
-    erased.push(...runIds.filter((runId) => !existing.has(runStreamId(runId))));
+    const existing = await catalog.existingRuns(tenantId, runIds);
+    erased.push(...runIds.filter((runId) => !existing.has(runId)));
     if (page.right.length < PAGE) return E.right({ damage: null, erased });
     from += PAGE;
   }
@@ -105,8 +63,7 @@ const scanLedger = async (
  * store (those erased sealed runs aside, already reported). Memory: a page of runs, seals or
  * orphans (plus the run ids of erased sealed runs). */
 export const sweepRuns = async (
-  pool: pg.Pool,
-  store: EventStore,
+  { catalog, store, reads }: SweepSources,
   tenantId: string | null,
   knownKeys: ReadonlyMap<string, Uint8Array>,
   onRun: (proof: RunProof) => void,
@@ -123,7 +80,7 @@ export const sweepRuns = async (
     damaged: E.Either<LedgerDecodeError, TenantLedgerIndex> | undefined,
   ) => {
     const proof = await proveAllowingLag(
-      () => proveRun(pool, store, tenant, runId, knownKeys, damaged),
+      () => proveRun({ store, reads }, tenant, runId, knownKeys, damaged),
       () => catchUpRun(tenant, runId),
     );
     if (proof._tag === 'Right') {
@@ -133,24 +90,20 @@ export const sweepRuns = async (
     return proof;
   };
   for (let afterTenant = ''; ;) {
-    const tenants = (await pool.query<{ tenant_id: string }>(TENANTS_SQL, [tenantId, afterTenant])).rows.map(
-      (r) => r.tenant_id,
-    );
+    const tenants = await catalog.tenantsPage(tenantId, afterTenant, PAGE);
     for (const tenant of tenants) {
-      const ledger = await scanLedger(pool, store, tenant, knownKeys);
+      const ledger = await scanLedger(catalog, store, tenant, knownKeys);
       if (ledger._tag === 'Left') return ledger;
       // A damaged ledger is handed to every proof of the tenant, which then fails naming it.
       const damaged = ledger.right.damage ? E.left(ledger.right.damage) : undefined;
-      for (let afterStream = ''; ;) {
-        const streams = (await pool.query<{ stream_id: string }>(RUNS_SQL, [tenant, afterStream])).rows.map(
-          (r) => r.stream_id,
-        );
-        for (const stream of streams) {
-          const proved = await prove(tenant, stream.slice(RUN_PREFIX.length), damaged);
+      for (let afterRun = ''; ;) {
+        const runIds = await catalog.runIdsPage(tenant, afterRun, PAGE);
+        for (const runId of runIds) {
+          const proved = await prove(tenant, runId, damaged);
           if (proved._tag === 'Left') return proved;
         }
-        if (streams.length < PAGE) break;
-        afterStream = streams[streams.length - 1]!;
+        if (runIds.length < PAGE) break;
+        afterRun = runIds[runIds.length - 1]!;
       }
       for (const runId of ledger.right.erased) {
         erasedRuns.add(runId);
@@ -161,8 +114,8 @@ export const sweepRuns = async (
     if (tenants.length < PAGE) break;
     afterTenant = tenants[tenants.length - 1]!;
   }
-  for (let after = ['', '']; ;) {
-    const { rows } = await pool.query<OrphanedRows>(ORPHANS_SQL, [tenantId, ...after]);
+  for (let after: readonly [string, string] = ['', '']; ;) {
+    const rows = await catalog.orphanedRowsPage(tenantId, after, PAGE);
     for (const row of rows) if (!erasedRuns.has(row.run_id)) onOrphans(row);
     const last = rows[rows.length - 1];
     if (rows.length < PAGE || last === undefined) return E.right(count);

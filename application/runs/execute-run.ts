@@ -1,3 +1,4 @@
+import { agentStreamId } from '../../domain/stream-names.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { agentFromEvents, type AgentLookupError } from '../../domain/agent/agent-lookup.js';
 import type { AgentRegistered } from '../../domain/agent/agent-events.js';
@@ -15,7 +16,6 @@ import type { EventStore, EventStoreError } from '../../domain/ports/event-store
 import type { IdGenerator } from '../../domain/ports/id-generator.js';
 import type { Planner } from '../../domain/ports/planner.js';
 import { toHex } from '../../domain/proof/sha256.js';
-import { agentStreamId } from '../../domain/run/identifiers.js';
 import type { RunCommand, RunState } from '../../domain/run/run-decider.js';
 import type { RunDomainError } from '../../domain/run/run-errors.js';
 import type { RunCreated, StepExecuted } from '../../domain/run/run-events.js';

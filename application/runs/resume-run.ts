@@ -1,6 +1,6 @@
+import { runStreamId } from '../../domain/stream-names.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { idempotencyMismatch, runIdForIdempotencyKey } from '../../domain/run/idempotency-key.js';
-import { runStreamId } from '../../domain/run/identifiers.js';
 import {
   applyRunCommand,
   driveRun,

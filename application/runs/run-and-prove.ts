@@ -1,168 +1,90 @@
-import type * as E from 'fp-ts/lib/Either.js';
-import type { ExistingRunError } from './resume-run.js';
-import type { RunExecutionDeps, RunOutcome, RunRequest } from './execute-run.js';
+import * as E from 'fp-ts/lib/Either.js';
+import type { SealingError } from '../ledger/seal-run.js';
+import { sealRun } from '../ledger/seal-run.js';
+import type { EventStoreError } from '../../domain/ports/event-store.js';
 import type { RunStream } from '../../domain/run/run-stream.js';
-import type { RunProof } from '../proof/prove-run.js';
-import { CliFailure, notFound, usageError } from '../../cli/cli-failure.js';
-import { ExitCode } from '../../cli/exit-codes.js';
-import { describeRunExecutionError } from '../../cli/run-execution-messages.js';
-import { storeFailure, type Runtime } from '../../cli/runtime.js';
-import type { RunKeys } from '../../cli/signing-keys.js';
+import type { ProjectionError, ReadModel } from '../ports/read-model.js';
+import type { RunKeys } from '../ports/run-keys.js';
+import { proveRun } from '../proof/prove-run.js';
+import type { RunProof } from '../proof/run-proof.js';
+import { executeRun, type RunExecutionDeps, type RunOutcome, type RunRequest } from './execute-run.js';
+import type { ExistingRunError } from './resume-run.js';
 
-/** What executing a run needs, from the runtime and the environment: secrets come from
- * `AOS_SECRET_<NAME>` at execution time, extra redaction patterns from `AOS_REDACT_KEYS`. */
-export const runExecutionDeps = async (
-  runtime: Runtime,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<RunExecutionDeps> => {
-  const [{ templatePlanner }, { systemClock }, { randomIds }, { redactionPolicyFromEnv }] = await Promise.all(
-    [
-      import('../../domain/plan/template-planner.js'),
-      import('../../adapters/system-clock.js'),
-      import('../../adapters/random-ids.js'),
-      import('../../cli/redaction-config.js'),
-    ],
+/** What running and proving a run needs: the execution's ports and the read model. */
+export type RunAndProveDeps = RunExecutionDeps & { readonly readModel: ReadModel };
+
+/** A run recorded, but not brought to its proof: not sealed, or not projected. */
+export type AfterRunError =
+  | {
+      readonly kind: 'seal_failed';
+      readonly run_id: string;
+      readonly outcome: string | null;
+      readonly error: SealingError;
+    }
+  | { readonly kind: 'projection_failed'; readonly run_id: string; readonly error: ProjectionError };
+
+export type RunUseCaseError = ExistingRunError | AfterRunError;
+
+const storeError = (error: EventStoreError): RunUseCaseError => ({ kind: 'store', error });
+
+const proofOf = (deps: RunAndProveDeps, stream: RunStream, keys: RunKeys) =>
+  proveRun(
+    { store: deps.store, reads: deps.readModel.proofReads },
+    stream.tenantId,
+    stream.runId,
+    keys.knownKeys,
   );
-  return {
-    store: runtime.store,
-    skills: runtime.skills,
-    planner: templatePlanner,
-    clock: systemClock,
-    ids: randomIds,
-    random: Math.random,
-    secret: (name) => env[`AOS_SECRET_${name}`],
-    redaction: redactionPolicyFromEnv(env),
-  };
-};
 
-/** Turns a run that could not be recorded (or found) into the CLI's failure. */
-export const runFailure = (error: ExistingRunError, tenantId: string, agentId?: string): CliFailure => {
-  switch (error.kind) {
-    case 'run_not_found':
-      return notFound(`run ${error.run_id} not found in tenant ${tenantId}`);
-    case 'idempotency_key_reused':
-      return usageError(
-        'idempotency-key',
-        `is already used by run ${error.run_id} with a different ${error.field}; nothing was written`,
-      );
-    case 'domain':
-      if (error.error.kind === 'agent_not_found')
-        return notFound(
-          `agent ${agentId ?? error.error.agent_id} not found in tenant ${tenantId}; nothing was written`,
-        );
-      return new CliFailure(ExitCode.failed, 'run_not_recorded', describeRunExecutionError(error));
-    case 'store':
-      if (error.error.kind === 'version_conflict') {
-        return new CliFailure(
-          ExitCode.failed,
-          'concurrent_writer',
-          `another process is executing this run (it appended to ${error.error.streamId} first: expected version ${error.error.expected}, found ${error.error.actual}); this one stopped, and the append it was making wrote nothing`,
-        );
-      }
-      return storeFailure(error.error);
-    default:
-      return new CliFailure(ExitCode.failed, 'run_not_recorded', describeRunExecutionError(error));
+/** Seals a completed run that has no valid seal yet (a run this process just completed has none;
+ * an existing one is checked first). */
+const sealIfDue = async (
+  deps: RunAndProveDeps,
+  keys: RunKeys,
+  stream: RunStream,
+  justCompleted: boolean,
+): Promise<E.Either<RunUseCaseError, void>> => {
+  if (stream.state.status !== 'completed') return E.right(undefined);
+  if (!justCompleted) {
+    const before = await proofOf(deps, stream, keys);
+    if (before._tag === 'Left') return E.left(storeError(before.left));
+    if (before.right.seal.status === 'sealed') return E.right(undefined);
   }
-};
-
-export const orFail = <A>(result: E.Either<ExistingRunError, A>, tenantId: string, agentId?: string): A => {
-  if (result._tag === 'Left') throw runFailure(result.left, tenantId, agentId);
-  return result.right;
+  const sealed = await sealRun(
+    { store: deps.store, signer: keys.signer, clock: deps.clock },
+    stream.tenantId,
+    stream.runId,
+  );
+  return sealed._tag === 'Left'
+    ? E.left({ kind: 'seal_failed', run_id: stream.runId, outcome: stream.state.outcome, error: sealed.left })
+    : E.right(undefined);
 };
 
 /** After a run is completed (or left open): seal it when completed and not yet sealed, wait until
  * the projections hold its events, prove it. */
 export const sealProjectProve = async (
-  runtime: Runtime,
+  deps: RunAndProveDeps,
   keys: RunKeys,
   stream: RunStream,
   options: { readonly justCompleted?: boolean } = {},
-): Promise<RunProof> => {
-  const [{ systemClock }, { waitForProjections }, { proveRun }, { sealRun }] = await Promise.all([
-    import('../../adapters/system-clock.js'),
-    import('../../adapters/postgres/read-model/projector.js'),
-    import('../proof/prove-run.js'),
-    import('../ledger/seal-run.js'),
-  ]);
-  const { pool, store } = runtime;
-  if (stream.state.status === 'completed') {
-    // A run this process just completed has no seal yet; an existing one is checked first.
-    const before = options.justCompleted
-      ? null
-      : await proveRun(pool, store, stream.tenantId, stream.runId, keys.knownKeys);
-    if (before?._tag === 'Left') throw storeFailure(before.left);
-    if (before === null || before.right.seal.status !== 'sealed') {
-      const sealed = await sealRun(
-        { store, signer: keys.signer, clock: systemClock },
-        stream.tenantId,
-        stream.runId,
-      );
-      if (sealed._tag === 'Left') {
-        throw new CliFailure(
-          ExitCode.infrastructure,
-          'seal_failed',
-          `run ${stream.runId} is recorded (${stream.state.outcome}) but could not be sealed: ${JSON.stringify(sealed.left)}`,
-        );
-      }
-    }
-  }
+): Promise<E.Either<RunUseCaseError, RunProof>> => {
+  const sealed = await sealIfDue(deps, keys, stream, options.justCompleted ?? false);
+  if (sealed._tag === 'Left') return sealed;
   if (stream.lastPosition) {
-    const projected = await waitForProjections(pool, store, stream.lastPosition);
-    if (projected._tag === 'Left') {
-      throw new CliFailure(
-        ExitCode.infrastructure,
-        'projection_failed',
-        `run ${stream.runId} is recorded, but projecting it failed: ${JSON.stringify(projected.left, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`,
-      );
-    }
+    const projected = await deps.readModel.projections.waitFor(stream.lastPosition);
+    if (projected._tag === 'Left')
+      return E.left({ kind: 'projection_failed', run_id: stream.runId, error: projected.left });
   }
-  const proof = await proveRun(pool, store, stream.tenantId, stream.runId, keys.knownKeys);
-  if (proof._tag === 'Left') throw storeFailure(proof.left);
-  return proof.right;
+  return E.mapLeft(storeError)(await proofOf(deps, stream, keys));
 };
 
 /** The main job: execute the run, seal it, wait until the projections hold all its events, prove it. */
 export const runAndProve = async (
-  runtime: Runtime,
+  deps: RunAndProveDeps,
   request: RunRequest,
   keys: RunKeys,
-): Promise<{ outcome: RunOutcome; proof: RunProof }> => {
-  const { executeRun } = await import('./execute-run.js');
-  const executed = orFail(
-    await executeRun(await runExecutionDeps(runtime), request),
-    request.tenant_id,
-    request.agent_id,
-  );
-  return {
-    outcome: executed,
-    proof: await sealProjectProve(runtime, keys, executed.stream, { justCompleted: true }),
-  };
+): Promise<E.Either<RunUseCaseError, { readonly outcome: RunOutcome; readonly proof: RunProof }>> => {
+  const executed = await executeRun(deps, request);
+  if (executed._tag === 'Left') return executed;
+  const proof = await sealProjectProve(deps, keys, executed.right.stream, { justCompleted: true });
+  return E.map((proved: RunProof) => ({ outcome: executed.right, proof: proved }))(proof);
 };
-
-/** Why a run failed or halted, as its trace row records it (from its RunCompleted), or null. */
-const runError = (proof: RunProof): { code: string; message: string | null } | null => {
-  const trace = proof.aos_traces[0];
-  return trace && typeof trace.error_code === 'string'
-    ? {
-        code: trace.error_code,
-        message: typeof trace.error_message === 'string' ? trace.error_message : null,
-      }
-    : null;
-};
-
-/** `aos run --json`'s document. */
-export const runDocument = (
-  request: RunRequest,
-  outcome: { run_id: string; tenant_id: string; status: string },
-  proof: RunProof,
-) => ({
-  run_id: outcome.run_id,
-  tenant_id: outcome.tenant_id,
-  agent_id: request.agent_id,
-  origin_system_id: request.origin_system_id,
-  status: outcome.status,
-  error: runError(proof),
-  trace_rows: proof.aos_traces.length,
-  step_count: proof.step_count,
-  integrity: proof.integrity,
-});

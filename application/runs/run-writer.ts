@@ -1,7 +1,7 @@
+import { runStreamId } from '../../domain/stream-names.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Clock } from '../../domain/ports/clock.js';
 import type { EventStore, EventStoreError, NewEvent } from '../../domain/ports/event-store.js';
-import { runStreamId } from '../../domain/run/identifiers.js';
 import { decideRun, type RunCommand } from '../../domain/run/run-decider.js';
 import type { RunDomainError } from '../../domain/run/run-errors.js';
 import { chainRunEvents, type RunStream, type RunStreamError } from '../../domain/run/run-stream.js';

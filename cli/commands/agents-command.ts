@@ -10,6 +10,7 @@ import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { decodeIntegerOption, decodeOption } from '../input-validation.js';
 import { storeFailure, withRuntime } from '../runtime.js';
+import { describeProjectionError } from '../use-case-failures.js';
 import { withJson, withTenant } from './common-options.js';
 import { renderTable } from '../table-output.js';
 
@@ -76,15 +77,14 @@ const create = async (args: ArgumentsCamelCase<CreateArgs>) =>
       throw usageError('allowed-host', `"${badHost}" is not a host name, IP literal or host:port`);
     const template = await readTemplate(args['plan-template']);
     const redaction = (await import('../redaction-config.js')).redactionPolicyFromEnv(process.env);
-    const [{ registerAgent }, { systemClock }, { randomIds }, { waitForProjections }] = await Promise.all([
-      import('../../application/agents/register-agent.js'),
+    const [{ createAgent }, { systemClock }, { randomIds }] = await Promise.all([
+      import('../../application/agents/create-agent.js'),
       import('../../adapters/system-clock.js'),
       import('../../adapters/random-ids.js'),
-      import('../../adapters/postgres/read-model/projector.js'),
     ]);
-    return withRuntime(async ({ pool, store, skills }) => {
-      const registered = await registerAgent(
-        { store, skills, clock: systemClock, ids: randomIds, redaction },
+    return withRuntime(async ({ store, skills, readModel }) => {
+      const created = await createAgent(
+        { store, skills, readModel, clock: systemClock, ids: randomIds, redaction },
         {
           tenant_id: tenantId,
           name,
@@ -95,18 +95,17 @@ const create = async (args: ArgumentsCamelCase<CreateArgs>) =>
           ...(stepTimeout === undefined ? {} : { step_timeout_ms: stepTimeout }),
         },
       );
-      if (registered._tag === 'Left') {
-        if (registered.left.kind === 'store') throw storeFailure(registered.left.error);
-        throw usageError('plan-template', registered.left.message);
+      if (created._tag === 'Left') {
+        if (created.left.kind === 'store') throw storeFailure(created.left.error);
+        if (created.left.kind === 'projection_failed')
+          throw new CliFailure(
+            ExitCode.infrastructure,
+            'projection_failed',
+            `agent recorded, but projecting it failed: ${describeProjectionError(created.left.error)}`,
+          );
+        throw usageError('plan-template', created.left.message);
       }
-      const projected = await waitForProjections(pool, store, registered.right.position);
-      if (projected._tag === 'Left')
-        throw new CliFailure(
-          ExitCode.infrastructure,
-          'projection_failed',
-          `agent recorded, but projecting it failed: ${JSON.stringify(projected.left)}`,
-        );
-      const { agent } = registered.right;
+      const agent = created.right;
       return {
         exitCode: ExitCode.ok,
         json: {
@@ -126,25 +125,8 @@ const create = async (args: ArgumentsCamelCase<CreateArgs>) =>
 const list = async (args: ArgumentsCamelCase<ListArgs>) =>
   runAndPrint(args, async () => {
     const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
-    return withRuntime(async ({ pool }) => {
-      const { rows } = await pool.query<{
-        agent_id: string;
-        name: string;
-        budget_cents: string;
-        created_at: Date;
-        steps: number;
-      }>(
-        `SELECT agent_id, name, budget_cents, created_at, jsonb_array_length(plan_template->'steps') AS steps
-           FROM agents WHERE tenant_id = $1 ORDER BY created_at, agent_id`,
-        [tenantId],
-      );
-      const agents = rows.map((r) => ({
-        agent_id: r.agent_id,
-        name: r.name,
-        budget_cents: Number(r.budget_cents),
-        steps: r.steps,
-        created_at: r.created_at.toISOString(),
-      }));
+    return withRuntime(async ({ readModel }) => {
+      const agents = await readModel.queries.listAgents(tenantId);
       return {
         exitCode: ExitCode.ok,
         json: { tenant_id: tenantId, agents },
@@ -188,13 +170,13 @@ export const agentsCommand: CommandModule = {
               array: true,
               describe: 'host http_call may reach although the host policy denies it (repeatable)',
             }),
-        handler: create as never,
+        handler: create,
       })
       .command({
         command: 'list',
         describe: "list the tenant's agents",
         builder: (y: Argv) => withJson(withTenant(y)),
-        handler: list as never,
+        handler: list,
       })
       .demandCommand(1),
   handler: () => undefined,

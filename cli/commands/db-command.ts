@@ -78,19 +78,19 @@ export const dbCommand: CommandModule = {
         command: 'start',
         describe: 'start the embedded Postgres and keep it running until `db stop`',
         builder: (y: Argv) => withJson(y),
-        handler: start as never,
+        handler: start,
       })
       .command({
         command: 'stop',
         describe: 'stop the embedded Postgres',
         builder: (y: Argv) => withJson(y),
-        handler: stop as never,
+        handler: stop,
       })
       .command({
         command: 'status',
         describe: 'whether it is initialised and running, and who uses it',
         builder: (y: Argv) => withJson(y),
-        handler: status as never,
+        handler: status,
       })
       .demandCommand(1),
   handler: () => undefined,

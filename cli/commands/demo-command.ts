@@ -1,10 +1,11 @@
 import { defaultRedactionPolicy } from '../../domain/secrets/redaction-policy.js';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { CliFailure } from '../cli-failure.js';
+import { CliFailure, usageError } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { proofLines } from '../run-proof-report.js';
-import { runAndProve, runDocument } from '../../application/runs/run-and-prove.js';
+import { runDocument } from '../run-document.js';
+import { runFailure } from '../use-case-failures.js';
 import { storeFailure, withDatabaseUrl, withRuntime } from '../runtime.js';
 import { withJson } from './common-options.js';
 
@@ -15,52 +16,64 @@ const DEMO_GOAL = 'Run proof v3 validation run';
 
 const handler = async (args: ArgumentsCamelCase<DemoArgs>) =>
   runAndPrint(args, async () => {
-    const [{ prepareDemoSandbox }, { startDemoService }, { registerAgent }, { systemClock }, { randomIds }] =
-      await Promise.all([
-        import('../../adapters/postgres/sandbox-database.js'),
-        import('../demo-http-service.js'),
-        import('../../application/agents/register-agent.js'),
-        import('../../adapters/system-clock.js'),
-        import('../../adapters/random-ids.js'),
-      ]);
+    const [
+      { prepareDemoSandbox, DEMO_DATABASE_NAME },
+      { startDemoService },
+      { registerAgent },
+      { runAndProve },
+      { runExecutionDeps },
+    ] = await Promise.all([
+      import('../../adapters/postgres/sandbox-database.js'),
+      import('../demo-http-service.js'),
+      import('../../application/agents/register-agent.js'),
+      import('../../application/runs/run-and-prove.js'),
+      import('../run-execution-deps.js'),
+    ]);
     const { demoKeyDirectory, initKeys } = await import('../../adapters/keys/key-directory.js');
     const { requireRunKeys } = await import('../signing-keys.js');
     const keysDirectory = demoKeyDirectory(process.env);
     await initKeys(keysDirectory, new Date().toISOString()); // a key_exists answer means it is there already
     const keys = await requireRunKeys(keysDirectory);
     return withRuntime(async (customer) => {
-      const sandboxUrl = await prepareDemoSandbox(customer.url, process.env);
+      const sandbox = await prepareDemoSandbox(customer.url, process.env);
+      if (sandbox._tag === 'Left') {
+        const error = sandbox.left;
+        if (error.kind === 'sandbox_unavailable')
+          throw new CliFailure(ExitCode.infrastructure, 'sandbox_unavailable', error.message);
+        throw error.variable === 'AOS_DEMO_DATABASE_URL'
+          ? usageError(
+              error.variable,
+              'names the customer database; the demo needs a sandbox database of its own',
+            )
+          : usageError(
+              error.variable,
+              `is the demo sandbox (${DEMO_DATABASE_NAME}); point it at the customer database`,
+            );
+      }
+      const sandboxUrl = sandbox.right;
       const service = await startDemoService();
       try {
         return await withDatabaseUrl(sandboxUrl, customer.databaseKind, async (runtime) => {
-          const registered = await registerAgent(
-            {
-              store: runtime.store,
-              skills: runtime.skills,
-              clock: systemClock,
-              ids: randomIds,
-              redaction: defaultRedactionPolicy,
+          const deps = { ...(await runExecutionDeps(runtime)), redaction: defaultRedactionPolicy };
+          const registered = await registerAgent(deps, {
+            tenant_id: DEMO_TENANT,
+            name: 'demo inventory checker',
+            budget_cents: 100,
+            allowed_hosts: [service.host],
+            plan_template: {
+              steps: [
+                {
+                  skill: 'http_call',
+                  params: { method: 'GET', url: `${service.baseUrl}/status`, timeout_ms: 5000 },
+                },
+                {
+                  skill: 'json_transform',
+                  params: { expression: 'body.items[?price > `0.1`].name', input_from_step: 0 },
+                },
+                { skill: 'echo', params: { message: '{{goal}}' } },
+              ],
             },
-            {
-              tenant_id: DEMO_TENANT,
-              name: 'demo inventory checker',
-              budget_cents: 100,
-              allowed_hosts: [service.host],
-              plan_template: {
-                steps: [
-                  {
-                    skill: 'http_call',
-                    params: { method: 'GET', url: `${service.baseUrl}/status`, timeout_ms: 5000 },
-                  },
-                  {
-                    skill: 'json_transform',
-                    params: { expression: 'body.items[?price > `0.1`].name', input_from_step: 0 },
-                  },
-                  { skill: 'echo', params: { message: '{{goal}}' } },
-                ],
-              },
-            },
-          );
+          });
           if (registered._tag === 'Left') {
             if (registered.left.kind === 'store') throw storeFailure(registered.left.error);
             throw new CliFailure(ExitCode.failed, 'demo_agent_invalid', registered.left.message);
@@ -71,7 +84,9 @@ const handler = async (args: ArgumentsCamelCase<DemoArgs>) =>
             goal: DEMO_GOAL,
             origin_system_id: 'aos-int-demo',
           };
-          const { outcome, proof } = await runAndProve(runtime, request, keys);
+          const ran = await runAndProve(deps, request, keys);
+          if (ran._tag === 'Left') throw runFailure(ran.left, DEMO_TENANT, request.agent_id);
+          const { outcome, proof } = ran.right;
           const verified = proof.integrity.verification_status === 'VERIFIED';
           return {
             exitCode: outcome.status === 'succeeded' && verified ? ExitCode.ok : ExitCode.failed,

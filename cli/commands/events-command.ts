@@ -1,5 +1,5 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { RunIdC, runStreamId, TenantIdC } from '../../domain/run/identifiers.js';
+import { RunIdC, TenantIdC } from '../../domain/run/identifiers.js';
 import { notFound } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
@@ -13,19 +13,12 @@ const handler = async (args: ArgumentsCamelCase<EventsArgs>) =>
   runAndPrint(args, async () => {
     const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
     const runId = decodeOption(RunIdC, 'run-id', args['run-id']);
+    const { readRunEvents } = await import('../../application/runs/read-run-events.js');
     return withRuntime(async ({ store }) => {
-      const read = await store.readStream(tenantId, runStreamId(runId))();
+      const read = await readRunEvents(store, tenantId, runId);
       if (read._tag === 'Left') throw storeFailure(read.left);
       if (read.right.length === 0) throw notFound(`run ${runId} not found in tenant ${tenantId}`);
-      const events = read.right.map((e) => ({
-        tenant_id: e.tenant_id,
-        run_id: runId,
-        seq: e.seq,
-        type: e.type,
-        data: e.data,
-        recorded_at: e.recorded_at,
-        link: e.link,
-      }));
+      const events = read.right;
       return {
         exitCode: ExitCode.ok,
         json: { tenant_id: tenantId, run_id: runId, events },

@@ -5,8 +5,8 @@ import { notFound } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { decodeOption } from '../input-validation.js';
-import { proveCaughtUp } from '../../application/projections/catch-up.js';
 import { storeFailure, withRuntime } from '../runtime.js';
+import { ledgerFailure, warnCatchUp } from '../use-case-failures.js';
 import { withJson, withRunId, withTenant } from './common-options.js';
 
 type ExportArgs = { 'tenant-id'?: string; 'run-id'?: string; json: boolean };
@@ -15,56 +15,48 @@ const handler = async (args: ArgumentsCamelCase<ExportArgs>) =>
   runAndPrint({ json: true }, async () => {
     const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
     const runId = decodeOption(RunIdC, 'run-id', args['run-id']);
-    const [
-      { runEvents },
-      { keysDirectoryOf, requireRunKeys },
-      { readTenantLedger },
-      { buildBundle, bundleEvent },
-      { writeJsonWithStreamedArray },
-    ] = await Promise.all([
-      import('../../application/proof/prove-run.js'),
-      import('../signing-keys.js'),
-      import('../../application/ledger/read-tenant-ledger.js'),
-      import('../../application/bundle/bundle-export.js'),
-      import('../json-stream.js'),
-    ]);
+    const [{ exportRunBundle }, { keysDirectoryOf, requireRunKeys }, { writeJsonWithStreamedArray }] =
+      await Promise.all([
+        import('../../application/bundle/export-run-bundle.js'),
+        import('../signing-keys.js'),
+        import('../json-stream.js'),
+      ]);
     // The tree head in the bundle is signed now, with the active key.
     const keys = await requireRunKeys(await keysDirectoryOf(process.env));
-    return withRuntime(async ({ pool, store }) => {
-      const proof = await proveCaughtUp({ pool, store }, tenantId, runId, keys.knownKeys);
-      if (proof._tag === 'Left') throw storeFailure(proof.left);
-      // As aos proof: a run this tenant's ledger sealed whose events are gone is exported as the
-      // FAILED verdict it is (its seal, no events), not reported missing.
-      if (!proof.right.found && proof.right.integrity.verification_status !== 'FAILED')
-        throw notFound(`run ${runId} not found in tenant ${tenantId}`);
-      const ledger = proof.right.sealed ? await readTenantLedger(store, tenantId) : [];
-      const { format, tenant_id, run_id, ...rest } = buildBundle(
-        proof.right,
-        ledger,
+    return withRuntime(async (runtime) => {
+      const exported = await exportRunBundle(
+        runtime,
         keys,
+        tenantId,
+        runId,
         new Date().toISOString(),
+        warnCatchUp,
       );
-      const verified = proof.right.integrity.verification_status === 'VERIFIED';
-      const chainLength = proof.right.integrity.chain_length;
+      if (exported._tag === 'Left') {
+        if (exported.left.kind === 'run_not_found')
+          throw notFound(`run ${runId} not found in tenant ${tenantId}`);
+        throw ledgerFailure(exported.left);
+      }
+      const { proof, bundle, events } = exported.right;
+      const { format, tenant_id, run_id, ...rest } = bundle;
+      const verified = proof.integrity.verification_status === 'VERIFIED';
       if (!verified)
         process.stderr.write(
-          `warning: this run does not verify (${proof.right.integrity.failure_reason}); the bundle records that verdict\n`,
+          `warning: this run does not verify (${proof.integrity.failure_reason}); the bundle records that verdict\n`,
         );
-      // The events stream from the store into the document: a run of any length exports in bounded memory.
+      // The events stream from the store into the document: a run of any length exports in bounded
+      // memory. The read is returned whatever stops this (all events written, or the writer gone,
+      // as when stdout's reader left).
       let failure: EventStoreError | null = null;
-      async function* events() {
-        // The events the verdict was made on: a run still being written gets no event added since.
-        // The read holds a connection until it ends or is returned: returned whatever stops this
-        // (all events written, or the writer gone, as when stdout's reader left).
-        const source = runEvents(store, tenantId, runId);
+      async function* streamed() {
+        const source = events();
         try {
-          let left = chainLength;
-          for (let next = await source.next(); left > 0; next = await source.next(), left--) {
+          for (let next = await source.next(); ; next = await source.next()) {
             if (next.done) {
               failure = next.value;
               return;
             }
-            yield bundleEvent(next.value);
+            yield next.value;
           }
         } finally {
           await source.return(null);
@@ -74,7 +66,7 @@ const handler = async (args: ArgumentsCamelCase<ExportArgs>) =>
         process.stdout,
         { format, tenant_id, run_id },
         'events',
-        events(),
+        streamed(),
         rest,
       );
       if (failure) throw storeFailure(failure);

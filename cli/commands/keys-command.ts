@@ -106,7 +106,7 @@ export const keysCommand: CommandModule = {
         command: 'init',
         describe: 'create the signing key (private key file mode 0600)',
         builder: (y: Argv) => withJson(y),
-        handler: init as never,
+        handler: init,
       })
       .command({
         command: 'rotate',
@@ -117,13 +117,13 @@ export const keysCommand: CommandModule = {
             default: false,
             describe: 'when the private key file cannot be read: move it aside and make a new key',
           }),
-        handler: rotate as never,
+        handler: rotate,
       })
       .command({
         command: 'list',
         describe: 'list the public keys with their key_id',
         builder: (y: Argv) => withJson(y),
-        handler: list as never,
+        handler: list,
       })
       .demandCommand(1),
   handler: () => undefined,

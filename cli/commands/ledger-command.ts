@@ -6,6 +6,7 @@ import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { decodeIntegerOption, decodeOption } from '../input-validation.js';
 import { withRuntime } from '../runtime.js';
+import { ledgerFailure } from '../use-case-failures.js';
 import { withJson, withTenant } from './common-options.js';
 
 type HeadArgs = { 'tenant-id'?: string; json: boolean };
@@ -15,34 +16,16 @@ const SizeC = intBetween(0, Number.MAX_SAFE_INTEGER);
 const head = async (args: ArgumentsCamelCase<HeadArgs>) =>
   runAndPrint(args, async () => {
     const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
-    const [
-      { keysDirectoryOf, requireRunKeys },
-      { readTenantLedger },
-      { treeHeadBody, NOTE_KEY_NAME },
-      { ledgerRoot },
-      { toHex },
-    ] = await Promise.all([
+    const [{ keysDirectoryOf, requireRunKeys }, { ledgerHead }] = await Promise.all([
       import('../signing-keys.js'),
-      import('../../application/ledger/read-tenant-ledger.js'),
-      import('../../domain/ledger/tree-head.js'),
-      import('../../domain/ledger/tenant-ledger.js'),
-      import('../../domain/proof/sha256.js'),
+      import('../../application/ledger/ledger-head.js'),
     ]);
     const keys = await requireRunKeys(await keysDirectoryOf(process.env));
     return withRuntime(async ({ store }) => {
-      const ledger = await readTenantLedger(store, tenantId);
-      const note = keys.signer.signNote(treeHeadBody(tenantId, ledger), NOTE_KEY_NAME);
-      return {
-        exitCode: ExitCode.ok,
-        json: {
-          tenant_id: tenantId,
-          tree_size: ledger.length,
-          root_hash: toHex(ledgerRoot(ledger)),
-          key_id: keys.signer.keyId,
-          note,
-        },
-        text: note, // keep it: `aos ledger head --tenant-id T > head.note`, later `aos verify head.note`
-      };
+      const head = await ledgerHead(store, keys, tenantId);
+      if (head._tag === 'Left') throw ledgerFailure(head.left);
+      // The text is the note alone: `aos ledger head --tenant-id T > head.note`, later `aos verify head.note`.
+      return { exitCode: ExitCode.ok, json: head.right, text: head.right.note };
     });
   });
 
@@ -52,28 +35,15 @@ const consistency = async (args: ArgumentsCamelCase<ConsistencyArgs>) =>
     const from = decodeIntegerOption(SizeC, 'from', args.from);
     const to = decodeIntegerOption(SizeC, 'to', args.to);
     if (from > to) throw usageError('from', `must not exceed --to (${from} > ${to})`);
-    const [{ readTenantLedger }, { ledgerLeaves }, { consistencyProof }, { merkleTreeHash }, { toHex }] =
-      await Promise.all([
-        import('../../application/ledger/read-tenant-ledger.js'),
-        import('../../domain/ledger/tenant-ledger.js'),
-        import('../../domain/proof/merkle-proofs.js'),
-        import('../../domain/proof/merkle-tree.js'),
-        import('../../domain/proof/sha256.js'),
-      ]);
+    const { ledgerConsistency } = await import('../../application/ledger/ledger-consistency.js');
     return withRuntime(async ({ store }) => {
-      const ledger = await readTenantLedger(store, tenantId);
-      if (to > ledger.length)
-        throw usageError('to', `the ledger of tenant ${tenantId} holds ${ledger.length} seals`);
-      const leaves = ledgerLeaves(ledger).slice(0, to);
-      const proof = consistencyProof(leaves, from).map(toHex);
-      const json = {
-        tenant_id: tenantId,
-        from,
-        to,
-        old_root: toHex(merkleTreeHash(leaves.slice(0, from))),
-        new_root: toHex(merkleTreeHash(leaves)),
-        proof,
-      };
+      const proved = await ledgerConsistency(store, tenantId, from, to);
+      if (proved._tag === 'Left') {
+        if (proved.left.kind === 'beyond_ledger')
+          throw usageError('to', `the ledger of tenant ${tenantId} holds ${proved.left.tree_size} seals`);
+        throw ledgerFailure(proved.left);
+      }
+      const json = proved.right;
       return {
         exitCode: ExitCode.ok,
         json,
@@ -81,7 +51,7 @@ const consistency = async (args: ArgumentsCamelCase<ConsistencyArgs>) =>
           `from ${from}: ${json.old_root}`,
           `to ${to}: ${json.new_root}`,
           'consistency proof:',
-          ...proof.map((h) => `  ${h}`),
+          ...json.proof.map((h) => `  ${h}`),
         ].join('\n'),
       };
     });
@@ -96,7 +66,7 @@ export const ledgerCommand: CommandModule = {
         command: 'head',
         describe: 'print a signed tree head (C2SP tlog-checkpoint note) of the tenant ledger',
         builder: (y: Argv) => withJson(withTenant(y)),
-        handler: head as never,
+        handler: head,
       })
       .command({
         command: 'consistency',
@@ -105,7 +75,7 @@ export const ledgerCommand: CommandModule = {
           withJson(withTenant(y))
             .option('from', { type: 'string', describe: 'older tree size' })
             .option('to', { type: 'string', describe: 'newer tree size' }),
-        handler: consistency as never,
+        handler: consistency,
       })
       .demandCommand(1),
   handler: () => undefined,

@@ -8,11 +8,10 @@ type MigrateArgs = { json: boolean };
 
 const handler = async (args: ArgumentsCamelCase<MigrateArgs>) =>
   runAndPrint(args, async () => {
-    const { migrate } = await import('../../adapters/postgres/migrator.js');
     // Opening the runtime already migrates (and says what it applied); running it again reports
     // what is recorded.
-    return withRuntime(async ({ pool, databaseKind, migrationsApplied }) => {
-      const result = await migrate(pool);
+    return withRuntime(async ({ migrate, databaseKind, migrationsApplied }) => {
+      const result = await migrate();
       const applied = [...result.alreadyApplied, ...result.applied];
       const newlyApplied = [...migrationsApplied, ...result.applied];
       return {

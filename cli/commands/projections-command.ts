@@ -9,30 +9,10 @@ type Args = { json: boolean };
 
 const status = async (args: ArgumentsCamelCase<Args>) =>
   runAndPrint(args, async () =>
-    withRuntime(async ({ pool, eventStore }) => {
-      const { rows } = await pool.query<{
-        name: string;
-        transaction_id: string;
-        global_position: string;
-        updated_at: Date;
-        pending: string;
-        total: string;
-      }>(
-        `SELECT c.name, c.transaction_id, c.global_position, c.updated_at,
-                (SELECT count(*) FROM aos_events e WHERE (e.transaction_id::text::bigint, e.global_position) > (c.transaction_id, c.global_position)) AS pending,
-                (SELECT count(*) FROM aos_events) AS total
-           FROM aos_projection_checkpoints c ORDER BY c.name`,
-      );
+    withRuntime(async ({ readModel, eventStore }) => {
       // With EventStoreDB the events are not in this database: the counts would be zeros, so none are shown.
       const counted = eventStore === 'postgres';
-      const projections = rows.map((r) => ({
-        name: r.name,
-        transaction_id: r.transaction_id,
-        global_position: r.global_position,
-        pending_events: counted ? Number(r.pending) : null,
-        total_events: counted ? Number(r.total) : null,
-        updated_at: r.updated_at.toISOString(),
-      }));
+      const projections = await readModel.queries.projectionStatus(counted);
       return {
         exitCode: ExitCode.ok,
         json: { projections },
@@ -49,9 +29,8 @@ const status = async (args: ArgumentsCamelCase<Args>) =>
 /** The projector fed by EventStoreDB's catch-up subscription, until SIGINT/SIGTERM. */
 const follow = async (args: ArgumentsCamelCase<Args>) =>
   runAndPrint(args, async () => {
-    const { followProjections } = await import('../../adapters/eventstoredb/catch-up-feed.js');
-    return withRuntime(async ({ pool, store, subscribe }) => {
-      if (subscribe === null)
+    return withRuntime(async ({ followProjections }) => {
+      if (followProjections === null)
         throw new CliFailure(
           ExitCode.usage,
           'unsupported',
@@ -63,20 +42,16 @@ const follow = async (args: ArgumentsCamelCase<Args>) =>
       process.once('SIGTERM', onSignal);
       let applied = 0;
       try {
-        await followProjections(
-          pool,
-          { store, subscribe },
-          {
-            signal: stop.signal,
-            onApplied: (_checkpoint, events) => {
-              applied += events;
-            },
-            onError: (error) =>
-              process.stderr.write(
-                `projections follow: ${error instanceof Error ? error.message : String(error)}; resubscribing from the checkpoint\n`,
-              ),
+        await followProjections({
+          signal: stop.signal,
+          onApplied: (_checkpoint, events) => {
+            applied += events;
           },
-        );
+          onError: (error) =>
+            process.stderr.write(
+              `projections follow: ${error instanceof Error ? error.message : String(error)}; resubscribing from the checkpoint\n`,
+            ),
+        });
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
@@ -91,10 +66,9 @@ const follow = async (args: ArgumentsCamelCase<Args>) =>
 
 const rebuild = async (args: ArgumentsCamelCase<Args>) =>
   runAndPrint(args, async () => {
-    const { rebuildProjections } = await import('../../adapters/postgres/read-model/rebuild.js');
-    return withRuntime(async ({ pool, store }) => {
+    return withRuntime(async ({ readModel }) => {
       const started = performance.now();
-      const result = await rebuildProjections(pool, store, { batchSize: 1000 });
+      const result = await readModel.projections.rebuild({ batchSize: 1000 });
       if (result._tag === 'Left')
         throw new CliFailure(
           ExitCode.failed,
@@ -119,20 +93,20 @@ export const projectionsCommand: CommandModule = {
         command: 'status',
         describe: 'checkpoint and pending events',
         builder: (y: Argv) => withJson(y),
-        handler: status as never,
+        handler: status,
       })
       .command({
         command: 'follow',
         describe:
           'with EventStoreDB: project events as they arrive (catch-up subscription), until SIGINT/SIGTERM',
         builder: (y: Argv) => withJson(y),
-        handler: follow as never,
+        handler: follow,
       })
       .command({
         command: 'rebuild',
         describe: 'replay every event into empty tables, in one transaction',
         builder: (y: Argv) => withJson(y),
-        handler: rebuild as never,
+        handler: rebuild,
       })
       .demandCommand(1),
   handler: () => undefined,

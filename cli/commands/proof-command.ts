@@ -8,6 +8,7 @@ import { decodeIntegerOption, decodeOption } from '../input-validation.js';
 import { proofLines, writeProofDocument } from '../run-proof-report.js';
 import { proveCaughtUp } from '../../application/projections/catch-up.js';
 import { storeFailure, withRuntime } from '../runtime.js';
+import { warnCatchUp } from '../use-case-failures.js';
 import { withJson, withRunId, withTenant } from './common-options.js';
 
 type ProofArgs = {
@@ -32,14 +33,13 @@ const handler = async (args: ArgumentsCamelCase<ProofArgs>) =>
       throw usageError('inclusion', "is required with --step (it prints the step's inclusion proof)");
     const step = args.step === undefined ? undefined : decodeIntegerOption(StepC, 'step', args.step);
     const model = args.inclusion ? 'MERKLE_TREE' : MODELS[args.model as keyof typeof MODELS];
-    const [{ runEvents }, { keysDirectoryOf, loadKnownKeys }, { createStepDiscloser }] = await Promise.all([
-      import('../../application/proof/prove-run.js'),
+    const [{ discloseStep }, { keysDirectoryOf, loadKnownKeys }] = await Promise.all([
+      import('../../application/proof/disclose-step.js'),
       import('../signing-keys.js'),
-      import('../../domain/proof/step-disclosure.js'),
     ]);
     const knownKeys = await loadKnownKeys(await keysDirectoryOf(process.env));
-    return withRuntime(async ({ pool, store }) => {
-      const proved = await proveCaughtUp({ pool, store }, tenantId, runId, knownKeys);
+    return withRuntime(async (runtime) => {
+      const proved = await proveCaughtUp(runtime, tenantId, runId, knownKeys, warnCatchUp);
       if (proved._tag === 'Left') throw storeFailure(proved.left);
       // Another tenant's run reads exactly like a run that does not exist; a run this tenant's
       // ledger sealed but whose events are gone is a FAILED proof, not a missing run.
@@ -49,7 +49,13 @@ const handler = async (args: ArgumentsCamelCase<ProofArgs>) =>
       const verified = proof.integrity.verification_status === 'VERIFIED';
       const exitCode = verified ? ExitCode.ok : ExitCode.failed;
       if (step === undefined) {
-        if (args.json) await writeProofDocument(process.stdout, pool, proof, new Date().toISOString());
+        if (args.json)
+          await writeProofDocument(
+            process.stdout,
+            runtime.readModel.proofReads,
+            proof,
+            new Date().toISOString(),
+          );
         return {
           exitCode,
           json: null,
@@ -57,21 +63,9 @@ const handler = async (args: ArgumentsCamelCase<ProofArgs>) =>
           text: [`Run ID: ${runId}`, `Tenant ID: ${tenantId}`, ...proofLines(proof)].join('\n'),
         };
       }
-      const discloser = createStepDiscloser(tenantId, runId, step);
-      const events = runEvents(store, tenantId, runId);
-      try {
-        for (let next = await events.next(); ; next = await events.next()) {
-          if (!next.done) {
-            discloser.push(next.value);
-            continue;
-          }
-          if (next.value !== null) throw storeFailure(next.value);
-          break;
-        }
-      } finally {
-        await events.return(null);
-      }
-      const inclusion = discloser.result();
+      const disclosed = await discloseStep(runtime.store, tenantId, runId, step);
+      if (disclosed._tag === 'Left') throw storeFailure(disclosed.left);
+      const inclusion = disclosed.right;
       if (inclusion === undefined) throw notFound(`run ${runId} has no step ${step}`);
       return {
         exitCode,

@@ -4,14 +4,10 @@ import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { decodeIntegerOption, decodeOption } from '../input-validation.js';
 import { proofLines } from '../run-proof-report.js';
-import {
-  orFail,
-  runAndProve,
-  runDocument,
-  runExecutionDeps,
-  sealProjectProve,
-} from '../../application/runs/run-and-prove.js';
-import type { RunProof } from '../../application/proof/prove-run.js';
+import { runDocument } from '../run-document.js';
+import { runExecutionDeps } from '../run-execution-deps.js';
+import { runFailure } from '../use-case-failures.js';
+import type { RunProof } from '../../application/proof/run-proof.js';
 import { intBetween } from '../../domain/json/bounded-codecs.js';
 import { IdempotencyKeyC } from '../../domain/run/idempotency-key.js';
 import { MAX_BUDGET_CENTS } from './agents-command.js';
@@ -52,30 +48,34 @@ const handler = async (args: ArgumentsCamelCase<RunArgs>) =>
     const { keysDirectoryOf, requireRunKeys } = await import('../signing-keys.js');
     const keys = await requireRunKeys(await keysDirectoryOf(process.env));
     return withRuntime(async (runtime) => {
+      const deps = await runExecutionDeps(runtime);
       if (key === undefined) {
-        const { outcome, proof } = await runAndProve(runtime, request, keys);
+        const { runAndProve } = await import('../../application/runs/run-and-prove.js');
+        const ran = await runAndProve(deps, request, keys);
+        if (ran._tag === 'Left') throw runFailure(ran.left, request.tenant_id, request.agent_id);
+        const { outcome, proof } = ran.right;
         return runResult(runDocument(request, outcome, proof), proof, []);
       }
-      const { executeRunOnce } = await import('../../application/runs/resume-run.js');
-      const run = orFail(
-        await executeRunOnce(await runExecutionDeps(runtime), request, key),
-        request.tenant_id,
-        request.agent_id,
-      );
-      const proof = await sealProjectProve(runtime, keys, run.stream);
-      const status = run.outcome?.status ?? 'in_progress';
+      const { runOnceAndProve } = await import('../../application/runs/run-once-and-prove.js');
+      const ran = await runOnceAndProve(deps, request, key, keys);
+      if (ran._tag === 'Left') throw runFailure(ran.left, request.tenant_id, request.agent_id);
+      const run = ran.right;
       const note = run.created
         ? []
         : [
-            `Existing run for idempotency key ${key}: nothing was executed again.${run.outcome ? '' : ' It has not completed yet (another process is running it, or its process died: continue it with aos runs resume).'}`,
+            `Existing run for idempotency key ${key}: nothing was executed again.${run.status !== 'in_progress' ? '' : ' It has not completed yet (another process is running it, or its process died: continue it with aos runs resume).'}`,
           ];
       const document = {
-        ...runDocument(request, { run_id: run.stream.runId, tenant_id: request.tenant_id, status }, proof),
+        ...runDocument(
+          request,
+          { run_id: run.run_id, tenant_id: request.tenant_id, status: run.status },
+          run.proof,
+        ),
         idempotency_key: key,
         created: run.created,
         ...(note[0] ? { note: note[0] } : {}),
       };
-      return runResult(document, proof, note);
+      return runResult(document, run.proof, note);
     });
   });
 

@@ -37,7 +37,7 @@ export const skillsCommand: CommandModule = {
         command: 'list',
         describe: 'list skills with their params',
         builder: (y: Argv) => withJson(y),
-        handler: list as never,
+        handler: list,
       })
       .demandCommand(1),
   handler: () => undefined,

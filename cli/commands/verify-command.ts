@@ -47,12 +47,14 @@ const verifyTreeHead = async (text: string, pinned: readonly Uint8Array[]): Prom
     { withRuntime },
     { readTenantLedger },
     { runproofKeyId },
+    { ledgerFailure },
   ] = await Promise.all([
     import('../../domain/ledger/tree-head.js'),
     import('../signing-keys.js'),
     import('../runtime.js'),
     import('../../application/ledger/read-tenant-ledger.js'),
     import('../../domain/proof/ed25519-keys.js'),
+    import('../use-case-failures.js'),
   ]);
   const keys =
     pinned.length > 0
@@ -72,7 +74,8 @@ const verifyTreeHead = async (text: string, pinned: readonly Uint8Array[]): Prom
   }
   return withRuntime(async ({ store }) => {
     const ledger = await readTenantLedger(store, head.right.tenant_id);
-    const result = checkLedgerConsistency(head.right, ledger);
+    if (ledger._tag === 'Left') throw ledgerFailure(ledger.left);
+    const result = checkLedgerConsistency(head.right, ledger.right);
     const json = {
       kind: 'tree_head',
       tenant_id: head.right.tenant_id,

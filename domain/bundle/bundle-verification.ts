@@ -1,3 +1,4 @@
+import { runStreamId } from '../stream-names.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { canonicalJson } from '../json/canonical-json.js';
 import { describeDecodeErrors } from '../json/decode-error.js';
@@ -10,7 +11,6 @@ import { leafHashOfBytes } from '../proof/leaf.js';
 import { verifyInclusion } from '../proof/merkle-proofs.js';
 import { verifyEventChain, type Divergence, type RunIntegrity } from '../proof/run-verification.js';
 import { fromHex } from '../proof/sha256.js';
-import { runStreamId } from '../run/identifiers.js';
 import { ProofBundleC, type ProofBundle } from './proof-bundle.js';
 
 export type BundleVerdict = {

@@ -36,6 +36,3 @@ export const RUN_SEALED = 'RunSealed';
 
 /** The bytes that are signed, and that are the tenant ledger's Merkle leaf: JCS(checkpoint). */
 export const checkpointBytes = (checkpoint: RunCheckpoint): Uint8Array => utf8(canonicalJson(checkpoint));
-
-/** Stream of a tenant's ledger of seals; its seq is the ledger's leaf index, gap-free from 0. */
-export const ledgerStreamId = (tenantId: string): string => `aos-ledger-${tenantId}`;

@@ -50,6 +50,3 @@ export const GoalC = new t.Type<string, string, unknown>(
   },
   t.identity,
 );
-
-export const runStreamId = (runId: string): string => `aos-run-${runId}`;
-export const agentStreamId = (agentId: string): string => `aos-agent-${agentId}`;

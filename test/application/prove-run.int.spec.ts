@@ -9,6 +9,7 @@ import { emptyRunStream } from '../../domain/run/run-stream.js';
 import { waitForProjections } from '../../adapters/postgres/read-model/projector.js';
 import { proveRun } from '../../application/proof/prove-run.js';
 import { tamper } from '../support/cli-fixtures.js';
+import { postgresProofSources } from '../support/postgres-sources.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 
 const TENANT = 'tenant-run-proof';
@@ -68,7 +69,7 @@ const projectedRun = async (params: JsonObject): Promise<string> => {
 };
 
 const verdict = async (runId: string, pool: pg.Pool = db.pool) => {
-  const proof = await proveRun(pool, postgresEventStore(pool), TENANT, runId, new Map());
+  const proof = await proveRun(postgresProofSources(pool), TENANT, runId, new Map());
   if (proof._tag === 'Left') throw new Error(JSON.stringify(proof.left));
   return { status: proof.right.integrity.verification_status, divergence: proof.right.integrity.divergence };
 };
@@ -125,7 +126,7 @@ describe('proveRun on Postgres', () => {
     const runId = await projectedRun({ message: 'x' });
     const single = new pg.Pool({ connectionString: db.url, max: 1 });
     try {
-      expect(await proveRun(single, postgresEventStore(single), TENANT, runId, new Map())).toEqual({
+      expect(await proveRun(postgresProofSources(single), TENANT, runId, new Map())).toEqual({
         _tag: 'Left',
         left: { kind: 'store_failed', message: 'a proof reads on 2 connections at once; this pool allows 1' },
       });
@@ -147,7 +148,7 @@ describe('proveRun on Postgres', () => {
       // The step rows' COPY (and their count) wait on this lock, so they are under way when killed.
       await locker.query('BEGIN');
       await locker.query('LOCK TABLE aos_trace_steps IN ACCESS EXCLUSIVE MODE');
-      const proving = proveRun(db.pool, postgresEventStore(db.pool), TENANT, runId, new Map());
+      const proving = proveRun(postgresProofSources(db.pool), TENANT, runId, new Map());
       // Both the step rows' COPY and their count wait on the lock: both are killed, and the proof
       // returns once every one of its reads has ended.
       const waiting = `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%aos_trace_steps%' AND pid <> pg_backend_pid()`;

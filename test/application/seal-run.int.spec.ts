@@ -1,3 +1,4 @@
+import { ledgerStreamId } from '../../domain/stream-names.js';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +7,7 @@ import { randomIds } from '../../adapters/random-ids.js';
 import { builtinSkillRegistry } from '../../adapters/skills/builtin-skill-registry.js';
 import { systemClock } from '../../adapters/system-clock.js';
 import { registerAgent } from '../../application/agents/register-agent.js';
-import { checkpointBytes, ledgerStreamId } from '../../domain/ledger/run-checkpoint.js';
+import { checkpointBytes } from '../../domain/ledger/run-checkpoint.js';
 import { sealRun } from '../../application/ledger/seal-run.js';
 import { decodeLedger } from '../../domain/ledger/tenant-ledger.js';
 import { templatePlanner } from '../../domain/plan/template-planner.js';

@@ -8,8 +8,9 @@ import { applyRunCommands } from '../../application/runs/execute-run.js';
 import { emptyRunStream } from '../../domain/run/run-stream.js';
 import { defaultRedactionPolicy } from '../../domain/secrets/redaction-policy.js';
 import { waitForProjections } from '../../adapters/postgres/read-model/projector.js';
-import type { RunProof } from '../../application/proof/prove-run.js';
+import type { RunProof } from '../../application/proof/run-proof.js';
 import { sweepRuns } from '../../application/proof/verify-all-runs.js';
+import { postgresSweepSources } from '../support/postgres-sources.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 
 const TENANT = 'tenant-live-sweep';
@@ -94,8 +95,7 @@ describe('sweepRuns and a run still being written', () => {
     const proofs: RunProof[] = [];
     const caughtUp: string[] = [];
     const swept = await sweepRuns(
-      db.pool,
-      store,
+      postgresSweepSources(db.pool, store),
       TENANT,
       new Map(),
       (proof) => proofs.push(proof),
@@ -117,7 +117,7 @@ describe('sweepRuns and a run still being written', () => {
     ]);
     expect(stale._tag).toBe('Right');
     const failed: RunProof[] = [];
-    await sweepRuns(db.pool, store, TENANT, new Map(), (proof) => failed.push(proof));
+    await sweepRuns(postgresSweepSources(db.pool, store), TENANT, new Map(), (proof) => failed.push(proof));
     expect(failed.map((p) => [p.integrity.verification_status, p.integrity.divergence?.source])).toEqual([
       ['FAILED', 'projection'],
     ]);

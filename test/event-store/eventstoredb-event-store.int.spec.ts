@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectorApplier } from '../../adapters/eventstoredb/catch-up-feed.js';
+import { projectorApplier } from '../../adapters/postgres/read-model/batch-applier.js';
 import { connectEsdb } from '../../adapters/eventstoredb/esdb-client.js';
 import { openEventStoreDb } from '../../adapters/eventstoredb/eventstoredb-event-store.js';
 import {

@@ -1,18 +1,12 @@
 import pg from 'pg';
 import { copyRows } from '../copy-rows.js';
-import type { CopyField } from '../copy-text-format.js';
-import {
-  comparableCell,
-  comparableRow,
-  type ComparableRow,
-  type ComparableValue,
-} from '../../../projections/comparable-row.js';
+import { comparableRow, type ComparableRow } from '../../../projections/comparable-row.js';
 import {
   aosTracesTable,
   aosTraceStepsTable,
-  type ColumnKind,
   type TableDefinition,
 } from '../../../projections/projection-tables.js';
+import type { StoredField } from '../../../projections/stored-step-cells.js';
 
 /** The columns as the proof compares them. Timestamps come as exact UTC text with microseconds:
  * node-pg's Dates keep only milliseconds, so a timestamp moved by less than one went unseen. YYYY
@@ -41,48 +35,11 @@ export const readProjectedTraces = async (pool: pg.Pool, runId: string): Promise
 export const countProjectedSteps = async (pool: pg.Pool, runId: string): Promise<number> =>
   (await pool.query<{ count: number }>(COUNT_STEPS, [runId])).rows[0]?.count ?? 0;
 
-/** The columns of aos_trace_steps with their kinds, in the order storedStepRowBatches gives their fields. */
-export const STEP_COLUMNS = Object.entries(aosTraceStepsTable.columns) as [string, ColumnKind][];
-
 /** The run's aos_trace_steps rows in seq order, every one of them (a row inserted by hand with a
  * negative seq too), streamed by COPY (copy-rows.ts) in bounded memory: a batch of rows at a
  * time, each as its fields in the order of aosTraceStepsTable.columns, timestamps as exact text. */
-export const storedStepRowBatches = (pool: pg.Pool, runId: string): AsyncGenerator<CopyField[][], void> =>
+export const storedStepRowBatches = (pool: pg.Pool, runId: string): AsyncGenerator<StoredField[][], void> =>
   copyRows(
     pool,
     `SELECT ${selectList(aosTraceStepsTable)} FROM aos_trace_steps WHERE run_id = ${pg.escapeLiteral(runId)} ORDER BY seq`,
   );
-
-/** A stored cell's text as the value a query through node-pg gives for its kind (jsonb parsed,
- * numbers as numbers): what the comparison and comparableRow take. */
-export const storedCellValue = (kind: ColumnKind, field: CopyField): unknown => {
-  if (field === null) return null;
-  switch (kind) {
-    case 'json':
-      try {
-        return JSON.parse(field) as unknown;
-      } catch {
-        return field;
-      }
-    case 'integer':
-    case 'float':
-      return Number(field);
-    case 'text':
-    case 'timestamp':
-      return field;
-  }
-};
-
-/** The run's aos_trace_steps rows as comparableRow gives them, in seq order, streamed. */
-export async function* projectedStepRows(pool: pg.Pool, runId: string): AsyncGenerator<ComparableRow> {
-  for await (const rows of storedStepRowBatches(pool, runId)) {
-    for (const fields of rows) {
-      const row: Record<string, ComparableValue> = {};
-      for (let i = 0; i < STEP_COLUMNS.length; i++) {
-        const [column, kind] = STEP_COLUMNS[i]!;
-        row[column] = comparableCell(kind, storedCellValue(kind, fields[i] ?? null));
-      }
-      yield row;
-    }
-  }
-}

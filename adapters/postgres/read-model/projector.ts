@@ -1,28 +1,14 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type pg from 'pg';
-import {
-  comparePositions,
-  type EventStore,
-  type EventStoreError,
-  type GlobalPosition,
-} from '../../../domain/ports/event-store.js';
-import { decodeForProjection, type UndecodableEvent } from '../../../projections/projected-event.js';
+import { comparePositions, type EventStore, type GlobalPosition } from '../../../domain/ports/event-store.js';
+import type { ProjectionError } from '../../../application/ports/read-model.js';
+import { decodeForProjection } from '../../../projections/projected-event.js';
 import { rowChangesOf } from '../../../projections/run-projection.js';
 import { writeRowChanges } from './batched-row-writer.js';
 import type { RowChange } from '../../../projections/row-change.js';
 
 export const TRACE_PROJECTION = 'trace_tables';
 const DEFAULT_BATCH = 500;
-
-export type ProjectorError =
-  | { readonly kind: 'store'; readonly error: EventStoreError }
-  | UndecodableEvent
-  | { readonly kind: 'projection_write_failed'; readonly message: string }
-  | {
-      readonly kind: 'projection_timeout';
-      readonly target: GlobalPosition;
-      readonly reached: GlobalPosition;
-    };
 
 type CheckpointRow = { transaction_id: string; global_position: string };
 
@@ -49,7 +35,7 @@ export const projectPendingEvents = async (
   store: EventStore,
   from: GlobalPosition,
   options: { readonly batchSize?: number; readonly maxBatches?: number } = {},
-): Promise<E.Either<ProjectorError, { readonly position: GlobalPosition; readonly applied: number }>> => {
+): Promise<E.Either<ProjectionError, { readonly position: GlobalPosition; readonly applied: number }>> => {
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
   let position = from;
   let applied = 0;
@@ -99,7 +85,7 @@ export const catchUpProjections = async (
   pool: pg.Pool,
   store: EventStore,
   options: { readonly batchSize?: number } = {},
-): Promise<E.Either<ProjectorError, { readonly position: GlobalPosition; readonly applied: number }>> => {
+): Promise<E.Either<ProjectionError, { readonly position: GlobalPosition; readonly applied: number }>> => {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -131,7 +117,7 @@ export const waitForProjections = async (
   store: EventStore,
   target: GlobalPosition,
   options: { readonly timeoutMs?: number } = {},
-): Promise<E.Either<ProjectorError, GlobalPosition>> => {
+): Promise<E.Either<ProjectionError, GlobalPosition>> => {
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   for (let attempt = 0; ; attempt++) {
     const pass = await catchUpProjections(pool, store);

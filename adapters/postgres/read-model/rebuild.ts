@@ -1,7 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type pg from 'pg';
 import { START_POSITION, type EventStore, type GlobalPosition } from '../../../domain/ports/event-store.js';
-import { projectPendingEvents, TRACE_PROJECTION, type ProjectorError } from './projector.js';
+import type { ProjectionError } from '../../../application/ports/read-model.js';
+import { projectPendingEvents, TRACE_PROJECTION } from './projector.js';
 import { projectionTables } from '../../../projections/projection-tables.js';
 
 /** Replays every event from position 0 into emptied read tables, in one transaction: readers see
@@ -10,7 +11,7 @@ export const rebuildProjections = async (
   pool: pg.Pool,
   store: EventStore,
   options: { readonly batchSize?: number } = {},
-): Promise<E.Either<ProjectorError, { readonly position: GlobalPosition; readonly applied: number }>> => {
+): Promise<E.Either<ProjectionError, { readonly position: GlobalPosition; readonly applied: number }>> => {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');

@@ -1,0 +1,68 @@
+import type pg from 'pg';
+import type { OrphanedRows, RunCatalog } from '../../application/ports/run-catalog.js';
+import {
+  LEDGER_STREAM_PREFIX,
+  RUN_STREAM_PREFIX,
+  runIdOfStream,
+  runStreamId,
+} from '../../domain/stream-names.js';
+
+// Tenants with runs or a ledger, one page at a time (keyset pagination).
+const TENANTS_SQL = `
+SELECT DISTINCT tenant_id FROM aos_events
+ WHERE (stream_id LIKE '${RUN_STREAM_PREFIX}%' OR stream_id LIKE '${LEDGER_STREAM_PREFIX}%')
+   AND ($1::text IS NULL OR tenant_id = $1) AND tenant_id > $2
+ ORDER BY tenant_id LIMIT $3`;
+
+// A tenant's run streams, by any event they still hold (a run whose RunCreated was deleted is
+// still swept, and fails), one page at a time.
+const RUNS_SQL = `
+SELECT DISTINCT stream_id FROM aos_events
+ WHERE tenant_id = $1 AND stream_id LIKE '${RUN_STREAM_PREFIX}%' AND stream_id > $2
+ ORDER BY stream_id LIMIT $3`;
+
+// Which of these run streams still hold an event of the tenant.
+const EXISTING_SQL =
+  'SELECT DISTINCT stream_id FROM aos_events WHERE tenant_id = $1 AND stream_id = ANY($2::text[])';
+
+// Runs the read tables hold rows of while the store has no event of them. The projector writes
+// rows only from events, so these were made by hand (the write guard stops the careless, not a
+// superuser) or their events were deleted. One page at a time, by run id.
+const ORPHANS_SQL = `
+SELECT tenant_id, run_id, string_agg(table_name, ', ' ORDER BY table_name) AS tables FROM (
+  SELECT tenant_id, run_id, 'aos_traces' AS table_name FROM aos_traces
+  UNION SELECT tenant_id, run_id, 'aos_trace_steps' FROM aos_trace_steps
+  UNION SELECT tenant_id, run_id, 'runs' FROM runs
+) rows
+ WHERE ($1::text IS NULL OR tenant_id = $1) AND (run_id, tenant_id) > ($2, $3)
+   AND NOT EXISTS (SELECT 1 FROM aos_events e WHERE e.stream_id = '${RUN_STREAM_PREFIX}' || rows.run_id)
+ GROUP BY run_id, tenant_id
+ ORDER BY run_id, tenant_id LIMIT $4`;
+
+const COUNT_SQL = `SELECT count(DISTINCT (tenant_id, stream_id)) FROM aos_events WHERE stream_id LIKE '${RUN_STREAM_PREFIX}%' AND ($1::text IS NULL OR tenant_id = $1)`;
+
+/** The runs of the Postgres event store (aos_events), listed for a sweep. */
+export const postgresRunCatalog = (pool: pg.Pool): RunCatalog => ({
+  countRuns: async (tenantId) =>
+    Number((await pool.query<{ count: string }>(COUNT_SQL, [tenantId])).rows[0]?.count ?? 0),
+  tenantsPage: async (tenantId, after, limit) =>
+    (await pool.query<{ tenant_id: string }>(TENANTS_SQL, [tenantId, after, limit])).rows.map(
+      (r) => r.tenant_id,
+    ),
+  runIdsPage: async (tenantId, after, limit) =>
+    (
+      await pool.query<{ stream_id: string }>(RUNS_SQL, [
+        tenantId,
+        after === '' ? '' : runStreamId(after),
+        limit,
+      ])
+    ).rows.map((r) => runIdOfStream(r.stream_id)),
+  existingRuns: async (tenantId, runIds) =>
+    new Set(
+      (await pool.query<{ stream_id: string }>(EXISTING_SQL, [tenantId, runIds.map(runStreamId)])).rows.map(
+        (r) => runIdOfStream(r.stream_id),
+      ),
+    ),
+  orphanedRowsPage: async (tenantId, after, limit) =>
+    (await pool.query<OrphanedRows>(ORPHANS_SQL, [tenantId, after[0], after[1], limit])).rows,
+});

@@ -1,0 +1,83 @@
+import type pg from 'pg';
+import type { AgentSummary, RunQueries, RunSummary } from '../../../application/ports/read-model.js';
+
+type RunRow = {
+  run_id: string;
+  tenant_id: string;
+  agent_id: string;
+  goal: string;
+  origin_system_id: string;
+  budget_cents: string;
+  status: string;
+  attempt: number;
+  plan: unknown;
+  error: unknown;
+  created_at: Date;
+  completed_at: Date | null;
+  version: number;
+};
+
+const runSummary = (r: RunRow): RunSummary => ({
+  run_id: r.run_id,
+  tenant_id: r.tenant_id,
+  agent_id: r.agent_id,
+  goal: r.goal,
+  origin_system_id: r.origin_system_id,
+  budget_cents: Number(r.budget_cents),
+  status: r.status,
+  attempt: r.attempt,
+  plan: r.plan,
+  error: r.error,
+  created_at: r.created_at.toISOString(),
+  completed_at: r.completed_at?.toISOString() ?? null,
+  chain_length: r.version,
+});
+
+type AgentRow = { agent_id: string; name: string; budget_cents: string; created_at: Date; steps: number };
+
+const agentSummary = (r: AgentRow): AgentSummary => ({
+  agent_id: r.agent_id,
+  name: r.name,
+  budget_cents: Number(r.budget_cents),
+  steps: r.steps,
+  created_at: r.created_at.toISOString(),
+});
+
+type CheckpointRow = {
+  name: string;
+  transaction_id: string;
+  global_position: string;
+  updated_at: Date;
+  pending: string;
+  total: string;
+};
+
+const GET_RUN = 'SELECT * FROM runs WHERE tenant_id = $1 AND run_id = $2';
+const LIST_RUNS = 'SELECT * FROM runs WHERE tenant_id = $1 ORDER BY created_at DESC, run_id LIMIT $2';
+const LIST_AGENTS = `SELECT agent_id, name, budget_cents, created_at, jsonb_array_length(plan_template->'steps') AS steps
+   FROM agents WHERE tenant_id = $1 ORDER BY created_at, agent_id`;
+const PROJECTION_STATUS = `SELECT c.name, c.transaction_id, c.global_position, c.updated_at,
+        (SELECT count(*) FROM aos_events e WHERE (e.transaction_id::text::bigint, e.global_position) > (c.transaction_id, c.global_position)) AS pending,
+        (SELECT count(*) FROM aos_events) AS total
+   FROM aos_projection_checkpoints c ORDER BY c.name`;
+
+/** The `runs` and `agents` read models and the projection checkpoints, read by tenant. */
+export const postgresRunQueries = (pool: pg.Pool): RunQueries => ({
+  getRun: async (tenantId, runId) => {
+    const row = (await pool.query<RunRow>(GET_RUN, [tenantId, runId])).rows[0];
+    return row ? runSummary(row) : undefined;
+  },
+  listRuns: async (tenantId, limit) =>
+    (await pool.query<RunRow>(LIST_RUNS, [tenantId, limit])).rows.map(runSummary),
+  listAgents: async (tenantId) =>
+    (await pool.query<AgentRow>(LIST_AGENTS, [tenantId])).rows.map(agentSummary),
+  projectionStatus: async (eventsCounted) =>
+    (await pool.query<CheckpointRow>(PROJECTION_STATUS)).rows.map((r) => ({
+      name: r.name,
+      transaction_id: r.transaction_id,
+      global_position: r.global_position,
+      pending_events: eventsCounted ? Number(r.pending) : null,
+      total_events: eventsCounted ? Number(r.total) : null,
+      updated_at: r.updated_at.toISOString(),
+    })),
+});

@@ -1,0 +1,71 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type { ProofBundle } from '../../domain/bundle/proof-bundle.js';
+import type { LedgerEntry } from '../../domain/ledger/tenant-ledger.js';
+import type { EventStoreError } from '../../domain/ports/event-store.js';
+import { readTenantLedger, type LedgerReadError } from '../ledger/read-tenant-ledger.js';
+import type { RunKeys } from '../ports/run-keys.js';
+import { proveCaughtUp, type CatchUpWarning } from '../projections/catch-up.js';
+import type { RunProof } from '../proof/run-proof.js';
+import { runEvents } from '../runs/run-events.js';
+import type { Services } from '../services.js';
+import { buildBundle, bundleEvent } from './bundle-export.js';
+
+export type BundleEvent = ReturnType<typeof bundleEvent>;
+
+/** A run's bundle ready to print: the proof's verdict, the bundle's fields, and its events to
+ * stream (the read holds what it reads with until it ends or is returned). */
+export type RunBundleExport = {
+  readonly proof: RunProof;
+  readonly bundle: Omit<ProofBundle, 'events'>;
+  /** The events the verdict was made on, one at a time; returns the error that stopped the read. */
+  readonly events: () => AsyncGenerator<BundleEvent, EventStoreError | null>;
+};
+
+export type ExportError =
+  LedgerReadError | { readonly kind: 'run_not_found'; readonly run_id: string; readonly tenant_id: string };
+
+/** The events the verdict was made on: a run still being written gets no event added since. */
+async function* eventsUpTo(
+  services: Pick<Services, 'store'>,
+  tenantId: string,
+  runId: string,
+  chainLength: number,
+): AsyncGenerator<BundleEvent, EventStoreError | null> {
+  const source = runEvents(services.store, tenantId, runId);
+  try {
+    let left = chainLength;
+    for (let next = await source.next(); left > 0; next = await source.next(), left--) {
+      if (next.done) return next.value;
+      yield bundleEvent(next.value);
+    }
+    return null;
+  } finally {
+    await source.return(null);
+  }
+}
+
+/** `aos export`: the run proved, and its offline bundle (aos.runproof.bundle.v1), the tree head in
+ * it signed now with the active key. A run this tenant's ledger sealed whose events are gone is
+ * exported as the FAILED verdict it is (its seal, no events), not reported missing. */
+export const exportRunBundle = async (
+  services: Pick<Services, 'store' | 'readModel'>,
+  keys: RunKeys,
+  tenantId: string,
+  runId: string,
+  exportedAt: string,
+  warn?: CatchUpWarning,
+): Promise<E.Either<ExportError, RunBundleExport>> => {
+  const proved = await proveCaughtUp(services, tenantId, runId, keys.knownKeys, warn);
+  if (proved._tag === 'Left') return E.left({ kind: 'store', error: proved.left });
+  const proof = proved.right;
+  if (!proof.found && proof.integrity.verification_status !== 'FAILED')
+    return E.left({ kind: 'run_not_found', run_id: runId, tenant_id: tenantId });
+  const ledger: E.Either<LedgerReadError, LedgerEntry[]> = proof.sealed
+    ? await readTenantLedger(services.store, tenantId)
+    : E.right([]);
+  return E.map((entries: LedgerEntry[]) => ({
+    proof,
+    bundle: buildBundle(proof, entries, keys, exportedAt),
+    events: () => eventsUpTo(services, tenantId, runId, proof.integrity.chain_length),
+  }))(ledger);
+};

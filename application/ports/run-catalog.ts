@@ -1,0 +1,24 @@
+/** Rows of the read tables that no event stands behind. */
+export type OrphanedRows = { readonly tenant_id: string; readonly run_id: string; readonly tables: string };
+
+/**
+ * The runs the event store holds, listed a page at a time for a sweep over all of them
+ * (verify-all). Pages are keyset-paginated: each takes the last key of the page before.
+ */
+export interface RunCatalog {
+  /** How many run streams there are (of one tenant, or all). */
+  countRuns(tenantId: string | null): Promise<number>;
+  /** Tenants with runs or a ledger, after `after`, in order. */
+  tenantsPage(tenantId: string | null, after: string, limit: number): Promise<string[]>;
+  /** A tenant's run ids by any event their streams still hold, after `after`, in order. */
+  runIdsPage(tenantId: string, after: string, limit: number): Promise<string[]>;
+  /** Which of these runs still hold an event of the tenant. */
+  existingRuns(tenantId: string, runIds: readonly string[]): Promise<Set<string>>;
+  /** Runs the read tables hold rows of while the store has no event of them, after
+   * `after` = [run_id, tenant_id], in that order. */
+  orphanedRowsPage(
+    tenantId: string | null,
+    after: readonly [string, string],
+    limit: number,
+  ): Promise<OrphanedRows[]>;
+}

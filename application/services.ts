@@ -1,0 +1,13 @@
+import type { EventStore } from '../domain/ports/event-store.js';
+import type { SkillRegistry } from '../domain/ports/skill.js';
+import type { ReadModel } from './ports/read-model.js';
+import type { RunCatalog } from './ports/run-catalog.js';
+
+/** The ports the use cases work with, as an interface (the CLI, a server, a test) wires them. */
+export type Services = {
+  readonly store: EventStore;
+  readonly readModel: ReadModel;
+  /** The runs the event store holds, for sweeps; null where the store cannot list them (EventStoreDB). */
+  readonly catalog: RunCatalog | null;
+  readonly skills: SkillRegistry;
+};

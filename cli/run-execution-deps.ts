@@ -1,0 +1,29 @@
+import type { RunAndProveDeps } from '../application/runs/run-and-prove.js';
+import type { Runtime } from './runtime.js';
+
+/** What executing a run needs, from the runtime and the environment: secrets come from
+ * `AOS_SECRET_<NAME>` at execution time, extra redaction patterns from `AOS_REDACT_KEYS`. */
+export const runExecutionDeps = async (
+  runtime: Runtime,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RunAndProveDeps> => {
+  const [{ templatePlanner }, { systemClock }, { randomIds }, { redactionPolicyFromEnv }] = await Promise.all(
+    [
+      import('../domain/plan/template-planner.js'),
+      import('../adapters/system-clock.js'),
+      import('../adapters/random-ids.js'),
+      import('./redaction-config.js'),
+    ],
+  );
+  return {
+    store: runtime.store,
+    readModel: runtime.readModel,
+    skills: runtime.skills,
+    planner: templatePlanner,
+    clock: systemClock,
+    ids: randomIds,
+    random: Math.random,
+    secret: (name) => env[`AOS_SECRET_${name}`],
+    redaction: redactionPolicyFromEnv(env),
+  };
+};
