@@ -1,5 +1,5 @@
+import type { RunRequest } from '../domain/run/run-request.js';
 import type { RunProof } from '../application/proof/run-proof.js';
-import type { RunRequest } from '../application/runs/execute-run.js';
 
 /** Why a run failed or halted, as its trace row records it (from its RunCompleted), or null. */
 const runError = (proof: RunProof): { code: string; message: string | null } | null => {

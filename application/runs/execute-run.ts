@@ -1,3 +1,4 @@
+import type { RunRequest } from '../../domain/run/run-request.js';
 import { agentStreamId } from '../../domain/stream-names.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { agentFromEvents, type AgentLookupError } from '../../domain/agent/agent-lookup.js';
@@ -27,15 +28,6 @@ export type RunExecutionDeps = StepExecutionDeps & {
   readonly store: EventStore;
   readonly planner: Planner;
   readonly ids: IdGenerator;
-};
-
-export type RunRequest = {
-  readonly tenant_id: string;
-  readonly agent_id: string;
-  readonly goal: string;
-  readonly origin_system_id: string;
-  /** The run's budget; the agent's when absent. */
-  readonly budget_cents?: number;
 };
 
 export type RunExecutionError =

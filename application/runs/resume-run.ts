@@ -1,3 +1,4 @@
+import { type RunRequest } from '../../domain/run/run-request.js';
 import { runStreamId } from '../../domain/stream-names.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { idempotencyMismatch, runIdForIdempotencyKey } from '../../domain/run/idempotency-key.js';
@@ -11,7 +12,6 @@ import {
   type RunExecutionDeps,
   type RunExecutionError,
   type RunOutcome,
-  type RunRequest,
 } from './execute-run.js';
 import type { StepExecuted } from '../../domain/run/run-events.js';
 import { loadRunStream, stepRecordsOf, type RunStream } from '../../domain/run/run-stream.js';

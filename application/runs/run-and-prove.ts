@@ -1,3 +1,4 @@
+import { type RunRequest } from '../../domain/run/run-request.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { SealingError } from '../ledger/seal-run.js';
 import { sealRun } from '../ledger/seal-run.js';
@@ -7,7 +8,7 @@ import type { ProjectionError, ReadModel } from '../ports/read-model.js';
 import type { RunKeys } from '../ports/run-keys.js';
 import { proveRun } from '../proof/prove-run.js';
 import type { RunProof } from '../proof/run-proof.js';
-import { executeRun, type RunExecutionDeps, type RunOutcome, type RunRequest } from './execute-run.js';
+import { executeRun, type RunExecutionDeps, type RunOutcome } from './execute-run.js';
 import type { ExistingRunError } from './resume-run.js';
 
 /** What running and proving a run needs: the execution's ports and the read model. */

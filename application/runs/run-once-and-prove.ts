@@ -1,7 +1,7 @@
+import type { RunRequest } from '../../domain/run/run-request.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { RunKeys } from '../ports/run-keys.js';
 import type { RunProof } from '../proof/run-proof.js';
-import type { RunRequest } from './execute-run.js';
 import { executeRunOnce } from './resume-run.js';
 import { sealProjectProve, type RunAndProveDeps, type RunUseCaseError } from './run-and-prove.js';
 

@@ -1,3 +1,4 @@
+import { verifyEventChain } from '../proof/chain-verifier.js';
 import { runStreamId } from '../stream-names.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { canonicalJson } from '../json/canonical-json.js';
@@ -9,7 +10,7 @@ import { openTreeHead } from '../ledger/tree-head.js';
 import { runproofKeyId } from '../proof/ed25519-keys.js';
 import { leafHashOfBytes } from '../proof/leaf.js';
 import { verifyInclusion } from '../proof/merkle-proofs.js';
-import { verifyEventChain, type Divergence, type RunIntegrity } from '../proof/run-verification.js';
+import { type Divergence, type RunIntegrity } from '../proof/run-verification.js';
 import { fromHex } from '../proof/sha256.js';
 import { ProofBundleC, type ProofBundle } from './proof-bundle.js';
 

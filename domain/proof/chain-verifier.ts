@@ -81,3 +81,15 @@ export const createChainVerifier = (tenantId: string, runId: string, streamId: s
     },
   };
 };
+
+/** Steps 2 and 3 of RUNPROOF.md over events in memory (see createChainVerifier). */
+export const verifyEventChain = (
+  tenantId: string,
+  runId: string,
+  streamId: string,
+  events: readonly VerifiableEvent[],
+): { readonly integrity: RunIntegrity } => {
+  const verifier = createChainVerifier(tenantId, runId, streamId);
+  for (const event of events) verifier.push(event);
+  return { integrity: verifier.integrity() };
+};

@@ -1,5 +1,3 @@
-import { createChainVerifier } from './chain-verifier.js';
-
 export type DivergenceSource = 'event_store' | 'projection' | 'checkpoint' | 'bundle';
 
 export type Divergence = {
@@ -41,16 +39,4 @@ export const notFoundIntegrity: RunIntegrity = {
   merkle_root: null,
   failure_reason: 'run not found',
   divergence: null,
-};
-
-/** Steps 2 and 3 of RUNPROOF.md over events in memory (see createChainVerifier). */
-export const verifyEventChain = (
-  tenantId: string,
-  runId: string,
-  streamId: string,
-  events: readonly VerifiableEvent[],
-): { readonly integrity: RunIntegrity } => {
-  const verifier = createChainVerifier(tenantId, runId, streamId);
-  for (const event of events) verifier.push(event);
-  return { integrity: verifier.integrity() };
 };

@@ -1,8 +1,8 @@
+import type { RunRequest } from './run-request.js';
 import * as t from 'io-ts';
 import { utf8 } from '../json/canonical-json.js';
 import { sha256, toHex } from '../proof/sha256.js';
 import type { RunCreated } from './run-events.js';
-import type { RunRequest } from '../../application/runs/execute-run.js';
 
 /** An idempotency key: 1-200 printable ASCII characters (no spaces or controls), as clients such as
  * schedulers and queues send them. */

@@ -1,3 +1,4 @@
+import { verifyEventChain } from '../../domain/proof/chain-verifier.js';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { BUNDLE_FORMAT, type ProofBundle } from '../../domain/bundle/proof-bundle.js';
 import type { JsonObject } from '../../domain/json/json-value.js';
@@ -7,7 +8,6 @@ import { NOTE_KEY_NAME, treeHeadBody } from '../../domain/ledger/tree-head.js';
 import { rawPublicKey, runproofKeyId, signEd25519 } from '../../domain/proof/ed25519-keys.js';
 import { inclusionProof } from '../../domain/proof/merkle-proofs.js';
 import { merkleTreeHash } from '../../domain/proof/merkle-tree.js';
-import { verifyEventChain } from '../../domain/proof/run-verification.js';
 import { toHex } from '../../domain/proof/sha256.js';
 import { signNote } from '../../domain/proof/signed-note.js';
 import type { RunEvent } from '../../domain/run/run-events.js';

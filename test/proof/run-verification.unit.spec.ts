@@ -1,5 +1,5 @@
+import { verifyEventChain } from '../../domain/proof/chain-verifier.js';
 import { describe, expect, it } from 'vitest';
-import { verifyEventChain } from '../../domain/proof/run-verification.js';
 import { compareTraceRows } from '../../application/proof/step-rows-comparison.js';
 import { RUN_ID, storedRunEvents, TENANT } from '../support/run-fixtures.js';
 

