@@ -4,7 +4,7 @@ import { createMerkleAccumulator } from './merkle-accumulator.js';
 import type { Divergence, RunIntegrity, VerifiableEvent } from './run-verification.js';
 import { toHex } from './sha256.js';
 
-/** RUNPROOF.md steps 2 and 3 one event at a time, in constant memory: contiguous seq, one tenant
+/** docs/RUNPROOF-FORMAT.md steps 2 and 3 one event at a time, in constant memory: contiguous seq, one tenant
  * and run, RunCreated first, every stored link equal to the one recomputed from the stored bytes.
  * After the first divergence it only counts events. */
 export type ChainVerifier = {

@@ -43,7 +43,7 @@ export const notFoundIntegrity: RunIntegrity = {
   divergence: null,
 };
 
-/** Steps 2 and 3 of RUNPROOF.md over events in memory (see createChainVerifier). */
+/** Steps 2 and 3 of docs/RUNPROOF-FORMAT.md over events in memory (see createChainVerifier). */
 export const verifyEventChain = (
   tenantId: string,
   runId: string,
