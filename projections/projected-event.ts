@@ -4,7 +4,8 @@ import { decodeAgentEvent, type AgentEvent } from '../domain/agent/agent-events.
 import { describeDecodeErrors } from '../domain/json/decode-error.js';
 import type { StoredEvent } from '../domain/ports/event-store.js';
 import { decodeRunEvent, type RunEvent } from '../domain/run/run-events.js';
-import { RUN_SEALED, RunSealedC, type RunSealed } from '../domain/ledger/run-checkpoint.js';
+import { decodeRunSealed } from '../domain/ledger/ledger-events.js';
+import { RUN_SEALED, type RunSealed } from '../domain/ledger/run-checkpoint.js';
 import * as t from 'io-ts';
 
 /** A seal in a tenant ledger stream, projected into the seal index. */
@@ -12,7 +13,7 @@ export type LedgerEvent = { readonly type: 'RunSealed'; readonly data: RunSealed
 
 const decodeLedgerEvent = (type: string, data: unknown): t.Validation<LedgerEvent> => {
   if (type !== RUN_SEALED) return t.failure(type, [], `unknown ledger event type "${type}"`);
-  const decoded = RunSealedC.decode(data);
+  const decoded = decodeRunSealed(data);
   return decoded._tag === 'Left' ? decoded : t.success({ type: RUN_SEALED, data: decoded.right });
 };
 

@@ -1,5 +1,6 @@
 import * as t from 'io-ts';
 import { intBetween } from '../json/bounded-codecs.js';
+import { upcastEvent } from '../events/event-versions.js';
 import { closedObject } from '../json/closed-object.js';
 import { MAX_STEP_RETRIES, MAX_STEP_TIMEOUT_MS, PlanTemplateC } from '../plan/plan.js';
 
@@ -23,8 +24,11 @@ export type AgentRegistered = t.TypeOf<typeof AgentRegisteredC>;
 
 export type AgentEvent = { readonly type: 'AgentRegistered'; readonly data: AgentRegistered };
 
+/** Decodes an agent stream's event, upcast first to its current schema version (docs/EVENTS.md). */
 export const decodeAgentEvent = (type: string, data: unknown): t.Validation<AgentEvent> => {
   if (type !== 'AgentRegistered') return t.failure(type, [], `unknown agent event type "${type}"`);
-  const decoded = AgentRegisteredC.decode(data);
+  const current = upcastEvent(type, data);
+  if (current._tag === 'Left') return current;
+  const decoded = AgentRegisteredC.decode(current.right);
   return decoded._tag === 'Left' ? decoded : t.success({ type, data: decoded.right });
 };

@@ -39,8 +39,8 @@ export const BundleLedgerC = closedObject('BundleLedger', {
   tree_head: t.string,
 });
 
-/** RUNPROOF.md's offline bundle: everything an auditor needs to reach `aos proof`'s verdict on the
- * events and the seal, with no database and no network. */
+/** docs/RUNPROOF-FORMAT.md's offline bundle: everything an auditor needs to reach `aos proof`'s
+ * verdict on the events and the seal, with no database and no network. */
 export const ProofBundleC = closedObject('ProofBundle', {
   format: t.literal(BUNDLE_FORMAT),
   tenant_id: t.string,

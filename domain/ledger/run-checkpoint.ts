@@ -14,7 +14,7 @@ export const SignatureC = canonicalBase64(
   'the canonical base64 of an Ed25519 signature (64 bytes)',
 );
 
-/** RUNPROOF.md's signed checkpoint of a finished run: what the seal commits to. */
+/** docs/RUNPROOF-FORMAT.md's signed checkpoint of a finished run: what the seal commits to. */
 export const RunCheckpointC = closedObject('RunCheckpoint', {
   v: t.literal(1),
   kind: t.literal('aos.runproof.checkpoint'),

@@ -70,9 +70,9 @@ export const sealSignatureProblem = (
   return null;
 };
 
-/** Step 5 of RUNPROOF.md: the seal's signature verifies with a known key, and its checkpoint equals
- * the chain recomputed from the stored events (length, root, Merkle root). `knownKeys` maps key_id
- * to the raw 32-byte public key. */
+/** Step 5 of docs/RUNPROOF-FORMAT.md: the seal's signature verifies with a known key, and its
+ * checkpoint equals the chain recomputed from the stored events (length, root, Merkle root).
+ * `knownKeys` maps key_id to the raw 32-byte public key. */
 export const checkSeal = (
   tenantId: string,
   runId: string,

@@ -4,7 +4,8 @@ import type { StoredEvent } from '../ports/event-store.js';
 import { leafHashOfBytes } from '../proof/leaf.js';
 import { merkleTreeHash } from '../proof/merkle-tree.js';
 import type { Hash } from '../proof/sha256.js';
-import { RUN_SEALED, RunSealedC, checkpointBytes, type RunCheckpoint } from './run-checkpoint.js';
+import { decodeRunSealed } from './ledger-events.js';
+import { RUN_SEALED, checkpointBytes, type RunCheckpoint } from './run-checkpoint.js';
 
 /** One seal in a tenant's ledger; `index` is its leaf index (the ledger stream's seq). */
 export type LedgerEntry = {
@@ -36,7 +37,7 @@ export const decodeLedger = (
       });
     if (event.type !== RUN_SEALED)
       return E.left({ kind: 'ledger_event_invalid', seq, message: `unexpected event type ${event.type}` });
-    const decoded = RunSealedC.decode(event.data);
+    const decoded = decodeRunSealed(event.data);
     if (decoded._tag === 'Left')
       return E.left({
         kind: 'ledger_event_invalid',
@@ -50,7 +51,7 @@ export const decodeLedger = (
 
 /** The seal of `runId` in this ledger event, or undefined (another run's seal, or not a valid seal). */
 export const sealOfRunIn = (event: StoredEvent | undefined, runId: string): LedgerEntry | undefined => {
-  const decoded = event?.type === RUN_SEALED ? RunSealedC.decode(event.data) : undefined;
+  const decoded = event?.type === RUN_SEALED ? decodeRunSealed(event.data) : undefined;
   if (event === undefined || decoded?._tag !== 'Right' || decoded.right.checkpoint.run_id !== runId)
     return undefined;
   return { index: event.seq, checkpoint: decoded.right.checkpoint, signature: decoded.right.signature };

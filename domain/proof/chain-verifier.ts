@@ -4,7 +4,7 @@ import { createMerkleAccumulator } from './merkle-accumulator.js';
 import type { Divergence, RunIntegrity, VerifiableEvent } from './run-verification.js';
 import { toHex } from './sha256.js';
 
-/** RUNPROOF.md steps 2 and 3 one event at a time, in constant memory: contiguous seq, one tenant
+/** docs/RUNPROOF-FORMAT.md steps 2 and 3 one event at a time, in constant memory: contiguous seq, one tenant
  * and run, RunCreated first, every stored link equal to the one recomputed from the stored bytes.
  * After the first divergence it only counts events. */
 export type ChainVerifier = {
@@ -82,7 +82,7 @@ export const createChainVerifier = (tenantId: string, runId: string, streamId: s
   };
 };
 
-/** Steps 2 and 3 of RUNPROOF.md over events in memory (see createChainVerifier). */
+/** Steps 2 and 3 of docs/RUNPROOF-FORMAT.md over events in memory (see createChainVerifier). */
 export const verifyEventChain = (
   tenantId: string,
   runId: string,

@@ -12,7 +12,7 @@ export type StepInclusion = {
   /** The leaf's position in the run's tree: the event's seq. */
   readonly leaf_index: number;
   readonly tree_size: number;
-  /** JCS of the leaf envelope (RUNPROOF.md "Leaves"), the exact UTF-8 bytes that are hashed. */
+  /** JCS of the leaf envelope (docs/RUNPROOF-FORMAT.md "Leaves"), the exact UTF-8 bytes that are hashed. */
   readonly leaf_bytes: string;
   readonly leaf_hash: string;
   readonly inclusion_path: readonly string[];

@@ -1,5 +1,6 @@
 import * as t from 'io-ts';
 import { intBetween, nonNegativeNumber } from '../json/bounded-codecs.js';
+import { upcastEvent } from '../events/event-versions.js';
 import { closedObject } from '../json/closed-object.js';
 import { JsonObjectC, JsonValueC } from '../json/json-value.js';
 import { PlanC } from '../plan/plan.js';
@@ -95,9 +96,12 @@ const codecs = {
 
 export const isRunEventType = (type: string): type is RunEventType => Object.hasOwn(codecs, type);
 
-/** Decodes an event read back from a store; the codec is the gate before anything is hashed or folded. */
+/** Decodes an event read back from a store, upcast first to its type's current schema version
+ * (docs/EVENTS.md); the codec is the gate before anything is folded or projected. */
 export const decodeRunEvent = (type: string, data: unknown): t.Validation<RunEvent> => {
   if (!isRunEventType(type)) return t.failure(type, [], `unknown run event type "${type}"`);
-  const decoded = (codecs[type] as t.Decoder<unknown, RunEvent['data']>).decode(data);
+  const current = upcastEvent(type, data);
+  if (current._tag === 'Left') return current;
+  const decoded = (codecs[type] as t.Decoder<unknown, RunEvent['data']>).decode(current.right);
   return decoded._tag === 'Left' ? decoded : t.success({ type, data: decoded.right } as RunEvent);
 };

@@ -9,7 +9,7 @@ import { createAgent, runGoal, tamper, withSigningKey } from '../support/cli-fix
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 
 /**
- * RUNPROOF.md "What must be detected", one test per row: each tampers with a fresh sealed run the
+ * docs/RUNPROOF-FORMAT.md "What must be detected", one test per row: each tampers with a fresh sealed run the
  * way a superuser could (triggers bypassed) and expects `aos proof` to exit 1, FAILED, and the
  * first divergence named exactly. The run: RunCreated 0, RunPlanned 1, RunStarted 2,
  * StepExecuted 3, 4, 5, RunCompleted 6.

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 
-/** RUNPROOF.md's HASH_CHAIN written again from the spec text alone, sharing no code with domain/,
+/** docs/RUNPROOF-FORMAT.md's HASH_CHAIN written again from the spec text alone, sharing no code with domain/,
  * so a test can check the product's root against a second implementation. */
 type ExportedEvent = {
   tenant_id: string;
