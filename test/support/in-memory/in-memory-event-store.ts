@@ -1,0 +1,73 @@
+import * as E from 'fp-ts/lib/Either.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import {
+  comparePositions,
+  type EventStore,
+  type GlobalPosition,
+  type StoredEvent,
+} from '../../../domain/ports/event-store.js';
+
+/** An event store in memory, for the application's unit tests only (never a shipped path): the
+ * same port and the same contract suite as Postgres. Each append is one "transaction", so the
+ * global order is the append order. */
+export const inMemoryEventStore = (): EventStore & { readonly events: readonly StoredEvent[] } => {
+  const events: StoredEvent[] = [];
+  const streams = new Map<string, StoredEvent[]>();
+  let transaction = 0n;
+  const streamOf = (tenantId: string, streamId: string): StoredEvent[] =>
+    (streams.get(streamId) ?? []).filter((e) => e.tenant_id === tenantId);
+  const read = (tenantId: string, streamId: string, fromSeq: number, limit: number) =>
+    streamOf(tenantId, streamId)
+      .filter((e) => e.seq >= fromSeq)
+      .slice(0, limit);
+  return {
+    events,
+    appendToStream: (tenantId, streamId, expectedVersion, newEvents) => async () => {
+      if (newEvents.length === 0)
+        return E.left({ kind: 'store_failed', message: `append to ${streamId} with no events` });
+      const stream = streams.get(streamId) ?? [];
+      if (stream.some((e) => e.tenant_id !== tenantId))
+        return E.left({ kind: 'stream_tenant_mismatch', streamId });
+      if (stream.length !== expectedVersion)
+        return E.left({
+          kind: 'version_conflict',
+          streamId,
+          expected: expectedVersion,
+          actual: stream.length,
+        });
+      transaction += 1n;
+      const stored = newEvents.map((event, i): StoredEvent => ({
+        stream_id: streamId,
+        tenant_id: tenantId,
+        seq: expectedVersion + i,
+        type: event.type,
+        data: JSON.parse(event.dataCanonical) as unknown,
+        dataCanonical: event.dataCanonical,
+        recorded_at: event.recorded_at,
+        link: event.link,
+        globalPosition: { transactionId: transaction, position: BigInt(events.length + i + 1) },
+      }));
+      streams.set(streamId, [...stream, ...stored]);
+      events.push(...stored);
+      const last = stored[stored.length - 1];
+      return E.right({
+        nextExpectedVersion: expectedVersion + stored.length,
+        lastPosition: last?.globalPosition ?? { transactionId: transaction, position: 0n },
+      });
+    },
+    readStream: (tenantId, streamId) => TE.right(streamOf(tenantId, streamId)),
+    readStreamFrom: (tenantId, streamId, fromSeq, limit) =>
+      TE.right(read(tenantId, streamId, fromSeq, limit)),
+    readStreamPages: async function* (tenantId, streamId) {
+      const page = 100;
+      for (let from = 0; ; from += page) {
+        const batch = read(tenantId, streamId, from, page);
+        if (batch.length > 0) yield batch;
+        if (batch.length < page) return null;
+      }
+    },
+    streamVersion: (tenantId, streamId) => TE.right(streamOf(tenantId, streamId).length),
+    readAll: (after: GlobalPosition, limit: number) =>
+      TE.right(events.filter((e) => comparePositions(e.globalPosition, after) > 0).slice(0, limit)),
+  };
+};
