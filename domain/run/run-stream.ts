@@ -4,19 +4,25 @@ import { describeDecodeErrors } from '../json/decode-error.js';
 import { JsonObjectC } from '../json/json-value.js';
 import { genesisLink, nextLink } from '../proof/hash-chain.js';
 import { leafHash } from '../proof/leaf.js';
+import { emptyMerkleFrontier, withLeaf, type MerkleFrontier } from '../proof/merkle-frontier.js';
 import { toHex, type Hash } from '../proof/sha256.js';
 import type { GlobalPosition, NewEvent, StoredEvent } from '../ports/event-store.js';
 import { evolveRun, initialRunState, type RunState } from './run-decider.js';
 import { decodeRunEvent, type RunEvent, type StepExecuted } from './run-events.js';
 
-/** A run's stream as its writer holds it: decided state, version for the next append, and the last
- * chain link, always recomputed from the events themselves, never taken from a stored link. */
+/** A run's stream as its writer holds it: decided state, version for the next append, the last
+ * chain link and the frontier of the run's Merkle tree, always recomputed from the events
+ * themselves, never taken from a stored link: with them the writer seals the run it completes
+ * without reading it again. */
 export type RunStream = {
   readonly tenantId: string;
   readonly runId: string;
   readonly state: RunState;
   readonly version: number;
   readonly lastLink: Hash;
+  readonly merkleFrontier: MerkleFrontier;
+  /** Where the projections must be to hold the stream's last append (and the seal appended with
+   * it, when that append completed the run). */
   readonly lastPosition: GlobalPosition | null;
 };
 
@@ -36,6 +42,7 @@ export const emptyRunStream = (tenantId: string, runId: string): RunStream => ({
   state: initialRunState,
   version: 0,
   lastLink: genesisLink(tenantId, runId),
+  merkleFrontier: emptyMerkleFrontier,
   lastPosition: null,
 });
 
@@ -62,17 +69,15 @@ export const loadRunStream = (
         message: describeDecodeErrors(decoded.left).join('; '),
       });
     }
-    const link = nextLink(
-      stream.lastLink,
-      leafHash({
-        tenant_id: tenantId,
-        run_id: runId,
-        seq: stored.seq,
-        type: stored.type,
-        dataCanonical: stored.dataCanonical,
-        recorded_at: stored.recorded_at,
-      }),
-    );
+    const leaf = leafHash({
+      tenant_id: tenantId,
+      run_id: runId,
+      seq: stored.seq,
+      type: stored.type,
+      dataCanonical: stored.dataCanonical,
+      recorded_at: stored.recorded_at,
+    });
+    const link = nextLink(stream.lastLink, leaf);
     if (stored.link !== toHex(link)) {
       return E.left({
         kind: 'stored_chain_broken',
@@ -86,6 +91,7 @@ export const loadRunStream = (
       state: evolveRun(stream.state, decoded.right),
       version: stream.version + 1,
       lastLink: link,
+      merkleFrontier: withLeaf(stream.merkleFrontier, leaf),
       lastPosition: stored.globalPosition,
     };
   }
@@ -100,7 +106,7 @@ export const chainRunEvents = (
   recordedAt: string,
 ): E.Either<RunStreamError, { readonly toAppend: NewEvent[]; readonly next: RunStream }> => {
   const toAppend: NewEvent[] = [];
-  let { state, lastLink, version } = stream;
+  let { state, lastLink, merkleFrontier, version } = stream;
   for (const event of events) {
     const plain = JsonObjectC.decode(event.data);
     if (plain._tag === 'Left') {
@@ -111,17 +117,16 @@ export const chainRunEvents = (
       });
     }
     const dataCanonical = canonicalJson(plain.right);
-    lastLink = nextLink(
-      lastLink,
-      leafHash({
-        tenant_id: stream.tenantId,
-        run_id: stream.runId,
-        seq: version,
-        type: event.type,
-        dataCanonical,
-        recorded_at: recordedAt,
-      }),
-    );
+    const leaf = leafHash({
+      tenant_id: stream.tenantId,
+      run_id: stream.runId,
+      seq: version,
+      type: event.type,
+      dataCanonical,
+      recorded_at: recordedAt,
+    });
+    lastLink = nextLink(lastLink, leaf);
+    merkleFrontier = withLeaf(merkleFrontier, leaf);
     toAppend.push({
       type: event.type,
       data: plain.right,
@@ -132,7 +137,7 @@ export const chainRunEvents = (
     state = evolveRun(state, event);
     version += 1;
   }
-  return E.right({ toAppend, next: { ...stream, state, lastLink, version } });
+  return E.right({ toAppend, next: { ...stream, state, lastLink, merkleFrontier, version } });
 };
 
 /** The StepExecuted records among a run's stored events (already verified by loadRunStream). */
