@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
-import type { AppendResult, EventStoreError, NewEvent } from '../../domain/ports/event-store.js';
+import type { AppendResult, EventStore, EventStoreError, NewEvent } from '../../domain/ports/event-store.js';
 import { classifyFailure, type RawNewEvent } from './esdb-client.js';
 import {
   encodeMetadata,
@@ -101,4 +101,23 @@ export const esdbAppend =
       if (E.isRight(result) || result.left.kind !== 'store_unavailable' || attempt >= attempts) return result;
       await sleep(retryDelayMs * attempt);
     }
+  };
+
+/** The port's append to several streams on EventStoreDB, which has no transaction over streams:
+ * the parts one after the other, in the order given, each a checked append of its own
+ * (`appendOne`); the first part refused stops it, and the parts before it stay (`landed`).
+ * docs/EVENTSTOREDB.md says what this cannot promise. */
+export const esdbAppendInOrder =
+  (appendOne: EventStore['appendToStream']): EventStore['appendToStreams'] =>
+  (parts) =>
+  async () => {
+    if (parts.length === 0)
+      return E.left({ error: { kind: 'store_failed', message: 'append with no streams' }, landed: [] });
+    const landed: AppendResult[] = [];
+    for (const { tenantId, streamId, expectedVersion, events } of parts) {
+      const result = await appendOne(tenantId, streamId, expectedVersion, events)();
+      if (E.isLeft(result)) return E.left({ error: result.left, landed });
+      landed.push(result.right);
+    }
+    return E.right(landed);
   };

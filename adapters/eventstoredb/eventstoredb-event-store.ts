@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { EventStore, GlobalPosition } from '../../domain/ports/event-store.js';
 import type { FeedSubscription } from './catch-up-feed.js';
 import { connectEsdb, type EsdbConnection } from './esdb-client.js';
-import { esdbAppend } from './eventstoredb-append.js';
+import { esdbAppend, esdbAppendInOrder } from './eventstoredb-append.js';
 import {
   fromGlobalPosition,
   isValidVersion,
@@ -44,8 +44,10 @@ export const eventStoreDbEventStore = (
   const streams = esdbStreams(connection, namespace);
   const { readFrom, streamPages, readAll } = esdbReads(streams);
   const { headOf, nameOf } = streams;
+  const appendToStream = esdbAppend(streams, attempts, options.retryDelayMs ?? 200);
   return {
-    appendToStream: esdbAppend(streams, attempts, options.retryDelayMs ?? 200),
+    appendToStream,
+    appendToStreams: esdbAppendInOrder(appendToStream),
     readStream: (tenantId, streamId) => readFrom(tenantId, streamId, 0, Number.MAX_SAFE_INTEGER),
     readStreamFrom: (tenantId, streamId, fromSeq, limit) =>
       isValidVersion(fromSeq) && Number.isSafeInteger(limit)

@@ -1,42 +1,18 @@
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import pg from 'pg';
+import * as E from 'fp-ts/lib/Either.js';
 import type {
-  AppendResult,
   EventStore,
   EventStoreError,
   GlobalPosition,
-  NewEvent,
   StoredEvent,
 } from '../../domain/ports/event-store.js';
 import { copyRows } from './copy-rows.js';
 import type { CopyField } from './copy-text-format.js';
-import { pgErrorCode, storeErrorOf } from './pg-error.js';
+import { storeErrorOf } from './pg-error.js';
+import { appendInOneTransaction, appendToOneStream } from './postgres-append.js';
 
 const { escapeLiteral } = pg;
-
-// One statement per append: the expected version and the stream's tenant are checked and the
-// events inserted in the same statement, so there is no window between check and write. A racing
-// writer that passes the check too fails on the (stream_id, seq) primary key.
-const APPEND = `
-WITH head AS (
-  SELECT (SELECT seq + 1 FROM aos_events WHERE stream_id = $1 ORDER BY seq DESC LIMIT 1) AS version,
-         (SELECT tenant_id FROM aos_events WHERE stream_id = $1 AND seq = 0) AS tenant_id
-), inserted AS (
-  INSERT INTO aos_events (stream_id, tenant_id, seq, type, data, recorded_at, link)
-  SELECT $1, $2, $3 + e.ord - 1, e.type, e.data, e.recorded_at, e.link
-    FROM unnest($4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS e(type, data, recorded_at, link, ord), head
-   WHERE coalesce(head.version, 0) = $3 AND (head.tenant_id IS NULL OR head.tenant_id = $2)
-   ORDER BY e.ord
-  RETURNING seq, transaction_id::text AS transaction_id, global_position::text AS global_position
-)
-SELECT coalesce(head.version, 0) AS version, head.tenant_id,
-       (SELECT count(*)::int FROM inserted) AS inserted,
-       (SELECT transaction_id FROM inserted ORDER BY seq DESC LIMIT 1) AS transaction_id,
-       (SELECT global_position FROM inserted ORDER BY seq DESC LIMIT 1) AS global_position
-  FROM head`;
-
-const CURRENT_VERSION =
-  'SELECT coalesce((SELECT seq + 1 FROM aos_events WHERE stream_id = $1 ORDER BY seq DESC LIMIT 1), 0) AS version';
 
 const STREAM_VERSION =
   'SELECT coalesce((SELECT seq + 1 FROM aos_events WHERE tenant_id = $1 AND stream_id = $2 ORDER BY seq DESC LIMIT 1), 0) AS version';
@@ -60,13 +36,6 @@ SELECT e.stream_id, e.tenant_id, e.seq, e.type, e.data, e.recorded_at, e.link,
  ORDER BY e.transaction_id, e.global_position
  LIMIT $3`;
 
-type AppendRow = {
-  version: number;
-  tenant_id: string | null;
-  inserted: number;
-  transaction_id: string | null;
-  global_position: string | null;
-};
 type EventRow = {
   stream_id: string;
   tenant_id: string;
@@ -140,55 +109,16 @@ const toStoredEvent = (row: EventRow): StoredEvent => ({
   globalPosition: { transactionId: BigInt(row.transaction_id), position: BigInt(row.global_position) },
 });
 
-const conflict = async (pool: pg.Pool, streamId: string, expected: number): Promise<EventStoreError> => {
-  const { rows } = await pool.query<{ version: number }>(CURRENT_VERSION, [streamId]);
-  return { kind: 'version_conflict', streamId, expected, actual: rows[0]?.version ?? 0 };
-};
-
-const append = async (
-  pool: pg.Pool,
-  tenantId: string,
-  streamId: string,
-  expectedVersion: number,
-  events: readonly NewEvent[],
-): Promise<AppendResult | EventStoreError> => {
-  if (events.length === 0) return { kind: 'store_failed', message: `append to ${streamId} with no events` };
-  let row: AppendRow | undefined;
-  try {
-    const result = await pool.query<AppendRow>(APPEND, [
-      streamId,
-      tenantId,
-      expectedVersion,
-      events.map((e) => e.type),
-      events.map((e) => e.dataCanonical),
-      events.map((e) => e.recorded_at),
-      events.map((e) => e.link),
-    ]);
-    row = result.rows[0];
-  } catch (error) {
-    if (pgErrorCode(error) === '23505') return conflict(pool, streamId, expectedVersion);
-    return storeErrorOf(error);
-  }
-  if (row === undefined) return { kind: 'store_failed', message: 'append returned no row' };
-  if (row.tenant_id !== null && row.tenant_id !== tenantId)
-    return { kind: 'stream_tenant_mismatch', streamId };
-  if (row.inserted !== events.length || row.transaction_id === null || row.global_position === null) {
-    return { kind: 'version_conflict', streamId, expected: expectedVersion, actual: row.version };
-  }
-  return {
-    nextExpectedVersion: expectedVersion + events.length,
-    lastPosition: { transactionId: BigInt(row.transaction_id), position: BigInt(row.global_position) },
-  };
-};
-
-const isAppendResult = (value: AppendResult | EventStoreError): value is AppendResult =>
-  'nextExpectedVersion' in value;
-
-/** The event store port on Postgres: `aos_events`, one statement per append. */
+/** The event store port on Postgres: `aos_events`, one statement per stream appended to (several
+ * streams in one transaction). */
 export const postgresEventStore = (pool: pg.Pool): EventStore => ({
   appendToStream: (tenantId, streamId, expectedVersion, events) => async () => {
-    const result = await append(pool, tenantId, streamId, expectedVersion, events);
-    return isAppendResult(result) ? { _tag: 'Right', right: result } : { _tag: 'Left', left: result };
+    const result = await appendToOneStream(pool, { tenantId, streamId, expectedVersion, events });
+    return 'nextExpectedVersion' in result ? E.right(result) : E.left(result);
+  },
+  appendToStreams: (parts) => async () => {
+    const result = await appendInOneTransaction(pool, parts);
+    return 'error' in result ? E.left(result) : E.right(result);
   },
   readStream: (tenantId, streamId) =>
     TE.tryCatch(

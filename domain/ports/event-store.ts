@@ -62,6 +62,25 @@ export type EventStoreError =
   | { readonly kind: 'store_unavailable'; readonly message: string }
   | { readonly kind: 'store_failed'; readonly message: string };
 
+/** One stream's part of an append to several streams. */
+export type StreamAppend = {
+  readonly tenantId: string;
+  readonly streamId: string;
+  /** The number of events the stream holds now, as in `appendToStream`. */
+  readonly expectedVersion: number;
+  readonly events: readonly NewEvent[];
+};
+
+/** Why an append to several streams failed, and which of its parts had landed when it did. */
+export type StreamsAppendFailure = {
+  readonly error: EventStoreError;
+  /** The results of the parts that landed, in order: always a prefix of the parts, and always
+   * empty on a store that appends them in one transaction (Postgres, the in-memory store). A store
+   * that cannot (EventStoreDB) appends them one after the other, and a failure there may leave
+   * the parts before the one that failed. */
+  readonly landed: readonly AppendResult[];
+};
+
 /** The event store the domain writes to. Every read is scoped by tenant. */
 export interface EventStore {
   /** Appends all events or none. `expectedVersion` is the number of events the stream holds now
@@ -72,6 +91,13 @@ export interface EventStore {
     expectedVersion: number,
     events: readonly NewEvent[],
   ): TaskEither<EventStoreError, AppendResult>;
+
+  /** Appends to several streams, each part as `appendToStream` would (its expected version, its
+   * tenant), in the order given: all parts or none, in one transaction, where the store has
+   * transactions over streams; a version conflict names the stream whose part was refused.
+   * Returns each part's result, in order. See `StreamsAppendFailure` for a store without such
+   * transactions. */
+  appendToStreams(parts: readonly StreamAppend[]): TaskEither<StreamsAppendFailure, readonly AppendResult[]>;
 
   /** The stream's events in seq order; an empty array when the stream does not exist for this tenant. */
   readStream(tenantId: string, streamId: string): TaskEither<EventStoreError, readonly StoredEvent[]>;

@@ -9,6 +9,7 @@ import {
   type NewEvent,
   type StoredEvent,
 } from '../../domain/ports/event-store.js';
+import { streamsAppendContract, type StreamsAppendMode } from './streams-append-contract.js';
 
 /** What every event store adapter must do, whatever it runs on. `open` gives a store over an empty
  * or shared backend; the suite only relies on streams it creates itself. */
@@ -41,7 +42,12 @@ const readAllOf = async (store: EventStore, streams: ReadonlySet<string>): Promi
   }
 };
 
-export const eventStoreContract = (name: string, open: () => Promise<ContractSubject>): void => {
+export const eventStoreContract = (
+  name: string,
+  open: () => Promise<ContractSubject>,
+  streamsAppend: StreamsAppendMode = 'atomic',
+): void => {
+  streamsAppendContract(name, open, streamsAppend);
   describe(`event store contract: ${name}`, () => {
     const stream = () => `aos-contract-${randomUUID()}`;
 

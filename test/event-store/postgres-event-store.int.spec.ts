@@ -93,6 +93,42 @@ describe('Postgres event store specifics', () => {
     ]);
   });
 
+  // Given a trigger that refuses the second part's insert (what a failing ledger append looks like),
+  // when two streams are appended together, then the first part is rolled back with it, and the
+  // connection goes back to the pool usable.
+  it('rolls back the first part of an append to two streams when the second part fails', async () => {
+    const store = postgresEventStore(db.pool);
+    await db.pool.query(`
+      CREATE FUNCTION aos_test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'refused by the test'; END $$;
+      CREATE TRIGGER aos_test_refuse BEFORE INSERT ON aos_events FOR EACH ROW
+        WHEN (NEW.type = 'Refused') EXECUTE FUNCTION aos_test_refuse();`);
+    try {
+      const event = (type: string) => ({
+        type,
+        data: {},
+        dataCanonical: '{}',
+        recorded_at: '2026-01-01T00:00:00.000Z',
+        link: null,
+      });
+      const refused = await store.appendToStreams([
+        { tenantId: 't1', streamId: 'two-parts-first', expectedVersion: 0, events: [event('Kept')] },
+        { tenantId: 't1', streamId: 'two-parts-second', expectedVersion: 0, events: [event('Refused')] },
+      ])();
+      expect(refused).toEqual({
+        _tag: 'Left',
+        left: { error: { kind: 'store_failed', message: 'refused by the test' }, landed: [] },
+      });
+      expect(await typesAfter(store, 'two-parts-')).toEqual([]);
+      for (let i = 0; i < 10; i++)
+        expect((await store.appendToStream('t1', `two-parts-after-${i}`, 0, [event('A')])())._tag).toBe(
+          'Right',
+        );
+    } finally {
+      await db.pool.query('DROP TRIGGER aos_test_refuse ON aos_events; DROP FUNCTION aos_test_refuse()');
+    }
+  });
+
   it('records every migration file once, and applying them again changes nothing', async () => {
     const files = (await readdir(migrationsDirectory())).filter((f) => f.endsWith('.sql')).sort();
     const recorded = (

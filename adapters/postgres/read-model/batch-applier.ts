@@ -24,6 +24,7 @@ export const projectorApplier =
     const batchStore: EventStore = {
       appendToStream: (tenantId, streamId, expectedVersion, events) =>
         store.appendToStream(tenantId, streamId, expectedVersion, events),
+      appendToStreams: (parts) => store.appendToStreams(parts),
       readStream: (tenantId, streamId) => store.readStream(tenantId, streamId),
       readStreamFrom: (tenantId, streamId, fromSeq, limit) =>
         store.readStreamFrom(tenantId, streamId, fromSeq, limit),

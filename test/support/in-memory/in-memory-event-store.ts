@@ -2,14 +2,17 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import {
   comparePositions,
+  type AppendResult,
   type EventStore,
+  type EventStoreError,
   type GlobalPosition,
   type StoredEvent,
+  type StreamAppend,
 } from '../../../domain/ports/event-store.js';
 
 /** An event store in memory, for the application's unit tests only (never a shipped path): the
- * same port and the same contract suite as Postgres. Each append is one "transaction", so the
- * global order is the append order. */
+ * same port and the same contract suite as Postgres. Each append (of one stream or several) is one
+ * "transaction", so the global order is the append order. */
 export const inMemoryEventStore = (): EventStore & { readonly events: readonly StoredEvent[] } => {
   const events: StoredEvent[] = [];
   const streams = new Map<string, StoredEvent[]>();
@@ -20,12 +23,18 @@ export const inMemoryEventStore = (): EventStore & { readonly events: readonly S
     streamOf(tenantId, streamId)
       .filter((e) => e.seq >= fromSeq)
       .slice(0, limit);
-  return {
-    events,
-    appendToStream: (tenantId, streamId, expectedVersion, newEvents) => async () => {
+  /** Every part checked against the streams as the parts before it leave them, then all stored,
+   * or none when one is refused. */
+  const appendAll = (parts: readonly StreamAppend[]): E.Either<EventStoreError, AppendResult[]> => {
+    if (parts.length === 0) return E.left({ kind: 'store_failed', message: 'append with no streams' });
+    const staged = new Map<string, StoredEvent[]>();
+    const results: AppendResult[] = [];
+    const appended: StoredEvent[] = [];
+    let position = events.length;
+    for (const { tenantId, streamId, expectedVersion, events: newEvents } of parts) {
       if (newEvents.length === 0)
         return E.left({ kind: 'store_failed', message: `append to ${streamId} with no events` });
-      const stream = streams.get(streamId) ?? [];
+      const stream = staged.get(streamId) ?? streams.get(streamId) ?? [];
       if (stream.some((e) => e.tenant_id !== tenantId))
         return E.left({ kind: 'stream_tenant_mismatch', streamId });
       if (stream.length !== expectedVersion)
@@ -35,7 +44,6 @@ export const inMemoryEventStore = (): EventStore & { readonly events: readonly S
           expected: expectedVersion,
           actual: stream.length,
         });
-      transaction += 1n;
       const stored = newEvents.map((event, i): StoredEvent => ({
         stream_id: streamId,
         tenant_id: tenantId,
@@ -45,16 +53,29 @@ export const inMemoryEventStore = (): EventStore & { readonly events: readonly S
         dataCanonical: event.dataCanonical,
         recorded_at: event.recorded_at,
         link: event.link,
-        globalPosition: { transactionId: transaction, position: BigInt(events.length + i + 1) },
+        globalPosition: { transactionId: transaction + 1n, position: BigInt(position + i + 1) },
       }));
-      streams.set(streamId, [...stream, ...stored]);
-      events.push(...stored);
-      const last = stored[stored.length - 1];
-      return E.right({
+      position += stored.length;
+      appended.push(...stored);
+      staged.set(streamId, [...stream, ...stored]);
+      results.push({
         nextExpectedVersion: expectedVersion + stored.length,
-        lastPosition: last?.globalPosition ?? { transactionId: transaction, position: 0n },
+        lastPosition: stored[stored.length - 1]!.globalPosition,
       });
-    },
+    }
+    transaction += 1n;
+    for (const [streamId, stream] of staged) streams.set(streamId, stream);
+    events.push(...appended);
+    return E.right(results);
+  };
+  return {
+    events,
+    appendToStream: (tenantId, streamId, expectedVersion, newEvents) => async () =>
+      E.map((results: AppendResult[]) => results[0]!)(
+        appendAll([{ tenantId, streamId, expectedVersion, events: newEvents }]),
+      ),
+    appendToStreams: (parts) => async () =>
+      E.mapLeft((error: EventStoreError) => ({ error, landed: [] }))(appendAll(parts)),
     readStream: (tenantId, streamId) => TE.right(streamOf(tenantId, streamId)),
     readStreamFrom: (tenantId, streamId, fromSeq, limit) =>
       TE.right(read(tenantId, streamId, fromSeq, limit)),
