@@ -47,11 +47,15 @@ export const proofLines = (proof: RunProof): string[] => {
     `merkle_root: ${i.merkle_root ?? '-'}`,
   ];
   const seal = proof.seal;
-  if (seal.status === 'sealed')
+  if (seal.status === 'sealed' && seal.late)
+    lines.push(
+      `seal: sealed late by ${seal.late.by} at ${seal.sealed_at}${seal.late.reason ? ` (reason: ${seal.late.reason})` : ''}, key ${seal.key_id}, tenant ledger index ${seal.ledger_index}`,
+    );
+  else if (seal.status === 'sealed')
     lines.push(
       `seal: sealed at ${seal.sealed_at} by key ${seal.key_id}, tenant ledger index ${seal.ledger_index}`,
     );
-  else if (seal.status === 'unsealed') lines.push('seal: NONE - the run completed but was never sealed');
+  else if (seal.status === 'unsealed') lines.push('seal: NONE - the run completed but has no seal');
   if (i.failure_reason) lines.push(`failure_reason: ${i.failure_reason}`);
   if (i.divergence) {
     const d = i.divergence;

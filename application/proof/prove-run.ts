@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventStore, EventStoreError } from '../../domain/ports/event-store.js';
 import { notFoundIntegrity, type RunIntegrity } from '../../domain/proof/run-verification.js';
-import { checkSeal, type SealReport } from '../../domain/ledger/seal-verification.js';
+import { checkSeal, foundSealReport, type SealReport } from '../../domain/ledger/seal-verification.js';
 import type { LedgerDecodeError, LedgerEntry } from '../../domain/ledger/tenant-ledger.js';
 import type { ProofReads } from '../ports/read-model.js';
 import { readModelRead } from './read-model-read.js';
@@ -16,12 +16,7 @@ export type ProofSources = { readonly store: EventStore; readonly reads: ProofRe
 const noSeal: SealReport = { status: 'not_completed', key_id: null, ledger_index: null, sealed_at: null };
 
 const sealedReport = (seal: LedgerEntry): Pick<RunProof, 'seal' | 'sealed'> => ({
-  seal: {
-    status: 'sealed',
-    key_id: seal.checkpoint.key_id,
-    ledger_index: seal.index,
-    sealed_at: seal.checkpoint.sealed_at,
-  },
+  seal: foundSealReport(seal.checkpoint, seal.index),
   sealed: { checkpoint: seal.checkpoint, signature: seal.signature, ledger_index: seal.index },
 });
 

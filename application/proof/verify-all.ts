@@ -15,7 +15,15 @@ export type FailedRun = {
   readonly divergence: Divergence | null;
 };
 
-export type VerifyAllCounts = { verified: number; failed: number; unsealed: number; not_found: number };
+/** `unsealed`: completed runs without a seal (each also counted as failed); `sealed_late`: verified
+ * runs whose seal an operator made after their completion. */
+export type VerifyAllCounts = {
+  verified: number;
+  failed: number;
+  unsealed: number;
+  sealed_late: number;
+  not_found: number;
+};
 
 export type VerifyAllSummary = {
   readonly tenant_id: string | null;
@@ -66,7 +74,7 @@ export const verifyAll = async (
   // Runs whose process died before projecting: catch the projections up first (best effort).
   await catchUpAllProjections(services);
   observer.started?.(await catalog.countRuns(tenantId));
-  const counts: VerifyAllCounts = { verified: 0, failed: 0, unsealed: 0, not_found: 0 };
+  const counts: VerifyAllCounts = { verified: 0, failed: 0, unsealed: 0, sealed_late: 0, not_found: 0 };
   const failures: FailedRun[] = [];
   const fail = (failure: FailedRun) => {
     counts.failed += 1;
@@ -84,7 +92,8 @@ export const verifyAll = async (
         divergence: proof.integrity.divergence,
       });
     else counts.not_found += 1;
-    if (status === 'VERIFIED' && proof.seal.status === 'unsealed') counts.unsealed += 1;
+    if (proof.seal.status === 'unsealed') counts.unsealed += 1;
+    if (status === 'VERIFIED' && proof.seal.late !== undefined) counts.sealed_late += 1;
     observer.proved?.(counts);
   };
   const swept = await sweepRuns(

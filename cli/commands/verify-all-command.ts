@@ -56,8 +56,8 @@ const handler = async (args: ArgumentsCamelCase<Args>) =>
       };
       const text = [
         `runs: ${runs} in ${seconds.toFixed(1)} s${tenantId ? ` (tenant ${tenantId})` : ''}`,
-        `verified: ${counts.verified} (of which completed but never sealed: ${counts.unsealed})`,
-        `failed: ${counts.failed}`,
+        `verified: ${counts.verified} (of which sealed late: ${counts.sealed_late})`,
+        `failed: ${counts.failed} (of which completed without a seal: ${counts.unsealed})`,
         ...failures.map((f) => `  ${f.tenant_id} ${f.run_id}: ${f.reason}`),
       ].join('\n');
       return { exitCode: counts.failed > 0 ? ExitCode.failed : ExitCode.ok, json: summary, text };
@@ -67,7 +67,7 @@ const handler = async (args: ArgumentsCamelCase<Args>) =>
 export const verifyAllCommand: CommandModule<object, Args> = {
   command: 'verify-all',
   describe:
-    "prove every run (or one tenant's), streaming; summary of verified / failed / unsealed; exit 1 if any failed",
+    "prove every run (or one tenant's), streaming; summary of verified / failed (a completed run without a seal fails); exit 1 if any failed",
   builder: (yargs: Argv) => withJson(withTenant(yargs)) as unknown as Argv<Args>,
   handler,
 };

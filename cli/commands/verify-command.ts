@@ -26,6 +26,11 @@ const verifyBundleFile = async (text: string, pinned: readonly Uint8Array[]): Pr
     `root_hash: ${i.root_hash ?? '-'}`,
     `merkle_root: ${i.merkle_root ?? '-'}`,
     `seal: ${verdict.seal.status}${verdict.seal.key_id ? ` by key ${verdict.seal.key_id} (${verdict.key_trust === 'pinned' ? 'the trusted key' : 'key taken from the bundle; pass --public-key to pin it'})` : ''}`,
+    ...(verdict.seal.late
+      ? [
+          `sealed late by ${verdict.seal.late.by} at ${verdict.seal.sealed_at}${verdict.seal.late.reason ? ` (reason: ${verdict.seal.late.reason})` : ''}`,
+        ]
+      : []),
   ];
   if (i.failure_reason) lines.push(`failure_reason: ${i.failure_reason}`);
   if (i.divergence)

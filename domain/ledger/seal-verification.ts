@@ -1,5 +1,6 @@
 import { verifyEd25519 } from '../proof/ed25519-keys.js';
 import type { Divergence } from '../proof/run-verification.js';
+import type { LateSeal } from './late-seal.js';
 import { checkpointBytes, type RunCheckpoint } from './run-checkpoint.js';
 
 /** A seal as found in the tenant's ledger. */
@@ -16,7 +17,22 @@ export type SealReport = {
   readonly key_id: string | null;
   readonly ledger_index: number | null;
   readonly sealed_at: string | null;
+  /** Present only for a seal made after the run's completion, by an operator: who, and why. */
+  readonly late?: LateSeal;
 };
+
+/** The report of a seal found in the ledger (whether it checks out or not). */
+export const foundSealReport = (checkpoint: RunCheckpoint, ledgerIndex: number): SealReport => ({
+  status: 'sealed',
+  key_id: checkpoint.key_id,
+  ledger_index: ledgerIndex,
+  sealed_at: checkpoint.sealed_at,
+  ...(checkpoint.late ? { late: checkpoint.late } : {}),
+});
+
+/** Why a completed run without a seal fails: its seal is appended with its completion. */
+export const MISSING_SEAL_REASON =
+  'the run completed but the tenant ledger holds no seal of it: a run is sealed with its completion, so its seal was removed, or the run completed before that rule and was never sealed late';
 
 /** What replay recomputed from the events as stored. */
 export type RecomputedChain = {
@@ -70,9 +86,10 @@ export const sealSignatureProblem = (
   return null;
 };
 
-/** Step 5 of docs/RUNPROOF-FORMAT.md: the seal's signature verifies with a known key, and its
- * checkpoint equals the chain recomputed from the stored events (length, root, Merkle root).
- * `knownKeys` maps key_id to the raw 32-byte public key. */
+/** Step 5 of docs/RUNPROOF-FORMAT.md: a completed run has a seal, the seal's signature verifies
+ * with a known key, and its checkpoint equals the chain recomputed from the stored events
+ * (length, root, Merkle root). A run not completed has nothing to seal yet. `knownKeys` maps
+ * key_id to the raw 32-byte public key. */
 export const checkSeal = (
   tenantId: string,
   runId: string,
@@ -81,23 +98,13 @@ export const checkSeal = (
   knownKeys: ReadonlyMap<string, Uint8Array>,
 ): SealCheck => {
   if (found === null) {
-    return {
-      seal: {
-        status: recomputed.completed ? 'unsealed' : 'not_completed',
-        key_id: null,
-        ledger_index: null,
-        sealed_at: null,
-      },
-      failure: null,
-    };
+    const none = { key_id: null, ledger_index: null, sealed_at: null };
+    return recomputed.completed
+      ? fail({ status: 'unsealed', ...none }, MISSING_SEAL_REASON, 'checkpoint', 'present', null)
+      : { seal: { status: 'not_completed', ...none }, failure: null };
   }
   const { checkpoint } = found;
-  const seal: SealReport = {
-    status: 'sealed',
-    key_id: checkpoint.key_id,
-    ledger_index: found.ledger_index,
-    sealed_at: checkpoint.sealed_at,
-  };
+  const seal = foundSealReport(checkpoint, found.ledger_index);
   if (checkpoint.tenant_id !== tenantId)
     return fail(
       seal,

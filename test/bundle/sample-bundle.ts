@@ -2,6 +2,7 @@ import { verifyEventChain } from '../../domain/proof/chain-verifier.js';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { BUNDLE_FORMAT, type ProofBundle } from '../../domain/bundle/proof-bundle.js';
 import type { JsonObject } from '../../domain/json/json-value.js';
+import type { LateSeal } from '../../domain/ledger/late-seal.js';
 import { checkpointBytes, type RunCheckpoint } from '../../domain/ledger/run-checkpoint.js';
 import { ledgerLeaves, type LedgerEntry } from '../../domain/ledger/tenant-ledger.js';
 import { NOTE_KEY_NAME, treeHeadBody } from '../../domain/ledger/tree-head.js';
@@ -48,9 +49,9 @@ const otherSeal = (key: TestKey, index: number, runId: string): LedgerEntry => {
 };
 
 /** A sealed run's bundle made in process, with no database: the events of storedRunEvents, a
- * checkpoint signed with `key`, a ledger of three seals with the run's at `leafIndex`, and a tree
- * head note signed with the same key. */
-export const sampleBundle = (key: TestKey, leafIndex = 1): ProofBundle => {
+ * checkpoint signed with `key` (a late seal's when `late` is given), a ledger of three seals with
+ * the run's at `leafIndex`, and a tree head note signed with the same key. */
+export const sampleBundle = (key: TestKey, leafIndex = 1, late?: LateSeal): ProofBundle => {
   const stored = storedRunEvents(runEvents());
   const { integrity } = verifyEventChain(TENANT, RUN_ID, `aos-run-${RUN_ID}`, stored);
   if (
@@ -69,6 +70,7 @@ export const sampleBundle = (key: TestKey, leafIndex = 1): ProofBundle => {
     merkle_root: integrity.merkle_root,
     sealed_at: '2026-02-09T12:00:01.234Z',
     key_id: key.keyId,
+    ...(late ? { late } : {}),
   };
   const signature = sign(key, checkpoint);
   const others = ['7a1c9e20-0b3d-4e5f-8a6b-1c2d3e4f5a6b', '9b2d0f31-1c4e-4f60-9b7c-2d3e4f5a6b7c'];
