@@ -45,7 +45,8 @@ const positionJson = (value: unknown) =>
  * own as for skills with effects) by `runners`
  * concurrent workers in this process, while (with `project`) a projector loop catches the
  * projections up; the clock stops when every run is done and the projections hold every event.
- * No sealing. Without `project`, the write path alone (a diagnostic). */
+ * Each run is sealed with its completion (the seal in the completion's transaction), as in the
+ * product. Without `project`, the write path alone (a diagnostic). */
 export const appendOurs = async (
   database: BenchDatabase,
   runners: number,

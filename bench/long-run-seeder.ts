@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { systemClock } from '../adapters/system-clock.js';
 import type { AgentRegistered } from '../domain/agent/agent-events.js';
-import { sealRun } from '../application/ledger/seal-run.js';
+import { appendSealedCompletion } from '../application/runs/sealed-completion.js';
 import type { EventStore, GlobalPosition } from '../domain/ports/event-store.js';
 import type { Signer } from '../domain/ports/signing-keys.js';
 import type { RunEvent } from '../domain/run/run-events.js';
@@ -22,14 +22,15 @@ export type LongRun = {
 const APPEND_BATCH = 1_000;
 
 /** One completed run of `steps` executed echo steps (one plan step with `repeat`), its events made
- * by the domain (decider, chainRunEvents) and appended 1,000 per append at the stream's version;
- * then projected, and sealed with `signer` when given. */
+ * by the domain (decider, chainRunEvents) and appended 1,000 per append at the stream's version,
+ * the last append (the completion) with the run's seal signed by `signer`, as the runner does;
+ * then projected. */
 export const seedLongRun = async (
   pool: pg.Pool,
   store: EventStore,
   agent: AgentRegistered,
   steps: number,
-  signer: Signer | null,
+  signer: Signer,
 ): Promise<LongRun> => {
   const runId = randomUUID();
   const goal = `a long run of ${steps} steps`;
@@ -67,7 +68,21 @@ export const seedLongRun = async (
       batch.push({ type: 'StepExecuted', data: echoStep(i, goal) });
     await append(batch);
   }
-  await append(decide(stream, { type: 'CompleteRun', status: 'succeeded' }));
+  const completion = chain(
+    stream,
+    decide(stream, { type: 'CompleteRun', status: 'succeeded' }),
+    systemClock.now(),
+  );
+  const completed = await appendSealedCompletion(
+    { store, clock: systemClock, signer },
+    stream,
+    completion.toAppend,
+    completion.next,
+  );
+  if (completed._tag === 'Left')
+    throw new Error(`completing and sealing the long run failed: ${JSON.stringify(completed.left)}`);
+  stream = { ...completion.next, lastPosition: completed.right };
+  last = completed.right;
   const appendedMs = performance.now() - started;
   const target = last as GlobalPosition | null;
   if (target === null) throw new Error('the long run has no events');
@@ -77,14 +92,8 @@ export const seedLongRun = async (
       `projecting the long run failed: ${JSON.stringify(projected.left, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`,
     );
   const projectedMs = performance.now() - started - appendedMs;
-  let sealed = false;
-  if (signer !== null) {
-    const seal = await sealRun({ store, signer, clock: systemClock }, agent.tenant_id, runId);
-    if (seal._tag === 'Left') throw new Error(`sealing the long run failed: ${JSON.stringify(seal.left)}`);
-    sealed = true;
-  }
   progress(
-    `  seeded a run of ${steps} steps (${stream.version} events): appended in ${(appendedMs / 1000).toFixed(1)} s, projected in ${(projectedMs / 1000).toFixed(1)} s${sealed ? `, sealed in ${((performance.now() - started - appendedMs - projectedMs) / 1000).toFixed(1)} s` : ''}`,
+    `  seeded a run of ${steps} steps (${stream.version} events, sealed with its completion): appended in ${(appendedMs / 1000).toFixed(1)} s, projected in ${(projectedMs / 1000).toFixed(1)} s`,
   );
-  return { runId, steps, events: stream.version, sealed };
+  return { runId, steps, events: stream.version, sealed: true };
 };

@@ -1,3 +1,5 @@
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { rawPublicKeyOf } from '../adapters/keys/key-directory.js';
 import { randomIds } from '../adapters/random-ids.js';
 import { builtinSkillRegistry } from '../adapters/skills/builtin-skill-registry.js';
 import { systemClock } from '../adapters/system-clock.js';
@@ -5,7 +7,9 @@ import type { AgentRegistered } from '../domain/agent/agent-events.js';
 import { registerAgent } from '../application/agents/register-agent.js';
 import { templatePlanner } from '../domain/plan/template-planner.js';
 import type { EventStore } from '../domain/ports/event-store.js';
+import type { Signer } from '../domain/ports/signing-keys.js';
 import type { Skill, SkillRegistry } from '../domain/ports/skill.js';
+import { runproofKeyId } from '../domain/proof/ed25519-keys.js';
 import type { RunExecutionDeps } from '../application/runs/execute-run.js';
 import { defaultRedactionPolicy } from '../domain/secrets/redaction-policy.js';
 
@@ -22,11 +26,28 @@ const skillsFor = (pureSteps: boolean): SkillRegistry => {
   };
 };
 
-/** The runner's dependencies as the product wires them (no secrets, default redaction). */
+/** A signing key made in this process (never written anywhere): the bench's runs are sealed with
+ * their completion, as every run of the product is. */
+export const inProcessSigner = (): Signer => {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const raw = rawPublicKeyOf(privateKey);
+  return {
+    keyId: runproofKeyId(raw),
+    publicKey: raw,
+    sign: (message) => new Uint8Array(sign(null, message, privateKey)),
+    signNote: () => {
+      throw new Error('the bench signs seals only');
+    },
+  };
+};
+
+/** The runner's dependencies as the product wires them (no secrets, default redaction); the runs
+ * are sealed with `signer` (a key made in this process unless given). */
 export const runExecutionDeps = (
   store: EventStore,
-  options: { readonly pureSteps?: boolean } = {},
+  options: { readonly pureSteps?: boolean; readonly signer?: Signer } = {},
 ): RunExecutionDeps => ({
+  signer: options.signer ?? inProcessSigner(),
   store,
   skills: skillsFor(options.pureSteps ?? true),
   planner: templatePlanner,

@@ -1,5 +1,5 @@
 // Seeds a database with many sealed runs through the product's own write path (agent registration,
-// run execution, sealing, projection), in-process, for scale checks such as
+// run execution sealed with its completion, projection), in-process, for scale checks such as
 // `aos-int verify-all` over 10,000 runs:
 //   DATABASE_URL=... AOS_KEYS_DIR=... node dist/bench/seed-sealed-runs.js --tenant-id t --runs 10000
 import pg from 'pg';
@@ -10,7 +10,6 @@ import { randomIds } from '../adapters/random-ids.js';
 import { builtinSkillRegistry } from '../adapters/skills/builtin-skill-registry.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { registerAgent } from '../application/agents/register-agent.js';
-import { sealRun } from '../application/ledger/seal-run.js';
 import { templatePlanner } from '../domain/plan/template-planner.js';
 import { executeRun } from '../application/runs/execute-run.js';
 import { catchUpProjections } from '../adapters/postgres/read-model/projector.js';
@@ -64,6 +63,7 @@ const main = async (): Promise<void> => {
           random: Math.random,
           secret: () => undefined,
           redaction: defaultRedactionPolicy,
+          signer: signer.right,
         },
         {
           tenant_id: tenantId,
@@ -73,12 +73,6 @@ const main = async (): Promise<void> => {
         },
       );
       if (run._tag === 'Left') throw new Error(`run: ${JSON.stringify(run.left)}`);
-      const sealed = await sealRun(
-        { store, signer: signer.right, clock: systemClock },
-        tenantId,
-        run.right.run_id,
-      );
-      if (sealed._tag === 'Left') throw new Error(`seal: ${JSON.stringify(sealed.left)}`);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));

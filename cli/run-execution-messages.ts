@@ -11,5 +11,11 @@ export const describeRunExecutionError = (error: RunExecutionError): string => {
       return `the run stream is not consistent: ${JSON.stringify(error.error)}`;
     case 'stored_agent_invalid':
       return `the agent's stored definition does not decode: ${error.message}`;
+    case 'seal_not_appended':
+      return error.run_completed
+        ? `run ${error.run_id} completed, but its seal could not be appended after its completion (${JSON.stringify(error.cause)}): the store appends them one after the other (docs/EVENTSTOREDB.md); its proof fails until an operator seals it late with \`aos-int runs seal-late\``
+        : `run ${error.run_id} is not completed: its completion and its seal are appended together, and the seal could not be (${JSON.stringify(error.cause)}); nothing of the completion was written, \`aos runs resume\` completes it`;
+    case 'completion_without_signer':
+      return `run ${error.run_id} cannot be completed without a signing key to seal it; nothing was written`;
   }
 };

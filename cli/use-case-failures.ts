@@ -13,7 +13,7 @@ const describeJson = (value: unknown): string =>
 /** What the projections failed at, as a message. */
 export const describeProjectionError = (error: ProjectionError): string => describeJson(error);
 
-/** Turns a run that could not be recorded, found, sealed, projected or resumed into the CLI's failure. */
+/** Turns a run that could not be recorded (with its seal), found, projected or resumed into the CLI's failure. */
 export const runFailure = (
   error: RunUseCaseError | ResumeRefused,
   tenantId: string,
@@ -42,11 +42,11 @@ export const runFailure = (
         );
       }
       return storeFailure(error.error);
-    case 'seal_failed':
+    case 'seal_not_appended':
       return new CliFailure(
-        ExitCode.infrastructure,
-        'seal_failed',
-        `run ${error.run_id} is recorded (${error.outcome}) but could not be sealed: ${JSON.stringify(error.error)}`,
+        error.cause.kind === 'seal_refused' ? ExitCode.failed : ExitCode.infrastructure,
+        'seal_not_appended',
+        describeRunExecutionError(error),
       );
     case 'projection_failed':
       return new CliFailure(
@@ -59,6 +59,12 @@ export const runFailure = (
         ExitCode.failed,
         'run_sealed',
         `run ${error.run_id} was sealed (ledger index ${error.ledger_index}) and its events no longer match the seal (${error.reason}); it is not resumed`,
+      );
+    case 'completed_without_seal':
+      return new CliFailure(
+        ExitCode.failed,
+        'completed_without_seal',
+        `run ${error.run_id} had already completed, but the tenant ledger holds no seal of it (${error.reason}); resume never seals a completed run, and appended nothing. If the run completed before runs were sealed with their completion and its history is checked, an operator seals it with \`aos-int runs seal-late\``,
       );
     default:
       return new CliFailure(ExitCode.failed, 'run_not_recorded', describeRunExecutionError(error));

@@ -13,28 +13,26 @@ import {
   DEFAULT_STEP_TIMEOUT_MS,
   withStepDefaults,
 } from '../../domain/plan/step-defaults.js';
-import type { EventStore, EventStoreError } from '../../domain/ports/event-store.js';
+import type { EventStore } from '../../domain/ports/event-store.js';
 import type { IdGenerator } from '../../domain/ports/id-generator.js';
 import type { Planner } from '../../domain/ports/planner.js';
+import type { Signer } from '../../domain/ports/signing-keys.js';
 import { toHex } from '../../domain/proof/sha256.js';
 import type { RunCommand, RunState } from '../../domain/run/run-decider.js';
-import type { RunDomainError } from '../../domain/run/run-errors.js';
 import type { RunCreated, StepExecuted } from '../../domain/run/run-events.js';
-import { emptyRunStream, type RunStream, type RunStreamError } from '../../domain/run/run-stream.js';
-import { createRunWriter } from './run-writer.js';
+import { emptyRunStream, type RunStream } from '../../domain/run/run-stream.js';
+import { createRunWriter, type RunWriteError, type RunWriterDeps } from './run-writer.js';
 import { executeStep, type StepExecutionDeps } from './execute-step.js';
 
 export type RunExecutionDeps = StepExecutionDeps & {
   readonly store: EventStore;
   readonly planner: Planner;
   readonly ids: IdGenerator;
+  /** The active signing key: a run is sealed in the append that completes it. */
+  readonly signer: Signer;
 };
 
-export type RunExecutionError =
-  | { readonly kind: 'domain'; readonly error: RunDomainError }
-  | { readonly kind: 'store'; readonly error: EventStoreError }
-  | { readonly kind: 'stream'; readonly error: RunStreamError }
-  | AgentLookupError;
+export type RunExecutionError = RunWriteError | AgentLookupError;
 
 export type RunOutcome = {
   readonly run_id: string;
@@ -52,7 +50,7 @@ export type InterruptedStepPolicy = 'rerun_if_idempotent' | 'rerun';
  * all in one append (one round trip, one commit) with the stream's version as the expected
  * version: a concurrent writer makes this fail and write nothing. */
 export const applyRunCommands = async (
-  deps: Pick<RunExecutionDeps, 'store' | 'clock'>,
+  deps: RunWriterDeps,
   stream: RunStream,
   commands: readonly RunCommand[],
 ): Promise<E.Either<RunExecutionError, RunStream>> => {
@@ -65,7 +63,7 @@ export const applyRunCommands = async (
 export const PURE_STEPS_PER_APPEND = 64;
 
 export const applyRunCommand = (
-  deps: Pick<RunExecutionDeps, 'store' | 'clock'>,
+  deps: RunWriterDeps,
   stream: RunStream,
   command: RunCommand,
 ): Promise<E.Either<RunExecutionError, RunStream>> => applyRunCommands(deps, stream, [command]);

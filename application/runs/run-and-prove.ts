@@ -1,7 +1,5 @@
 import { type RunRequest } from '../../domain/run/run-request.js';
 import * as E from 'fp-ts/lib/Either.js';
-import type { SealingError } from '../ledger/seal-run.js';
-import { sealRun } from '../ledger/seal-run.js';
 import type { EventStoreError } from '../../domain/ports/event-store.js';
 import type { RunStream } from '../../domain/run/run-stream.js';
 import type { ProjectionError, ReadModel } from '../ports/read-model.js';
@@ -11,81 +9,58 @@ import type { RunProof } from '../proof/run-proof.js';
 import { executeRun, type RunExecutionDeps, type RunOutcome } from './execute-run.js';
 import type { ExistingRunError } from './resume-run.js';
 
-/** What running and proving a run needs: the execution's ports and the read model. */
-export type RunAndProveDeps = RunExecutionDeps & { readonly readModel: ReadModel };
+/** What running and proving a run needs: the execution's ports (the signing key comes with the
+ * run keys) and the read model. */
+export type RunAndProveDeps = Omit<RunExecutionDeps, 'signer'> & { readonly readModel: ReadModel };
 
-/** A run recorded, but not brought to its proof: not sealed, or not projected. */
-export type AfterRunError =
-  | {
-      readonly kind: 'seal_failed';
-      readonly run_id: string;
-      readonly outcome: string | null;
-      readonly error: SealingError;
-    }
-  | { readonly kind: 'projection_failed'; readonly run_id: string; readonly error: ProjectionError };
+/** A run recorded (and, when completed, sealed with its completion), but not projected. */
+export type AfterRunError = {
+  readonly kind: 'projection_failed';
+  readonly run_id: string;
+  readonly error: ProjectionError;
+};
 
 export type RunUseCaseError = ExistingRunError | AfterRunError;
 
 const storeError = (error: EventStoreError): RunUseCaseError => ({ kind: 'store', error });
 
-const proofOf = (deps: RunAndProveDeps, stream: RunStream, keys: RunKeys) =>
-  proveRun(
-    { store: deps.store, reads: deps.readModel.proofReads },
-    stream.tenantId,
-    stream.runId,
-    keys.knownKeys,
-  );
+/** The execution's ports with the active signing key, which seals a run as it completes. */
+export const sealingWith = (deps: RunAndProveDeps, keys: RunKeys): RunExecutionDeps => ({
+  ...deps,
+  signer: keys.signer,
+});
 
-/** Seals a completed run that has no valid seal yet (a run this process just completed has none;
- * an existing one is checked first). */
-const sealIfDue = async (
+/** After a run was written (completed and sealed, or left open): wait until the projections hold
+ * its last append, and prove it. Seals nothing: a run is sealed only with its completion (or late,
+ * by an operator). */
+export const projectAndProve = async (
   deps: RunAndProveDeps,
   keys: RunKeys,
   stream: RunStream,
-  justCompleted: boolean,
-): Promise<E.Either<RunUseCaseError, void>> => {
-  if (stream.state.status !== 'completed') return E.right(undefined);
-  if (!justCompleted) {
-    const before = await proofOf(deps, stream, keys);
-    if (before._tag === 'Left') return E.left(storeError(before.left));
-    if (before.right.seal.status === 'sealed') return E.right(undefined);
-  }
-  const sealed = await sealRun(
-    { store: deps.store, signer: keys.signer, clock: deps.clock },
-    stream.tenantId,
-    stream.runId,
-  );
-  return sealed._tag === 'Left'
-    ? E.left({ kind: 'seal_failed', run_id: stream.runId, outcome: stream.state.outcome, error: sealed.left })
-    : E.right(undefined);
-};
-
-/** After a run is completed (or left open): seal it when completed and not yet sealed, wait until
- * the projections hold its events, prove it. */
-export const sealProjectProve = async (
-  deps: RunAndProveDeps,
-  keys: RunKeys,
-  stream: RunStream,
-  options: { readonly justCompleted?: boolean } = {},
 ): Promise<E.Either<RunUseCaseError, RunProof>> => {
-  const sealed = await sealIfDue(deps, keys, stream, options.justCompleted ?? false);
-  if (sealed._tag === 'Left') return sealed;
   if (stream.lastPosition) {
     const projected = await deps.readModel.projections.waitFor(stream.lastPosition);
     if (projected._tag === 'Left')
       return E.left({ kind: 'projection_failed', run_id: stream.runId, error: projected.left });
   }
-  return E.mapLeft(storeError)(await proofOf(deps, stream, keys));
+  const proof = await proveRun(
+    { store: deps.store, reads: deps.readModel.proofReads },
+    stream.tenantId,
+    stream.runId,
+    keys.knownKeys,
+  );
+  return E.mapLeft(storeError)(proof);
 };
 
-/** The main job: execute the run, seal it, wait until the projections hold all its events, prove it. */
+/** The main job: execute the run (sealed with its completion), wait until the projections hold all
+ * its events, prove it. */
 export const runAndProve = async (
   deps: RunAndProveDeps,
   request: RunRequest,
   keys: RunKeys,
 ): Promise<E.Either<RunUseCaseError, { readonly outcome: RunOutcome; readonly proof: RunProof }>> => {
-  const executed = await executeRun(deps, request);
+  const executed = await executeRun(sealingWith(deps, keys), request);
   if (executed._tag === 'Left') return executed;
-  const proof = await sealProjectProve(deps, keys, executed.right.stream, { justCompleted: true });
+  const proof = await projectAndProve(deps, keys, executed.right.stream);
   return E.map((proved: RunProof) => ({ outcome: executed.right, proof: proved }))(proof);
 };

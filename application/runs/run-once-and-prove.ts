@@ -3,7 +3,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { RunKeys } from '../ports/run-keys.js';
 import type { RunProof } from '../proof/run-proof.js';
 import { executeRunOnce } from './resume-run.js';
-import { sealProjectProve, type RunAndProveDeps, type RunUseCaseError } from './run-and-prove.js';
+import { projectAndProve, sealingWith, type RunAndProveDeps, type RunUseCaseError } from './run-and-prove.js';
 
 export type RunOnce = {
   readonly run_id: string;
@@ -13,17 +13,17 @@ export type RunOnce = {
   readonly proof: RunProof;
 };
 
-/** `aos run --idempotency-key K`: the first request creates, executes, seals and proves the run;
- * a later one returns it as it stands, executing nothing. */
+/** `aos run --idempotency-key K`: the first request creates, executes (sealed with its completion)
+ * and proves the run; a later one returns it as it stands, executing and sealing nothing. */
 export const runOnceAndProve = async (
   deps: RunAndProveDeps,
   request: RunRequest,
   key: string,
   keys: RunKeys,
 ): Promise<E.Either<RunUseCaseError, RunOnce>> => {
-  const run = await executeRunOnce(deps, request, key);
+  const run = await executeRunOnce(sealingWith(deps, keys), request, key);
   if (run._tag === 'Left') return run;
-  const proof = await sealProjectProve(deps, keys, run.right.stream);
+  const proof = await projectAndProve(deps, keys, run.right.stream);
   return E.map((proved: RunProof) => ({
     run_id: run.right.stream.runId,
     status: run.right.outcome?.status ?? ('in_progress' as const),

@@ -47,7 +47,8 @@ const list = async (args: ArgumentsCamelCase<ListArgs>) =>
     });
   });
 
-/** Continues a run whose process died, seals it when it completes, and proves it. */
+/** Continues a run whose process died (its completion seals it) and proves it; refuses a completed
+ * run without a seal. */
 const resume = async (args: ArgumentsCamelCase<ResumeArgs>) =>
   runAndPrint(args, async () => {
     const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
@@ -63,12 +64,10 @@ const resume = async (args: ArgumentsCamelCase<ResumeArgs>) =>
       const policy = args['rerun-interrupted'] ? 'rerun' : 'rerun_if_idempotent';
       const resumed = await resumeAndProve(await runExecutionDeps(runtime), keys, tenantId, runId, policy);
       if (resumed._tag === 'Left') throw runFailure(resumed.left, tenantId);
-      const { status, attempt, proof, alreadyCompleted, sealedNow } = resumed.right;
+      const { status, attempt, proof, alreadyCompleted } = resumed.right;
       const verified = proof.integrity.verification_status === 'VERIFIED';
-      // A run that had completed before is only sealed if it was not, and proved: say nothing ran.
-      const note = alreadyCompleted
-        ? `run ${runId} had already completed: no step was run${sealedNow ? '; it is now sealed' : ''}`
-        : null;
+      // A run that had completed (and was sealed) before is only proved: say nothing ran.
+      const note = alreadyCompleted ? `run ${runId} had already completed: no step was run` : null;
       return {
         exitCode: status === 'succeeded' && verified ? ExitCode.ok : ExitCode.failed,
         json: {

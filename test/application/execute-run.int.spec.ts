@@ -12,7 +12,9 @@ import {
 } from '../../application/runs/execute-run.js';
 import { defaultRedactionPolicy } from '../../domain/secrets/redaction-policy.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
+import { testSigner } from '../support/test-signer.js';
 
+const { signer } = testSigner();
 const TENANT = 'tenant-commits';
 let db: TestDatabase;
 beforeAll(async () => {
@@ -48,6 +50,7 @@ describe('executeRun appends in as few commits as the rules allow', () => {
     random: Math.random,
     secret: () => undefined,
     redaction: defaultRedactionPolicy,
+    signer,
   });
   const agentWith = async (
     steps: { skill: string; params: Record<string, string | number>; repeat?: number }[],

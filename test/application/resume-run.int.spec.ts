@@ -13,7 +13,9 @@ import { emptyRunStream, type RunStream } from '../../domain/run/run-stream.js';
 import { executeStep } from '../../application/runs/execute-step.js';
 import { defaultRedactionPolicy } from '../../domain/secrets/redaction-policy.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
+import { testSigner } from '../support/test-signer.js';
 
+const { signer } = testSigner();
 const TENANT = 'tenant-resume';
 const RUN_ID = '7a1f2b3c-4d5e-4f60-8a71-92b3c4d5e6f7';
 
@@ -40,6 +42,7 @@ describe('resumeRun: a run continued by another process', () => {
       random: Math.random,
       secret: () => undefined,
       redaction: defaultRedactionPolicy,
+      signer,
     };
     const registered = await registerAgent(
       { ...deps },
@@ -130,6 +133,7 @@ describe('resumeRun: a run continued by another process', () => {
         random: Math.random,
         secret: () => undefined,
         redaction: defaultRedactionPolicy,
+        signer,
       };
       const registered = await registerAgent(
         { ...deps },
