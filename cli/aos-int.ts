@@ -6,6 +6,7 @@ import { verifyAllCommand } from './commands/verify-all-command.js';
 import { demoCommand } from './commands/demo-command.js';
 import { migrateCommand } from './commands/migrate-command.js';
 import { projectionsCommand } from './commands/projections-command.js';
+import { internalRunsCommand } from './commands/seal-late-command.js';
 import { cliProgram } from './yargs-app.js';
 
 // The internal CLI: operations only. It never creates a run for a customer tenant (demo works in
@@ -17,4 +18,5 @@ void cliProgram('aos-int', [
   dbCommand,
   keysCommand,
   verifyAllCommand,
+  internalRunsCommand,
 ] as never[]).parseAsync();

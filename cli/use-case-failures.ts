@@ -1,3 +1,4 @@
+import type { LateSealError } from '../application/ledger/seal-run-late.js';
 import type { LedgerReadError } from '../application/ledger/read-tenant-ledger.js';
 import type { ProjectionError } from '../application/ports/read-model.js';
 import type { ResumeRefused } from '../application/runs/resume-and-prove.js';
@@ -68,6 +69,47 @@ export const runFailure = (
       );
     default:
       return new CliFailure(ExitCode.failed, 'run_not_recorded', describeRunExecutionError(error));
+  }
+};
+
+/** A run that could not be sealed late: not there (exit 3), not to be sealed (exit 1), or the
+ * store's failure. */
+export const lateSealFailure = (error: LateSealError, tenantId: string): CliFailure => {
+  switch (error.kind) {
+    case 'run_not_found':
+      return notFound(`run ${error.run_id} not found in tenant ${tenantId}`);
+    case 'run_not_completed':
+      return new CliFailure(
+        ExitCode.failed,
+        'run_not_completed',
+        `run ${error.run_id} has not completed: only a completed run is sealed (\`aos runs resume\` continues it, and its completion seals it); nothing was written`,
+      );
+    case 'chain_invalid':
+      return new CliFailure(
+        ExitCode.failed,
+        'chain_invalid',
+        `run ${error.run_id} is not sealed: its stored events do not verify (${error.reason}); nothing was written`,
+      );
+    case 'already_sealed':
+      return new CliFailure(
+        ExitCode.failed,
+        'already_sealed',
+        `run ${error.run_id} is already sealed (tenant ledger index ${error.ledger_index}, sealed at ${error.sealed_at}); nothing was written`,
+      );
+    case 'ledger_damaged':
+      return new CliFailure(
+        ExitCode.failed,
+        'ledger_damaged',
+        `the ledger of tenant ${error.tenant_id} is damaged at index ${error.damage.seq}: ${error.damage.message}; nothing was sealed`,
+      );
+    case 'ledger_contended':
+      return new CliFailure(
+        ExitCode.infrastructure,
+        'ledger_contended',
+        `the tenant ledger kept moving: ${error.attempts} attempts to append the seal failed; nothing was written`,
+      );
+    case 'store':
+      return storeFailure(error.error);
   }
 };
 

@@ -1,0 +1,93 @@
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { LateSealReasonC, SealedByC } from '../../domain/ledger/late-seal.js';
+import { RunIdC, TenantIdC } from '../../domain/run/identifiers.js';
+import { runAndPrint } from '../command-output.js';
+import { ExitCode } from '../exit-codes.js';
+import { decodeOption } from '../input-validation.js';
+import { withRuntime } from '../runtime.js';
+import { withJson, withRunId, withTenant } from './common-options.js';
+
+type SealLateArgs = {
+  'tenant-id'?: string;
+  'run-id'?: string;
+  by?: string;
+  reason?: string;
+  json: boolean;
+};
+
+/** Seals a completed run that has no seal, recording in the signed checkpoint that it was sealed
+ * late, by whom and why; then proves it. */
+const sealLate = async (args: ArgumentsCamelCase<SealLateArgs>) =>
+  runAndPrint(args, async () => {
+    const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
+    const runId = decodeOption(RunIdC, 'run-id', args['run-id']);
+    const by = decodeOption(SealedByC, 'by', args.by);
+    const reason =
+      args.reason === undefined ? undefined : decodeOption(LateSealReasonC, 'reason', args.reason);
+    const { keysDirectoryOf, requireRunKeys } = await import('../signing-keys.js');
+    const keys = await requireRunKeys(await keysDirectoryOf(process.env));
+    const [{ sealLateAndProve }, { systemClock }, { lateSealFailure, warnCatchUp }, { proofLines }] =
+      await Promise.all([
+        import('../../application/ledger/seal-late-and-prove.js'),
+        import('../../adapters/system-clock.js'),
+        import('../use-case-failures.js'),
+        import('../run-proof-report.js'),
+      ]);
+    return withRuntime(async (runtime) => {
+      const late = { by, ...(reason === undefined ? {} : { reason }) };
+      const sealed = await sealLateAndProve(
+        { ...runtime, clock: systemClock },
+        keys,
+        { tenantId, runId, late },
+        warnCatchUp,
+      );
+      if (sealed._tag === 'Left') throw lateSealFailure(sealed.left, tenantId);
+      const { seal, proof } = sealed.right;
+      const verified = proof.integrity.verification_status === 'VERIFIED';
+      return {
+        exitCode: verified ? ExitCode.ok : ExitCode.failed,
+        json: {
+          run_id: runId,
+          tenant_id: tenantId,
+          ledger_index: seal.index,
+          checkpoint: seal.checkpoint,
+          signature: seal.signature,
+          integrity: proof.integrity,
+          seal: proof.seal,
+        },
+        text: [
+          `Run ID: ${runId}`,
+          `Tenant ID: ${tenantId}`,
+          `Sealed late: tenant ledger index ${seal.index}`,
+          ...proofLines(proof),
+        ].join('\n'),
+      };
+    });
+  });
+
+/** aos-int runs: what an operator does to a tenant's runs. */
+export const internalRunsCommand: CommandModule = {
+  command: 'runs <action>',
+  describe: "operate on a tenant's runs",
+  builder: (yargs: Argv) =>
+    yargs
+      .command({
+        command: 'seal-late',
+        describe:
+          'seal a completed run that has no seal (one completed before runs were sealed with their completion); the seal records that it was sealed late, by whom and why',
+        builder: (y: Argv) =>
+          withJson(withRunId(withTenant(y)))
+            .option('by', {
+              type: 'string',
+              describe: 'who seals it (recorded in the signed checkpoint; 1-200 characters, one line)',
+            })
+            .option('reason', {
+              type: 'string',
+              describe:
+                'why it is sealed late (recorded in the signed checkpoint; 1-1000 characters, one line)',
+            }),
+        handler: sealLate,
+      })
+      .demandCommand(1),
+  handler: () => undefined,
+};
