@@ -246,10 +246,46 @@ describe('crash and resume: a run killed with SIGKILL at any point is continued 
     await expectResumedToTheEnd(runId, [...FULL.slice(0, 4), 'RunStarted', ...FULL.slice(4)], [1, 2]);
   });
 
-  it('killed after RunCompleted, before the seal: resume seals it and appends no run event', async () => {
+  /** Starts a run and kills it inside the transaction that completes and seals it: its last step's
+   * record and RunCompleted are inserted (the gate held them, then let them through while the
+   * process was stopped), the seal is not, and nothing is committed. The backend is ended as the
+   * server would end it on the dead connection, so the transaction is rolled back before the test
+   * looks. */
+  const killInsideCompletion = async (): Promise<string> => {
     await gate.hold('RunCompleted', FULL.length - 1);
     const run = await startRun();
-    const runId = await killRightAfter(db.pool, gate, run.cli, run, 'RunCompleted', FULL.length - 1);
+    const [backend] = await gate.waiters(1);
+    run.cli.child.kill('SIGSTOP');
+    await gate.release();
+    await waitFor('RunCompleted inserted, not committed', async () =>
+      (
+        await db.pool.query(
+          "SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND state = 'idle in transaction'",
+          [backend],
+        )
+      ).rowCount === 1
+        ? true
+        : undefined,
+    );
+    await killHard(run.cli);
+    await db.pool.query('SELECT pg_terminate_backend($1)', [backend]);
+    return newRunId(db.pool, TENANT, run.known);
+  };
+  const sealsOf = async (runId: string) =>
+    (
+      await db.pool.query('SELECT seq FROM aos_events WHERE stream_id = $1 AND data LIKE $2', [
+        `aos-ledger-${TENANT}`,
+        `%${runId}%`,
+      ])
+    ).rowCount;
+
+  // RunCompleted and the run's seal are one transaction: a process killed inside it leaves neither
+  // (nor the last step's record, appended with them), so resume runs the last step and completes
+  // and seals the run; no run is left completed without its seal.
+  it('killed inside the transaction of RunCompleted and its seal: neither lands, and resume completes and seals the run', async () => {
+    const runId = await killInsideCompletion();
+    expect(typesOf(await runEvents(db.pool, runId))).toEqual(FULL.slice(0, FULL.length - 2));
+    expect(await sealsOf(runId)).toBe(0);
     const resumed = await resume(runId);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed).toMatchObject({
@@ -257,10 +293,13 @@ describe('crash and resume: a run killed with SIGKILL at any point is continued 
       seal: { status: 'sealed' },
       integrity: { verification_status: 'VERIFIED' },
     });
-    expect((resumed as unknown as { note: string }).note).toBe(
-      `run ${runId} had already completed: no step was run; it is now sealed`,
-    );
-    expect(typesOf(await runEvents(db.pool, runId))).toEqual(FULL);
+    expect((resumed as unknown as { note?: string }).note).toBeUndefined();
+    expect(typesOf(await runEvents(db.pool, runId))).toEqual([
+      ...FULL.slice(0, FULL.length - 2),
+      'RunStarted',
+      ...FULL.slice(FULL.length - 2),
+    ]);
+    expect(await sealsOf(runId)).toBe(1);
     expect(verdictOf(await proveRun(env, TENANT, runId))).toEqual({
       code: 0,
       verification_status: 'VERIFIED',
@@ -269,16 +308,14 @@ describe('crash and resume: a run killed with SIGKILL at any point is continued 
     });
   });
 
-  it('proves a run killed after RunCompleted, before its seal, VERIFIED and unsealed (the projections catch up first)', async () => {
-    await gate.hold('RunCompleted', FULL.length - 1);
-    const run = await startRun();
-    const runId = await killRightAfter(db.pool, gate, run.cli, run, 'RunCompleted', FULL.length - 1);
-    // Nothing was tampered with: the dead process had not projected its events yet.
+  it('proves a run killed inside the transaction of RunCompleted and its seal VERIFIED and not completed (the projections catch up first)', async () => {
+    const runId = await killInsideCompletion();
+    // Nothing was tampered with: the dead process had not projected its last commit yet.
     expect(verdictOf(await proveRun(env, TENANT, runId))).toEqual({
       code: 0,
       verification_status: 'VERIFIED',
       divergence: null,
-      seal: 'unsealed',
+      seal: 'not_completed',
     });
   });
 

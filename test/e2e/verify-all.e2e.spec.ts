@@ -132,12 +132,11 @@ describe('aos-int verify-all', () => {
     expect(text.stdout).toContain(`  ${A} ${target}: ${all.failed_runs[0]?.reason}`);
   });
 
-  it('counts a completed run whose seal is gone from the end of the ledger as verified but unsealed (exit 0), as aos proof reports it', async () => {
+  it('fails a completed run whose seal is gone from the end of the ledger (exit 1), as aos proof does, and counts it as completed without a seal', async () => {
     const tenant = 'tenant-sweep-unsealed';
-    const [, last] = await sealRuns(tenant, 2);
-    // The run's seal is the ledger's last entry: deleting it leaves no gap, only a run without a seal.
-    // The product defines such a run as VERIFIED with seal status `unsealed` (RUNPROOF step 5 applies
-    // "where the run has a signed checkpoint"); only a kept tree head shows the seal was removed.
+    const [first, last] = await sealRuns(tenant, 2);
+    // The run's seal is the ledger's last entry: deleting it leaves no gap, only a completed run
+    // without a seal. A run is sealed in the transaction that completes it, so that is a seal removed.
     expect(
       await tamper(db.pool, 'DELETE FROM aos_events WHERE stream_id = $1 AND seq = 1', [
         ledgerStream(tenant),
@@ -149,16 +148,41 @@ describe('aos-int verify-all', () => {
       ['proof', '--tenant-id', tenant, '--run-id', last ?? '', '--json'],
       env,
     );
-    expect(proof.code).toBe(0);
-    expect(jsonOf<{ integrity: { verification_status: string }; seal: unknown }>(proof)).toMatchObject({
-      integrity: { verification_status: 'VERIFIED' },
+    expect(proof.code).toBe(1);
+    expect(
+      jsonOf<{ integrity: { verification_status: string; divergence: unknown }; seal: unknown }>(proof),
+    ).toMatchObject({
+      integrity: {
+        verification_status: 'FAILED',
+        divergence: {
+          source: 'checkpoint',
+          seq: null,
+          field: 'checkpoint',
+          expected: 'present',
+          actual: null,
+        },
+      },
       seal: { status: 'unsealed', key_id: null, ledger_index: null, sealed_at: null },
     });
     const swept = await verifyAll(tenant);
-    expect(swept.code).toBe(0);
-    expect(swept).toMatchObject({ runs: 2, verified: 2, unsealed: 1, failed: 0, failed_runs: [] });
+    expect(swept.code).toBe(1);
+    expect(swept).toMatchObject({
+      runs: 2,
+      verified: 1,
+      unsealed: 1,
+      failed: 1,
+      failed_runs: [
+        {
+          tenant_id: tenant,
+          run_id: last,
+          reason: expect.stringContaining('completed but the tenant ledger holds no seal'),
+          divergence: { source: 'checkpoint', field: 'checkpoint' },
+        },
+      ],
+    });
+    expect(swept.failed_runs.map((f) => f.run_id)).not.toContain(first);
     const text = await runCli('aos-int', ['verify-all', '--tenant-id', tenant], env);
-    expect(text.stdout).toContain('verified: 2 (of which completed but never sealed: 1)');
+    expect(text.stdout).toContain('failed: 1 (of which completed without a seal: 1)');
   });
 
   it("fails every run of a tenant whose ledger has a gap, naming the ledger index, and no other tenant's", async () => {
