@@ -17,6 +17,7 @@ import type { RunDomainError } from './run-errors.js';
 import type { RunCreated, StepExecuted } from './run-events.js';
 import { emptyRunStream, type RunStream, type RunStreamError } from './run-stream.js';
 import { createRunWriter } from './run-writer.js';
+import { interruptionMessage } from './stalled-resume.js';
 import { executeStep, type StepExecutionDeps } from './step-execution.js';
 
 export type RunExecutionDeps = StepExecutionDeps & {
@@ -49,8 +50,9 @@ export type RunOutcome = {
   readonly stream: RunStream;
 };
 
-/** How a resumed run treats the step that may have been in flight when its process died. */
-export type InterruptedStepPolicy = 'rerun_if_idempotent' | 'rerun';
+/** How a resumed run treats the step that may have been in flight when its process died
+ * (`record_interrupted`: not run again at all, see stalled-resume.ts). */
+export type InterruptedStepPolicy = 'rerun_if_idempotent' | 'rerun' | 'record_interrupted';
 
 /** Decides commands one after the other against the stream, chains their events and appends them
  * all in one append (one round trip, one commit) with the stream's version as the expected
@@ -176,13 +178,15 @@ export const driveRun = async (
     pendingInterruption = null;
     // Params that do not decode make the step fail without running anything, so it may run.
     const record =
-      policy === 'rerun_if_idempotent' && skill && params !== undefined && !skill.isIdempotent(params)
+      policy === 'record_interrupted' ||
+      (policy === 'rerun_if_idempotent' && skill && params !== undefined && !skill.isIdempotent(params))
         ? {
             record: interruptedStep(
               planned.index,
               planned.skill,
               redactJson(planned.params, deps.redaction, []) as StepExecuted['params'],
               state.attempt,
+              policy,
             ),
             budgetExhausted: false,
           }
@@ -296,6 +300,7 @@ const interruptedStep = (
   skill: string,
   params: StepExecuted['params'],
   attempt: number,
+  policy: InterruptedStepPolicy,
 ): StepExecuted => ({
   step_index: index,
   skill,
@@ -304,9 +309,7 @@ const interruptedStep = (
   outcome: {
     category: 'interrupted',
     code: 'STEP_INTERRUPTED',
-    data: {
-      message: `the process running attempt ${attempt - 1} of this run stopped while this step may have been running; ${skill} with these params is not idempotent, so it was not run again (resume with --rerun-interrupted to run it anyway)`,
-    },
+    data: { message: interruptionMessage(policy, skill, attempt) },
   },
   cost_cents: 0,
   duration_ms: 0,
