@@ -1,5 +1,6 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import { jsonDepthExcess, MAX_JSON_DEPTH } from '../../domain/json/json-depth.js';
 import { findJsonRejection, type JsonValue } from '../../domain/json/json-value.js';
 import type { PlanStepProblem, Skill, SkillContext, SkillResult } from '../../domain/ports/skill.js';
 import { readBodyCapped } from './capped-body.js';
@@ -35,16 +36,25 @@ const isJsonMediaType = (contentType: string | null): boolean => {
   return media === 'application/json' || media === 'text/json' || media.endsWith('+json');
 };
 
-/** The body as JSON when it says it is JSON and is plain JSON (hashable), else as text. */
-const bodyValue = (bytes: Uint8Array, contentType: string | null): JsonValue => {
+/** The body is kept in the outcome data (`{status, content_type, body}`), one level below its
+ * root, and outcome data nests at most MAX_JSON_DEPTH levels. */
+export const MAX_BODY_DEPTH = MAX_JSON_DEPTH - 1;
+
+const TOO_DEEP = Symbol('too deep');
+
+/** The body as JSON when it says it is JSON and is plain JSON (hashable), else as text; TOO_DEEP
+ * when it is JSON nested deeper than MAX_BODY_DEPTH (checked before any recursive walk of it). */
+const bodyValue = (bytes: Uint8Array, contentType: string | null): JsonValue | typeof TOO_DEEP => {
   const text = new TextDecoder('utf-8').decode(bytes);
   if (!isJsonMediaType(contentType)) return text;
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(text);
-    return findJsonRejection(parsed) === null ? (parsed as JsonValue) : text;
+    parsed = JSON.parse(text);
   } catch {
-    return text; // not JSON after all, or nested too deep to check: keep the text
+    return text; // not JSON after all: keep the text
   }
+  if (jsonDepthExcess(parsed, MAX_BODY_DEPTH) !== null) return TOO_DEEP;
+  return findJsonRejection(parsed) === null ? (parsed as JsonValue) : text;
 };
 
 /** Rejects with the signal's reason when it aborts first (DNS lookup cannot be aborted itself). */
@@ -128,7 +138,20 @@ const call = async (
         false,
       );
     }
-    const data = { status: response.status, content_type: contentType, body: bodyValue(bytes, contentType) };
+    const body = bodyValue(bytes, contentType);
+    if (body === TOO_DEEP) {
+      return failure(
+        'bad_response',
+        'RESPONSE_TOO_DEEP',
+        {
+          message: `the JSON body nests arrays and objects deeper than ${MAX_BODY_DEPTH} levels`,
+          status: response.status,
+          max_depth: MAX_BODY_DEPTH,
+        },
+        false,
+      );
+    }
+    const data = { status: response.status, content_type: contentType, body };
     const { category, code, ok, retryable } = classifyHttpStatus(response.status);
     const outcome = { category, code, data };
     return ok

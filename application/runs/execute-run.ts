@@ -1,3 +1,4 @@
+import type { InterruptedStepPolicy } from '../../domain/run/interrupted-step-policy.js';
 import type { RunRequest } from '../../domain/run/run-request.js';
 import { agentStreamId } from '../../domain/stream-names.js';
 import * as E from 'fp-ts/lib/Either.js';
@@ -23,6 +24,7 @@ import type { RunCreated, StepExecuted } from '../../domain/run/run-events.js';
 import { emptyRunStream, type RunStream, type RunStreamError } from '../../domain/run/run-stream.js';
 import { createRunWriter } from './run-writer.js';
 import { executeStep, type StepExecutionDeps } from './execute-step.js';
+import { interruptionMessage } from '../../domain/run/stalled-resume.js';
 
 export type RunExecutionDeps = StepExecutionDeps & {
   readonly store: EventStore;
@@ -44,9 +46,6 @@ export type RunOutcome = {
   readonly root_hash: string;
   readonly stream: RunStream;
 };
-
-/** How a resumed run treats the step that may have been in flight when its process died. */
-export type InterruptedStepPolicy = 'rerun_if_idempotent' | 'rerun';
 
 /** Decides commands one after the other against the stream, chains their events and appends them
  * all in one append (one round trip, one commit) with the stream's version as the expected
@@ -172,13 +171,15 @@ export const driveRun = async (
     pendingInterruption = null;
     // Params that do not decode make the step fail without running anything, so it may run.
     const record =
-      policy === 'rerun_if_idempotent' && skill && params !== undefined && !skill.isIdempotent(params)
+      policy === 'record_interrupted' ||
+      (policy === 'rerun_if_idempotent' && skill && params !== undefined && !skill.isIdempotent(params))
         ? {
             record: interruptedStep(
               planned.index,
               planned.skill,
               redactJson(planned.params, deps.redaction, []) as StepExecuted['params'],
               state.attempt,
+              policy,
             ),
             budgetExhausted: false,
           }
@@ -292,6 +293,7 @@ const interruptedStep = (
   skill: string,
   params: StepExecuted['params'],
   attempt: number,
+  policy: InterruptedStepPolicy,
 ): StepExecuted => ({
   step_index: index,
   skill,
@@ -300,9 +302,7 @@ const interruptedStep = (
   outcome: {
     category: 'interrupted',
     code: 'STEP_INTERRUPTED',
-    data: {
-      message: `the process running attempt ${attempt - 1} of this run stopped while this step may have been running; ${skill} with these params is not idempotent, so it was not run again (resume with --rerun-interrupted to run it anyway)`,
-    },
+    data: { message: interruptionMessage(policy, skill, attempt) },
   },
   cost_cents: 0,
   duration_ms: 0,

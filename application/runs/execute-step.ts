@@ -11,6 +11,7 @@ import { withoutNul } from '../../domain/json/storable-json.js';
 import { resolveSecretReferences } from '../../domain/secrets/secret-reference.js';
 import { backoffDelayMs } from '../../domain/run/retry-backoff.js';
 import type { StepAttempt, StepExecuted } from '../../domain/run/run-events.js';
+import { paramsTooDeep, withinRecordableDepth } from '../../domain/run/step-json-depth.js';
 
 export type StepExecutionDeps = {
   readonly skills: SkillRegistry;
@@ -151,6 +152,8 @@ export const executeStep = async (
       failure('input_error', 'REFERENCE_UNRESOLVED', { message: `${reference}: ${message}`, path }),
     );
   }
+  const tooDeep = paramsTooDeep(withSteps.right);
+  if (tooDeep !== null) return stopped(planned.params, tooDeep);
   const params = skill.params.decode(resolved.right);
   if (E.isLeft(params)) {
     const problems = describeDecodeErrors(params.left).map((line) => scrubSecretValues(line, secretValues));
@@ -165,7 +168,9 @@ export const executeStep = async (
   const skillContext = { previousOutcomes: context.previousOutcomes, allowedHosts: context.allowedHosts };
   for (;;) {
     const attemptStarted = deps.clock.monotonicMs();
-    const attempted = await attemptOnce(skill, params.right, skillContext, planned.timeout_ms);
+    const attempted = withinRecordableDepth(
+      await attemptOnce(skill, params.right, skillContext, planned.timeout_ms),
+    );
     // An attempt cut off by the step's timeout reported no cost, but may have been billed (an LLM
     // call): it is charged what the skill declares, so retries cannot overrun the budget unseen.
     const result =

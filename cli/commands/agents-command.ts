@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { AgentNameC } from '../../application/agents/register-agent.js';
 import { intBetween } from '../../domain/json/bounded-codecs.js';
-import { MAX_STEP_RETRIES, MAX_STEP_TIMEOUT_MS, PlanTemplateC } from '../../domain/plan/plan.js';
+import { MAX_STEP_RETRIES, MAX_STEP_TIMEOUT_MS, PlanTemplateInputC } from '../../domain/plan/plan.js';
 import { DEFAULT_MAX_RETRIES, DEFAULT_STEP_TIMEOUT_MS } from '../../domain/plan/step-defaults.js';
 import { TenantIdC } from '../../domain/run/identifiers.js';
 import { CliFailure, usageError } from '../cli-failure.js';
@@ -51,7 +51,7 @@ const readTemplate = async (path: string | undefined) => {
   } catch (error) {
     throw usageError('plan-template', `${path} is not JSON: ${(error as Error).message}`);
   }
-  return decodeOption(PlanTemplateC, 'plan-template', parsed);
+  return decodeOption(PlanTemplateInputC, 'plan-template', parsed);
 };
 
 const create = async (args: ArgumentsCamelCase<CreateArgs>) =>

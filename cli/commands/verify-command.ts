@@ -9,13 +9,19 @@ type VerifyArgs = { file?: string; 'public-key'?: string[]; json: boolean };
 
 /** A bundle, offline: no database, no network. */
 const verifyBundleFile = async (text: string, pinned: readonly Uint8Array[]): Promise<CommandResult> => {
-  const { verifyBundle } = await import('../../domain/bundle/bundle-verification.js');
+  const [{ verifyBundle }, depth] = await Promise.all([
+    import('../../domain/bundle/bundle-verification.js'),
+    import('../../domain/json/json-depth.js'),
+  ]);
   let document: unknown;
   try {
     document = JSON.parse(text);
   } catch (error) {
     document = { not_json: (error as Error).message };
   }
+  // A bundle holds recorded values a few levels down (events → data → outcome → data).
+  const tooDeep = depth.jsonDepthExcess(document, depth.MAX_JSON_DEPTH + depth.RECORD_ENVELOPE_DEPTH);
+  if (tooDeep !== null) throw usageError('file', depth.describeJsonDepthExcess(tooDeep));
   const verdict = verifyBundle(document, pinned);
   const i = verdict.integrity;
   const lines = [
