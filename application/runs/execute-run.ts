@@ -4,16 +4,10 @@ import { agentStreamId } from '../../domain/stream-names.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { agentFromEvents, type AgentLookupError } from '../../domain/agent/agent-lookup.js';
 import type { AgentRegistered } from '../../domain/agent/agent-events.js';
-import { describePlanProblems, validatePlan } from '../../domain/plan/plan-validation.js';
 import { planStepAt } from '../../domain/plan/plan.js';
-import { planFromTemplate } from '../../domain/plan/template-planner.js';
 import { redactJson } from '../../domain/secrets/redaction.js';
 import { resolveStepReferences } from '../../domain/plan/step-references.js';
-import {
-  DEFAULT_MAX_RETRIES,
-  DEFAULT_STEP_TIMEOUT_MS,
-  withStepDefaults,
-} from '../../domain/plan/step-defaults.js';
+import { DEFAULT_MAX_RETRIES, DEFAULT_STEP_TIMEOUT_MS } from '../../domain/plan/step-defaults.js';
 import type { EventStore, EventStoreError } from '../../domain/ports/event-store.js';
 import type { IdGenerator } from '../../domain/ports/id-generator.js';
 import type { Planner } from '../../domain/ports/planner.js';
@@ -23,8 +17,9 @@ import type { RunDomainError } from '../../domain/run/run-errors.js';
 import type { RunCreated, StepExecuted } from '../../domain/run/run-events.js';
 import { emptyRunStream, type RunStream, type RunStreamError } from '../../domain/run/run-stream.js';
 import { createRunWriter } from './run-writer.js';
+import { openingCommands } from './opening-commands.js';
+import { interruptedStep } from '../../domain/run/interrupted-step.js';
 import { executeStep, type StepExecutionDeps } from './execute-step.js';
-import { interruptionMessage } from '../../domain/run/stalled-resume.js';
 
 export type RunExecutionDeps = StepExecutionDeps & {
   readonly store: EventStore;
@@ -235,79 +230,6 @@ export const driveRun = async (
   }
   return finish('succeeded');
 };
-
-/** The secret and step references in params, as text: a goal must not change them. */
-const referencesOf = (params: unknown): string =>
-  JSON.stringify(JSON.stringify(params).match(/\{\{\s*(?:secret:|steps\.)[^}]*\}\}/g) ?? []);
-const NEUTRAL_GOAL = 'goal';
-
-/** What a new run appends before anything executes, in one append: its plan (validated: stored
- * before any step) and its start, or, for a plan that is not valid, its failure. */
-const openingCommands = async (
-  deps: RunExecutionDeps,
-  run: RunCreated,
-  agent: AgentRegistered,
-): Promise<RunCommand[]> => {
-  const planned = await deps.planner.plan({ goal: run.goal, template: agent.plan_template });
-  const plan = withStepDefaults(planned, {
-    max_retries: agent.max_retries ?? DEFAULT_MAX_RETRIES,
-    timeout_ms: agent.step_timeout_ms ?? DEFAULT_STEP_TIMEOUT_MS,
-  });
-  const problems = validatePlan(plan, deps.skills, {
-    budgetCents: run.budget_cents,
-    allowedHosts: agent.allowed_hosts,
-  });
-  if (problems.length > 0)
-    return [
-      {
-        type: 'CompleteRun',
-        status: 'failed',
-        error: { code: 'PLAN_INVALID', message: describePlanProblems(problems) },
-      },
-    ];
-  if (
-    referencesOf(plan.steps.map((s) => s.params)) !==
-    referencesOf(planFromTemplate(agent.plan_template, NEUTRAL_GOAL).steps.map((s) => s.params))
-  ) {
-    // Registration refuses such templates; an agent stored before that rule still cannot let a
-    // goal complete a {{secret:..}} or {{steps..}} reference.
-    return [
-      {
-        type: 'CompleteRun',
-        status: 'failed',
-        error: {
-          code: 'PLAN_INVALID',
-          message:
-            'the goal, put into the template, forms a template reference ("{{") the template does not have',
-        },
-      },
-    ];
-  }
-  return [{ type: 'RecordPlan', plan }, { type: 'StartRun' }];
-};
-
-/** The record of a non-idempotent step that may have been running when its process died: it is
- * not run again (it may have had its effect), and the record says why. */
-const interruptedStep = (
-  index: number,
-  skill: string,
-  params: StepExecuted['params'],
-  attempt: number,
-  policy: InterruptedStepPolicy,
-): StepExecuted => ({
-  step_index: index,
-  skill,
-  params,
-  status: 'failed',
-  outcome: {
-    category: 'interrupted',
-    code: 'STEP_INTERRUPTED',
-    data: { message: interruptionMessage(policy, skill, attempt) },
-  },
-  cost_cents: 0,
-  duration_ms: 0,
-  retry_count: 0,
-});
 
 /** Creates a run and drives it to its end. `runId` is fresh unless the caller derived it from an
  * idempotency key. Returns Left only when the run could not be recorded; a run that failed is a
