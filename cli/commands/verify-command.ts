@@ -47,12 +47,14 @@ const verifyTreeHead = async (text: string, pinned: readonly Uint8Array[]): Prom
     { withRuntime },
     { readTenantLedger },
     { runproofKeyId },
+    { describeMerkleProofError },
   ] = await Promise.all([
     import('../../domain/ledger/tree-head.js'),
     import('../signing-keys.js'),
     import('../runtime.js'),
     import('../tenant-ledger-reader.js'),
     import('../../domain/proof/ed25519-keys.js'),
+    import('../../domain/proof/merkle-proof-errors.js'),
   ]);
   const keys =
     pinned.length > 0
@@ -86,7 +88,7 @@ const verifyTreeHead = async (text: string, pinned: readonly Uint8Array[]): Prom
       `current: size ${result.new_size}, root ${result.new_root}`,
       result.consistent
         ? 'Consistency: VERIFIED (RFC 9162 consistency proof checks out; no sealed run was removed or rewritten)'
-        : `Consistency: FAILED (${result.reason})`,
+        : `Consistency: FAILED (${result.reason}; ${describeMerkleProofError(result.proof_failure)})`,
     ];
     return { exitCode: result.consistent ? ExitCode.ok : ExitCode.failed, json, text: textLines.join('\n') };
   });

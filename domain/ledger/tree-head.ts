@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
+import type { ConsistencyProofError } from '../proof/merkle-proof-errors.js';
 import { consistencyProof, verifyConsistency } from '../proof/merkle-proofs.js';
 import { openNote, parseTlogCheckpoint, tlogCheckpointBody, type NoteError } from '../proof/signed-note.js';
 import { toHex, type Hash } from '../proof/sha256.js';
@@ -76,6 +77,8 @@ export type LedgerConsistency =
       readonly new_size: number;
       readonly new_root: string;
       readonly reason: string;
+      /** Why the consistency proof from the kept head to the ledger now does not verify. */
+      readonly proof_failure: ConsistencyProofError;
       readonly proof: readonly string[];
     };
 
@@ -93,22 +96,24 @@ export const checkLedgerConsistency = (
       ...base,
       consistent: false,
       reason: `the ledger shrank from ${kept.tree_size} to ${leaves.length} seals: sealed runs were removed`,
+      proof_failure: { kind: 'size_decreased', old_size: kept.tree_size, new_size: leaves.length },
       proof: [],
     };
   const proof = consistencyProof(leaves, kept.tree_size);
-  const ok = verifyConsistency(
+  const verified = verifyConsistency(
     kept.tree_size,
     leaves.length,
     Buffer.from(kept.root_hash, 'hex'),
     newRoot,
     proof,
   );
-  return ok
+  return E.isRight(verified)
     ? { ...base, consistent: true, proof: proof.map(toHex) }
     : {
         ...base,
         consistent: false,
         reason: `the first ${kept.tree_size} seals no longer hash to the kept root: the ledger was rewritten`,
+        proof_failure: verified.left,
         proof: proof.map(toHex),
       };
 };
