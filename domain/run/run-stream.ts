@@ -6,7 +6,7 @@ import { genesisLink, nextLink } from '../proof/hash-chain.js';
 import { leafHash } from '../proof/leaf.js';
 import { toHex, type Hash } from '../proof/sha256.js';
 import type { GlobalPosition, NewEvent, StoredEvent } from '../ports/event-store.js';
-import { evolveRun, initialRunState, type RunState } from './run-decider.js';
+import { runDecider, type RunState } from './run-decider.js';
 import { decodeRunEvent, type RunEvent, type StepExecuted } from './run-events.js';
 
 /** A run's stream as its writer holds it: decided state, version for the next append, and the last
@@ -33,7 +33,7 @@ export type RunStreamError =
 export const emptyRunStream = (tenantId: string, runId: string): RunStream => ({
   tenantId,
   runId,
-  state: initialRunState,
+  state: runDecider.initialState(),
   version: 0,
   lastLink: genesisLink(tenantId, runId),
   lastPosition: null,
@@ -83,7 +83,7 @@ export const loadRunStream = (
     }
     stream = {
       ...stream,
-      state: evolveRun(stream.state, decoded.right),
+      state: runDecider.evolve(stream.state, decoded.right),
       version: stream.version + 1,
       lastLink: link,
       lastPosition: stored.globalPosition,
@@ -129,7 +129,7 @@ export const chainRunEvents = (
       recorded_at: recordedAt,
       link: toHex(lastLink),
     });
-    state = evolveRun(state, event);
+    state = runDecider.evolve(state, event);
     version += 1;
   }
   return E.right({ toAppend, next: { ...stream, state, lastLink, version } });

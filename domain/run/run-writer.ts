@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventStore, EventStoreError, NewEvent } from '../ports/event-store.js';
 import { runStreamId } from './identifiers.js';
-import { decideRun, type RunCommand } from './run-decider.js';
+import { runDecider, type RunCommand } from './run-decider.js';
 import type { RunDomainError } from './run-errors.js';
 import { chainRunEvents, type RunStream, type RunStreamError } from './run-stream.js';
 
@@ -42,7 +42,7 @@ export const createRunWriter = (
       let next = current;
       const events: NewEvent[] = [];
       for (const command of commands) {
-        const decided = decideRun(command, next.state);
+        const decided = runDecider.decide(command, next.state);
         if (decided._tag === 'Left') return E.left({ kind: 'domain', error: decided.left });
         const chained = chainRunEvents(next, decided.right, recordedAt);
         if (chained._tag === 'Left') return E.left({ kind: 'stream', error: chained.left });
