@@ -8,7 +8,7 @@ import { orFail, runAndProve, runDocument, runExecutionDeps, sealProjectProve } 
 import type { RunProof } from '../../projections/run-proof.js';
 import { intBetween } from '../../domain/json/bounded-codecs.js';
 import { IdempotencyKeyC } from '../../domain/run/idempotency-key.js';
-import { MAX_BUDGET_CENTS } from './agents-command.js';
+import { MAX_BUDGET_CENTS } from '../../domain/agent/budget.js';
 import { withRuntime } from '../runtime.js';
 import { withJson, withTenant } from './common-options.js';
 

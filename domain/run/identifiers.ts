@@ -1,5 +1,5 @@
 import * as t from 'io-ts';
-import { patternString } from '../json/bounded-codecs.js';
+import { intBetween, patternString } from '../json/bounded-codecs.js';
 import { controlCharacterIndex } from '../json/control-characters.js';
 import { findJsonRejection } from '../json/json-value.js';
 
@@ -12,6 +12,9 @@ const ID_RULE =
 export const TenantIdC = patternString('TenantId', ID_PATTERN, ID_RULE);
 export const AgentIdC = patternString('AgentId', ID_PATTERN, ID_RULE);
 export const OriginSystemIdC = patternString('OriginSystemId', ID_PATTERN, ID_RULE);
+
+/** A step's step_index in its run (no run executes more than MAX_RUN_STEPS steps). */
+export const StepIndexC = intBetween(0, 1_000_000);
 
 /** Run ids are lowercase canonical UUIDs. */
 export const RunIdC = patternString(

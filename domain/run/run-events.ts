@@ -3,6 +3,7 @@ import { intBetween, nonNegativeNumber } from '../json/bounded-codecs.js';
 import { closedObject } from '../json/closed-object.js';
 import { JsonObjectC, JsonValueC } from '../json/json-value.js';
 import { PlanC } from '../plan/plan.js';
+import { StepIndexC } from './identifiers.js';
 
 const cents = intBetween(0, Number.MAX_SAFE_INTEGER);
 
@@ -40,7 +41,7 @@ export const StepAttemptC = closedObject('StepAttempt', {
 export const StepExecutedC = closedObject(
   'StepExecuted',
   {
-    step_index: intBetween(0, 1_000_000),
+    step_index: StepIndexC,
     skill: t.string,
     params: JsonObjectC,
     status: StepStatusC,
@@ -59,7 +60,7 @@ export const StepExecutedC = closedObject(
 export const RunErrorInfoC = closedObject(
   'RunErrorInfo',
   { code: t.string, message: t.string },
-  { step_index: intBetween(0, 1_000_000) },
+  { step_index: StepIndexC },
 );
 
 export const RunCompletedC = closedObject(
