@@ -1,3 +1,5 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import * as t from 'io-ts';
 import { intBetween } from '../json/bounded-codecs.js';
 import { closedObject } from '../json/closed-object.js';
@@ -25,6 +27,8 @@ export type AgentEvent = { readonly type: 'AgentRegistered'; readonly data: Agen
 
 export const decodeAgentEvent = (type: string, data: unknown): t.Validation<AgentEvent> => {
   if (type !== 'AgentRegistered') return t.failure(type, [], `unknown agent event type "${type}"`);
-  const decoded = AgentRegisteredC.decode(data);
-  return decoded._tag === 'Left' ? decoded : t.success({ type, data: decoded.right });
+  return pipe(
+    AgentRegisteredC.decode(data),
+    E.map((registered) => ({ type, data: registered })),
+  );
 };

@@ -59,7 +59,7 @@ export const verifyBundle = (
   const pinnedKeys = pinned === null ? [] : pinned instanceof Uint8Array ? [pinned] : [...pinned];
   const key_trust = pinnedKeys.length > 0 ? 'pinned' : 'embedded';
   const decoded = ProofBundleC.decode(document);
-  if (decoded._tag === 'Left') {
+  if (E.isLeft(decoded)) {
     const problem = describeDecodeErrors(decoded.left)[0] ?? 'not a bundle';
     const field = problem.split(':')[0] ?? 'bundle';
     return {

@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import { sha256, toHex } from './sha256.js';
 
 export const ED25519_PUBLIC_KEY_BYTES = 32;
@@ -77,8 +78,10 @@ export const verifyEd25519 = (raw: Uint8Array, message: Uint8Array, signature: U
 /** Whether the private key is an Ed25519 private key whose public half is the given raw key. */
 export const isPrivateKeyFor = (privateKey: KeyObject, raw: Uint8Array): boolean => {
   if (privateKey.type !== 'private') return false;
-  const derived = rawPublicKey(privateKey);
-  return E.isRight(derived) && Buffer.from(derived.right).equals(Buffer.from(raw));
+  return pipe(
+    rawPublicKey(privateKey),
+    E.exists((derived) => Buffer.from(derived).equals(Buffer.from(raw))),
+  );
 };
 
 /** RunProof key_id: the first 16 lowercase hex digits of SHA-256(raw 32-byte public key). */

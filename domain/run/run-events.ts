@@ -1,3 +1,4 @@
+import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { intBetween, nonNegativeNumber } from '../json/bounded-codecs.js';
 import { closedObject } from '../json/closed-object.js';
@@ -100,5 +101,5 @@ export const isRunEventType = (type: string): type is RunEventType => Object.has
 export const decodeRunEvent = (type: string, data: unknown): t.Validation<RunEvent> => {
   if (!isRunEventType(type)) return t.failure(type, [], `unknown run event type "${type}"`);
   const decoded = (codecs[type] as t.Decoder<unknown, RunEvent['data']>).decode(data);
-  return decoded._tag === 'Left' ? decoded : t.success({ type, data: decoded.right } as RunEvent);
+  return E.isLeft(decoded) ? decoded : t.success({ type, data: decoded.right } as RunEvent);
 };

@@ -55,7 +55,7 @@ export const loadRunStream = (
       });
     }
     const decoded = decodeRunEvent(stored.type, stored.data);
-    if (decoded._tag === 'Left') {
+    if (E.isLeft(decoded)) {
       return E.left({
         kind: 'stored_event_invalid',
         seq: stored.seq,
@@ -103,7 +103,7 @@ export const chainRunEvents = (
   let { state, lastLink, version } = stream;
   for (const event of events) {
     const plain = JsonObjectC.decode(event.data);
-    if (plain._tag === 'Left') {
+    if (E.isLeft(plain)) {
       return E.left({
         kind: 'event_not_plain_json',
         type: event.type,
@@ -140,5 +140,5 @@ export const stepRecordsOf = (events: readonly StoredEvent[]): StepExecuted[] =>
   events.flatMap((stored) => {
     if (stored.type !== 'StepExecuted') return [];
     const decoded = decodeRunEvent(stored.type, stored.data);
-    return decoded._tag === 'Right' && decoded.right.type === 'StepExecuted' ? [decoded.right.data] : [];
+    return E.isRight(decoded) && decoded.right.type === 'StepExecuted' ? [decoded.right.data] : [];
   });

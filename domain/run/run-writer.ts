@@ -43,9 +43,9 @@ export const createRunWriter = (
       const events: NewEvent[] = [];
       for (const command of commands) {
         const decided = runDecider.decide(command, next.state);
-        if (decided._tag === 'Left') return E.left({ kind: 'domain', error: decided.left });
+        if (E.isLeft(decided)) return E.left({ kind: 'domain', error: decided.left });
         const chained = chainRunEvents(next, decided.right, recordedAt);
-        if (chained._tag === 'Left') return E.left({ kind: 'stream', error: chained.left });
+        if (E.isLeft(chained)) return E.left({ kind: 'stream', error: chained.left });
         events.push(...chained.right.toAppend);
         next = chained.right.next;
       }
@@ -61,7 +61,7 @@ export const createRunWriter = (
         appended.version,
         pending,
       )();
-      if (result._tag === 'Left') return E.left({ kind: 'store', error: result.left });
+      if (E.isLeft(result)) return E.left({ kind: 'store', error: result.left });
       pending = [];
       current = { ...current, lastPosition: result.right.lastPosition };
       appended = current;

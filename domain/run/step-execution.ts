@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import { describeDecodeErrors } from '../json/decode-error.js';
 import type { JsonObject } from '../json/json-value.js';
 import type { PlanStep } from '../plan/plan.js';
@@ -139,25 +140,25 @@ export const executeStep = async (
     );
   }
   const { secretValues } = withSecrets.right;
-  // What is recorded: the params with step references resolved and secret references kept.
-  const withSteps = resolveStepReferences(planned.params, context.previousSteps);
-  const resolved = resolveStepReferences(withSecrets.right.resolved as JsonObject, context.previousSteps);
-  if (E.isLeft(withSteps) || E.isLeft(resolved)) {
-    const { path, reference, message } = E.isLeft(withSteps)
-      ? withSteps.left
-      : (resolved as E.Left<{ path: string; reference: string; message: string }>).left;
+  // What is recorded (withSteps): the params with step references resolved and secret references
+  // kept; what the skill gets (resolved): with secrets too. A problem of the first is reported first.
+  const referenced = pipe(
+    E.Do,
+    E.apS('withSteps', resolveStepReferences(planned.params, context.previousSteps)),
+    E.apS('resolved', resolveStepReferences(withSecrets.right.resolved as JsonObject, context.previousSteps)),
+  );
+  if (E.isLeft(referenced)) {
+    const { path, reference, message } = referenced.left;
     return stopped(
       planned.params,
       failure('input_error', 'REFERENCE_UNRESOLVED', { message: `${reference}: ${message}`, path }),
     );
   }
-  const params = skill.params.decode(resolved.right);
+  const { withSteps, resolved } = referenced.right;
+  const params = skill.params.decode(resolved);
   if (E.isLeft(params)) {
     const problems = describeDecodeErrors(params.left).map((line) => scrubSecretValues(line, secretValues));
-    return stopped(
-      withSteps.right,
-      failure('plan_error', 'INVALID_PARAMS', { message: problems.join('; ') }),
-    );
+    return stopped(withSteps, failure('plan_error', 'INVALID_PARAMS', { message: problems.join('; ') }));
   }
 
   const attempts: StepAttempt[] = [];
@@ -178,7 +179,7 @@ export const executeStep = async (
     const affordable = spent + estimate <= context.budgetRemainingCents;
     if (!canRetry || !affordable) {
       return {
-        record: record(withSteps.right, result, attempts, secretValues),
+        record: record(withSteps, result, attempts, secretValues),
         budgetExhausted: canRetry && !affordable,
       };
     }
