@@ -2,7 +2,7 @@ import pg from 'pg';
 import { CliFailure, usageError } from './cli-failure.js';
 import { ExitCode } from './exit-codes.js';
 
-export const DEMO_DATABASE_NAME = 'aos_demo_sandbox';
+const DEMO_DATABASE_NAME = 'aos_demo_sandbox';
 
 const databaseNameOf = (url: string): string =>
   decodeURIComponent(new URL(url).pathname.replace(/^\//, '')) || 'postgres';

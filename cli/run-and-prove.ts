@@ -36,7 +36,7 @@ export const runExecutionDeps = async (
 };
 
 /** Turns a run that could not be recorded (or found) into the CLI's failure. */
-export const runFailure = (error: ExistingRunError, tenantId: string, agentId?: string): CliFailure => {
+const runFailure = (error: ExistingRunError, tenantId: string, agentId?: string): CliFailure => {
   switch (error.kind) {
     case 'run_not_found':
       return notFound(`run ${error.run_id} not found in tenant ${tenantId}`);

@@ -9,7 +9,7 @@ const keyOf = (columns: readonly string[], row: Row): string =>
   JSON.stringify(columns.map((c) => row[c] ?? null));
 
 /** Applies row changes to in-memory tables exactly as the SQL writer does to Postgres. */
-export const applyInMemory = (tables: InMemoryTables, change: RowChange): void => {
+const applyInMemory = (tables: InMemoryTables, change: RowChange): void => {
   const table = tables.get(change.table.name) ?? new Map<string, Row>();
   tables.set(change.table.name, table);
   if (change.kind === 'insert') {

@@ -16,7 +16,7 @@ import {
 /** Every stream id the product writes starts with this (aos-run-, aos-agent-, aos-ledger-). The
  * adapter refuses to append anywhere else, so that `readAll` (a stream-name prefix filter over
  * $all) sees every event the adapter wrote. */
-export const PRODUCT_STREAM_PREFIX = 'aos-';
+const PRODUCT_STREAM_PREFIX = 'aos-';
 
 /** Optional namespace put before every stream name, to keep several deployments (or test runs)
  * apart on one cluster: `<namespace><stream id>`. Empty, or 1-40 letters, digits, '_' or '-'
@@ -88,10 +88,10 @@ export const usablePosition = (position: EsdbPosition | undefined): position is 
 
 // ---- metadata ---------------------------------------------------------------------------------
 
-export const METADATA_FORMAT = 'aos-event/1';
+const METADATA_FORMAT = 'aos-event/1';
 
 /** What EventStoreDB has no column for, kept in each event's metadata (JSON). */
-export const EventMetadataC = t.strict(
+const EventMetadataC = t.strict(
   {
     format: t.literal(METADATA_FORMAT),
     tenant_id: t.string,

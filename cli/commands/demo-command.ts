@@ -10,7 +10,7 @@ import { withJson } from './common-options.js';
 
 type DemoArgs = { json: boolean };
 
-export const DEMO_TENANT = 'aos-demo-sandbox';
+const DEMO_TENANT = 'aos-demo-sandbox';
 const DEMO_GOAL = 'Run proof v3 validation run';
 
 const handler = async (args: ArgumentsCamelCase<DemoArgs>) =>

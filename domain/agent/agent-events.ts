@@ -5,7 +5,7 @@ import { intBetween } from '../json/bounded-codecs.js';
 import { closedObject } from '../json/closed-object.js';
 import { MAX_STEP_RETRIES, MAX_STEP_TIMEOUT_MS, PlanTemplateC } from '../plan/plan.js';
 
-export const AgentRegisteredC = closedObject(
+const AgentRegisteredC = closedObject(
   'AgentRegistered',
   {
     agent_id: t.string,

@@ -72,9 +72,6 @@ export const indexLedger = (entries: readonly LedgerEntry[]): TenantLedgerIndex 
   return index;
 };
 
-export const findSeal = (entries: readonly LedgerEntry[], runId: string): LedgerEntry | undefined =>
-  entries.find((e) => e.checkpoint.run_id === runId);
-
 /** The ledger's Merkle leaves: H(0x00 || JCS(checkpoint)), in ledger order. */
 export const ledgerLeaves = (entries: readonly LedgerEntry[]): Hash[] =>
   entries.map((e) => leafHashOfBytes(checkpointBytes(e.checkpoint)));

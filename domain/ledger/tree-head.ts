@@ -18,7 +18,7 @@ export const NOTE_KEY_NAME = 'aos.runproof';
 const ORIGIN_PREFIX = 'aos.runproof/';
 
 /** C2SP tlog-checkpoint origin of a tenant's ledger. */
-export const ledgerOrigin = (tenantId: string): string => `${ORIGIN_PREFIX}${tenantId}`;
+const ledgerOrigin = (tenantId: string): string => `${ORIGIN_PREFIX}${tenantId}`;
 
 /** The tlog-checkpoint body of the ledger as it is now (size, RFC 9162 root of the seals). */
 export const treeHeadBody = (tenantId: string, entries: readonly LedgerEntry[]): string => {

@@ -9,9 +9,9 @@
 export type ProofHashName = 'leaf' | 'root' | 'old_root' | 'new_root' | 'proof';
 
 /** A size argument of a verifier. */
-export type ProofSizeName = 'tree_size' | 'old_size' | 'new_size';
+type ProofSizeName = 'tree_size' | 'old_size' | 'new_size';
 
-export type InvalidSize = {
+type InvalidSize = {
   readonly kind: 'invalid_size';
   readonly size: ProofSizeName;
   readonly value: number;
@@ -24,7 +24,7 @@ export type WrongHashSize = {
   readonly expected: number;
   readonly actual: number;
 };
-export type WrongProofSize = {
+type WrongProofSize = {
   readonly kind: 'wrong_proof_size';
   readonly expected: number;
   readonly actual: number;

@@ -23,7 +23,7 @@ export const RunIdC = patternString(
   'expected a lowercase UUID such as 0f8e2b1c-5d4a-4c3b-9a21-7e6f5d4c3b2a',
 );
 
-export const GOAL_MAX_LENGTH = 4000;
+const GOAL_MAX_LENGTH = 4000;
 
 export const GoalC = new t.Type<string, string, unknown>(
   'Goal',

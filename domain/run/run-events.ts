@@ -8,7 +8,7 @@ import { StepIndexC } from './identifiers.js';
 
 const cents = intBetween(0, Number.MAX_SAFE_INTEGER);
 
-export const RunCreatedC = closedObject('RunCreated', {
+const RunCreatedC = closedObject('RunCreated', {
   run_id: t.string,
   tenant_id: t.string,
   agent_id: t.string,
@@ -17,20 +17,20 @@ export const RunCreatedC = closedObject('RunCreated', {
   budget_cents: cents,
 });
 
-export const RunPlannedC = closedObject('RunPlanned', { plan: PlanC });
+const RunPlannedC = closedObject('RunPlanned', { plan: PlanC });
 
-export const RunStartedC = closedObject('RunStarted', { attempt: intBetween(1, 1_000_000) });
+const RunStartedC = closedObject('RunStarted', { attempt: intBetween(1, 1_000_000) });
 
-export const StepStatusC = t.keyof({ succeeded: null, failed: null, skipped: null });
+const StepStatusC = t.keyof({ succeeded: null, failed: null, skipped: null });
 
-export const StepOutcomeC = closedObject('StepOutcome', {
+const StepOutcomeC = closedObject('StepOutcome', {
   category: t.string,
   code: t.string,
   data: JsonValueC,
 });
 
 /** An attempt of a step that failed retryably and was tried again: kept in the step's record. */
-export const StepAttemptC = closedObject('StepAttempt', {
+const StepAttemptC = closedObject('StepAttempt', {
   attempt: intBetween(1, 1_000_000),
   outcome: StepOutcomeC,
   cost_cents: cents,
@@ -39,7 +39,7 @@ export const StepAttemptC = closedObject('StepAttempt', {
   backoff_ms: nonNegativeNumber,
 });
 
-export const StepExecutedC = closedObject(
+const StepExecutedC = closedObject(
   'StepExecuted',
   {
     step_index: StepIndexC,
@@ -58,13 +58,13 @@ export const StepExecutedC = closedObject(
   },
 );
 
-export const RunErrorInfoC = closedObject(
+const RunErrorInfoC = closedObject(
   'RunErrorInfo',
   { code: t.string, message: t.string },
   { step_index: StepIndexC },
 );
 
-export const RunCompletedC = closedObject(
+const RunCompletedC = closedObject(
   'RunCompleted',
   { status: t.keyof({ succeeded: null, failed: null, halted: null }) },
   { error: RunErrorInfoC },
@@ -95,7 +95,7 @@ const codecs = {
   RunCompleted: RunCompletedC,
 } as const;
 
-export const isRunEventType = (type: string): type is RunEventType => Object.hasOwn(codecs, type);
+const isRunEventType = (type: string): type is RunEventType => Object.hasOwn(codecs, type);
 
 /** Decodes an event read back from a store; the codec is the gate before anything is hashed or folded. */
 export const decodeRunEvent = (type: string, data: unknown): t.Validation<RunEvent> => {

@@ -9,7 +9,7 @@ import type { Skill, SkillContext, SkillRegistry, SkillResult } from '../ports/s
 import type { RedactionPolicy } from '../secrets/redaction-policy.js';
 import { redactJson, scrubSecretValues } from '../secrets/redaction.js';
 import { withoutNul } from '../json/storable-json.js';
-import { resolveSecretReferences } from '../secrets/secret-reference.js';
+import { resolveSecretReferences, secretEnvironmentVariable } from '../secrets/secret-reference.js';
 import { backoffDelayMs } from './retry-backoff.js';
 import type { StepAttempt, StepExecuted } from './run-events.js';
 
@@ -134,7 +134,7 @@ export const executeStep = async (
     return stopped(
       planned.params,
       failure('configuration_error', 'SECRET_NOT_SET', {
-        message: `secret ${name} is not set (environment variable AOS_SECRET_${name})`,
+        message: `secret ${name} is not set (environment variable ${secretEnvironmentVariable(name)})`,
         path,
       }),
     );

@@ -33,7 +33,7 @@ const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/
 /** A function replacing every occurrence of the secret values (each at least
  * MIN_SCRUBBED_SECRET_LENGTH long) by REDACTED, longest first, so that of two overlapping
  * secrets the longer one is replaced whole. */
-export const secretScrubber = (secretValues: readonly string[]): ((text: string) => string) => {
+const secretScrubber = (secretValues: readonly string[]): ((text: string) => string) => {
   const forms = [
     ...new Set(secretValues.filter((s) => s.length >= MIN_SCRUBBED_SECRET_LENGTH).flatMap(textForms)),
   ].sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
