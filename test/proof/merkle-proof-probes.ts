@@ -15,8 +15,9 @@ import { fromHex, toHex, type Hash } from '../../domain/proof/sha256.js';
 import { ROOTS } from './rfc9162-reference-vectors.js';
 
 /**
- * The corruptions of transparency-dev's corruptInclusionProof / corruptConsistencyProof (plus
- * swapped sizes), each with the reason the product's verifier must give for it. Proof sizes the
+ * The corruptions of transparency-dev's corruptInclusionProof / corruptConsistencyProof, plus
+ * swapped sizes and those the independent implementation's tests make (independent-rfc9162.unit.spec),
+ * each with the reason the product's verifier must give for it. Proof sizes the
  * reasons name come from the generators (inclusionProof / consistencyProof), not the verifier.
  */
 
@@ -114,11 +115,35 @@ export const inclusionProbes = (
     },
     { name: 'preceding root', verify: withPath([root, ...proof]), reason: longer },
   ];
-  if (proof.length > 0)
+  if (size > 1)
     probes.push({
-      name: 'removed component',
-      verify: withPath(proof.slice(0, -1)),
-      reason: wrongProofSize(proof.length, proof.length - 1),
+      name: 'the leaf as root',
+      verify: () => verifyInclusion(leaf, index, size, proof, leaf),
+      reason: rootMismatch('root', leaf, root),
+    });
+  if (proof.length > 0)
+    probes.push(
+      {
+        name: 'removed component',
+        verify: withPath(proof.slice(0, -1)),
+        reason: wrongProofSize(proof.length, proof.length - 1),
+      },
+      {
+        name: 'path without its first hash',
+        verify: withPath(proof.slice(1)),
+        reason: wrongProofSize(proof.length, proof.length - 1),
+      },
+      {
+        name: 'a 31-byte hash in the path',
+        verify: withPath([(proof[0] as Hash).subarray(1), ...proof.slice(1)]),
+        reason: wrongHashSizeInProof(0, 31),
+      },
+    );
+  if (proof.length > 1)
+    probes.push({
+      name: 'reversed path',
+      verify: withPath([...proof].reverse()),
+      reason: rootMismatch('root', root),
     });
   if (proof.length > 1)
     probes.push({
@@ -193,6 +218,16 @@ export const consistencyProbes = (
     { name: 'preceding old root', verify: withProof([r1, ...proof]), reason: longer },
     { name: 'preceding new root', verify: withProof([r2, ...proof]), reason: longer },
     { name: 'preceding proof[0]', verify: withProof([proof[0] as Hash, ...proof]), reason: longer },
+    {
+      name: 'proof without its first hash',
+      verify: withProof(proof.slice(1)),
+      reason: proof.length === 1 ? { kind: 'empty_proof' } : wrongProofSize(proof.length, proof.length - 1),
+    },
+    {
+      name: 'a 33-byte hash in the proof',
+      verify: withProof([Uint8Array.of(...(proof[0] as Hash), 0), ...proof.slice(1)]),
+      reason: wrongHashSizeInProof(0, 33),
+    },
     {
       name: 'truncated proof',
       verify: withProof(proof.slice(0, -1)),
