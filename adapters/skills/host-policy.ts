@@ -67,7 +67,7 @@ export type Endpoint = { readonly hostname: string; readonly port: number };
 const endpointOf = (url: URL): Endpoint => ({ hostname: url.hostname, port: effectivePort(url) });
 
 /** The check on a literal host (an IP literal or a name known to be internal), before any lookup. */
-export const checkEndpointHost = (endpoint: Endpoint, allowedHosts: readonly string[]): HostVerdict => {
+const checkEndpointHost = (endpoint: Endpoint, allowedHosts: readonly string[]): HostVerdict => {
   const hostname = normalizeHostname(endpoint.hostname);
   if (isAllowedByAgent(hostname, endpoint.port, allowedHosts)) return { allowed: true };
   const reason = isIP(hostname) === 0 ? deniedNameReason(hostname) : deniedAddressReason(hostname);

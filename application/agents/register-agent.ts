@@ -48,7 +48,7 @@ const goalNextToBraces = (value: unknown, path = ''): string[] => {
 };
 
 /** The goal a template is checked with when the agent is registered. */
-export const SAMPLE_GOAL = 'sample goal';
+const SAMPLE_GOAL = 'sample goal';
 
 export type AgentRegistrationRequest = {
   readonly tenant_id: string;

@@ -2,7 +2,7 @@ import { runStreamId } from '../../domain/stream-names.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Clock } from '../../domain/ports/clock.js';
 import type { EventStore, EventStoreError, NewEvent } from '../../domain/ports/event-store.js';
-import { decideRun, type RunCommand } from '../../domain/run/run-decider.js';
+import { runDecider, type RunCommand } from '../../domain/run/run-decider.js';
 import type { RunDomainError } from '../../domain/run/run-errors.js';
 import { chainRunEvents, type RunStream, type RunStreamError } from '../../domain/run/run-stream.js';
 
@@ -42,10 +42,10 @@ export const createRunWriter = (
       let next = current;
       const events: NewEvent[] = [];
       for (const command of commands) {
-        const decided = decideRun(command, next.state);
-        if (decided._tag === 'Left') return E.left({ kind: 'domain', error: decided.left });
+        const decided = runDecider.decide(command, next.state);
+        if (E.isLeft(decided)) return E.left({ kind: 'domain', error: decided.left });
         const chained = chainRunEvents(next, decided.right, recordedAt);
-        if (chained._tag === 'Left') return E.left({ kind: 'stream', error: chained.left });
+        if (E.isLeft(chained)) return E.left({ kind: 'stream', error: chained.left });
         events.push(...chained.right.toAppend);
         next = chained.right.next;
       }
@@ -61,7 +61,7 @@ export const createRunWriter = (
         appended.version,
         pending,
       )();
-      if (result._tag === 'Left') return E.left({ kind: 'store', error: result.left });
+      if (E.isLeft(result)) return E.left({ kind: 'store', error: result.left });
       pending = [];
       current = { ...current, lastPosition: result.right.lastPosition };
       appended = current;

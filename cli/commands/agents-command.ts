@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { AgentNameC } from '../../application/agents/register-agent.js';
+import { ALLOWED_HOST_PATTERN as HOST_PATTERN } from '../../domain/agent/allowed-host.js';
+import { DEFAULT_BUDGET_CENTS, MAX_BUDGET_CENTS } from '../../domain/agent/budget.js';
 import { intBetween } from '../../domain/json/bounded-codecs.js';
 import { MAX_STEP_RETRIES, MAX_STEP_TIMEOUT_MS, PlanTemplateInputC } from '../../domain/plan/plan.js';
 import { DEFAULT_MAX_RETRIES, DEFAULT_STEP_TIMEOUT_MS } from '../../domain/plan/step-defaults.js';
@@ -25,10 +27,6 @@ type CreateArgs = {
   json: boolean;
 };
 type ListArgs = { 'tenant-id'?: string; json: boolean };
-
-export const DEFAULT_BUDGET_CENTS = 1000;
-export const MAX_BUDGET_CENTS = 100_000_000_00;
-const HOST_PATTERN = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/;
 
 const readTemplate = async (path: string | undefined) => {
   if (path === undefined || path === '')

@@ -14,7 +14,7 @@ import { withJson } from './common-options.js';
 
 type DemoArgs = { json: boolean };
 
-export const DEMO_TENANT = 'aos-demo-sandbox';
+const DEMO_TENANT = 'aos-demo-sandbox';
 const DEMO_GOAL = 'Run proof v3 validation run';
 
 /** The demo's agent: it reads the local demo service, filters its items, echoes the goal. */

@@ -1,8 +1,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { StepInclusion } from '../../application/proof/disclose-step.js';
 import type { RunProof } from '../../application/proof/run-proof.js';
-import { intBetween } from '../../domain/json/bounded-codecs.js';
-import { RunIdC, TenantIdC } from '../../domain/run/identifiers.js';
+import { RunIdC, StepIndexC as StepC, TenantIdC } from '../../domain/run/identifiers.js';
 import { notFound, usageError } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
@@ -23,7 +22,6 @@ type ProofArgs = {
 };
 
 const MODELS = { 'hash-chain': 'HASH_CHAIN', merkle: 'MERKLE_TREE' } as const;
-const StepC = intBetween(0, 1_000_000);
 
 const handler = async (args: ArgumentsCamelCase<ProofArgs>) =>
   runAndPrint(args, async () => {

@@ -10,7 +10,7 @@ import { runFailure } from '../use-case-failures.js';
 import type { RunProof } from '../../application/proof/run-proof.js';
 import { intBetween } from '../../domain/json/bounded-codecs.js';
 import { IdempotencyKeyC } from '../../domain/run/idempotency-key.js';
-import { MAX_BUDGET_CENTS } from './agents-command.js';
+import { MAX_BUDGET_CENTS } from '../../domain/agent/budget.js';
 import { withRuntime } from '../runtime.js';
 import { withJson, withTenant } from './common-options.js';
 

@@ -54,6 +54,7 @@ const verifyTreeHead = async (text: string, pinned: readonly Uint8Array[]): Prom
     { readTenantLedger },
     { runproofKeyId },
     { ledgerFailure },
+    { describeMerkleProofError },
   ] = await Promise.all([
     import('../../domain/ledger/tree-head.js'),
     import('../signing-keys.js'),
@@ -61,6 +62,7 @@ const verifyTreeHead = async (text: string, pinned: readonly Uint8Array[]): Prom
     import('../../application/ledger/read-tenant-ledger.js'),
     import('../../domain/proof/ed25519-keys.js'),
     import('../use-case-failures.js'),
+    import('../../domain/proof/merkle-proof-errors.js'),
   ]);
   const keys =
     pinned.length > 0
@@ -95,7 +97,7 @@ const verifyTreeHead = async (text: string, pinned: readonly Uint8Array[]): Prom
       `current: size ${result.new_size}, root ${result.new_root}`,
       result.consistent
         ? 'Consistency: VERIFIED (RFC 9162 consistency proof checks out; no sealed run was removed or rewritten)'
-        : `Consistency: FAILED (${result.reason})`,
+        : `Consistency: FAILED (${result.reason}; ${describeMerkleProofError(result.proof_failure)})`,
     ];
     return { exitCode: result.consistent ? ExitCode.ok : ExitCode.failed, json, text: textLines.join('\n') };
   });

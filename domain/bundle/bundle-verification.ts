@@ -9,6 +9,7 @@ import { checkSeal, type SealReport } from '../ledger/seal-verification.js';
 import { openTreeHead } from '../ledger/tree-head.js';
 import { runproofKeyId } from '../proof/ed25519-keys.js';
 import { leafHashOfBytes } from '../proof/leaf.js';
+import { describeMerkleProofError } from '../proof/merkle-proof-errors.js';
 import { verifyInclusion } from '../proof/merkle-proofs.js';
 import { type Divergence, type RunIntegrity } from '../proof/run-verification.js';
 import { fromHex } from '../proof/sha256.js';
@@ -59,7 +60,7 @@ export const verifyBundle = (
   const pinnedKeys = pinned === null ? [] : pinned instanceof Uint8Array ? [pinned] : [...pinned];
   const key_trust = pinnedKeys.length > 0 ? 'pinned' : 'embedded';
   const decoded = ProofBundleC.decode(document);
-  if (decoded._tag === 'Left') {
+  if (E.isLeft(decoded)) {
     const problem = describeDecodeErrors(decoded.left)[0] ?? 'not a bundle';
     const field = problem.split(':')[0] ?? 'bundle';
     return {
@@ -255,17 +256,16 @@ const checkLedgerProof = (
       divergence: bundleDivergence('ledger', 'present', null),
     };
   const leaf = leafHashOfBytes(checkpointBytes(bundle.checkpoint));
-  if (
-    !verifyInclusion(
-      leaf,
-      ledger.leaf_index,
-      ledger.tree_size,
-      ledger.inclusion_path.map(fromHex),
-      fromHex(ledger.root_hash),
-    )
-  ) {
+  const included = verifyInclusion(
+    leaf,
+    ledger.leaf_index,
+    ledger.tree_size,
+    ledger.inclusion_path.map(fromHex),
+    fromHex(ledger.root_hash),
+  );
+  if (E.isLeft(included)) {
     return {
-      reason: 'the checkpoint is not included in the ledger root by this proof',
+      reason: `the checkpoint is not included in the ledger root by this proof: ${describeMerkleProofError(included.left)}`,
       divergence: {
         source: 'checkpoint',
         seq: null,

@@ -23,7 +23,7 @@ const stepExecutionFields = {
   repeat: intBetween(1, MAX_RUN_STEPS),
 };
 
-export const PlanStepC = closedObject(
+const PlanStepC = closedObject(
   'PlanStep',
   {
     index: intBetween(0, MAX_PLAN_STEPS - 1),
@@ -42,7 +42,7 @@ export const PlanC = closedObject('Plan', {
 });
 export type Plan = t.TypeOf<typeof PlanC>;
 
-export const PlanTemplateStepC = closedObject(
+const PlanTemplateStepC = closedObject(
   'PlanTemplateStep',
   { skill: t.string, params: JsonObjectC },
   stepExecutionFields,

@@ -1,5 +1,5 @@
 import * as t from 'io-ts';
-import { patternString } from '../json/bounded-codecs.js';
+import { intBetween, patternString } from '../json/bounded-codecs.js';
 import { controlCharacterIndex } from '../json/control-characters.js';
 import { findJsonRejection } from '../json/json-value.js';
 
@@ -13,6 +13,9 @@ export const TenantIdC = patternString('TenantId', ID_PATTERN, ID_RULE);
 export const AgentIdC = patternString('AgentId', ID_PATTERN, ID_RULE);
 export const OriginSystemIdC = patternString('OriginSystemId', ID_PATTERN, ID_RULE);
 
+/** A step's step_index in its run (no run executes more than MAX_RUN_STEPS steps). */
+export const StepIndexC = intBetween(0, 1_000_000);
+
 /** Run ids are lowercase canonical UUIDs. */
 export const RunIdC = patternString(
   'RunId',
@@ -20,7 +23,7 @@ export const RunIdC = patternString(
   'expected a lowercase UUID such as 0f8e2b1c-5d4a-4c3b-9a21-7e6f5d4c3b2a',
 );
 
-export const GOAL_MAX_LENGTH = 4000;
+const GOAL_MAX_LENGTH = 4000;
 
 export const GoalC = new t.Type<string, string, unknown>(
   'Goal',

@@ -6,7 +6,7 @@ import { genesisLink, nextLink } from '../proof/hash-chain.js';
 import { leafHash } from '../proof/leaf.js';
 import { toHex, type Hash } from '../proof/sha256.js';
 import type { GlobalPosition, NewEvent, StoredEvent } from '../ports/event-store.js';
-import { evolveRun, initialRunState, type RunState } from './run-decider.js';
+import { runDecider, type RunState } from './run-decider.js';
 import { decodeRunEvent, type RunEvent, type StepExecuted } from './run-events.js';
 
 /** A run's stream as its writer holds it: decided state, version for the next append, and the last
@@ -33,7 +33,7 @@ export type RunStreamError =
 export const emptyRunStream = (tenantId: string, runId: string): RunStream => ({
   tenantId,
   runId,
-  state: initialRunState,
+  state: runDecider.initialState(),
   version: 0,
   lastLink: genesisLink(tenantId, runId),
   lastPosition: null,
@@ -55,7 +55,7 @@ export const loadRunStream = (
       });
     }
     const decoded = decodeRunEvent(stored.type, stored.data);
-    if (decoded._tag === 'Left') {
+    if (E.isLeft(decoded)) {
       return E.left({
         kind: 'stored_event_invalid',
         seq: stored.seq,
@@ -83,7 +83,7 @@ export const loadRunStream = (
     }
     stream = {
       ...stream,
-      state: evolveRun(stream.state, decoded.right),
+      state: runDecider.evolve(stream.state, decoded.right),
       version: stream.version + 1,
       lastLink: link,
       lastPosition: stored.globalPosition,
@@ -103,7 +103,7 @@ export const chainRunEvents = (
   let { state, lastLink, version } = stream;
   for (const event of events) {
     const plain = JsonObjectC.decode(event.data);
-    if (plain._tag === 'Left') {
+    if (E.isLeft(plain)) {
       return E.left({
         kind: 'event_not_plain_json',
         type: event.type,
@@ -129,7 +129,7 @@ export const chainRunEvents = (
       recorded_at: recordedAt,
       link: toHex(lastLink),
     });
-    state = evolveRun(state, event);
+    state = runDecider.evolve(state, event);
     version += 1;
   }
   return E.right({ toAppend, next: { ...stream, state, lastLink, version } });
@@ -140,5 +140,5 @@ export const stepRecordsOf = (events: readonly StoredEvent[]): StepExecuted[] =>
   events.flatMap((stored) => {
     if (stored.type !== 'StepExecuted') return [];
     const decoded = decodeRunEvent(stored.type, stored.data);
-    return decoded._tag === 'Right' && decoded.right.type === 'StepExecuted' ? [decoded.right.data] : [];
+    return E.isRight(decoded) && decoded.right.type === 'StepExecuted' ? [decoded.right.data] : [];
   });

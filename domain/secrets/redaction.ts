@@ -17,7 +17,7 @@ export const MIN_SCRUBBED_SECRET_LENGTH = 4;
  * MIN_SCRUBBED_SECRET_LENGTH long) by REDACTED, in any form they take in text that came back (as
  * is, percent-encoded by any encoder, JSON-escaped, or a mix: encoded-secret-pattern.ts). Longest
  * first, so that of two overlapping secrets the longer one is replaced whole. */
-export const secretScrubber = (secretValues: readonly string[]): ((text: string) => string) => {
+const secretScrubber = (secretValues: readonly string[]): ((text: string) => string) => {
   const secrets = [...new Set(secretValues.filter((s) => s.length >= MIN_SCRUBBED_SECRET_LENGTH))].sort(
     (a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0),
   );

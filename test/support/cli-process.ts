@@ -122,7 +122,7 @@ export const newRunId = (pool: pg.Pool, tenantId: string, known: readonly string
   });
 
 /** Whether the run's stream holds an event of `type` at `seq` (committed). */
-export const hasEvent = async (pool: pg.Pool, runId: string, type: string, seq: number): Promise<boolean> =>
+const hasEvent = async (pool: pg.Pool, runId: string, type: string, seq: number): Promise<boolean> =>
   (
     await pool.query('SELECT 1 FROM aos_events WHERE stream_id = $1 AND type = $2 AND seq = $3', [
       `aos-run-${runId}`,
