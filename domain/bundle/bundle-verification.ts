@@ -144,7 +144,9 @@ export const verifyBundle = (
       ),
     };
   }
-  if (!completed && pinnedKeys.length > 0) {
+  // A run cut short of its seal (events removed from the end) carries the seal still: the seal
+  // check names that (N sealed, M present). Only a bundle with no seal at all has nothing signed.
+  if (!completed && pinnedKeys.length > 0 && bundle.checkpoint === null && bundle.signature === null) {
     return {
       ...ids,
       seal: noSeal,
@@ -192,12 +194,19 @@ export const verifyBundle = (
     sealed,
     keys,
   );
-  if (sealCheck.failure)
+  if (sealCheck.failure) {
+    const sealedLength = bundle.checkpoint?.chain_length ?? 0;
+    const cut =
+      sealCheck.failure.divergence.field === 'chain_length' && integrity.chain_length < sealedLength;
+    const reason = cut
+      ? `the bundle holds ${integrity.chain_length} of the ${sealedLength} events its seal covers: events were removed after the run was sealed (${sealedLength} sealed, ${integrity.chain_length} present)`
+      : sealCheck.failure.reason;
     return {
       ...ids,
       seal: sealCheck.seal,
-      integrity: failed(integrity, sealCheck.failure.reason, sealCheck.failure.divergence),
+      integrity: failed(integrity, reason, sealCheck.failure.divergence),
     };
+  }
 
   const ledgerFailure = bundle.checkpoint ? checkLedgerProof(bundle, keys) : null;
   if (ledgerFailure)

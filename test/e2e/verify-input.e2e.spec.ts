@@ -43,6 +43,8 @@ describe('aos verify: a file that is neither a bundle nor a tree head', () => {
   /** No database and an empty AOS_HOME: none of these files may get as far as needing one. */
   let offline: NodeJS.ProcessEnv;
   let exported: string;
+  /** The sealing key's public key record, as an auditor pins it. */
+  let keyFile: string;
 
   const file = async (name: string, text: string): Promise<string> => {
     const path = join(directory, name);
@@ -67,6 +69,8 @@ describe('aos verify: a file that is neither a bundle nor a tree head', () => {
     const result = await runCli('aos', ['export', '--tenant-id', TENANT, '--run-id', run.run_id], env);
     expect(result.code, result.stderr).toBe(0);
     exported = result.stdout;
+    const publicKeys = join(env.AOS_KEYS_DIR ?? '', 'public-keys');
+    keyFile = join(publicKeys, (await readdir(publicKeys))[0] ?? '');
   });
   afterAll(async () => {
     expect(await readdir(offline.AOS_HOME ?? '')).toEqual([]);
@@ -122,5 +126,34 @@ describe('aos verify: a file that is neither a bundle nor a tree head', () => {
     execFileSync('mkfifo', [fifo]);
     const message = refused(await runWithin(20_000, ['verify', fifo, '--json'], offline));
     expect(message).toBe(`--file: cannot read ${fifo}: it is a FIFO, not a regular file`);
+  });
+
+  it('names a sealed bundle cut short when a key is pinned: N events sealed, M present', async () => {
+    type Verdict = {
+      integrity: { verification_status: string; failure_reason: string; divergence: unknown };
+      seal: { status: string };
+    };
+    const bundle = JSON.parse(exported) as { events: unknown[]; checkpoint: { chain_length: number } };
+    const sealed = bundle.checkpoint.chain_length;
+    const present = sealed - 2;
+    bundle.events = bundle.events.slice(0, present);
+    const path = await file('cut.json', `${JSON.stringify(bundle, null, 2)}\n`);
+    for (const pin of [['--public-key', keyFile], []]) {
+      const result = await runCli('aos', ['verify', path, '--json', ...pin], offline);
+      expect(result.code, result.stderr).toBe(1);
+      const verdict = jsonOf<Verdict>(result);
+      expect(verdict.integrity.verification_status).toBe('FAILED');
+      expect(verdict.integrity.failure_reason).toBe(
+        `the bundle holds ${present} of the ${sealed} events its seal covers: events were removed after the run was sealed (${sealed} sealed, ${present} present)`,
+      );
+      expect(verdict.integrity.divergence).toEqual({
+        source: 'checkpoint',
+        seq: present,
+        field: 'chain_length',
+        expected: sealed,
+        actual: present,
+      });
+      expect(verdict.seal.status).toBe('sealed');
+    }
   });
 });
