@@ -10,7 +10,7 @@ export const describeFileRefusal = (refusal: FileRefusal): string => {
     case 'unreadable':
       return `cannot be read (${refusal.code})`;
     case 'symbolic_link':
-      return 'is a symbolic link: give the file itself, not a link to it';
+      return 'is a symbolic link, which is not followed';
     case 'not_a_directory':
       return `is a ${refusal.found}, not a directory`;
     case 'not_a_regular_file':

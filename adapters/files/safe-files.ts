@@ -18,7 +18,7 @@ import type { FileRefusal, FileType } from '../../domain/ports/file-refusal.js';
  * signing keys, the public keys, V8's code cache, the files `aos verify` is given):
  *
  * - a trusted directory is checked with lstat: itself a directory, not a link to one, owned by
- *   this user, not writable by group or others;
+ *   this user (or root), not writable by group or others;
  * - a file is opened non-blocking (a FIFO answers at once instead of waiting for a writer) and,
  *   unless the caller named it explicitly, with O_NOFOLLOW; then fstat on the open descriptor (no
  *   race with a rename): a regular file (not a FIFO, a socket or a device such as /dev/zero), of
@@ -26,9 +26,10 @@ import type { FileRefusal, FileType } from '../../domain/ports/file-refusal.js';
  *   read; the read stops at the limit should the file grow meanwhile.
  */
 
-/** Who besides the owner may have access: `private`, no one (a private key: no mode bit for group
- * or others); `owner_writes`, others may read but only the owner (this user) writes (public keys,
- * compiled code); `anyone`, no owner or mode rule (a file an auditor names on the command line). */
+/** Who besides the owner (this user, or root) may have access: `private`, no one (a private key:
+ * no mode bit for group or others); `owner_writes`, others may read but only the owner writes
+ * (public keys, compiled code); `anyone`, no owner or mode rule (a file an auditor names on the
+ * command line). */
 export type FileAccess = 'private' | 'owner_writes' | 'anyone';
 
 export type FileRule = {
@@ -58,11 +59,13 @@ export const fileTypeOf = (stat: Stats): FileType => {
 const codeOf = (error: unknown): string =>
   (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
 
-/** The owner and mode rule of `access`, or null when the stat satisfies it. */
+/** The owner and mode rule of `access`, or null when the stat satisfies it. The owner must be this
+ * user or root (as OpenSSH's StrictModes has it): whoever owns a file can change it. */
 const accessProblem = (stat: Stats, access: FileAccess): FileRefusal | null => {
   if (access === 'anyone') return null;
   const user = process.getuid?.();
-  if (user !== undefined && stat.uid !== user) return { kind: 'not_owned', owner: stat.uid, user };
+  if (user !== undefined && stat.uid !== user && stat.uid !== 0)
+    return { kind: 'not_owned', owner: stat.uid, user };
   const mode = stat.mode & 0o777;
   if (access === 'private' && (mode & 0o077) !== 0) return { kind: 'accessible_by_others', mode };
   if ((mode & 0o022) !== 0) return { kind: 'writable_by_others', mode };
@@ -70,7 +73,7 @@ const accessProblem = (stat: Stats, access: FileAccess): FileRefusal | null => {
 };
 
 /** A directory this user controls: the path itself a directory (not a link to one), owned by this
- * user, not writable by group or others; null when it is one. */
+ * user (or root), not writable by group or others; null when it is one. */
 export const checkTrustedDirectory = (path: string): FileRefusal | null => {
   let stat: Stats;
   try {

@@ -11,7 +11,7 @@ import { checkTrustedDirectory, readFileSafely } from '../../adapters/files/safe
  * rejects data that does not match the source, the V8 version or its flags.
  *
  * Compiled code is code, so it is read from and written to only a real directory (not a symbolic
- * link) and files of this user that no one else may write: an AOS_CACHE_DIR shared with others is
+ * link) and files of this user (or root) that no one else may write: an AOS_CACHE_DIR shared with others is
  * not used at all, and files are opened without following links.
  */
 export type CodeCache = { readonly directory: string; readonly file: string; readonly prefix: string };

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonOf, runCli, type CliResult } from '../support/cli.js';
-import { spawnCli } from '../support/cli-process.js';
+import { runCliWithin } from '../support/cli-process.js';
 import { createAgent, echoSteps, runGoal, withSigningKey } from '../support/cli-fixtures.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 
@@ -19,23 +19,7 @@ const DEFAULT_LIMIT = 64 * 1024 * 1024;
 
 type UsageError = { error: { code: string; field: string; message: string } };
 
-/** The CLI run to its end, or killed after `ms`: a command that hangs fails its test and leaves
- * no process behind. */
-const runWithin = async (ms: number, args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> => {
-  const cli = spawnCli('aos', args, env);
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'hung'>((resolve) => {
-    timer = setTimeout(() => resolve('hung'), ms);
-  });
-  const ended = await Promise.race([cli.done, timeout]);
-  clearTimeout(timer);
-  if (ended === 'hung') {
-    cli.child.kill('SIGKILL');
-    await cli.done;
-    throw new Error(`aos ${args.join(' ')} still ran after ${ms} ms`);
-  }
-  return ended;
-};
+const runWithin = (ms: number, args: string[], env: NodeJS.ProcessEnv) => runCliWithin(ms, 'aos', args, env);
 
 describe('aos verify: a file that is neither a bundle nor a tree head', () => {
   let db: TestDatabase;
