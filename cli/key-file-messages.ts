@@ -1,4 +1,5 @@
 import { KeyFileRefusedError } from '../adapters/keys/key-directory.js';
+import type { SealingKeyNotInKeySet } from '../domain/ledger/sealing-key.js';
 import type { KeyFileRefused, SigningKeyError } from '../domain/ports/signing-keys.js';
 import { CliFailure } from './cli-failure.js';
 import { ExitCode } from './exit-codes.js';
@@ -32,6 +33,9 @@ export const signingKeyMessage = (error: SigningKeyError): string => {
       return keyFileRefusedMessage(error);
   }
 };
+
+export const sealingKeyNotInKeySetMessage = (directory: string, error: SealingKeyNotInKeySet): string =>
+  `the signing key ${directory}/signing-key.pem (key ${error.key_id}) is not in the key set ${directory}/public-keys/: its seals would fail every proof and verify-all made with these keys, so none is made. If it is your key, restore its record public-keys/${error.key_id}.json; if not, the signing key was replaced: put yours back`;
 
 /** A failure reading the key directory's public keys: a refused file says so, anything else as
  * `otherwise` has it. */

@@ -93,7 +93,7 @@ export const sealProjectProve = async (
     if (before?._tag === 'Left') throw storeFailure(before.left);
     if (before === null || before.right.seal.status !== 'sealed') {
       const sealed = await sealRun(
-        { store, signer: keys.signer, clock: systemClock },
+        { store, signer: keys.signer, clock: systemClock, keySet: keys.knownKeys },
         stream.tenantId,
         stream.runId,
       );

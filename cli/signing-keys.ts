@@ -26,7 +26,8 @@ export const loadKnownKeys = async (directory: string): Promise<Map<string, Uint
 };
 
 /** The active signing key, required before a run is created: a run that cannot be sealed is not
- * started (exit 4, nothing written). */
+ * started (exit 4, nothing written), nor one whose seal the key set could not verify (the signing
+ * key has no public key in public-keys/: domain/ledger/sealing-key.ts). */
 export const requireRunKeys = async (directory: string): Promise<RunKeys> => {
   const { loadSigner } = await import('../adapters/keys/key-directory.js');
   const signer = await loadSigner(directory);
@@ -35,7 +36,19 @@ export const requireRunKeys = async (directory: string): Promise<RunKeys> => {
     const message = `${signingKeyMessage(signer.left)}; nothing was written`;
     throw new CliFailure(ExitCode.infrastructure, signer.left.kind, message);
   }
-  return { signer: signer.right, knownKeys: await loadKnownKeys(directory) };
+  const knownKeys = await loadKnownKeys(directory);
+  const [{ sealingKeyProblem }, { sealingKeyNotInKeySetMessage }] = await Promise.all([
+    import('../domain/ledger/sealing-key.js'),
+    import('./key-file-messages.js'),
+  ]);
+  const unknown = sealingKeyProblem(signer.right, knownKeys);
+  if (unknown !== null)
+    throw new CliFailure(
+      ExitCode.infrastructure,
+      unknown.kind,
+      `${sealingKeyNotInKeySetMessage(directory, unknown)}; nothing was written`,
+    );
+  return { signer: signer.right, knownKeys };
 };
 
 export const keysDirectoryOf = async (env: NodeJS.ProcessEnv): Promise<string> => {

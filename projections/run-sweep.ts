@@ -5,6 +5,7 @@ import { sealSignatureProblem } from '../domain/ledger/seal-verification.js';
 import {
   decodeLedger,
   type LedgerDecodeError,
+  type LedgerEntry,
   type TenantLedgerIndex,
 } from '../domain/ledger/tenant-ledger.js';
 import type { EventStore, EventStoreError } from '../domain/ports/event-store.js';
@@ -47,6 +48,20 @@ SELECT tenant_id, run_id, string_agg(table_name, ', ' ORDER BY table_name) AS ta
  GROUP BY run_id, tenant_id
  ORDER BY run_id, tenant_id LIMIT ${PAGE}`;
 
+// The ledger index of a run's first seal (aos_sealed_run_id and its index: migration 0005).
+const FIRST_SEAL_SQL = `
+SELECT min(seq) AS first FROM aos_events
+ WHERE stream_id = $1 AND tenant_id = $2 AND type = 'RunSealed' AND aos_sealed_run_id(data) = $3`;
+
+const isFirstSealOfItsRun = async (pool: pg.Pool, tenantId: string, seal: LedgerEntry): Promise<boolean> => {
+  const { rows } = await pool.query<{ first: number | null }>(FIRST_SEAL_SQL, [
+    ledgerStreamId(tenantId),
+    tenantId,
+    seal.checkpoint.run_id,
+  ]);
+  return rows[0]?.first === seal.index;
+};
+
 /** Rows of the read tables that no event stands behind. */
 export type OrphanedRows = { readonly tenant_id: string; readonly run_id: string; readonly tables: string };
 
@@ -60,10 +75,15 @@ export const countRuns = async (pool: pg.Pool, tenantId: string | null): Promise
 
 /**
  * The tenant's ledger read a page at a time: checks it is gap-free and every event a valid seal
- * whose signature verifies with a known key (else the damage, which fails every run of the
- * tenant: a seal altered to name another run would otherwise go unseen, the runs' proofs taking
- * each run's first seal), and returns the sealed runs whose events are gone from the store
- * (deleted history). Holds one page.
+ * whose signature verifies (else the damage, which fails every run of the tenant: a seal altered
+ * to name another run would otherwise go unseen, the runs' proofs taking each run's first seal),
+ * and returns the sealed runs whose events are gone from the store (deleted history). Holds one
+ * page.
+ *
+ * A seal by a key this key set does not hold is not damage: its signature cannot be checked here,
+ * and the run it seals fails its own proof, naming the key, as `aos proof` does; the tenant's other
+ * runs stay as they are. Unless it is not its run's first seal: no proof would ever look at it,
+ * and the store keeps one seal per run, so it was written in: damage.
  */
 const scanLedger = async (
   pool: pg.Pool,
@@ -79,11 +99,13 @@ const scanLedger = async (
     if (seals._tag === 'Left') return E.right({ damage: seals.left, erased });
     for (const seal of seals.right) {
       const problem = sealSignatureProblem(seal, knownKeys);
-      if (problem !== null)
-        return E.right({
-          damage: { kind: 'ledger_event_invalid', seq: seal.index, message: problem.reason },
-          erased,
-        });
+      if (problem === null) continue;
+      const unknownKey = problem.field === 'checkpoint.key_id';
+      if (unknownKey && (await isFirstSealOfItsRun(pool, tenantId, seal))) continue;
+      const message = unknownKey
+        ? `${problem.reason}, and it is a second seal of run ${seal.checkpoint.run_id}, which no proof checks`
+        : problem.reason;
+      return E.right({ damage: { kind: 'ledger_event_invalid', seq: seal.index, message }, erased });
     }
     const runIds = seals.right.map((seal) => seal.checkpoint.run_id);
     const streams = runIds.map(runStreamId);

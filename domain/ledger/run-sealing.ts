@@ -6,6 +6,7 @@ import { createChainVerifier } from '../proof/chain-verifier.js';
 import { runStreamId } from '../run/identifiers.js';
 import { canonicalJson } from '../json/canonical-json.js';
 import { RUN_SEALED, checkpointBytes, ledgerStreamId, type RunCheckpoint } from './run-checkpoint.js';
+import { sealingKeyProblem, type SealingKeyNotInKeySet } from './sealing-key.js';
 import { sealOfRunIn, type LedgerEntry } from './tenant-ledger.js';
 
 export type SealingError =
@@ -13,7 +14,8 @@ export type SealingError =
   | { readonly kind: 'run_not_found'; readonly run_id: string }
   | { readonly kind: 'run_not_completed'; readonly run_id: string }
   | { readonly kind: 'chain_invalid'; readonly run_id: string; readonly reason: string }
-  | { readonly kind: 'ledger_contended'; readonly attempts: number };
+  | { readonly kind: 'ledger_contended'; readonly attempts: number }
+  | SealingKeyNotInKeySet;
 
 const MAX_ATTEMPTS = 60;
 /** Full-jitter exponential backoff between attempts, capped: concurrent sealers of one tenant
@@ -52,10 +54,14 @@ export const sealRun = async (
     readonly signer: Signer;
     readonly clock: Clock;
     readonly random?: () => number;
+    /** The operator's public keys: when given, a signer they do not hold appends nothing. */
+    readonly keySet?: ReadonlyMap<string, Uint8Array>;
   },
   tenantId: string,
   runId: string,
 ): Promise<E.Either<SealingError, LedgerEntry>> => {
+  const unknownKey = deps.keySet ? sealingKeyProblem(deps.signer, deps.keySet) : null;
+  if (unknownKey) return E.left(unknownKey);
   // The run's chain, rebuilt a page at a time: sealing a run of a million steps holds one page.
   const chain = createChainVerifier(tenantId, runId, runStreamId(runId));
   let lastType: string | null = null;
