@@ -62,7 +62,8 @@ const codeOf = (error: unknown): string =>
 /** The owner and mode rule of `access`, or null when the stat satisfies it. The owner must be this
  * user or root (as OpenSSH's StrictModes has it): whoever owns a file can change it. */
 const accessProblem = (stat: Stats, access: FileAccess): FileRefusal | null => {
-  if (access === 'anyone') return null;
+  // Windows has no POSIX owner and mode bits (its ACLs decide): only type, links and size apply.
+  if (access === 'anyone' || process.platform === 'win32') return null;
   const user = process.getuid?.();
   if (user !== undefined && stat.uid !== user && stat.uid !== 0)
     return { kind: 'not_owned', owner: stat.uid, user };
