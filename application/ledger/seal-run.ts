@@ -7,13 +7,15 @@ import { createChainVerifier } from '../../domain/proof/chain-verifier.js';
 import { canonicalJson } from '../../domain/json/canonical-json.js';
 import { RUN_SEALED, checkpointBytes, type RunCheckpoint } from '../../domain/ledger/run-checkpoint.js';
 import { sealOfRunIn, type LedgerEntry } from '../../domain/ledger/tenant-ledger.js';
+import { sealingKeyProblem, type SealingKeyNotInKeySet } from '../../domain/ledger/sealing-key.js';
 
 export type SealingError =
   | { readonly kind: 'store'; readonly error: EventStoreError }
   | { readonly kind: 'run_not_found'; readonly run_id: string }
   | { readonly kind: 'run_not_completed'; readonly run_id: string }
   | { readonly kind: 'chain_invalid'; readonly run_id: string; readonly reason: string }
-  | { readonly kind: 'ledger_contended'; readonly attempts: number };
+  | { readonly kind: 'ledger_contended'; readonly attempts: number }
+  | SealingKeyNotInKeySet;
 
 const MAX_ATTEMPTS = 60;
 /** Full-jitter exponential backoff between attempts, capped: concurrent sealers of one tenant
@@ -52,10 +54,14 @@ export const sealRun = async (
     readonly signer: Signer;
     readonly clock: Clock;
     readonly random?: () => number;
+    /** The operator's public keys: when given, a signer they do not hold appends nothing. */
+    readonly keySet?: ReadonlyMap<string, Uint8Array>;
   },
   tenantId: string,
   runId: string,
 ): Promise<E.Either<SealingError, LedgerEntry>> => {
+  const unknownKey = deps.keySet ? sealingKeyProblem(deps.signer, deps.keySet) : null;
+  if (unknownKey) return E.left(unknownKey);
   // The run's chain, rebuilt a page at a time: sealing a run of a million steps holds one page.
   const chain = createChainVerifier(tenantId, runId, runStreamId(runId));
   let lastType: string | null = null;

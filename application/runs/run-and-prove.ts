@@ -51,7 +51,7 @@ const sealIfDue = async (
     if (before.right.seal.status === 'sealed') return E.right(undefined);
   }
   const sealed = await sealRun(
-    { store: deps.store, signer: keys.signer, clock: deps.clock },
+    { store: deps.store, signer: keys.signer, clock: deps.clock, keySet: keys.knownKeys },
     stream.tenantId,
     stream.runId,
   );

@@ -1,24 +1,17 @@
-import { readFile } from 'node:fs/promises';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { usageError } from '../cli-failure.js';
 import { runAndPrint, type CommandResult } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { withJson } from './common-options.js';
 
-type VerifyArgs = { file?: string; 'public-key'?: string[]; json: boolean };
+type VerifyArgs = { file?: string; 'public-key'?: string[]; 'max-bytes'?: string; json: boolean };
 
 /** A bundle, offline: no database, no network. */
-const verifyBundleFile = async (text: string, pinned: readonly Uint8Array[]): Promise<CommandResult> => {
+const verifyBundleFile = async (document: unknown, pinned: readonly Uint8Array[]): Promise<CommandResult> => {
   const [{ verifyBundle }, depth] = await Promise.all([
     import('../../domain/bundle/bundle-verification.js'),
     import('../../domain/json/json-depth.js'),
   ]);
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (error) {
-    document = { not_json: (error as Error).message };
-  }
   // A bundle holds recorded values a few levels down (events → data → outcome → data).
   const tooDeep = depth.jsonDepthExcess(document, depth.MAX_JSON_DEPTH + depth.RECORD_ENVELOPE_DEPTH);
   if (tooDeep !== null) throw usageError('file', depth.describeJsonDepthExcess(tooDeep));
@@ -110,20 +103,15 @@ const handler = async (args: ArgumentsCamelCase<VerifyArgs>) =>
         'file',
         'is required: a bundle from `aos export`, or a tree head from `aos ledger head`',
       );
-    let text: string;
-    try {
-      text = await readFile(args.file, 'utf8');
-    } catch (error) {
-      throw usageError(
-        'file',
-        `cannot read ${args.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-      );
-    }
+    const { readVerifyInput } = await import('../verify-input-file.js');
+    const input = readVerifyInput(args.file, args['max-bytes']);
     const { readPublicKeyFile } = await import('../public-key-file.js');
     const pinned = await Promise.all(
       (args['public-key'] ?? []).map((path) => readPublicKeyFile(String(path))),
     );
-    return text.trimStart().startsWith('{') ? verifyBundleFile(text, pinned) : verifyTreeHead(text, pinned);
+    return input.kind === 'bundle'
+      ? verifyBundleFile(input.document, pinned)
+      : verifyTreeHead(input.note, pinned);
   });
 
 export const verifyCommand: CommandModule<object, VerifyArgs> = {
@@ -141,6 +129,11 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
         array: true,
         describe:
           "a public key you trust (key record JSON, PEM, or base64 raw), repeatable (old and new key after a rotation); default: the bundle's own keys / AOS_KEYS_DIR",
+      })
+      .option('max-bytes', {
+        type: 'string',
+        describe:
+          'the largest file read, in bytes (default 67108864, 64 MiB); larger files are refused before they are read',
       }) as unknown as Argv<VerifyArgs>,
   handler,
 };

@@ -34,6 +34,29 @@ export const spawnCli = (
   return { child, done };
 };
 
+/** The CLI run to its end, or killed after `ms`: a command that hangs (a FIFO it waits on) fails
+ * its test with this error and leaves no process behind. */
+export const runCliWithin = async (
+  ms: number,
+  bin: 'aos' | 'aos-int',
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<CliResult> => {
+  const cli = spawnCli(bin, args, env);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'hung'>((resolve) => {
+    timer = setTimeout(() => resolve('hung'), ms);
+  });
+  const ended = await Promise.race([cli.done, timeout]);
+  clearTimeout(timer);
+  if (ended === 'hung') {
+    cli.child.kill('SIGKILL');
+    await cli.done;
+    throw new Error(`${bin} ${args.join(' ')} still ran after ${ms} ms`);
+  }
+  return ended;
+};
+
 /** SIGKILL, and wait until the process is gone. */
 export const killHard = async (cli: CliChild): Promise<void> => {
   cli.child.kill('SIGKILL');
