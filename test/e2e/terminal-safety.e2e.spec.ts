@@ -78,68 +78,56 @@ describe('goals, names and ids refuse bidi controls and separators; stored text 
   });
   afterAll(async () => db.drop());
 
-  const run = (overrides: Record<string, string>) =>
-    Object.entries({ 'tenant-id': TENANT, 'agent-id': agentId, goal: 'a goal', ...overrides }).flatMap(
-      ([k, v]) => [`--${k}`, v],
-    );
-  const createAgentArgs = (overrides: Record<string, string>) =>
-    Object.entries({ 'tenant-id': TENANT, name: 'a name', 'plan-template': template, ...overrides }).flatMap(
-      ([k, v]) => [`--${k}`, v],
-    );
+  /** The arguments of a valid `aos run` or `aos agents create`, with `overrides`: built when the
+   * test runs, once the agent and the template exist. */
+  const argsOf = (command: 'run' | 'agents create', overrides: Record<string, string>): string[] => {
+    const valid =
+      command === 'run'
+        ? { 'tenant-id': TENANT, 'agent-id': agentId, goal: 'a goal' }
+        : { 'tenant-id': TENANT, name: 'a name', 'plan-template': template };
+    const options = Object.entries({ ...valid, ...overrides }).flatMap(([k, v]) => [`--${k}`, v]);
+    return [...command.split(' '), ...options];
+  };
 
   it.each([
-    ['aos run --goal with U+202E', ['run', ...run({ goal: 'pay invoice \u202egpj.exe' })], 'goal', 'U+202E'],
-    ['aos run --goal with U+2066', ['run', ...run({ goal: 'a \u2066goal' })], 'goal', 'U+2066'],
-    ['aos run --goal with U+2029', ['run', ...run({ goal: 'a\u2029goal' })], 'goal', 'U+2029'],
-    [
-      'agents create --name with U+2028',
-      ['agents', 'create', ...createAgentArgs({ name: 'a\u2028name' })],
-      'name',
-      'U+2028',
-    ],
-    [
-      'agents create --name with U+202A',
-      ['agents', 'create', ...createAgentArgs({ name: '\u202aname' })],
-      'name',
-      'U+202A',
-    ],
-    [
-      'agents create --name with U+2069',
-      ['agents', 'create', ...createAgentArgs({ name: 'name\u2069' })],
-      'name',
-      'U+2069',
-    ],
-    ['aos run --tenant-id with U+202E', ['run', ...run({ 'tenant-id': 'acme\u202e' })], 'tenant-id', null],
-    [
-      'agents create --tenant-id with U+2028',
-      ['agents', 'create', ...createAgentArgs({ 'tenant-id': 'a\u2028b' })],
-      'tenant-id',
-      null,
-    ],
-    ['aos run --agent-id with U+2067', ['run', ...run({ 'agent-id': 'agent\u2067' })], 'agent-id', null],
-    [
-      'aos run --origin-system-id with U+2068',
-      ['run', ...run({ 'origin-system-id': 'cus\u2068' })],
-      'origin-system-id',
-      null,
-    ],
-    [
-      'aos run --idempotency-key with U+2029',
-      ['run', ...run({ 'idempotency-key': 'key\u2029' })],
-      'idempotency-key',
-      null,
-    ],
-  ])('%s → exit 2 naming the field, nothing written', async (_name, args, field, named) => {
-    const before = await tableCounts(db.pool);
-    const text = await runCli('aos', args, env);
-    expect(text.code, text.stderr).toBe(2);
-    expect(text.stderr).toContain(`--${field}`);
-    if (named !== null) expect(text.stderr).toContain(`found ${named}`);
-    expect(text.stderr).not.toMatch(RAW_UNSAFE);
-    const json = await runCli('aos', [...args, '--json'], env);
-    expect(json.code).toBe(2);
-    expect(jsonOf<{ error: { field: string } }>(json).error.field).toBe(field);
-    expect(await tableCounts(db.pool)).toEqual(before);
+    ['run', 'goal', 'U+202E', { goal: 'pay invoice \u202egpj.exe' }],
+    ['run', 'goal', 'U+2066', { goal: 'a \u2066goal' }],
+    ['run', 'goal', 'U+2029', { goal: 'a\u2029goal' }],
+    ['agents create', 'name', 'U+2028', { name: 'a\u2028name' }],
+    ['agents create', 'name', 'U+202A', { name: '\u202aname' }],
+    ['agents create', 'name', 'U+2069', { name: 'name\u2069' }],
+    ['run', 'tenant-id', 'U+202E', { 'tenant-id': 'acme\u202e' }],
+    ['agents create', 'tenant-id', 'U+2028', { 'tenant-id': 'a\u2028b' }],
+    ['run', 'agent-id', 'U+2067', { 'agent-id': 'agent\u2067' }],
+    ['run', 'origin-system-id', 'U+2068', { 'origin-system-id': 'cus\u2068' }],
+    ['run', 'idempotency-key', 'U+2029', { 'idempotency-key': 'key\u2029' }],
+  ] as const)(
+    'aos %s --%s with %s → exit 2 naming the field, nothing written',
+    async (command, field, character, overrides) => {
+      const args = argsOf(command, overrides);
+      const before = await tableCounts(db.pool);
+      const text = await runCli('aos', args, env);
+      expect(text.code, text.stderr).toBe(2);
+      expect(text.stderr).toContain(`--${field}:`);
+      // Goals and names say which character; ids say what they may hold (ASCII letters, digits, ...).
+      if (field === 'goal' || field === 'name') expect(text.stderr).toContain(`found ${character}`);
+      expect(text.stderr).not.toMatch(RAW_UNSAFE);
+      const json = await runCli('aos', [...args, '--json'], env);
+      expect(json.code).toBe(2);
+      expect(jsonOf<{ error: { field: string } }>(json).error.field).toBe(field);
+      expect(await tableCounts(db.pool)).toEqual(before);
+    },
+  );
+
+  it('the same commands without those characters succeed (the refusals above are theirs)', async () => {
+    const created = await runCli(
+      'aos',
+      [...argsOf('agents create', { name: 'Résumé ✓ 日本 — שלום' }), '--json'],
+      env,
+    );
+    expect(created.code, created.stderr).toBe(0);
+    const ran = await runCli('aos', [...argsOf('run', { goal: 'Résumé ✓ 日本 — שלום' }), '--json'], env);
+    expect(ran.code, ran.stderr).toBe(0);
   });
 
   it('runs list, runs get and agents list show stored text with its controls escaped', async () => {
