@@ -10,6 +10,7 @@ import { TenantIdC } from '../../domain/run/identifiers.js';
 import { CliFailure, usageError } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
+import { shown } from '../terminal-text.js';
 import { decodeIntegerOption, decodeOption } from '../input-validation.js';
 import { storeFailure, withRuntime } from '../runtime.js';
 import { describeProjectionError } from '../use-case-failures.js';
@@ -115,7 +116,7 @@ const create = async (args: ArgumentsCamelCase<CreateArgs>) =>
           max_retries: agent.max_retries ?? DEFAULT_MAX_RETRIES,
           step_timeout_ms: agent.step_timeout_ms ?? DEFAULT_STEP_TIMEOUT_MS,
         },
-        text: `Agent ID: ${agent.agent_id}\nTenant ID: ${agent.tenant_id}\nName: ${agent.name}`,
+        text: `Agent ID: ${agent.agent_id}\nTenant ID: ${agent.tenant_id}\nName: ${shown(agent.name)}`,
       };
     });
   });

@@ -2,6 +2,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { CliFailure, infrastructureError } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
+import { shown } from '../terminal-text.js';
 import { renderTable } from '../table-output.js';
 import { withJson } from './common-options.js';
 
@@ -42,7 +43,7 @@ const init = async (args: ArgumentsCamelCase<Args>) =>
     return {
       exitCode: ExitCode.ok,
       json: { directory, active: created.right },
-      text: `signing key created: key_id ${created.right.key_id}\nprivate key: ${directory}/signing-key.pem (mode 0600)\npublic keys: ${directory}/public-keys/`,
+      text: `signing key created: key_id ${created.right.key_id}\nprivate key: ${shown(directory)}/signing-key.pem (mode 0600)\npublic keys: ${shown(directory)}/public-keys/`,
     };
   });
 
@@ -84,9 +85,9 @@ const list = async (args: ArgumentsCamelCase<Args>) =>
     const signer = await loadSigner(directory);
     // Runs cannot be sealed with an unreadable key: say so, with the way out, and exit 4.
     if (signer._tag === 'Left' && signer.left.kind === 'signing_key_unreadable')
-      process.stderr.write(`error: ${unreadableHelp(signer.left.path, signer.left.message)}\n`);
+      process.stderr.write(`error: ${shown(unreadableHelp(signer.left.path, signer.left.message))}\n`);
     if (signer._tag === 'Left' && signer.left.kind === 'key_file_refused')
-      process.stderr.write(`error: ${signingKeyMessage(signer.left)}\n`);
+      process.stderr.write(`error: ${shown(signingKeyMessage(signer.left))}\n`);
     const unreadable = signer._tag === 'Left' && signer.left.kind !== 'no_signing_key';
     const activeId = signer._tag === 'Right' ? signer.right.keyId : null;
     const rows = records.map((r) => ({ ...r, active: r.key_id === activeId }));
@@ -95,7 +96,7 @@ const list = async (args: ArgumentsCamelCase<Args>) =>
       json: { directory, keys: rows },
       text:
         rows.length === 0
-          ? `no keys in ${directory}: create one with \`aos-int keys init\``
+          ? `no keys in ${shown(directory)}: create one with \`aos-int keys init\``
           : await renderTable(
               ['key_id', 'algorithm', 'created_at', 'retired_at', 'active'],
               rows.map((r) => [

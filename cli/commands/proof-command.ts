@@ -5,6 +5,7 @@ import { RunIdC, StepIndexC as StepC, TenantIdC } from '../../domain/run/identif
 import { notFound, usageError } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
+import { shown } from '../terminal-text.js';
 import { decodeIntegerOption, decodeOption } from '../input-validation.js';
 import { proofLines, writeProofDocument } from '../run-proof-report.js';
 import { proveCaughtUp } from '../../application/projections/catch-up.js';
@@ -91,9 +92,9 @@ const inclusionDocument = (proof: RunProof, step: number, inclusion: StepInclusi
     `merkle_root: ${inclusion.merkle_root}`,
     `inclusion_path:`,
     ...inclusion.inclusion_path.map((h) => `  ${h}`),
-    `leaf_bytes: ${inclusion.leaf_bytes}`,
+    `leaf_bytes: ${shown(inclusion.leaf_bytes)}`,
     proof.sealed
-      ? `sealed merkle_root: ${proof.sealed.checkpoint.merkle_root} (key ${proof.sealed.checkpoint.key_id})`
+      ? `sealed merkle_root: ${proof.sealed.checkpoint.merkle_root} (key ${shown(proof.sealed.checkpoint.key_id)})`
       : 'sealed merkle_root: none (run not sealed)',
   ].join('\n'),
 });

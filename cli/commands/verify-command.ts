@@ -2,11 +2,14 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { usageError } from '../cli-failure.js';
 import { runAndPrint, type CommandResult } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
+import { divergenceLine } from '../run-proof-report.js';
+import { shown } from '../terminal-text.js';
 import { withJson } from './common-options.js';
 
 type VerifyArgs = { file?: string; 'public-key'?: string[]; 'max-bytes'?: string; json: boolean };
 
-/** A bundle, offline: no database, no network. */
+/** A bundle, offline: no database, no network. Its ids and whatever the verdict quotes of it are
+ * `shown`: a bundle cannot draw a line of the report. */
 const verifyBundleFile = async (document: unknown, pinned: readonly Uint8Array[]): Promise<CommandResult> => {
   const [{ verifyBundle }, depth] = await Promise.all([
     import('../../domain/bundle/bundle-verification.js'),
@@ -18,19 +21,16 @@ const verifyBundleFile = async (document: unknown, pinned: readonly Uint8Array[]
   const verdict = verifyBundle(document, pinned);
   const i = verdict.integrity;
   const lines = [
-    `Bundle: ${verdict.run_id ?? '?'} (tenant ${verdict.tenant_id ?? '?'})`,
+    `Bundle: ${shown(verdict.run_id ?? '?')} (tenant ${shown(verdict.tenant_id ?? '?')})`,
     `Integrity model: ${i.model}`,
     `Verification status: ${i.verification_status}`,
     `chain_length: ${i.chain_length}`,
     `root_hash: ${i.root_hash ?? '-'}`,
     `merkle_root: ${i.merkle_root ?? '-'}`,
-    `seal: ${verdict.seal.status}${verdict.seal.key_id ? ` by key ${verdict.seal.key_id} (${verdict.key_trust === 'pinned' ? 'the trusted key' : 'key taken from the bundle; pass --public-key to pin it'})` : ''}`,
+    `seal: ${verdict.seal.status}${verdict.seal.key_id ? ` by key ${shown(verdict.seal.key_id)} (${verdict.key_trust === 'pinned' ? 'the trusted key' : 'key taken from the bundle; pass --public-key to pin it'})` : ''}`,
   ];
-  if (i.failure_reason) lines.push(`failure_reason: ${i.failure_reason}`);
-  if (i.divergence)
-    lines.push(
-      `divergence: source=${i.divergence.source} seq=${i.divergence.seq ?? '-'} field=${i.divergence.field} expected=${JSON.stringify(i.divergence.expected)} actual=${JSON.stringify(i.divergence.actual)}`,
-    );
+  if (i.failure_reason) lines.push(`failure_reason: ${shown(i.failure_reason)}`);
+  if (i.divergence) lines.push(divergenceLine(i.divergence));
   return {
     exitCode: i.verification_status === 'VERIFIED' ? ExitCode.ok : ExitCode.failed,
     json: { kind: 'bundle', ...verdict },
@@ -70,7 +70,7 @@ const verifyTreeHead = async (text: string, pinned: readonly Uint8Array[]): Prom
         consistent: false,
         reason: `the tree head does not verify: ${head.left.message}`,
       },
-      text: `Tree head: FAILED (${head.left.message})`,
+      text: `Tree head: FAILED (${shown(head.left.message)})`,
     };
   }
   return withRuntime(async ({ store }) => {
@@ -85,12 +85,12 @@ const verifyTreeHead = async (text: string, pinned: readonly Uint8Array[]): Prom
       ...result,
     };
     const textLines = [
-      `Tenant ledger: ${head.right.tenant_id}`,
+      `Tenant ledger: ${shown(head.right.tenant_id)}`,
       `kept head: size ${result.old_size}, root ${head.right.root_hash}`,
       `current: size ${result.new_size}, root ${result.new_root}`,
       result.consistent
         ? 'Consistency: VERIFIED (RFC 9162 consistency proof checks out; no sealed run was removed or rewritten)'
-        : `Consistency: FAILED (${result.reason}; ${describeMerkleProofError(result.proof_failure)})`,
+        : `Consistency: FAILED (${shown(result.reason)}; ${shown(describeMerkleProofError(result.proof_failure))})`,
     ];
     return { exitCode: result.consistent ? ExitCode.ok : ExitCode.failed, json, text: textLines.join('\n') };
   });

@@ -1,6 +1,6 @@
 import * as t from 'io-ts';
 import { intBetween, patternString } from '../json/bounded-codecs.js';
-import { controlCharacterIndex } from '../json/control-characters.js';
+import { describeUnsafeTextCharacter, unsafeTextCharacter } from '../json/control-characters.js';
 import { findJsonRejection } from '../json/json-value.js';
 
 /** Tenant, agent and origin-system ids: 1–64 characters, letters, digits, '.', '_', ':' and '-',
@@ -31,7 +31,7 @@ export const GoalC = new t.Type<string, string, unknown>(
     typeof u === 'string' &&
     u.trim() !== '' &&
     u.length <= GOAL_MAX_LENGTH &&
-    controlCharacterIndex(u) === -1 &&
+    unsafeTextCharacter(u) === null &&
     findJsonRejection(u) === null &&
     !u.includes('{{'),
   (u, c) => {
@@ -39,11 +39,10 @@ export const GoalC = new t.Type<string, string, unknown>(
     if (u.trim() === '') return t.failure(u, c, 'must not be empty');
     if (u.length > GOAL_MAX_LENGTH)
       return t.failure(u, c, `must be at most ${GOAL_MAX_LENGTH} characters (got ${u.length})`);
-    const control = controlCharacterIndex(u);
-    if (control !== -1) {
-      const code = u.charCodeAt(control).toString(16).padStart(4, '0');
-      return t.failure(u, c, `must not contain control characters (found U+${code} at index ${control})`);
-    }
+    // One line of human text: no control, bidi control or line separator may hide, reorder or
+    // break what an operator reads of it.
+    const unsafe = unsafeTextCharacter(u);
+    if (unsafe !== null) return t.failure(u, c, describeUnsafeTextCharacter(unsafe));
     if (findJsonRejection(u) !== null) return t.failure(u, c, 'must not contain lone surrogates');
     // The goal is put into plan params, where {{secret:..}} and {{steps..}} are resolved: a goal
     // must not be able to reach a secret or another step's data.
