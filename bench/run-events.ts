@@ -1,7 +1,7 @@
 import type { AgentRegistered } from '../domain/agent/agent-events.js';
 import type { Plan } from '../domain/plan/plan.js';
 import type { NewEvent } from '../domain/ports/event-store.js';
-import { decideRun, type RunCommand } from '../domain/run/run-decider.js';
+import { runDecider, type RunCommand } from '../domain/run/run-decider.js';
 import type { RunEvent, StepExecuted } from '../domain/run/run-events.js';
 import { chainRunEvents, emptyRunStream, type RunStream } from '../domain/run/run-stream.js';
 
@@ -34,7 +34,7 @@ export const echoPlan = (steps: number, repeat: number, message: string): Plan =
 
 /** Decides `command` against the stream's state; the decider's refusal is a bench bug. */
 export const decide = (stream: RunStream, command: RunCommand): RunEvent[] => {
-  const decided = decideRun(command, stream.state);
+  const decided = runDecider.decide(command, stream.state);
   if (decided._tag === 'Left')
     throw new Error(`the decider refused ${command.type}: ${JSON.stringify(decided.left)}`);
   return decided.right;

@@ -1,6 +1,7 @@
 import { BROKEN_PIPE_EXIT, isBrokenPipe } from './broken-pipe.js';
 import { CliFailure } from './cli-failure.js';
 import { ExitCode } from './exit-codes.js';
+import { shown, terminalText } from './terminal-text.js';
 
 /** What a command produced: one JSON document for --json, text for people, and its exit code. */
 export type CommandResult = {
@@ -20,7 +21,9 @@ const write = (stream: NodeJS.WriteStream, text: string): Promise<void> =>
   });
 
 /** Runs a command handler and prints its result: exactly one JSON document on stdout with --json,
- * messages on stderr, and the exit code of the CLI contract. Unexpected errors are exit 4. */
+ * messages on stderr, and the exit code of the CLI contract. Unexpected errors are exit 4. Text
+ * for people is made safe for a terminal here: an error message is one line, whatever argument or
+ * file content it echoes; the text keeps the CLI's own lines (the data in it is `shown`). */
 export const runAndPrint = async (
   options: OutputOptions,
   handler: () => Promise<CommandResult>,
@@ -41,7 +44,7 @@ export const runAndPrint = async (
             'internal_error',
             error instanceof Error ? error.message : String(error),
           );
-    await write(process.stderr, `error: ${failure.message}`);
+    await write(process.stderr, `error: ${shown(failure.message)}`);
     if (options.json) {
       const body = {
         error: {
@@ -56,6 +59,9 @@ export const runAndPrint = async (
     return;
   }
   if (!(options.json && result.printed))
-    await write(process.stdout, options.json ? JSON.stringify(result.json, null, 2) : result.text);
+    await write(
+      process.stdout,
+      options.json ? JSON.stringify(result.json, null, 2) : terminalText(result.text),
+    );
   process.exitCode = isBrokenPipe() ? BROKEN_PIPE_EXIT : result.exitCode;
 };

@@ -1,20 +1,17 @@
 import { createPublicKey } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFileSafely } from '../adapters/files/safe-files.js';
 import { rawPublicKey } from '../domain/proof/ed25519-keys.js';
 import { usageError } from './cli-failure.js';
+import { describeFileRefusal } from './file-refusal-messages.js';
 
 /** The auditor's trusted key, from a file: a public-keys/<key_id>.json record (as `aos-int keys
- * list` shows them), a PEM "PUBLIC KEY", or the base64 of the raw 32 bytes. */
+ * list` shows them), a PEM "PUBLIC KEY", or the base64 of the raw 32 bytes. A regular file of at
+ * most 64 kB (not a FIFO, not /dev/zero), refused from fstat before it is read. */
 export const readPublicKeyFile = async (path: string, option = 'public-key'): Promise<Uint8Array> => {
-  let text: string;
-  try {
-    text = (await readFile(path, 'utf8')).trim();
-  } catch (error) {
-    throw usageError(
-      option,
-      `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-    );
-  }
+  const read = readFileSafely(path, { followLinks: true, access: 'anyone', maxBytes: 64 * 1024 });
+  if (read._tag === 'Left')
+    throw usageError(option, `cannot read ${path}: it ${describeFileRefusal(read.left)}`);
+  const text = read.right.toString('utf8').trim();
   let raw: Uint8Array | undefined;
   try {
     if (text.startsWith('{')) {

@@ -2,7 +2,9 @@ import type { ProofReads } from '../application/ports/read-model.js';
 import type { RunProof } from '../application/proof/run-proof.js';
 import type { ComparableRow } from '../projections/comparable-row.js';
 import { comparableStepRow } from '../projections/stored-step-cells.js';
+import type { Divergence } from '../domain/proof/run-verification.js';
 import { writeJsonWithStreamedArray } from './json-stream.js';
+import { shown } from './terminal-text.js';
 
 /** The run's aos_trace_steps rows as comparableRow gives them, in seq order, streamed. */
 async function* stepRows(reads: ProofReads, runId: string): AsyncGenerator<ComparableRow> {
@@ -34,7 +36,14 @@ export const writeProofDocument = (
     { verified_at: verifiedAt },
   );
 
-/** The seed's text template: the lines an operator greps for. */
+/** Where a proof first diverged, on one line: what it quotes of the store or the bundle is `shown`. */
+export const divergenceLine = (d: Divergence): string =>
+  shown(
+    `divergence: source=${d.source} seq=${d.seq ?? '-'} field=${d.field} expected=${JSON.stringify(d.expected)} actual=${JSON.stringify(d.actual)}`,
+  );
+
+/** The seed's text template: the lines an operator greps for. Sealing data and failure reasons
+ * come from the store: `shown`. */
 export const proofLines = (proof: RunProof): string[] => {
   const i = proof.integrity;
   const lines = [
@@ -49,19 +58,14 @@ export const proofLines = (proof: RunProof): string[] => {
   const seal = proof.seal;
   if (seal.status === 'sealed' && seal.late)
     lines.push(
-      `seal: sealed late by ${seal.late.by} at ${seal.sealed_at}${seal.late.reason ? ` (reason: ${seal.late.reason})` : ''}, key ${seal.key_id}, tenant ledger index ${seal.ledger_index}`,
+      `seal: sealed late by ${shown(seal.late.by)} at ${shown(seal.sealed_at)}${seal.late.reason ? ` (reason: ${shown(seal.late.reason)})` : ''}, key ${shown(seal.key_id)}, tenant ledger index ${seal.ledger_index}`,
     );
   else if (seal.status === 'sealed')
     lines.push(
-      `seal: sealed at ${seal.sealed_at} by key ${seal.key_id}, tenant ledger index ${seal.ledger_index}`,
+      `seal: sealed at ${shown(seal.sealed_at)} by key ${shown(seal.key_id)}, tenant ledger index ${seal.ledger_index}`,
     );
   else if (seal.status === 'unsealed') lines.push('seal: NONE - the run completed but has no seal');
-  if (i.failure_reason) lines.push(`failure_reason: ${i.failure_reason}`);
-  if (i.divergence) {
-    const d = i.divergence;
-    lines.push(
-      `divergence: source=${d.source} seq=${d.seq ?? '-'} field=${d.field} expected=${JSON.stringify(d.expected)} actual=${JSON.stringify(d.actual)}`,
-    );
-  }
+  if (i.failure_reason) lines.push(`failure_reason: ${shown(i.failure_reason)}`);
+  if (i.divergence) lines.push(divergenceLine(i.divergence));
   return lines;
 };

@@ -110,6 +110,12 @@ export const lateSealFailure = (error: LateSealError, tenantId: string): CliFail
       );
     case 'store':
       return storeFailure(error.error);
+    case 'sealing_key_not_in_key_set':
+      return new CliFailure(
+        ExitCode.infrastructure,
+        error.kind,
+        `the signing key ${error.key_id} is not in the key set: its seal would fail every proof made with these keys; nothing was written`,
+      );
   }
 };
 

@@ -2,6 +2,7 @@ import yargs, { type Argv, type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { watchStdout } from './broken-pipe.js';
 import { ExitCode } from './exit-codes.js';
+import { shown } from './terminal-text.js';
 
 type YargsInternals = {
   getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } };
@@ -40,7 +41,8 @@ export const cliProgram = (name: string, commands: readonly CommandModule[]): Ar
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .fail((message, error, y) => {
       if (error) throw error;
-      process.stderr.write(`${y.help() ? '' : ''}error: ${message}\n(see ${name} --help)\n`);
+      // The message echoes the command line ("Unknown argument: ..."): printed on one line, escaped.
+      process.stderr.write(`${y.help() ? '' : ''}error: ${shown(message)}\n(see ${name} --help)\n`);
       if (jsonRequested(process.argv))
         process.stdout.write(`${JSON.stringify({ error: { code: 'usage', message } })}\n`);
       process.exit(ExitCode.usage);

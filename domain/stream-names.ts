@@ -7,7 +7,7 @@
  */
 export const PRODUCT_STREAM_PREFIX = 'aos-';
 export const RUN_STREAM_PREFIX = `${PRODUCT_STREAM_PREFIX}run-`;
-export const AGENT_STREAM_PREFIX = `${PRODUCT_STREAM_PREFIX}agent-`;
+const AGENT_STREAM_PREFIX = `${PRODUCT_STREAM_PREFIX}agent-`;
 export const LEDGER_STREAM_PREFIX = `${PRODUCT_STREAM_PREFIX}ledger-`;
 
 export const runStreamId = (runId: string): string => `${RUN_STREAM_PREFIX}${runId}`;

@@ -11,143 +11,170 @@ import {
 } from './projection-tables.js';
 import type { RowChange } from './row-change.js';
 
-const runEventChanges = (e: ProjectedEvent, event: RunEvent): RowChange[] => {
+type RunEventOf<T extends RunEvent['type']> = Extract<RunEvent, { type: T }>;
+
+/** What every change of a run's rows is keyed and chained by. */
+const runRowsOf = (e: ProjectedEvent) => {
   const run_id = runIdOfStream(e.stream_id);
-  const key = { run_id };
-  const chain = { root_hash: e.link, chain_length: e.seq + 1 };
+  return { run_id, key: { run_id }, chain: { root_hash: e.link, chain_length: e.seq + 1 } };
+};
+
+const runCreated = (e: ProjectedEvent, event: RunEventOf<'RunCreated'>): RowChange[] => {
+  const { run_id, chain } = runRowsOf(e);
+  const d = event.data;
+  return [
+    {
+      kind: 'insert',
+      table: aosTracesTable,
+      row: {
+        run_id,
+        tenant_id: e.tenant_id,
+        agent_id: d.agent_id,
+        origin_system_id: d.origin_system_id,
+        goal: d.goal,
+        status: 'created',
+        created_at: e.recorded_at,
+        started_at: null,
+        completed_at: null,
+        ...chain,
+        step_count: 0,
+        total_cost_cents: 0,
+        error_code: null,
+        error_message: null,
+      },
+    },
+    {
+      kind: 'insert',
+      table: runsTable,
+      row: {
+        run_id,
+        tenant_id: e.tenant_id,
+        agent_id: d.agent_id,
+        goal: d.goal,
+        origin_system_id: d.origin_system_id,
+        budget_cents: d.budget_cents,
+        status: 'created',
+        attempt: 0,
+        plan: null,
+        error: null,
+        created_at: e.recorded_at,
+        completed_at: null,
+        version: e.seq + 1,
+      },
+    },
+  ];
+};
+
+const runPlanned = (e: ProjectedEvent, event: RunEventOf<'RunPlanned'>): RowChange[] => {
+  const { key, chain } = runRowsOf(e);
+  return [
+    { kind: 'update', table: aosTracesTable, key, set: { status: 'planned', ...chain } },
+    {
+      kind: 'update',
+      table: runsTable,
+      key,
+      set: { status: 'planned', plan: event.data.plan, version: e.seq + 1 },
+    },
+  ];
+};
+
+const runStarted = (e: ProjectedEvent, event: RunEventOf<'RunStarted'>): RowChange[] => {
+  const { key, chain } = runRowsOf(e);
+  return [
+    // A resumed run (attempt > 1) keeps the time it first started.
+    {
+      kind: 'update',
+      table: aosTracesTable,
+      key,
+      set: {
+        status: 'running',
+        ...(event.data.attempt === 1 ? { started_at: e.recorded_at } : {}),
+        ...chain,
+      },
+    },
+    {
+      kind: 'update',
+      table: runsTable,
+      key,
+      set: { status: 'running', attempt: event.data.attempt, version: e.seq + 1 },
+    },
+  ];
+};
+
+const stepExecuted = (e: ProjectedEvent, event: RunEventOf<'StepExecuted'>): RowChange[] => {
+  const { run_id, key, chain } = runRowsOf(e);
+  const d = event.data;
+  return [
+    {
+      kind: 'insert',
+      table: aosTraceStepsTable,
+      row: {
+        run_id,
+        tenant_id: e.tenant_id,
+        seq: e.seq,
+        step_index: d.step_index,
+        skill_name: d.skill,
+        params: d.params,
+        status: d.status,
+        outcome_category: d.outcome.category,
+        outcome_code: d.outcome.code,
+        outcome_data: d.outcome.data,
+        cost_cents: d.cost_cents,
+        duration_ms: d.duration_ms,
+        retry_count: d.retry_count,
+        attempts: d.attempts ?? [],
+        recorded_at: e.recorded_at,
+        link: e.link,
+      },
+    },
+    {
+      kind: 'update',
+      table: aosTracesTable,
+      key,
+      set: chain,
+      increment: { step_count: 1, total_cost_cents: d.cost_cents },
+    },
+    { kind: 'update', table: runsTable, key, set: { version: e.seq + 1 } },
+  ];
+};
+
+const runCompleted = (e: ProjectedEvent, event: RunEventOf<'RunCompleted'>): RowChange[] => {
+  const { key, chain } = runRowsOf(e);
+  const d = event.data;
+  return [
+    {
+      kind: 'update',
+      table: aosTracesTable,
+      key,
+      set: {
+        status: d.status,
+        completed_at: e.recorded_at,
+        error_code: d.error?.code ?? null,
+        error_message: d.error?.message ?? null,
+        ...chain,
+      },
+    },
+    {
+      kind: 'update',
+      table: runsTable,
+      key,
+      set: { status: d.status, error: d.error ?? null, completed_at: e.recorded_at, version: e.seq + 1 },
+    },
+  ];
+};
+
+const runEventChanges = (e: ProjectedEvent, event: RunEvent): RowChange[] => {
   switch (event.type) {
-    case 'RunCreated': {
-      const d = event.data;
-      return [
-        {
-          kind: 'insert',
-          table: aosTracesTable,
-          row: {
-            run_id,
-            tenant_id: e.tenant_id,
-            agent_id: d.agent_id,
-            origin_system_id: d.origin_system_id,
-            goal: d.goal,
-            status: 'created',
-            created_at: e.recorded_at,
-            started_at: null,
-            completed_at: null,
-            ...chain,
-            step_count: 0,
-            total_cost_cents: 0,
-            error_code: null,
-            error_message: null,
-          },
-        },
-        {
-          kind: 'insert',
-          table: runsTable,
-          row: {
-            run_id,
-            tenant_id: e.tenant_id,
-            agent_id: d.agent_id,
-            goal: d.goal,
-            origin_system_id: d.origin_system_id,
-            budget_cents: d.budget_cents,
-            status: 'created',
-            attempt: 0,
-            plan: null,
-            error: null,
-            created_at: e.recorded_at,
-            completed_at: null,
-            version: e.seq + 1,
-          },
-        },
-      ];
-    }
+    case 'RunCreated':
+      return runCreated(e, event);
     case 'RunPlanned':
-      return [
-        { kind: 'update', table: aosTracesTable, key, set: { status: 'planned', ...chain } },
-        {
-          kind: 'update',
-          table: runsTable,
-          key,
-          set: { status: 'planned', plan: event.data.plan, version: e.seq + 1 },
-        },
-      ];
+      return runPlanned(e, event);
     case 'RunStarted':
-      return [
-        // A resumed run (attempt > 1) keeps the time it first started.
-        {
-          kind: 'update',
-          table: aosTracesTable,
-          key,
-          set: {
-            status: 'running',
-            ...(event.data.attempt === 1 ? { started_at: e.recorded_at } : {}),
-            ...chain,
-          },
-        },
-        {
-          kind: 'update',
-          table: runsTable,
-          key,
-          set: { status: 'running', attempt: event.data.attempt, version: e.seq + 1 },
-        },
-      ];
-    case 'StepExecuted': {
-      const d = event.data;
-      return [
-        {
-          kind: 'insert',
-          table: aosTraceStepsTable,
-          row: {
-            run_id,
-            tenant_id: e.tenant_id,
-            seq: e.seq,
-            step_index: d.step_index,
-            skill_name: d.skill,
-            params: d.params,
-            status: d.status,
-            outcome_category: d.outcome.category,
-            outcome_code: d.outcome.code,
-            outcome_data: d.outcome.data,
-            cost_cents: d.cost_cents,
-            duration_ms: d.duration_ms,
-            retry_count: d.retry_count,
-            attempts: d.attempts ?? [],
-            recorded_at: e.recorded_at,
-            link: e.link,
-          },
-        },
-        {
-          kind: 'update',
-          table: aosTracesTable,
-          key,
-          set: chain,
-          increment: { step_count: 1, total_cost_cents: d.cost_cents },
-        },
-        { kind: 'update', table: runsTable, key, set: { version: e.seq + 1 } },
-      ];
-    }
-    case 'RunCompleted': {
-      const d = event.data;
-      return [
-        {
-          kind: 'update',
-          table: aosTracesTable,
-          key,
-          set: {
-            status: d.status,
-            completed_at: e.recorded_at,
-            error_code: d.error?.code ?? null,
-            error_message: d.error?.message ?? null,
-            ...chain,
-          },
-        },
-        {
-          kind: 'update',
-          table: runsTable,
-          key,
-          set: { status: d.status, error: d.error ?? null, completed_at: e.recorded_at, version: e.seq + 1 },
-        },
-      ];
-    }
+      return runStarted(e, event);
+    case 'StepExecuted':
+      return stepExecuted(e, event);
+    case 'RunCompleted':
+      return runCompleted(e, event);
   }
 };
 

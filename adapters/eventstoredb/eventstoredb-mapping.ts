@@ -88,10 +88,10 @@ export const usablePosition = (position: EsdbPosition | undefined): position is 
 
 // ---- metadata ---------------------------------------------------------------------------------
 
-export const METADATA_FORMAT = 'aos-event/1';
+const METADATA_FORMAT = 'aos-event/1';
 
 /** What EventStoreDB has no column for, kept in each event's metadata (JSON). */
-export const EventMetadataC = t.strict(
+const EventMetadataC = t.strict(
   {
     format: t.literal(METADATA_FORMAT),
     tenant_id: t.string,

@@ -26,7 +26,7 @@ export type EsdbStreams = {
   ) => Promise<{ readonly version: number; readonly tenantId: string } | null>;
 };
 
-export class StoreFailure extends Error {
+class StoreFailure extends Error {
   constructor(readonly error: EventStoreError) {
     super(error.kind);
   }
@@ -36,7 +36,7 @@ export const fail = (error: EventStoreError): never => {
   throw new StoreFailure(error);
 };
 
-export const storeErrorOf = (failure: EsdbFailure): EventStoreError =>
+const storeErrorOf = (failure: EsdbFailure): EventStoreError =>
   failure.kind === 'unavailable'
     ? { kind: 'store_unavailable', message: failure.message }
     : {

@@ -1,10 +1,16 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { chmod, mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
+import { lstat, chmod, mkdir, readdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import type { PublicKeyRecord, Signer, SigningKeyError } from '../../domain/ports/signing-keys.js';
+import type {
+  KeyFileRefused,
+  PublicKeyRecord,
+  Signer,
+  SigningKeyError,
+} from '../../domain/ports/signing-keys.js';
 import { runproofKeyId } from '../../domain/proof/ed25519-keys.js';
 import { signNote } from '../../domain/proof/signed-note.js';
+import { checkTrustedDirectory, readFileSafely } from '../files/safe-files.js';
 import { defaultAosHome } from '../postgres/embedded/aos-home.js';
 
 /** Where signing keys live: AOS_KEYS_DIR, else AOS_HOME/keys. Outside the database on purpose:
@@ -19,12 +25,46 @@ export const demoKeyDirectory = (env: NodeJS.ProcessEnv): string =>
 const privateKeyPath = (directory: string) => join(directory, 'signing-key.pem');
 const publicKeysPath = (directory: string) => join(directory, 'public-keys');
 
+/**
+ * Keys are trusted only from a key directory and a public-keys/ directory that are themselves
+ * directories (not links), of this user (or root), that group and others cannot write; from key
+ * files that are regular files (not links, FIFOs or devices: a FIFO would make a command wait
+ * forever, /dev/zero would never end) of at most 64 kB; and a private key only when group and
+ * others have no access to it at all. Anything else is refused, not read (adapters/files).
+ */
+const KEY_FILE_MAX_BYTES = 64 * 1024;
+
+/** Thrown by listPublicKeys (whose callers treat any failure as the key directory's). */
+export class KeyFileRefusedError extends Error {
+  constructor(readonly refused: KeyFileRefused) {
+    super(`${refused.path} is refused (${refused.refusal.kind})`);
+    this.name = 'KeyFileRefusedError';
+  }
+}
+
+/** null when the directory is there and safe to trust. */
+const checkKeyDirectory = (path: string): null | 'missing' | KeyFileRefused => {
+  const refusal = checkTrustedDirectory(path);
+  if (refusal === null) return null;
+  return refusal.kind === 'missing' ? 'missing' : { kind: 'key_file_refused', path, refusal };
+};
+
+const readKeyFile = (path: string, access: 'private' | 'owner_writes') =>
+  readFileSafely(path, { followLinks: false, access, maxBytes: KEY_FILE_MAX_BYTES });
+
 export const rawPublicKeyOf = (key: KeyObject): Uint8Array => {
   const jwk = createPublicKey(key).export({ format: 'jwk' });
   return new Uint8Array(Buffer.from(String(jwk.x), 'base64url'));
 };
 
 const keyIdOf = runproofKeyId;
+
+/** A directory just made that is not there (removed meanwhile): refused as unreadable. */
+const missingAfterMkdir = (path: string): KeyFileRefused => ({
+  kind: 'key_file_refused',
+  path,
+  refusal: { kind: 'unreadable', code: 'ENOENT' },
+});
 
 const writeAtomically = async (path: string, text: string, mode: number): Promise<void> => {
   const temporary = `${path}.${process.pid}.tmp`;
@@ -33,16 +73,22 @@ const writeAtomically = async (path: string, text: string, mode: number): Promis
   await rename(temporary, path);
 };
 
+/** The public keys of the key directory (none when it or its public-keys/ is absent); throws
+ * KeyFileRefusedError for a directory or record that is not safe to trust. */
 export const listPublicKeys = async (directory: string): Promise<PublicKeyRecord[]> => {
-  const names = await readdir(publicKeysPath(directory)).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return [] as string[];
-    throw error;
-  });
+  for (const path of [directory, publicKeysPath(directory)]) {
+    const checked = checkKeyDirectory(path);
+    if (checked === 'missing') return [];
+    if (checked !== null) throw new KeyFileRefusedError(checked);
+  }
+  const names = await readdir(publicKeysPath(directory));
   const records: PublicKeyRecord[] = [];
   for (const name of names.filter((n) => n.endsWith('.json')).sort()) {
-    records.push(
-      JSON.parse(await readFile(join(publicKeysPath(directory), name), 'utf8')) as PublicKeyRecord,
-    );
+    const path = join(publicKeysPath(directory), name);
+    const read = readKeyFile(path, 'owner_writes');
+    if (read._tag === 'Left')
+      throw new KeyFileRefusedError({ kind: 'key_file_refused', path, refusal: read.left });
+    records.push(JSON.parse(read.right.toString('utf8')) as PublicKeyRecord);
   }
   return records.sort((a, b) => a.created_at.localeCompare(b.created_at));
 };
@@ -58,6 +104,9 @@ const newKey = async (directory: string, now: string): Promise<PublicKeyRecord> 
     retired_at: null,
   };
   await mkdir(publicKeysPath(directory), { recursive: true, mode: 0o755 });
+  const checked = checkKeyDirectory(publicKeysPath(directory));
+  if (checked !== null)
+    throw new KeyFileRefusedError(checked === 'missing' ? missingAfterMkdir(directory) : checked);
   await writeAtomically(
     join(publicKeysPath(directory), `${record.key_id}.json`),
     `${JSON.stringify(record, null, 2)}\n`,
@@ -71,7 +120,7 @@ const newKey = async (directory: string, now: string): Promise<PublicKeyRecord> 
   return record;
 };
 
-export type KeyInitError = { readonly kind: 'key_exists'; readonly path: string };
+export type KeyInitError = { readonly kind: 'key_exists'; readonly path: string } | KeyFileRefused;
 
 /** `keys init`: creates the first key pair; refuses to replace an existing private key. */
 export const initKeys = async (
@@ -82,7 +131,10 @@ export const initKeys = async (
   // AOS_HOME); the key directory itself is private.
   await mkdir(dirname(directory), { recursive: true, mode: 0o755 });
   await mkdir(directory, { recursive: true, mode: 0o700 });
-  const existing = await readFile(privateKeyPath(directory)).then(
+  const checked = checkKeyDirectory(directory);
+  if (checked !== null) return E.left(checked === 'missing' ? missingAfterMkdir(directory) : checked);
+  // Anything at the key's path, a link or a FIFO too, is an existing key: not replaced, not read.
+  const existing = await lstat(privateKeyPath(directory)).then(
     () => true,
     () => false,
   );
@@ -99,12 +151,13 @@ const replaceUnreadableKey = async (
   directory: string,
   now: string,
 ): Promise<{ retired: PublicKeyRecord | null; active: PublicKeyRecord }> => {
+  const records = await listPublicKeys(directory);
   await rename(
     privateKeyPath(directory),
     `${privateKeyPath(directory)}.unreadable-${now.replace(/[:.]/g, '-')}`,
   );
   let retired: PublicKeyRecord | null = null;
-  for (const record of await listPublicKeys(directory)) {
+  for (const record of records) {
     if (record.retired_at !== null) continue;
     retired = { ...record, retired_at: now };
     await writeAtomically(
@@ -153,14 +206,18 @@ export const rotateKeys = async (
  * unsigned run. */
 export const loadSigner = async (directory: string): Promise<E.Either<SigningKeyError, Signer>> => {
   const path = privateKeyPath(directory);
-  let pem: string;
-  try {
-    pem = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return E.left({ kind: 'no_signing_key', path });
-    return E.left({ kind: 'signing_key_unreadable', path, message: code ?? (error as Error).message });
+  const checked = checkKeyDirectory(directory);
+  if (checked === 'missing') return E.left({ kind: 'no_signing_key', path });
+  if (checked !== null) return E.left(checked);
+  const read = readKeyFile(path, 'private');
+  if (read._tag === 'Left') {
+    const refusal = read.left;
+    if (refusal.kind === 'missing') return E.left({ kind: 'no_signing_key', path });
+    if (refusal.kind === 'unreadable')
+      return E.left({ kind: 'signing_key_unreadable', path, message: refusal.code });
+    return E.left({ kind: 'key_file_refused', path, refusal });
   }
+  const pem = read.right.toString('utf8');
   let key: KeyObject;
   try {
     key = createPrivateKey(pem);

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { OrphanedRows, RunCatalog } from '../../application/ports/run-catalog.js';
 import {
   LEDGER_STREAM_PREFIX,
+  ledgerStreamId,
   RUN_STREAM_PREFIX,
   runIdOfStream,
   runStreamId,
@@ -41,6 +42,11 @@ SELECT tenant_id, run_id, string_agg(table_name, ', ' ORDER BY table_name) AS ta
 
 const COUNT_SQL = `SELECT count(DISTINCT (tenant_id, stream_id)) FROM aos_events WHERE stream_id LIKE '${RUN_STREAM_PREFIX}%' AND ($1::text IS NULL OR tenant_id = $1)`;
 
+// The ledger index of a run's first seal (aos_sealed_run_id and its index: migration 0005).
+const FIRST_SEAL_SQL = `
+SELECT min(seq) AS first FROM aos_events
+ WHERE stream_id = $1 AND tenant_id = $2 AND type = 'RunSealed' AND aos_sealed_run_id(data) = $3`;
+
 /** The runs of the Postgres event store (aos_events), listed for a sweep. */
 export const postgresRunCatalog = (pool: pg.Pool): RunCatalog => ({
   countRuns: async (tenantId) =>
@@ -63,6 +69,9 @@ export const postgresRunCatalog = (pool: pg.Pool): RunCatalog => ({
         (r) => runIdOfStream(r.stream_id),
       ),
     ),
+  firstSealIndex: async (tenantId, runId) =>
+    (await pool.query<{ first: number | null }>(FIRST_SEAL_SQL, [ledgerStreamId(tenantId), tenantId, runId]))
+      .rows[0]?.first ?? undefined,
   orphanedRowsPage: async (tenantId, after, limit) =>
     (await pool.query<OrphanedRows>(ORPHANS_SQL, [tenantId, after[0], after[1], limit])).rows,
 });

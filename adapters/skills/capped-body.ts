@@ -1,5 +1,5 @@
 /** The body's bytes, or null as soon as it grows past `limit` (the rest is not read). */
-export const readCapped = async (
+const readCapped = async (
   body: ReadableStream<Uint8Array> | null,
   limit: number,
 ): Promise<Uint8Array | null> => {
@@ -21,7 +21,7 @@ export const readCapped = async (
 
 /** A Content-Length over the cap fails before reading; not when no body follows (HEAD) nor for an
  * encoded body (the length is of the compressed bytes; the cap counts what fetch decodes). */
-export const declaredTooLarge = (response: Response, limit: number, bodyFollows: boolean): boolean => {
+const declaredTooLarge = (response: Response, limit: number, bodyFollows: boolean): boolean => {
   if (!bodyFollows || response.headers.has('content-encoding')) return false;
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
   return Number.isFinite(declared) && declared > limit;

@@ -1,39 +1,10 @@
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import { deniedAddressReason } from './address-classification.js';
+
+export { deniedAddressReason } from './address-classification.js';
 
 /** Whether `http_call` may reach a host. A denial carries a human reason for the step outcome. */
 export type HostVerdict = { readonly allowed: true } | { readonly allowed: false; readonly reason: string };
-
-type DeniedRange = { readonly reason: string; readonly network: string; readonly prefix: number };
-
-/** Checked in order: the first match names the reason. IPv4-mapped IPv6 addresses (::ffff:a.b.c.d)
- * match the IPv4 ranges (net.BlockList does that). Beyond the design's list, multicast and the
- * reserved 240/4 block (with broadcast) are denied too: no HTTP service lives there. */
-const DENIED_RANGES: readonly DeniedRange[] = [
-  { reason: 'cloud metadata address', network: '169.254.169.254', prefix: 32 },
-  { reason: 'cloud metadata address', network: 'fd00:ec2::254', prefix: 128 },
-  { reason: 'link-local address', network: '169.254.0.0', prefix: 16 },
-  { reason: 'link-local address', network: 'fe80::', prefix: 10 },
-  { reason: 'loopback address', network: '127.0.0.0', prefix: 8 },
-  { reason: 'loopback address', network: '::1', prefix: 128 },
-  { reason: 'unspecified address', network: '0.0.0.0', prefix: 8 },
-  { reason: 'unspecified address', network: '::', prefix: 128 },
-  { reason: 'private address', network: '10.0.0.0', prefix: 8 },
-  { reason: 'private address', network: '172.16.0.0', prefix: 12 },
-  { reason: 'private address', network: '192.168.0.0', prefix: 16 },
-  { reason: 'private address', network: 'fc00::', prefix: 7 },
-  { reason: 'private address', network: 'fec0::', prefix: 10 },
-  { reason: 'shared address space (CGNAT)', network: '100.64.0.0', prefix: 10 },
-  { reason: 'IPv4-compatible IPv6 address', network: '::', prefix: 96 },
-  { reason: 'multicast address', network: '224.0.0.0', prefix: 4 },
-  { reason: 'multicast address', network: 'ff00::', prefix: 8 },
-  { reason: 'reserved address', network: '240.0.0.0', prefix: 4 },
-];
-
-const RANGE_LISTS = DENIED_RANGES.map((range) => {
-  const list = new BlockList();
-  list.addSubnet(range.network, range.prefix, isIP(range.network) === 6 ? 'ipv6' : 'ipv4');
-  return { reason: range.reason, list };
-});
 
 const DENIED_NAMES: ReadonlyMap<string, string> = new Map([
   ['localhost', 'loopback name'],
@@ -55,15 +26,6 @@ const canonicalHost = (host: string): string => {
   } catch {
     return normalizeHostname(host);
   }
-};
-
-/** Why an IP address is denied by default, or null when it is a public address. */
-export const deniedAddressReason = (address: string): string | null => {
-  const bare = normalizeHostname(address);
-  const family = isIP(bare);
-  if (family === 0) return null;
-  const type = family === 6 ? 'ipv6' : 'ipv4';
-  return RANGE_LISTS.find(({ list }) => list.check(bare, type))?.reason ?? null;
 };
 
 type AllowedEntry = { readonly host: string; readonly port: number | null };
@@ -99,31 +61,41 @@ export const isAllowedByAgent = (host: string, port: number, allowedHosts: reado
 const deniedNameReason = (hostname: string): string | null =>
   DENIED_NAMES.get(hostname) ?? (hostname.endsWith('.localhost') ? 'loopback name' : null);
 
-/** The check a plan gets before it runs: on the URL's literal host (an IP literal or a name known to
- * be internal). Other names pass here and are checked again after DNS resolution. */
-export const checkUrlHost = (url: URL, allowedHosts: readonly string[]): HostVerdict => {
-  const hostname = normalizeHostname(url.hostname);
-  if (isAllowedByAgent(hostname, effectivePort(url), allowedHosts)) return { allowed: true };
+/** A host a connection is made to: a name or an IP literal (brackets allowed), and a port. */
+export type Endpoint = { readonly hostname: string; readonly port: number };
+
+const endpointOf = (url: URL): Endpoint => ({ hostname: url.hostname, port: effectivePort(url) });
+
+/** The check on a literal host (an IP literal or a name known to be internal), before any lookup. */
+const checkEndpointHost = (endpoint: Endpoint, allowedHosts: readonly string[]): HostVerdict => {
+  const hostname = normalizeHostname(endpoint.hostname);
+  if (isAllowedByAgent(hostname, endpoint.port, allowedHosts)) return { allowed: true };
   const reason = isIP(hostname) === 0 ? deniedNameReason(hostname) : deniedAddressReason(hostname);
   return reason === null
     ? { allowed: true }
     : { allowed: false, reason: `${hostname} is a ${reason}; the agent's allowed hosts do not list it` };
 };
 
-/** The check at execution, on what the URL's host resolved to. A name the agent allows passes; else
- * every address must be public or itself allowed by the agent. */
-export const checkResolvedAddresses = (
-  url: URL,
+/** The check a plan gets before it runs: on the URL's literal host. Other names pass here and are
+ * checked again on the addresses a connection is made to. */
+export const checkUrlHost = (url: URL, allowedHosts: readonly string[]): HostVerdict =>
+  checkEndpointHost(endpointOf(url), allowedHosts);
+
+/** The check on the addresses a host resolved to, or a connection reached. A name the agent allows
+ * passes; else every address must be public or itself allowed by the agent. */
+export const checkEndpointAddresses = (
+  endpoint: Endpoint,
   addresses: readonly string[],
   allowedHosts: readonly string[],
 ): HostVerdict => {
-  const literal = checkUrlHost(url, allowedHosts);
+  const literal = checkEndpointHost(endpoint, allowedHosts);
   if (!literal.allowed) return literal;
-  const port = effectivePort(url);
-  const hostname = normalizeHostname(url.hostname);
+  const { port } = endpoint;
+  const hostname = normalizeHostname(endpoint.hostname);
   if (isAllowedByAgent(hostname, port, allowedHosts)) return { allowed: true };
   for (const address of addresses) {
-    const reason = deniedAddressReason(address);
+    const reason =
+      isIP(normalizeHostname(address)) === 0 ? 'not an IP address' : deniedAddressReason(address);
     if (reason !== null && !isAllowedByAgent(address, port, allowedHosts)) {
       return {
         allowed: false,
@@ -133,6 +105,13 @@ export const checkResolvedAddresses = (
   }
   return { allowed: true };
 };
+
+/** checkEndpointAddresses for the URL's host and port. */
+export const checkResolvedAddresses = (
+  url: URL,
+  addresses: readonly string[],
+  allowedHosts: readonly string[],
+): HostVerdict => checkEndpointAddresses(endpointOf(url), addresses, allowedHosts);
 
 /** The URL's hostname without brackets, as DNS lookup and the policy take it. */
 export const urlHostname = (url: URL): string => normalizeHostname(url.hostname);

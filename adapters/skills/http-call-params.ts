@@ -2,6 +2,7 @@ import * as t from 'io-ts';
 import { closedObject } from '../../domain/json/closed-object.js';
 import { intBetween } from '../../domain/json/bounded-codecs.js';
 import { JsonValueC, type JsonObject, type JsonValue } from '../../domain/json/json-value.js';
+import { forbiddenHeaderReason, headersNotSentAsWritten } from './forbidden-request-headers.js';
 
 const MIB = 1024 * 1024;
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -62,7 +63,13 @@ const HeadersC = new t.Type<Record<string, string>, Record<string, string>, unkn
     typeof u === 'object' &&
     u !== null &&
     !Array.isArray(u) &&
-    Object.entries(u).every(([k, v]) => HEADER_NAME.test(k) && typeof v === 'string' && HEADER_VALUE.test(v)),
+    Object.entries(u).every(
+      ([k, v]) =>
+        HEADER_NAME.test(k) &&
+        forbiddenHeaderReason(k) === null &&
+        typeof v === 'string' &&
+        HEADER_VALUE.test(v),
+    ),
   (u, c) => {
     if (typeof u !== 'object' || u === null || Array.isArray(u))
       return t.failure(u, c, 'expected an object of header name to string value');
@@ -71,6 +78,8 @@ const HeadersC = new t.Type<Record<string, string>, Record<string, string>, unkn
     for (const [name, value] of entries) {
       const at = t.appendContext(c, name, t.string, value);
       if (!HEADER_NAME.test(name)) return t.failure(value, at, 'not a valid header name');
+      const forbidden = forbiddenHeaderReason(name);
+      if (forbidden !== null) return t.failure(value, at, forbidden);
       if (typeof value !== 'string') return t.failure(value, at, 'expected a string header value');
       if (!HEADER_VALUE.test(value))
         return t.failure(value, at, 'header value must not contain CR, LF or NUL');
@@ -127,7 +136,7 @@ export const httpCallParamsDoc: Readonly<Record<string, string>> = {
   method: METHODS.join(' | '),
   url: `absolute http(s) URL, at most ${MAX_URL_LENGTH} characters, no credentials; loopback, private, link-local and metadata hosts need the agent to allow the host`,
   timeout_ms: `optional integer 1..60000, default ${DEFAULT_TIMEOUT_MS} (the step's own timeout also applies)`,
-  headers: `optional object of header name to string value, at most ${MAX_HEADERS}; a value may be a secret reference {{secret:NAME}}, which the runner resolves before the call`,
+  headers: `optional object of header name to string value, at most ${MAX_HEADERS}, not ${headersNotSentAsWritten.join(', ')} (the client sets or refuses those); a value may be a secret reference {{secret:NAME}}, which the runner resolves before the call`,
   body: 'optional JSON value, sent as application/json (not with GET or HEAD)',
   max_response_bytes: `optional integer 1..${10 * MIB} (10 MiB), default ${DEFAULT_MAX_RESPONSE_BYTES}`,
 };

@@ -1,8 +1,11 @@
-import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import { jsonDepthExcess, MAX_JSON_DEPTH } from '../../domain/json/json-depth.js';
 import { findJsonRejection, type JsonValue } from '../../domain/json/json-value.js';
 import type { PlanStepProblem, Skill, SkillContext, SkillResult } from '../../domain/ports/skill.js';
+import { systemLookup, type AddressLookup } from './address-lookup.js';
 import { readBodyCapped } from './capped-body.js';
+import type { GuardedResponse } from './guarded-fetch.js';
+import { hostDenialIn } from './host-denied-error.js';
 import {
   checkResolvedAddresses,
   checkUrlHost,
@@ -21,30 +24,34 @@ import {
 import { classifyHttpStatus } from './http-status-class.js';
 import { abortFailure, errorMessage, failure, networkFailure } from './skill-failure.js';
 
+export type { AddressLookup } from './address-lookup.js';
 export type { HttpCallParams } from './http-call-params.js';
 export { httpCallIdempotentDoc, httpCallParamsDoc } from './http-call-params.js';
-
-/** Every address a hostname resolves to. */
-export type AddressLookup = (hostname: string) => Promise<readonly string[]>;
-
-const systemLookup: AddressLookup = async (hostname) =>
-  (await dnsLookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
 
 const isJsonMediaType = (contentType: string | null): boolean => {
   const media = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   return media === 'application/json' || media === 'text/json' || media.endsWith('+json');
 };
 
-/** The body as JSON when it says it is JSON and is plain JSON (hashable), else as text. */
-const bodyValue = (bytes: Uint8Array, contentType: string | null): JsonValue => {
+/** The body is kept in the outcome data (`{status, content_type, body}`), one level below its
+ * root, and outcome data nests at most MAX_JSON_DEPTH levels. */
+export const MAX_BODY_DEPTH = MAX_JSON_DEPTH - 1;
+
+const TOO_DEEP = Symbol('too deep');
+
+/** The body as JSON when it says it is JSON and is plain JSON (hashable), else as text; TOO_DEEP
+ * when it is JSON nested deeper than MAX_BODY_DEPTH (checked before any recursive walk of it). */
+const bodyValue = (bytes: Uint8Array, contentType: string | null): JsonValue | typeof TOO_DEEP => {
   const text = new TextDecoder('utf-8').decode(bytes);
   if (!isJsonMediaType(contentType)) return text;
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(text);
-    return findJsonRejection(parsed) === null ? (parsed as JsonValue) : text;
+    parsed = JSON.parse(text);
   } catch {
-    return text; // not JSON after all, or nested too deep to check: keep the text
+    return text; // not JSON after all: keep the text
   }
+  if (jsonDepthExcess(parsed, MAX_BODY_DEPTH) !== null) return TOO_DEEP;
+  return findJsonRejection(parsed) === null ? (parsed as JsonValue) : text;
 };
 
 /** Rejects with the signal's reason when it aborts first (DNS lookup cannot be aborted itself). */
@@ -64,14 +71,18 @@ const abortedResult = (signal: AbortSignal, timeoutMs: number, ownTimeout: Abort
   return abortFailure(signal.reason, { message, timeout_ms: timeoutMs });
 };
 
-const requestHeaders = (params: HttpCallParams): Headers => {
-  const headers = new Headers(params.headers ?? {});
-  if (params.body !== undefined && !headers.has('content-type'))
-    headers.set('content-type', 'application/json');
-  return headers;
+const requestHeaders = (params: HttpCallParams): Record<string, string> => {
+  const headers = { ...params.headers };
+  const hasContentType = Object.keys(headers).some((name) => name.toLowerCase() === 'content-type');
+  return params.body !== undefined && !hasContentType
+    ? { ...headers, 'content-type': 'application/json' }
+    : headers;
 };
 
-/** The host policy at execution: on the literal host, then on every address its name resolves to. */
+/** The host policy before connecting: on the literal host, then on every address its name resolves
+ * to now, so that a denied host fails without a connection attempt. It decides nothing alone: a
+ * name may resolve differently when connecting (DNS rebinding), so the connection checks again
+ * (guarded-connector). */
 const hostDenial = async (
   url: URL,
   context: SkillContext,
@@ -91,11 +102,59 @@ const hostDenial = async (
   return verdict.allowed ? null : verdict.reason;
 };
 
+/** The outcome of a response: its body within the cap, its status classified. */
+const responseResult = async (
+  response: GuardedResponse['response'],
+  params: HttpCallParams,
+  limit: number,
+): Promise<SkillResult> => {
+  const contentType = response.headers.get('content-type');
+  const bytes = await readBodyCapped(response, limit, params.method !== 'HEAD');
+  if (bytes === null) {
+    return failure(
+      'resource_limit',
+      'RESPONSE_TOO_LARGE',
+      {
+        message: `the response body is larger than ${limit} bytes`,
+        status: response.status,
+        max_response_bytes: limit,
+      },
+      false,
+    );
+  }
+  const body = bodyValue(bytes, contentType);
+  if (body === TOO_DEEP) {
+    return failure(
+      'bad_response',
+      'RESPONSE_TOO_DEEP',
+      {
+        message: `the JSON body nests arrays and objects deeper than ${MAX_BODY_DEPTH} levels`,
+        status: response.status,
+        max_depth: MAX_BODY_DEPTH,
+      },
+      false,
+    );
+  }
+  const data = { status: response.status, content_type: contentType, body };
+  const { category, code, ok, retryable } = classifyHttpStatus(response.status);
+  const outcome = { category, code, data };
+  return ok
+    ? { status: 'succeeded', outcome, cost_cents: 0 }
+    : { status: 'failed', outcome, cost_cents: 0, retryable };
+};
+
+/** undici and the guarded connector, loaded once on first need: most commands make no HTTP call,
+ * and loading it takes tens of milliseconds. A plan with an http_call step starts the load when it
+ * is validated, before any step runs, so that a step's time is not spent on it. */
+let httpClient: Promise<typeof import('./guarded-fetch.js')> | null = null;
+const loadHttpClient = () => (httpClient ??= import('./guarded-fetch.js'));
+
 const call = async (
   params: HttpCallParams,
   context: SkillContext,
   lookup: AddressLookup,
 ): Promise<SkillResult> => {
+  const { guardedFetch } = await loadHttpClient(); // before the timers: no part of a response's time
   const timeoutMs = params.timeout_ms ?? DEFAULT_TIMEOUT_MS;
   const limit = params.max_response_bytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const ownTimeout = AbortSignal.timeout(timeoutMs);
@@ -107,35 +166,26 @@ const call = async (
   try {
     const denial = await hostDenial(url, context, lookup, signal);
     if (denial !== null) return failure('policy', 'HOST_DENIED', { message: denial }, false);
-    const response = await fetch(url, {
-      method: params.method,
-      headers: requestHeaders(params),
-      body: params.body === undefined ? undefined : JSON.stringify(params.body),
-      redirect: 'manual',
-      signal, // aborting it also destroys the connection, mid-request or mid-body
-    });
-    const contentType = response.headers.get('content-type');
-    const bytes = await readBodyCapped(response, limit, params.method !== 'HEAD');
-    if (bytes === null) {
-      return failure(
-        'resource_limit',
-        'RESPONSE_TOO_LARGE',
-        {
-          message: `the response body is larger than ${limit} bytes`,
-          status: response.status,
-          max_response_bytes: limit,
-        },
-        false,
-      );
+    const { response, release } = await guardedFetch(
+      url,
+      {
+        method: params.method,
+        headers: requestHeaders(params),
+        body: params.body === undefined ? undefined : JSON.stringify(params.body),
+        redirect: 'manual', // a redirect is reported, not followed: no hop is made
+        signal, // aborting it also destroys the connection, mid-request or mid-body
+      },
+      { lookup, allowedHosts: context.allowedHosts },
+    );
+    try {
+      return await responseResult(response, params, limit);
+    } finally {
+      release();
     }
-    const data = { status: response.status, content_type: contentType, body: bodyValue(bytes, contentType) };
-    const { category, code, ok, retryable } = classifyHttpStatus(response.status);
-    const outcome = { category, code, data };
-    return ok
-      ? { status: 'succeeded', outcome, cost_cents: 0 }
-      : { status: 'failed', outcome, cost_cents: 0, retryable };
   } catch (error) {
     if (signal.aborted) return abortedResult(signal, timeoutMs, ownTimeout);
+    const denial = hostDenialIn(error);
+    if (denial !== null) return failure('policy', 'HOST_DENIED', { message: denial.reason }, false);
     return networkFailure(error);
   }
 };
@@ -150,6 +200,7 @@ export const createHttpCallSkill = (deps: { readonly lookup: AddressLookup }): S
   isIdempotent: (params) => isIdempotentMethod(params.method),
   estimateCostCents: () => 0,
   validateInPlan: (params, { allowedHosts }): PlanStepProblem[] => {
+    loadHttpClient().catch(() => undefined); // a failed load is reported by the step that needs it
     const problem = urlProblem(params.url);
     if (problem !== null) return [{ field: 'url', message: problem }];
     const verdict = checkUrlHost(new URL(params.url), allowedHosts);
@@ -164,5 +215,5 @@ export const createHttpCallSkill = (deps: { readonly lookup: AddressLookup }): S
   },
 });
 
-/** A real HTTP request through global fetch, names resolved by the system resolver. */
+/** A real HTTP request through undici's fetch, names resolved by the system resolver. */
 export const httpCallSkill: Skill<HttpCallParams> = createHttpCallSkill({ lookup: systemLookup });

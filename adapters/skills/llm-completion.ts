@@ -17,7 +17,7 @@ export type LlmCompletion = {
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** A lone surrogate (valid in JSON text, not in a hashed outcome) becomes U+FFFD. */
-export const wellFormed = (text: string): string => text.replace(LONE_SURROGATE, '\uFFFD');
+const wellFormed = (text: string): string => text.replace(LONE_SURROGATE, '\uFFFD');
 
 const field = (value: unknown, key: string): unknown =>
   typeof value === 'object' && value !== null && !Array.isArray(value)

@@ -19,7 +19,7 @@ export const errorMessage = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);
 
 /** Aborted by a timer (the step's AbortSignal.timeout, or a skill's own), not by a cancellation. */
-export const isTimeoutReason = (reason: unknown): boolean =>
+const isTimeoutReason = (reason: unknown): boolean =>
   reason instanceof DOMException && reason.name === 'TimeoutError';
 
 /** An aborted call: a timeout may pass on a second try (retryable); a cancelled run must not go on. */
@@ -57,7 +57,7 @@ const TRANSIENT_NETWORK_CODES: ReadonlySet<string> = new Set([
 const NETWORK_CODE = /^[A-Z][A-Z0-9_]*$/;
 
 /** ECONNREFUSED, ENOTFOUND, UND_ERR_SOCKET...: from the error, its cause, or the cause's first error. */
-export const networkCode = (error: unknown): string => {
+const networkCode = (error: unknown): string => {
   const codeOf = (value: unknown): string | null => {
     const code = typeof value === 'object' && value !== null && 'code' in value ? value.code : undefined;
     return typeof code === 'string' && NETWORK_CODE.test(code) ? code : null;

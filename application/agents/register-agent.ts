@@ -2,7 +2,7 @@ import { agentStreamId } from '../../domain/stream-names.js';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { canonicalJson } from '../../domain/json/canonical-json.js';
-import { controlCharacterIndex } from '../../domain/json/control-characters.js';
+import { describeUnsafeTextCharacter, unsafeTextCharacter } from '../../domain/json/control-characters.js';
 import { describePlanProblems, validatePlan, type PlanProblem } from '../../domain/plan/plan-validation.js';
 import type { PlanTemplate } from '../../domain/plan/plan.js';
 import { planFromTemplate } from '../../domain/plan/template-planner.js';
@@ -15,20 +15,18 @@ import { literalCredentialProblems } from '../../domain/secrets/literal-credenti
 import { malformedSecretReferences } from '../../domain/secrets/secret-reference.js';
 import type { AgentRegistered } from '../../domain/agent/agent-events.js';
 
+/** An agent's name: 1-200 characters of one line of text (no control, bidi control or separator). */
 export const AgentNameC = new t.Type<string, string, unknown>(
   'AgentName',
   (u): u is string =>
-    typeof u === 'string' && u.trim() !== '' && u.length <= 200 && controlCharacterIndex(u) === -1,
-  (u, c) =>
-    typeof u !== 'string'
-      ? t.failure(u, c, 'expected a string')
-      : u.trim() === ''
-        ? t.failure(u, c, 'must not be empty')
-        : u.length > 200
-          ? t.failure(u, c, 'must be at most 200 characters')
-          : controlCharacterIndex(u) !== -1
-            ? t.failure(u, c, 'must not contain control characters')
-            : t.success(u),
+    typeof u === 'string' && u.trim() !== '' && u.length <= 200 && unsafeTextCharacter(u) === null,
+  (u, c) => {
+    if (typeof u !== 'string') return t.failure(u, c, 'expected a string');
+    if (u.trim() === '') return t.failure(u, c, 'must not be empty');
+    if (u.length > 200) return t.failure(u, c, 'must be at most 200 characters');
+    const unsafe = unsafeTextCharacter(u);
+    return unsafe === null ? t.success(u) : t.failure(u, c, describeUnsafeTextCharacter(unsafe));
+  },
   t.identity,
 );
 
@@ -48,7 +46,7 @@ const goalNextToBraces = (value: unknown, path = ''): string[] => {
 };
 
 /** The goal a template is checked with when the agent is registered. */
-export const SAMPLE_GOAL = 'sample goal';
+const SAMPLE_GOAL = 'sample goal';
 
 export type AgentRegistrationRequest = {
   readonly tenant_id: string;

@@ -17,7 +17,7 @@ export const sealLateAndProve = async (
   warn: CatchUpWarning = () => undefined,
 ): Promise<E.Either<LateSealError, { readonly seal: LedgerEntry; readonly proof: RunProof }>> => {
   const sealed = await sealRunLate(
-    { store: services.store, signer: keys.signer, clock: services.clock },
+    { store: services.store, signer: keys.signer, clock: services.clock, keySet: keys.knownKeys },
     request,
   );
   if (sealed._tag === 'Left') return sealed;

@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { LateSeal } from '../../domain/ledger/late-seal.js';
 import { runSealedEvent, signedSeal, type SealedChain } from '../../domain/ledger/run-seal.js';
+import { sealingKeyProblem, type SealingKeyNotInKeySet } from '../../domain/ledger/sealing-key.js';
 import { decodeLedger, type LedgerDecodeError, type LedgerEntry } from '../../domain/ledger/tenant-ledger.js';
 import type { Clock } from '../../domain/ports/clock.js';
 import type { EventStore, EventStoreError, GlobalPosition } from '../../domain/ports/event-store.js';
@@ -14,6 +15,8 @@ export type LateSealDeps = {
   readonly signer: Signer;
   readonly clock: Clock;
   readonly random?: () => number;
+  /** The operator's public keys: when given, a signer they do not hold seals nothing. */
+  readonly keySet?: ReadonlyMap<string, Uint8Array>;
 };
 
 export type LateSealRequest = { readonly tenantId: string; readonly runId: string; readonly late: LateSeal };
@@ -30,7 +33,8 @@ export type LateSealError =
       readonly sealed_at: string;
     }
   | { readonly kind: 'ledger_damaged'; readonly tenant_id: string; readonly damage: LedgerDecodeError }
-  | { readonly kind: 'ledger_contended'; readonly attempts: number };
+  | { readonly kind: 'ledger_contended'; readonly attempts: number }
+  | SealingKeyNotInKeySet;
 
 const PAGE = 2000;
 
@@ -113,6 +117,8 @@ export const sealRunLate = async (
   deps: LateSealDeps,
   { tenantId, runId, late }: LateSealRequest,
 ): Promise<E.Either<LateSealError, { readonly seal: LedgerEntry; readonly position: GlobalPosition }>> => {
+  const unknownKey = deps.keySet ? sealingKeyProblem(deps.signer, deps.keySet) : null;
+  if (unknownKey) return E.left(unknownKey);
   const chain = await storedChainOf(deps.store, tenantId, runId);
   if (chain._tag === 'Left') return chain;
   let length = await ledgerLengthWithoutSeal(deps.store, tenantId, runId, 0);

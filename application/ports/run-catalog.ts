@@ -14,6 +14,8 @@ export interface RunCatalog {
   runIdsPage(tenantId: string, after: string, limit: number): Promise<string[]>;
   /** Which of these runs still hold an event of the tenant. */
   existingRuns(tenantId: string, runIds: readonly string[]): Promise<Set<string>>;
+  /** The ledger index of the run's first seal in the tenant ledger, if it has one. */
+  firstSealIndex(tenantId: string, runId: string): Promise<number | undefined>;
   /** Runs the read tables hold rows of while the store has no event of them, after
    * `after` = [run_id, tenant_id], in that order. */
   orphanedRowsPage(

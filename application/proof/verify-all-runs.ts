@@ -23,10 +23,15 @@ const PAGE = 500;
 
 /**
  * The tenant's ledger read a page at a time: checks it is gap-free and every event a valid seal
- * whose signature verifies with a known key (else the damage, which fails every run of the
- * tenant: a seal altered to name another run would otherwise go unseen, the runs' proofs taking
- * each run's first seal), and returns the sealed runs whose events are gone from the store
- * (deleted history). Holds one page.
+ * whose signature verifies (else the damage, which fails every run of the tenant: a seal altered
+ * to name another run would otherwise go unseen, the runs' proofs taking each run's first seal),
+ * and returns the sealed runs whose events are gone from the store (deleted history). Holds one
+ * page.
+ *
+ * A seal by a key this key set does not hold is not damage: its signature cannot be checked here,
+ * and the run it seals fails its own proof, naming the key, as `aos proof` does; the tenant's other
+ * runs stay as they are. Unless it is not its run's first seal: no proof would ever look at it,
+ * and the store keeps one seal per run, so it was written in: damage.
  */
 const scanLedger = async (
   catalog: RunCatalog,
@@ -42,11 +47,14 @@ const scanLedger = async (
     if (seals._tag === 'Left') return E.right({ damage: seals.left, erased });
     for (const seal of seals.right) {
       const problem = sealSignatureProblem(seal, knownKeys);
-      if (problem !== null)
-        return E.right({
-          damage: { kind: 'ledger_event_invalid', seq: seal.index, message: problem.reason },
-          erased,
-        });
+      if (problem === null) continue;
+      const unknownKey = problem.field === 'checkpoint.key_id';
+      if (unknownKey && (await catalog.firstSealIndex(tenantId, seal.checkpoint.run_id)) === seal.index)
+        continue;
+      const message = unknownKey
+        ? `${problem.reason}, and it is a second seal of run ${seal.checkpoint.run_id}, which no proof checks`
+        : problem.reason;
+      return E.right({ damage: { kind: 'ledger_event_invalid', seq: seal.index, message }, erased });
     }
     const runIds = seals.right.map((seal) => seal.checkpoint.run_id);
     const existing = await catalog.existingRuns(tenantId, runIds);

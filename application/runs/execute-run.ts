@@ -1,18 +1,13 @@
+import type { InterruptedStepPolicy } from '../../domain/run/interrupted-step-policy.js';
 import type { RunRequest } from '../../domain/run/run-request.js';
 import { agentStreamId } from '../../domain/stream-names.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { agentFromEvents, type AgentLookupError } from '../../domain/agent/agent-lookup.js';
 import type { AgentRegistered } from '../../domain/agent/agent-events.js';
-import { describePlanProblems, validatePlan } from '../../domain/plan/plan-validation.js';
 import { planStepAt } from '../../domain/plan/plan.js';
-import { planFromTemplate } from '../../domain/plan/template-planner.js';
 import { redactJson } from '../../domain/secrets/redaction.js';
 import { resolveStepReferences } from '../../domain/plan/step-references.js';
-import {
-  DEFAULT_MAX_RETRIES,
-  DEFAULT_STEP_TIMEOUT_MS,
-  withStepDefaults,
-} from '../../domain/plan/step-defaults.js';
+import { DEFAULT_MAX_RETRIES, DEFAULT_STEP_TIMEOUT_MS } from '../../domain/plan/step-defaults.js';
 import type { EventStore } from '../../domain/ports/event-store.js';
 import type { IdGenerator } from '../../domain/ports/id-generator.js';
 import type { Planner } from '../../domain/ports/planner.js';
@@ -22,6 +17,8 @@ import type { RunCommand, RunState } from '../../domain/run/run-decider.js';
 import type { RunCreated, StepExecuted } from '../../domain/run/run-events.js';
 import { emptyRunStream, type RunStream } from '../../domain/run/run-stream.js';
 import { createRunWriter, type RunWriteError, type RunWriterDeps } from './run-writer.js';
+import { openingCommands } from './opening-commands.js';
+import { interruptedStep } from '../../domain/run/interrupted-step.js';
 import { executeStep, type StepExecutionDeps } from './execute-step.js';
 
 export type RunExecutionDeps = StepExecutionDeps & {
@@ -30,6 +27,8 @@ export type RunExecutionDeps = StepExecutionDeps & {
   readonly ids: IdGenerator;
   /** The active signing key: a run is sealed in the append that completes it. */
   readonly signer: Signer;
+  /** The operator's public keys: when given, a signer they do not hold completes nothing. */
+  readonly keySet?: ReadonlyMap<string, Uint8Array>;
 };
 
 export type RunExecutionError = RunWriteError | AgentLookupError;
@@ -42,9 +41,6 @@ export type RunOutcome = {
   readonly root_hash: string;
   readonly stream: RunStream;
 };
-
-/** How a resumed run treats the step that may have been in flight when its process died. */
-export type InterruptedStepPolicy = 'rerun_if_idempotent' | 'rerun';
 
 /** Decides commands one after the other against the stream, chains their events and appends them
  * all in one append (one round trip, one commit) with the stream's version as the expected
@@ -170,13 +166,15 @@ export const driveRun = async (
     pendingInterruption = null;
     // Params that do not decode make the step fail without running anything, so it may run.
     const record =
-      policy === 'rerun_if_idempotent' && skill && params !== undefined && !skill.isIdempotent(params)
+      policy === 'record_interrupted' ||
+      (policy === 'rerun_if_idempotent' && skill && params !== undefined && !skill.isIdempotent(params))
         ? {
             record: interruptedStep(
               planned.index,
               planned.skill,
               redactJson(planned.params, deps.redaction, []) as StepExecuted['params'],
               state.attempt,
+              policy,
             ),
             budgetExhausted: false,
           }
@@ -232,80 +230,6 @@ export const driveRun = async (
   }
   return finish('succeeded');
 };
-
-/** The secret and step references in params, as text: a goal must not change them. */
-const referencesOf = (params: unknown): string =>
-  JSON.stringify(JSON.stringify(params).match(/\{\{\s*(?:secret:|steps\.)[^}]*\}\}/g) ?? []);
-const NEUTRAL_GOAL = 'goal';
-
-/** What a new run appends before anything executes, in one append: its plan (validated: stored
- * before any step) and its start, or, for a plan that is not valid, its failure. */
-const openingCommands = async (
-  deps: RunExecutionDeps,
-  run: RunCreated,
-  agent: AgentRegistered,
-): Promise<RunCommand[]> => {
-  const planned = await deps.planner.plan({ goal: run.goal, template: agent.plan_template });
-  const plan = withStepDefaults(planned, {
-    max_retries: agent.max_retries ?? DEFAULT_MAX_RETRIES,
-    timeout_ms: agent.step_timeout_ms ?? DEFAULT_STEP_TIMEOUT_MS,
-  });
-  const problems = validatePlan(plan, deps.skills, {
-    budgetCents: run.budget_cents,
-    allowedHosts: agent.allowed_hosts,
-  });
-  if (problems.length > 0)
-    return [
-      {
-        type: 'CompleteRun',
-        status: 'failed',
-        error: { code: 'PLAN_INVALID', message: describePlanProblems(problems) },
-      },
-    ];
-  if (
-    referencesOf(plan.steps.map((s) => s.params)) !==
-    referencesOf(planFromTemplate(agent.plan_template, NEUTRAL_GOAL).steps.map((s) => s.params))
-  ) {
-    // Registration refuses such templates; an agent stored before that rule still cannot let a
-    // goal complete a {{secret:..}} or {{steps..}} reference.
-    return [
-      {
-        type: 'CompleteRun',
-        status: 'failed',
-        error: {
-          code: 'PLAN_INVALID',
-          message:
-            'the goal, put into the template, forms a template reference ("{{") the template does not have',
-        },
-      },
-    ];
-  }
-  return [{ type: 'RecordPlan', plan }, { type: 'StartRun' }];
-};
-
-/** The record of a non-idempotent step that may have been running when its process died: it is
- * not run again (it may have had its effect), and the record says why. */
-const interruptedStep = (
-  index: number,
-  skill: string,
-  params: StepExecuted['params'],
-  attempt: number,
-): StepExecuted => ({
-  step_index: index,
-  skill,
-  params,
-  status: 'failed',
-  outcome: {
-    category: 'interrupted',
-    code: 'STEP_INTERRUPTED',
-    data: {
-      message: `the process running attempt ${attempt - 1} of this run stopped while this step may have been running; ${skill} with these params is not idempotent, so it was not run again (resume with --rerun-interrupted to run it anyway)`,
-    },
-  },
-  cost_cents: 0,
-  duration_ms: 0,
-  retry_count: 0,
-});
 
 /** Creates a run and drives it to its end. `runId` is fresh unless the caller derived it from an
  * idempotency key. Returns Left only when the run could not be recorded; a run that failed is a

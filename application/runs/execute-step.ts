@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import { describeDecodeErrors } from '../../domain/json/decode-error.js';
 import type { JsonObject } from '../../domain/json/json-value.js';
 import type { PlanStep } from '../../domain/plan/plan.js';
@@ -8,9 +9,10 @@ import type { Skill, SkillContext, SkillRegistry, SkillResult } from '../../doma
 import type { RedactionPolicy } from '../../domain/secrets/redaction-policy.js';
 import { redactJson, scrubSecretValues } from '../../domain/secrets/redaction.js';
 import { withoutNul } from '../../domain/json/storable-json.js';
-import { resolveSecretReferences } from '../../domain/secrets/secret-reference.js';
+import { resolveSecretReferences, secretEnvironmentVariable } from '../../domain/secrets/secret-reference.js';
 import { backoffDelayMs } from '../../domain/run/retry-backoff.js';
 import type { StepAttempt, StepExecuted } from '../../domain/run/run-events.js';
+import { paramsTooDeep, withinRecordableDepth } from '../../domain/run/step-json-depth.js';
 
 export type StepExecutionDeps = {
   readonly skills: SkillRegistry;
@@ -133,31 +135,33 @@ export const executeStep = async (
     return stopped(
       planned.params,
       failure('configuration_error', 'SECRET_NOT_SET', {
-        message: `secret ${name} is not set (environment variable AOS_SECRET_${name})`,
+        message: `secret ${name} is not set (environment variable ${secretEnvironmentVariable(name)})`,
         path,
       }),
     );
   }
   const { secretValues } = withSecrets.right;
-  // What is recorded: the params with step references resolved and secret references kept.
-  const withSteps = resolveStepReferences(planned.params, context.previousSteps);
-  const resolved = resolveStepReferences(withSecrets.right.resolved as JsonObject, context.previousSteps);
-  if (E.isLeft(withSteps) || E.isLeft(resolved)) {
-    const { path, reference, message } = E.isLeft(withSteps)
-      ? withSteps.left
-      : (resolved as E.Left<{ path: string; reference: string; message: string }>).left;
+  // What is recorded (withSteps): the params with step references resolved and secret references
+  // kept; what the skill gets (resolved): with secrets too. A problem of the first is reported first.
+  const referenced = pipe(
+    E.Do,
+    E.apS('withSteps', resolveStepReferences(planned.params, context.previousSteps)),
+    E.apS('resolved', resolveStepReferences(withSecrets.right.resolved as JsonObject, context.previousSteps)),
+  );
+  if (E.isLeft(referenced)) {
+    const { path, reference, message } = referenced.left;
     return stopped(
       planned.params,
       failure('input_error', 'REFERENCE_UNRESOLVED', { message: `${reference}: ${message}`, path }),
     );
   }
-  const params = skill.params.decode(resolved.right);
+  const { withSteps, resolved } = referenced.right;
+  const tooDeep = paramsTooDeep(withSteps);
+  if (tooDeep !== null) return stopped(planned.params, tooDeep);
+  const params = skill.params.decode(resolved);
   if (E.isLeft(params)) {
     const problems = describeDecodeErrors(params.left).map((line) => scrubSecretValues(line, secretValues));
-    return stopped(
-      withSteps.right,
-      failure('plan_error', 'INVALID_PARAMS', { message: problems.join('; ') }),
-    );
+    return stopped(withSteps, failure('plan_error', 'INVALID_PARAMS', { message: problems.join('; ') }));
   }
 
   const attempts: StepAttempt[] = [];
@@ -165,7 +169,9 @@ export const executeStep = async (
   const skillContext = { previousOutcomes: context.previousOutcomes, allowedHosts: context.allowedHosts };
   for (;;) {
     const attemptStarted = deps.clock.monotonicMs();
-    const attempted = await attemptOnce(skill, params.right, skillContext, planned.timeout_ms);
+    const attempted = withinRecordableDepth(
+      await attemptOnce(skill, params.right, skillContext, planned.timeout_ms),
+    );
     // An attempt cut off by the step's timeout reported no cost, but may have been billed (an LLM
     // call): it is charged what the skill declares, so retries cannot overrun the budget unseen.
     const result =
@@ -178,7 +184,7 @@ export const executeStep = async (
     const affordable = spent + estimate <= context.budgetRemainingCents;
     if (!canRetry || !affordable) {
       return {
-        record: record(withSteps.right, result, attempts, secretValues),
+        record: record(withSteps, result, attempts, secretValues),
         budgetExhausted: canRetry && !affordable,
       };
     }

@@ -1,8 +1,8 @@
+import type { InterruptedStepPolicy } from '../../domain/run/interrupted-step-policy.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { RunKeys } from '../ports/run-keys.js';
 import { proveRun } from '../proof/prove-run.js';
 import type { RunProof } from '../proof/run-proof.js';
-import type { InterruptedStepPolicy } from './execute-run.js';
 import { resumeRun } from './resume-run.js';
 import { projectAndProve, sealingWith, type RunAndProveDeps, type RunUseCaseError } from './run-and-prove.js';
 

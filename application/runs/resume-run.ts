@@ -1,3 +1,4 @@
+import { type InterruptedStepPolicy } from '../../domain/run/interrupted-step-policy.js';
 import { type RunRequest } from '../../domain/run/run-request.js';
 import { runStreamId } from '../../domain/stream-names.js';
 import * as E from 'fp-ts/lib/Either.js';
@@ -8,13 +9,13 @@ import {
   executeRun,
   findAgent,
   outcomeOf,
-  type InterruptedStepPolicy,
   type RunExecutionDeps,
   type RunExecutionError,
   type RunOutcome,
 } from './execute-run.js';
 import type { StepExecuted } from '../../domain/run/run-events.js';
 import { loadRunStream, stepRecordsOf, type RunStream } from '../../domain/run/run-stream.js';
+import { interruptedStepPolicyAfter, lastResumeRecordedNothing } from '../../domain/run/stalled-resume.js';
 
 export type ExistingRunError =
   | RunExecutionError
@@ -29,14 +30,20 @@ const loadRun = async (
   deps: Pick<RunExecutionDeps, 'store'>,
   tenantId: string,
   runId: string,
-): Promise<E.Either<ExistingRunError, { stream: RunStream; steps: StepExecuted[] } | null>> => {
+): Promise<
+  E.Either<ExistingRunError, { stream: RunStream; steps: StepExecuted[]; stalled: boolean } | null>
+> => {
   const events = await deps.store.readStream(tenantId, runStreamId(runId))();
   if (events._tag === 'Left') return E.left({ kind: 'store', error: events.left });
   if (events.right.length === 0) return E.right(null);
   const stream = loadRunStream(tenantId, runId, events.right);
   return stream._tag === 'Left'
     ? E.left({ kind: 'stream', error: stream.left })
-    : E.right({ stream: stream.right, steps: stepRecordsOf(events.right) });
+    : E.right({
+        stream: stream.right,
+        steps: stepRecordsOf(events.right),
+        stalled: lastResumeRecordedNothing(events.right),
+      });
 };
 
 const found = (stream: RunStream): FoundRun => ({
@@ -76,7 +83,8 @@ export const resumeRun = async (
     if (claimed._tag === 'Left') return claimed;
     stream = claimed.right;
   }
-  const driven = await driveRun(deps, stream, agent.right, wasRunning ? policy : null, loaded.right.steps);
+  const interrupted = wasRunning ? interruptedStepPolicyAfter(policy, loaded.right.stalled) : null;
+  const driven = await driveRun(deps, stream, agent.right, interrupted, loaded.right.steps);
   return driven._tag === 'Left' ? driven : E.right({ stream: driven.right.stream, outcome: driven.right });
 };
 

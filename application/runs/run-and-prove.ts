@@ -24,10 +24,12 @@ export type RunUseCaseError = ExistingRunError | AfterRunError;
 
 const storeError = (error: EventStoreError): RunUseCaseError => ({ kind: 'store', error });
 
-/** The execution's ports with the active signing key, which seals a run as it completes. */
+/** The execution's ports with the active signing key, which seals a run as it completes, and the
+ * key set it must be in. */
 export const sealingWith = (deps: RunAndProveDeps, keys: RunKeys): RunExecutionDeps => ({
   ...deps,
   signer: keys.signer,
+  keySet: keys.knownKeys,
 });
 
 /** After a run was written (completed and sealed, or left open): wait until the projections hold

@@ -8,7 +8,7 @@ import type {
   NewEvent,
 } from '../../domain/ports/event-store.js';
 import type { Signer } from '../../domain/ports/signing-keys.js';
-import { decideRun, type RunCommand } from '../../domain/run/run-decider.js';
+import { runDecider, type RunCommand } from '../../domain/run/run-decider.js';
 import type { RunDomainError } from '../../domain/run/run-errors.js';
 import { chainRunEvents, type RunStream, type RunStreamError } from '../../domain/run/run-stream.js';
 import { appendSealedCompletion, type SealedCompletionError } from './sealed-completion.js';
@@ -28,6 +28,8 @@ export type RunWriterDeps = {
   readonly signer?: Signer;
   /** In [0, 1): the jitter of the backoff when the tenant ledger is contended. */
   readonly random?: () => number;
+  /** The operator's public keys: when given, a signer they do not hold completes nothing. */
+  readonly keySet?: ReadonlyMap<string, Uint8Array>;
 };
 
 /**
@@ -84,10 +86,10 @@ export const createRunWriter = (deps: RunWriterDeps, start: RunStream): RunWrite
       let next = current;
       const events: NewEvent[] = [];
       for (const command of commands) {
-        const decided = decideRun(command, next.state);
-        if (decided._tag === 'Left') return E.left({ kind: 'domain', error: decided.left });
+        const decided = runDecider.decide(command, next.state);
+        if (E.isLeft(decided)) return E.left({ kind: 'domain', error: decided.left });
         const chained = chainRunEvents(next, decided.right, recordedAt);
-        if (chained._tag === 'Left') return E.left({ kind: 'stream', error: chained.left });
+        if (E.isLeft(chained)) return E.left({ kind: 'stream', error: chained.left });
         events.push(...chained.right.toAppend);
         next = chained.right.next;
       }
@@ -98,7 +100,7 @@ export const createRunWriter = (deps: RunWriterDeps, start: RunStream): RunWrite
     flush: async () => {
       if (pending.length === 0) return E.right(current);
       const position = await appendStaged(deps, appended, pending, current);
-      if (position._tag === 'Left') return position;
+      if (E.isLeft(position)) return position;
       pending = [];
       current = { ...current, lastPosition: position.right };
       appended = current;

@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { runSealedEvent, signedSeal, type SealedChain } from '../../domain/ledger/run-seal.js';
+import { sealingKeyProblem, type SealingKeyNotInKeySet } from '../../domain/ledger/sealing-key.js';
 import type { Clock } from '../../domain/ports/clock.js';
 import {
   comparePositions,
@@ -22,6 +23,8 @@ export type SealedCompletionDeps = {
   readonly clock: Clock;
   readonly signer: Signer;
   readonly random?: () => number;
+  /** The operator's public keys: when given, a signer they do not hold completes nothing. */
+  readonly keySet?: ReadonlyMap<string, Uint8Array>;
 };
 
 /** Why the seal did not land with the completion. */
@@ -30,7 +33,8 @@ export type SealAppendFailure =
   /** The ledger did not move, yet refused the seal: the store's one-seal-per-run rule (Postgres,
    * migration 0005), so the ledger already holds a seal of this run id. */
   | { readonly kind: 'seal_refused' }
-  | { readonly kind: 'store'; readonly error: EventStoreError };
+  | { readonly kind: 'store'; readonly error: EventStoreError }
+  | SealingKeyNotInKeySet;
 
 export type SealedCompletionError =
   /** Nothing was appended: another writer of the run appended first (a version conflict of the run
@@ -46,7 +50,7 @@ export type SealedCompletionError =
     };
 
 /** What the seal of a completed stream commits to: the chain as the writer computed it. */
-export const sealedChainOf = (completed: RunStream): SealedChain => ({
+const sealedChainOf = (completed: RunStream): SealedChain => ({
   tenant_id: completed.tenantId,
   run_id: completed.runId,
   chain_length: completed.version,
@@ -88,6 +92,8 @@ export const appendSealedCompletion = async (
     E.left({ kind: 'seal_not_appended', run_id: runId, run_completed: runLanded !== null, cause });
   const failed = (error: EventStoreError) =>
     runLanded === null ? E.left({ kind: 'store' as const, error }) : notSealed({ kind: 'store', error });
+  const unknownKey = deps.keySet ? sealingKeyProblem(deps.signer, deps.keySet) : null;
+  if (unknownKey) return notSealed(unknownKey);
   for (let attempt = 1; attempt <= MAX_LEDGER_ATTEMPTS; attempt++) {
     const length = await deps.store.streamVersion(tenantId, ledger)();
     if (length._tag === 'Left') return failed(length.left);

@@ -1,13 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { AgentNameC } from '../../application/agents/register-agent.js';
+import { ALLOWED_HOST_PATTERN as HOST_PATTERN } from '../../domain/agent/allowed-host.js';
+import { DEFAULT_BUDGET_CENTS, MAX_BUDGET_CENTS } from '../../domain/agent/budget.js';
 import { intBetween } from '../../domain/json/bounded-codecs.js';
-import { MAX_STEP_RETRIES, MAX_STEP_TIMEOUT_MS, PlanTemplateC } from '../../domain/plan/plan.js';
+import { MAX_STEP_RETRIES, MAX_STEP_TIMEOUT_MS, PlanTemplateInputC } from '../../domain/plan/plan.js';
 import { DEFAULT_MAX_RETRIES, DEFAULT_STEP_TIMEOUT_MS } from '../../domain/plan/step-defaults.js';
 import { TenantIdC } from '../../domain/run/identifiers.js';
 import { CliFailure, usageError } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
+import { shown } from '../terminal-text.js';
 import { decodeIntegerOption, decodeOption } from '../input-validation.js';
 import { storeFailure, withRuntime } from '../runtime.js';
 import { describeProjectionError } from '../use-case-failures.js';
@@ -25,10 +28,6 @@ type CreateArgs = {
   json: boolean;
 };
 type ListArgs = { 'tenant-id'?: string; json: boolean };
-
-export const DEFAULT_BUDGET_CENTS = 1000;
-export const MAX_BUDGET_CENTS = 100_000_000_00;
-const HOST_PATTERN = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/;
 
 const readTemplate = async (path: string | undefined) => {
   if (path === undefined || path === '')
@@ -51,7 +50,7 @@ const readTemplate = async (path: string | undefined) => {
   } catch (error) {
     throw usageError('plan-template', `${path} is not JSON: ${(error as Error).message}`);
   }
-  return decodeOption(PlanTemplateC, 'plan-template', parsed);
+  return decodeOption(PlanTemplateInputC, 'plan-template', parsed);
 };
 
 const create = async (args: ArgumentsCamelCase<CreateArgs>) =>
@@ -117,7 +116,7 @@ const create = async (args: ArgumentsCamelCase<CreateArgs>) =>
           max_retries: agent.max_retries ?? DEFAULT_MAX_RETRIES,
           step_timeout_ms: agent.step_timeout_ms ?? DEFAULT_STEP_TIMEOUT_MS,
         },
-        text: `Agent ID: ${agent.agent_id}\nTenant ID: ${agent.tenant_id}\nName: ${agent.name}`,
+        text: `Agent ID: ${agent.agent_id}\nTenant ID: ${agent.tenant_id}\nName: ${shown(agent.name)}`,
       };
     });
   });

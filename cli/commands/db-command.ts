@@ -2,6 +2,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { CliFailure, infrastructureError } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
+import { shown } from '../terminal-text.js';
 import { withJson } from './common-options.js';
 
 type Args = { json: boolean };
@@ -27,7 +28,7 @@ type Status = Awaited<ReturnType<Awaited<ReturnType<typeof embedded>>['embeddedS
 
 const statusText = (status: Status): string =>
   [
-    `AOS_HOME: ${status.home}`,
+    `AOS_HOME: ${shown(status.home)}`,
     `initialised: ${status.initialised ? 'yes' : 'no'}`,
     `running: ${status.running ? `yes, on 127.0.0.1:${status.port}` : 'no'}`,
     `kept running by \`aos-int db start\`: ${status.pinned ? 'yes' : 'no'}`,

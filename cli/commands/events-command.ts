@@ -3,6 +3,7 @@ import { RunIdC, TenantIdC } from '../../domain/run/identifiers.js';
 import { notFound } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
+import { shown } from '../terminal-text.js';
 import { decodeOption } from '../input-validation.js';
 import { storeFailure, withRuntime } from '../runtime.js';
 import { withJson, withRunId, withTenant } from './common-options.js';
@@ -23,7 +24,10 @@ const handler = async (args: ArgumentsCamelCase<EventsArgs>) =>
         exitCode: ExitCode.ok,
         json: { tenant_id: tenantId, run_id: runId, events },
         text: events
-          .map((e) => `${e.seq}\t${e.recorded_at}\t${e.type}\t${e.link}\t${JSON.stringify(e.data)}`)
+          .map(
+            (e) =>
+              `${e.seq}\t${shown(e.recorded_at)}\t${shown(e.type)}\t${e.link}\t${shown(JSON.stringify(e.data))}`,
+          )
           .join('\n'),
       };
     });

@@ -4,6 +4,7 @@ import { RunIdC, TenantIdC } from '../../domain/run/identifiers.js';
 import { notFound } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
+import { shown } from '../terminal-text.js';
 import { decodeOption } from '../input-validation.js';
 import { storeFailure, withRuntime } from '../runtime.js';
 import { ledgerFailure, warnCatchUp } from '../use-case-failures.js';
@@ -42,7 +43,7 @@ const handler = async (args: ArgumentsCamelCase<ExportArgs>) =>
       const verified = proof.integrity.verification_status === 'VERIFIED';
       if (!verified)
         process.stderr.write(
-          `warning: this run does not verify (${proof.integrity.failure_reason}); the bundle records that verdict\n`,
+          `warning: this run does not verify (${shown(proof.integrity.failure_reason)}); the bundle records that verdict\n`,
         );
       // The events stream from the store into the document: a run of any length exports in bounded
       // memory. The read is returned whatever stops this (all events written, or the writer gone,

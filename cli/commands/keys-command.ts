@@ -2,6 +2,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { CliFailure, infrastructureError } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
+import { shown } from '../terminal-text.js';
 import { renderTable } from '../table-output.js';
 import { withJson } from './common-options.js';
 
@@ -9,23 +10,29 @@ type Args = { json: boolean };
 type RotateArgs = Args & { 'replace-unreadable': boolean };
 
 const keys = async () => {
-  const module = await import('../../adapters/keys/key-directory.js');
-  return { ...module, directory: module.keyDirectory(process.env) };
+  const [module, messages] = await Promise.all([
+    import('../../adapters/keys/key-directory.js'),
+    import('../key-file-messages.js'),
+  ]);
+  return { ...module, ...messages, directory: module.keyDirectory(process.env) };
 };
 
 const unexpected =
   (directory: string) =>
-  (error: unknown): never => {
+  async (error: unknown): Promise<never> => {
     if (error instanceof CliFailure) throw error;
-    throw infrastructureError(
-      `key directory ${directory}: ${error instanceof Error ? error.message : String(error)}`,
+    const { keyDirectoryFailure } = await keys();
+    throw keyDirectoryFailure(error, (message) =>
+      infrastructureError(`key directory ${directory}: ${message}`),
     );
   };
 
 const init = async (args: ArgumentsCamelCase<Args>) =>
   runAndPrint(args, async () => {
-    const { initKeys, directory } = await keys();
+    const { initKeys, keyFileRefusedMessage, directory } = await keys();
     const created = await initKeys(directory, new Date().toISOString()).catch(unexpected(directory));
+    if (created._tag === 'Left' && created.left.kind === 'key_file_refused')
+      throw infrastructureError(keyFileRefusedMessage(created.left));
     if (created._tag === 'Left') {
       throw new CliFailure(
         ExitCode.failed,
@@ -36,7 +43,7 @@ const init = async (args: ArgumentsCamelCase<Args>) =>
     return {
       exitCode: ExitCode.ok,
       json: { directory, active: created.right },
-      text: `signing key created: key_id ${created.right.key_id}\nprivate key: ${directory}/signing-key.pem (mode 0600)\npublic keys: ${directory}/public-keys/`,
+      text: `signing key created: key_id ${created.right.key_id}\nprivate key: ${shown(directory)}/signing-key.pem (mode 0600)\npublic keys: ${shown(directory)}/public-keys/`,
     };
   });
 
@@ -45,7 +52,7 @@ const unreadableHelp = (path: string, message: string) =>
 
 const rotate = async (args: ArgumentsCamelCase<RotateArgs>) =>
   runAndPrint(args, async () => {
-    const { rotateKeys, directory } = await keys();
+    const { rotateKeys, signingKeyMessage, directory } = await keys();
     const rotated = await rotateKeys(directory, new Date().toISOString(), {
       replaceUnreadable: args['replace-unreadable'],
     }).catch(unexpected(directory));
@@ -57,7 +64,11 @@ const rotate = async (args: ArgumentsCamelCase<RotateArgs>) =>
             error.kind,
             `no signing key at ${error.path} to rotate: create one with \`aos-int keys init\``,
           )
-        : infrastructureError(unreadableHelp(error.path, error.message));
+        : infrastructureError(
+            error.kind === 'signing_key_unreadable'
+              ? unreadableHelp(error.path, error.message)
+              : signingKeyMessage(error),
+          );
     }
     const { active, retired } = rotated.right;
     return {
@@ -69,13 +80,15 @@ const rotate = async (args: ArgumentsCamelCase<RotateArgs>) =>
 
 const list = async (args: ArgumentsCamelCase<Args>) =>
   runAndPrint(args, async () => {
-    const { listPublicKeys, loadSigner, directory } = await keys();
+    const { listPublicKeys, loadSigner, signingKeyMessage, directory } = await keys();
     const records = await listPublicKeys(directory).catch(unexpected(directory));
     const signer = await loadSigner(directory);
     // Runs cannot be sealed with an unreadable key: say so, with the way out, and exit 4.
     if (signer._tag === 'Left' && signer.left.kind === 'signing_key_unreadable')
-      process.stderr.write(`error: ${unreadableHelp(signer.left.path, signer.left.message)}\n`);
-    const unreadable = signer._tag === 'Left' && signer.left.kind === 'signing_key_unreadable';
+      process.stderr.write(`error: ${shown(unreadableHelp(signer.left.path, signer.left.message))}\n`);
+    if (signer._tag === 'Left' && signer.left.kind === 'key_file_refused')
+      process.stderr.write(`error: ${shown(signingKeyMessage(signer.left))}\n`);
+    const unreadable = signer._tag === 'Left' && signer.left.kind !== 'no_signing_key';
     const activeId = signer._tag === 'Right' ? signer.right.keyId : null;
     const rows = records.map((r) => ({ ...r, active: r.key_id === activeId }));
     return {
@@ -83,7 +96,7 @@ const list = async (args: ArgumentsCamelCase<Args>) =>
       json: { directory, keys: rows },
       text:
         rows.length === 0
-          ? `no keys in ${directory}: create one with \`aos-int keys init\``
+          ? `no keys in ${shown(directory)}: create one with \`aos-int keys init\``
           : await renderTable(
               ['key_id', 'algorithm', 'created_at', 'retired_at', 'active'],
               rows.map((r) => [

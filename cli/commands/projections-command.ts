@@ -2,6 +2,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { CliFailure } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
+import { shown } from '../terminal-text.js';
 import { withRuntime } from '../runtime.js';
 import { withJson } from './common-options.js';
 
@@ -49,7 +50,7 @@ const follow = async (args: ArgumentsCamelCase<Args>) =>
           },
           onError: (error) =>
             process.stderr.write(
-              `projections follow: ${error instanceof Error ? error.message : String(error)}; resubscribing from the checkpoint\n`,
+              `projections follow: ${shown(error instanceof Error ? error.message : String(error))}; resubscribing from the checkpoint\n`,
             ),
         });
       } finally {

@@ -1,9 +1,11 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { intBetween } from '../../domain/json/bounded-codecs.js';
-import { RunIdC, TenantIdC } from '../../domain/run/identifiers.js';
+import type { StepInclusion } from '../../application/proof/disclose-step.js';
+import type { RunProof } from '../../application/proof/run-proof.js';
+import { RunIdC, StepIndexC as StepC, TenantIdC } from '../../domain/run/identifiers.js';
 import { notFound, usageError } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
+import { shown } from '../terminal-text.js';
 import { decodeIntegerOption, decodeOption } from '../input-validation.js';
 import { proofLines, writeProofDocument } from '../run-proof-report.js';
 import { proveCaughtUp } from '../../application/projections/catch-up.js';
@@ -21,7 +23,6 @@ type ProofArgs = {
 };
 
 const MODELS = { 'hash-chain': 'HASH_CHAIN', merkle: 'MERKLE_TREE' } as const;
-const StepC = intBetween(0, 1_000_000);
 
 const handler = async (args: ArgumentsCamelCase<ProofArgs>) =>
   runAndPrint(args, async () => {
@@ -65,37 +66,38 @@ const handler = async (args: ArgumentsCamelCase<ProofArgs>) =>
       }
       const disclosed = await discloseStep(runtime.store, tenantId, runId, step);
       if (disclosed._tag === 'Left') throw storeFailure(disclosed.left);
-      const inclusion = disclosed.right;
-      if (inclusion === undefined) throw notFound(`run ${runId} has no step ${step}`);
-      return {
-        exitCode,
-        json: {
-          run_id: runId,
-          tenant_id: tenantId,
-          integrity: proof.integrity,
-          inclusion,
-          checkpoint: proof.sealed?.checkpoint ?? null,
-          signature: proof.sealed?.signature ?? null,
-        },
-        text: [
-          `Run ID: ${runId}`,
-          `Integrity model: MERKLE_TREE`,
-          `Verification status: ${proof.integrity.verification_status}`,
-          `step: ${step}`,
-          `leaf_index: ${inclusion.leaf_index}`,
-          `tree_size: ${inclusion.tree_size}`,
-          `leaf_hash: ${inclusion.leaf_hash}`,
-          `merkle_root: ${inclusion.merkle_root}`,
-          `inclusion_path:`,
-          ...inclusion.inclusion_path.map((h) => `  ${h}`),
-          `leaf_bytes: ${inclusion.leaf_bytes}`,
-          proof.sealed
-            ? `sealed merkle_root: ${proof.sealed.checkpoint.merkle_root} (key ${proof.sealed.checkpoint.key_id})`
-            : 'sealed merkle_root: none (run not sealed)',
-        ].join('\n'),
-      };
+      if (disclosed.right === undefined) throw notFound(`run ${runId} has no step ${step}`);
+      return { exitCode, ...inclusionDocument(proof, step, disclosed.right) };
     });
   });
+
+/** `aos proof --step N --inclusion`: the step's leaf, its inclusion path and the sealed root. */
+const inclusionDocument = (proof: RunProof, step: number, inclusion: StepInclusion) => ({
+  json: {
+    run_id: proof.run_id,
+    tenant_id: proof.tenant_id,
+    integrity: proof.integrity,
+    inclusion,
+    checkpoint: proof.sealed?.checkpoint ?? null,
+    signature: proof.sealed?.signature ?? null,
+  },
+  text: [
+    `Run ID: ${proof.run_id}`,
+    `Integrity model: MERKLE_TREE`,
+    `Verification status: ${proof.integrity.verification_status}`,
+    `step: ${step}`,
+    `leaf_index: ${inclusion.leaf_index}`,
+    `tree_size: ${inclusion.tree_size}`,
+    `leaf_hash: ${inclusion.leaf_hash}`,
+    `merkle_root: ${inclusion.merkle_root}`,
+    `inclusion_path:`,
+    ...inclusion.inclusion_path.map((h) => `  ${h}`),
+    `leaf_bytes: ${shown(inclusion.leaf_bytes)}`,
+    proof.sealed
+      ? `sealed merkle_root: ${proof.sealed.checkpoint.merkle_root} (key ${shown(proof.sealed.checkpoint.key_id)})`
+      : 'sealed merkle_root: none (run not sealed)',
+  ].join('\n'),
+});
 
 export const proofCommand: CommandModule<object, ProofArgs> = {
   command: 'proof',

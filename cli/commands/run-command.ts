@@ -2,6 +2,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { AgentIdC, GoalC, OriginSystemIdC, TenantIdC } from '../../domain/run/identifiers.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
+import { shown } from '../terminal-text.js';
 import { decodeIntegerOption, decodeOption } from '../input-validation.js';
 import { proofLines } from '../run-proof-report.js';
 import { runDocument } from '../run-document.js';
@@ -10,7 +11,7 @@ import { runFailure } from '../use-case-failures.js';
 import type { RunProof } from '../../application/proof/run-proof.js';
 import { intBetween } from '../../domain/json/bounded-codecs.js';
 import { IdempotencyKeyC } from '../../domain/run/idempotency-key.js';
-import { MAX_BUDGET_CENTS } from './agents-command.js';
+import { MAX_BUDGET_CENTS } from '../../domain/agent/budget.js';
 import { withRuntime } from '../runtime.js';
 import { withJson, withTenant } from './common-options.js';
 
@@ -91,7 +92,9 @@ const runResult = (document: ReturnType<typeof runDocument>, proof: RunProof, no
     `Tenant ID: ${document.tenant_id}`,
     `Status: ${document.status}`,
     ...(document.error
-      ? [`Error: ${document.error.code}${document.error.message ? ` - ${document.error.message}` : ''}`]
+      ? [
+          `Error: ${shown(document.error.code)}${document.error.message ? ` - ${shown(document.error.message)}` : ''}`,
+        ]
       : []),
     ...proofLines(proof),
     ...notes,

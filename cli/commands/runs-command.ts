@@ -4,6 +4,7 @@ import { RunIdC, TenantIdC } from '../../domain/run/identifiers.js';
 import { notFound } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
+import { shown } from '../terminal-text.js';
 import { decodeIntegerOption, decodeOption } from '../input-validation.js';
 import { withRuntime } from '../runtime.js';
 import { runFailure, warnCatchUp } from '../use-case-failures.js';
@@ -23,7 +24,9 @@ const get = async (args: ArgumentsCamelCase<GetArgs>) =>
       const run = await getRun(runtime, tenantId, runId, warnCatchUp);
       if (!run) throw notFound(`run ${runId} not found in tenant ${tenantId}`);
       const text = Object.entries(run)
-        .map(([k, v]) => `${k}: ${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`)
+        .map(
+          ([k, v]) => `${k}: ${shown(typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v))}`,
+        )
         .join('\n');
       return { exitCode: ExitCode.ok, json: run, text };
     });

@@ -1,13 +1,19 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { FailedRun } from '../../application/proof/verify-all.js';
 import { TenantIdC } from '../../domain/run/identifiers.js';
 import { CliFailure } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
+import { shown } from '../terminal-text.js';
 import { decodeOption } from '../input-validation.js';
 import { storeFailure, withRuntime } from '../runtime.js';
 import { withJson, withTenant } from './common-options.js';
 
 type Args = { 'tenant-id'?: string; json: boolean };
+
+/** A run that failed its proof, on one line: its ids come from the store, which is what is in doubt. */
+const failedRun = (failure: FailedRun): string =>
+  shown(`${failure.tenant_id} ${failure.run_id}: ${failure.reason}`);
 
 const handler = async (args: ArgumentsCamelCase<Args>) =>
   runAndPrint(args, async () => {
@@ -35,8 +41,7 @@ const handler = async (args: ArgumentsCamelCase<Args>) =>
         started: (total) => bar?.start(total, 0, { failed: 0 }),
         proved: (counts) => bar?.increment(1, { failed: counts.failed }),
         failed: (failure) => {
-          if (!bar)
-            process.stderr.write(`FAILED ${failure.tenant_id} ${failure.run_id}: ${failure.reason}\n`);
+          if (!bar) process.stderr.write(`FAILED ${failedRun(failure)}\n`);
         },
       });
       bar?.stop();
@@ -58,7 +63,7 @@ const handler = async (args: ArgumentsCamelCase<Args>) =>
         `runs: ${runs} in ${seconds.toFixed(1)} s${tenantId ? ` (tenant ${tenantId})` : ''}`,
         `verified: ${counts.verified} (of which sealed late: ${counts.sealed_late})`,
         `failed: ${counts.failed} (of which completed without a seal: ${counts.unsealed})`,
-        ...failures.map((f) => `  ${f.tenant_id} ${f.run_id}: ${f.reason}`),
+        ...failures.map((f) => `  ${failedRun(f)}`),
       ].join('\n');
       return { exitCode: counts.failed > 0 ? ExitCode.failed : ExitCode.ok, json: summary, text };
     });

@@ -1,42 +1,41 @@
-import { readFile } from 'node:fs/promises';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { usageError } from '../cli-failure.js';
 import { runAndPrint, type CommandResult } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
+import { divergenceLine } from '../run-proof-report.js';
+import { shown } from '../terminal-text.js';
 import { withJson } from './common-options.js';
 
-type VerifyArgs = { file?: string; 'public-key'?: string[]; json: boolean };
+type VerifyArgs = { file?: string; 'public-key'?: string[]; 'max-bytes'?: string; json: boolean };
 
-/** A bundle, offline: no database, no network. */
-const verifyBundleFile = async (text: string, pinned: readonly Uint8Array[]): Promise<CommandResult> => {
-  const { verifyBundle } = await import('../../domain/bundle/bundle-verification.js');
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (error) {
-    document = { not_json: (error as Error).message };
-  }
+/** A bundle, offline: no database, no network. Its ids and whatever the verdict quotes of it are
+ * `shown`: a bundle cannot draw a line of the report. */
+const verifyBundleFile = async (document: unknown, pinned: readonly Uint8Array[]): Promise<CommandResult> => {
+  const [{ verifyBundle }, depth] = await Promise.all([
+    import('../../domain/bundle/bundle-verification.js'),
+    import('../../domain/json/json-depth.js'),
+  ]);
+  // A bundle holds recorded values a few levels down (events → data → outcome → data).
+  const tooDeep = depth.jsonDepthExcess(document, depth.MAX_JSON_DEPTH + depth.RECORD_ENVELOPE_DEPTH);
+  if (tooDeep !== null) throw usageError('file', depth.describeJsonDepthExcess(tooDeep));
   const verdict = verifyBundle(document, pinned);
   const i = verdict.integrity;
   const lines = [
-    `Bundle: ${verdict.run_id ?? '?'} (tenant ${verdict.tenant_id ?? '?'})`,
+    `Bundle: ${shown(verdict.run_id ?? '?')} (tenant ${shown(verdict.tenant_id ?? '?')})`,
     `Integrity model: ${i.model}`,
     `Verification status: ${i.verification_status}`,
     `chain_length: ${i.chain_length}`,
     `root_hash: ${i.root_hash ?? '-'}`,
     `merkle_root: ${i.merkle_root ?? '-'}`,
-    `seal: ${verdict.seal.status}${verdict.seal.key_id ? ` by key ${verdict.seal.key_id} (${verdict.key_trust === 'pinned' ? 'the trusted key' : 'key taken from the bundle; pass --public-key to pin it'})` : ''}`,
+    `seal: ${verdict.seal.status}${verdict.seal.key_id ? ` by key ${shown(verdict.seal.key_id)} (${verdict.key_trust === 'pinned' ? 'the trusted key' : 'key taken from the bundle; pass --public-key to pin it'})` : ''}`,
     ...(verdict.seal.late
       ? [
-          `sealed late by ${verdict.seal.late.by} at ${verdict.seal.sealed_at}${verdict.seal.late.reason ? ` (reason: ${verdict.seal.late.reason})` : ''}`,
+          `sealed late by ${shown(verdict.seal.late.by)} at ${shown(verdict.seal.sealed_at ?? '-')}${verdict.seal.late.reason ? ` (reason: ${shown(verdict.seal.late.reason)})` : ''}`,
         ]
       : []),
   ];
-  if (i.failure_reason) lines.push(`failure_reason: ${i.failure_reason}`);
-  if (i.divergence)
-    lines.push(
-      `divergence: source=${i.divergence.source} seq=${i.divergence.seq ?? '-'} field=${i.divergence.field} expected=${JSON.stringify(i.divergence.expected)} actual=${JSON.stringify(i.divergence.actual)}`,
-    );
+  if (i.failure_reason) lines.push(`failure_reason: ${shown(i.failure_reason)}`);
+  if (i.divergence) lines.push(divergenceLine(i.divergence));
   return {
     exitCode: i.verification_status === 'VERIFIED' ? ExitCode.ok : ExitCode.failed,
     json: { kind: 'bundle', ...verdict },
@@ -53,6 +52,7 @@ const verifyTreeHead = async (text: string, pinned: readonly Uint8Array[]): Prom
     { readTenantLedger },
     { runproofKeyId },
     { ledgerFailure },
+    { describeMerkleProofError },
   ] = await Promise.all([
     import('../../domain/ledger/tree-head.js'),
     import('../signing-keys.js'),
@@ -60,6 +60,7 @@ const verifyTreeHead = async (text: string, pinned: readonly Uint8Array[]): Prom
     import('../../application/ledger/read-tenant-ledger.js'),
     import('../../domain/proof/ed25519-keys.js'),
     import('../use-case-failures.js'),
+    import('../../domain/proof/merkle-proof-errors.js'),
   ]);
   const keys =
     pinned.length > 0
@@ -74,7 +75,7 @@ const verifyTreeHead = async (text: string, pinned: readonly Uint8Array[]): Prom
         consistent: false,
         reason: `the tree head does not verify: ${head.left.message}`,
       },
-      text: `Tree head: FAILED (${head.left.message})`,
+      text: `Tree head: FAILED (${shown(head.left.message)})`,
     };
   }
   return withRuntime(async ({ store }) => {
@@ -89,12 +90,12 @@ const verifyTreeHead = async (text: string, pinned: readonly Uint8Array[]): Prom
       ...result,
     };
     const textLines = [
-      `Tenant ledger: ${head.right.tenant_id}`,
+      `Tenant ledger: ${shown(head.right.tenant_id)}`,
       `kept head: size ${result.old_size}, root ${head.right.root_hash}`,
       `current: size ${result.new_size}, root ${result.new_root}`,
       result.consistent
         ? 'Consistency: VERIFIED (RFC 9162 consistency proof checks out; no sealed run was removed or rewritten)'
-        : `Consistency: FAILED (${result.reason})`,
+        : `Consistency: FAILED (${shown(result.reason)}; ${shown(describeMerkleProofError(result.proof_failure))})`,
     ];
     return { exitCode: result.consistent ? ExitCode.ok : ExitCode.failed, json, text: textLines.join('\n') };
   });
@@ -107,20 +108,15 @@ const handler = async (args: ArgumentsCamelCase<VerifyArgs>) =>
         'file',
         'is required: a bundle from `aos export`, or a tree head from `aos ledger head`',
       );
-    let text: string;
-    try {
-      text = await readFile(args.file, 'utf8');
-    } catch (error) {
-      throw usageError(
-        'file',
-        `cannot read ${args.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-      );
-    }
+    const { readVerifyInput } = await import('../verify-input-file.js');
+    const input = readVerifyInput(args.file, args['max-bytes']);
     const { readPublicKeyFile } = await import('../public-key-file.js');
     const pinned = await Promise.all(
       (args['public-key'] ?? []).map((path) => readPublicKeyFile(String(path))),
     );
-    return text.trimStart().startsWith('{') ? verifyBundleFile(text, pinned) : verifyTreeHead(text, pinned);
+    return input.kind === 'bundle'
+      ? verifyBundleFile(input.document, pinned)
+      : verifyTreeHead(input.note, pinned);
   });
 
 export const verifyCommand: CommandModule<object, VerifyArgs> = {
@@ -138,6 +134,11 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
         array: true,
         describe:
           "a public key you trust (key record JSON, PEM, or base64 raw), repeatable (old and new key after a rotation); default: the bundle's own keys / AOS_KEYS_DIR",
+      })
+      .option('max-bytes', {
+        type: 'string',
+        describe:
+          'the largest file read, in bytes (default 67108864, 64 MiB); larger files are refused before they are read',
       }) as unknown as Argv<VerifyArgs>,
   handler,
 };

@@ -1,19 +1,7 @@
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  lstatSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-  type Stats,
-} from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { checkTrustedDirectory, readFileSafely } from '../../adapters/files/safe-files.js';
 
 /**
  * Where a CLI keeps V8's compiled code for its bundle between calls (Node 22's
@@ -23,7 +11,7 @@ import { join } from 'node:path';
  * rejects data that does not match the source, the V8 version or its flags.
  *
  * Compiled code is code, so it is read from and written to only a real directory (not a symbolic
- * link) and files of this user that no one else may write: an AOS_CACHE_DIR shared with others is
+ * link) and files of this user (or root) that no one else may write: an AOS_CACHE_DIR shared with others is
  * not used at all, and files are opened without following links.
  */
 export type CodeCache = { readonly directory: string; readonly file: string; readonly prefix: string };
@@ -52,27 +40,12 @@ export const codeCacheFor = (
   return { directory, prefix, file: join(directory, `${prefix}${buildId}.${platform}.${name}.v8`) };
 };
 
-const onlyMine = (stat: Stats): boolean =>
-  (process.getuid === undefined || stat.uid === process.getuid()) && (stat.mode & 0o022) === 0;
-
-const isPrivateDirectory = (path: string): boolean => {
-  const stat = lstatSync(path);
-  return stat.isDirectory() && onlyMine(stat);
-};
+const isPrivateDirectory = (path: string): boolean => checkTrustedDirectory(path) === null;
 
 export const readCodeCache = (cache: CodeCache | null): Buffer | undefined => {
-  if (cache === null) return undefined;
-  let fd: number | undefined;
-  try {
-    if (!isPrivateDirectory(cache.directory)) return undefined;
-    fd = openSync(cache.file, constants.O_RDONLY | constants.O_NOFOLLOW);
-    const stat = fstatSync(fd);
-    return stat.isFile() && onlyMine(stat) ? readFileSync(fd) : undefined;
-  } catch {
-    return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  if (cache === null || !isPrivateDirectory(cache.directory)) return undefined;
+  const read = readFileSafely(cache.file, { followLinks: false, access: 'owner_writes', maxBytes: Infinity });
+  return read._tag === 'Right' ? read.right : undefined;
 };
 
 /** Writes the data atomically (a new temporary file, then rename) and removes the files of older

@@ -1,10 +1,12 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import * as t from 'io-ts';
 import { intBetween } from '../json/bounded-codecs.js';
 import { upcastEvent } from '../events/event-versions.js';
 import { closedObject } from '../json/closed-object.js';
 import { MAX_STEP_RETRIES, MAX_STEP_TIMEOUT_MS, PlanTemplateC } from '../plan/plan.js';
 
-export const AgentRegisteredC = closedObject(
+const AgentRegisteredC = closedObject(
   'AgentRegistered',
   {
     agent_id: t.string,
@@ -27,8 +29,9 @@ export type AgentEvent = { readonly type: 'AgentRegistered'; readonly data: Agen
 /** Decodes an agent stream's event, upcast first to its current schema version (docs/EVENTS.md). */
 export const decodeAgentEvent = (type: string, data: unknown): t.Validation<AgentEvent> => {
   if (type !== 'AgentRegistered') return t.failure(type, [], `unknown agent event type "${type}"`);
-  const current = upcastEvent(type, data);
-  if (current._tag === 'Left') return current;
-  const decoded = AgentRegisteredC.decode(current.right);
-  return decoded._tag === 'Left' ? decoded : t.success({ type, data: decoded.right });
+  return pipe(
+    upcastEvent(type, data),
+    E.flatMap((current) => AgentRegisteredC.decode(current)),
+    E.map((registered) => ({ type, data: registered })),
+  );
 };

@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import { describeDecodeErrors } from '../json/decode-error.js';
 import type { StoredEvent } from '../ports/event-store.js';
 import { decodeAgentEvent, type AgentRegistered } from './agent-events.js';
@@ -11,8 +12,14 @@ export const agentFromEvents = (
 ): E.Either<AgentLookupError, AgentRegistered | undefined> => {
   const first = events[0];
   if (first === undefined) return E.right(undefined);
-  const decoded = decodeAgentEvent(first.type, first.data);
-  return decoded._tag === 'Left'
-    ? E.left({ kind: 'stored_agent_invalid', message: describeDecodeErrors(decoded.left).join('; ') })
-    : E.right(decoded.right.data);
+  return pipe(
+    decodeAgentEvent(first.type, first.data),
+    E.bimap(
+      (errors): AgentLookupError => ({
+        kind: 'stored_agent_invalid',
+        message: describeDecodeErrors(errors).join('; '),
+      }),
+      (event) => event.data,
+    ),
+  );
 };

@@ -4,14 +4,11 @@ import * as E from 'fp-ts/lib/Either.js';
 import { canonicalJson } from '../json/canonical-json.js';
 import { describeDecodeErrors } from '../json/decode-error.js';
 import type { JsonObject } from '../json/json-value.js';
-import { checkpointBytes } from '../ledger/run-checkpoint.js';
 import { checkSeal, type SealReport } from '../ledger/seal-verification.js';
-import { openTreeHead } from '../ledger/tree-head.js';
 import { runproofKeyId } from '../proof/ed25519-keys.js';
-import { leafHashOfBytes } from '../proof/leaf.js';
-import { verifyInclusion } from '../proof/merkle-proofs.js';
 import { type Divergence, type RunIntegrity } from '../proof/run-verification.js';
-import { fromHex } from '../proof/sha256.js';
+import { checkLedgerProof } from './bundle-ledger-proof.js';
+import { bundleDivergence } from './bundle-divergence.js';
 import { ProofBundleC, type ProofBundle } from './proof-bundle.js';
 
 export type BundleVerdict = {
@@ -40,11 +37,6 @@ const failed = (integrity: RunIntegrity, reason: string, divergence: Divergence)
   failure_reason: reason,
   divergence,
 });
-const bundleDivergence = (
-  field: string,
-  expected: string | number | null,
-  actual: string | number | null,
-): Divergence => ({ source: 'bundle', seq: null, field, expected, actual });
 
 /** Verifies a bundle offline: RUNPROOF steps 1–3 on its events, step 5 on its checkpoint, the
  * checkpoint's inclusion in the signed tree head, and the bundle's own claims (integrity block,
@@ -59,7 +51,7 @@ export const verifyBundle = (
   const pinnedKeys = pinned === null ? [] : pinned instanceof Uint8Array ? [pinned] : [...pinned];
   const key_trust = pinnedKeys.length > 0 ? 'pinned' : 'embedded';
   const decoded = ProofBundleC.decode(document);
-  if (decoded._tag === 'Left') {
+  if (E.isLeft(decoded)) {
     const problem = describeDecodeErrors(decoded.left)[0] ?? 'not a bundle';
     const field = problem.split(':')[0] ?? 'bundle';
     return {
@@ -154,7 +146,9 @@ export const verifyBundle = (
       ),
     };
   }
-  if (!completed && pinnedKeys.length > 0) {
+  // A run cut short of its seal (events removed from the end) carries the seal still: the seal
+  // check names that (N sealed, M present). Only a bundle with no seal at all has nothing signed.
+  if (!completed && pinnedKeys.length > 0 && bundle.checkpoint === null && bundle.signature === null) {
     return {
       ...ids,
       seal: noSeal,
@@ -202,12 +196,19 @@ export const verifyBundle = (
     sealed,
     keys,
   );
-  if (sealCheck.failure)
+  if (sealCheck.failure) {
+    const sealedLength = bundle.checkpoint?.chain_length ?? 0;
+    const cut =
+      sealCheck.failure.divergence.field === 'chain_length' && integrity.chain_length < sealedLength;
+    const reason = cut
+      ? `the bundle holds ${integrity.chain_length} of the ${sealedLength} events its seal covers: events were removed after the run was sealed (${sealedLength} sealed, ${integrity.chain_length} present)`
+      : sealCheck.failure.reason;
     return {
       ...ids,
       seal: sealCheck.seal,
-      integrity: failed(integrity, sealCheck.failure.reason, sealCheck.failure.divergence),
+      integrity: failed(integrity, reason, sealCheck.failure.divergence),
     };
+  }
 
   const ledgerFailure = bundle.checkpoint ? checkLedgerProof(bundle, keys) : null;
   if (ledgerFailure)
@@ -242,64 +243,4 @@ export const verifyBundle = (
     };
   }
   return { ...ids, seal: sealCheck.seal, integrity };
-};
-
-const checkLedgerProof = (
-  bundle: ProofBundle,
-  keys: ReadonlyMap<string, Uint8Array>,
-): { reason: string; divergence: Divergence } | null => {
-  const ledger = bundle.ledger;
-  if (ledger === null || bundle.checkpoint === null)
-    return {
-      reason: "a sealed run's bundle must carry its ledger inclusion proof",
-      divergence: bundleDivergence('ledger', 'present', null),
-    };
-  const leaf = leafHashOfBytes(checkpointBytes(bundle.checkpoint));
-  if (
-    !verifyInclusion(
-      leaf,
-      ledger.leaf_index,
-      ledger.tree_size,
-      ledger.inclusion_path.map(fromHex),
-      fromHex(ledger.root_hash),
-    )
-  ) {
-    return {
-      reason: 'the checkpoint is not included in the ledger root by this proof',
-      divergence: {
-        source: 'checkpoint',
-        seq: null,
-        field: 'ledger.inclusion_path',
-        expected: ledger.root_hash,
-        actual: 'proof does not reach it',
-      },
-    };
-  }
-  const head = openTreeHead(ledger.tree_head, keys);
-  if (E.isLeft(head))
-    return {
-      reason: `the tree head does not verify: ${head.left.message}`,
-      divergence: {
-        source: 'checkpoint',
-        seq: null,
-        field: 'ledger.tree_head',
-        expected: 'a note signed by a known key',
-        actual: head.left.kind,
-      },
-    };
-  const expected = { tenant_id: bundle.tenant_id, tree_size: ledger.tree_size, root_hash: ledger.root_hash };
-  for (const field of ['tenant_id', 'tree_size', 'root_hash'] as const) {
-    if (head.right[field] !== expected[field])
-      return {
-        reason: `the signed tree head's ${field} differs from the bundle's ledger proof`,
-        divergence: {
-          source: 'checkpoint',
-          seq: null,
-          field: `ledger.tree_head.${field}`,
-          expected: expected[field],
-          actual: head.right[field],
-        },
-      };
-  }
-  return null;
 };

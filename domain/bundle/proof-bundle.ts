@@ -15,7 +15,7 @@ const Base64KeyC = canonicalBase64(
 );
 const IndexC = intBetween(0, Number.MAX_SAFE_INTEGER);
 
-export const BundleEventC = closedObject('BundleEvent', {
+const BundleEventC = closedObject('BundleEvent', {
   seq: IndexC,
   type: t.string,
   data: JsonObjectC,
@@ -23,7 +23,7 @@ export const BundleEventC = closedObject('BundleEvent', {
   link: t.union([HashHexC, t.null]),
 });
 
-export const BundlePublicKeyC = closedObject('BundlePublicKey', {
+const BundlePublicKeyC = closedObject('BundlePublicKey', {
   key_id: KeyIdC,
   algorithm: t.literal('Ed25519'),
   public_key: Base64KeyC,
@@ -31,7 +31,7 @@ export const BundlePublicKeyC = closedObject('BundlePublicKey', {
 
 /** Where the run's checkpoint sits in the tenant ledger: an RFC 9162 inclusion proof into the root
  * of a signed tree head (C2SP tlog-checkpoint note). */
-export const BundleLedgerC = closedObject('BundleLedger', {
+const BundleLedgerC = closedObject('BundleLedger', {
   leaf_index: IndexC,
   tree_size: IndexC,
   inclusion_path: t.array(HashHexC),

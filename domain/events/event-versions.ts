@@ -10,7 +10,7 @@ import * as t from 'io-ts';
  * run's hash chain, its seal and the tenant ledger cover their stored bytes): an old event is read
  * by upcasting it in memory, after its bytes were hashed and before its codec decodes it.
  */
-export const SCHEMA_VERSION_FIELD = 'schema_version';
+const SCHEMA_VERSION_FIELD = 'schema_version';
 
 /** Turns a payload of version n into a payload of version n + 1 (or says why it cannot). It decodes
  * its input with the codec of version n, kept for that purpose. */
@@ -38,8 +38,6 @@ export const EVENT_SCHEMAS = {
   // tenant ledgers, aos-ledger-<tenant_id>
   RunSealed: versionOne,
 } as const satisfies Readonly<Record<string, EventSchema>>;
-
-export type VersionedEventType = keyof typeof EVENT_SCHEMAS;
 
 const isPlainObject = (u: unknown): u is Record<string, unknown> =>
   typeof u === 'object' && u !== null && !Array.isArray(u);

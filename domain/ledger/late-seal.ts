@@ -1,10 +1,11 @@
 import * as t from 'io-ts';
 import { closedObject } from '../json/closed-object.js';
-import { controlCharacterIndex } from '../json/control-characters.js';
+import { describeUnsafeTextCharacter, unsafeTextCharacter } from '../json/control-characters.js';
 import { findJsonRejection } from '../json/json-value.js';
 
 /** One line of text an operator gives (a name, a reason): not blank, at most `max` characters, no
- * control characters (they would hide or forge what a verifier prints) and no lone surrogates. */
+ * control characters, bidi controls or line separators (they would hide, reorder or break what a
+ * verifier prints) and no lone surrogates. */
 const operatorText = (name: string, max: number) =>
   new t.Type<string, string, unknown>(
     name,
@@ -12,13 +13,14 @@ const operatorText = (name: string, max: number) =>
       typeof u === 'string' &&
       u.trim() !== '' &&
       u.length <= max &&
-      controlCharacterIndex(u) === -1 &&
+      unsafeTextCharacter(u) === null &&
       findJsonRejection(u) === null,
     (u, c) => {
       if (typeof u !== 'string') return t.failure(u, c, 'expected a string');
       if (u.trim() === '') return t.failure(u, c, 'must not be empty');
       if (u.length > max) return t.failure(u, c, `must be at most ${max} characters (got ${u.length})`);
-      if (controlCharacterIndex(u) !== -1) return t.failure(u, c, 'must not contain control characters');
+      const unsafe = unsafeTextCharacter(u);
+      if (unsafe !== null) return t.failure(u, c, describeUnsafeTextCharacter(unsafe));
       if (findJsonRejection(u) !== null) return t.failure(u, c, 'must not contain lone surrogates');
       return t.success(u);
     },

@@ -1,4 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import * as O from 'fp-ts/lib/Option.js';
 import { describeDecodeErrors } from '../json/decode-error.js';
 import type { StoredEvent } from '../ports/event-store.js';
 import { leafHashOfBytes } from '../proof/leaf.js';
@@ -38,7 +40,7 @@ export const decodeLedger = (
     if (event.type !== RUN_SEALED)
       return E.left({ kind: 'ledger_event_invalid', seq, message: `unexpected event type ${event.type}` });
     const decoded = decodeRunSealed(event.data);
-    if (decoded._tag === 'Left')
+    if (E.isLeft(decoded))
       return E.left({
         kind: 'ledger_event_invalid',
         seq,
@@ -51,14 +53,17 @@ export const decodeLedger = (
 
 /** The seal of `runId` in this ledger event, or undefined (another run's seal, or not a valid seal). */
 export const sealOfRunIn = (event: StoredEvent | undefined, runId: string): LedgerEntry | undefined => {
-  const decoded = event?.type === RUN_SEALED ? decodeRunSealed(event.data) : undefined;
-  if (event === undefined || decoded?._tag !== 'Right' || decoded.right.checkpoint.run_id !== runId)
-    return undefined;
-  return { index: event.seq, checkpoint: decoded.right.checkpoint, signature: decoded.right.signature };
+  if (event?.type !== RUN_SEALED) return undefined;
+  return pipe(
+    O.fromEither(decodeRunSealed(event.data)),
+    O.filter((sealed) => sealed.checkpoint.run_id === runId),
+    O.map(({ checkpoint, signature }) => ({ index: event.seq, checkpoint, signature })),
+    O.toUndefined,
+  );
 };
 
 /** Seals by run id; the first seal of a run wins. (Callers seal a run after finding no seal; on
- * Postgres a unique index refuses a second one appended in a race, and sealRun returns the first.) */
+ * Postgres a unique index refuses a second one appended in a race.) */
 export type TenantLedgerIndex = ReadonlyMap<string, LedgerEntry>;
 
 export const indexLedger = (entries: readonly LedgerEntry[]): TenantLedgerIndex => {
@@ -67,9 +72,6 @@ export const indexLedger = (entries: readonly LedgerEntry[]): TenantLedgerIndex 
     if (!index.has(entry.checkpoint.run_id)) index.set(entry.checkpoint.run_id, entry);
   return index;
 };
-
-export const findSeal = (entries: readonly LedgerEntry[], runId: string): LedgerEntry | undefined =>
-  entries.find((e) => e.checkpoint.run_id === runId);
 
 /** The ledger's Merkle leaves: H(0x00 || JCS(checkpoint)), in ledger order. */
 export const ledgerLeaves = (entries: readonly LedgerEntry[]): Hash[] =>

@@ -1,3 +1,4 @@
+import * as E from 'fp-ts/lib/Either.js';
 import { describeDecodeErrors } from '../json/decode-error.js';
 import type { SkillRegistry } from '../ports/skill.js';
 import { MAX_PLAN_STEPS, MAX_RUN_STEPS, plannedStepCount, type Plan } from './plan.js';
@@ -63,7 +64,7 @@ export const validatePlan = (plan: Plan, skills: SkillRegistry, limits: PlanLimi
       return;
     }
     const params = skill.params.decode(step.params);
-    if (params._tag === 'Left') {
+    if (E.isLeft(params)) {
       for (const line of describeDecodeErrors(params.left))
         problems.push({ step_index: position, field: 'params', message: line });
       return;

@@ -1,6 +1,7 @@
 import * as t from 'io-ts';
 import { closedObject } from '../json/closed-object.js';
 import { intBetween } from '../json/bounded-codecs.js';
+import { withinJsonDepth } from '../json/json-depth.js';
 import { JsonObjectC } from '../json/json-value.js';
 
 export const MAX_PLAN_STEPS = 50;
@@ -22,7 +23,7 @@ const stepExecutionFields = {
   repeat: intBetween(1, MAX_RUN_STEPS),
 };
 
-export const PlanStepC = closedObject(
+const PlanStepC = closedObject(
   'PlanStep',
   {
     index: intBetween(0, MAX_PLAN_STEPS - 1),
@@ -41,7 +42,7 @@ export const PlanC = closedObject('Plan', {
 });
 export type Plan = t.TypeOf<typeof PlanC>;
 
-export const PlanTemplateStepC = closedObject(
+const PlanTemplateStepC = closedObject(
   'PlanTemplateStep',
   { skill: t.string, params: JsonObjectC },
   stepExecutionFields,
@@ -50,6 +51,10 @@ export const PlanTemplateStepC = closedObject(
 /** An agent's plan template: `{{goal}}` in any string of the params is replaced by the run's goal. */
 export const PlanTemplateC = closedObject('PlanTemplate', { steps: t.array(PlanTemplateStepC) });
 export type PlanTemplate = t.TypeOf<typeof PlanTemplateC>;
+
+/** A plan template as it comes from outside (a file): the whole document nests at most
+ * MAX_JSON_DEPTH levels, checked before the codec walks it. */
+export const PlanTemplateInputC = withinJsonDepth(PlanTemplateC);
 
 /** How many steps the plan executes: each plan step counts `repeat` times. */
 export const plannedStepCount = (plan: Pick<Plan, 'steps'>): number =>

@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import { canonicalJson } from '../json/canonical-json.js';
 import type { JsonObject, JsonValue } from '../json/json-value.js';
 
@@ -116,6 +117,13 @@ const lookup = (steps: ReadonlyMap<number, StepView>, reference: Reference): E.E
   return E.right(node);
 };
 
+/** Each element resolved, in order, up to the first problem (fp-ts's linear, short-circuiting
+ * traverse; its result is a fresh array, so it is handed out as a mutable one). */
+const resolveEach =
+  <A, B>(f: (index: number, item: A) => E.Either<ReferenceProblem, B>) =>
+  (items: readonly A[]): E.Either<ReferenceProblem, B[]> =>
+    E.traverseArrayWithIndex(f)(items) as E.Either<ReferenceProblem, B[]>;
+
 const resolveValue = (
   value: JsonValue,
   path: string,
@@ -126,7 +134,10 @@ const resolveValue = (
     if (whole) {
       const reference = parseDotted(whole[1] ?? '');
       if (typeof reference === 'string') return E.left({ path, reference: value, message: reference });
-      return E.mapLeft((message: string) => ({ path, reference: value, message }))(lookup(steps, reference));
+      return pipe(
+        lookup(steps, reference),
+        E.mapLeft((message) => ({ path, reference: value, message })),
+      );
     }
     let problem: ReferenceProblem | undefined;
     const text = value.replace(TEMPLATE, (raw, dotted: string) => {
@@ -140,30 +151,30 @@ const resolveValue = (
     });
     return problem ? E.left(problem) : E.right(text);
   }
-  if (Array.isArray(value)) {
-    const items: JsonValue[] = [];
-    for (const [i, item] of value.entries()) {
-      const resolved = resolveValue(item, child(path, i), steps);
-      if (E.isLeft(resolved)) return resolved;
-      items.push(resolved.right);
-    }
-    return E.right(items);
-  }
+  if (Array.isArray(value))
+    return pipe(
+      value,
+      resolveEach((i, item) => resolveValue(item, child(path, i), steps)),
+    );
   if (value === null || typeof value !== 'object') return E.right(value);
   if (isFromObject(value)) {
     const reference = parsePointer(value.$from);
     if (typeof reference === 'string') return E.left({ path, reference: value.$from, message: reference });
-    return E.mapLeft((message: string) => ({ path, reference: value.$from, message }))(
+    return pipe(
       lookup(steps, reference),
+      E.mapLeft((message) => ({ path, reference: value.$from, message })),
     );
   }
-  const entries: [string, JsonValue][] = [];
-  for (const [key, item] of Object.entries(value)) {
-    const resolved = resolveValue(item, child(path, key), steps);
-    if (E.isLeft(resolved)) return resolved;
-    entries.push([key, resolved.right]);
-  }
-  return E.right(Object.fromEntries(entries));
+  return pipe(
+    Object.entries(value),
+    resolveEach((_, [key, item]) =>
+      pipe(
+        resolveValue(item, child(path, key), steps),
+        E.map((resolved): [string, JsonValue] => [key, resolved]),
+      ),
+    ),
+    E.map((entries) => Object.fromEntries(entries)),
+  );
 };
 
 /** The params with every step reference replaced by the value it names, at execution time. */

@@ -1,8 +1,6 @@
 import type * as t from 'io-ts';
 import type { JsonObject, JsonValue } from '../json/json-value.js';
 
-export type StepStatus = 'succeeded' | 'failed' | 'skipped';
-
 /** What a step produced. `category` is coarse (success, client_error, timeout, ...), `code` exact. */
 export type StepOutcome = {
   readonly category: string;

@@ -1,16 +1,14 @@
 import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import { sha256, toHex } from './sha256.js';
 
 export const ED25519_PUBLIC_KEY_BYTES = 32;
-export const ED25519_SEED_BYTES = 32;
-export const ED25519_SIGNATURE_BYTES = 64;
-
-/** An Ed25519 public key as its 32-byte RFC 8032 encoding. */
-export type Ed25519PublicKey = { readonly raw: Uint8Array };
+const ED25519_SEED_BYTES = 32;
+const ED25519_SIGNATURE_BYTES = 64;
 
 export type Ed25519KeyError = {
-  readonly kind: 'invalid_public_key' | 'invalid_private_key' | 'not_ed25519_key';
+  readonly kind: 'invalid_private_key' | 'not_ed25519_key';
   readonly message: string;
 };
 
@@ -19,14 +17,6 @@ const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
 const isEd25519 = (key: KeyObject): boolean => key.asymmetricKeyType === 'ed25519';
-
-export const publicKeyFromRaw = (raw: Uint8Array): E.Either<Ed25519KeyError, Ed25519PublicKey> =>
-  raw.length === ED25519_PUBLIC_KEY_BYTES
-    ? E.right({ raw: Uint8Array.from(raw) })
-    : E.left({
-        kind: 'invalid_public_key',
-        message: `Ed25519 public key must be 32 bytes, got ${raw.length}`,
-      });
 
 /** The raw 32-byte public key of an Ed25519 KeyObject (public or private). */
 export const rawPublicKey = (key: KeyObject): E.Either<Ed25519KeyError, Uint8Array> => {
@@ -77,8 +67,10 @@ export const verifyEd25519 = (raw: Uint8Array, message: Uint8Array, signature: U
 /** Whether the private key is an Ed25519 private key whose public half is the given raw key. */
 export const isPrivateKeyFor = (privateKey: KeyObject, raw: Uint8Array): boolean => {
   if (privateKey.type !== 'private') return false;
-  const derived = rawPublicKey(privateKey);
-  return E.isRight(derived) && Buffer.from(derived.right).equals(Buffer.from(raw));
+  return pipe(
+    rawPublicKey(privateKey),
+    E.exists((derived) => Buffer.from(derived).equals(Buffer.from(raw))),
+  );
 };
 
 /** RunProof key_id: the first 16 lowercase hex digits of SHA-256(raw 32-byte public key). */

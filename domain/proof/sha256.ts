@@ -51,6 +51,4 @@ export const sha256OfPrefixedText = (prefix: number, text: string): Hash => {
 export const toHex = (bytes: Uint8Array): string =>
   Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 
-const HEX_64 = /^[0-9a-f]{64}$/;
-export const isHashHex = (text: string): boolean => HEX_64.test(text);
 export const fromHex = (hex: string): Hash => new Uint8Array(Buffer.from(hex, 'hex'));

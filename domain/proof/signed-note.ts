@@ -7,8 +7,8 @@ import { sha256, toHex } from './sha256.js';
 /** C2SP signed-note (https://c2sp.org/signed-note) with Ed25519 keys, and the C2SP tlog-checkpoint
  * body (https://c2sp.org/tlog-checkpoint). Behaviour follows golang.org/x/mod/sumdb/note. */
 
-export const SIG_TYPE_ED25519 = 0x01;
-export const MAX_NOTE_SIGNATURES = 100;
+const SIG_TYPE_ED25519 = 0x01;
+const MAX_NOTE_SIGNATURES = 100;
 const SIG_PREFIX = '\u2014 '; // em dash, space
 
 /** A trusted key: its name and raw 32-byte Ed25519 public key. */
@@ -54,7 +54,7 @@ const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => Buffer.from(a).equa
 const toBase64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 
 /** Key names are non-empty, without Unicode spaces (Go's unicode.IsSpace) or '+'. */
-export const isValidKeyName = (name: string): boolean =>
+const isValidKeyName = (name: string): boolean =>
   name !== '' && !/[\p{White_Space}+]/u.test(name) && !hasLoneSurrogate(name);
 
 const hasLoneSurrogate = (text: string): boolean =>

@@ -1,6 +1,6 @@
 import * as t from 'io-ts';
-import { patternString } from '../json/bounded-codecs.js';
-import { controlCharacterIndex } from '../json/control-characters.js';
+import { intBetween, patternString } from '../json/bounded-codecs.js';
+import { describeUnsafeTextCharacter, unsafeTextCharacter } from '../json/control-characters.js';
 import { findJsonRejection } from '../json/json-value.js';
 
 /** Tenant, agent and origin-system ids: 1–64 characters, letters, digits, '.', '_', ':' and '-',
@@ -13,6 +13,9 @@ export const TenantIdC = patternString('TenantId', ID_PATTERN, ID_RULE);
 export const AgentIdC = patternString('AgentId', ID_PATTERN, ID_RULE);
 export const OriginSystemIdC = patternString('OriginSystemId', ID_PATTERN, ID_RULE);
 
+/** A step's step_index in its run (no run executes more than MAX_RUN_STEPS steps). */
+export const StepIndexC = intBetween(0, 1_000_000);
+
 /** Run ids are lowercase canonical UUIDs. */
 export const RunIdC = patternString(
   'RunId',
@@ -20,7 +23,7 @@ export const RunIdC = patternString(
   'expected a lowercase UUID such as 0f8e2b1c-5d4a-4c3b-9a21-7e6f5d4c3b2a',
 );
 
-export const GOAL_MAX_LENGTH = 4000;
+const GOAL_MAX_LENGTH = 4000;
 
 export const GoalC = new t.Type<string, string, unknown>(
   'Goal',
@@ -28,7 +31,7 @@ export const GoalC = new t.Type<string, string, unknown>(
     typeof u === 'string' &&
     u.trim() !== '' &&
     u.length <= GOAL_MAX_LENGTH &&
-    controlCharacterIndex(u) === -1 &&
+    unsafeTextCharacter(u) === null &&
     findJsonRejection(u) === null &&
     !u.includes('{{'),
   (u, c) => {
@@ -36,11 +39,10 @@ export const GoalC = new t.Type<string, string, unknown>(
     if (u.trim() === '') return t.failure(u, c, 'must not be empty');
     if (u.length > GOAL_MAX_LENGTH)
       return t.failure(u, c, `must be at most ${GOAL_MAX_LENGTH} characters (got ${u.length})`);
-    const control = controlCharacterIndex(u);
-    if (control !== -1) {
-      const code = u.charCodeAt(control).toString(16).padStart(4, '0');
-      return t.failure(u, c, `must not contain control characters (found U+${code} at index ${control})`);
-    }
+    // One line of human text: no control, bidi control or line separator may hide, reorder or
+    // break what an operator reads of it.
+    const unsafe = unsafeTextCharacter(u);
+    if (unsafe !== null) return t.failure(u, c, describeUnsafeTextCharacter(unsafe));
     if (findJsonRejection(u) !== null) return t.failure(u, c, 'must not contain lone surrogates');
     // The goal is put into plan params, where {{secret:..}} and {{steps..}} are resolved: a goal
     // must not be able to reach a secret or another step's data.

@@ -1,7 +1,7 @@
 /** Exponential backoff with "equal jitter": the n-th retry (1-based) waits between half and all of
  * min(cap, base * 2^(n-1)), so waits grow and concurrent retriers spread out. */
-export const BACKOFF_BASE_MS = 200;
-export const BACKOFF_CAP_MS = 10_000;
+const BACKOFF_BASE_MS = 200;
+const BACKOFF_CAP_MS = 10_000;
 
 export const backoffDelayMs = (
   retry: number,

@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
+import type { Decider } from '../decider.js';
 import { plannedStepCount, planStepAt, type Plan } from '../plan/plan.js';
 import type { RunDomainError } from './run-errors.js';
 import type { RunCompleted, RunCreated, RunErrorInfo, RunEvent, StepExecuted } from './run-events.js';
@@ -49,7 +50,7 @@ export type RunState =
       readonly attempt: number;
     };
 
-export const initialRunState: RunState = { status: 'none' };
+const initialRunState: RunState = { status: 'none' };
 
 const refuse = (error: RunDomainError): E.Either<RunDomainError, RunEvent[]> => E.left(error);
 const accept = (...events: RunEvent[]): E.Either<RunDomainError, RunEvent[]> => E.right(events);
@@ -125,7 +126,7 @@ const decideComplete = (command: Extract<RunCommand, { type: 'CompleteRun' }>, s
 };
 
 /** Commands in, events out. Pure: every rule of a run's life is here, not in the database. */
-export const decideRun = (command: RunCommand, state: RunState): E.Either<RunDomainError, RunEvent[]> => {
+const decideRun = (command: RunCommand, state: RunState): E.Either<RunDomainError, RunEvent[]> => {
   if (state.status === 'completed' && command.type !== 'CreateRun')
     return refuse({ kind: 'run_completed', command: command.type });
   switch (command.type) {
@@ -157,7 +158,7 @@ export const decideRun = (command: RunCommand, state: RunState): E.Either<RunDom
   }
 };
 
-export const evolveRun = (state: RunState, event: RunEvent): RunState => {
+const evolveRun = (state: RunState, event: RunEvent): RunState => {
   switch (event.type) {
     case 'RunCreated':
       return { status: 'created', run: event.data };
@@ -200,4 +201,11 @@ export const evolveRun = (state: RunState, event: RunEvent): RunState => {
             attempt: state.status === 'running' ? state.attempt : 0,
           };
   }
+};
+
+/** The run's life as one value: every rule of it, and how its events fold into its state. */
+export const runDecider: Decider<RunState, RunCommand, RunEvent, RunDomainError> = {
+  decide: decideRun,
+  evolve: evolveRun,
+  initialState: () => initialRunState,
 };

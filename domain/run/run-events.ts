@@ -1,13 +1,15 @@
+import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { intBetween, nonNegativeNumber } from '../json/bounded-codecs.js';
 import { upcastEvent } from '../events/event-versions.js';
 import { closedObject } from '../json/closed-object.js';
 import { JsonObjectC, JsonValueC } from '../json/json-value.js';
 import { PlanC } from '../plan/plan.js';
+import { StepIndexC } from './identifiers.js';
 
 const cents = intBetween(0, Number.MAX_SAFE_INTEGER);
 
-export const RunCreatedC = closedObject('RunCreated', {
+const RunCreatedC = closedObject('RunCreated', {
   run_id: t.string,
   tenant_id: t.string,
   agent_id: t.string,
@@ -16,20 +18,20 @@ export const RunCreatedC = closedObject('RunCreated', {
   budget_cents: cents,
 });
 
-export const RunPlannedC = closedObject('RunPlanned', { plan: PlanC });
+const RunPlannedC = closedObject('RunPlanned', { plan: PlanC });
 
-export const RunStartedC = closedObject('RunStarted', { attempt: intBetween(1, 1_000_000) });
+const RunStartedC = closedObject('RunStarted', { attempt: intBetween(1, 1_000_000) });
 
-export const StepStatusC = t.keyof({ succeeded: null, failed: null, skipped: null });
+const StepStatusC = t.keyof({ succeeded: null, failed: null, skipped: null });
 
-export const StepOutcomeC = closedObject('StepOutcome', {
+const StepOutcomeC = closedObject('StepOutcome', {
   category: t.string,
   code: t.string,
   data: JsonValueC,
 });
 
 /** An attempt of a step that failed retryably and was tried again: kept in the step's record. */
-export const StepAttemptC = closedObject('StepAttempt', {
+const StepAttemptC = closedObject('StepAttempt', {
   attempt: intBetween(1, 1_000_000),
   outcome: StepOutcomeC,
   cost_cents: cents,
@@ -38,10 +40,10 @@ export const StepAttemptC = closedObject('StepAttempt', {
   backoff_ms: nonNegativeNumber,
 });
 
-export const StepExecutedC = closedObject(
+const StepExecutedC = closedObject(
   'StepExecuted',
   {
-    step_index: intBetween(0, 1_000_000),
+    step_index: StepIndexC,
     skill: t.string,
     params: JsonObjectC,
     status: StepStatusC,
@@ -57,13 +59,13 @@ export const StepExecutedC = closedObject(
   },
 );
 
-export const RunErrorInfoC = closedObject(
+const RunErrorInfoC = closedObject(
   'RunErrorInfo',
   { code: t.string, message: t.string },
-  { step_index: intBetween(0, 1_000_000) },
+  { step_index: StepIndexC },
 );
 
-export const RunCompletedC = closedObject(
+const RunCompletedC = closedObject(
   'RunCompleted',
   { status: t.keyof({ succeeded: null, failed: null, halted: null }) },
   { error: RunErrorInfoC },
@@ -94,14 +96,14 @@ const codecs = {
   RunCompleted: RunCompletedC,
 } as const;
 
-export const isRunEventType = (type: string): type is RunEventType => Object.hasOwn(codecs, type);
+const isRunEventType = (type: string): type is RunEventType => Object.hasOwn(codecs, type);
 
 /** Decodes an event read back from a store, upcast first to its type's current schema version
  * (docs/EVENTS.md); the codec is the gate before anything is folded or projected. */
 export const decodeRunEvent = (type: string, data: unknown): t.Validation<RunEvent> => {
   if (!isRunEventType(type)) return t.failure(type, [], `unknown run event type "${type}"`);
   const current = upcastEvent(type, data);
-  if (current._tag === 'Left') return current;
+  if (E.isLeft(current)) return current;
   const decoded = (codecs[type] as t.Decoder<unknown, RunEvent['data']>).decode(current.right);
-  return decoded._tag === 'Left' ? decoded : t.success({ type, data: decoded.right } as RunEvent);
+  return E.isLeft(decoded) ? decoded : t.success({ type, data: decoded.right } as RunEvent);
 };

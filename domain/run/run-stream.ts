@@ -7,7 +7,7 @@ import { leafHash } from '../proof/leaf.js';
 import { emptyMerkleFrontier, withLeaf, type MerkleFrontier } from '../proof/merkle-frontier.js';
 import { toHex, type Hash } from '../proof/sha256.js';
 import type { GlobalPosition, NewEvent, StoredEvent } from '../ports/event-store.js';
-import { evolveRun, initialRunState, type RunState } from './run-decider.js';
+import { runDecider, type RunState } from './run-decider.js';
 import { decodeRunEvent, type RunEvent, type StepExecuted } from './run-events.js';
 
 /** A run's stream as its writer holds it: decided state, version for the next append, the last
@@ -39,7 +39,7 @@ export type RunStreamError =
 export const emptyRunStream = (tenantId: string, runId: string): RunStream => ({
   tenantId,
   runId,
-  state: initialRunState,
+  state: runDecider.initialState(),
   version: 0,
   lastLink: genesisLink(tenantId, runId),
   merkleFrontier: emptyMerkleFrontier,
@@ -62,7 +62,7 @@ export const loadRunStream = (
       });
     }
     const decoded = decodeRunEvent(stored.type, stored.data);
-    if (decoded._tag === 'Left') {
+    if (E.isLeft(decoded)) {
       return E.left({
         kind: 'stored_event_invalid',
         seq: stored.seq,
@@ -88,7 +88,7 @@ export const loadRunStream = (
     }
     stream = {
       ...stream,
-      state: evolveRun(stream.state, decoded.right),
+      state: runDecider.evolve(stream.state, decoded.right),
       version: stream.version + 1,
       lastLink: link,
       merkleFrontier: withLeaf(stream.merkleFrontier, leaf),
@@ -109,7 +109,7 @@ export const chainRunEvents = (
   let { state, lastLink, merkleFrontier, version } = stream;
   for (const event of events) {
     const plain = JsonObjectC.decode(event.data);
-    if (plain._tag === 'Left') {
+    if (E.isLeft(plain)) {
       return E.left({
         kind: 'event_not_plain_json',
         type: event.type,
@@ -134,7 +134,7 @@ export const chainRunEvents = (
       recorded_at: recordedAt,
       link: toHex(lastLink),
     });
-    state = evolveRun(state, event);
+    state = runDecider.evolve(state, event);
     version += 1;
   }
   return E.right({ toAppend, next: { ...stream, state, lastLink, merkleFrontier, version } });
@@ -145,5 +145,5 @@ export const stepRecordsOf = (events: readonly StoredEvent[]): StepExecuted[] =>
   events.flatMap((stored) => {
     if (stored.type !== 'StepExecuted') return [];
     const decoded = decodeRunEvent(stored.type, stored.data);
-    return decoded._tag === 'Right' && decoded.right.type === 'StepExecuted' ? [decoded.right.data] : [];
+    return E.isRight(decoded) && decoded.right.type === 'StepExecuted' ? [decoded.right.data] : [];
   });

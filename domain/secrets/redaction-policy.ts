@@ -16,7 +16,7 @@ export type RedactionPolicyError = {
  * LLM params and usage (`max_tokens`, `prompt_tokens`, `token_type`); add `*token*` with
  * AOS_REDACT_KEYS to be stricter.
  */
-export const DEFAULT_SENSITIVE_KEYS: readonly string[] = [
+const DEFAULT_SENSITIVE_KEYS: readonly string[] = [
   'authorization',
   'proxy-authorization',
   '*-authorization',

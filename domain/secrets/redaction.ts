@@ -1,5 +1,6 @@
 import type { JsonValue } from '../json/json-value.js';
 import { sensitiveKeyMatcher, type RedactionPolicy } from './redaction-policy.js';
+import { encodedSecretPattern } from './encoded-secret-pattern.js';
 import { isReferenceOnly } from './secret-reference.js';
 
 export const REDACTED = '[REDACTED]';
@@ -12,33 +13,16 @@ export const REDACTED = '[REDACTED]';
  */
 export const MIN_SCRUBBED_SECRET_LENGTH = 4;
 
-const uriEncoded = (text: string): string => {
-  try {
-    return encodeURIComponent(text);
-  } catch {
-    return text; // a lone surrogate has no URI form
-  }
-};
-
-/** The forms a secret takes in text that came back: as is, percent-encoded (a URL query) and
- * JSON-escaped (a JSON body kept as a string). */
-const textForms = (secret: string): string[] => [
-  secret,
-  uriEncoded(secret),
-  JSON.stringify(secret).slice(1, -1),
-];
-
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /** A function replacing every occurrence of the secret values (each at least
- * MIN_SCRUBBED_SECRET_LENGTH long) by REDACTED, longest first, so that of two overlapping
- * secrets the longer one is replaced whole. */
-export const secretScrubber = (secretValues: readonly string[]): ((text: string) => string) => {
-  const forms = [
-    ...new Set(secretValues.filter((s) => s.length >= MIN_SCRUBBED_SECRET_LENGTH).flatMap(textForms)),
-  ].sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
-  if (forms.length === 0) return (text) => text;
-  const pattern = new RegExp(forms.map(escapeRegExp).join('|'), 'g');
+ * MIN_SCRUBBED_SECRET_LENGTH long) by REDACTED, in any form they take in text that came back (as
+ * is, percent-encoded by any encoder, JSON-escaped, or a mix: encoded-secret-pattern.ts). Longest
+ * first, so that of two overlapping secrets the longer one is replaced whole. */
+const secretScrubber = (secretValues: readonly string[]): ((text: string) => string) => {
+  const secrets = [...new Set(secretValues.filter((s) => s.length >= MIN_SCRUBBED_SECRET_LENGTH))].sort(
+    (a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0),
+  );
+  if (secrets.length === 0) return (text) => text;
+  const pattern = new RegExp(secrets.map(encodedSecretPattern).join('|'), 'g');
   return (text) => text.replace(pattern, () => REDACTED);
 };
 

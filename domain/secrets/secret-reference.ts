@@ -7,7 +7,6 @@ import { forEachKey, forEachString, mapStrings } from './json-path.js';
  * a longer string (`"Bearer {{secret:API_TOKEN}}"`). The reference is what is stored; the value is
  * looked up at execution time and only handed to the skill. Object keys are never templated.
  */
-export const SECRET_NAME = /^[A-Z][A-Z0-9_]{0,63}$/;
 const NAME = '[A-Z][A-Z0-9_]{0,63}';
 const REFERENCE = new RegExp(`\\{\\{secret:(${NAME})\\}\\}`, 'g');
 /** What a reference was meant to be, once the well-formed ones are taken out. */

@@ -8,7 +8,7 @@ import { proveRun } from '../../application/proof/prove-run.js';
 import { applyRunCommands } from '../../application/runs/execute-run.js';
 import { decodeLedger } from '../../domain/ledger/tenant-ledger.js';
 import type { EventStore } from '../../domain/ports/event-store.js';
-import { decideRun, type RunCommand } from '../../domain/run/run-decider.js';
+import { runDecider, type RunCommand } from '../../domain/run/run-decider.js';
 import { chainRunEvents, emptyRunStream, type RunStream } from '../../domain/run/run-stream.js';
 import { ledgerStreamId, runStreamId } from '../../domain/stream-names.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
@@ -85,7 +85,7 @@ const legacyCompletedRun = async (tenant: string): Promise<string> => {
   const store = postgresEventStore(db.pool);
   const open = await openRun(tenant);
   const command: RunCommand = { type: 'CompleteRun', status: 'succeeded' };
-  const decided = decideRun(command, open.state);
+  const decided = runDecider.decide(command, open.state);
   if (decided._tag === 'Left') throw new Error(JSON.stringify(decided.left));
   const chained = chainRunEvents(open, decided.right, systemClock.now());
   if (chained._tag === 'Left') throw new Error(JSON.stringify(chained.left));

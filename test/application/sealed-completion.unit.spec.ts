@@ -7,7 +7,7 @@ import { decodeLedger } from '../../domain/ledger/tenant-ledger.js';
 import type { Clock } from '../../domain/ports/clock.js';
 import type { EventStore } from '../../domain/ports/event-store.js';
 import { verifyEventChain } from '../../domain/proof/chain-verifier.js';
-import { decideRun } from '../../domain/run/run-decider.js';
+import { runDecider } from '../../domain/run/run-decider.js';
 import { chainRunEvents, emptyRunStream, type RunStream } from '../../domain/run/run-stream.js';
 import { ledgerStreamId, runStreamId } from '../../domain/stream-names.js';
 import { inMemoryEventStore } from '../support/in-memory/in-memory-event-store.js';
@@ -74,7 +74,7 @@ const runToItsLastStep = async (store: EventStore, runId: string): Promise<RunSt
 };
 
 const completion = (open: RunStream) => {
-  const decided = decideRun({ type: 'CompleteRun', status: 'succeeded' }, open.state);
+  const decided = runDecider.decide({ type: 'CompleteRun', status: 'succeeded' }, open.state);
   if (decided._tag === 'Left') throw new Error(JSON.stringify(decided.left));
   const chained = chainRunEvents(open, decided.right, clock.now());
   if (chained._tag === 'Left') throw new Error(JSON.stringify(chained.left));

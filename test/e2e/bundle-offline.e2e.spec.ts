@@ -292,7 +292,7 @@ describe('aos export → aos verify bundle.json, offline', () => {
     });
   });
 
-  it('refuses a missing file as a usage error (exit 2) and reports a truncated or non-JSON file as FAILED (exit 1)', async () => {
+  it('refuses a missing, a truncated or a non-JSON file as a usage error (exit 2)', async () => {
     const missing = await runCli(
       'aos',
       ['verify', join(directory, 'no-such-bundle.json'), '--json'],
@@ -305,26 +305,22 @@ describe('aos export → aos verify bundle.json, offline', () => {
       message: expect.stringContaining('ENOENT'),
     });
 
-    const truncated = await verify(
-      await bundleFile('truncated.json', exported.slice(0, exported.length / 2)),
-    );
-    expect(truncated.code).toBe(1);
-    expect(truncated.integrity.verification_status).toBe('FAILED');
-    expect(truncated.integrity.failure_reason).toMatch(/^the bundle is malformed/);
-    expect(truncated.integrity.divergence).toMatchObject({ source: 'bundle', seq: null });
-
-    // Not starting with "{", a file is read as a tree head note: one that does not verify.
-    const text = await runCli(
-      'aos',
-      ['verify', await bundleFile('prose.txt', 'this is not a bundle\n'), '--json'],
-      offline,
-    );
-    expect(text.code).toBe(1);
-    expect(jsonOf<{ kind: string; consistent: boolean; reason: string }>(text)).toMatchObject({
-      kind: 'tree_head',
-      consistent: false,
-      reason: expect.stringMatching(/^the tree head does not verify/),
-    });
+    // Neither is a bundle or a tree head: no verdict about either, the byte where JSON broke off.
+    const half = exported.slice(0, exported.length / 2);
+    for (const [name, text] of [
+      ['truncated.json', half],
+      ['prose.txt', 'this is not a bundle\n'],
+    ] as const) {
+      const refused = await runCli('aos', ['verify', await bundleFile(name, text), '--json'], offline);
+      expect(refused.code).toBe(2);
+      expect(
+        jsonOf<{ error: { code: string; field: string; message: string } }>(refused).error,
+      ).toMatchObject({
+        code: 'invalid_input',
+        field: 'file',
+        message: expect.stringMatching(/is neither a bundle nor a tree head \(invalid JSON at byte \d+\)$/),
+      });
+    }
     expect(await readdir(offline.AOS_HOME ?? '')).toEqual([]);
   });
 

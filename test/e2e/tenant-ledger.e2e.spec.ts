@@ -40,6 +40,7 @@ type HeadCheck = {
   new_size: number;
   new_root: string;
   reason?: string;
+  proof_failure?: { kind: string };
   proof: string[];
 };
 
@@ -287,6 +288,8 @@ describe('tenant ledger: signed tree heads, consistency proofs, aos verify head.
         new_size: 3,
         old_root: kept.root_hash,
         reason: 'the first 2 seals no longer hash to the kept root: the ledger was rewritten',
+        // A kept size of 2 is a power of two: the kept root is the proof's first node, the new root fails.
+        proof_failure: { kind: 'root_mismatch', hash: 'new_root', expected: checked.new_root },
       });
       // The ledger serves a proof from its rewritten prefix; against the kept root it fails.
       const proved = await consistency(tenant, 2, 3);
@@ -312,6 +315,7 @@ describe('tenant ledger: signed tree heads, consistency proofs, aos verify head.
       const text = await runCli('aos', ['verify', file], env);
       expect(text.code).toBe(1);
       expect(text.stdout).toContain('Consistency: FAILED (the first 2 seals no longer hash to the kept root');
+      expect(text.stdout).toContain('; the proof leads to new_root ');
     });
 
     it('finds a sealed checkpoint deleted from the middle: the ledger has a gap, every ledger command fails', async () => {
@@ -358,6 +362,7 @@ describe('tenant ledger: signed tree heads, consistency proofs, aos verify head.
         old_size: 2,
         new_size: 1,
         reason: 'the ledger shrank from 2 to 1 seals: sealed runs were removed',
+        proof_failure: { kind: 'size_decreased', old_size: 2, new_size: 1 },
       });
 
       await sealRuns(tenant, 1);
@@ -369,6 +374,12 @@ describe('tenant ledger: signed tree heads, consistency proofs, aos verify head.
         old_size: 2,
         new_size: 2,
         reason: 'the first 2 seals no longer hash to the kept root: the ledger was rewritten',
+        proof_failure: {
+          kind: 'root_mismatch',
+          hash: 'new_root',
+          computed: kept.root_hash,
+          expected: replaced.new_root,
+        },
       });
       expect(replaced.new_root).not.toBe(kept.root_hash);
     });

@@ -1,21 +1,10 @@
 import { describe, it } from 'vitest';
-import {
-  decideRun,
-  evolveRun,
-  initialRunState,
-  type RunCommand,
-  type RunState,
-} from '../../domain/run/run-decider.js';
-import type { RunDomainError } from '../../domain/run/run-errors.js';
+import { runDecider, type RunCommand } from '../../domain/run/run-decider.js';
 import type { RunEvent, StepExecuted } from '../../domain/run/run-events.js';
 import type { Plan } from '../../domain/plan/plan.js';
 import { deciderSpec } from '../support/decider-spec.js';
 
-const spec = deciderSpec<RunCommand, RunEvent, RunState, RunDomainError>({
-  decide: decideRun,
-  evolve: evolveRun,
-  initialState: initialRunState,
-});
+const spec = deciderSpec(runDecider);
 
 const agent = { agent_id: 'agent-1', tenant_id: 'tenant-a', budget_cents: 100 };
 const create: RunCommand = {

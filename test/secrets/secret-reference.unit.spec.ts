@@ -8,7 +8,6 @@ import {
   resolveSecretReferences,
   secretEnvironmentVariable,
   secretReferencesIn,
-  SECRET_NAME,
 } from '../../domain/secrets/secret-reference.js';
 
 const params: JsonValue = {
@@ -29,12 +28,16 @@ const env: Record<string, string> = {
 const lookup = (name: string): string | undefined => env[name];
 
 describe('secret reference syntax', () => {
-  it.each(['A', 'API_TOKEN', 'X1', 'A'.repeat(64), 'DB_PASSWORD_2'])('%s is a valid name', (name) =>
-    expect(SECRET_NAME.test(name)).toBe(true),
-  );
+  it.each(['A', 'API_TOKEN', 'X1', 'A'.repeat(64), 'DB_PASSWORD_2'])('%s is a valid name', (name) => {
+    expect(secretReferencesIn(`{{secret:${name}}}`)).toEqual([{ name, path: '' }]);
+    expect(malformedSecretReferences(`{{secret:${name}}}`)).toEqual([]);
+  });
   it.each(['', 'a', 'api_token', 'Api', '1A', '_A', 'A-B', 'A B', 'A'.repeat(65)])(
     '%j is not a valid name',
-    (name) => expect(SECRET_NAME.test(name)).toBe(false),
+    (name) => {
+      expect(secretReferencesIn(`{{secret:${name}}}`)).toEqual([]);
+      expect(malformedSecretReferences(`{{secret:${name}}}`)).toHaveLength(1);
+    },
   );
 
   it('names the environment variable a secret comes from', () => {

@@ -34,6 +34,29 @@ export const spawnCli = (
   return { child, done };
 };
 
+/** The CLI run to its end, or killed after `ms`: a command that hangs (a FIFO it waits on) fails
+ * its test with this error and leaves no process behind. */
+export const runCliWithin = async (
+  ms: number,
+  bin: 'aos' | 'aos-int',
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<CliResult> => {
+  const cli = spawnCli(bin, args, env);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'hung'>((resolve) => {
+    timer = setTimeout(() => resolve('hung'), ms);
+  });
+  const ended = await Promise.race([cli.done, timeout]);
+  clearTimeout(timer);
+  if (ended === 'hung') {
+    cli.child.kill('SIGKILL');
+    await cli.done;
+    throw new Error(`${bin} ${args.join(' ')} still ran after ${ms} ms`);
+  }
+  return ended;
+};
+
 /** SIGKILL, and wait until the process is gone. */
 export const killHard = async (cli: CliChild): Promise<void> => {
   cli.child.kill('SIGKILL');
@@ -122,7 +145,7 @@ export const newRunId = (pool: pg.Pool, tenantId: string, known: readonly string
   });
 
 /** Whether the run's stream holds an event of `type` at `seq` (committed). */
-export const hasEvent = async (pool: pg.Pool, runId: string, type: string, seq: number): Promise<boolean> =>
+const hasEvent = async (pool: pg.Pool, runId: string, type: string, seq: number): Promise<boolean> =>
   (
     await pool.query('SELECT 1 FROM aos_events WHERE stream_id = $1 AND type = $2 AND seq = $3', [
       `aos-run-${runId}`,

