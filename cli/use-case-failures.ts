@@ -13,6 +13,28 @@ const describeJson = (value: unknown): string =>
 /** What the projections failed at, as a message. */
 export const describeProjectionError = (error: ProjectionError): string => describeJson(error);
 
+/** `aos runs resume` of this run: it continues a run cut off, seals and proves one completed. */
+const resumeCommandOf = (tenantId: string, runId: string): string =>
+  `aos runs resume --tenant-id ${tenantId} --run-id ${runId}`;
+
+/** A failure that left a run recorded but not at its end or its proof: the message and the JSON
+ * error name the run and the command that takes it from there. */
+const withResumeCommand = (
+  failure: CliFailure,
+  tenantId: string,
+  runId: string,
+  advice: string,
+): CliFailure => {
+  const resumeCommand = resumeCommandOf(tenantId, runId);
+  return new CliFailure(
+    failure.exitCode,
+    failure.code,
+    `${failure.message}; ${advice} with ${resumeCommand}`,
+    failure.field,
+    { run_id: runId, resume_command: resumeCommand },
+  );
+};
+
 /** Turns a run that could not be recorded, found, sealed, projected or resumed into the CLI's failure. */
 export const runFailure = (
   error: RunUseCaseError | ResumeRefused,
@@ -42,17 +64,34 @@ export const runFailure = (
         );
       }
       return storeFailure(error.error);
+    case 'run_cut_off':
+      return withResumeCommand(
+        storeFailure(error.error),
+        error.tenant_id,
+        error.run_id,
+        `run ${error.run_id} is recorded up to its last append: continue it`,
+      );
     case 'seal_failed':
-      return new CliFailure(
-        ExitCode.infrastructure,
-        'seal_failed',
-        `run ${error.run_id} is recorded (${error.outcome}) but could not be sealed: ${JSON.stringify(error.error)}`,
+      return withResumeCommand(
+        new CliFailure(
+          ExitCode.infrastructure,
+          'seal_failed',
+          `run ${error.run_id} is recorded (${error.outcome}) but could not be sealed: ${JSON.stringify(error.error)}`,
+        ),
+        tenantId,
+        error.run_id,
+        'seal and prove it',
       );
     case 'projection_failed':
-      return new CliFailure(
-        ExitCode.infrastructure,
-        'projection_failed',
-        `run ${error.run_id} is recorded, but projecting it failed: ${describeProjectionError(error.error)}`,
+      return withResumeCommand(
+        new CliFailure(
+          ExitCode.infrastructure,
+          'projection_failed',
+          `run ${error.run_id} is recorded, but projecting it failed: ${describeProjectionError(error.error)}`,
+        ),
+        tenantId,
+        error.run_id,
+        'project and prove it',
       );
     case 'run_sealed':
       return new CliFailure(

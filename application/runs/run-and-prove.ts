@@ -10,6 +10,7 @@ import { proveRun } from '../proof/prove-run.js';
 import type { RunProof } from '../proof/run-proof.js';
 import { executeRun, type RunExecutionDeps, type RunOutcome } from './execute-run.js';
 import type { ExistingRunError } from './resume-run.js';
+import { cutOffByStoreFailure } from './run-cut-off.js';
 
 /** What running and proving a run needs: the execution's ports and the read model. */
 export type RunAndProveDeps = RunExecutionDeps & { readonly readModel: ReadModel };
@@ -26,7 +27,11 @@ export type AfterRunError =
 
 export type RunUseCaseError = ExistingRunError | AfterRunError;
 
-const storeError = (error: EventStoreError): RunUseCaseError => ({ kind: 'store', error });
+/** A read of a recorded run that the store failed: the run is named (cut off), for `aos runs resume`. */
+const storeErrorOf =
+  (stream: RunStream) =>
+  (error: EventStoreError): RunUseCaseError =>
+    cutOffByStoreFailure(stream)({ kind: 'store', error });
 
 const proofOf = (deps: RunAndProveDeps, stream: RunStream, keys: RunKeys) =>
   proveRun(
@@ -47,7 +52,7 @@ const sealIfDue = async (
   if (stream.state.status !== 'completed') return E.right(undefined);
   if (!justCompleted) {
     const before = await proofOf(deps, stream, keys);
-    if (before._tag === 'Left') return E.left(storeError(before.left));
+    if (before._tag === 'Left') return E.left(storeErrorOf(stream)(before.left));
     if (before.right.seal.status === 'sealed') return E.right(undefined);
   }
   const sealed = await sealRun(
@@ -75,7 +80,7 @@ export const sealProjectProve = async (
     if (projected._tag === 'Left')
       return E.left({ kind: 'projection_failed', run_id: stream.runId, error: projected.left });
   }
-  return E.mapLeft(storeError)(await proofOf(deps, stream, keys));
+  return E.mapLeft(storeErrorOf(stream))(await proofOf(deps, stream, keys));
 };
 
 /** The main job: execute the run, seal it, wait until the projections hold all its events, prove it. */
