@@ -15,7 +15,8 @@ import { cutOffByStoreFailure } from './run-cut-off.js';
 /** What running and proving a run needs: the execution's ports and the read model. */
 export type RunAndProveDeps = RunExecutionDeps & { readonly readModel: ReadModel };
 
-/** A run recorded, but not brought to its proof: not sealed, or not projected. */
+/** A run recorded, but not brought to its proof: not sealed, not projected, or written by another
+ * process faster than it could be proved. */
 export type AfterRunError =
   | {
       readonly kind: 'seal_failed';
@@ -23,7 +24,8 @@ export type AfterRunError =
       readonly outcome: string | null;
       readonly error: SealingError;
     }
-  | { readonly kind: 'projection_failed'; readonly run_id: string; readonly error: ProjectionError };
+  | { readonly kind: 'projection_failed'; readonly run_id: string; readonly error: ProjectionError }
+  | { readonly kind: 'still_running'; readonly run_id: string; readonly waited_ms: number };
 
 export type RunUseCaseError = ExistingRunError | AfterRunError;
 

@@ -42,6 +42,17 @@ describe('runFailure: a run left recorded but unfinished is named, with the comm
     expect(failure.details).toEqual({ run_id: RUN_ID, resume_command: RESUME });
   });
 
+  it('a run still written faster than it could be proved: exit 1, still_running, naming the run and aos proof', () => {
+    const failure = runFailure({ kind: 'still_running', run_id: RUN_ID, waited_ms: 20_000 }, 'tenant-t');
+    expect({ exitCode: failure.exitCode, code: failure.code, details: failure.details }).toEqual({
+      exitCode: ExitCode.failed,
+      code: 'still_running',
+      details: { run_id: RUN_ID },
+    });
+    expect(failure.message).toContain(`run ${RUN_ID} is still running`);
+    expect(failure.message).toContain(`aos proof --tenant-id tenant-t --run-id ${RUN_ID}`);
+  });
+
   it('a store failure before any run was recorded names no run', () => {
     const failure = runFailure({ kind: 'store', error: { kind: 'store_unavailable', message: 'down' } }, 't');
     expect(failure.message).toBe('event store unavailable: down');
