@@ -1,7 +1,8 @@
 import type { LedgerReadError } from '../application/ledger/read-tenant-ledger.js';
 import type { ProjectionError } from '../application/ports/read-model.js';
 import type { ResumeRefused } from '../application/runs/resume-and-prove.js';
-import type { RunUseCaseError } from '../application/runs/run-and-prove.js';
+import type { AfterRunError, RunUseCaseError } from '../application/runs/run-and-prove.js';
+import type { RunCutOff } from '../application/runs/run-cut-off.js';
 import { CliFailure, notFound, usageError } from './cli-failure.js';
 import { ExitCode } from './exit-codes.js';
 import { describeRunExecutionError } from './run-execution-messages.js';
@@ -12,6 +13,71 @@ const describeJson = (value: unknown): string =>
 
 /** What the projections failed at, as a message. */
 export const describeProjectionError = (error: ProjectionError): string => describeJson(error);
+
+/** `aos runs resume` of this run: it continues a run cut off, seals and proves one completed. */
+const resumeCommandOf = (tenantId: string, runId: string): string =>
+  `aos runs resume --tenant-id ${tenantId} --run-id ${runId}`;
+
+/** A failure that left a run recorded but not at its end or its proof: the message and the JSON
+ * error name the run and the command that takes it from there. */
+const withResumeCommand = (
+  failure: CliFailure,
+  tenantId: string,
+  runId: string,
+  advice: string,
+): CliFailure => {
+  const resumeCommand = resumeCommandOf(tenantId, runId);
+  return new CliFailure(
+    failure.exitCode,
+    failure.code,
+    `${failure.message}; ${advice} with ${resumeCommand}`,
+    failure.field,
+    { run_id: runId, resume_command: resumeCommand },
+  );
+};
+
+/** A run recorded but not brought to its end or its proof: named, with the command that goes on. */
+const unfinishedRunFailure = (error: AfterRunError | RunCutOff, tenantId: string): CliFailure => {
+  switch (error.kind) {
+    case 'run_cut_off':
+      return withResumeCommand(
+        storeFailure(error.error),
+        error.tenant_id,
+        error.run_id,
+        `run ${error.run_id} is recorded up to its last append: continue it`,
+      );
+    case 'seal_failed':
+      return withResumeCommand(
+        new CliFailure(
+          ExitCode.infrastructure,
+          'seal_failed',
+          `run ${error.run_id} is recorded (${error.outcome}) but could not be sealed: ${JSON.stringify(error.error)}`,
+        ),
+        tenantId,
+        error.run_id,
+        'seal and prove it',
+      );
+    case 'projection_failed':
+      return withResumeCommand(
+        new CliFailure(
+          ExitCode.infrastructure,
+          'projection_failed',
+          `run ${error.run_id} is recorded, but projecting it failed: ${describeProjectionError(error.error)}`,
+        ),
+        tenantId,
+        error.run_id,
+        'project and prove it',
+      );
+    case 'still_running':
+      return new CliFailure(
+        ExitCode.failed,
+        'still_running',
+        `run ${error.run_id} is still running: another process kept appending to it while this request proved it (${error.waited_ms} ms); nothing was executed again; prove it with aos proof --tenant-id ${tenantId} --run-id ${error.run_id}`,
+        undefined,
+        { run_id: error.run_id },
+      );
+  }
+};
 
 /** Turns a run that could not be recorded, found, sealed, projected or resumed into the CLI's failure. */
 export const runFailure = (
@@ -42,18 +108,11 @@ export const runFailure = (
         );
       }
       return storeFailure(error.error);
+    case 'run_cut_off':
     case 'seal_failed':
-      return new CliFailure(
-        ExitCode.infrastructure,
-        'seal_failed',
-        `run ${error.run_id} is recorded (${error.outcome}) but could not be sealed: ${JSON.stringify(error.error)}`,
-      );
     case 'projection_failed':
-      return new CliFailure(
-        ExitCode.infrastructure,
-        'projection_failed',
-        `run ${error.run_id} is recorded, but projecting it failed: ${describeProjectionError(error.error)}`,
-      );
+    case 'still_running':
+      return unfinishedRunFailure(error, tenantId);
     case 'run_sealed':
       return new CliFailure(
         ExitCode.failed,

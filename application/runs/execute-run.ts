@@ -19,6 +19,7 @@ import { emptyRunStream, type RunStream, type RunStreamError } from '../../domai
 import { createRunWriter } from './run-writer.js';
 import { openingCommands } from './opening-commands.js';
 import { interruptedStep } from '../../domain/run/interrupted-step.js';
+import { cutOffByStoreFailure, type RunCutOff } from './run-cut-off.js';
 import { executeStep, type StepExecutionDeps } from './execute-step.js';
 
 export type RunExecutionDeps = StepExecutionDeps & {
@@ -31,6 +32,7 @@ export type RunExecutionError =
   | { readonly kind: 'domain'; readonly error: RunDomainError }
   | { readonly kind: 'store'; readonly error: EventStoreError }
   | { readonly kind: 'stream'; readonly error: RunStreamError }
+  | RunCutOff
   | AgentLookupError;
 
 export type RunOutcome = {
@@ -280,5 +282,7 @@ export const executeRun = async (
   if (opened._tag === 'Left') return opened;
   const state = opened.right.state;
   if (state.status === 'completed') return E.right(outcomeOf(opened.right, state.outcome));
-  return driveRun(deps, opened.right, agent.right, null);
+  // From here on the run is recorded: a store that fails names it, for `aos runs resume`.
+  const driven = await driveRun(deps, opened.right, agent.right, null);
+  return driven._tag === 'Left' ? E.left(cutOffByStoreFailure(opened.right)(driven.left)) : driven;
 };

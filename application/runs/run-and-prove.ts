@@ -10,11 +10,13 @@ import { proveRun } from '../proof/prove-run.js';
 import type { RunProof } from '../proof/run-proof.js';
 import { executeRun, type RunExecutionDeps, type RunOutcome } from './execute-run.js';
 import type { ExistingRunError } from './resume-run.js';
+import { cutOffByStoreFailure } from './run-cut-off.js';
 
 /** What running and proving a run needs: the execution's ports and the read model. */
 export type RunAndProveDeps = RunExecutionDeps & { readonly readModel: ReadModel };
 
-/** A run recorded, but not brought to its proof: not sealed, or not projected. */
+/** A run recorded, but not brought to its proof: not sealed, not projected, or written by another
+ * process faster than it could be proved. */
 export type AfterRunError =
   | {
       readonly kind: 'seal_failed';
@@ -22,11 +24,16 @@ export type AfterRunError =
       readonly outcome: string | null;
       readonly error: SealingError;
     }
-  | { readonly kind: 'projection_failed'; readonly run_id: string; readonly error: ProjectionError };
+  | { readonly kind: 'projection_failed'; readonly run_id: string; readonly error: ProjectionError }
+  | { readonly kind: 'still_running'; readonly run_id: string; readonly waited_ms: number };
 
 export type RunUseCaseError = ExistingRunError | AfterRunError;
 
-const storeError = (error: EventStoreError): RunUseCaseError => ({ kind: 'store', error });
+/** A read of a recorded run that the store failed: the run is named (cut off), for `aos runs resume`. */
+const storeErrorOf =
+  (stream: RunStream) =>
+  (error: EventStoreError): RunUseCaseError =>
+    cutOffByStoreFailure(stream)({ kind: 'store', error });
 
 const proofOf = (deps: RunAndProveDeps, stream: RunStream, keys: RunKeys) =>
   proveRun(
@@ -47,7 +54,7 @@ const sealIfDue = async (
   if (stream.state.status !== 'completed') return E.right(undefined);
   if (!justCompleted) {
     const before = await proofOf(deps, stream, keys);
-    if (before._tag === 'Left') return E.left(storeError(before.left));
+    if (before._tag === 'Left') return E.left(storeErrorOf(stream)(before.left));
     if (before.right.seal.status === 'sealed') return E.right(undefined);
   }
   const sealed = await sealRun(
@@ -75,7 +82,7 @@ export const sealProjectProve = async (
     if (projected._tag === 'Left')
       return E.left({ kind: 'projection_failed', run_id: stream.runId, error: projected.left });
   }
-  return E.mapLeft(storeError)(await proofOf(deps, stream, keys));
+  return E.mapLeft(storeErrorOf(stream))(await proofOf(deps, stream, keys));
 };
 
 /** The main job: execute the run, seal it, wait until the projections hold all its events, prove it. */
