@@ -1,12 +1,14 @@
 import { ExitCode } from './exit-codes.js';
 
-/** A failure the CLI reports as a message and an exit code; `field` names the input at fault. */
+/** A failure the CLI reports as a message and an exit code; `field` names the input at fault;
+ * `details` go into the JSON error document beside them (e.g. the run a failure left behind). */
 export class CliFailure extends Error {
   constructor(
     readonly exitCode: ExitCode,
     readonly code: string,
     message: string,
     readonly field?: string,
+    readonly details: Readonly<Record<string, string>> = {},
   ) {
     super(message);
     this.name = 'CliFailure';

@@ -51,6 +51,7 @@ export const runAndPrint = async (
           code: failure.code,
           message: failure.message,
           ...(failure.field ? { field: failure.field } : {}),
+          ...failure.details,
         },
       };
       await write(process.stdout, JSON.stringify(body));

@@ -2,17 +2,96 @@ import type { LateSealError } from '../application/ledger/seal-run-late.js';
 import type { LedgerReadError } from '../application/ledger/read-tenant-ledger.js';
 import type { ProjectionError } from '../application/ports/read-model.js';
 import type { ResumeRefused } from '../application/runs/resume-and-prove.js';
-import type { RunUseCaseError } from '../application/runs/run-and-prove.js';
+import type { AfterRunError, RunUseCaseError } from '../application/runs/run-and-prove.js';
+import type { RunCutOff } from '../application/runs/run-cut-off.js';
+import type { SealedCompletionError } from '../application/runs/sealed-completion.js';
 import { CliFailure, notFound, usageError } from './cli-failure.js';
 import { ExitCode } from './exit-codes.js';
 import { describeRunExecutionError } from './run-execution-messages.js';
 import { storeFailure } from './runtime.js';
+
+type SealNotAppended = Extract<SealedCompletionError, { kind: 'seal_not_appended' }>;
 
 const describeJson = (value: unknown): string =>
   JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 
 /** What the projections failed at, as a message. */
 export const describeProjectionError = (error: ProjectionError): string => describeJson(error);
+
+/** `aos runs resume` of this run: it continues a run cut off (its completion seals it), proves one completed. */
+const resumeCommandOf = (tenantId: string, runId: string): string =>
+  `aos runs resume --tenant-id ${tenantId} --run-id ${runId}`;
+
+/** A failure that left a run recorded but not at its end or its proof: the message and the JSON
+ * error name the run and the command that takes it from there. */
+const withResumeCommand = (
+  failure: CliFailure,
+  tenantId: string,
+  runId: string,
+  advice: string,
+): CliFailure => {
+  const resumeCommand = resumeCommandOf(tenantId, runId);
+  return new CliFailure(
+    failure.exitCode,
+    failure.code,
+    `${failure.message}; ${advice} with ${resumeCommand}`,
+    failure.field,
+    { run_id: runId, resume_command: resumeCommand },
+  );
+};
+
+/** A completion whose seal could not be appended: nothing of it was written, and the run goes on
+ * with `aos runs resume` (unless the ledger or the key refuses the seal, which resume would meet
+ * again); or, on a store without transactions over streams, the run completed without its seal,
+ * which only an operator seals, late. */
+const sealNotAppendedFailure = (error: SealNotAppended, tenantId: string): CliFailure => {
+  const { cause } = error;
+  const exitCode =
+    cause.kind === 'ledger_contended' || cause.kind === 'store' ? ExitCode.infrastructure : ExitCode.failed;
+  const failure = new CliFailure(exitCode, 'seal_not_appended', describeRunExecutionError(error), undefined, {
+    run_id: error.run_id,
+  });
+  if (error.run_completed || cause.kind === 'seal_refused' || cause.kind === 'sealing_key_not_in_key_set')
+    return failure;
+  return withResumeCommand(failure, tenantId, error.run_id, 'continue it (its completion seals it)');
+};
+
+/** A run recorded but not brought to its end or its proof: named, with the command that goes on. */
+const unfinishedRunFailure = (
+  error: AfterRunError | RunCutOff | SealNotAppended,
+  tenantId: string,
+): CliFailure => {
+  switch (error.kind) {
+    case 'run_cut_off':
+      return withResumeCommand(
+        storeFailure(error.error),
+        error.tenant_id,
+        error.run_id,
+        `run ${error.run_id} is recorded up to its last append: continue it`,
+      );
+    case 'seal_not_appended':
+      return sealNotAppendedFailure(error, tenantId);
+    case 'projection_failed':
+      return withResumeCommand(
+        new CliFailure(
+          ExitCode.infrastructure,
+          'projection_failed',
+          `run ${error.run_id} is recorded, but projecting it failed: ${describeProjectionError(error.error)}`,
+        ),
+        tenantId,
+        error.run_id,
+        'project and prove it',
+      );
+    case 'still_running':
+      return new CliFailure(
+        ExitCode.failed,
+        'still_running',
+        `run ${error.run_id} is still running: another process kept appending to it while this request proved it (${error.waited_ms} ms); nothing was executed again; prove it with aos proof --tenant-id ${tenantId} --run-id ${error.run_id}`,
+        undefined,
+        { run_id: error.run_id },
+      );
+  }
+};
 
 /** Turns a run that could not be recorded (with its seal), found, projected or resumed into the CLI's failure. */
 export const runFailure = (
@@ -43,18 +122,11 @@ export const runFailure = (
         );
       }
       return storeFailure(error.error);
+    case 'run_cut_off':
     case 'seal_not_appended':
-      return new CliFailure(
-        error.cause.kind === 'seal_refused' ? ExitCode.failed : ExitCode.infrastructure,
-        'seal_not_appended',
-        describeRunExecutionError(error),
-      );
     case 'projection_failed':
-      return new CliFailure(
-        ExitCode.infrastructure,
-        'projection_failed',
-        `run ${error.run_id} is recorded, but projecting it failed: ${describeProjectionError(error.error)}`,
-      );
+    case 'still_running':
+      return unfinishedRunFailure(error, tenantId);
     case 'run_sealed':
       return new CliFailure(
         ExitCode.failed,

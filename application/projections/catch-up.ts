@@ -1,5 +1,5 @@
-import type * as E from 'fp-ts/lib/Either.js';
-import type { EventStoreError } from '../../domain/ports/event-store.js';
+import * as E from 'fp-ts/lib/Either.js';
+import type { EventStore, EventStoreError, StoredEvent } from '../../domain/ports/event-store.js';
 import { runStreamId } from '../../domain/stream-names.js';
 import { proveRun } from '../proof/prove-run.js';
 import { proveAllowingLag, type RunProof } from '../proof/run-proof.js';
@@ -10,6 +10,20 @@ const CATCH_UP_TIMEOUT_MS = 5_000;
 
 /** What a best-effort catch-up tells when it could not get there. */
 export type CatchUpWarning = (error: ProjectionError) => void;
+
+/** The run's last event as the store holds it now (null when the run has none). */
+export const lastRunEvent = async (
+  store: EventStore,
+  tenantId: string,
+  runId: string,
+): Promise<E.Either<EventStoreError, StoredEvent | null>> => {
+  const stream = runStreamId(runId);
+  const version = await store.streamVersion(tenantId, stream)();
+  if (version._tag === 'Left') return version;
+  if (version.right === 0) return E.right(null);
+  const last = await store.readStreamFrom(tenantId, stream, version.right - 1, 1)();
+  return E.map((events: readonly StoredEvent[]) => events[0] ?? null)(last);
+};
 
 /**
  * Before a run is proved: make the projections hold the run's events. A process killed after its
@@ -23,11 +37,8 @@ export const catchUpRunProjections = async (
   runId: string,
   warn: CatchUpWarning = () => undefined,
 ): Promise<void> => {
-  const stream = runStreamId(runId);
-  const version = await store.streamVersion(tenantId, stream)();
-  if (version._tag === 'Left' || version.right === 0) return;
-  const last = await store.readStreamFrom(tenantId, stream, version.right - 1, 1)();
-  const position = last._tag === 'Right' ? last.right[0]?.globalPosition : undefined;
+  const last = await lastRunEvent(store, tenantId, runId);
+  const position = last._tag === 'Right' ? last.right?.globalPosition : undefined;
   if (position === undefined) return;
   const reached = await readModel.projections.waitFor(position, { timeoutMs: CATCH_UP_TIMEOUT_MS });
   if (reached._tag === 'Left') warn(reached.left);

@@ -19,6 +19,7 @@ import { emptyRunStream, type RunStream } from '../../domain/run/run-stream.js';
 import { createRunWriter, type RunWriteError, type RunWriterDeps } from './run-writer.js';
 import { openingCommands } from './opening-commands.js';
 import { interruptedStep } from '../../domain/run/interrupted-step.js';
+import { cutOffByStoreFailure, type RunCutOff } from './run-cut-off.js';
 import { executeStep, type StepExecutionDeps } from './execute-step.js';
 
 export type RunExecutionDeps = StepExecutionDeps & {
@@ -31,7 +32,7 @@ export type RunExecutionDeps = StepExecutionDeps & {
   readonly keySet?: ReadonlyMap<string, Uint8Array>;
 };
 
-export type RunExecutionError = RunWriteError | AgentLookupError;
+export type RunExecutionError = RunWriteError | RunCutOff | AgentLookupError;
 
 export type RunOutcome = {
   readonly run_id: string;
@@ -280,5 +281,7 @@ export const executeRun = async (
   if (opened._tag === 'Left') return opened;
   const state = opened.right.state;
   if (state.status === 'completed') return E.right(outcomeOf(opened.right, state.outcome));
-  return driveRun(deps, opened.right, agent.right, null);
+  // From here on the run is recorded: a store that fails names it, for `aos runs resume`.
+  const driven = await driveRun(deps, opened.right, agent.right, null);
+  return driven._tag === 'Left' ? E.left(cutOffByStoreFailure(opened.right)(driven.left)) : driven;
 };

@@ -16,6 +16,7 @@ import {
 import type { StepExecuted } from '../../domain/run/run-events.js';
 import { loadRunStream, stepRecordsOf, type RunStream } from '../../domain/run/run-stream.js';
 import { interruptedStepPolicyAfter, lastResumeRecordedNothing } from '../../domain/run/stalled-resume.js';
+import { cutOffByStoreFailure } from './run-cut-off.js';
 
 export type ExistingRunError =
   | RunExecutionError
@@ -78,14 +79,17 @@ export const resumeRun = async (
       error: { kind: 'agent_not_found', agent_id: stream.state.run.agent_id, tenant_id: tenantId },
     });
   const wasRunning = stream.state.status === 'running';
+  const cutOff = cutOffByStoreFailure(stream);
   if (wasRunning) {
     const claimed = await applyRunCommand(deps, stream, { type: 'ResumeRun' });
-    if (claimed._tag === 'Left') return claimed;
+    if (claimed._tag === 'Left') return E.left(cutOff(claimed.left));
     stream = claimed.right;
   }
   const interrupted = wasRunning ? interruptedStepPolicyAfter(policy, loaded.right.stalled) : null;
   const driven = await driveRun(deps, stream, agent.right, interrupted, loaded.right.steps);
-  return driven._tag === 'Left' ? driven : E.right({ stream: driven.right.stream, outcome: driven.right });
+  return driven._tag === 'Left'
+    ? E.left(cutOff(driven.left))
+    : E.right({ stream: driven.right.stream, outcome: driven.right });
 };
 
 /**

@@ -8,21 +8,25 @@ import { proveRun } from '../proof/prove-run.js';
 import type { RunProof } from '../proof/run-proof.js';
 import { executeRun, type RunExecutionDeps, type RunOutcome } from './execute-run.js';
 import type { ExistingRunError } from './resume-run.js';
+import { cutOffByStoreFailure } from './run-cut-off.js';
 
 /** What running and proving a run needs: the execution's ports (the signing key comes with the
  * run keys) and the read model. */
 export type RunAndProveDeps = Omit<RunExecutionDeps, 'signer'> & { readonly readModel: ReadModel };
 
-/** A run recorded (and, when completed, sealed with its completion), but not projected. */
-export type AfterRunError = {
-  readonly kind: 'projection_failed';
-  readonly run_id: string;
-  readonly error: ProjectionError;
-};
+/** A run recorded (and, when completed, sealed with its completion), but not brought to its proof:
+ * not projected, or written by another process faster than it could be proved. */
+export type AfterRunError =
+  | { readonly kind: 'projection_failed'; readonly run_id: string; readonly error: ProjectionError }
+  | { readonly kind: 'still_running'; readonly run_id: string; readonly waited_ms: number };
 
 export type RunUseCaseError = ExistingRunError | AfterRunError;
 
-const storeError = (error: EventStoreError): RunUseCaseError => ({ kind: 'store', error });
+/** A read of a recorded run that the store failed: the run is named (cut off), for `aos runs resume`. */
+const storeErrorOf =
+  (stream: RunStream) =>
+  (error: EventStoreError): RunUseCaseError =>
+    cutOffByStoreFailure(stream)({ kind: 'store', error });
 
 /** The execution's ports with the active signing key, which seals a run as it completes, and the
  * key set it must be in. */
@@ -51,7 +55,7 @@ export const projectAndProve = async (
     stream.runId,
     keys.knownKeys,
   );
-  return E.mapLeft(storeError)(proof);
+  return E.mapLeft(storeErrorOf(stream))(proof);
 };
 
 /** The main job: execute the run (sealed with its completion), wait until the projections hold all

@@ -2,11 +2,13 @@ import type { RunRequest } from '../../domain/run/run-request.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { RunKeys } from '../ports/run-keys.js';
 import type { RunProof } from '../proof/run-proof.js';
+import { proveOpenRun } from './prove-open-run.js';
 import { executeRunOnce } from './resume-run.js';
 import { projectAndProve, sealingWith, type RunAndProveDeps, type RunUseCaseError } from './run-and-prove.js';
 
 export type RunOnce = {
   readonly run_id: string;
+  /** Where the run was when this request found it (`in_progress`: not completed). */
   readonly status: 'succeeded' | 'failed' | 'halted' | 'in_progress';
   /** Whether this request created the run (else it returns the run the key already names). */
   readonly created: boolean;
@@ -14,7 +16,9 @@ export type RunOnce = {
 };
 
 /** `aos run --idempotency-key K`: the first request creates, executes (sealed with its completion)
- * and proves the run; a later one returns it as it stands, executing and sealing nothing. */
+ * and proves the run; a later one returns it as it stands, executing and sealing nothing: a
+ * completed run proved (one without a seal fails its proof), a run still open proved as far as it
+ * is recorded (proveOpenRun: another process may be writing it). */
 export const runOnceAndProve = async (
   deps: RunAndProveDeps,
   request: RunRequest,
@@ -23,11 +27,13 @@ export const runOnceAndProve = async (
 ): Promise<E.Either<RunUseCaseError, RunOnce>> => {
   const run = await executeRunOnce(sealingWith(deps, keys), request, key);
   if (run._tag === 'Left') return run;
-  const proof = await projectAndProve(deps, keys, run.right.stream);
+  const { stream, outcome, created } = run.right;
+  const proof =
+    outcome === null ? await proveOpenRun(deps, keys, stream) : await projectAndProve(deps, keys, stream);
   return E.map((proved: RunProof) => ({
-    run_id: run.right.stream.runId,
-    status: run.right.outcome?.status ?? ('in_progress' as const),
-    created: run.right.created,
+    run_id: stream.runId,
+    status: outcome?.status ?? ('in_progress' as const),
+    created,
     proof: proved,
   }))(proof);
 };

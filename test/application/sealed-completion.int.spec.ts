@@ -165,9 +165,14 @@ describe('a run sealed with its completion, in one Postgres transaction', () => 
     let runId: string;
     try {
       const refused = await executeRun(deps(), request(tenant, agentId, 'refused'));
+      // The run is recorded up to its last append (cut off): resume continues it.
       expect(refused).toMatchObject({
         _tag: 'Left',
-        left: { kind: 'store', error: { kind: 'store_failed', message: 'the ledger refuses seals (test)' } },
+        left: {
+          kind: 'run_cut_off',
+          tenant_id: tenant,
+          error: { kind: 'store_failed', message: 'the ledger refuses seals (test)' },
+        },
       });
       const [created] = (
         await db.pool.query<{ stream_id: string }>(
