@@ -1,3 +1,4 @@
+import type { RunExecutionDeps } from '../application/runs/run-execution.js';
 import { randomIds } from '../adapters/random-ids.js';
 import { builtinSkillRegistry } from '../adapters/skills/builtin-skill-registry.js';
 import { systemClock } from '../adapters/system-clock.js';
@@ -6,7 +7,6 @@ import { registerAgent } from '../application/agents/register-agent.js';
 import { templatePlanner } from '../domain/plan/template-planner.js';
 import type { EventStore } from '../domain/ports/event-store.js';
 import type { Skill, SkillRegistry } from '../domain/ports/skill.js';
-import type { RunExecutionDeps } from '../application/runs/execute-run.js';
 import { defaultRedactionPolicy } from '../domain/secrets/redaction-policy.js';
 
 /** The built-in skills, or the same with none of them pure (every step's record appended on its
