@@ -35,6 +35,20 @@ export default tseslint.config(
     },
   },
   {
+    // One concept per file, functions that read at a glance: a longer one says why in a comment.
+    files: [
+      'domain/**/*.ts',
+      'projections/**/*.ts',
+      'application/**/*.ts',
+      'adapters/**/*.ts',
+      'cli/**/*.ts',
+    ],
+    rules: {
+      'max-lines': ['error', { max: 300, skipBlankLines: true, skipComments: true }],
+      'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true }],
+    },
+  },
+  {
     files: ['cli/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: { 'no-console': 'off' },
   },

@@ -1,5 +1,6 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { rawPublicKeyOf } from '../adapters/keys/key-directory.js';
+import type { RunExecutionDeps } from '../application/runs/run-execution.js';
 import { randomIds } from '../adapters/random-ids.js';
 import { builtinSkillRegistry } from '../adapters/skills/builtin-skill-registry.js';
 import { systemClock } from '../adapters/system-clock.js';
@@ -10,7 +11,6 @@ import type { EventStore } from '../domain/ports/event-store.js';
 import type { Signer } from '../domain/ports/signing-keys.js';
 import type { Skill, SkillRegistry } from '../domain/ports/skill.js';
 import { runproofKeyId } from '../domain/proof/ed25519-keys.js';
-import type { RunExecutionDeps } from '../application/runs/execute-run.js';
 import { defaultRedactionPolicy } from '../domain/secrets/redaction-policy.js';
 
 /** The built-in skills, or the same with none of them pure (every step's record appended on its

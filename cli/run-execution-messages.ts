@@ -1,4 +1,4 @@
-import type { RunExecutionError } from '../application/runs/execute-run.js';
+import type { RunExecutionError } from '../application/runs/run-execution.js';
 
 /** Human text for a run that could not be recorded. */
 export const describeRunExecutionError = (error: RunExecutionError): string => {

@@ -13,6 +13,7 @@ const SCAN_PAGE = 1000;
 const STREAM_PAGE = 2000;
 
 /** The port's reads on EventStoreDB, each tenant-scoped. */
+// eslint-disable-next-line max-lines-per-function -- the port's three reads as closures over one connection's stream context; each is short
 export const esdbReads = ({ connection, namespace, nameOf, stored }: EsdbStreams) => {
   const readFrom = (tenantId: string, streamId: string, fromSeq: number, limit: number) =>
     task(async () => {

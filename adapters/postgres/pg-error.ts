@@ -17,6 +17,10 @@ export const pgErrorCode = (error: unknown): string | undefined =>
     ? String((error as { code: unknown }).code)
     : undefined;
 
+// What node-pg throws, without a code, when the connection ends or cannot be had.
+const CONNECTION_MESSAGE =
+  /^(Connection terminated|Client has encountered a connection error|Client was closed|timeout exceeded when trying to connect|Query read timeout)/;
+
 /** Postgres and socket errors as the event store port's typed errors. */
 export const storeErrorOf = (error: unknown): EventStoreError => {
   const code = pgErrorCode(error);
@@ -25,12 +29,11 @@ export const storeErrorOf = (error: unknown): EventStoreError => {
     return { kind: 'store_unavailable', message };
   if (error instanceof AggregateError)
     return { kind: 'store_unavailable', message: error.errors.map((e: Error) => e.message).join('; ') };
+  // A connection that ended or could not be had, which node-pg reports without a code.
+  if (code === undefined && error instanceof Error && CONNECTION_MESSAGE.test(error.message))
+    return { kind: 'store_unavailable', message };
   return { kind: 'store_failed', message };
 };
-
-// What node-pg throws, without a code, when the connection ends or cannot be had.
-const CONNECTION_MESSAGE =
-  /^(Connection terminated|Client has encountered a connection error|Client was closed|timeout exceeded when trying to connect|Query read timeout)/;
 
 /** Whether `error` comes from the database or the connection to it (a Postgres error with its
  * SQLSTATE, a socket error, a connection ended), rather than from a defect of the code that ran

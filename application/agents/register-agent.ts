@@ -62,6 +62,39 @@ export type AgentRegistrationError =
   | { readonly kind: 'invalid_template'; readonly problems: readonly PlanProblem[]; readonly message: string }
   | { readonly kind: 'store'; readonly error: EventStoreError };
 
+/** The template is stored in the agent's stream: a credential written into it would be in the
+ * ledger for good (credentials come from {{secret:NAME}} references, resolved at execution), and a
+ * goal put next to braces could complete a reference. What is wrong with its text, step by step. */
+const templateTextProblems = (
+  template: AgentRegistrationRequest['plan_template'],
+  redaction: RedactionPolicy,
+) => {
+  const problems: PlanProblem[] = [];
+  template.steps.forEach((step, index) => {
+    for (const path of goalNextToBraces(step.params)) {
+      problems.push({
+        step_index: index,
+        field: path === '' ? 'params' : `params.${path}`,
+        message:
+          '{{goal}} must not touch "{" or "}": a goal could complete a {{secret:..}} or {{steps..}} reference around it',
+      });
+    }
+    for (const problem of malformedSecretReferences(step.params))
+      problems.push({
+        step_index: index,
+        field: problem.path === '' ? 'params' : `params.${problem.path}`,
+        message: problem.message,
+      });
+    for (const problem of literalCredentialProblems(step.params, redaction, ''))
+      problems.push({
+        step_index: index,
+        field: problem.field === '' ? 'params' : `params.${problem.field}`,
+        message: problem.message,
+      });
+  });
+  return problems;
+};
+
 /** Registers an agent in its tenant: the template must give a valid plan (known skills, params
  * that decode, host policy, budget) before anything is written. */
 export const registerAgent = async (
@@ -80,30 +113,7 @@ export const registerAgent = async (
     budgetCents: request.budget_cents,
     allowedHosts: request.allowed_hosts,
   });
-  // The template is stored in the agent's stream: a credential written into it would be in the
-  // ledger for good. Credentials come from {{secret:NAME}} references, resolved at execution.
-  request.plan_template.steps.forEach((step, index) => {
-    for (const path of goalNextToBraces(step.params)) {
-      problems.push({
-        step_index: index,
-        field: path === '' ? 'params' : `params.${path}`,
-        message:
-          '{{goal}} must not touch "{" or "}": a goal could complete a {{secret:..}} or {{steps..}} reference around it',
-      });
-    }
-    for (const problem of malformedSecretReferences(step.params))
-      problems.push({
-        step_index: index,
-        field: problem.path === '' ? 'params' : `params.${problem.path}`,
-        message: problem.message,
-      });
-    for (const problem of literalCredentialProblems(step.params, deps.redaction, ''))
-      problems.push({
-        step_index: index,
-        field: problem.field === '' ? 'params' : `params.${problem.field}`,
-        message: problem.message,
-      });
-  });
+  problems.push(...templateTextProblems(request.plan_template, deps.redaction));
   if (problems.length > 0)
     return E.left({ kind: 'invalid_template', problems, message: describePlanProblems(problems) });
   const agent: AgentRegistered = {

@@ -82,16 +82,10 @@ const attemptOnce = async (
   }
 };
 
-/** Runs one planned step: step references and secrets resolved, retryable failures retried with
- * backoff within the step's limit and the run's budget, and the whole story (every attempt, the
- * params actually used) recorded in redacted form. Never throws: whatever happens is the record. */
-export const executeStep = async (
-  deps: StepExecutionDeps,
-  planned: PlannedStep,
-  context: StepContext,
-): Promise<ExecutedStep> => {
-  const started = deps.clock.monotonicMs();
-  // What a skill returns may come from outside: redacted, and without U+0000 (storable-json.ts).
+/** How a step's story is recorded: redacted, without U+0000 (storable-json.ts), its cost the sum
+ * of its attempts, its duration from `started`. */
+const stepRecorder = (deps: StepExecutionDeps, planned: PlannedStep, started: number) => {
+  // What a skill returns may come from outside: redacted, and without U+0000.
   const storableOutcome = (
     outcome: SkillResult['outcome'],
     secretValues: readonly string[],
@@ -116,33 +110,41 @@ export const executeStep = async (
     retry_count: attempts.length,
     ...(attempts.length > 0 ? { attempts: [...attempts] } : {}),
   });
-  const stopped = (params: JsonObject, result: SkillResult) => ({
+  const stopped = (params: JsonObject, result: SkillResult): ExecutedStep => ({
     record: record(params, result, [], []),
     budgetExhausted: false,
   });
+  return { storableOutcome, record, stopped };
+};
 
-  const skill = deps.skills.get(planned.skill);
-  if (skill === undefined)
-    return stopped(
-      planned.params,
-      failure('plan_error', 'UNKNOWN_SKILL', { message: `unknown skill "${planned.skill}"` }),
-    );
-  // Secrets are resolved in the planned params only, before step references bring in data from
-  // earlier outcomes: text a remote server sent back can never name a secret and have it sent out.
+type StepRecorder = ReturnType<typeof stepRecorder>;
+
+/** The params a step runs with: secrets resolved in the planned params first (text a remote server
+ * sent back can never name a secret and have it sent out), then step references; decoded by the
+ * skill's codec. What is recorded (withSteps) keeps the secret references; what the skill gets has
+ * the secrets too. Else the record of the step stopped before it ran. */
+const stepParams = (
+  deps: StepExecutionDeps,
+  planned: PlannedStep,
+  context: StepContext,
+  skill: Skill,
+  { stopped }: StepRecorder,
+): E.Either<ExecutedStep, { withSteps: JsonObject; params: unknown; secretValues: readonly string[] }> => {
   const withSecrets = resolveSecretReferences(planned.params, deps.secret);
   if (E.isLeft(withSecrets)) {
     const { name, path } = withSecrets.left;
-    return stopped(
-      planned.params,
-      failure('configuration_error', 'SECRET_NOT_SET', {
-        message: `secret ${name} is not set (environment variable ${secretEnvironmentVariable(name)})`,
-        path,
-      }),
+    return E.left(
+      stopped(
+        planned.params,
+        failure('configuration_error', 'SECRET_NOT_SET', {
+          message: `secret ${name} is not set (environment variable ${secretEnvironmentVariable(name)})`,
+          path,
+        }),
+      ),
     );
   }
   const { secretValues } = withSecrets.right;
-  // What is recorded (withSteps): the params with step references resolved and secret references
-  // kept; what the skill gets (resolved): with secrets too. A problem of the first is reported first.
+  // A problem of the recorded params is reported first.
   const referenced = pipe(
     E.Do,
     E.apS('withSteps', resolveStepReferences(planned.params, context.previousSteps)),
@@ -150,27 +152,51 @@ export const executeStep = async (
   );
   if (E.isLeft(referenced)) {
     const { path, reference, message } = referenced.left;
-    return stopped(
-      planned.params,
-      failure('input_error', 'REFERENCE_UNRESOLVED', { message: `${reference}: ${message}`, path }),
+    return E.left(
+      stopped(
+        planned.params,
+        failure('input_error', 'REFERENCE_UNRESOLVED', { message: `${reference}: ${message}`, path }),
+      ),
     );
   }
   const { withSteps, resolved } = referenced.right;
   const tooDeep = paramsTooDeep(withSteps);
-  if (tooDeep !== null) return stopped(planned.params, tooDeep);
+  if (tooDeep !== null) return E.left(stopped(planned.params, tooDeep));
   const params = skill.params.decode(resolved);
   if (E.isLeft(params)) {
     const problems = describeDecodeErrors(params.left).map((line) => scrubSecretValues(line, secretValues));
-    return stopped(withSteps, failure('plan_error', 'INVALID_PARAMS', { message: problems.join('; ') }));
+    return E.left(
+      stopped(withSteps, failure('plan_error', 'INVALID_PARAMS', { message: problems.join('; ') })),
+    );
   }
+  return E.right({ withSteps, params: params.right, secretValues });
+};
 
+/** Runs one planned step: step references and secrets resolved, retryable failures retried with
+ * backoff within the step's limit and the run's budget, and the whole story (every attempt, the
+ * params actually used) recorded in redacted form. Never throws: whatever happens is the record. */
+export const executeStep = async (
+  deps: StepExecutionDeps,
+  planned: PlannedStep,
+  context: StepContext,
+): Promise<ExecutedStep> => {
+  const recorder = stepRecorder(deps, planned, deps.clock.monotonicMs());
+  const skill = deps.skills.get(planned.skill);
+  if (skill === undefined)
+    return recorder.stopped(
+      planned.params,
+      failure('plan_error', 'UNKNOWN_SKILL', { message: `unknown skill "${planned.skill}"` }),
+    );
+  const prepared = stepParams(deps, planned, context, skill, recorder);
+  if (E.isLeft(prepared)) return prepared.left;
+  const { withSteps, params, secretValues } = prepared.right;
   const attempts: StepAttempt[] = [];
-  const estimate = skill.estimateCostCents(params.right);
+  const estimate = skill.estimateCostCents(params);
   const skillContext = { previousOutcomes: context.previousOutcomes, allowedHosts: context.allowedHosts };
   for (;;) {
     const attemptStarted = deps.clock.monotonicMs();
     const attempted = withinRecordableDepth(
-      await attemptOnce(skill, params.right, skillContext, planned.timeout_ms),
+      await attemptOnce(skill, params, skillContext, planned.timeout_ms),
     );
     // An attempt cut off by the step's timeout reported no cost, but may have been billed (an LLM
     // call): it is charged what the skill declares, so retries cannot overrun the budget unseen.
@@ -182,16 +208,15 @@ export const executeStep = async (
     const canRetry =
       result.status === 'failed' && result.retryable === true && attempts.length < planned.max_retries;
     const affordable = spent + estimate <= context.budgetRemainingCents;
-    if (!canRetry || !affordable) {
+    if (!canRetry || !affordable)
       return {
-        record: record(withSteps, result, attempts, secretValues),
+        record: recorder.record(withSteps, result, attempts, secretValues),
         budgetExhausted: canRetry && !affordable,
       };
-    }
     const backoff = backoffDelayMs(attempts.length + 1, deps.random);
     attempts.push({
       attempt: attempts.length + 1,
-      outcome: storableOutcome(result.outcome, secretValues),
+      outcome: recorder.storableOutcome(result.outcome, secretValues),
       cost_cents: result.cost_cents,
       duration_ms: elapsedSince(deps.clock, attemptStarted),
       backoff_ms: backoff,

@@ -1,18 +1,16 @@
+import { driveRun } from './drive-run.js';
+import { outcomeOf } from './run-execution.js';
+import { findAgent } from './run-execution.js';
+import { applyRunCommand } from './run-execution.js';
+import { type RunOutcome } from './run-execution.js';
+import { type RunExecutionError } from './run-execution.js';
+import { type RunExecutionDeps } from './run-execution.js';
 import { type InterruptedStepPolicy } from '../../domain/run/interrupted-step-policy.js';
 import { type RunRequest } from '../../domain/run/run-request.js';
 import { runStreamId } from '../../domain/stream-names.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { idempotencyMismatch, runIdForIdempotencyKey } from '../../domain/run/idempotency-key.js';
-import {
-  applyRunCommand,
-  driveRun,
-  executeRun,
-  findAgent,
-  outcomeOf,
-  type RunExecutionDeps,
-  type RunExecutionError,
-  type RunOutcome,
-} from './execute-run.js';
+import { executeRun } from './execute-run.js';
 import type { StepExecuted } from '../../domain/run/run-events.js';
 import { loadRunStream, stepRecordsOf, type RunStream } from '../../domain/run/run-stream.js';
 import { interruptedStepPolicyAfter, lastResumeRecordedNothing } from '../../domain/run/stalled-resume.js';

@@ -1,3 +1,5 @@
+import { type RunOutcome } from './run-execution.js';
+import { type RunExecutionDeps } from './run-execution.js';
 import { type RunRequest } from '../../domain/run/run-request.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventStoreError } from '../../domain/ports/event-store.js';
@@ -6,7 +8,7 @@ import type { ProjectionError, ReadModel } from '../ports/read-model.js';
 import type { RunKeys } from '../ports/run-keys.js';
 import { proveRun } from '../proof/prove-run.js';
 import type { RunProof } from '../proof/run-proof.js';
-import { executeRun, type RunExecutionDeps, type RunOutcome } from './execute-run.js';
+import { executeRun } from './execute-run.js';
 import type { ExistingRunError } from './resume-run.js';
 import { cutOffByStoreFailure } from './run-cut-off.js';
 

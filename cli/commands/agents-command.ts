@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { CreateAgentError } from '../../application/agents/create-agent.js';
+import type { AgentRegistrationRequest } from '../../application/agents/register-agent.js';
 import { AgentNameC } from '../../application/agents/register-agent.js';
 import { ALLOWED_HOST_PATTERN as HOST_PATTERN } from '../../domain/agent/allowed-host.js';
 import { DEFAULT_BUDGET_CENTS, MAX_BUDGET_CENTS } from '../../domain/agent/budget.js';
@@ -53,28 +55,52 @@ const readTemplate = async (path: string | undefined) => {
   return decodeOption(PlanTemplateInputC, 'plan-template', parsed);
 };
 
+/** The agent asked for on the command line, decoded: exit 2 naming the first bad option. */
+const agentRequest = async (args: ArgumentsCamelCase<CreateArgs>): Promise<AgentRegistrationRequest> => {
+  // Decoded in the order of the options' help, so the first bad one is the one named.
+  const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
+  const name = decodeOption(AgentNameC, 'name', args.name);
+  const budget = decodeIntegerOption(
+    intBetween(0, MAX_BUDGET_CENTS),
+    'budget-cents',
+    args['budget-cents'] ?? DEFAULT_BUDGET_CENTS,
+  );
+  const maxRetries =
+    args['max-retries'] === undefined
+      ? undefined
+      : decodeIntegerOption(intBetween(0, MAX_STEP_RETRIES), 'max-retries', args['max-retries']);
+  const stepTimeout =
+    args['step-timeout-ms'] === undefined
+      ? undefined
+      : decodeIntegerOption(intBetween(1, MAX_STEP_TIMEOUT_MS), 'step-timeout-ms', args['step-timeout-ms']);
+  const request = {
+    tenant_id: tenantId,
+    name,
+    budget_cents: budget,
+    ...(maxRetries === undefined ? {} : { max_retries: maxRetries }),
+    ...(stepTimeout === undefined ? {} : { step_timeout_ms: stepTimeout }),
+  };
+  const hosts = (args['allowed-host'] ?? []).map(String);
+  const badHost = hosts.find((host) => !HOST_PATTERN.test(host));
+  if (badHost !== undefined)
+    throw usageError('allowed-host', `"${badHost}" is not a host name, IP literal or host:port`);
+  return { ...request, allowed_hosts: hosts, plan_template: await readTemplate(args['plan-template']) };
+};
+
+const createdFailure = (error: CreateAgentError): CliFailure => {
+  if (error.kind === 'store') return storeFailure(error.error);
+  if (error.kind === 'projection_failed')
+    return new CliFailure(
+      ExitCode.infrastructure,
+      'projection_failed',
+      `agent recorded, but projecting it failed: ${describeProjectionError(error.error)}`,
+    );
+  return usageError('plan-template', error.message);
+};
+
 const create = async (args: ArgumentsCamelCase<CreateArgs>) =>
   runAndPrint(args, async () => {
-    const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
-    const name = decodeOption(AgentNameC, 'name', args.name);
-    const budget = decodeIntegerOption(
-      intBetween(0, MAX_BUDGET_CENTS),
-      'budget-cents',
-      args['budget-cents'] ?? DEFAULT_BUDGET_CENTS,
-    );
-    const maxRetries =
-      args['max-retries'] === undefined
-        ? undefined
-        : decodeIntegerOption(intBetween(0, MAX_STEP_RETRIES), 'max-retries', args['max-retries']);
-    const stepTimeout =
-      args['step-timeout-ms'] === undefined
-        ? undefined
-        : decodeIntegerOption(intBetween(1, MAX_STEP_TIMEOUT_MS), 'step-timeout-ms', args['step-timeout-ms']);
-    const hosts = (args['allowed-host'] ?? []).map(String);
-    const badHost = hosts.find((host) => !HOST_PATTERN.test(host));
-    if (badHost !== undefined)
-      throw usageError('allowed-host', `"${badHost}" is not a host name, IP literal or host:port`);
-    const template = await readTemplate(args['plan-template']);
+    const request = await agentRequest(args);
     const redaction = (await import('../redaction-config.js')).redactionPolicyFromEnv(process.env);
     const [{ createAgent }, { systemClock }, { randomIds }] = await Promise.all([
       import('../../application/agents/create-agent.js'),
@@ -84,26 +110,9 @@ const create = async (args: ArgumentsCamelCase<CreateArgs>) =>
     return withRuntime(async ({ store, skills, readModel }) => {
       const created = await createAgent(
         { store, skills, readModel, clock: systemClock, ids: randomIds, redaction },
-        {
-          tenant_id: tenantId,
-          name,
-          plan_template: template,
-          budget_cents: budget,
-          allowed_hosts: hosts,
-          ...(maxRetries === undefined ? {} : { max_retries: maxRetries }),
-          ...(stepTimeout === undefined ? {} : { step_timeout_ms: stepTimeout }),
-        },
+        request,
       );
-      if (created._tag === 'Left') {
-        if (created.left.kind === 'store') throw storeFailure(created.left.error);
-        if (created.left.kind === 'projection_failed')
-          throw new CliFailure(
-            ExitCode.infrastructure,
-            'projection_failed',
-            `agent recorded, but projecting it failed: ${describeProjectionError(created.left.error)}`,
-          );
-        throw usageError('plan-template', created.left.message);
-      }
+      if (created._tag === 'Left') throw createdFailure(created.left);
       const agent = created.right;
       return {
         exitCode: ExitCode.ok,

@@ -17,8 +17,10 @@ export type BundleVerdict = {
   readonly integrity: RunIntegrity;
   readonly seal: SealReport;
   /** `pinned`: checked against the key the auditor supplied; `embedded`: the bundle's own key. */
-  readonly key_trust: 'pinned' | 'embedded';
+  readonly key_trust: KeyTrust;
 };
+
+type KeyTrust = 'pinned' | 'embedded';
 
 const noSeal: SealReport = { status: 'not_completed', key_id: null, ledger_index: null, sealed_at: null };
 const emptyIntegrity: RunIntegrity = {
@@ -38,37 +40,31 @@ const failed = (integrity: RunIntegrity, reason: string, divergence: Divergence)
   divergence,
 });
 
-/** Verifies a bundle offline: RUNPROOF steps 1–3 on its events, step 5 on its checkpoint, the
- * checkpoint's inclusion in the signed tree head, and the bundle's own claims (integrity block,
- * key ids). `pinnedKey` is the raw public key the auditor trusts; without it the bundle's keys are
- * taken as given (and the verdict says so). */
-export const verifyBundle = (
-  document: unknown,
-  pinned: Uint8Array | readonly Uint8Array[] | null,
+/** A check that failed: why, where, and what the seal was found to be by then. */
+type Failure = { readonly reason: string; readonly divergence: Divergence; readonly seal?: SealReport };
+
+const malformed = (
+  errors: Parameters<typeof describeDecodeErrors>[0],
+  key_trust: KeyTrust,
 ): BundleVerdict => {
-  // Several pinned keys: the auditor trusts each (a run sealed before a key rotation has its seal
-  // by the old key and the tree head by the new one).
-  const pinnedKeys = pinned === null ? [] : pinned instanceof Uint8Array ? [pinned] : [...pinned];
-  const key_trust = pinnedKeys.length > 0 ? 'pinned' : 'embedded';
-  const decoded = ProofBundleC.decode(document);
-  if (E.isLeft(decoded)) {
-    const problem = describeDecodeErrors(decoded.left)[0] ?? 'not a bundle';
-    const field = problem.split(':')[0] ?? 'bundle';
-    return {
-      tenant_id: null,
-      run_id: null,
-      seal: noSeal,
-      key_trust,
-      integrity: failed(
-        emptyIntegrity,
-        `the bundle is malformed: ${problem}`,
-        bundleDivergence(field, 'valid aos.runproof.bundle.v1 field', problem),
-      ),
-    };
-  }
-  const bundle: ProofBundle = decoded.right;
-  const ids = { tenant_id: bundle.tenant_id, run_id: bundle.run_id, key_trust } as const;
-  const events = bundle.events.map((e) => ({
+  const problem = describeDecodeErrors(errors)[0] ?? 'not a bundle';
+  const field = problem.split(':')[0] ?? 'bundle';
+  return {
+    tenant_id: null,
+    run_id: null,
+    seal: noSeal,
+    key_trust,
+    integrity: failed(
+      emptyIntegrity,
+      `the bundle is malformed: ${problem}`,
+      bundleDivergence(field, 'valid aos.runproof.bundle.v1 field', problem),
+    ),
+  };
+};
+
+/** The bundle's events as the chain verifier reads them (the data hashed as JCS). */
+const verifiableEvents = (bundle: ProofBundle) =>
+  bundle.events.map((e) => ({
     stream_id: runStreamId(bundle.run_id),
     tenant_id: bundle.tenant_id,
     seq: e.seq,
@@ -77,105 +73,78 @@ export const verifyBundle = (
     recorded_at: e.recorded_at,
     link: e.link,
   }));
-  if (events.length === 0)
-    return {
-      ...ids,
-      seal: noSeal,
-      integrity: failed(
-        emptyIntegrity,
-        'the bundle has no events',
-        bundleDivergence('events', 'at least RunCreated', 0),
-      ),
-    };
-  const { integrity: chained } = verifyEventChain(
-    bundle.tenant_id,
-    bundle.run_id,
-    runStreamId(bundle.run_id),
-    events,
-  );
-  const integrity = { ...chained, model: bundle.integrity.model };
-  if (integrity.verification_status !== 'VERIFIED') return { ...ids, seal: noSeal, integrity };
 
-  // The bundle's keys: each key_id must be the id of its key; a pinned key must be among them.
+const sameKey = (a: Uint8Array, b: Uint8Array): boolean =>
+  Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
+
+/** The bundle's keys the verdict may rest on: each key_id must be the id of its key; with pinned
+ * keys, only the bundle's keys that are pinned, and at least one. */
+const trustedKeys = (
+  bundle: ProofBundle,
+  pinnedKeys: readonly Uint8Array[],
+): E.Either<Failure, Map<string, Uint8Array>> => {
   const keys = new Map<string, Uint8Array>();
   for (const [i, key] of bundle.public_keys.entries()) {
     const raw = new Uint8Array(Buffer.from(key.public_key, 'base64'));
     if (runproofKeyId(raw) !== key.key_id)
-      return {
-        ...ids,
-        seal: noSeal,
-        integrity: failed(
-          integrity,
-          'a public key does not match its key_id',
-          bundleDivergence(`public_keys.${i}.key_id`, runproofKeyId(raw), key.key_id),
-        ),
-      };
-    if (
-      pinnedKeys.length === 0 ||
-      pinnedKeys.some((p) => Buffer.compare(Buffer.from(p), Buffer.from(raw)) === 0)
-    )
-      keys.set(key.key_id, raw);
+      return E.left({
+        reason: 'a public key does not match its key_id',
+        divergence: bundleDivergence(`public_keys.${i}.key_id`, runproofKeyId(raw), key.key_id),
+      });
+    if (pinnedKeys.length === 0 || pinnedKeys.some((p) => sameKey(p, raw))) keys.set(key.key_id, raw);
   }
-  if (pinnedKeys.length > 0 && keys.size === 0) {
-    return {
-      ...ids,
-      seal: noSeal,
-      integrity: failed(
-        integrity,
-        'the trusted public key is not the key of this bundle',
-        bundleDivergence(
-          'public_keys',
-          pinnedKeys.map(runproofKeyId).join(','),
-          bundle.public_keys.map((k) => k.key_id).join(','),
-        ),
+  if (pinnedKeys.length > 0 && keys.size === 0)
+    return E.left({
+      reason: 'the trusted public key is not the key of this bundle',
+      divergence: bundleDivergence(
+        'public_keys',
+        pinnedKeys.map(runproofKeyId).join(','),
+        bundle.public_keys.map((k) => k.key_id).join(','),
       ),
-    };
-  }
+    });
+  return E.right(keys);
+};
 
-  const completed = events[events.length - 1]?.type === 'RunCompleted';
-  // A bundle is evidence handed over by someone else: a completed run must come with its seal, or
-  // anyone could rewrite the events, recompute the chain and drop the signature.
-  if (completed && bundle.checkpoint === null && bundle.signature === null) {
+/** Whether the bundle carries the seal it must: a bundle is evidence handed over by someone else,
+ * so a completed run must come with its seal (or anyone could rewrite the events, recompute the
+ * chain and drop the signature), and a run that never completed vouches for nothing a pinned key
+ * could check. A run cut short of its seal carries the seal still: the seal check names the cut. */
+const sealPresence = (bundle: ProofBundle, completed: boolean, pinned: boolean): Failure | null => {
+  const unsealed = bundle.checkpoint === null && bundle.signature === null;
+  if (completed && unsealed)
     return {
-      ...ids,
+      reason: 'the run completed but the bundle carries no seal: nothing signed vouches for these events',
+      divergence: { source: 'checkpoint', seq: null, field: 'checkpoint', expected: 'present', actual: null },
       seal: { ...noSeal, status: 'unsealed' },
-      integrity: failed(
-        integrity,
-        'the run completed but the bundle carries no seal: nothing signed vouches for these events',
-        { source: 'checkpoint', seq: null, field: 'checkpoint', expected: 'present', actual: null },
-      ),
     };
-  }
-  // A run cut short of its seal (events removed from the end) carries the seal still: the seal
-  // check names that (N sealed, M present). Only a bundle with no seal at all has nothing signed.
-  if (!completed && pinnedKeys.length > 0 && bundle.checkpoint === null && bundle.signature === null) {
+  if (!completed && pinned && unsealed)
     return {
-      ...ids,
-      seal: noSeal,
-      integrity: failed(
-        integrity,
+      reason:
         'the run has not completed, so nothing in the bundle is signed: the trusted key cannot vouch for it',
-        {
-          source: 'checkpoint',
-          seq: null,
-          field: 'checkpoint',
-          expected: 'a sealed run',
-          actual: 'not_completed',
-        },
-      ),
+      divergence: {
+        source: 'checkpoint',
+        seq: null,
+        field: 'checkpoint',
+        expected: 'a sealed run',
+        actual: 'not_completed',
+      },
     };
-  }
-  if ((bundle.checkpoint === null) !== (bundle.signature === null)) {
+  if ((bundle.checkpoint === null) !== (bundle.signature === null))
     return {
-      ...ids,
-      seal: noSeal,
-      integrity: failed(
-        integrity,
-        'checkpoint and signature must come together',
-        bundleDivergence(bundle.checkpoint ? 'signature' : 'checkpoint', 'present', null),
-      ),
+      reason: 'checkpoint and signature must come together',
+      divergence: bundleDivergence(bundle.checkpoint ? 'signature' : 'checkpoint', 'present', null),
     };
-  }
+  return null;
+};
+
+/** The seal (section 6 of the format) against the chain the events give; a bundle cut short of
+ * what its seal covers is named as such (N sealed, M present). */
+const sealOfBundle = (
+  bundle: ProofBundle,
+  integrity: RunIntegrity,
+  completed: boolean,
+  keys: ReadonlyMap<string, Uint8Array>,
+): { readonly seal: SealReport; readonly failure: Failure | null } => {
   const sealed =
     bundle.checkpoint && bundle.signature
       ? {
@@ -184,63 +153,82 @@ export const verifyBundle = (
           ledger_index: bundle.ledger?.leaf_index ?? 0,
         }
       : null;
-  const sealCheck = checkSeal(
-    bundle.tenant_id,
-    bundle.run_id,
-    {
-      chain_length: integrity.chain_length,
-      root_hash: integrity.root_hash ?? '',
-      merkle_root: integrity.merkle_root ?? '',
-      completed,
-    },
-    sealed,
-    keys,
-  );
-  if (sealCheck.failure) {
-    const sealedLength = bundle.checkpoint?.chain_length ?? 0;
-    const cut =
-      sealCheck.failure.divergence.field === 'chain_length' && integrity.chain_length < sealedLength;
-    const reason = cut
-      ? `the bundle holds ${integrity.chain_length} of the ${sealedLength} events its seal covers: events were removed after the run was sealed (${sealedLength} sealed, ${integrity.chain_length} present)`
-      : sealCheck.failure.reason;
-    return {
-      ...ids,
-      seal: sealCheck.seal,
-      integrity: failed(integrity, reason, sealCheck.failure.divergence),
-    };
-  }
+  const recomputed = {
+    chain_length: integrity.chain_length,
+    root_hash: integrity.root_hash ?? '',
+    merkle_root: integrity.merkle_root ?? '',
+    completed,
+  };
+  const check = checkSeal(bundle.tenant_id, bundle.run_id, recomputed, sealed, keys);
+  if (!check.failure) return { seal: check.seal, failure: null };
+  const sealedLength = bundle.checkpoint?.chain_length ?? 0;
+  const cut = check.failure.divergence.field === 'chain_length' && integrity.chain_length < sealedLength;
+  const reason = cut
+    ? `the bundle holds ${integrity.chain_length} of the ${sealedLength} events its seal covers: events were removed after the run was sealed (${sealedLength} sealed, ${integrity.chain_length} present)`
+    : check.failure.reason;
+  return { seal: check.seal, failure: { reason, divergence: check.failure.divergence } };
+};
 
-  const ledgerFailure = bundle.checkpoint ? checkLedgerProof(bundle, keys) : null;
-  if (ledgerFailure)
-    return {
-      ...ids,
-      seal: sealCheck.seal,
-      integrity: failed(integrity, ledgerFailure.reason, ledgerFailure.divergence),
-    };
-
+/** The bundle's own claims (its integrity block) against what its events give. */
+const claimsProblem = (bundle: ProofBundle, integrity: RunIntegrity): Failure | null => {
   for (const field of ['chain_length', 'root_hash', 'merkle_root'] as const) {
-    if (bundle.integrity[field] !== integrity[field]) {
+    if (bundle.integrity[field] !== integrity[field])
       return {
-        ...ids,
-        seal: sealCheck.seal,
-        integrity: failed(
-          integrity,
-          `the bundle's integrity.${field} is not what its events give`,
-          bundleDivergence(`integrity.${field}`, integrity[field], bundle.integrity[field]),
-        ),
+        reason: `the bundle's integrity.${field} is not what its events give`,
+        divergence: bundleDivergence(`integrity.${field}`, integrity[field], bundle.integrity[field]),
       };
-    }
   }
-  if (bundle.integrity.verification_status !== 'VERIFIED') {
+  if (bundle.integrity.verification_status !== 'VERIFIED')
     return {
-      ...ids,
-      seal: sealCheck.seal,
-      integrity: failed(
-        integrity,
-        'the bundle claims a verdict its events do not give',
-        bundleDivergence('integrity.verification_status', 'VERIFIED', bundle.integrity.verification_status),
+      reason: 'the bundle claims a verdict its events do not give',
+      divergence: bundleDivergence(
+        'integrity.verification_status',
+        'VERIFIED',
+        bundle.integrity.verification_status,
       ),
     };
-  }
-  return { ...ids, seal: sealCheck.seal, integrity };
+  return null;
+};
+
+/** Verifies a bundle offline: RUNPROOF steps 1–3 on its events, step 5 on its checkpoint, the
+ * checkpoint's inclusion in the signed tree head, and the bundle's own claims (integrity block,
+ * key ids). `pinned` are the raw public keys the auditor trusts (several: a run sealed before a
+ * key rotation has its seal by the old key and the tree head by the new one); without them the
+ * bundle's keys are taken as given (and the verdict says so). */
+export const verifyBundle = (
+  document: unknown,
+  pinned: Uint8Array | readonly Uint8Array[] | null,
+): BundleVerdict => {
+  const pinnedKeys = pinned === null ? [] : pinned instanceof Uint8Array ? [pinned] : [...pinned];
+  const key_trust: KeyTrust = pinnedKeys.length > 0 ? 'pinned' : 'embedded';
+  const decoded = ProofBundleC.decode(document);
+  if (E.isLeft(decoded)) return malformed(decoded.left, key_trust);
+  const bundle: ProofBundle = decoded.right;
+  const ids = { tenant_id: bundle.tenant_id, run_id: bundle.run_id, key_trust } as const;
+  const verdict = (integrity: RunIntegrity, failure: Failure | null, seal: SealReport = noSeal) =>
+    failure === null
+      ? { ...ids, seal, integrity }
+      : {
+          ...ids,
+          seal: failure.seal ?? seal,
+          integrity: failed(integrity, failure.reason, failure.divergence),
+        };
+  const events = verifiableEvents(bundle);
+  if (events.length === 0)
+    return verdict(emptyIntegrity, {
+      reason: 'the bundle has no events',
+      divergence: bundleDivergence('events', 'at least RunCreated', 0),
+    });
+  const chain = verifyEventChain(bundle.tenant_id, bundle.run_id, runStreamId(bundle.run_id), events);
+  const integrity = { ...chain.integrity, model: bundle.integrity.model };
+  if (integrity.verification_status !== 'VERIFIED') return verdict(integrity, null);
+  const keys = trustedKeys(bundle, pinnedKeys);
+  if (E.isLeft(keys)) return verdict(integrity, keys.left);
+  const completed = events[events.length - 1]?.type === 'RunCompleted';
+  const presence = sealPresence(bundle, completed, pinnedKeys.length > 0);
+  if (presence) return verdict(integrity, presence);
+  const { seal, failure } = sealOfBundle(bundle, integrity, completed, keys.right);
+  if (failure) return verdict(integrity, failure, seal);
+  const ledgerFailure = bundle.checkpoint ? checkLedgerProof(bundle, keys.right) : null;
+  return verdict(integrity, ledgerFailure ?? claimsProblem(bundle, integrity), seal);
 };

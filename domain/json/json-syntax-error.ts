@@ -16,6 +16,7 @@ const isHex = (b: number | undefined) =>
 
 /** The offset of the first byte at which `bytes` are not one JSON text (their length when they are
  * cut short), or null when they are one. */
+// eslint-disable-next-line max-lines-per-function -- one scanner of the JSON grammar (RFC 8259), a state machine that reads best whole
 export const jsonSyntaxErrorOffset = (bytes: Uint8Array): number | null => {
   let i = 0;
   const skipWhitespace = () => {

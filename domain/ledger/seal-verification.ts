@@ -86,25 +86,24 @@ export const sealSignatureProblem = (
   return null;
 };
 
-/** Step 5 of docs/RUNPROOF-FORMAT.md: a completed run has a seal, the seal's signature verifies
- * with a known key, and its checkpoint equals the chain recomputed from the stored events
- * (length, root, Merkle root). A run not completed has nothing to seal yet. `knownKeys` maps
- * key_id to the raw 32-byte public key. */
-export const checkSeal = (
+/** No seal found: a completed run fails for want of it (it is sealed with its completion), a run
+ * not completed has nothing to seal yet. */
+const noSealCheck = (completed: boolean): SealCheck => {
+  const none = { key_id: null, ledger_index: null, sealed_at: null };
+  return completed
+    ? fail({ status: 'unsealed', ...none }, MISSING_SEAL_REASON, 'checkpoint', 'present', null)
+    : { seal: { status: 'not_completed', ...none }, failure: null };
+};
+
+/** Whether the seal is this run's, in this tenant, signed by a known key: null when it is. */
+const sealIdentityProblem = (
   tenantId: string,
   runId: string,
-  recomputed: RecomputedChain,
-  found: FoundSeal | null,
+  found: FoundSeal,
+  seal: SealReport,
   knownKeys: ReadonlyMap<string, Uint8Array>,
-): SealCheck => {
-  if (found === null) {
-    const none = { key_id: null, ledger_index: null, sealed_at: null };
-    return recomputed.completed
-      ? fail({ status: 'unsealed', ...none }, MISSING_SEAL_REASON, 'checkpoint', 'present', null)
-      : { seal: { status: 'not_completed', ...none }, failure: null };
-  }
+): SealCheck | null => {
   const { checkpoint } = found;
-  const seal = foundSealReport(checkpoint, found.ledger_index);
   if (checkpoint.tenant_id !== tenantId)
     return fail(
       seal,
@@ -116,26 +115,26 @@ export const checkSeal = (
   if (checkpoint.run_id !== runId)
     return fail(seal, 'the seal names another run', 'checkpoint.run_id', runId, checkpoint.run_id);
   const signature = sealSignatureProblem(found, knownKeys);
-  if (signature !== null) {
-    return signature.field === 'signature'
-      ? fail(seal, signature.reason, 'signature', 'valid Ed25519 signature', found.signature)
-      : fail(seal, signature.reason, 'checkpoint.key_id', 'a known key', checkpoint.key_id);
-  }
+  if (signature === null) return null;
+  return signature.field === 'signature'
+    ? fail(seal, signature.reason, 'signature', 'valid Ed25519 signature', found.signature)
+    : fail(seal, signature.reason, 'checkpoint.key_id', 'a known key', checkpoint.key_id);
+};
+
+/** Whether the chain recomputed from the stored events is the one the seal commits to (length,
+ * root, Merkle root): null when it is. */
+const sealedChainProblem = (
+  checkpoint: RunCheckpoint,
+  recomputed: RecomputedChain,
+  seal: SealReport,
+): SealCheck | null => {
   if (recomputed.chain_length !== checkpoint.chain_length) {
-    const reason =
-      recomputed.chain_length < checkpoint.chain_length
-        ? `events were removed after the run was sealed (${checkpoint.chain_length} sealed, ${recomputed.chain_length} stored)`
-        : `events were added after the run was sealed (${checkpoint.chain_length} sealed, ${recomputed.chain_length} stored)`;
-    return fail(
-      seal,
-      reason,
-      'chain_length',
-      checkpoint.chain_length,
-      recomputed.chain_length,
-      Math.min(recomputed.chain_length, checkpoint.chain_length),
-    );
+    const change = recomputed.chain_length < checkpoint.chain_length ? 'removed' : 'added';
+    const reason = `events were ${change} after the run was sealed (${checkpoint.chain_length} sealed, ${recomputed.chain_length} stored)`;
+    const seq = Math.min(recomputed.chain_length, checkpoint.chain_length);
+    return fail(seal, reason, 'chain_length', checkpoint.chain_length, recomputed.chain_length, seq);
   }
-  if (recomputed.root_hash !== checkpoint.root_hash) {
+  if (recomputed.root_hash !== checkpoint.root_hash)
     return fail(
       seal,
       'the events no longer hash to the sealed root: history was rewritten, links recomputed',
@@ -143,8 +142,7 @@ export const checkSeal = (
       checkpoint.root_hash,
       recomputed.root_hash,
     );
-  }
-  if (recomputed.merkle_root !== checkpoint.merkle_root) {
+  if (recomputed.merkle_root !== checkpoint.merkle_root)
     return fail(
       seal,
       'the events no longer hash to the sealed Merkle root',
@@ -152,6 +150,24 @@ export const checkSeal = (
       checkpoint.merkle_root,
       recomputed.merkle_root,
     );
-  }
-  return { seal, failure: null };
+  return null;
+};
+
+/** Step 5 of docs/RUNPROOF-FORMAT.md: a completed run has a seal, the seal's signature verifies
+ * with a known key, and its checkpoint equals the chain recomputed from the stored events
+ * (length, root, Merkle root). A run not completed has nothing to seal yet. `knownKeys` maps
+ * key_id to the raw 32-byte public key. */
+export const checkSeal = (
+  tenantId: string,
+  runId: string,
+  recomputed: RecomputedChain,
+  found: FoundSeal | null,
+  knownKeys: ReadonlyMap<string, Uint8Array>,
+): SealCheck => {
+  if (found === null) return noSealCheck(recomputed.completed);
+  const seal = foundSealReport(found.checkpoint, found.ledger_index);
+  return (
+    sealIdentityProblem(tenantId, runId, found, seal, knownKeys) ??
+    sealedChainProblem(found.checkpoint, recomputed, seal) ?? { seal, failure: null }
+  );
 };

@@ -136,12 +136,10 @@ const decodeNote = (note: string | Uint8Array): string | undefined => {
   }
 };
 
-/** Parses a signed note and checks its signatures against the known keys. Signatures by unknown
- * keys are ignored; one failing signature by a known key, or none verifying, rejects the note. */
-export const openNote = (
+/** A note split into its body and its parsed signature lines, or why it is malformed. */
+const splitNote = (
   note: string | Uint8Array,
-  knownKeys: readonly NoteKey[],
-): E.Either<NoteError, OpenedNote> => {
+): E.Either<NoteError, { readonly body: string; readonly parsed: ParsedLine[] }> => {
   const text = decodeNote(note);
   if (text === undefined || !isNoteText(text))
     return fail('malformed_note', 'note is not valid UTF-8 text without control characters');
@@ -160,7 +158,11 @@ export const openNote = (
     if (sig === undefined) return fail('malformed_note', `malformed signature line ${JSON.stringify(line)}`);
     parsed.push(sig);
   }
+  return E.right({ body, parsed });
+};
 
+/** The known keys by name and key hash (several keys may share a name and a hash). */
+const keysById = (knownKeys: readonly NoteKey[]): Map<string, IdentifiedNoteKey[]> => {
   const known = new Map<string, IdentifiedNoteKey[]>();
   for (const key of knownKeys) {
     const keyHash = toHex(noteKeyHash(key.name, key.rawPublicKey));
@@ -168,7 +170,19 @@ export const openNote = (
     if (!entries.some((k) => sameBytes(k.rawPublicKey, key.rawPublicKey))) entries.push({ ...key, keyHash });
     known.set(keyOf(key.name, keyHash), entries);
   }
+  return known;
+};
 
+/** Parses a signed note and checks its signatures against the known keys. Signatures by unknown
+ * keys are ignored; one failing signature by a known key, or none verifying, rejects the note. */
+export const openNote = (
+  note: string | Uint8Array,
+  knownKeys: readonly NoteKey[],
+): E.Either<NoteError, OpenedNote> => {
+  const split = splitNote(note);
+  if (E.isLeft(split)) return split;
+  const { body, parsed } = split.right;
+  const known = keysById(knownKeys);
   const bodyBytes = utf8(body);
   const verified = new Map<string, IdentifiedNoteKey>();
   const unverified = new Map<string, NoteSignature>();
@@ -180,32 +194,29 @@ export const openNote = (
       continue;
     }
     const [key] = candidates;
-    if (key === undefined || candidates.length > 1) {
+    if (key === undefined || candidates.length > 1)
       return E.left({
         kind: 'ambiguous_key',
         name: sig.name,
         keyHash: sig.keyHash,
         message: `ambiguous key ${id}`,
       });
-    }
-    if (!verifyEd25519(key.rawPublicKey, bodyBytes, signature)) {
+    if (!verifyEd25519(key.rawPublicKey, bodyBytes, signature))
       return E.left({
         kind: 'invalid_signature',
         name: sig.name,
         keyHash: sig.keyHash,
         message: `invalid signature for key ${id}`,
       });
-    }
     verified.set(id, key);
   }
-  if (verified.size === 0) {
+  if (verified.size === 0)
     return E.left({
       kind: 'unverified_note',
       body,
       unverified: [...unverified.values()],
       message: 'note has no verifiable signatures',
     });
-  }
   return E.right({ body, verifiedBy: [...verified.values()], unverified: [...unverified.values()] });
 };
 

@@ -1,3 +1,5 @@
+import { PURE_STEPS_PER_APPEND } from '../../application/runs/run-execution.js';
+import { type RunExecutionDeps } from '../../application/runs/run-execution.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresEventStore } from '../../adapters/postgres/postgres-event-store.js';
 import { randomIds } from '../../adapters/random-ids.js';
@@ -5,11 +7,7 @@ import { builtinSkillRegistry } from '../../adapters/skills/builtin-skill-regist
 import { systemClock } from '../../adapters/system-clock.js';
 import { registerAgent } from '../../application/agents/register-agent.js';
 import { templatePlanner } from '../../domain/plan/template-planner.js';
-import {
-  executeRun,
-  PURE_STEPS_PER_APPEND,
-  type RunExecutionDeps,
-} from '../../application/runs/execute-run.js';
+import { executeRun } from '../../application/runs/execute-run.js';
 import { defaultRedactionPolicy } from '../../domain/secrets/redaction-policy.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 import { testSigner } from '../support/test-signer.js';

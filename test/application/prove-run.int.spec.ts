@@ -1,10 +1,10 @@
+import { applyRunCommands } from '../../application/runs/run-execution.js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresEventStore } from '../../adapters/postgres/postgres-event-store.js';
 import { randomIds } from '../../adapters/random-ids.js';
 import { systemClock } from '../../adapters/system-clock.js';
 import type { JsonObject } from '../../domain/json/json-value.js';
-import { applyRunCommands } from '../../application/runs/execute-run.js';
 import { emptyRunStream } from '../../domain/run/run-stream.js';
 import { waitForProjections } from '../../adapters/postgres/read-model/projector.js';
 import { proveRun } from '../../application/proof/prove-run.js';

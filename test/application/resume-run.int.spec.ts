@@ -1,3 +1,5 @@
+import { applyRunCommand } from '../../application/runs/run-execution.js';
+import { type RunExecutionDeps } from '../../application/runs/run-execution.js';
 import { runStreamId } from '../../domain/stream-names.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresEventStore } from '../../adapters/postgres/postgres-event-store.js';
@@ -7,7 +9,6 @@ import { systemClock } from '../../adapters/system-clock.js';
 import { registerAgent } from '../../application/agents/register-agent.js';
 import { withStepDefaults } from '../../domain/plan/step-defaults.js';
 import { templatePlanner } from '../../domain/plan/template-planner.js';
-import { applyRunCommand, type RunExecutionDeps } from '../../application/runs/execute-run.js';
 import { resumeRun } from '../../application/runs/resume-run.js';
 import { emptyRunStream, type RunStream } from '../../domain/run/run-stream.js';
 import { executeStep } from '../../application/runs/execute-step.js';

@@ -5,7 +5,7 @@ import { randomIds } from '../../adapters/random-ids.js';
 import { systemClock } from '../../adapters/system-clock.js';
 import { sealRunLate, type LateSealDeps } from '../../application/ledger/seal-run-late.js';
 import { proveRun } from '../../application/proof/prove-run.js';
-import { applyRunCommands } from '../../application/runs/execute-run.js';
+import { applyRunCommands } from '../../application/runs/run-execution.js';
 import { decodeLedger } from '../../domain/ledger/tenant-ledger.js';
 import type { EventStore } from '../../domain/ports/event-store.js';
 import { runDecider, type RunCommand } from '../../domain/run/run-decider.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { esdbAppendInOrder } from '../../adapters/eventstoredb/eventstoredb-append.js';
 import { appendSealedCompletion } from '../../application/runs/sealed-completion.js';
-import { applyRunCommands } from '../../application/runs/execute-run.js';
+import { applyRunCommands } from '../../application/runs/run-execution.js';
 import { checkSeal } from '../../domain/ledger/seal-verification.js';
 import { decodeLedger } from '../../domain/ledger/tenant-ledger.js';
 import type { Clock } from '../../domain/ports/clock.js';

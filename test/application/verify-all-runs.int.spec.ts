@@ -1,10 +1,10 @@
+import { applyRunCommands } from '../../application/runs/run-execution.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresEventStore } from '../../adapters/postgres/postgres-event-store.js';
 import { randomIds } from '../../adapters/random-ids.js';
 import { builtinSkillRegistry } from '../../adapters/skills/builtin-skill-registry.js';
 import { systemClock } from '../../adapters/system-clock.js';
 import { registerAgent } from '../../application/agents/register-agent.js';
-import { applyRunCommands } from '../../application/runs/execute-run.js';
 import { emptyRunStream } from '../../domain/run/run-stream.js';
 import { defaultRedactionPolicy } from '../../domain/secrets/redaction-policy.js';
 import { waitForProjections } from '../../adapters/postgres/read-model/projector.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDatabaseFailure } from '../../adapters/postgres/pg-error.js';
+import { isDatabaseFailure, storeErrorOf } from '../../adapters/postgres/pg-error.js';
 
 const withCode = (error: Error, code: string): Error => Object.assign(error, { code });
 
@@ -32,5 +32,27 @@ describe('isDatabaseFailure', () => {
     ['a thrown string', 'Connection terminated', false],
   ])('%s', (_name, error, expected) => {
     expect(isDatabaseFailure(error)).toBe(expected);
+  });
+});
+
+describe('storeErrorOf', () => {
+  // A lost or refused connection is the store being unavailable, whether node-pg saw the server's
+  // SQLSTATE first or only the socket closing.
+  it.each([
+    [
+      'admin shutdown (57P01)',
+      withCode(new Error('terminating connection due to administrator command'), '57P01'),
+    ],
+    ['the connection ended under a query', new Error('Connection terminated unexpectedly')],
+    ['a pool that could not connect in time', new Error('timeout exceeded when trying to connect')],
+    ['every address refused', new AggregateError([new Error('connect ECONNREFUSED')])],
+  ])('%s is store_unavailable', (_name, error) => {
+    expect(storeErrorOf(error).kind).toBe('store_unavailable');
+  });
+
+  it('keeps a statement the database refused as store_failed', () => {
+    expect(storeErrorOf(withCode(new Error('canceling statement due to lock timeout'), '55P03')).kind).toBe(
+      'store_failed',
+    );
   });
 });
