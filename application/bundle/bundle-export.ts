@@ -1,7 +1,6 @@
 import type { StoredEvent } from '../../domain/ports/event-store.js';
 import { BUNDLE_FORMAT, type ProofBundle } from '../../domain/bundle/proof-bundle.js';
-import type { LedgerEntry } from '../../domain/ledger/tenant-ledger.js';
-import { ledgerLeaves } from '../../domain/ledger/tenant-ledger.js';
+import { type LedgerEntry, ledgerLeaves } from '../../domain/ledger/tenant-ledger.js';
 import { NOTE_KEY_NAME, treeHeadBody } from '../../domain/ledger/tree-head.js';
 import type { JsonObject } from '../../domain/json/json-value.js';
 import { inclusionProof } from '../../domain/proof/merkle-proofs.js';

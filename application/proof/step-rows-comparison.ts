@@ -1,4 +1,4 @@
-import type { StoredField } from '../../projections/stored-step-cells.js';
+import { type StoredField, STEP_COLUMNS, storedCellValue } from '../../projections/stored-step-cells.js';
 import { UTC_MILLIS_TIME } from '../../domain/ports/clock.js';
 import type { Divergence } from '../../domain/proof/run-verification.js';
 import { sameCell } from '../../projections/cell-equality.js';
@@ -8,7 +8,6 @@ import {
   type ComparableValue,
 } from '../../projections/comparable-row.js';
 import { jsonbText } from '../../projections/jsonb-text.js';
-import { STEP_COLUMNS, storedCellValue } from '../../projections/stored-step-cells.js';
 import type { ColumnKind } from '../../projections/projection-tables.js';
 import type { Row } from '../../projections/row-change.js';
 

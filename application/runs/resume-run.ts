@@ -1,10 +1,12 @@
 import { driveRun } from './drive-run.js';
-import { outcomeOf } from './run-execution.js';
-import { findAgent } from './run-execution.js';
-import { applyRunCommand } from './run-execution.js';
-import { type RunOutcome } from './run-execution.js';
-import { type RunExecutionError } from './run-execution.js';
-import { type RunExecutionDeps } from './run-execution.js';
+import {
+  outcomeOf,
+  findAgent,
+  applyRunCommand,
+  type RunOutcome,
+  type RunExecutionError,
+  type RunExecutionDeps,
+} from './run-execution.js';
 import { type InterruptedStepPolicy } from '../../domain/run/interrupted-step-policy.js';
 import { type RunRequest } from '../../domain/run/run-request.js';
 import { runStreamId } from '../../domain/stream-names.js';

@@ -1,5 +1,4 @@
-import { type RunOutcome } from './run-execution.js';
-import { type RunExecutionDeps } from './run-execution.js';
+import type { RunOutcome, RunExecutionDeps } from './run-execution.js';
 import { type RunRequest } from '../../domain/run/run-request.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventStoreError } from '../../domain/ports/event-store.js';

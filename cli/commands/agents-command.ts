@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { CreateAgentError } from '../../application/agents/create-agent.js';
-import type { AgentRegistrationRequest } from '../../application/agents/register-agent.js';
-import { AgentNameC } from '../../application/agents/register-agent.js';
+import { type AgentRegistrationRequest, AgentNameC } from '../../application/agents/register-agent.js';
 import { ALLOWED_HOST_PATTERN as HOST_PATTERN } from '../../domain/agent/allowed-host.js';
 import { DEFAULT_BUDGET_CENTS, MAX_BUDGET_CENTS } from '../../domain/agent/budget.js';
 import { intBetween } from '../../domain/json/bounded-codecs.js';

@@ -1,5 +1,4 @@
-import { PURE_STEPS_PER_APPEND } from '../../application/runs/run-execution.js';
-import { type RunExecutionDeps } from '../../application/runs/run-execution.js';
+import { PURE_STEPS_PER_APPEND, type RunExecutionDeps } from '../../application/runs/run-execution.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresEventStore } from '../../adapters/postgres/postgres-event-store.js';
 import { randomIds } from '../../adapters/random-ids.js';

@@ -1,5 +1,4 @@
-import { applyRunCommand } from '../../application/runs/run-execution.js';
-import { type RunExecutionDeps } from '../../application/runs/run-execution.js';
+import { applyRunCommand, type RunExecutionDeps } from '../../application/runs/run-execution.js';
 import { runStreamId } from '../../domain/stream-names.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresEventStore } from '../../adapters/postgres/postgres-event-store.js';

@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../domain/json/canonical-json.js';
+import { canonicalJson, utf8 } from '../../domain/json/canonical-json.js';
 import { JsonObjectC } from '../../domain/json/json-value.js';
 import { genesisLink, nextLink } from '../../domain/proof/hash-chain.js';
 import { leafHash, leafText } from '../../domain/proof/leaf.js';
 import { merkleTreeHash } from '../../domain/proof/merkle-tree.js';
 import { toHex } from '../../domain/proof/sha256.js';
-import { utf8 } from '../../domain/json/canonical-json.js';
 import { createHash } from 'node:crypto';
 
 type VectorEvent = {
