@@ -79,22 +79,23 @@ export const projectPendingEvents = async (
   return E.right({ position, applied });
 };
 
-/** One catch-up pass in one transaction: rows and checkpoint commit together or not at all.
- * The checkpoint row lock serializes concurrent projectors (CLI processes). */
-export const catchUpProjections = async (
+type ProjectionResult = E.Either<
+  ProjectionError,
+  { readonly position: GlobalPosition; readonly applied: number }
+>;
+
+/** Runs `work` in one transaction of a client of the pool that the write guard lets write the read
+ * tables (aos.projector): committed when it returns Right, rolled back when it returns Left or
+ * throws (a throw becomes projection_write_failed). */
+export const inProjectorTransaction = async (
   pool: pg.Pool,
-  store: EventStore,
-  options: { readonly batchSize?: number } = {},
-): Promise<E.Either<ProjectionError, { readonly position: GlobalPosition; readonly applied: number }>> => {
+  work: (client: pg.PoolClient) => Promise<ProjectionResult>,
+): Promise<ProjectionResult> => {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
     await client.query("SET LOCAL aos.projector = 'on'");
-    const { rows } = await client.query<CheckpointRow>(LOCK_CHECKPOINT, [TRACE_PROJECTION]);
-    const row = rows[0];
-    if (!row) throw new Error(`projection checkpoint ${TRACE_PROJECTION} is missing: run aos-int migrate`);
-    const from = { transactionId: BigInt(row.transaction_id), position: BigInt(row.global_position) };
-    const result = await projectPendingEvents(client, store, from, { ...options, maxBatches: 20 });
+    const result = await work(client);
     await client.query(result._tag === 'Right' ? 'COMMIT' : 'ROLLBACK');
     return result;
   } catch (error) {
@@ -107,6 +108,21 @@ export const catchUpProjections = async (
     client.release();
   }
 };
+
+/** One catch-up pass in one transaction: rows and checkpoint commit together or not at all.
+ * The checkpoint row lock serializes concurrent projectors (CLI processes). */
+export const catchUpProjections = (
+  pool: pg.Pool,
+  store: EventStore,
+  options: { readonly batchSize?: number } = {},
+): Promise<ProjectionResult> =>
+  inProjectorTransaction(pool, async (client) => {
+    const { rows } = await client.query<CheckpointRow>(LOCK_CHECKPOINT, [TRACE_PROJECTION]);
+    const row = rows[0];
+    if (!row) throw new Error(`projection checkpoint ${TRACE_PROJECTION} is missing: run aos-int migrate`);
+    const from = { transactionId: BigInt(row.transaction_id), position: BigInt(row.global_position) };
+    return projectPendingEvents(client, store, from, { ...options, maxBatches: 20 });
+  });
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

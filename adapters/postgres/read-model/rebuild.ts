@@ -2,20 +2,17 @@ import * as E from 'fp-ts/lib/Either.js';
 import type pg from 'pg';
 import { START_POSITION, type EventStore, type GlobalPosition } from '../../../domain/ports/event-store.js';
 import type { ProjectionError } from '../../../application/ports/read-model.js';
-import { projectPendingEvents, TRACE_PROJECTION } from './projector.js';
+import { inProjectorTransaction, projectPendingEvents, TRACE_PROJECTION } from './projector.js';
 import { projectionTables } from '../../../projections/projection-tables.js';
 
 /** Replays every event from position 0 into emptied read tables, in one transaction: readers see
  * the old tables until the new ones commit, and a failure leaves the old ones in place. */
-export const rebuildProjections = async (
+export const rebuildProjections = (
   pool: pg.Pool,
   store: EventStore,
   options: { readonly batchSize?: number } = {},
-): Promise<E.Either<ProjectionError, { readonly position: GlobalPosition; readonly applied: number }>> => {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query("SET LOCAL aos.projector = 'on'");
+): Promise<E.Either<ProjectionError, { readonly position: GlobalPosition; readonly applied: number }>> =>
+  inProjectorTransaction(pool, async (client) => {
     await client.query('SELECT 1 FROM aos_projection_checkpoints WHERE name = $1 FOR UPDATE', [
       TRACE_PROJECTION,
     ]);
@@ -24,16 +21,5 @@ export const rebuildProjections = async (
       'UPDATE aos_projection_checkpoints SET transaction_id = 0, global_position = 0, updated_at = now() WHERE name = $1',
       [TRACE_PROJECTION],
     );
-    const result = await projectPendingEvents(client, store, START_POSITION, { batchSize: 2000, ...options });
-    await client.query(result._tag === 'Right' ? 'COMMIT' : 'ROLLBACK');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    return E.left({
-      kind: 'projection_write_failed',
-      message: error instanceof Error ? error.message : String(error),
-    });
-  } finally {
-    client.release();
-  }
-};
+    return projectPendingEvents(client, store, START_POSITION, { batchSize: 2000, ...options });
+  });
