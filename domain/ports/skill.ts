@@ -26,6 +26,18 @@ export type SkillContext = {
   readonly allowedHosts: readonly string[];
 };
 
+/** What a planner is told of a skill besides its name and description (docs/ARCHITECTURE.md). */
+export type SkillManifest = {
+  /** JSON Schema (draft 2020-12) of the params, agreeing with the `params` codec. */
+  readonly params_schema: JsonObject;
+  /** How a step's declared cost is computed, in one sentence. */
+  readonly cost_model: string;
+  /** What a step does outside the run (none, an HTTP request, ...). */
+  readonly side_effects: string;
+  /** Sizes, durations and counts it refuses beyond. */
+  readonly limits: string;
+};
+
 export type PlanStepProblem = { readonly field: string; readonly message: string };
 
 /** A skill: name, version, params codec and an execute function that never throws
@@ -34,6 +46,7 @@ export interface Skill<P = unknown> {
   readonly name: string;
   readonly version: string;
   readonly description: string;
+  readonly manifest: SkillManifest;
   /** Decodes stored plan params (plain JSON) into what `execute` takes. */
   readonly params: t.Type<P, JsonObject, unknown>;
   /** Cost the plan declares for a step with these params (budget check before execution). */
