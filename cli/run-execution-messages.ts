@@ -17,6 +17,8 @@ export const describeRunExecutionError = (error: RunExecutionError): string => {
       return error.run_completed
         ? `run ${error.run_id} completed, but its seal could not be appended after its completion (${JSON.stringify(error.cause)}): the store appends them one after the other (docs/EVENTSTOREDB.md); its proof fails until an operator who has checked its history seals it late with aos-int runs seal-late`
         : `run ${error.run_id} is not completed: its completion and its seal are appended together, and the seal could not be (${JSON.stringify(error.cause)}); nothing of the completion was written`;
+    case 'planner_not_configured':
+      return `the run was refused, nothing was written: ${error.message}`;
     case 'completion_without_signer':
       return `run ${error.run_id} cannot be completed without a signing key to seal it; nothing was written`;
   }

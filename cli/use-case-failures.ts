@@ -139,6 +139,9 @@ export const runFailure = (
         'completed_without_seal',
         `run ${error.run_id} had already completed, but the tenant ledger holds no seal of it (${error.reason}); resume never seals a completed run, and appended nothing. If the run completed before runs were sealed with their completion and its history is checked, an operator seals it with \`aos-int runs seal-late\``,
       );
+    case 'planner_not_configured':
+      // The operator's configuration, like a usage error: nothing was written.
+      return new CliFailure(ExitCode.usage, 'planner_not_configured', describeRunExecutionError(error));
     default:
       return new CliFailure(ExitCode.failed, 'run_not_recorded', describeRunExecutionError(error));
   }

@@ -82,6 +82,7 @@ export const agentsTable = {
     tenant_id: 'text',
     name: 'text',
     plan_template: 'json',
+    planner: 'json',
     budget_cents: 'integer',
     allowed_hosts: 'json',
     created_at: 'timestamp',

@@ -1,5 +1,6 @@
 import { runIdOfStream } from '../domain/stream-names.js';
 import type { AgentEvent } from '../domain/agent/agent-events.js';
+import { planTemplateOf } from '../domain/agent/agent-planner.js';
 import type { RunEvent } from '../domain/run/run-events.js';
 import type { ProjectedEvent } from './projected-event.js';
 import {
@@ -75,6 +76,21 @@ const runPlanned = (e: ProjectedEvent, event: RunEventOf<'RunPlanned'>): RowChan
       key,
       set: { status: 'planned', plan: event.data.plan, version: e.seq + 1 },
     },
+  ];
+};
+
+const planningAttempted = (e: ProjectedEvent, event: RunEventOf<'PlanningAttempted'>): RowChange[] => {
+  const { key, chain } = runRowsOf(e);
+  return [
+    // What planning cost counts in the run's cost (and against its budget).
+    {
+      kind: 'update',
+      table: aosTracesTable,
+      key,
+      set: chain,
+      increment: { total_cost_cents: event.data.cost_cents },
+    },
+    { kind: 'update', table: runsTable, key, set: { version: e.seq + 1 } },
   ];
 };
 
@@ -167,6 +183,8 @@ const runEventChanges = (e: ProjectedEvent, event: RunEvent): RowChange[] => {
   switch (event.type) {
     case 'RunCreated':
       return runCreated(e, event);
+    case 'PlanningAttempted':
+      return planningAttempted(e, event);
     case 'RunPlanned':
       return runPlanned(e, event);
     case 'RunStarted':
@@ -188,7 +206,8 @@ const agentEventChanges = (e: ProjectedEvent, event: AgentEvent): RowChange[] =>
         agent_id: d.agent_id,
         tenant_id: e.tenant_id,
         name: d.name,
-        plan_template: d.plan_template,
+        plan_template: planTemplateOf(d.planner),
+        planner: d.planner.kind === 'template' ? { kind: 'template' } : d.planner,
         budget_cents: d.budget_cents,
         allowed_hosts: d.allowed_hosts,
         created_at: e.recorded_at,

@@ -14,6 +14,8 @@ import type { RedactionPolicy } from '../../domain/secrets/redaction-policy.js';
 import { literalCredentialProblems } from '../../domain/secrets/literal-credentials.js';
 import { malformedSecretReferences } from '../../domain/secrets/secret-reference.js';
 import type { AgentRegistered } from '../../domain/agent/agent-events.js';
+import type { ModelPlanner } from '../../domain/agent/agent-planner.js';
+import { modelPlannerProblems } from './model-planner-problems.js';
 
 /** An agent's name: 1-200 characters of one line of text (no control, bidi control or separator). */
 export const AgentNameC = new t.Type<string, string, unknown>(
@@ -51,24 +53,25 @@ const SAMPLE_GOAL = 'sample goal';
 export type AgentRegistrationRequest = {
   readonly tenant_id: string;
   readonly name: string;
-  readonly plan_template: PlanTemplate;
   readonly budget_cents: number;
   readonly allowed_hosts: readonly string[];
   readonly max_retries?: number;
   readonly step_timeout_ms?: number;
-};
+} & (
+  | { readonly plan_template: PlanTemplate }
+  /** Plans written by a language model from each run's goal. */
+  | { readonly model_planner: Omit<ModelPlanner, 'kind'> }
+);
 
 export type AgentRegistrationError =
   | { readonly kind: 'invalid_template'; readonly problems: readonly PlanProblem[]; readonly message: string }
+  | { readonly kind: 'invalid_planner'; readonly problems: readonly PlanProblem[]; readonly message: string }
   | { readonly kind: 'store'; readonly error: EventStoreError };
 
 /** The template is stored in the agent's stream: a credential written into it would be in the
  * ledger for good (credentials come from {{secret:NAME}} references, resolved at execution), and a
  * goal put next to braces could complete a reference. What is wrong with its text, step by step. */
-const templateTextProblems = (
-  template: AgentRegistrationRequest['plan_template'],
-  redaction: RedactionPolicy,
-) => {
+const templateTextProblems = (template: PlanTemplate, redaction: RedactionPolicy) => {
   const problems: PlanProblem[] = [];
   template.steps.forEach((step, index) => {
     for (const path of goalNextToBraces(step.params)) {
@@ -95,6 +98,19 @@ const templateTextProblems = (
   return problems;
 };
 
+/** What is wrong with a template: the plan it gives must be valid, its text safe to store. */
+const templateProblems = (
+  template: PlanTemplate,
+  request: Pick<AgentRegistrationRequest, 'budget_cents' | 'allowed_hosts'>,
+  deps: { readonly skills: SkillRegistry; readonly redaction: RedactionPolicy },
+): PlanProblem[] => [
+  ...validatePlan(planFromTemplate(template, SAMPLE_GOAL), deps.skills, {
+    budgetCents: request.budget_cents,
+    allowedHosts: request.allowed_hosts,
+  }),
+  ...templateTextProblems(template, deps.redaction),
+];
+
 /** Registers an agent in its tenant: the template must give a valid plan (known skills, params
  * that decode, host policy, budget) before anything is written. */
 export const registerAgent = async (
@@ -109,18 +125,25 @@ export const registerAgent = async (
 ): Promise<
   E.Either<AgentRegistrationError, { readonly agent: AgentRegistered; readonly position: GlobalPosition }>
 > => {
-  const problems = validatePlan(planFromTemplate(request.plan_template, SAMPLE_GOAL), deps.skills, {
-    budgetCents: request.budget_cents,
-    allowedHosts: request.allowed_hosts,
-  });
-  problems.push(...templateTextProblems(request.plan_template, deps.redaction));
+  const problems =
+    'plan_template' in request
+      ? templateProblems(request.plan_template, request, deps)
+      : modelPlannerProblems(request.model_planner, deps.skills);
   if (problems.length > 0)
-    return E.left({ kind: 'invalid_template', problems, message: describePlanProblems(problems) });
+    return E.left({
+      kind: 'plan_template' in request ? 'invalid_template' : 'invalid_planner',
+      problems,
+      message: describePlanProblems(problems),
+    });
   const agent: AgentRegistered = {
+    schema_version: 2,
     agent_id: deps.ids.uuid(),
     tenant_id: request.tenant_id,
     name: request.name,
-    plan_template: request.plan_template,
+    planner:
+      'plan_template' in request
+        ? { kind: 'template', plan_template: request.plan_template }
+        : { kind: 'llm', ...request.model_planner },
     budget_cents: request.budget_cents,
     allowed_hosts: [...request.allowed_hosts],
     ...(request.max_retries === undefined ? {} : { max_retries: request.max_retries }),

@@ -92,7 +92,10 @@ export type AgentSummary = {
   readonly agent_id: string;
   readonly name: string;
   readonly budget_cents: number;
-  readonly steps: number;
+  /** `template` or `llm`. */
+  readonly planner: string;
+  /** The template's steps; null for an agent whose plans a model writes. */
+  readonly steps: number | null;
   readonly created_at: string;
 };
 
@@ -111,6 +114,8 @@ export interface RunQueries {
   getRun(tenantId: string, runId: string): Promise<RunSummary | undefined>;
   /** Newest first. */
   listRuns(tenantId: string, limit: number): Promise<RunSummary[]>;
+  /** The agent's completed runs in the tenant, the last completed first (a planner's memory). */
+  completedRunsOfAgent(tenantId: string, agentId: string, limit: number): Promise<RunSummary[]>;
   listAgents(tenantId: string): Promise<AgentSummary[]>;
   /** `eventsCounted`: whether the events are in the same database (Postgres) and can be counted. */
   projectionStatus(eventsCounted: boolean): Promise<ProjectionStatus[]>;

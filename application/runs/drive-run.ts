@@ -73,7 +73,9 @@ const openRun = async (
 ): Promise<E.Either<RunExecutionError, RunOutcome> | null> => {
   const created = writer.stream().state;
   if (created.status === 'created') {
-    const applied = await apply(...(await openingCommands(deps, created.run, agent)));
+    const opening = await openingCommands(deps, created.run, agent);
+    if (E.isLeft(opening)) return opening;
+    const applied = await apply(...opening.right);
     if (applied._tag === 'Left') return applied;
     const opened: RunState = applied.right.state;
     if (opened.status === 'completed') return E.right(outcomeOf(applied.right, opened.outcome));

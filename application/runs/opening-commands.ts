@@ -10,20 +10,25 @@ import type { Planner } from '../../domain/ports/planner.js';
 import type { SkillRegistry } from '../../domain/ports/skill.js';
 import type { RunCommand } from '../../domain/run/run-decider.js';
 import type { RunCreated } from '../../domain/run/run-events.js';
+import type { PlanTemplate } from '../../domain/plan/plan.js';
+import * as E from 'fp-ts/lib/Either.js';
+import type { EventStoreError } from '../../domain/ports/event-store.js';
+import type { ModelPlanningSetting } from '../planning/model-planning-deps.js';
+import { planWithModel, type ModelPlanning } from '../planning/plan-with-model.js';
 
 /** The secret and step references in params, as text: a goal must not change them. */
 const referencesOf = (params: unknown): string =>
   JSON.stringify(JSON.stringify(params).match(/\{\{\s*(?:secret:|steps\.)[^}]*\}\}/g) ?? []);
 const NEUTRAL_GOAL = 'goal';
 
-/** What a new run appends before anything executes, in one append: its plan (validated: stored
- * before any step) and its start, or, for a plan that is not valid, its failure. */
-export const openingCommands = async (
+/** The commands of a template plan: its plan and start, or the run's failure. */
+const templateOpening = async (
   deps: { readonly planner: Planner; readonly skills: SkillRegistry },
   run: RunCreated,
   agent: AgentRegistered,
+  template: PlanTemplate,
 ): Promise<RunCommand[]> => {
-  const planned = await deps.planner.plan({ goal: run.goal, template: agent.plan_template });
+  const planned = await deps.planner.plan({ goal: run.goal, template });
   const plan = withStepDefaults(planned, {
     max_retries: agent.max_retries ?? DEFAULT_MAX_RETRIES,
     timeout_ms: agent.step_timeout_ms ?? DEFAULT_STEP_TIMEOUT_MS,
@@ -42,7 +47,7 @@ export const openingCommands = async (
     ];
   if (
     referencesOf(plan.steps.map((s) => s.params)) !==
-    referencesOf(planFromTemplate(agent.plan_template, NEUTRAL_GOAL).steps.map((s) => s.params))
+    referencesOf(planFromTemplate(template, NEUTRAL_GOAL).steps.map((s) => s.params))
   ) {
     // Registration refuses such templates; an agent stored before that rule still cannot let a
     // goal complete a {{secret:..}} or {{steps..}} reference.
@@ -60,3 +65,50 @@ export const openingCommands = async (
   }
   return [{ type: 'RecordPlan', plan }, { type: 'StartRun' }];
 };
+
+/** A run of a model-planned agent with no model endpoint configured: refused, nothing written. */
+export type PlannerNotConfigured = { readonly kind: 'planner_not_configured'; readonly message: string };
+
+export type OpeningError = PlannerNotConfigured | { readonly kind: 'store'; readonly error: EventStoreError };
+
+/** What a new run appends before anything executes, in one append: for a model-planned agent every
+ * exchange with the model; then its plan (validated: stored before any step) and its start, or,
+ * when no valid plan came, its failure. */
+export const openingCommands = async (
+  deps: {
+    readonly planner: Planner;
+    readonly skills: SkillRegistry;
+    readonly modelPlanning?: ModelPlanningSetting;
+  },
+  run: RunCreated,
+  agent: AgentRegistered,
+): Promise<E.Either<OpeningError, RunCommand[]>> => {
+  if (agent.planner.kind === 'template')
+    return E.right(await templateOpening(deps, run, agent, agent.planner.plan_template));
+  const setting = plannerSetting(deps.modelPlanning);
+  if (!setting.configured) return E.left({ kind: 'planner_not_configured', message: setting.message });
+  let planning: ModelPlanning;
+  try {
+    planning = await planWithModel(setting.deps, run, agent, agent.planner);
+  } catch (error) {
+    // The memory read failed: the store's error, nothing written.
+    const message = error instanceof Error ? error.message : String(error);
+    return E.left({ kind: 'store', error: { kind: 'store_failed', message } });
+  }
+  const attempts = planning.attempts.map((attempt): RunCommand => ({
+    type: 'RecordPlanningAttempt',
+    attempt,
+  }));
+  return E.right(
+    planning.outcome.kind === 'planned'
+      ? [...attempts, { type: 'RecordPlan', plan: planning.outcome.plan }, { type: 'StartRun' }]
+      : [...attempts, { type: 'CompleteRun', status: 'failed', error: planning.outcome.error }],
+  );
+};
+
+const NOT_CONFIGURED =
+  'this agent plans with a language model: set AOS_LLM_BASE_URL and AOS_LLM_MODEL (and AOS_LLM_API_KEY if the endpoint needs a key)';
+
+/** The model planner of the deps, or why there is none. */
+export const plannerSetting = (setting: ModelPlanningSetting | undefined): ModelPlanningSetting =>
+  setting ?? { configured: false, message: NOT_CONFIGURED };

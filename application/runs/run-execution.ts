@@ -12,10 +12,14 @@ import { type RunStream } from '../../domain/run/run-stream.js';
 import { createRunWriter, type RunWriteError, type RunWriterDeps } from './run-writer.js';
 import { type RunCutOff } from './run-cut-off.js';
 import { type StepExecutionDeps } from './execute-step.js';
+import type { PlannerNotConfigured } from './opening-commands.js';
+import type { ModelPlanningSetting } from '../planning/model-planning-deps.js';
 
 export type RunExecutionDeps = StepExecutionDeps & {
   readonly store: EventStore;
   readonly planner: Planner;
+  /** The model planner, for agents whose plans a model writes (absent: not configured). */
+  readonly modelPlanning?: ModelPlanningSetting;
   readonly ids: IdGenerator;
   /** The active signing key: a run is sealed in the append that completes it. */
   readonly signer: Signer;
@@ -23,7 +27,7 @@ export type RunExecutionDeps = StepExecutionDeps & {
   readonly keySet?: ReadonlyMap<string, Uint8Array>;
 };
 
-export type RunExecutionError = RunWriteError | RunCutOff | AgentLookupError;
+export type RunExecutionError = RunWriteError | RunCutOff | AgentLookupError | PlannerNotConfigured;
 
 export type RunOutcome = {
   readonly run_id: string;

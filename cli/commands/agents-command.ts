@@ -16,12 +16,17 @@ import { decodeIntegerOption, decodeOption } from '../input-validation.js';
 import { storeFailure, withRuntime } from '../runtime.js';
 import { describeProjectionError } from '../use-case-failures.js';
 import { withJson, withTenant } from './common-options.js';
+import { modelPlannerOf, plannerKind, type ModelPlannerArgs } from './model-planner-options.js';
+import {
+  DEFAULT_REPAIR_ATTEMPTS,
+  MAX_MODEL_PLAN_STEPS,
+  MAX_REPAIR_ATTEMPTS,
+} from '../../domain/agent/agent-planner.js';
 import { renderTable } from '../table-output.js';
 
-type CreateArgs = {
+type CreateArgs = ModelPlannerArgs & {
   'tenant-id'?: string;
   name?: string;
-  'plan-template'?: string;
   'budget-cents'?: string;
   'allowed-host'?: string[];
   'max-retries'?: string;
@@ -83,7 +88,13 @@ const agentRequest = async (args: ArgumentsCamelCase<CreateArgs>): Promise<Agent
   const badHost = hosts.find((host) => !HOST_PATTERN.test(host));
   if (badHost !== undefined)
     throw usageError('allowed-host', `"${badHost}" is not a host name, IP literal or host:port`);
-  return { ...request, allowed_hosts: hosts, plan_template: await readTemplate(args['plan-template']) };
+  if (plannerKind(args) === 'template')
+    return { ...request, allowed_hosts: hosts, plan_template: await readTemplate(args['plan-template']) };
+  const { builtinSkillRegistry } = await import('../../adapters/skills/builtin-skill-registry.js');
+  const skills = builtinSkillRegistry()
+    .list()
+    .map((skill) => skill.name);
+  return { ...request, allowed_hosts: hosts, model_planner: await modelPlannerOf(args, skills) };
 };
 
 const createdFailure = (error: CreateAgentError): CliFailure => {
@@ -94,7 +105,9 @@ const createdFailure = (error: CreateAgentError): CliFailure => {
       'projection_failed',
       `agent recorded, but projecting it failed: ${describeProjectionError(error.error)}`,
     );
-  return usageError('plan-template', error.message);
+  if (error.kind === 'invalid_template') return usageError('plan-template', error.message);
+  const field = error.problems[0]?.field ?? 'planner';
+  return usageError(field.startsWith('skills') ? 'skill' : field, error.message);
 };
 
 const create = async (args: ArgumentsCamelCase<CreateArgs>) =>
@@ -119,12 +132,20 @@ const create = async (args: ArgumentsCamelCase<CreateArgs>) =>
           agent_id: agent.agent_id,
           tenant_id: agent.tenant_id,
           name: agent.name,
+          planner: agent.planner.kind,
+          ...(agent.planner.kind === 'llm'
+            ? {
+                max_steps: agent.planner.max_steps,
+                repair_attempts: agent.planner.repair_attempts,
+                skills: agent.planner.skills,
+              }
+            : {}),
           budget_cents: agent.budget_cents,
           allowed_hosts: agent.allowed_hosts,
           max_retries: agent.max_retries ?? DEFAULT_MAX_RETRIES,
           step_timeout_ms: agent.step_timeout_ms ?? DEFAULT_STEP_TIMEOUT_MS,
         },
-        text: `Agent ID: ${agent.agent_id}\nTenant ID: ${agent.tenant_id}\nName: ${shown(agent.name)}`,
+        text: `Agent ID: ${agent.agent_id}\nTenant ID: ${agent.tenant_id}\nName: ${shown(agent.name)}\nPlanner: ${agent.planner.kind}`,
       };
     });
   });
@@ -138,8 +159,8 @@ const list = async (args: ArgumentsCamelCase<ListArgs>) =>
         exitCode: ExitCode.ok,
         json: { tenant_id: tenantId, agents },
         text: await renderTable(
-          ['agent_id', 'name', 'steps', 'budget_cents', 'created_at'],
-          agents.map((a) => [a.agent_id, a.name, a.steps, a.budget_cents, a.created_at]),
+          ['agent_id', 'name', 'planner', 'steps', 'budget_cents', 'created_at'],
+          agents.map((a) => [a.agent_id, a.name, a.planner, a.steps ?? '', a.budget_cents, a.created_at]),
         ),
       };
     });
@@ -152,13 +173,36 @@ export const agentsCommand: CommandModule = {
     yargs
       .command({
         command: 'create',
-        describe: 'register an agent with a plan template',
+        describe:
+          'register an agent: its plans from a template, or written by a language model (--planner llm)',
         builder: (y: Argv) =>
           withJson(withTenant(y))
             .option('name', { type: 'string', describe: 'agent name (1-200 characters)' })
+            .option('planner', {
+              type: 'string',
+              describe:
+                'template (default: the plan comes from --plan-template) or llm (a model writes each plan from the goal: AOS_LLM_BASE_URL, AOS_LLM_MODEL)',
+            })
             .option('plan-template', {
               type: 'string',
               describe: 'JSON file {"steps":[{"skill":..,"params":{..}}]}; {{goal}} is replaced by the goal',
+            })
+            .option('instructions', {
+              type: 'string',
+              describe: 'llm: a text file of instructions given to the model with every goal',
+            })
+            .option('max-steps', {
+              type: 'string',
+              describe: `llm: the step ceiling of its plans, repeats counted (1-${MAX_MODEL_PLAN_STEPS}, default ${MAX_MODEL_PLAN_STEPS})`,
+            })
+            .option('repair-attempts', {
+              type: 'string',
+              describe: `llm: times an invalid plan is sent back with its errors (0-${MAX_REPAIR_ATTEMPTS}, default ${DEFAULT_REPAIR_ATTEMPTS})`,
+            })
+            .option('skill', {
+              type: 'string',
+              array: true,
+              describe: 'llm: a skill its plans may use (repeatable; default: every skill)',
             })
             .option('budget-cents', {
               type: 'string',
@@ -173,6 +217,7 @@ export const agentsCommand: CommandModule = {
               describe: `timeout of a step when its template does not say (default ${DEFAULT_STEP_TIMEOUT_MS})`,
             })
             .option('allowed-host', {
+              alias: 'allowed-hosts',
               type: 'string',
               array: true,
               describe: 'host http_call may reach although the host policy denies it (repeatable)',

@@ -6,10 +6,22 @@ import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { shown } from '../terminal-text.js';
 import { decodeIntegerOption, decodeOption } from '../input-validation.js';
-import { withRuntime } from '../runtime.js';
 import { runFailure, warnCatchUp } from '../use-case-failures.js';
+import * as E from 'fp-ts/lib/Either.js';
+import { describePlanProblems } from '../../domain/plan/plan-validation.js';
+import type { PlanningAttempted } from '../../domain/run/run-events.js';
+import { storeFailure, withRuntime } from '../runtime.js';
 import { renderTable } from '../table-output.js';
 import { withJson, withRunId, withTenant } from './common-options.js';
+
+/** One exchange with the planner's model, on one line (`--json` has the messages and the answer). */
+const planningLine = (a: PlanningAttempted): string =>
+  shown(
+    `planning attempt ${a.attempt}: ${a.outcome}, model ${a.answer?.model ?? a.model}, ${a.latency_ms} ms, ${a.cost_cents} cents` +
+      (a.usage ? `, ${a.usage.total_tokens} tokens` : '') +
+      (a.failure ? `, ${a.failure.code}: ${a.failure.message}` : '') +
+      (a.validation_errors.length > 0 ? `, refused: ${describePlanProblems(a.validation_errors)}` : ''),
+  );
 
 type GetArgs = { 'tenant-id'?: string; 'run-id'?: string; json: boolean };
 type ListArgs = { 'tenant-id'?: string; limit?: string; json: boolean };
@@ -20,15 +32,19 @@ const get = async (args: ArgumentsCamelCase<GetArgs>) =>
     const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
     const runId = decodeOption(RunIdC, 'run-id', args['run-id']);
     const { getRun } = await import('../../application/runs/run-queries.js');
+    const { runPlanningAttempts } = await import('../../application/planning/run-planning-attempts.js');
     return withRuntime(async (runtime) => {
       const run = await getRun(runtime, tenantId, runId, warnCatchUp);
       if (!run) throw notFound(`run ${runId} not found in tenant ${tenantId}`);
+      const planning = await runPlanningAttempts(runtime.store, tenantId, runId);
+      if (E.isLeft(planning)) throw storeFailure(planning.left);
       const text = Object.entries(run)
         .map(
           ([k, v]) => `${k}: ${shown(typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v))}`,
         )
+        .concat(planning.right.map(planningLine))
         .join('\n');
-      return { exitCode: ExitCode.ok, json: run, text };
+      return { exitCode: ExitCode.ok, json: { ...run, planning: planning.right }, text };
     });
   });
 

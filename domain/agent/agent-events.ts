@@ -4,15 +4,18 @@ import * as t from 'io-ts';
 import { intBetween } from '../json/bounded-codecs.js';
 import { upcastEvent } from '../events/event-versions.js';
 import { closedObject } from '../json/closed-object.js';
-import { MAX_STEP_RETRIES, MAX_STEP_TIMEOUT_MS, PlanTemplateC } from '../plan/plan.js';
+import { MAX_STEP_RETRIES, MAX_STEP_TIMEOUT_MS } from '../plan/plan.js';
+import { AgentPlannerC } from './agent-planner.js';
 
+/** Version 2: the agent's planner, its template or a language model (docs/EVENTS.md). */
 const AgentRegisteredC = closedObject(
   'AgentRegistered',
   {
+    schema_version: t.literal(2),
     agent_id: t.string,
     tenant_id: t.string,
     name: t.string,
-    plan_template: PlanTemplateC,
+    planner: AgentPlannerC,
     budget_cents: intBetween(0, Number.MAX_SAFE_INTEGER),
     allowed_hosts: t.array(t.string),
   },

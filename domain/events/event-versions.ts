@@ -1,12 +1,13 @@
 import * as t from 'io-ts';
+import { upcastAgentRegisteredV1 } from '../agent/agent-registered-v1.js';
 
 /**
  * Schema versions of the stored events, and the one step that brings an event written by an older
  * build to the shape this build decodes (docs/EVENTS.md, "Versioning").
  *
  * A stored event's schema version is the `schema_version` field of its payload, and a payload
- * without that field is version 1. Every event written so far is version 1: none carries the
- * field, so this rule changes no stored byte and no hash. Stored events are never rewritten (the
+ * without that field is version 1 (so the rule changed no byte and no hash of the events written
+ * before it). AgentRegistered is at version 2 (its planner); every other type is at 1. Stored events are never rewritten (the
  * run's hash chain, its seal and the tenant ledger cover their stored bytes): an old event is read
  * by upcasting it in memory, after its bytes were hashed and before its codec decodes it.
  */
@@ -29,12 +30,13 @@ const versionOne: EventSchema = { current: 1, upcasters: {} };
 export const EVENT_SCHEMAS = {
   // run streams, aos-run-<run_id>
   RunCreated: versionOne,
+  PlanningAttempted: versionOne,
   RunPlanned: versionOne,
   RunStarted: versionOne,
   StepExecuted: versionOne,
   RunCompleted: versionOne,
   // agent streams, aos-agent-<agent_id>
-  AgentRegistered: versionOne,
+  AgentRegistered: { current: 2, upcasters: { 1: upcastAgentRegisteredV1 } },
   // tenant ledgers, aos-ledger-<tenant_id>
   RunSealed: versionOne,
 } as const satisfies Readonly<Record<string, EventSchema>>;
@@ -89,5 +91,5 @@ export const upcastWith =
   };
 
 /** A stored event's payload in the shape of its type's current version, ready for its codec. For a
- * payload of the current version (today: every payload, all version 1) it is the payload itself. */
+ * payload of the current version it is the payload itself. */
 export const upcastEvent: (type: string, data: unknown) => t.Validation<unknown> = upcastWith(EVENT_SCHEMAS);

@@ -2,7 +2,14 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Decider } from '../decider.js';
 import { plannedStepCount, planStepAt, type Plan } from '../plan/plan.js';
 import type { RunDomainError } from './run-errors.js';
-import type { RunCompleted, RunCreated, RunErrorInfo, RunEvent, StepExecuted } from './run-events.js';
+import type {
+  PlanningAttempted,
+  RunCompleted,
+  RunCreated,
+  RunErrorInfo,
+  RunEvent,
+  StepExecuted,
+} from './run-events.js';
 
 /** What the decider needs to know of the agent, looked up in the run's tenant (undefined: none there). */
 export type AgentView = {
@@ -21,6 +28,8 @@ export type RunCommand =
       readonly origin_system_id: string;
       readonly agent: AgentView | undefined;
     }
+  /** One exchange with the planner's model, before the plan (or the run's failure) is recorded. */
+  | { readonly type: 'RecordPlanningAttempt'; readonly attempt: PlanningAttempted }
   | { readonly type: 'RecordPlan'; readonly plan: Plan }
   | { readonly type: 'StartRun' }
   /** A new process takes over a run whose previous process stopped mid-way (crash, kill -9). */
@@ -30,8 +39,14 @@ export type RunCommand =
 
 export type RunState =
   | { readonly status: 'none' }
-  | { readonly status: 'created'; readonly run: RunCreated }
-  | { readonly status: 'planned'; readonly run: RunCreated; readonly plan: Plan }
+  | {
+      readonly status: 'created';
+      readonly run: RunCreated;
+      readonly planningAttempts: number;
+      /** What planning cost so far: it counts against the run's budget. */
+      readonly spentCents: number;
+    }
+  | { readonly status: 'planned'; readonly run: RunCreated; readonly plan: Plan; readonly spentCents: number }
   | {
       readonly status: 'running';
       readonly run: RunCreated;
@@ -125,6 +140,18 @@ const decideComplete = (command: Extract<RunCommand, { type: 'CompleteRun' }>, s
   return accept({ type: 'RunCompleted', data: { status: command.status, error: command.error } });
 };
 
+const decidePlanningAttempt = (attempt: PlanningAttempted, state: RunState) => {
+  if (state.status === 'none') return refuse({ kind: 'run_not_created' });
+  if (state.status !== 'created') return refuse({ kind: 'already_planned' });
+  if (attempt.attempt !== state.planningAttempts + 1)
+    return refuse({
+      kind: 'planning_attempt_out_of_order',
+      expected_attempt: state.planningAttempts + 1,
+      attempt: attempt.attempt,
+    });
+  return accept({ type: 'PlanningAttempted', data: attempt });
+};
+
 /** Commands in, events out. Pure: every rule of a run's life is here, not in the database. */
 const decideRun = (command: RunCommand, state: RunState): E.Either<RunDomainError, RunEvent[]> => {
   if (state.status === 'completed' && command.type !== 'CreateRun')
@@ -132,6 +159,8 @@ const decideRun = (command: RunCommand, state: RunState): E.Either<RunDomainErro
   switch (command.type) {
     case 'CreateRun':
       return decideCreate(command, state);
+    case 'RecordPlanningAttempt':
+      return decidePlanningAttempt(command.attempt, state);
     case 'RecordPlan': {
       if (state.status === 'none') return refuse({ kind: 'run_not_created' });
       if (state.status !== 'created') return refuse({ kind: 'already_planned' });
@@ -161,10 +190,18 @@ const decideRun = (command: RunCommand, state: RunState): E.Either<RunDomainErro
 const evolveRun = (state: RunState, event: RunEvent): RunState => {
   switch (event.type) {
     case 'RunCreated':
-      return { status: 'created', run: event.data };
+      return { status: 'created', run: event.data, planningAttempts: 0, spentCents: 0 };
+    case 'PlanningAttempted':
+      return state.status === 'created'
+        ? {
+            ...state,
+            planningAttempts: event.data.attempt,
+            spentCents: state.spentCents + event.data.cost_cents,
+          }
+        : state;
     case 'RunPlanned':
       return state.status === 'created'
-        ? { status: 'planned', run: state.run, plan: event.data.plan }
+        ? { status: 'planned', run: state.run, plan: event.data.plan, spentCents: state.spentCents }
         : state;
     case 'RunStarted':
       if (state.status === 'running') return { ...state, attempt: event.data.attempt };
@@ -176,7 +213,7 @@ const evolveRun = (state: RunState, event: RunEvent): RunState => {
             attempt: event.data.attempt,
             nextStepIndex: 0,
             failedSteps: 0,
-            spentCents: 0,
+            spentCents: state.spentCents,
           }
         : state;
     case 'StepExecuted': {

@@ -7,6 +7,11 @@ export type RunDomainError =
   | { readonly kind: 'already_planned' }
   | { readonly kind: 'not_running'; readonly command: string; readonly status: string }
   | { readonly kind: 'invalid_plan_indexes'; readonly message: string }
+  | {
+      readonly kind: 'planning_attempt_out_of_order';
+      readonly expected_attempt: number;
+      readonly attempt: number;
+    }
   | { readonly kind: 'step_out_of_order'; readonly expected_step_index: number; readonly step_index: number }
   | {
       readonly kind: 'step_not_in_plan';

@@ -20,6 +20,53 @@ const RunCreatedC = closedObject('RunCreated', {
 
 const RunPlannedC = closedObject('RunPlanned', { plan: PlanC });
 
+const count = intBetween(0, Number.MAX_SAFE_INTEGER);
+
+const PlanningMessageC = closedObject('PlanningMessage', {
+  role: t.keyof({ system: null, user: null, assistant: null }),
+  content: t.string,
+});
+
+const PlanningProblemC = closedObject('PlanningProblem', {
+  step_index: t.union([count, t.null]),
+  field: t.string,
+  message: t.string,
+});
+
+/** One request to the planner's model and what came of it, kept whole as evidence: the messages
+ * sent (secrets redacted; the API key is never in them), the answer or why none came, the tokens,
+ * the time and the cost, and what was wrong with the plan it gave. */
+const PlanningAttemptedC = closedObject(
+  'PlanningAttempted',
+  {
+    attempt: intBetween(1, 100),
+    /** The model asked (the configured name; the answer says which one answered). */
+    model: t.string,
+    messages: t.array(PlanningMessageC),
+    /** Whether the request asked for JSON following the plan's JSON Schema. */
+    response_format: t.keyof({ json_schema: null, none: null }),
+    /** accepted: the plan is valid and RunPlanned follows; invalid: a plan that does not pass
+     * validation (or no plan at all in the answer); failed: no answer (HTTP error, timeout...). */
+    outcome: t.keyof({ accepted: null, invalid: null, failed: null }),
+    latency_ms: nonNegativeNumber,
+    cost_cents: cents,
+    validation_errors: t.array(PlanningProblemC),
+  },
+  {
+    answer: closedObject('PlanningAnswer', {
+      content: t.string,
+      finish_reason: t.union([t.string, t.null]),
+      model: t.string,
+    }),
+    usage: closedObject('PlanningUsage', {
+      prompt_tokens: count,
+      completion_tokens: count,
+      total_tokens: count,
+    }),
+    failure: closedObject('PlanningFailure', { code: t.string, message: t.string, retryable: t.boolean }),
+  },
+);
+
 const RunStartedC = closedObject('RunStarted', { attempt: intBetween(1, 1_000_000) });
 
 const StepStatusC = t.keyof({ succeeded: null, failed: null, skipped: null });
@@ -73,6 +120,7 @@ const RunCompletedC = closedObject(
 
 export type RunCreated = t.TypeOf<typeof RunCreatedC>;
 export type RunPlanned = t.TypeOf<typeof RunPlannedC>;
+export type PlanningAttempted = t.TypeOf<typeof PlanningAttemptedC>;
 export type RunStarted = t.TypeOf<typeof RunStartedC>;
 export type StepExecuted = t.TypeOf<typeof StepExecutedC>;
 export type StepAttempt = t.TypeOf<typeof StepAttemptC>;
@@ -81,6 +129,7 @@ export type RunErrorInfo = t.TypeOf<typeof RunErrorInfoC>;
 
 export type RunEvent =
   | { readonly type: 'RunCreated'; readonly data: RunCreated }
+  | { readonly type: 'PlanningAttempted'; readonly data: PlanningAttempted }
   | { readonly type: 'RunPlanned'; readonly data: RunPlanned }
   | { readonly type: 'RunStarted'; readonly data: RunStarted }
   | { readonly type: 'StepExecuted'; readonly data: StepExecuted }
@@ -90,6 +139,7 @@ export type RunEventType = RunEvent['type'];
 
 const codecs = {
   RunCreated: RunCreatedC,
+  PlanningAttempted: PlanningAttemptedC,
   RunPlanned: RunPlannedC,
   RunStarted: RunStartedC,
   StepExecuted: StepExecutedC,

@@ -1,3 +1,4 @@
+import { planTemplateOf } from '../../domain/agent/agent-planner.js';
 import { applyRunCommand, type RunExecutionDeps } from '../../application/runs/run-execution.js';
 import { runStreamId } from '../../domain/stream-names.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,10 +80,13 @@ describe('resumeRun: a run continued by another process', () => {
       origin_system_id: 'test',
       agent,
     });
-    const plan = withStepDefaults(await templatePlanner.plan({ goal: 'go', template: agent.plan_template }), {
-      max_retries: 0,
-      timeout_ms: 5000,
-    });
+    const plan = withStepDefaults(
+      await templatePlanner.plan({ goal: 'go', template: planTemplateOf(agent.planner)! }),
+      {
+        max_retries: 0,
+        timeout_ms: 5000,
+      },
+    );
     await apply({ type: 'RecordPlan', plan });
     await apply({ type: 'StartRun' });
     const first = await executeStep(
@@ -162,7 +166,7 @@ describe('resumeRun: a run continued by another process', () => {
       stream = created.right;
       if (commands === 2) {
         const plan = withStepDefaults(
-          await templatePlanner.plan({ goal: 'late', template: agent.plan_template }),
+          await templatePlanner.plan({ goal: 'late', template: planTemplateOf(agent.planner)! }),
           { max_retries: 0, timeout_ms: 5000 },
         );
         const planned = await applyRunCommand(deps, stream, { type: 'RecordPlan', plan });

@@ -33,12 +33,20 @@ const runSummary = (r: RunRow): RunSummary => ({
   chain_length: r.version,
 });
 
-type AgentRow = { agent_id: string; name: string; budget_cents: string; created_at: Date; steps: number };
+type AgentRow = {
+  agent_id: string;
+  name: string;
+  budget_cents: string;
+  created_at: Date;
+  planner: string;
+  steps: number | null;
+};
 
 const agentSummary = (r: AgentRow): AgentSummary => ({
   agent_id: r.agent_id,
   name: r.name,
   budget_cents: Number(r.budget_cents),
+  planner: r.planner,
   steps: r.steps,
   created_at: r.created_at.toISOString(),
 });
@@ -54,7 +62,10 @@ type CheckpointRow = {
 
 const GET_RUN = 'SELECT * FROM runs WHERE tenant_id = $1 AND run_id = $2';
 const LIST_RUNS = 'SELECT * FROM runs WHERE tenant_id = $1 ORDER BY created_at DESC, run_id LIMIT $2';
-const LIST_AGENTS = `SELECT agent_id, name, budget_cents, created_at, jsonb_array_length(plan_template->'steps') AS steps
+const COMPLETED_RUNS_OF_AGENT = `SELECT * FROM runs WHERE tenant_id = $1 AND agent_id = $2 AND completed_at IS NOT NULL
+   ORDER BY completed_at DESC, run_id LIMIT $3`;
+const LIST_AGENTS = `SELECT agent_id, name, budget_cents, created_at, planner->>'kind' AS planner,
+        jsonb_array_length(plan_template->'steps') AS steps
    FROM agents WHERE tenant_id = $1 ORDER BY created_at, agent_id`;
 const PROJECTION_STATUS = `SELECT c.name, c.transaction_id, c.global_position, c.updated_at,
         (SELECT count(*) FROM aos_events e WHERE (e.transaction_id::text::bigint, e.global_position) > (c.transaction_id, c.global_position)) AS pending,
@@ -69,6 +80,8 @@ export const postgresRunQueries = (pool: pg.Pool): RunQueries => ({
   },
   listRuns: async (tenantId, limit) =>
     (await pool.query<RunRow>(LIST_RUNS, [tenantId, limit])).rows.map(runSummary),
+  completedRunsOfAgent: async (tenantId, agentId, limit) =>
+    (await pool.query<RunRow>(COMPLETED_RUNS_OF_AGENT, [tenantId, agentId, limit])).rows.map(runSummary),
   listAgents: async (tenantId) =>
     (await pool.query<AgentRow>(LIST_AGENTS, [tenantId])).rows.map(agentSummary),
   projectionStatus: async (eventsCounted) =>

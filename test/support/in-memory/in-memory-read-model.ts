@@ -120,6 +120,17 @@ export const inMemoryReadModel = (
           .map(runSummary)
           .sort((a, b) => b.created_at.localeCompare(a.created_at) || a.run_id.localeCompare(b.run_id))
           .slice(0, limit),
+      completedRunsOfAgent: async (tenantId, agentId, limit) =>
+        rowsOf('runs')
+          .filter(
+            (r) => r.tenant_id === tenantId && r.agent_id === agentId && (r.completed_at ?? null) !== null,
+          )
+          .map(runSummary)
+          .sort(
+            (a, b) =>
+              (b.completed_at ?? '').localeCompare(a.completed_at ?? '') || a.run_id.localeCompare(b.run_id),
+          )
+          .slice(0, limit),
       listAgents: async (tenantId) =>
         rowsOf('agents')
           .filter((r) => r.tenant_id === tenantId)
@@ -127,7 +138,8 @@ export const inMemoryReadModel = (
             agent_id: String(r.agent_id),
             name: String(r.name),
             budget_cents: Number(r.budget_cents),
-            steps: ((r.plan_template as { steps?: unknown[] } | null)?.steps ?? []).length,
+            planner: String((r.planner as { kind?: unknown } | null)?.kind ?? 'template'),
+            steps: (r.plan_template as { steps?: unknown[] } | null)?.steps?.length ?? null,
             created_at: String(r.created_at),
           })),
       projectionStatus: async () => [],
