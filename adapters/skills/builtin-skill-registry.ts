@@ -1,9 +1,12 @@
 import type { Skill, SkillRegistry } from '../../domain/ports/skill.js';
-import { echoParamsDoc, echoSkill } from './echo-skill.js';
+import { echoParamsDoc } from './echo-params.js';
+import { echoSkill } from './echo-skill.js';
 import { httpCallIdempotentDoc, httpCallParamsDoc, httpCallSkill } from './http-call-skill.js';
-import { jsonTransformParamsDoc, jsonTransformSkill } from './json-transform-skill.js';
+import { jsonTransformParamsDoc } from './json-transform-params.js';
+import { jsonTransformSkill } from './json-transform-skill.js';
 import { llmInvokeIdempotentDoc, llmInvokeParamsDoc, llmInvokeSkill } from './llm-invoke-skill.js';
-import { waitIdempotentDoc, waitParamsDoc, waitSkill } from './wait-skill.js';
+import { waitIdempotentDoc, waitParamsDoc } from './wait-params.js';
+import { waitSkill } from './wait-skill.js';
 
 /** What `aos skills list` shows of a skill: `idempotent` says when a step interrupted by a crash
  * is run again on resume; `pure`, that its records may be appended together with the next ones;
