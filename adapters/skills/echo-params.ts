@@ -1,7 +1,7 @@
 import * as t from 'io-ts';
 import { closedObject } from '../../domain/json/closed-object.js';
 
-const MAX_MESSAGE = 10_000;
+export const MAX_MESSAGE = 10_000;
 
 const MessageC = new t.Type<string, string, unknown>(
   'Message',

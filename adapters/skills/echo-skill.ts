@@ -1,4 +1,5 @@
 import type { Skill } from '../../domain/ports/skill.js';
+import { echoManifest } from './echo-manifest.js';
 import { EchoParamsC, type EchoParams } from './echo-params.js';
 
 /** Returns its message: the simplest step, for smoke runs and templates. */
@@ -6,6 +7,7 @@ export const echoSkill: Skill<EchoParams> = {
   name: 'echo',
   version: '1',
   description: 'returns its message as the outcome',
+  manifest: echoManifest,
   params: EchoParamsC,
   isIdempotent: () => true,
   pure: true,

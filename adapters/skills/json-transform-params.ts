@@ -3,7 +3,7 @@ import * as t from 'io-ts';
 import { closedObject } from '../../domain/json/closed-object.js';
 import { errorMessage } from './skill-failure.js';
 
-const MAX_EXPRESSION = 2000;
+export const MAX_EXPRESSION = 2000;
 
 const compileError = (expression: string): string | null => {
   try {
@@ -46,7 +46,7 @@ export const JsonTransformParamsC = closedObject('JsonTransformParams', {
 });
 export type JsonTransformParams = t.TypeOf<typeof JsonTransformParamsC>;
 
-export const jsonTransformParamsDoc: Readonly<Record<string, string>> = {
+export const jsonTransformParamsDoc = {
   expression: `JMESPath expression (community edition), at most ${MAX_EXPRESSION} characters`,
   input_from_step: 'index of an EARLIER step; its outcome data is the input',
 };

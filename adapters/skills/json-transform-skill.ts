@@ -1,6 +1,7 @@
 import { search, type JSONValue } from '@jmespath-community/jmespath';
 import { findJsonRejection, type JsonValue } from '../../domain/json/json-value.js';
 import type { Skill, SkillResult } from '../../domain/ports/skill.js';
+import { jsonTransformManifest } from './json-transform-manifest.js';
 import { JsonTransformParamsC, type JsonTransformParams } from './json-transform-params.js';
 
 export type { JsonTransformParams } from './json-transform-params.js';
@@ -32,6 +33,7 @@ export const jsonTransformSkill: Skill<JsonTransformParams> = {
   name: 'json_transform',
   version: '1',
   description: "applies a JMESPath expression to an earlier step's outcome data; outcome data {result}",
+  manifest: jsonTransformManifest,
   params: JsonTransformParamsC,
   isIdempotent: () => true,
   pure: true,

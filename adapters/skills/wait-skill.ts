@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Skill, SkillResult } from '../../domain/ports/skill.js';
 import { abortFailure } from './skill-failure.js';
+import { waitManifest } from './wait-manifest.js';
 import { WaitParamsC, type WaitParams } from './wait-params.js';
 
 export type { WaitParams } from './wait-params.js';
@@ -15,6 +16,7 @@ export const waitSkill: Skill<WaitParams> = {
   version: '1',
   description:
     'waits a number of milliseconds, stopping at once when the step times out or the run is cancelled; outcome data {waited_ms}',
+  manifest: waitManifest,
   params: WaitParamsC,
   isIdempotent: () => true,
   estimateCostCents: () => 0,
