@@ -1,13 +1,17 @@
-import type { Skill, SkillRegistry } from '../../domain/ports/skill.js';
-import { echoParamsDoc, echoSkill } from './echo-skill.js';
+import type { Skill, SkillManifest, SkillRegistry } from '../../domain/ports/skill.js';
+import { echoParamsDoc } from './echo-params.js';
+import { echoSkill } from './echo-skill.js';
 import { httpCallIdempotentDoc, httpCallParamsDoc, httpCallSkill } from './http-call-skill.js';
-import { jsonTransformParamsDoc, jsonTransformSkill } from './json-transform-skill.js';
+import { jsonTransformParamsDoc } from './json-transform-params.js';
+import { jsonTransformSkill } from './json-transform-skill.js';
 import { llmInvokeIdempotentDoc, llmInvokeParamsDoc, llmInvokeSkill } from './llm-invoke-skill.js';
-import { waitIdempotentDoc, waitParamsDoc, waitSkill } from './wait-skill.js';
+import { waitIdempotentDoc, waitParamsDoc } from './wait-params.js';
+import { waitSkill } from './wait-skill.js';
 
 /** What `aos skills list` shows of a skill: `idempotent` says when a step interrupted by a crash
  * is run again on resume; `pure`, that its records may be appended together with the next ones;
- * `params` maps each param to a short description. */
+ * `params` maps each param to a short description; then its manifest, as a planner is told it
+ * (`--json` only): the params' JSON Schema, cost model, side effects and limits. */
 export type SkillDescription = {
   readonly name: string;
   readonly version: string;
@@ -15,7 +19,7 @@ export type SkillDescription = {
   readonly idempotent: string;
   readonly pure: boolean;
   readonly params: Readonly<Record<string, string>>;
-};
+} & SkillManifest;
 
 type Entry = {
   readonly skill: Skill;
@@ -56,5 +60,9 @@ export const describeSkill = (skill: Skill): SkillDescription => {
     idempotent: entry?.idempotent ?? 'no',
     pure: skill.pure === true,
     params: entry?.paramsDoc ?? {},
+    params_schema: skill.manifest.params_schema,
+    cost_model: skill.manifest.cost_model,
+    side_effects: skill.manifest.side_effects,
+    limits: skill.manifest.limits,
   };
 };

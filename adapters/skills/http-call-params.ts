@@ -1,16 +1,26 @@
 import * as t from 'io-ts';
 import { closedObject } from '../../domain/json/closed-object.js';
 import { intBetween } from '../../domain/json/bounded-codecs.js';
+import { MAX_JSON_DEPTH } from '../../domain/json/json-depth.js';
 import { JsonValueC, type JsonObject, type JsonValue } from '../../domain/json/json-value.js';
 import { forbiddenHeaderReason, headersNotSentAsWritten } from './forbidden-request-headers.js';
 
 const MIB = 1024 * 1024;
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = MIB;
-const MAX_URL_LENGTH = 2048;
-const MAX_HEADERS = 50;
-const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'] as const;
+export const MAX_TIMEOUT_MS = 60_000;
+export const MAX_RESPONSE_BYTES_CAP = 10 * MIB;
+export const MAX_URL_LENGTH = 2048;
+export const MAX_HEADERS = 50;
+export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'] as const;
 export type HttpMethod = (typeof METHODS)[number];
+
+/** Methods whose request has no body. */
+export const METHODS_WITHOUT_BODY: readonly HttpMethod[] = ['GET', 'HEAD'];
+
+/** The body is kept in the outcome data (`{status, content_type, body}`), one level below its
+ * root, and outcome data nests at most MAX_JSON_DEPTH levels. */
+export const MAX_BODY_DEPTH = MAX_JSON_DEPTH - 1;
 
 /** Methods whose repetition has no further effect (RFC 9110 §9.2.2): a step in flight when its
  * process died is run again on resume only for these. */
@@ -54,8 +64,8 @@ const HttpUrlC = new t.Type<string, string, unknown>(
   t.identity,
 );
 
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const HEADER_VALUE = /^[^\r\n\0]*$/;
+export const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+export const HEADER_VALUE = /^[^\r\n\0]*$/;
 
 const HeadersC = new t.Type<Record<string, string>, Record<string, string>, unknown>(
   'HttpHeaders',
@@ -102,15 +112,15 @@ const HttpCallFieldsC = closedObject(
   'HttpCallParams',
   { method: MethodC, url: HttpUrlC },
   {
-    timeout_ms: intBetween(1, 60_000),
+    timeout_ms: intBetween(1, MAX_TIMEOUT_MS),
     headers: HeadersC,
     body: JsonValueC,
-    max_response_bytes: intBetween(1, 10 * MIB),
+    max_response_bytes: intBetween(1, MAX_RESPONSE_BYTES_CAP),
   },
 );
 
 const bodyForbidden = (params: HttpCallParams): boolean =>
-  params.body !== undefined && (params.method === 'GET' || params.method === 'HEAD');
+  params.body !== undefined && METHODS_WITHOUT_BODY.includes(params.method);
 
 /** Plan params of `http_call`: unknown keys rejected (closedObject), and no body on GET or HEAD. */
 export const HttpCallParamsC = new t.Type<HttpCallParams, JsonObject, unknown>(
@@ -132,11 +142,11 @@ export const HttpCallParamsC = new t.Type<HttpCallParams, JsonObject, unknown>(
   (params) => HttpCallFieldsC.encode(params) as JsonObject,
 );
 
-export const httpCallParamsDoc: Readonly<Record<string, string>> = {
+export const httpCallParamsDoc = {
   method: METHODS.join(' | '),
   url: `absolute http(s) URL, at most ${MAX_URL_LENGTH} characters, no credentials; loopback, private, link-local and metadata hosts need the agent to allow the host`,
-  timeout_ms: `optional integer 1..60000, default ${DEFAULT_TIMEOUT_MS} (the step's own timeout also applies)`,
+  timeout_ms: `optional integer 1..${MAX_TIMEOUT_MS}, default ${DEFAULT_TIMEOUT_MS} (the step's own timeout also applies)`,
   headers: `optional object of header name to string value, at most ${MAX_HEADERS}, not ${headersNotSentAsWritten.join(', ')} (the client sets or refuses those); a value may be a secret reference {{secret:NAME}}, which the runner resolves before the call`,
-  body: 'optional JSON value, sent as application/json (not with GET or HEAD)',
-  max_response_bytes: `optional integer 1..${10 * MIB} (10 MiB), default ${DEFAULT_MAX_RESPONSE_BYTES}`,
+  body: `optional JSON value, sent as application/json (not with ${METHODS_WITHOUT_BODY.join(' or ')})`,
+  max_response_bytes: `optional integer 1..${MAX_RESPONSE_BYTES_CAP} (10 MiB), default ${DEFAULT_MAX_RESPONSE_BYTES}`,
 };

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { jsonDepthExcess, MAX_JSON_DEPTH } from '../../domain/json/json-depth.js';
+import { jsonDepthExcess } from '../../domain/json/json-depth.js';
 import { findJsonRejection, type JsonValue } from '../../domain/json/json-value.js';
 import type { PlanStepProblem, Skill, SkillContext, SkillResult } from '../../domain/ports/skill.js';
 import { systemLookup, type AddressLookup } from './address-lookup.js';
@@ -13,11 +13,13 @@ import {
   isAllowedByAgent,
   urlHostname,
 } from './host-policy.js';
+import { httpCallManifest } from './http-call-manifest.js';
 import {
   DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_TIMEOUT_MS,
   HttpCallParamsC,
   isIdempotentMethod,
+  MAX_BODY_DEPTH,
   urlProblem,
   type HttpCallParams,
 } from './http-call-params.js';
@@ -26,16 +28,12 @@ import { abortFailure, errorMessage, failure, networkFailure } from './skill-fai
 
 export type { AddressLookup } from './address-lookup.js';
 export type { HttpCallParams } from './http-call-params.js';
-export { httpCallIdempotentDoc, httpCallParamsDoc } from './http-call-params.js';
+export { httpCallIdempotentDoc, httpCallParamsDoc, MAX_BODY_DEPTH } from './http-call-params.js';
 
 const isJsonMediaType = (contentType: string | null): boolean => {
   const media = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   return media === 'application/json' || media === 'text/json' || media.endsWith('+json');
 };
-
-/** The body is kept in the outcome data (`{status, content_type, body}`), one level below its
- * root, and outcome data nests at most MAX_JSON_DEPTH levels. */
-export const MAX_BODY_DEPTH = MAX_JSON_DEPTH - 1;
 
 const TOO_DEEP = Symbol('too deep');
 
@@ -196,6 +194,7 @@ export const createHttpCallSkill = (deps: { readonly lookup: AddressLookup }): S
   version: '1',
   description:
     'HTTP request with a timeout, a response size cap, redirects reported not followed, and a host policy; outcome data {status, content_type, body}',
+  manifest: httpCallManifest,
   params: HttpCallParamsC,
   isIdempotent: (params) => isIdempotentMethod(params.method),
   estimateCostCents: () => 0,

@@ -3,11 +3,12 @@ import { intBetween, patternString } from '../../domain/json/bounded-codecs.js';
 import { closedObject } from '../../domain/json/closed-object.js';
 
 export const DEFAULT_MAX_TOKENS = 1024;
-const MAX_MESSAGES = 100;
-const MAX_CONTENT = 100_000;
+export const MAX_MESSAGES = 100;
+export const MAX_CONTENT = 100_000;
+export const MAX_MAX_TOKENS = 32_768;
 const MAX_API_KEY = 4096;
 
-const RoleC = t.keyof({ system: null, user: null, assistant: null }, 'system | user | assistant');
+export const RoleC = t.keyof({ system: null, user: null, assistant: null }, 'system | user | assistant');
 
 const ContentC = new t.Type<string, string, unknown>(
   'MessageContent',
@@ -48,22 +49,24 @@ const TemperatureC = new t.Type<number, number, unknown>(
 );
 
 /** Printable ASCII only: it becomes a header value. */
+export const API_KEY_PATTERN = new RegExp(`^[\\x20-\\x7e]{1,${MAX_API_KEY}}$`);
+
 const ApiKeyC = patternString(
   'ApiKey',
-  new RegExp(`^[\\x20-\\x7e]{1,${MAX_API_KEY}}$`),
+  API_KEY_PATTERN,
   `expected 1 to ${MAX_API_KEY} printable ASCII characters, normally a secret reference {{secret:NAME}}`,
 );
 
 export const LlmInvokeParamsC = closedObject(
   'LlmInvokeParams',
   { messages: MessagesC },
-  { max_tokens: intBetween(1, 32_768), temperature: TemperatureC, api_key: ApiKeyC },
+  { max_tokens: intBetween(1, MAX_MAX_TOKENS), temperature: TemperatureC, api_key: ApiKeyC },
 );
 export type LlmInvokeParams = t.TypeOf<typeof LlmInvokeParamsC>;
 
-export const llmInvokeParamsDoc: Readonly<Record<string, string>> = {
+export const llmInvokeParamsDoc = {
   messages: `1..${MAX_MESSAGES} of {role: system | user | assistant, content: string of at most ${MAX_CONTENT} characters}`,
-  max_tokens: `optional integer 1..32768, default ${DEFAULT_MAX_TOKENS}: always sent, it bounds the declared cost`,
+  max_tokens: `optional integer 1..${MAX_MAX_TOKENS}, default ${DEFAULT_MAX_TOKENS}: always sent, it bounds the declared cost`,
   temperature: "optional number 0..2 (the server's default when absent)",
   api_key:
     'optional; a secret reference {{secret:NAME}} that the runner resolves before the call, sent as Authorization: Bearer; never in the outcome. No key is read from the environment',

@@ -4,6 +4,7 @@ import { readBodyCapped } from './capped-body.js';
 import { classifyHttpStatus } from './http-status-class.js';
 import { errorDetail, parseCompletion } from './llm-completion.js';
 import { llmConfigFromEnv, type LlmConfig, type LlmConfigSource } from './llm-config.js';
+import { llmInvokeManifest } from './llm-invoke-manifest.js';
 import { DEFAULT_MAX_TOKENS, LlmInvokeParamsC, type LlmInvokeParams } from './llm-invoke-params.js';
 import { costCents, estimatePromptTokens } from './llm-pricing.js';
 import { abortFailure, errorMessage, failure, networkFailure } from './skill-failure.js';
@@ -109,6 +110,7 @@ export const createLlmInvokeSkill = (deps: { readonly config: LlmConfigSource })
   version: '1',
   description:
     'chat completion from the operator-configured OpenAI-compatible endpoint (AOS_LLM_BASE_URL, AOS_LLM_MODEL), costed from the reported usage; outcome data {content, finish_reason, usage, model}',
+  manifest: llmInvokeManifest,
   params: LlmInvokeParamsC,
   // No side effects: safe to run again on resume, at the price of paying for the tokens twice.
   isIdempotent: () => true,

@@ -1,20 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import * as t from 'io-ts';
-import { intBetween } from '../../domain/json/bounded-codecs.js';
-import { closedObject } from '../../domain/json/closed-object.js';
 import type { Skill, SkillResult } from '../../domain/ports/skill.js';
 import { abortFailure } from './skill-failure.js';
+import { waitManifest } from './wait-manifest.js';
+import { WaitParamsC, type WaitParams } from './wait-params.js';
 
-const MAX_WAIT_MS = 600_000;
-
-const WaitParamsC = closedObject('WaitParams', { ms: intBetween(0, MAX_WAIT_MS) });
-export type WaitParams = t.TypeOf<typeof WaitParamsC>;
-
-export const waitParamsDoc: Readonly<Record<string, string>> = {
-  ms: `integer 0..${MAX_WAIT_MS} (10 minutes): how long to wait, in milliseconds; the step's timeout still applies`,
-};
-
-export const waitIdempotentDoc = 'always';
+export type { WaitParams } from './wait-params.js';
 
 const aborted = (reason: unknown, ms: number): SkillResult =>
   abortFailure(reason, { message: 'the step ran out of time', ms });
@@ -26,6 +16,7 @@ export const waitSkill: Skill<WaitParams> = {
   version: '1',
   description:
     'waits a number of milliseconds, stopping at once when the step times out or the run is cancelled; outcome data {waited_ms}',
+  manifest: waitManifest,
   params: WaitParamsC,
   isIdempotent: () => true,
   estimateCostCents: () => 0,

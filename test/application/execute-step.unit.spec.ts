@@ -5,6 +5,7 @@ import type { Clock } from '../../domain/ports/clock.js';
 import type { Skill, SkillContext, SkillResult } from '../../domain/ports/skill.js';
 import { executeStep, type StepContext } from '../../application/runs/execute-step.js';
 import { defaultRedactionPolicy } from '../../domain/secrets/redaction-policy.js';
+import { minimalSkillManifest } from '../support/minimal-skill-manifest.js';
 
 /** A skill whose attempts follow a script; it records what it was called with. */
 const scriptedSkill = (
@@ -16,6 +17,7 @@ const scriptedSkill = (
     name: 'scripted',
     version: '1',
     description: 'test double',
+    manifest: minimalSkillManifest,
     params: JsonObjectC as unknown as t.Type<JsonObject, JsonObject, unknown>,
     isIdempotent: () => true,
     estimateCostCents: () => estimate,

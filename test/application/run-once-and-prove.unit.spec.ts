@@ -15,6 +15,7 @@ import {
   unitRunKeys,
   type TemplateStep,
 } from '../support/in-memory/in-memory-world.js';
+import { minimalSkillManifest } from '../support/minimal-skill-manifest.js';
 
 // `aos run --idempotency-key K` again while the first request is still executing the run, on the
 // in-memory store: the first request's steps wait at gates the test opens, so that its appends land
@@ -38,6 +39,7 @@ const createGates = () => {
     name: 'gate',
     version: '1',
     description: 'waits until the test opens the named gate',
+    manifest: minimalSkillManifest,
     params: closedObject('GateParams', { gate: t.string }),
     isIdempotent: () => true,
     estimateCostCents: () => 0,

@@ -4,12 +4,14 @@ import { JsonObjectC, type JsonObject } from '../../domain/json/json-value.js';
 import { validatePlan } from '../../domain/plan/plan-validation.js';
 import { MAX_RUN_STEPS, type Plan } from '../../domain/plan/plan.js';
 import type { Skill, SkillRegistry } from '../../domain/ports/skill.js';
+import { minimalSkillManifest } from '../support/minimal-skill-manifest.js';
 
 /** A skill that declares 10 cents per step: plan validation adds up declared costs. */
 const priced: Skill = {
   name: 'priced',
   version: '1',
   description: 'costs 10 cents',
+  manifest: minimalSkillManifest,
   params: JsonObjectC as unknown as t.Type<unknown, JsonObject, unknown>,
   isIdempotent: () => true,
   estimateCostCents: () => 10,

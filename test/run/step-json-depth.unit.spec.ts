@@ -5,6 +5,7 @@ import { JsonObjectC, type JsonObject, type JsonValue } from '../../domain/json/
 import type { Skill, SkillResult } from '../../domain/ports/skill.js';
 import { executeStep, type StepContext } from '../../application/runs/execute-step.js';
 import { defaultRedactionPolicy } from '../../domain/secrets/redaction-policy.js';
+import { minimalSkillManifest } from '../support/minimal-skill-manifest.js';
 
 /** `levels` arrays one inside the other, built without recursion. */
 const nested = (levels: number): JsonValue => {
@@ -20,6 +21,7 @@ const skillReturning = (data: JsonValue, cost = 0) => {
     name: 'deep',
     version: '1',
     description: 'test double',
+    manifest: minimalSkillManifest,
     params: JsonObjectC as unknown as t.Type<JsonObject, JsonObject, unknown>,
     isIdempotent: () => true,
     estimateCostCents: () => 0,

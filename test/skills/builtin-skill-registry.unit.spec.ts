@@ -60,6 +60,14 @@ describe('built-in skill registry', () => {
     expect(byName.get('llm_invoke')?.params.api_key).toContain('{{secret:NAME}}');
   });
 
+  it('describes each skill with its manifest for `aos skills list --json`', () => {
+    for (const skill of builtinSkillRegistry().list()) {
+      const { params_schema, cost_model, side_effects, limits } = describeSkill(skill);
+      expect({ params_schema, cost_model, side_effects, limits }).toEqual(skill.manifest);
+      expect(params_schema.type).toBe('object');
+    }
+  });
+
   it('says http_call is idempotent for exactly the methods it documents', () => {
     const skill = builtinSkillRegistry().get('http_call');
     const documented = describeSkill(skill!).idempotent.split(', ');
