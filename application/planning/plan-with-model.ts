@@ -15,6 +15,7 @@ import { planOfAnswer, planTemplateInAnswer } from '../../domain/planning/plan-a
 import { planningMessages, repairMessages } from '../../domain/planning/planning-prompt.js';
 import { skillManifest } from '../../domain/planning/skill-manifest.js';
 import { backoffDelayMs } from '../../domain/run/retry-backoff.js';
+import { scrubSecretValues } from '../../domain/secrets/redaction.js';
 import type { PlanningAttempted, RunCreated, RunErrorInfo } from '../../domain/run/run-events.js';
 import type { ModelPlanningDeps } from './model-planning-deps.js';
 import {
@@ -67,9 +68,13 @@ const checkAnswer = (
   return { plan, problems };
 };
 
-const failed = (loop: Loop, message: string): ModelPlanning => ({
+/** The run's failure; its message quotes the last reason, scrubbed like the attempts. */
+const failed = (deps: ModelPlanningDeps, loop: Loop, message: string): ModelPlanning => ({
   attempts: loop.attempts,
-  outcome: { kind: 'failed', error: { code: 'PLANNING_FAILED', message } },
+  outcome: {
+    kind: 'failed',
+    error: { code: 'PLANNING_FAILED', message: scrubSecretValues(message, deps.secretValues) },
+  },
 });
 
 /** One attempt: a request, then the answer checked; the attempt recorded. Returns the plan when it
@@ -178,10 +183,10 @@ export const planWithModel = async (
     if (typeof result === 'object')
       return { attempts: loop.attempts, outcome: { kind: 'planned', plan: result } };
     if (loop.spent > run.budget_cents)
-      return failed(loop, `planning cost ${loop.spent} cents, over the run's budget of ${run.budget_cents}`);
+      return failed(deps, loop, `planning cost ${loop.spent} cents, over the run's budget of ${run.budget_cents}`);
     if (result === 'stop') break;
     if (result === 'retry' && loop.attempts.length < total)
       await deps.clock.sleep(backoffDelayMs(loop.attempts.length, deps.random));
   }
-  return failed(loop, `no valid plan after ${loop.attempts.length} attempt(s): ${loop.lastReason}`);
+  return failed(deps, loop, `no valid plan after ${loop.attempts.length} attempt(s): ${loop.lastReason}`);
 };

@@ -182,5 +182,6 @@ describe('planWithModel', () => {
     const planning = await planWithModel(deps, run, agent, planner);
     expect(JSON.stringify(planning)).not.toContain('sk-very-secret-key');
     expect(planning.attempts[0]?.failure?.message).toContain('[REDACTED]');
+    expect(planning.outcome).toMatchObject({ kind: 'failed', error: { message: expect.stringContaining('[REDACTED]') } });
   });
 });
