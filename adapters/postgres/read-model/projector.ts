@@ -6,27 +6,10 @@ import { decodeForProjection } from '../../../projections/projected-event.js';
 import { rowChangesOf } from '../../../projections/run-projection.js';
 import { writeRowChanges } from './batched-row-writer.js';
 import type { RowChange } from '../../../projections/row-change.js';
+import { lockCheckpoint, moveCheckpoint, readCheckpoint } from './projection-checkpoint.js';
+import { inProjectorTransaction, type ProjectionResult } from './projector-transaction.js';
 
-export const TRACE_PROJECTION = 'trace_tables';
 const DEFAULT_BATCH = 500;
-
-type CheckpointRow = { transaction_id: string; global_position: string };
-
-const LOCK_CHECKPOINT =
-  'SELECT transaction_id, global_position FROM aos_projection_checkpoints WHERE name = $1 FOR UPDATE';
-const STORE_CHECKPOINT = `UPDATE aos_projection_checkpoints SET transaction_id = $2, global_position = $3, updated_at = now()
-  WHERE name = $1 AND transaction_id = $4 AND global_position = $5`;
-
-export const readCheckpoint = async (pool: pg.Pool): Promise<GlobalPosition> => {
-  const { rows } = await pool.query<CheckpointRow>(
-    'SELECT transaction_id, global_position FROM aos_projection_checkpoints WHERE name = $1',
-    [TRACE_PROJECTION],
-  );
-  const row = rows[0];
-  return row
-    ? { transactionId: BigInt(row.transaction_id), position: BigInt(row.global_position) }
-    : { transactionId: 0n, position: 0n };
-};
 
 /** Inside an open transaction that set aos.projector: applies events after the locked checkpoint,
  * batch by batch, and moves the checkpoint (compare-and-swap) with the rows. */
@@ -66,47 +49,10 @@ export const projectPendingEvents = async (
     if (events.right.length < batchSize) break;
   }
   if (applied > 0) {
-    const stored = await client.query(STORE_CHECKPOINT, [
-      TRACE_PROJECTION,
-      position.transactionId.toString(),
-      position.position.toString(),
-      from.transactionId.toString(),
-      from.position.toString(),
-    ]);
-    if (stored.rowCount !== 1)
-      return E.left({ kind: 'projection_write_failed', message: 'checkpoint moved under the projector' });
+    const moved = await moveCheckpoint(client, from, position);
+    if (E.isLeft(moved)) return moved;
   }
   return E.right({ position, applied });
-};
-
-type ProjectionResult = E.Either<
-  ProjectionError,
-  { readonly position: GlobalPosition; readonly applied: number }
->;
-
-/** Runs `work` in one transaction of a client of the pool that the write guard lets write the read
- * tables (aos.projector): committed when it returns Right, rolled back when it returns Left or
- * throws (a throw becomes projection_write_failed). */
-export const inProjectorTransaction = async (
-  pool: pg.Pool,
-  work: (client: pg.PoolClient) => Promise<ProjectionResult>,
-): Promise<ProjectionResult> => {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query("SET LOCAL aos.projector = 'on'");
-    const result = await work(client);
-    await client.query(result._tag === 'Right' ? 'COMMIT' : 'ROLLBACK');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    return E.left({
-      kind: 'projection_write_failed',
-      message: error instanceof Error ? error.message : String(error),
-    });
-  } finally {
-    client.release();
-  }
 };
 
 /** One catch-up pass in one transaction: rows and checkpoint commit together or not at all.
@@ -117,10 +63,7 @@ export const catchUpProjections = (
   options: { readonly batchSize?: number } = {},
 ): Promise<ProjectionResult> =>
   inProjectorTransaction(pool, async (client) => {
-    const { rows } = await client.query<CheckpointRow>(LOCK_CHECKPOINT, [TRACE_PROJECTION]);
-    const row = rows[0];
-    if (!row) throw new Error(`projection checkpoint ${TRACE_PROJECTION} is missing: run aos-int migrate`);
-    const from = { transactionId: BigInt(row.transaction_id), position: BigInt(row.global_position) };
+    const from = await lockCheckpoint(client);
     return projectPendingEvents(client, store, from, { ...options, maxBatches: 20 });
   });
 

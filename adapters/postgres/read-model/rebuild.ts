@@ -2,7 +2,9 @@ import * as E from 'fp-ts/lib/Either.js';
 import type pg from 'pg';
 import { START_POSITION, type EventStore, type GlobalPosition } from '../../../domain/ports/event-store.js';
 import type { ProjectionError } from '../../../application/ports/read-model.js';
-import { inProjectorTransaction, projectPendingEvents, TRACE_PROJECTION } from './projector.js';
+import { projectPendingEvents } from './projector.js';
+import { TRACE_PROJECTION } from './projection-checkpoint.js';
+import { inProjectorTransaction } from './projector-transaction.js';
 import { projectionTables } from '../../../projections/projection-tables.js';
 
 /** Replays every event from position 0 into emptied read tables, in one transaction: readers see
