@@ -3,7 +3,7 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import type pg from 'pg';
 import type { ProjectionBatch } from '../../../application/ports/read-model.js';
 import { comparePositions, type EventStore, type GlobalPosition } from '../../../domain/ports/event-store.js';
-import { catchUpProjections } from './projector.js';
+import { catchUpProjections } from './catch-up-pass.js';
 
 const describe = (value: unknown): string =>
   JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
