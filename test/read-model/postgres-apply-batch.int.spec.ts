@@ -44,7 +44,9 @@ afterEach(async () => {
   await db.drop();
 });
 
-/** Appends a two-step run that succeeds, and returns its events as the store gives them back. */
+/** Appends a two-step run that succeeds, and returns its events as the store gives them back once
+ * readAll hands them out (it holds them back while an older transaction of the server, in any
+ * database, may still commit). */
 const appendRun = async (runId: string): Promise<StoredEvent[]> => {
   const events = storedRunEvents(sampleRunEvents(), TENANT, runId).map(
     ({ type, data, dataCanonical, recorded_at, link }): NewEvent => ({
@@ -57,10 +59,15 @@ const appendRun = async (runId: string): Promise<StoredEvent[]> => {
   );
   const appended = await store.appendToStream(TENANT, `aos-run-${runId}`, 0, events)();
   if (appended._tag === 'Left') throw new Error(JSON.stringify(appended.left));
-  const all = await store.readAll(START_POSITION, 1000)();
-  if (all._tag === 'Left') throw new Error(JSON.stringify(all.left));
-  reads = [];
-  return all.right.filter((e) => e.stream_id === `aos-run-${runId}`);
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
+    const all = await store.readAll(START_POSITION, 1000)();
+    if (all._tag === 'Left') throw new Error(JSON.stringify(all.left));
+    const delivered = all.right.filter((e) => e.stream_id === `aos-run-${runId}`);
+    reads = [];
+    if (delivered.length === events.length) return delivered;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`the store did not hand out run ${runId} within 30 s`);
 };
 
 const last = (events: readonly StoredEvent[]): GlobalPosition => events[events.length - 1]!.globalPosition;
