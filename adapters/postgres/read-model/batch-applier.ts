@@ -33,12 +33,12 @@ const applyPass = async (
   if (gap.right.exhausted || comparePositions(position, batch.after) < 0)
     return E.right({ position, applied });
   const events = batch.events.filter((e) => comparePositions(e.globalPosition, position) > 0);
-  for (let start = 0, pages = gap.right.pages; start < events.length && pages < PAGES_PER_PASS; pages++) {
+  let pages = gap.right.pages;
+  for (let start = 0; start < events.length && pages < PAGES_PER_PASS; start += batchSize, pages += 1) {
     const pushed = await projectEventBatch(client, position, events.slice(start, start + batchSize));
     if (E.isLeft(pushed)) return pushed;
     ({ position } = pushed.right);
     applied += pushed.right.applied;
-    start += batchSize;
   }
   return E.right({ position, applied });
 };
