@@ -41,11 +41,11 @@ export const projectPendingEvents = async (
   let applied = 0;
   for (let batch = 0; batch < (options.maxBatches ?? Number.POSITIVE_INFINITY); batch++) {
     const events = await store.readAll(position, batchSize)();
-    if (events._tag === 'Left') return E.left({ kind: 'store', error: events.left });
+    if (E.isLeft(events)) return E.left({ kind: 'store', error: events.left });
     const changes: RowChange[] = [];
     for (const stored of events.right) {
       const projected = decodeForProjection(stored);
-      if (projected._tag === 'Left') return projected;
+      if (E.isLeft(projected)) return projected;
       if (projected.right !== null) changes.push(...rowChangesOf(projected.right));
       position = stored.globalPosition;
       applied += 1;
@@ -96,7 +96,7 @@ export const inProjectorTransaction = async (
     await client.query('BEGIN');
     await client.query("SET LOCAL aos.projector = 'on'");
     const result = await work(client);
-    await client.query(result._tag === 'Right' ? 'COMMIT' : 'ROLLBACK');
+    await client.query(E.isRight(result) ? 'COMMIT' : 'ROLLBACK');
     return result;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -137,7 +137,7 @@ export const waitForProjections = async (
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   for (let attempt = 0; ; attempt++) {
     const pass = await catchUpProjections(pool, store);
-    if (pass._tag === 'Left') return pass;
+    if (E.isLeft(pass)) return pass;
     const reached = pass.right.applied > 0 ? pass.right.position : await readCheckpoint(pool);
     if (comparePositions(reached, target) >= 0) return E.right(reached);
     if (Date.now() > deadline) return E.left({ kind: 'projection_timeout', target, reached });
