@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { pipe } from 'fp-ts/lib/function.js';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { CreateAgentError } from '../../application/agents/create-agent.js';
 import { type AgentRegistrationRequest, AgentNameC } from '../../application/agents/register-agent.js';
@@ -8,7 +9,7 @@ import { intBetween } from '../../domain/json/bounded-codecs.js';
 import { MAX_STEP_RETRIES, MAX_STEP_TIMEOUT_MS, PlanTemplateInputC } from '../../domain/plan/plan.js';
 import { DEFAULT_MAX_RETRIES, DEFAULT_STEP_TIMEOUT_MS } from '../../domain/plan/step-defaults.js';
 import { TenantIdC } from '../../domain/run/identifiers.js';
-import { CliFailure, usageError } from '../cli-failure.js';
+import { CliFailure, orThrow, usageError } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { shown } from '../terminal-text.js';
@@ -107,12 +108,13 @@ const create = async (args: ArgumentsCamelCase<CreateArgs>) =>
       import('../../adapters/random-ids.js'),
     ]);
     return withRuntime(async ({ store, skills, readModel }) => {
-      const created = await createAgent(
-        { store, skills, readModel, clock: systemClock, ids: randomIds, redaction },
-        request,
+      const agent = pipe(
+        await createAgent(
+          { store, skills, readModel, clock: systemClock, ids: randomIds, redaction },
+          request,
+        ),
+        orThrow(createdFailure),
       );
-      if (created._tag === 'Left') throw createdFailure(created.left);
-      const agent = created.right;
       return {
         exitCode: ExitCode.ok,
         json: {

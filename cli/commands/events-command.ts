@@ -1,6 +1,7 @@
+import { pipe } from 'fp-ts/lib/function.js';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { RunIdC, TenantIdC } from '../../domain/run/identifiers.js';
-import { notFound } from '../cli-failure.js';
+import { notFound, orThrow } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { shown } from '../terminal-text.js';
@@ -16,10 +17,8 @@ const handler = async (args: ArgumentsCamelCase<EventsArgs>) =>
     const runId = decodeOption(RunIdC, 'run-id', args['run-id']);
     const { readRunEvents } = await import('../../application/runs/read-run-events.js');
     return withRuntime(async ({ store }) => {
-      const read = await readRunEvents(store, tenantId, runId);
-      if (read._tag === 'Left') throw storeFailure(read.left);
-      if (read.right.length === 0) throw notFound(`run ${runId} not found in tenant ${tenantId}`);
-      const events = read.right;
+      const events = pipe(await readRunEvents(store, tenantId, runId), orThrow(storeFailure));
+      if (events.length === 0) throw notFound(`run ${runId} not found in tenant ${tenantId}`);
       return {
         exitCode: ExitCode.ok,
         json: { tenant_id: tenantId, run_id: runId, events },

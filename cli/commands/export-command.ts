@@ -1,7 +1,8 @@
+import { pipe } from 'fp-ts/lib/function.js';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { EventStoreError } from '../../domain/ports/event-store.js';
 import { RunIdC, TenantIdC } from '../../domain/run/identifiers.js';
-import { notFound } from '../cli-failure.js';
+import { notFound, orThrow } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { shown } from '../terminal-text.js';
@@ -25,20 +26,14 @@ const handler = async (args: ArgumentsCamelCase<ExportArgs>) =>
     // The tree head in the bundle is signed now, with the active key.
     const keys = await requireRunKeys(await keysDirectoryOf(process.env));
     return withRuntime(async (runtime) => {
-      const exported = await exportRunBundle(
-        runtime,
-        keys,
-        tenantId,
-        runId,
-        new Date().toISOString(),
-        warnCatchUp,
+      const { proof, bundle, events } = pipe(
+        await exportRunBundle(runtime, keys, tenantId, runId, new Date().toISOString(), warnCatchUp),
+        orThrow((error) =>
+          error.kind === 'run_not_found'
+            ? notFound(`run ${runId} not found in tenant ${tenantId}`)
+            : ledgerFailure(error),
+        ),
       );
-      if (exported._tag === 'Left') {
-        if (exported.left.kind === 'run_not_found')
-          throw notFound(`run ${runId} not found in tenant ${tenantId}`);
-        throw ledgerFailure(exported.left);
-      }
-      const { proof, bundle, events } = exported.right;
       const { format, tenant_id, run_id, ...rest } = bundle;
       const verified = proof.integrity.verification_status === 'VERIFIED';
       if (!verified)

@@ -1,5 +1,7 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { CliFailure, infrastructureError } from '../cli-failure.js';
+import { CliFailure, infrastructureError, orThrow } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { shown } from '../terminal-text.js';
@@ -30,20 +32,22 @@ const unexpected =
 const init = async (args: ArgumentsCamelCase<Args>) =>
   runAndPrint(args, async () => {
     const { initKeys, keyFileRefusedMessage, directory } = await keys();
-    const created = await initKeys(directory, new Date().toISOString()).catch(unexpected(directory));
-    if (created._tag === 'Left' && created.left.kind === 'key_file_refused')
-      throw infrastructureError(keyFileRefusedMessage(created.left));
-    if (created._tag === 'Left') {
-      throw new CliFailure(
-        ExitCode.failed,
-        'key_exists',
-        `a signing key already exists at ${created.left.path}; use \`aos-int keys rotate\` to replace it`,
-      );
-    }
+    const active = pipe(
+      await initKeys(directory, new Date().toISOString()).catch(unexpected(directory)),
+      orThrow((error) =>
+        error.kind === 'key_file_refused'
+          ? infrastructureError(keyFileRefusedMessage(error))
+          : new CliFailure(
+              ExitCode.failed,
+              'key_exists',
+              `a signing key already exists at ${error.path}; use \`aos-int keys rotate\` to replace it`,
+            ),
+      ),
+    );
     return {
       exitCode: ExitCode.ok,
-      json: { directory, active: created.right },
-      text: `signing key created: key_id ${created.right.key_id}\nprivate key: ${shown(directory)}/signing-key.pem (mode 0600)\npublic keys: ${shown(directory)}/public-keys/`,
+      json: { directory, active },
+      text: `signing key created: key_id ${active.key_id}\nprivate key: ${shown(directory)}/signing-key.pem (mode 0600)\npublic keys: ${shown(directory)}/public-keys/`,
     };
   });
 
@@ -56,21 +60,22 @@ const rotate = async (args: ArgumentsCamelCase<RotateArgs>) =>
     const rotated = await rotateKeys(directory, new Date().toISOString(), {
       replaceUnreadable: args['replace-unreadable'],
     }).catch(unexpected(directory));
-    if (rotated._tag === 'Left') {
-      const error = rotated.left;
-      throw error.kind === 'no_signing_key'
-        ? new CliFailure(
-            ExitCode.notFound,
-            error.kind,
-            `no signing key at ${error.path} to rotate: create one with \`aos-int keys init\``,
-          )
-        : infrastructureError(
-            error.kind === 'signing_key_unreadable'
-              ? unreadableHelp(error.path, error.message)
-              : signingKeyMessage(error),
-          );
-    }
-    const { active, retired } = rotated.right;
+    const { active, retired } = pipe(
+      rotated,
+      orThrow((error) =>
+        error.kind === 'no_signing_key'
+          ? new CliFailure(
+              ExitCode.notFound,
+              error.kind,
+              `no signing key at ${error.path} to rotate: create one with \`aos-int keys init\``,
+            )
+          : infrastructureError(
+              error.kind === 'signing_key_unreadable'
+                ? unreadableHelp(error.path, error.message)
+                : signingKeyMessage(error),
+            ),
+      ),
+    );
     return {
       exitCode: ExitCode.ok,
       json: { directory, active, retired },
@@ -83,13 +88,14 @@ const list = async (args: ArgumentsCamelCase<Args>) =>
     const { listPublicKeys, loadSigner, signingKeyMessage, directory } = await keys();
     const records = await listPublicKeys(directory).catch(unexpected(directory));
     const signer = await loadSigner(directory);
+    const problem = E.isLeft(signer) ? signer.left : null;
     // Runs cannot be sealed with an unreadable key: say so, with the way out, and exit 4.
-    if (signer._tag === 'Left' && signer.left.kind === 'signing_key_unreadable')
-      process.stderr.write(`error: ${shown(unreadableHelp(signer.left.path, signer.left.message))}\n`);
-    if (signer._tag === 'Left' && signer.left.kind === 'key_file_refused')
-      process.stderr.write(`error: ${shown(signingKeyMessage(signer.left))}\n`);
-    const unreadable = signer._tag === 'Left' && signer.left.kind !== 'no_signing_key';
-    const activeId = signer._tag === 'Right' ? signer.right.keyId : null;
+    if (problem?.kind === 'signing_key_unreadable')
+      process.stderr.write(`error: ${shown(unreadableHelp(problem.path, problem.message))}\n`);
+    if (problem?.kind === 'key_file_refused')
+      process.stderr.write(`error: ${shown(signingKeyMessage(problem))}\n`);
+    const unreadable = problem !== null && problem.kind !== 'no_signing_key';
+    const activeId = E.isRight(signer) ? signer.right.keyId : null;
     const rows = records.map((r) => ({ ...r, active: r.key_id === activeId }));
     return {
       exitCode: unreadable ? ExitCode.infrastructure : ExitCode.ok,

@@ -1,7 +1,8 @@
+import { pipe } from 'fp-ts/lib/function.js';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { intBetween } from '../../domain/json/bounded-codecs.js';
 import { TenantIdC } from '../../domain/run/identifiers.js';
-import { usageError } from '../cli-failure.js';
+import { orThrow, usageError } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { decodeIntegerOption, decodeOption } from '../input-validation.js';
@@ -22,10 +23,9 @@ const head = async (args: ArgumentsCamelCase<HeadArgs>) =>
     ]);
     const keys = await requireRunKeys(await keysDirectoryOf(process.env));
     return withRuntime(async ({ store }) => {
-      const head = await ledgerHead(store, keys, tenantId);
-      if (head._tag === 'Left') throw ledgerFailure(head.left);
+      const head = pipe(await ledgerHead(store, keys, tenantId), orThrow(ledgerFailure));
       // The text is the note alone: `aos ledger head --tenant-id T > head.note`, later `aos verify head.note`.
-      return { exitCode: ExitCode.ok, json: head.right, text: head.right.note };
+      return { exitCode: ExitCode.ok, json: head, text: head.note };
     });
   });
 
@@ -37,13 +37,14 @@ const consistency = async (args: ArgumentsCamelCase<ConsistencyArgs>) =>
     if (from > to) throw usageError('from', `must not exceed --to (${from} > ${to})`);
     const { ledgerConsistency } = await import('../../application/ledger/ledger-consistency.js');
     return withRuntime(async ({ store }) => {
-      const proved = await ledgerConsistency(store, tenantId, from, to);
-      if (proved._tag === 'Left') {
-        if (proved.left.kind === 'beyond_ledger')
-          throw usageError('to', `the ledger of tenant ${tenantId} holds ${proved.left.tree_size} seals`);
-        throw ledgerFailure(proved.left);
-      }
-      const json = proved.right;
+      const json = pipe(
+        await ledgerConsistency(store, tenantId, from, to),
+        orThrow((error) =>
+          error.kind === 'beyond_ledger'
+            ? usageError('to', `the ledger of tenant ${tenantId} holds ${error.tree_size} seals`)
+            : ledgerFailure(error),
+        ),
+      );
       return {
         exitCode: ExitCode.ok,
         json,

@@ -1,5 +1,7 @@
+import { pipe } from 'fp-ts/lib/function.js';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { CliFailure } from '../cli-failure.js';
+import type { ProjectionError } from '../../application/ports/read-model.js';
+import { CliFailure, orThrow } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { shown } from '../terminal-text.js';
@@ -65,22 +67,26 @@ const follow = async (args: ArgumentsCamelCase<Args>) =>
     });
   });
 
+const rebuildFailure = (error: ProjectionError): CliFailure =>
+  new CliFailure(
+    ExitCode.failed,
+    'rebuild_failed',
+    `rebuild failed, the tables are unchanged: ${JSON.stringify(error, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`,
+  );
+
 const rebuild = async (args: ArgumentsCamelCase<Args>) =>
   runAndPrint(args, async () => {
     return withRuntime(async ({ readModel }) => {
       const started = performance.now();
-      const result = await readModel.projections.rebuild({ batchSize: 1000 });
-      if (result._tag === 'Left')
-        throw new CliFailure(
-          ExitCode.failed,
-          'rebuild_failed',
-          `rebuild failed, the tables are unchanged: ${JSON.stringify(result.left, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`,
-        );
+      const { applied } = pipe(
+        await readModel.projections.rebuild({ batchSize: 1000 }),
+        orThrow(rebuildFailure),
+      );
       const seconds = (performance.now() - started) / 1000;
       return {
         exitCode: ExitCode.ok,
-        json: { events_replayed: result.right.applied, seconds: Number(seconds.toFixed(3)) },
-        text: `rebuilt the trace tables from ${result.right.applied} events in ${seconds.toFixed(2)} s`,
+        json: { events_replayed: applied, seconds: Number(seconds.toFixed(3)) },
+        text: `rebuilt the trace tables from ${applied} events in ${seconds.toFixed(2)} s`,
       };
     });
   });

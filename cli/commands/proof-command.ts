@@ -1,8 +1,9 @@
+import { pipe } from 'fp-ts/lib/function.js';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { StepInclusion } from '../../application/proof/disclose-step.js';
 import type { RunProof } from '../../application/proof/run-proof.js';
 import { RunIdC, StepIndexC as StepC, TenantIdC } from '../../domain/run/identifiers.js';
-import { notFound, usageError } from '../cli-failure.js';
+import { notFound, orThrow, usageError } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { shown } from '../terminal-text.js';
@@ -40,13 +41,15 @@ const handler = async (args: ArgumentsCamelCase<ProofArgs>) =>
     ]);
     const knownKeys = await loadKnownKeys(await keysDirectoryOf(process.env));
     return withRuntime(async (runtime) => {
-      const proved = await proveCaughtUp(runtime, tenantId, runId, knownKeys, warnCatchUp);
-      if (proved._tag === 'Left') throw storeFailure(proved.left);
+      const proved = pipe(
+        await proveCaughtUp(runtime, tenantId, runId, knownKeys, warnCatchUp),
+        orThrow(storeFailure),
+      );
       // Another tenant's run reads exactly like a run that does not exist; a run this tenant's
       // ledger sealed but whose events are gone is a FAILED proof, not a missing run.
-      if (!proved.right.found && proved.right.integrity.verification_status !== 'FAILED')
+      if (!proved.found && proved.integrity.verification_status !== 'FAILED')
         throw notFound(`run ${runId} not found in tenant ${tenantId}`);
-      const proof = { ...proved.right, integrity: { ...proved.right.integrity, model } };
+      const proof = { ...proved, integrity: { ...proved.integrity, model } };
       const verified = proof.integrity.verification_status === 'VERIFIED';
       const exitCode = verified ? ExitCode.ok : ExitCode.failed;
       if (step === undefined) {
@@ -64,10 +67,9 @@ const handler = async (args: ArgumentsCamelCase<ProofArgs>) =>
           text: [`Run ID: ${runId}`, `Tenant ID: ${tenantId}`, ...proofLines(proof)].join('\n'),
         };
       }
-      const disclosed = await discloseStep(runtime.store, tenantId, runId, step);
-      if (disclosed._tag === 'Left') throw storeFailure(disclosed.left);
-      if (disclosed.right === undefined) throw notFound(`run ${runId} has no step ${step}`);
-      return { exitCode, ...inclusionDocument(proof, step, disclosed.right) };
+      const disclosed = pipe(await discloseStep(runtime.store, tenantId, runId, step), orThrow(storeFailure));
+      if (disclosed === undefined) throw notFound(`run ${runId} has no step ${step}`);
+      return { exitCode, ...inclusionDocument(proof, step, disclosed) };
     });
   });
 

@@ -1,5 +1,7 @@
+import { pipe } from 'fp-ts/lib/function.js';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { AgentIdC, GoalC, OriginSystemIdC, TenantIdC } from '../../domain/run/identifiers.js';
+import { orThrow } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { shown } from '../terminal-text.js';
@@ -9,6 +11,7 @@ import { runDocument } from '../run-document.js';
 import { runExecutionDeps } from '../run-execution-deps.js';
 import { runFailure } from '../use-case-failures.js';
 import type { RunProof } from '../../application/proof/run-proof.js';
+import type { RunUseCaseError } from '../../application/runs/run-and-prove.js';
 import { intBetween } from '../../domain/json/bounded-codecs.js';
 import { IdempotencyKeyC } from '../../domain/run/idempotency-key.js';
 import { MAX_BUDGET_CENTS } from '../../domain/agent/budget.js';
@@ -48,19 +51,18 @@ const handler = async (args: ArgumentsCamelCase<RunArgs>) =>
         : decodeOption(IdempotencyKeyC, 'idempotency-key', args['idempotency-key']);
     const { keysDirectoryOf, requireRunKeys } = await import('../signing-keys.js');
     const keys = await requireRunKeys(await keysDirectoryOf(process.env));
+    const failed = orThrow((error: RunUseCaseError) =>
+      runFailure(error, request.tenant_id, request.agent_id),
+    );
     return withRuntime(async (runtime) => {
       const deps = await runExecutionDeps(runtime);
       if (key === undefined) {
         const { runAndProve } = await import('../../application/runs/run-and-prove.js');
-        const ran = await runAndProve(deps, request, keys);
-        if (ran._tag === 'Left') throw runFailure(ran.left, request.tenant_id, request.agent_id);
-        const { outcome, proof } = ran.right;
+        const { outcome, proof } = pipe(await runAndProve(deps, request, keys), failed);
         return runResult(runDocument(request, outcome, proof), proof, []);
       }
       const { runOnceAndProve } = await import('../../application/runs/run-once-and-prove.js');
-      const ran = await runOnceAndProve(deps, request, key, keys);
-      if (ran._tag === 'Left') throw runFailure(ran.left, request.tenant_id, request.agent_id);
-      const run = ran.right;
+      const run = pipe(await runOnceAndProve(deps, request, key, keys), failed);
       const note = run.created
         ? []
         : [

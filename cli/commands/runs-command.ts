@@ -1,7 +1,8 @@
+import { pipe } from 'fp-ts/lib/function.js';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { intBetween } from '../../domain/json/bounded-codecs.js';
 import { RunIdC, TenantIdC } from '../../domain/run/identifiers.js';
-import { notFound } from '../cli-failure.js';
+import { notFound, orThrow } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { shown } from '../terminal-text.js';
@@ -65,9 +66,10 @@ const resume = async (args: ArgumentsCamelCase<ResumeArgs>) =>
     ]);
     return withRuntime(async (runtime) => {
       const policy = args['rerun-interrupted'] ? 'rerun' : 'rerun_if_idempotent';
-      const resumed = await resumeAndProve(await runExecutionDeps(runtime), keys, tenantId, runId, policy);
-      if (resumed._tag === 'Left') throw runFailure(resumed.left, tenantId);
-      const { status, attempt, proof, alreadyCompleted } = resumed.right;
+      const { status, attempt, proof, alreadyCompleted } = pipe(
+        await resumeAndProve(await runExecutionDeps(runtime), keys, tenantId, runId, policy),
+        orThrow((error) => runFailure(error, tenantId)),
+      );
       const verified = proof.integrity.verification_status === 'VERIFIED';
       // A run that had completed (and was sealed) before is only proved: say nothing ran.
       const note = alreadyCompleted ? `run ${runId} had already completed: no step was run` : null;

@@ -1,6 +1,8 @@
+import { pipe } from 'fp-ts/lib/function.js';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { LateSealReasonC, SealedByC } from '../../domain/ledger/late-seal.js';
 import { RunIdC, TenantIdC } from '../../domain/run/identifiers.js';
+import { orThrow } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { decodeOption } from '../input-validation.js';
@@ -35,14 +37,15 @@ const sealLate = async (args: ArgumentsCamelCase<SealLateArgs>) =>
       ]);
     return withRuntime(async (runtime) => {
       const late = { by, ...(reason === undefined ? {} : { reason }) };
-      const sealed = await sealLateAndProve(
-        { ...runtime, clock: systemClock },
-        keys,
-        { tenantId, runId, late },
-        warnCatchUp,
+      const { seal, proof } = pipe(
+        await sealLateAndProve(
+          { ...runtime, clock: systemClock },
+          keys,
+          { tenantId, runId, late },
+          warnCatchUp,
+        ),
+        orThrow((error) => lateSealFailure(error, tenantId)),
       );
-      if (sealed._tag === 'Left') throw lateSealFailure(sealed.left, tenantId);
-      const { seal, proof } = sealed.right;
       const verified = proof.integrity.verification_status === 'VERIFIED';
       return {
         exitCode: verified ? ExitCode.ok : ExitCode.failed,

@@ -1,7 +1,8 @@
+import { pipe } from 'fp-ts/lib/function.js';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import type { FailedRun } from '../../application/proof/verify-all.js';
+import type { FailedRun, VerifyAllError } from '../../application/proof/verify-all.js';
 import { TenantIdC } from '../../domain/run/identifiers.js';
-import { CliFailure } from '../cli-failure.js';
+import { CliFailure, orThrow } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { shown } from '../terminal-text.js';
@@ -14,6 +15,11 @@ type Args = { 'tenant-id'?: string; json: boolean };
 /** A run that failed its proof, on one line: its ids come from the store, which is what is in doubt. */
 const failedRun = (failure: FailedRun): string =>
   shown(`${failure.tenant_id} ${failure.run_id}: ${failure.reason}`);
+
+const verifyAllFailure = (error: VerifyAllError): CliFailure =>
+  error.kind === 'unsupported'
+    ? new CliFailure(ExitCode.usage, 'unsupported', error.message)
+    : storeFailure(error.error);
 
 const handler = async (args: ArgumentsCamelCase<Args>) =>
   runAndPrint(args, async () => {
@@ -45,12 +51,7 @@ const handler = async (args: ArgumentsCamelCase<Args>) =>
         },
       });
       bar?.stop();
-      if (verified._tag === 'Left') {
-        if (verified.left.kind === 'unsupported')
-          throw new CliFailure(ExitCode.usage, 'unsupported', verified.left.message);
-        throw storeFailure(verified.left.error);
-      }
-      const { runs, counts, failed_runs: failures } = verified.right;
+      const { runs, counts, failed_runs: failures } = pipe(verified, orThrow(verifyAllFailure));
       const seconds = (performance.now() - started) / 1000;
       const summary = {
         tenant_id: tenantId,

@@ -1,5 +1,7 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { usageError } from '../cli-failure.js';
+import { orThrow, usageError } from '../cli-failure.js';
 import { runAndPrint, type CommandResult } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { divergenceLine } from '../run-proof-report.js';
@@ -67,7 +69,7 @@ const verifyTreeHead = async (text: string, pinned: readonly Uint8Array[]): Prom
       ? new Map(pinned.map((key) => [runproofKeyId(key), key]))
       : await loadKnownKeys(await keysDirectoryOf(process.env));
   const head = openTreeHead(text, keys);
-  if (head._tag === 'Left') {
+  if (E.isLeft(head)) {
     return {
       exitCode: ExitCode.failed,
       json: {
@@ -79,9 +81,8 @@ const verifyTreeHead = async (text: string, pinned: readonly Uint8Array[]): Prom
     };
   }
   return withRuntime(async ({ store }) => {
-    const ledger = await readTenantLedger(store, head.right.tenant_id);
-    if (ledger._tag === 'Left') throw ledgerFailure(ledger.left);
-    const result = checkLedgerConsistency(head.right, ledger.right);
+    const ledger = pipe(await readTenantLedger(store, head.right.tenant_id), orThrow(ledgerFailure));
+    const result = checkLedgerConsistency(head.right, ledger);
     const json = {
       kind: 'tree_head',
       tenant_id: head.right.tenant_id,
