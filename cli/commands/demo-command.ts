@@ -1,5 +1,5 @@
 import { pipe } from 'fp-ts/lib/function.js';
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import type { SandboxError } from '../../adapters/postgres/sandbox-database.js';
 import type { RunKeys } from '../../application/ports/run-keys.js';
 import type { AgentRegistrationRequest } from '../../application/agents/register-agent.js';
@@ -11,9 +11,9 @@ import { proofLines } from '../run-proof-report.js';
 import { runDocument } from '../run-document.js';
 import { runFailure } from '../use-case-failures.js';
 import { storeFailure, withDatabaseUrl, withRuntime, type Runtime } from '../runtime.js';
-import { withJson } from './common-options.js';
+import { withJson, type ArgsOf, type OptionsOf } from './common-options.js';
 
-type DemoArgs = { json: boolean };
+const builder = (yargs: Argv) => withJson(yargs);
 
 const DEMO_TENANT = 'aos-demo-sandbox';
 const DEMO_GOAL = 'Run proof v3 validation run';
@@ -90,7 +90,7 @@ const runDemo = async (
   };
 };
 
-const handler = async (args: ArgumentsCamelCase<DemoArgs>) =>
+const handler = async (args: ArgsOf<typeof builder>) =>
   runAndPrint(args, async () => {
     const [
       { prepareDemoSandbox, DEMO_DATABASE_NAME },
@@ -123,9 +123,9 @@ const handler = async (args: ArgumentsCamelCase<DemoArgs>) =>
     });
   });
 
-export const demoCommand: CommandModule<object, DemoArgs> = {
+export const demoCommand: CommandModule<object, OptionsOf<typeof builder>> = {
   command: 'demo',
   describe: 'run a sample agent end to end in a sandbox database of its own and print its proof',
-  builder: (yargs: Argv) => withJson(yargs) as unknown as Argv<DemoArgs>,
+  builder,
   handler,
 };

@@ -1,15 +1,21 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import { CliFailure, infrastructureError, orThrow } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { shown } from '../terminal-text.js';
 import { renderTable } from '../table-output.js';
-import { withJson } from './common-options.js';
+import { withJson, type ArgsOf } from './common-options.js';
 
-type Args = { json: boolean };
-type RotateArgs = Args & { 'replace-unreadable': boolean };
+const jsonOnly = (yargs: Argv) => withJson(yargs);
+type Args = ArgsOf<typeof jsonOnly>;
+const rotateOptions = (yargs: Argv) =>
+  withJson(yargs).option('replace-unreadable', {
+    type: 'boolean',
+    default: false,
+    describe: 'when the private key file cannot be read: move it aside and make a new key',
+  });
 
 const keys = async () => {
   const [module, messages] = await Promise.all([
@@ -29,7 +35,7 @@ const unexpected =
     );
   };
 
-const init = async (args: ArgumentsCamelCase<Args>) =>
+const init = async (args: Args) =>
   runAndPrint(args, async () => {
     const { initKeys, keyFileRefusedMessage, directory } = await keys();
     const active = pipe(
@@ -54,7 +60,7 @@ const init = async (args: ArgumentsCamelCase<Args>) =>
 const unreadableHelp = (path: string, message: string) =>
   `the signing key ${path} is unreadable (${message}); \`aos-int keys rotate --replace-unreadable\` moves it aside and makes a new one (the public keys of earlier seals stay)`;
 
-const rotate = async (args: ArgumentsCamelCase<RotateArgs>) =>
+const rotate = async (args: ArgsOf<typeof rotateOptions>) =>
   runAndPrint(args, async () => {
     const { rotateKeys, signingKeyMessage, directory } = await keys();
     const rotated = await rotateKeys(directory, new Date().toISOString(), {
@@ -83,7 +89,7 @@ const rotate = async (args: ArgumentsCamelCase<RotateArgs>) =>
     };
   });
 
-const list = async (args: ArgumentsCamelCase<Args>) =>
+const list = async (args: Args) =>
   runAndPrint(args, async () => {
     const { listPublicKeys, loadSigner, signingKeyMessage, directory } = await keys();
     const records = await listPublicKeys(directory).catch(unexpected(directory));
@@ -124,24 +130,19 @@ export const keysCommand: CommandModule = {
       .command({
         command: 'init',
         describe: 'create the signing key (private key file mode 0600)',
-        builder: (y: Argv) => withJson(y),
+        builder: jsonOnly,
         handler: init,
       })
       .command({
         command: 'rotate',
         describe: 'replace the signing key; the old public key keeps verifying old seals',
-        builder: (y: Argv) =>
-          withJson(y).option('replace-unreadable', {
-            type: 'boolean',
-            default: false,
-            describe: 'when the private key file cannot be read: move it aside and make a new key',
-          }),
+        builder: rotateOptions,
         handler: rotate,
       })
       .command({
         command: 'list',
         describe: 'list the public keys with their key_id',
-        builder: (y: Argv) => withJson(y),
+        builder: jsonOnly,
         handler: list,
       })
       .demandCommand(1),

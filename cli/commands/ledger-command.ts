@@ -1,5 +1,5 @@
 import { pipe } from 'fp-ts/lib/function.js';
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import { intBetween } from '../../domain/json/bounded-codecs.js';
 import { TenantIdC } from '../../domain/run/identifiers.js';
 import { orThrow, usageError } from '../cli-failure.js';
@@ -8,13 +8,16 @@ import { ExitCode } from '../exit-codes.js';
 import { decodeIntegerOption, decodeOption } from '../input-validation.js';
 import { withRuntime } from '../runtime.js';
 import { ledgerFailure } from '../use-case-failures.js';
-import { withJson, withTenant } from './common-options.js';
+import { withJson, withTenant, type ArgsOf } from './common-options.js';
 
-type HeadArgs = { 'tenant-id'?: string; json: boolean };
-type ConsistencyArgs = HeadArgs & { from?: string; to?: string };
+const headOptions = (yargs: Argv) => withJson(withTenant(yargs));
+const consistencyOptions = (yargs: Argv) =>
+  withJson(withTenant(yargs))
+    .option('from', { type: 'string', describe: 'older tree size' })
+    .option('to', { type: 'string', describe: 'newer tree size' });
 const SizeC = intBetween(0, Number.MAX_SAFE_INTEGER);
 
-const head = async (args: ArgumentsCamelCase<HeadArgs>) =>
+const head = async (args: ArgsOf<typeof headOptions>) =>
   runAndPrint(args, async () => {
     const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
     const [{ keysDirectoryOf, requireRunKeys }, { ledgerHead }] = await Promise.all([
@@ -29,7 +32,7 @@ const head = async (args: ArgumentsCamelCase<HeadArgs>) =>
     });
   });
 
-const consistency = async (args: ArgumentsCamelCase<ConsistencyArgs>) =>
+const consistency = async (args: ArgsOf<typeof consistencyOptions>) =>
   runAndPrint(args, async () => {
     const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
     const from = decodeIntegerOption(SizeC, 'from', args.from);
@@ -66,16 +69,13 @@ export const ledgerCommand: CommandModule = {
       .command({
         command: 'head',
         describe: 'print a signed tree head (C2SP tlog-checkpoint note) of the tenant ledger',
-        builder: (y: Argv) => withJson(withTenant(y)),
+        builder: headOptions,
         handler: head,
       })
       .command({
         command: 'consistency',
         describe: 'print the RFC 9162 consistency proof between two sizes of the tenant ledger',
-        builder: (y: Argv) =>
-          withJson(withTenant(y))
-            .option('from', { type: 'string', describe: 'older tree size' })
-            .option('to', { type: 'string', describe: 'newer tree size' }),
+        builder: consistencyOptions,
         handler: consistency,
       })
       .demandCommand(1),

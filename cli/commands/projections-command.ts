@@ -1,16 +1,17 @@
 import { pipe } from 'fp-ts/lib/function.js';
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import type { ProjectionError } from '../../application/ports/read-model.js';
 import { CliFailure, orThrow } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { shown } from '../terminal-text.js';
 import { withRuntime } from '../runtime.js';
-import { withJson } from './common-options.js';
+import { withJson, type ArgsOf } from './common-options.js';
 
-type Args = { json: boolean };
+const jsonOnly = (yargs: Argv) => withJson(yargs);
+type Args = ArgsOf<typeof jsonOnly>;
 
-const status = async (args: ArgumentsCamelCase<Args>) =>
+const status = async (args: Args) =>
   runAndPrint(args, async () =>
     withRuntime(async ({ readModel, eventStore }) => {
       // With EventStoreDB the events are not in this database: the counts would be zeros, so none are shown.
@@ -30,7 +31,7 @@ const status = async (args: ArgumentsCamelCase<Args>) =>
   );
 
 /** The projector fed by EventStoreDB's catch-up subscription, until SIGINT/SIGTERM. */
-const follow = async (args: ArgumentsCamelCase<Args>) =>
+const follow = async (args: Args) =>
   runAndPrint(args, async () => {
     return withRuntime(async ({ followProjections }) => {
       if (followProjections === null)
@@ -74,7 +75,7 @@ const rebuildFailure = (error: ProjectionError): CliFailure =>
     `rebuild failed, the tables are unchanged: ${JSON.stringify(error, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`,
   );
 
-const rebuild = async (args: ArgumentsCamelCase<Args>) =>
+const rebuild = async (args: Args) =>
   runAndPrint(args, async () => {
     return withRuntime(async ({ readModel }) => {
       const started = performance.now();
@@ -99,20 +100,20 @@ export const projectionsCommand: CommandModule = {
       .command({
         command: 'status',
         describe: 'checkpoint and pending events',
-        builder: (y: Argv) => withJson(y),
+        builder: jsonOnly,
         handler: status,
       })
       .command({
         command: 'follow',
         describe:
           'with EventStoreDB: project events as they arrive (catch-up subscription), until SIGINT/SIGTERM',
-        builder: (y: Argv) => withJson(y),
+        builder: jsonOnly,
         handler: follow,
       })
       .command({
         command: 'rebuild',
         describe: 'replay every event into empty tables, in one transaction',
-        builder: (y: Argv) => withJson(y),
+        builder: jsonOnly,
         handler: rebuild,
       })
       .demandCommand(1),

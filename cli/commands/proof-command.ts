@@ -1,5 +1,5 @@
 import { pipe } from 'fp-ts/lib/function.js';
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import type { StepInclusion } from '../../application/proof/disclose-step.js';
 import type { RunProof } from '../../application/proof/run-proof.js';
 import { RunIdC, StepIndexC as StepC, TenantIdC } from '../../domain/run/identifiers.js';
@@ -12,20 +12,28 @@ import { proofLines, writeProofDocument } from '../run-proof-report.js';
 import { proveCaughtUp } from '../../application/projections/catch-up.js';
 import { storeFailure, withRuntime } from '../runtime.js';
 import { warnCatchUp } from '../use-case-failures.js';
-import { withJson, withRunId, withTenant } from './common-options.js';
-
-type ProofArgs = {
-  'tenant-id'?: string;
-  'run-id'?: string;
-  model: string;
-  step?: string;
-  inclusion: boolean;
-  json: boolean;
-};
+import { withJson, withRunId, withTenant, type ArgsOf, type OptionsOf } from './common-options.js';
 
 const MODELS = { 'hash-chain': 'HASH_CHAIN', merkle: 'MERKLE_TREE' } as const;
+type ModelName = keyof typeof MODELS;
+const MODEL_NAMES: readonly ModelName[] = ['hash-chain', 'merkle'];
+const DEFAULT_MODEL: ModelName = 'hash-chain';
 
-const handler = async (args: ArgumentsCamelCase<ProofArgs>) =>
+const builder = (yargs: Argv) =>
+  withJson(withRunId(withTenant(yargs)))
+    .option('model', {
+      choices: MODEL_NAMES,
+      default: DEFAULT_MODEL,
+      describe: 'integrity model to report: hash-chain (root_hash) or merkle (merkle_root)',
+    })
+    .option('step', { type: 'string', describe: 'with --inclusion: the step_index to disclose' })
+    .option('inclusion', {
+      type: 'boolean',
+      default: false,
+      describe: "print the RFC 9162 inclusion proof of --step's leaf in the run's Merkle tree",
+    });
+
+const handler = async (args: ArgsOf<typeof builder>) =>
   runAndPrint(args, async () => {
     const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
     const runId = decodeOption(RunIdC, 'run-id', args['run-id']);
@@ -34,7 +42,7 @@ const handler = async (args: ArgumentsCamelCase<ProofArgs>) =>
     if (args.step !== undefined && !args.inclusion)
       throw usageError('inclusion', "is required with --step (it prints the step's inclusion proof)");
     const step = args.step === undefined ? undefined : decodeIntegerOption(StepC, 'step', args.step);
-    const model = args.inclusion ? 'MERKLE_TREE' : MODELS[args.model as keyof typeof MODELS];
+    const model = args.inclusion ? 'MERKLE_TREE' : MODELS[args.model];
     const [{ discloseStep }, { keysDirectoryOf, loadKnownKeys }] = await Promise.all([
       import('../../application/proof/disclose-step.js'),
       import('../signing-keys.js'),
@@ -101,22 +109,10 @@ const inclusionDocument = (proof: RunProof, step: number, inclusion: StepInclusi
   ].join('\n'),
 });
 
-export const proofCommand: CommandModule<object, ProofArgs> = {
+export const proofCommand: CommandModule<object, OptionsOf<typeof builder>> = {
   command: 'proof',
   describe:
     'verify a run by replay: rebuild its hash chain and Merkle tree and compare them with the store, the seal and the trace tables',
-  builder: (yargs: Argv) =>
-    withJson(withRunId(withTenant(yargs)))
-      .option('model', {
-        choices: Object.keys(MODELS),
-        default: 'hash-chain',
-        describe: 'integrity model to report: hash-chain (root_hash) or merkle (merkle_root)',
-      })
-      .option('step', { type: 'string', describe: 'with --inclusion: the step_index to disclose' })
-      .option('inclusion', {
-        type: 'boolean',
-        default: false,
-        describe: "print the RFC 9162 inclusion proof of --step's leaf in the run's Merkle tree",
-      }) as unknown as Argv<ProofArgs>,
+  builder,
   handler,
 };

@@ -1,5 +1,5 @@
 import { pipe } from 'fp-ts/lib/function.js';
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import { AgentIdC, GoalC, OriginSystemIdC, TenantIdC } from '../../domain/run/identifiers.js';
 import { orThrow } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
@@ -16,19 +16,31 @@ import { intBetween } from '../../domain/json/bounded-codecs.js';
 import { IdempotencyKeyC } from '../../domain/run/idempotency-key.js';
 import { MAX_BUDGET_CENTS } from '../../domain/agent/budget.js';
 import { withRuntime } from '../runtime.js';
-import { withJson, withTenant } from './common-options.js';
+import { withJson, withTenant, type ArgsOf, type OptionsOf } from './common-options.js';
 
-type RunArgs = {
-  'tenant-id'?: string;
-  'agent-id'?: string;
-  goal?: string;
-  'origin-system-id'?: string;
-  'budget-cents'?: string;
-  'idempotency-key'?: string;
-  json: boolean;
-};
+const builder = (yargs: Argv) =>
+  withJson(withTenant(yargs))
+    .option('agent-id', { type: 'string', describe: 'agent of that tenant' })
+    .option('goal', {
+      type: 'string',
+      describe: 'what the agent should achieve (1-4000 characters, one line)',
+    })
+    .option('origin-system-id', {
+      type: 'string',
+      default: 'cus-cli',
+      describe: 'system the run request came from',
+    })
+    .option('budget-cents', {
+      type: 'string',
+      describe: "this run's budget in cents (default: the agent's)",
+    })
+    .option('idempotency-key', {
+      type: 'string',
+      describe:
+        'the same key in the same tenant creates one run; later calls return it (1-200 printable ASCII)',
+    });
 
-const handler = async (args: ArgumentsCamelCase<RunArgs>) =>
+const handler = async (args: ArgsOf<typeof builder>) =>
   runAndPrint(args, async () => {
     const request = {
       tenant_id: decodeOption(TenantIdC, 'tenant-id', args['tenant-id']),
@@ -103,29 +115,9 @@ const runResult = (document: ReturnType<typeof runDocument>, proof: RunProof, no
   ].join('\n'),
 });
 
-export const runCommand: CommandModule<object, RunArgs> = {
+export const runCommand: CommandModule<object, OptionsOf<typeof builder>> = {
   command: 'run',
   describe: "run a goal through a tenant's agent: create, plan, execute, project, prove",
-  builder: (yargs: Argv) =>
-    withJson(withTenant(yargs))
-      .option('agent-id', { type: 'string', describe: 'agent of that tenant' })
-      .option('goal', {
-        type: 'string',
-        describe: 'what the agent should achieve (1-4000 characters, one line)',
-      })
-      .option('origin-system-id', {
-        type: 'string',
-        default: 'cus-cli',
-        describe: 'system the run request came from',
-      })
-      .option('budget-cents', {
-        type: 'string',
-        describe: "this run's budget in cents (default: the agent's)",
-      })
-      .option('idempotency-key', {
-        type: 'string',
-        describe:
-          'the same key in the same tenant creates one run; later calls return it (1-200 printable ASCII)',
-      }) as unknown as Argv<RunArgs>,
+  builder,
   handler,
 };
