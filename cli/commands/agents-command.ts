@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { pipe } from 'fp-ts/lib/function.js';
+import type { Argv, CommandModule } from 'yargs';
 import type { CreateAgentError } from '../../application/agents/create-agent.js';
 import { type AgentRegistrationRequest, AgentNameC } from '../../application/agents/register-agent.js';
 import { ALLOWED_HOST_PATTERN as HOST_PATTERN } from '../../domain/agent/allowed-host.js';
@@ -8,27 +9,42 @@ import { intBetween } from '../../domain/json/bounded-codecs.js';
 import { MAX_STEP_RETRIES, MAX_STEP_TIMEOUT_MS, PlanTemplateInputC } from '../../domain/plan/plan.js';
 import { DEFAULT_MAX_RETRIES, DEFAULT_STEP_TIMEOUT_MS } from '../../domain/plan/step-defaults.js';
 import { TenantIdC } from '../../domain/run/identifiers.js';
-import { CliFailure, usageError } from '../cli-failure.js';
+import { CliFailure, orThrow, usageError } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { shown } from '../terminal-text.js';
 import { decodeIntegerOption, decodeOption } from '../input-validation.js';
 import { storeFailure, withRuntime } from '../runtime.js';
 import { describeProjectionError } from '../use-case-failures.js';
-import { withJson, withTenant } from './common-options.js';
+import { withJson, withTenant, type ArgsOf } from './common-options.js';
 import { renderTable } from '../table-output.js';
 
-type CreateArgs = {
-  'tenant-id'?: string;
-  name?: string;
-  'plan-template'?: string;
-  'budget-cents'?: string;
-  'allowed-host'?: string[];
-  'max-retries'?: string;
-  'step-timeout-ms'?: string;
-  json: boolean;
-};
-type ListArgs = { 'tenant-id'?: string; json: boolean };
+const createOptions = (yargs: Argv) =>
+  withJson(withTenant(yargs))
+    .option('name', { type: 'string', describe: 'agent name (1-200 characters)' })
+    .option('plan-template', {
+      type: 'string',
+      describe: 'JSON file {"steps":[{"skill":..,"params":{..}}]}; {{goal}} is replaced by the goal',
+    })
+    .option('budget-cents', {
+      type: 'string',
+      describe: `budget of each run in cents (default ${DEFAULT_BUDGET_CENTS})`,
+    })
+    .option('max-retries', {
+      type: 'string',
+      describe: `retries of a step's retryable failures when its template does not say (0-${MAX_STEP_RETRIES}, default ${DEFAULT_MAX_RETRIES})`,
+    })
+    .option('step-timeout-ms', {
+      type: 'string',
+      describe: `timeout of a step when its template does not say (default ${DEFAULT_STEP_TIMEOUT_MS})`,
+    })
+    .option('allowed-host', {
+      type: 'string',
+      array: true,
+      describe: 'host http_call may reach although the host policy denies it (repeatable)',
+    });
+type CreateArgs = ArgsOf<typeof createOptions>;
+const listOptions = (yargs: Argv) => withJson(withTenant(yargs));
 
 const readTemplate = async (path: string | undefined) => {
   if (path === undefined || path === '')
@@ -55,7 +71,7 @@ const readTemplate = async (path: string | undefined) => {
 };
 
 /** The agent asked for on the command line, decoded: exit 2 naming the first bad option. */
-const agentRequest = async (args: ArgumentsCamelCase<CreateArgs>): Promise<AgentRegistrationRequest> => {
+const agentRequest = async (args: CreateArgs): Promise<AgentRegistrationRequest> => {
   // Decoded in the order of the options' help, so the first bad one is the one named.
   const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
   const name = decodeOption(AgentNameC, 'name', args.name);
@@ -97,7 +113,7 @@ const createdFailure = (error: CreateAgentError): CliFailure => {
   return usageError('plan-template', error.message);
 };
 
-const create = async (args: ArgumentsCamelCase<CreateArgs>) =>
+const create = async (args: CreateArgs) =>
   runAndPrint(args, async () => {
     const request = await agentRequest(args);
     const redaction = (await import('../redaction-config.js')).redactionPolicyFromEnv(process.env);
@@ -107,12 +123,13 @@ const create = async (args: ArgumentsCamelCase<CreateArgs>) =>
       import('../../adapters/random-ids.js'),
     ]);
     return withRuntime(async ({ store, skills, readModel }) => {
-      const created = await createAgent(
-        { store, skills, readModel, clock: systemClock, ids: randomIds, redaction },
-        request,
+      const agent = pipe(
+        await createAgent(
+          { store, skills, readModel, clock: systemClock, ids: randomIds, redaction },
+          request,
+        ),
+        orThrow(createdFailure),
       );
-      if (created._tag === 'Left') throw createdFailure(created.left);
-      const agent = created.right;
       return {
         exitCode: ExitCode.ok,
         json: {
@@ -129,7 +146,7 @@ const create = async (args: ArgumentsCamelCase<CreateArgs>) =>
     });
   });
 
-const list = async (args: ArgumentsCamelCase<ListArgs>) =>
+const list = async (args: ArgsOf<typeof listOptions>) =>
   runAndPrint(args, async () => {
     const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
     return withRuntime(async ({ readModel }) => {
@@ -153,36 +170,13 @@ export const agentsCommand: CommandModule = {
       .command({
         command: 'create',
         describe: 'register an agent with a plan template',
-        builder: (y: Argv) =>
-          withJson(withTenant(y))
-            .option('name', { type: 'string', describe: 'agent name (1-200 characters)' })
-            .option('plan-template', {
-              type: 'string',
-              describe: 'JSON file {"steps":[{"skill":..,"params":{..}}]}; {{goal}} is replaced by the goal',
-            })
-            .option('budget-cents', {
-              type: 'string',
-              describe: `budget of each run in cents (default ${DEFAULT_BUDGET_CENTS})`,
-            })
-            .option('max-retries', {
-              type: 'string',
-              describe: `retries of a step's retryable failures when its template does not say (0-${MAX_STEP_RETRIES}, default ${DEFAULT_MAX_RETRIES})`,
-            })
-            .option('step-timeout-ms', {
-              type: 'string',
-              describe: `timeout of a step when its template does not say (default ${DEFAULT_STEP_TIMEOUT_MS})`,
-            })
-            .option('allowed-host', {
-              type: 'string',
-              array: true,
-              describe: 'host http_call may reach although the host policy denies it (repeatable)',
-            }),
+        builder: createOptions,
         handler: create,
       })
       .command({
         command: 'list',
         describe: "list the tenant's agents",
-        builder: (y: Argv) => withJson(withTenant(y)),
+        builder: listOptions,
         handler: list,
       })
       .demandCommand(1),

@@ -40,7 +40,7 @@ export const waitForProjections = async (
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   for (let attempt = 0; ; attempt++) {
     const pass = await catchUpProjections(pool, store);
-    if (pass._tag === 'Left') return pass;
+    if (E.isLeft(pass)) return pass;
     const reached = pass.right.applied > 0 ? pass.right.position : await readCheckpoint(pool);
     if (comparePositions(reached, target) >= 0) return E.right(reached);
     if (Date.now() > deadline) return E.left({ kind: 'projection_timeout', target, reached });

@@ -30,7 +30,7 @@ const decodeAfter = (
   for (const stored of events) {
     if (comparePositions(stored.globalPosition, position) <= 0) continue;
     const projected = decodeForProjection(stored);
-    if (projected._tag === 'Left') return projected;
+    if (E.isLeft(projected)) return projected;
     if (projected.right !== null) changes.push(...rowChangesOf(projected.right));
     position = stored.globalPosition;
     applied.push(stored);

@@ -16,7 +16,7 @@ export const inProjectorTransaction = async (
     await client.query('BEGIN');
     await client.query("SET LOCAL aos.projector = 'on'");
     const result = await work(client);
-    await client.query(result._tag === 'Right' ? 'COMMIT' : 'ROLLBACK');
+    await client.query(E.isRight(result) ? 'COMMIT' : 'ROLLBACK');
     return result;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);

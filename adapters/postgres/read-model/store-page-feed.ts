@@ -35,7 +35,7 @@ export const feedStorePages = async (
   while (pages < (options.maxPages ?? Number.POSITIVE_INFINITY)) {
     if (options.until && comparePositions(pass.position, options.until) >= 0) break;
     const page = await store.readAll(pass.position, options.batchSize)();
-    if (page._tag === 'Left') return E.left({ kind: 'store', error: page.left });
+    if (E.isLeft(page)) return E.left({ kind: 'store', error: page.left });
     pages += 1;
     const pushed = await projectEventBatch(client, pass.position, page.right);
     if (E.isLeft(pushed)) return pushed;
