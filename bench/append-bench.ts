@@ -3,7 +3,7 @@ import { comparePositions, type GlobalPosition } from '../domain/ports/event-sto
 import { executeRun } from '../application/runs/execute-run.js';
 import type { JsonObject } from '../domain/json/json-value.js';
 import { postgresEventStore } from '../adapters/postgres/postgres-event-store.js';
-import { catchUpProjections, waitForProjections } from '../adapters/postgres/read-model/projector.js';
+import { catchUpProjections, waitForProjections } from '../adapters/postgres/read-model/catch-up-pass.js';
 import type { BenchDatabase } from './bench-database.js';
 import { pause } from './progress.js';
 import { BENCH_TENANT, registerEchoAgent, runExecutionDeps } from './product-wiring.js';

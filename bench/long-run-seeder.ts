@@ -8,7 +8,7 @@ import type { EventStore, GlobalPosition } from '../domain/ports/event-store.js'
 import type { Signer } from '../domain/ports/signing-keys.js';
 import type { RunEvent } from '../domain/run/run-events.js';
 import { emptyRunStream } from '../domain/run/run-stream.js';
-import { waitForProjections } from '../adapters/postgres/read-model/projector.js';
+import { waitForProjections } from '../adapters/postgres/read-model/catch-up-pass.js';
 import { progress } from './progress.js';
 import { chain, decide, echoPlan, echoStep } from './run-events.js';
 

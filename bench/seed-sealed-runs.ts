@@ -12,7 +12,7 @@ import { systemClock } from '../adapters/system-clock.js';
 import { registerAgent } from '../application/agents/register-agent.js';
 import { templatePlanner } from '../domain/plan/template-planner.js';
 import { executeRun } from '../application/runs/execute-run.js';
-import { catchUpProjections } from '../adapters/postgres/read-model/projector.js';
+import { catchUpProjections } from '../adapters/postgres/read-model/catch-up-pass.js';
 import { defaultRedactionPolicy } from '../domain/secrets/redaction-policy.js';
 
 const argument = (name: string, fallback: string): string => {

@@ -11,12 +11,13 @@ import { cliProgram } from './yargs-app.js';
 
 // The internal CLI: operations only. It never creates a run for a customer tenant (demo works in
 // a sandbox database of its own).
-void cliProgram('aos-int', [
-  demoCommand,
-  migrateCommand,
-  projectionsCommand,
-  dbCommand,
-  keysCommand,
-  verifyAllCommand,
-  internalRunsCommand,
-] as never[]).parseAsync();
+void cliProgram('aos-int', (program) =>
+  program
+    .command(demoCommand)
+    .command(migrateCommand)
+    .command(projectionsCommand)
+    .command(dbCommand)
+    .command(keysCommand)
+    .command(verifyAllCommand)
+    .command(internalRunsCommand),
+).parseAsync();

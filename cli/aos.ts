@@ -11,14 +11,15 @@ import { skillsCommand } from './commands/skills-command.js';
 import { verifyCommand } from './commands/verify-command.js';
 import { cliProgram } from './yargs-app.js';
 
-void cliProgram('aos', [
-  runCommand,
-  agentsCommand,
-  runsCommand,
-  skillsCommand,
-  proofCommand,
-  eventsCommand,
-  exportCommand,
-  verifyCommand,
-  ledgerCommand,
-] as never[]).parseAsync();
+void cliProgram('aos', (program) =>
+  program
+    .command(runCommand)
+    .command(agentsCommand)
+    .command(runsCommand)
+    .command(skillsCommand)
+    .command(proofCommand)
+    .command(eventsCommand)
+    .command(exportCommand)
+    .command(verifyCommand)
+    .command(ledgerCommand),
+).parseAsync();

@@ -1,3 +1,5 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import { ExitCode } from './exit-codes.js';
 
 /** A failure the CLI reports as a message and an exit code; `field` names the input at fault;
@@ -23,3 +25,15 @@ export const notFound = (message: string): CliFailure =>
 
 export const infrastructureError = (message: string): CliFailure =>
   new CliFailure(ExitCode.infrastructure, 'infrastructure', message);
+
+/** An answer's Right, or its Left thrown as the failure `failureOf` makes of it (runAndPrint prints
+ * it with its exit code): where a command stops at the first thing that went wrong. */
+export const orThrow =
+  <L>(failureOf: (error: L) => Error) =>
+  <R>(answer: E.Either<L, R>): R =>
+    pipe(
+      answer,
+      E.getOrElse((error): R => {
+        throw failureOf(error);
+      }),
+    );

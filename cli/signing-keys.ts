@@ -1,3 +1,4 @@
+import * as E from 'fp-ts/lib/Either.js';
 import type { RunKeys } from '../application/ports/run-keys.js';
 import { CliFailure } from './cli-failure.js';
 import { ExitCode } from './exit-codes.js';
@@ -28,7 +29,7 @@ export const loadKnownKeys = async (directory: string): Promise<Map<string, Uint
 export const requireRunKeys = async (directory: string): Promise<RunKeys> => {
   const { loadSigner } = await import('../adapters/keys/key-directory.js');
   const signer = await loadSigner(directory);
-  if (signer._tag === 'Left') {
+  if (E.isLeft(signer)) {
     const { signingKeyMessage } = await import('./key-file-messages.js');
     const message = `${signingKeyMessage(signer.left)}; nothing was written`;
     throw new CliFailure(ExitCode.infrastructure, signer.left.kind, message);

@@ -1,3 +1,4 @@
+import { pipe } from 'fp-ts/lib/function.js';
 import { readFileSafely } from '../adapters/files/safe-files.js';
 import {
   classifyVerifyInput,
@@ -5,7 +6,7 @@ import {
   type VerifyInput,
 } from '../domain/bundle/verify-input.js';
 import { intBetween } from '../domain/json/bounded-codecs.js';
-import { usageError } from './cli-failure.js';
+import { orThrow, usageError } from './cli-failure.js';
 import { describeFileRefusal } from './file-refusal-messages.js';
 import { decodeIntegerOption } from './input-validation.js';
 
@@ -17,23 +18,26 @@ export const readVerifyInput = (file: string, maxBytesOption: string | undefined
     maxBytesOption === undefined
       ? DEFAULT_VERIFY_MAX_BYTES
       : decodeIntegerOption(intBetween(1, Number.MAX_SAFE_INTEGER), 'max-bytes', maxBytesOption);
-  const read = readFileSafely(file, { followLinks: true, access: 'anyone', maxBytes });
-  if (read._tag === 'Left') {
-    const refusal = read.left;
-    throw usageError(
-      'file',
-      refusal.kind === 'too_large'
-        ? `${file} is ${refusal.size} bytes, over the limit of ${refusal.limit} bytes that aos verify reads; --max-bytes raises it (the bundle of a run of a million steps is some 600 MB)`
-        : `cannot read ${file}: it ${describeFileRefusal(refusal)}`,
-    );
-  }
-  const input = classifyVerifyInput(read.right);
-  if (input._tag === 'Right') return input.right;
-  const problem = input.left;
-  throw usageError(
-    'file',
-    problem.kind === 'too_long_for_text'
-      ? `${file} is ${problem.bytes} bytes, more text than Node.js holds in one string: it cannot be verified here`
-      : `${file} is neither a bundle nor a tree head (invalid JSON at byte ${problem.invalid_json_at ?? '?'})`,
+  const bytes = pipe(
+    readFileSafely(file, { followLinks: true, access: 'anyone', maxBytes }),
+    orThrow((refusal) =>
+      usageError(
+        'file',
+        refusal.kind === 'too_large'
+          ? `${file} is ${refusal.size} bytes, over the limit of ${refusal.limit} bytes that aos verify reads; --max-bytes raises it (the bundle of a run of a million steps is some 600 MB)`
+          : `cannot read ${file}: it ${describeFileRefusal(refusal)}`,
+      ),
+    ),
+  );
+  return pipe(
+    classifyVerifyInput(bytes),
+    orThrow((problem) =>
+      usageError(
+        'file',
+        problem.kind === 'too_long_for_text'
+          ? `${file} is ${problem.bytes} bytes, more text than Node.js holds in one string: it cannot be verified here`
+          : `${file} is neither a bundle nor a tree head (invalid JSON at byte ${problem.invalid_json_at ?? '?'})`,
+      ),
+    ),
   );
 };

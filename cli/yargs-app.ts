@@ -1,4 +1,4 @@
-import yargs, { type Argv, type CommandModule } from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { watchStdout } from './broken-pipe.js';
 import { ExitCode } from './exit-codes.js';
@@ -13,6 +13,7 @@ type YargsInternals = {
  * widths and all. No handler here shows help (failures print their message and "see --help"),
  * so the programs skip that; `--help` itself is unaffected. */
 const skipHelpRenderingAfterHandlers = (program: Argv): void => {
+  // The one cast of the CLI's yargs code: getInternalMethods is yargs' own, not in its typings.
   const usage = (program as unknown as YargsInternals).getInternalMethods?.().getUsageInstance?.();
   if (typeof usage?.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
 };
@@ -26,11 +27,11 @@ const jsonRequested = (argv: readonly string[]): boolean =>
   );
 
 /** A yargs program with the CLI contract's conventions: strict options, kebab-case, usage errors
- * on stderr with exit code 2 (and one JSON document on stdout when --json was given). */
-export const cliProgram = (name: string, commands: readonly CommandModule[]): Argv => {
+ * on stderr with exit code 2 (and one JSON document on stdout when --json was given). `withCommands`
+ * adds the commands, one .command() each, so each command's argument types are checked as its own. */
+export const cliProgram = (name: string, withCommands: (program: Argv) => Argv): Argv => {
   watchStdout();
-  let program = yargs(hideBin(process.argv)).scriptName(name);
-  for (const command of commands) program = program.command(command as CommandModule);
+  const program = withCommands(yargs(hideBin(process.argv)).scriptName(name));
   skipHelpRenderingAfterHandlers(program);
   return program
     .demandCommand(1, 'name a command')

@@ -86,8 +86,7 @@ export const listPublicKeys = async (directory: string): Promise<PublicKeyRecord
   for (const name of names.filter((n) => n.endsWith('.json')).sort()) {
     const path = join(publicKeysPath(directory), name);
     const read = readKeyFile(path, 'owner_writes');
-    if (read._tag === 'Left')
-      throw new KeyFileRefusedError({ kind: 'key_file_refused', path, refusal: read.left });
+    if (E.isLeft(read)) throw new KeyFileRefusedError({ kind: 'key_file_refused', path, refusal: read.left });
     records.push(JSON.parse(read.right.toString('utf8')) as PublicKeyRecord);
   }
   return records.sort((a, b) => a.created_at.localeCompare(b.created_at));
@@ -175,14 +174,11 @@ export const rotateKeys = async (
   options: { readonly replaceUnreadable?: boolean } = {},
 ): Promise<E.Either<SigningKeyError, { retired: PublicKeyRecord | null; active: PublicKeyRecord }>> => {
   const current = await loadSigner(directory);
-  if (
-    current._tag === 'Left' &&
-    current.left.kind === 'signing_key_unreadable' &&
-    options.replaceUnreadable === true
-  ) {
-    return E.right(await replaceUnreadableKey(directory, now));
+  if (E.isLeft(current)) {
+    if (current.left.kind === 'signing_key_unreadable' && options.replaceUnreadable === true)
+      return E.right(await replaceUnreadableKey(directory, now));
+    return current;
   }
-  if (current._tag === 'Left') return current;
   const records = await listPublicKeys(directory);
   const old = records.find((r) => r.key_id === current.right.keyId);
   const retired: PublicKeyRecord = old
@@ -210,7 +206,7 @@ export const loadSigner = async (directory: string): Promise<E.Either<SigningKey
   if (checked === 'missing') return E.left({ kind: 'no_signing_key', path });
   if (checked !== null) return E.left(checked);
   const read = readKeyFile(path, 'private');
-  if (read._tag === 'Left') {
+  if (E.isLeft(read)) {
     const refusal = read.left;
     if (refusal.kind === 'missing') return E.left({ kind: 'no_signing_key', path });
     if (refusal.kind === 'unreadable')
@@ -237,7 +233,7 @@ export const loadSigner = async (directory: string): Promise<E.Either<SigningKey
     sign: (message) => new Uint8Array(sign(null, message, key)),
     signNote: (body, name) => {
       const note = signNote(body, name, key, publicKey);
-      if (note._tag === 'Left') throw new Error(`cannot sign note: ${note.left.message}`);
+      if (E.isLeft(note)) throw new Error(`cannot sign note: ${note.left.message}`);
       return note.right;
     },
   });

@@ -76,6 +76,6 @@ export const prepareDemoSandbox = async (
   if (databaseNameOf(customerUrl) === DEMO_DATABASE_NAME)
     return E.left({ kind: 'names_customer_database', variable: 'DATABASE_URL' });
   const created = await createDatabaseIfMissing(customerUrl, DEMO_DATABASE_NAME);
-  if (created._tag === 'Left') return created;
+  if (E.isLeft(created)) return created;
   return migrated(withDatabaseName(customerUrl, DEMO_DATABASE_NAME));
 };

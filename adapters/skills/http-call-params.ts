@@ -1,3 +1,5 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import * as t from 'io-ts';
 import { closedObject } from '../../domain/json/closed-object.js';
 import { intBetween } from '../../domain/json/bounded-codecs.js';
@@ -126,19 +128,19 @@ const bodyForbidden = (params: HttpCallParams): boolean =>
 export const HttpCallParamsC = new t.Type<HttpCallParams, JsonObject, unknown>(
   'HttpCallParams',
   (u): u is HttpCallParams => HttpCallFieldsC.is(u) && !bodyForbidden(u),
-  (u, c) => {
-    const fields = HttpCallFieldsC.validate(u, c);
-    if (fields._tag === 'Left') return fields;
-    const params: HttpCallParams = fields.right;
-    if (bodyForbidden(params)) {
-      return t.failure(
-        params.body,
-        t.appendContext(c, 'body', JsonValueC, params.body),
-        `a ${params.method} request cannot have a body`,
-      );
-    }
-    return t.success(params);
-  },
+  (u, c) =>
+    pipe(
+      HttpCallFieldsC.validate(u, c),
+      E.flatMap((params: HttpCallParams) =>
+        bodyForbidden(params)
+          ? t.failure(
+              params.body,
+              t.appendContext(c, 'body', JsonValueC, params.body),
+              `a ${params.method} request cannot have a body`,
+            )
+          : t.success(params),
+      ),
+    ),
   (params) => HttpCallFieldsC.encode(params) as JsonObject,
 );
 

@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import type { AgentRegistered } from '../../domain/agent/agent-events.js';
 import type { ProjectionError, ReadModel } from '../ports/read-model.js';
 import {
@@ -16,9 +17,13 @@ export const createAgent = async (
   request: AgentRegistrationRequest,
 ): Promise<E.Either<CreateAgentError, AgentRegistered>> => {
   const registered = await registerAgent(deps, request);
-  if (registered._tag === 'Left') return registered;
-  const projected = await deps.readModel.projections.waitFor(registered.right.position);
-  return projected._tag === 'Left'
-    ? E.left({ kind: 'projection_failed', error: projected.left })
-    : E.right(registered.right.agent);
+  if (E.isLeft(registered)) return registered;
+  const { agent, position } = registered.right;
+  return pipe(
+    await deps.readModel.projections.waitFor(position),
+    E.bimap(
+      (error): CreateAgentError => ({ kind: 'projection_failed', error }),
+      () => agent,
+    ),
+  );
 };

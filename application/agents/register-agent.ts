@@ -1,5 +1,7 @@
 import { agentStreamId } from '../../domain/stream-names.js';
 import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
 import * as t from 'io-ts';
 import { canonicalJson } from '../../domain/json/canonical-json.js';
 import { describeUnsafeTextCharacter, unsafeTextCharacter } from '../../domain/json/control-characters.js';
@@ -149,15 +151,19 @@ export const registerAgent = async (
     ...(request.max_retries === undefined ? {} : { max_retries: request.max_retries }),
     ...(request.step_timeout_ms === undefined ? {} : { step_timeout_ms: request.step_timeout_ms }),
   };
-  const appended = await deps.store.appendToStream(request.tenant_id, agentStreamId(agent.agent_id), 0, [
-    {
-      type: 'AgentRegistered',
-      data: agent,
-      dataCanonical: canonicalJson(agent),
-      recorded_at: deps.clock.now(),
-      link: null,
-    },
-  ])();
-  if (appended._tag === 'Left') return E.left({ kind: 'store', error: appended.left });
-  return E.right({ agent, position: appended.right.lastPosition });
+  return pipe(
+    deps.store.appendToStream(request.tenant_id, agentStreamId(agent.agent_id), 0, [
+      {
+        type: 'AgentRegistered',
+        data: agent,
+        dataCanonical: canonicalJson(agent),
+        recorded_at: deps.clock.now(),
+        link: null,
+      },
+    ]),
+    TE.bimap(
+      (error): AgentRegistrationError => ({ kind: 'store', error }),
+      (appended) => ({ agent, position: appended.lastPosition }),
+    ),
+  )();
 };

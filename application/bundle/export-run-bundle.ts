@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import type { ProofBundle } from '../../domain/bundle/proof-bundle.js';
 import type { LedgerEntry } from '../../domain/ledger/tenant-ledger.js';
 import type { EventStoreError } from '../../domain/ports/event-store.js';
@@ -56,16 +57,19 @@ export const exportRunBundle = async (
   warn?: CatchUpWarning,
 ): Promise<E.Either<ExportError, RunBundleExport>> => {
   const proved = await proveCaughtUp(services, tenantId, runId, keys.knownKeys, warn);
-  if (proved._tag === 'Left') return E.left({ kind: 'store', error: proved.left });
+  if (E.isLeft(proved)) return E.left({ kind: 'store', error: proved.left });
   const proof = proved.right;
   if (!proof.found && proof.integrity.verification_status !== 'FAILED')
     return E.left({ kind: 'run_not_found', run_id: runId, tenant_id: tenantId });
   const ledger: E.Either<LedgerReadError, LedgerEntry[]> = proof.sealed
     ? await readTenantLedger(services.store, tenantId)
     : E.right([]);
-  return E.map((entries: LedgerEntry[]) => ({
-    proof,
-    bundle: buildBundle(proof, entries, keys, exportedAt),
-    events: () => eventsUpTo(services, tenantId, runId, proof.integrity.chain_length),
-  }))(ledger);
+  return pipe(
+    ledger,
+    E.map((entries) => ({
+      proof,
+      bundle: buildBundle(proof, entries, keys, exportedAt),
+      events: () => eventsUpTo(services, tenantId, runId, proof.integrity.chain_length),
+    })),
+  );
 };

@@ -1,4 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
 import { decodeLedger, type LedgerDecodeError, type LedgerEntry } from '../../domain/ledger/tenant-ledger.js';
 import type { EventStore, EventStoreError } from '../../domain/ports/event-store.js';
 import { ledgerStreamId } from '../../domain/stream-names.js';
@@ -12,11 +14,14 @@ export const readTenantLedger = async (
   store: EventStore,
   tenantId: string,
 ): Promise<E.Either<LedgerReadError, LedgerEntry[]>> => {
-  const events = await store.readStream(tenantId, ledgerStreamId(tenantId))();
-  if (events._tag === 'Left') return E.left({ kind: 'store', error: events.left });
-  return E.mapLeft((damage: LedgerDecodeError): LedgerReadError => ({
-    kind: 'ledger_damaged',
-    tenant_id: tenantId,
-    damage,
-  }))(decodeLedger(events.right));
+  return pipe(
+    store.readStream(tenantId, ledgerStreamId(tenantId)),
+    TE.mapLeft((error): LedgerReadError => ({ kind: 'store', error })),
+    TE.flatMapEither((events) =>
+      pipe(
+        decodeLedger(events),
+        E.mapLeft((damage): LedgerReadError => ({ kind: 'ledger_damaged', tenant_id: tenantId, damage })),
+      ),
+    ),
+  )();
 };

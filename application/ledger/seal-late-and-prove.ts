@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import type { LedgerEntry } from '../../domain/ledger/tenant-ledger.js';
 import type { Clock } from '../../domain/ports/clock.js';
-import type { EventStoreError } from '../../domain/ports/event-store.js';
 import { proveCaughtUp, type CatchUpWarning } from '../projections/catch-up.js';
 import type { RunKeys } from '../ports/run-keys.js';
 import type { RunProof } from '../proof/run-proof.js';
@@ -20,12 +20,14 @@ export const sealLateAndProve = async (
     { store: services.store, signer: keys.signer, clock: services.clock, keySet: keys.knownKeys },
     request,
   );
-  if (sealed._tag === 'Left') return sealed;
+  if (E.isLeft(sealed)) return sealed;
   const projected = await services.readModel.projections.waitFor(sealed.right.position);
-  if (projected._tag === 'Left') warn(projected.left);
-  const proof = await proveCaughtUp(services, request.tenantId, request.runId, keys.knownKeys, warn);
-  return E.bimap(
-    (error: EventStoreError): LateSealError => ({ kind: 'store', error }),
-    (proved: RunProof) => ({ seal: sealed.right.seal, proof: proved }),
-  )(proof);
+  if (E.isLeft(projected)) warn(projected.left);
+  return pipe(
+    await proveCaughtUp(services, request.tenantId, request.runId, keys.knownKeys, warn),
+    E.bimap(
+      (error): LateSealError => ({ kind: 'store', error }),
+      (proof) => ({ seal: sealed.right.seal, proof }),
+    ),
+  );
 };

@@ -49,7 +49,7 @@ const storedChainOf = async (
   let lastType: string | null = null;
   for (let from = 0; ; from += PAGE) {
     const page = await store.readStreamFrom(tenantId, runStreamId(runId), from, PAGE)();
-    if (page._tag === 'Left') return E.left({ kind: 'store', error: page.left });
+    if (E.isLeft(page)) return E.left({ kind: 'store', error: page.left });
     for (const event of page.right) {
       chain.push(event);
       lastType = event.type;
@@ -88,10 +88,9 @@ const ledgerLengthWithoutSeal = async (
 ): Promise<E.Either<LateSealError, number>> => {
   for (let next = from; ; next += PAGE) {
     const page = await store.readStreamFrom(tenantId, ledgerStreamId(tenantId), next, PAGE)();
-    if (page._tag === 'Left') return E.left({ kind: 'store', error: page.left });
+    if (E.isLeft(page)) return E.left({ kind: 'store', error: page.left });
     const seals = decodeLedger(page.right, next);
-    if (seals._tag === 'Left')
-      return E.left({ kind: 'ledger_damaged', tenant_id: tenantId, damage: seals.left });
+    if (E.isLeft(seals)) return E.left({ kind: 'ledger_damaged', tenant_id: tenantId, damage: seals.left });
     const sealed = seals.right.find((seal) => seal.checkpoint.run_id === runId);
     if (sealed)
       return E.left({
@@ -120,16 +119,16 @@ export const sealRunLate = async (
   const unknownKey = deps.keySet ? sealingKeyProblem(deps.signer, deps.keySet) : null;
   if (unknownKey) return E.left(unknownKey);
   const chain = await storedChainOf(deps.store, tenantId, runId);
-  if (chain._tag === 'Left') return chain;
+  if (E.isLeft(chain)) return chain;
   let length = await ledgerLengthWithoutSeal(deps.store, tenantId, runId, 0);
-  if (length._tag === 'Left') return length;
+  if (E.isLeft(length)) return length;
   for (let attempt = 1; attempt <= MAX_LEDGER_ATTEMPTS; attempt++) {
     const seal = signedSeal(chain.right, deps.signer, deps.clock.now(), late);
-    const at = length.right;
+    const at: number = length.right;
     const appended = await deps.store.appendToStream(tenantId, ledgerStreamId(tenantId), at, [
       runSealedEvent(seal),
     ])();
-    if (appended._tag === 'Right')
+    if (E.isRight(appended))
       return E.right({ seal: { index: at, ...seal }, position: appended.right.lastPosition });
     const refused = appended.left;
     if (refused.kind !== 'version_conflict') return E.left({ kind: 'store', error: refused });
@@ -142,7 +141,7 @@ export const sealRunLate = async (
       runId,
       moved ? Math.min(at, refused.actual) : 0,
     );
-    if (length._tag === 'Left') return length;
+    if (E.isLeft(length)) return length;
     if (!moved) return E.left({ kind: 'store', error: refused });
     await deps.clock.sleep(ledgerBackoffMs(attempt, deps.random ?? Math.random));
   }

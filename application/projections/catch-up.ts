@@ -1,4 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
 import type { EventStore, EventStoreError, StoredEvent } from '../../domain/ports/event-store.js';
 import { runStreamId } from '../../domain/stream-names.js';
 import { proveRun } from '../proof/prove-run.js';
@@ -18,11 +20,17 @@ export const lastRunEvent = async (
   runId: string,
 ): Promise<E.Either<EventStoreError, StoredEvent | null>> => {
   const stream = runStreamId(runId);
-  const version = await store.streamVersion(tenantId, stream)();
-  if (version._tag === 'Left') return version;
-  if (version.right === 0) return E.right(null);
-  const last = await store.readStreamFrom(tenantId, stream, version.right - 1, 1)();
-  return E.map((events: readonly StoredEvent[]) => events[0] ?? null)(last);
+  return pipe(
+    store.streamVersion(tenantId, stream),
+    TE.flatMap((version): TE.TaskEither<EventStoreError, StoredEvent | null> =>
+      version === 0
+        ? TE.right(null)
+        : pipe(
+            store.readStreamFrom(tenantId, stream, version - 1, 1),
+            TE.map((events) => events[0] ?? null),
+          ),
+    ),
+  )();
 };
 
 /**
@@ -38,10 +46,10 @@ export const catchUpRunProjections = async (
   warn: CatchUpWarning = () => undefined,
 ): Promise<void> => {
   const last = await lastRunEvent(store, tenantId, runId);
-  const position = last._tag === 'Right' ? last.right?.globalPosition : undefined;
+  const position = E.isRight(last) ? last.right?.globalPosition : undefined;
   if (position === undefined) return;
   const reached = await readModel.projections.waitFor(position, { timeoutMs: CATCH_UP_TIMEOUT_MS });
-  if (reached._tag === 'Left') warn(reached.left);
+  if (E.isLeft(reached)) warn(reached.left);
 };
 
 const MAX_PASSES = 100;
@@ -52,7 +60,7 @@ const MAX_PASSES = 100;
 export const catchUpAllProjections = async ({ readModel }: Pick<Services, 'readModel'>): Promise<void> => {
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const caughtUp = await readModel.projections.catchUp();
-    if (caughtUp._tag === 'Left' || caughtUp.right.applied === 0) return;
+    if (E.isLeft(caughtUp) || caughtUp.right.applied === 0) return;
   }
 };
 

@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import type { EventStore, EventStoreError } from '../../domain/ports/event-store.js';
 import { notFoundIntegrity, type RunIntegrity } from '../../domain/proof/run-verification.js';
 import { checkSeal, foundSealReport, type SealReport } from '../../domain/ledger/seal-verification.js';
@@ -32,20 +33,23 @@ const withForeignEventCheck = async (
   const foreign = await readModelRead(reads, () =>
     reads.foreignEventAfter(tenantId, runId, chain.chain_length),
   );
-  return E.map((found: boolean) =>
-    found
-      ? failedWith(chain, {
-          reason: "the run's stream holds events of another tenant after its last event",
-          divergence: {
-            source: 'event_store',
-            seq: chain.chain_length,
-            field: 'tenant_id',
-            expected: tenantId,
-            actual: 'another tenant',
-          },
-        })
-      : chain,
-  )(foreign);
+  return pipe(
+    foreign,
+    E.map((found) =>
+      found
+        ? failedWith(chain, {
+            reason: "the run's stream holds events of another tenant after its last event",
+            divergence: {
+              source: 'event_store',
+              seq: chain.chain_length,
+              field: 'tenant_id',
+              expected: tenantId,
+              actual: 'another tenant',
+            },
+          })
+        : chain,
+    ),
+  );
 };
 
 /** No events: a run that never existed in this tenant, unless the tenant's ledger sealed it. */
@@ -53,7 +57,7 @@ const proofOfRunWithoutEvents = (
   base: Pick<RunProof, 'run_id' | 'tenant_id' | 'aos_traces' | 'step_count'>,
   ledger: LedgerIndexRead,
 ): RunProof => {
-  const seal = ledger._tag === 'Right' ? ledger.right.get(base.run_id) : undefined;
+  const seal = E.isRight(ledger) ? ledger.right.get(base.run_id) : undefined;
   if (seal === undefined)
     return {
       ...base,
@@ -144,14 +148,17 @@ export const proveRun = async (
     preloadedLedger !== undefined ? E.right(preloadedLedger) : readLedgerIndex(store, tenantId);
   const turn = await readModelRead(reads, () => reads.inTurn(() => readRun(reads, store, tenantId, runId)));
   const read = E.flatten(turn);
-  if (read._tag === 'Left') return read;
+  if (E.isLeft(read)) return read;
   const { replayed, traces, stepCount } = read.right;
-  if (replayed._tag === 'Left') return replayed;
+  if (E.isLeft(replayed)) return replayed;
   const integrity = await withForeignEventCheck(sources, tenantId, runId, replayed.right.integrity);
-  if (integrity._tag === 'Left') return integrity;
+  if (E.isLeft(integrity)) return integrity;
   const base = { run_id: runId, tenant_id: tenantId, aos_traces: traces, step_count: stepCount };
   if (integrity.right.chain_length === 0)
-    return E.map((ledger: LedgerIndexRead) => proofOfRunWithoutEvents(base, ledger))(await readLedger());
+    return pipe(
+      await readLedger(),
+      E.map((ledger) => proofOfRunWithoutEvents(base, ledger)),
+    );
   const found = { ...base, found: true };
   const sealLookup = await findRunSeal(
     reads,
@@ -161,19 +168,22 @@ export const proveRun = async (
     readLedger,
     preloadedLedger !== undefined,
   );
-  if (sealLookup._tag === 'Left') return sealLookup;
+  if (E.isLeft(sealLookup)) return sealLookup;
   const ledger = sealLookup.right;
   if (integrity.right.verification_status !== 'VERIFIED') {
     // The chain's divergence is the verdict; a seal of the run is still named (what was sealed is
     // what an auditor compares the altered history with, and resume must not run it again).
-    const seal = ledger._tag === 'Right' ? ledger.right : undefined;
+    const seal = pipe(
+      ledger,
+      E.getOrElseW(() => undefined),
+    );
     return E.right({
       ...found,
       integrity: integrity.right,
       ...(seal === undefined ? { seal: noSeal, sealed: null } : sealedReport(seal)),
     });
   }
-  if (ledger._tag === 'Left')
+  if (E.isLeft(ledger))
     return E.right({
       ...found,
       seal: noSeal,

@@ -1,4 +1,4 @@
-import type * as E from 'fp-ts/lib/Either.js';
+import * as E from 'fp-ts/lib/Either.js';
 import type { RunCheckpoint } from '../../domain/ledger/run-checkpoint.js';
 import type { SealReport } from '../../domain/ledger/seal-verification.js';
 import type { RunIntegrity } from '../../domain/proof/run-verification.js';
@@ -49,7 +49,7 @@ export const proveAllowingLag = async <L>(
   let proof = await prove();
   for (
     let attempt = 1;
-    attempt < LIVE_RUN_ATTEMPTS && proof._tag === 'Right' && mayBeProjectionLag(proof.right);
+    attempt < LIVE_RUN_ATTEMPTS && E.isRight(proof) && mayBeProjectionLag(proof.right);
     attempt++
   ) {
     await catchUp();

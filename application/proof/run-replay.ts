@@ -73,7 +73,7 @@ const replay = async (
         lastType = stored.type;
         if (!chain.push(stored) || undecodable) continue;
         const decoded = decodeForProjection(stored);
-        if (decoded._tag === 'Left') {
+        if (E.isLeft(decoded)) {
           undecodable = undecodableAt(stored, decoded.left.message);
           continue;
         }

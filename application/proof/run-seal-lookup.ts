@@ -1,5 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { EventStore, EventStoreError, StoredEvent } from '../../domain/ports/event-store.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import type { EventStore, EventStoreError } from '../../domain/ports/event-store.js';
 import {
   decodeLedger,
   indexLedger,
@@ -20,8 +22,10 @@ export const readLedgerIndex = async (
   store: EventStore,
   tenantId: string,
 ): Promise<E.Either<EventStoreError, LedgerIndexRead>> => {
-  const ledgerEvents = await store.readStream(tenantId, ledgerStreamId(tenantId))();
-  return E.map((events: readonly StoredEvent[]) => E.map(indexLedger)(decodeLedger(events)))(ledgerEvents);
+  return pipe(
+    store.readStream(tenantId, ledgerStreamId(tenantId)),
+    TE.map((events) => pipe(decodeLedger(events), E.map(indexLedger))),
+  )();
 };
 
 /** The run's seal at `index` of the tenant ledger, when that ledger event is the run's seal. */
@@ -31,10 +35,10 @@ const sealAt = async (
   runId: string,
   index: number,
 ): Promise<E.Either<EventStoreError, LedgerEntry | undefined>> => {
-  const read = await store.readStreamFrom(tenantId, ledgerStreamId(tenantId), index, 1)();
-  return E.map((events: readonly StoredEvent[]) =>
-    events[0]?.seq === index ? sealOfRunIn(events[0], runId) : undefined,
-  )(read);
+  return pipe(
+    store.readStreamFrom(tenantId, ledgerStreamId(tenantId), index, 1),
+    TE.map((events) => (events[0]?.seq === index ? sealOfRunIn(events[0], runId) : undefined)),
+  )();
 };
 
 /** The run's first seal: from the seal index, checked against the one ledger event it points at;
@@ -50,15 +54,12 @@ export const findRunSeal = async (
 ): Promise<E.Either<EventStoreError, E.Either<LedgerDecodeError, LedgerEntry | undefined>>> => {
   if (!preloaded) {
     const index = await readModelRead(reads, () => reads.sealIndex(tenantId, runId));
-    if (index._tag === 'Left') return index;
+    if (E.isLeft(index)) return index;
     if (index.right !== undefined) {
       const seal = await sealAt(store, tenantId, runId, index.right);
-      if (seal._tag === 'Left') return seal;
+      if (E.isLeft(seal)) return seal;
       if (seal.right) return E.right(E.right(seal.right));
     }
   }
-  const ledger = await wholeLedger();
-  return E.map((byRun: LedgerIndexRead) => E.map((index: TenantLedgerIndex) => index.get(runId))(byRun))(
-    ledger,
-  );
+  return pipe(await wholeLedger(), E.map(E.map((byRun) => byRun.get(runId))));
 };

@@ -42,9 +42,9 @@ const scanLedger = async (
   const erased: string[] = [];
   for (let from = 0; ;) {
     const page = await store.readStreamFrom(tenantId, ledgerStreamId(tenantId), from, PAGE)();
-    if (page._tag === 'Left') return page;
+    if (E.isLeft(page)) return page;
     const seals = decodeLedger(page.right, from);
-    if (seals._tag === 'Left') return E.right({ damage: seals.left, erased });
+    if (E.isLeft(seals)) return E.right({ damage: seals.left, erased });
     for (const seal of seals.right) {
       const problem = sealSignatureProblem(seal, knownKeys);
       if (problem === null) continue;
@@ -91,7 +91,7 @@ export const sweepRuns = async (
       () => proveRun({ store, reads }, tenant, runId, knownKeys, damaged),
       () => catchUpRun(tenant, runId),
     );
-    if (proof._tag === 'Right') {
+    if (E.isRight(proof)) {
       onRun(proof.right);
       count += 1;
     }
@@ -101,14 +101,14 @@ export const sweepRuns = async (
     const tenants = await catalog.tenantsPage(tenantId, afterTenant, PAGE);
     for (const tenant of tenants) {
       const ledger = await scanLedger(catalog, store, tenant, knownKeys);
-      if (ledger._tag === 'Left') return ledger;
+      if (E.isLeft(ledger)) return ledger;
       // A damaged ledger is handed to every proof of the tenant, which then fails naming it.
       const damaged = ledger.right.damage ? E.left(ledger.right.damage) : undefined;
       for (let afterRun = ''; ;) {
         const runIds = await catalog.runIdsPage(tenant, afterRun, PAGE);
         for (const runId of runIds) {
           const proved = await prove(tenant, runId, damaged);
-          if (proved._tag === 'Left') return proved;
+          if (E.isLeft(proved)) return proved;
         }
         if (runIds.length < PAGE) break;
         afterRun = runIds[runIds.length - 1]!;
@@ -116,7 +116,7 @@ export const sweepRuns = async (
       for (const runId of ledger.right.erased) {
         erasedRuns.add(runId);
         const proved = await prove(tenant, runId, damaged);
-        if (proved._tag === 'Left') return proved;
+        if (E.isLeft(proved)) return proved;
       }
     }
     if (tenants.length < PAGE) break;

@@ -1,5 +1,6 @@
 import type { InterruptedStepPolicy } from '../../domain/run/interrupted-step-policy.js';
 import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import type { AgentRegistered } from '../../domain/agent/agent-events.js';
 import { planStepAt, type PlanStep } from '../../domain/plan/plan.js';
 import { redactJson } from '../../domain/secrets/redaction.js';
@@ -45,7 +46,7 @@ const runDriver = (
   const writer = createRunWriter(deps, start);
   const apply: RunDriver['apply'] = async (...commands) => {
     const staged = writer.stage(commands);
-    return staged._tag === 'Left' ? staged : writer.flush();
+    return E.isLeft(staged) ? staged : writer.flush();
   };
   return {
     writer,
@@ -59,7 +60,10 @@ const runDriver = (
           ? { type: 'CompleteRun', status }
           : { type: 'CompleteRun', status, ...(error ? { error } : {}) },
       );
-      return done._tag === 'Left' ? done : E.right(outcomeOf(done.right, status));
+      return pipe(
+        done,
+        E.map((stream) => outcomeOf(stream, status)),
+      );
     },
   };
 };
@@ -76,13 +80,13 @@ const openRun = async (
     const opening = await openingCommands(deps, created.run, agent);
     if (E.isLeft(opening)) return opening;
     const applied = await apply(...opening.right);
-    if (applied._tag === 'Left') return applied;
+    if (E.isLeft(applied)) return applied;
     const opened: RunState = applied.right.state;
     if (opened.status === 'completed') return E.right(outcomeOf(applied.right, opened.outcome));
   }
   if (writer.stream().state.status === 'planned') {
     const started = await apply({ type: 'StartRun' });
-    if (started._tag === 'Left') return started;
+    if (E.isLeft(started)) return started;
   }
   return null;
 };
@@ -100,9 +104,12 @@ const nextStep = (
 ) => {
   const planned = { ...planStep, index: state.nextStepIndex };
   const skill = deps.skills.get(planned.skill);
-  const known = resolveStepReferences(planned.params, records);
-  const decoded = known._tag === 'Right' ? skill?.params.decode(known.right) : undefined;
-  const params = decoded?._tag === 'Right' ? decoded.right : undefined;
+  // Unknown until its references resolve and its skill decodes them.
+  const params = pipe(
+    resolveStepReferences(planned.params, records),
+    E.flatMap((known) => (skill ? skill.params.decode(known) : E.left(undefined))),
+    E.getOrElseW(() => undefined),
+  );
   const estimate = skill && params !== undefined ? skill.estimateCostCents(params) : 0;
   return { planned, skill, params, estimate };
 };
@@ -184,7 +191,7 @@ const afterStep = async (
     pure && driver.writer.staged() + 1 < PURE_STEPS_PER_APPEND
       ? driver.writer.stage([recordStep])
       : await driver.apply(recordStep);
-  if (recorded._tag === 'Left') return recorded;
+  if (E.isLeft(recorded)) return recorded;
   driver.records.set(record.step_index, record);
   driver.outcomes.set(record.step_index, record.outcome);
   return null;
@@ -223,7 +230,7 @@ export const driveRun = async (
     const pure = step.skill?.pure === true;
     if (!pure) {
       const flushed = await driver.writer.flush();
-      if (flushed._tag === 'Left') return flushed;
+      if (E.isLeft(flushed)) return flushed;
     }
     const executed = await stepRecord(deps, driver, agent, state, step, policy);
     policy = null;

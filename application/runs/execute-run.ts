@@ -26,7 +26,7 @@ export const executeRun = async (
   runId: string = deps.ids.uuid(),
 ): Promise<E.Either<RunExecutionError, RunOutcome>> => {
   const agent = await findAgent(deps.store, request.tenant_id, request.agent_id);
-  if (agent._tag === 'Left') return agent;
+  if (E.isLeft(agent)) return agent;
   const spec =
     agent.right && request.budget_cents !== undefined
       ? { ...agent.right, budget_cents: request.budget_cents }
@@ -43,7 +43,7 @@ export const executeRun = async (
   // The decider refuses CreateRun without an agent of this tenant (nothing is written).
   if (spec === undefined || agent.right === undefined) {
     const refused = await applyRunCommand(deps, emptyRunStream(request.tenant_id, runId), create);
-    return refused._tag === 'Left'
+    return E.isLeft(refused)
       ? refused
       : E.left({
           kind: 'domain',
@@ -69,10 +69,10 @@ export const executeRun = async (
     create,
     ...opening.right,
   ]);
-  if (opened._tag === 'Left') return opened;
+  if (E.isLeft(opened)) return opened;
   const state = opened.right.state;
   if (state.status === 'completed') return E.right(outcomeOf(opened.right, state.outcome));
   // From here on the run is recorded: a store that fails names it, for `aos runs resume`.
   const driven = await driveRun(deps, opened.right, agent.right, null);
-  return driven._tag === 'Left' ? E.left(cutOffByStoreFailure(opened.right)(driven.left)) : driven;
+  return E.isLeft(driven) ? E.left(cutOffByStoreFailure(opened.right)(driven.left)) : driven;
 };

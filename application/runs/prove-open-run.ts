@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import type { EventStoreError } from '../../domain/ports/event-store.js';
 import type { RunStream } from '../../domain/run/run-stream.js';
 import { runStreamId } from '../../domain/stream-names.js';
@@ -24,12 +25,16 @@ const projectToLastEvent = async (
   stream: RunStream,
 ): Promise<E.Either<RunUseCaseError, number>> => {
   const last = await lastRunEvent(deps.store, stream.tenantId, stream.runId);
-  if (last._tag === 'Left') return E.left(storeFailureOf(stream)(last.left));
+  if (E.isLeft(last)) return E.left(storeFailureOf(stream)(last.left));
   if (last.right === null) return E.right(0);
-  const projected = await deps.readModel.projections.waitFor(last.right.globalPosition);
-  return projected._tag === 'Left'
-    ? E.left({ kind: 'projection_failed', run_id: stream.runId, error: projected.left })
-    : E.right(last.right.seq + 1);
+  const { globalPosition, seq } = last.right;
+  return pipe(
+    await deps.readModel.projections.waitFor(globalPosition),
+    E.bimap(
+      (error): RunUseCaseError => ({ kind: 'projection_failed', run_id: stream.runId, error }),
+      () => seq + 1,
+    ),
+  );
 };
 
 /**
@@ -49,12 +54,12 @@ export const proveOpenRun = async (
   const sources = { store: deps.store, reads: deps.readModel.proofReads };
   for (;;) {
     const projected = await projectToLastEvent(deps, stream);
-    if (projected._tag === 'Left') return projected;
+    if (E.isLeft(projected)) return projected;
     const proof = await proveRun(sources, stream.tenantId, stream.runId, keys.knownKeys);
-    if (proof._tag === 'Left') return E.left(storeFailureOf(stream)(proof.left));
+    if (E.isLeft(proof)) return E.left(storeFailureOf(stream)(proof.left));
     if (proof.right.integrity.divergence?.source !== 'projection') return proof;
     const version = await deps.store.streamVersion(stream.tenantId, runStreamId(stream.runId))();
-    if (version._tag === 'Left') return E.left(storeFailureOf(stream)(version.left));
+    if (E.isLeft(version)) return E.left(storeFailureOf(stream)(version.left));
     if (version.right === projected.right) return proof;
     const waited = deps.clock.monotonicMs() - started;
     if (waited >= OPEN_RUN_PROOF_PATIENCE_MS)

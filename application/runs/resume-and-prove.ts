@@ -62,13 +62,13 @@ export const resumeAndProve = async (
     keys.knownKeys,
   );
   // Without a verdict there is no telling whether the seal still holds: stop, resume nothing.
-  if (before._tag === 'Left') return E.left({ kind: 'store', error: before.left });
+  if (E.isLeft(before)) return E.left({ kind: 'store', error: before.left });
   const refused = refusalOf(runId, before.right);
   if (refused !== null) return E.left(refused);
   const resumed = await resumeRun(sealingWith(deps, keys), tenantId, runId, policy);
-  if (resumed._tag === 'Left') return resumed;
+  if (E.isLeft(resumed)) return resumed;
   const proof = await projectAndProve(deps, keys, resumed.right.stream);
-  if (proof._tag === 'Left') return proof;
+  if (E.isLeft(proof)) return proof;
   const state = resumed.right.stream.state;
   return E.right({
     status: resumed.right.outcome?.status ?? 'in_progress',

@@ -11,6 +11,7 @@ import { type InterruptedStepPolicy } from '../../domain/run/interrupted-step-po
 import { type RunRequest } from '../../domain/run/run-request.js';
 import { runStreamId } from '../../domain/stream-names.js';
 import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import { idempotencyMismatch, runIdForIdempotencyKey } from '../../domain/run/idempotency-key.js';
 import { executeRun } from './execute-run.js';
 import type { StepExecuted } from '../../domain/run/run-events.js';
@@ -35,16 +36,19 @@ const loadRun = async (
   E.Either<ExistingRunError, { stream: RunStream; steps: StepExecuted[]; stalled: boolean } | null>
 > => {
   const events = await deps.store.readStream(tenantId, runStreamId(runId))();
-  if (events._tag === 'Left') return E.left({ kind: 'store', error: events.left });
+  if (E.isLeft(events)) return E.left({ kind: 'store', error: events.left });
   if (events.right.length === 0) return E.right(null);
-  const stream = loadRunStream(tenantId, runId, events.right);
-  return stream._tag === 'Left'
-    ? E.left({ kind: 'stream', error: stream.left })
-    : E.right({
-        stream: stream.right,
+  return pipe(
+    loadRunStream(tenantId, runId, events.right),
+    E.bimap(
+      (error): ExistingRunError => ({ kind: 'stream', error }),
+      (stream) => ({
+        stream,
         steps: stepRecordsOf(events.right),
         stalled: lastResumeRecordedNothing(events.right),
-      });
+      }),
+    ),
+  );
 };
 
 const found = (stream: RunStream): FoundRun => ({
@@ -67,12 +71,12 @@ export const resumeRun = async (
   policy: InterruptedStepPolicy,
 ): Promise<E.Either<ExistingRunError, FoundRun>> => {
   const loaded = await loadRun(deps, tenantId, runId);
-  if (loaded._tag === 'Left') return loaded;
+  if (E.isLeft(loaded)) return loaded;
   if (loaded.right === null) return E.left({ kind: 'run_not_found', run_id: runId });
   let stream = loaded.right.stream;
   if (stream.state.status === 'completed' || stream.state.status === 'none') return E.right(found(stream));
   const agent = await findAgent(deps.store, tenantId, stream.state.run.agent_id);
-  if (agent._tag === 'Left') return agent;
+  if (E.isLeft(agent)) return agent;
   if (agent.right === undefined)
     return E.left({
       kind: 'domain',
@@ -82,14 +86,15 @@ export const resumeRun = async (
   const cutOff = cutOffByStoreFailure(stream);
   if (wasRunning) {
     const claimed = await applyRunCommand(deps, stream, { type: 'ResumeRun' });
-    if (claimed._tag === 'Left') return E.left(cutOff(claimed.left));
+    if (E.isLeft(claimed)) return E.left(cutOff(claimed.left));
     stream = claimed.right;
   }
   const interrupted = wasRunning ? interruptedStepPolicyAfter(policy, loaded.right.stalled) : null;
   const driven = await driveRun(deps, stream, agent.right, interrupted, loaded.right.steps);
-  return driven._tag === 'Left'
-    ? E.left(cutOff(driven.left))
-    : E.right({ stream: driven.right.stream, outcome: driven.right });
+  return pipe(
+    driven,
+    E.bimap(cutOff, (outcome) => ({ stream: outcome.stream, outcome })),
+  );
 };
 
 /**
@@ -108,7 +113,7 @@ export const executeRunOnce = async (
     E.Either<ExistingRunError, FoundRun & { readonly created: boolean }>
   > => {
     const loaded = await loadRun(deps, request.tenant_id, runId);
-    if (loaded._tag === 'Left') return loaded;
+    if (E.isLeft(loaded)) return loaded;
     const stream = loaded.right?.stream ?? null;
     if (stream === null || stream.state.status === 'none')
       return E.left({ kind: 'run_not_found', run_id: runId });
@@ -117,9 +122,9 @@ export const executeRunOnce = async (
     return E.right({ ...found(stream), created: false });
   };
   const before = await existing();
-  if (before._tag === 'Right' || before.left.kind !== 'run_not_found') return before;
+  if (E.isRight(before) || before.left.kind !== 'run_not_found') return before;
   const executed = await executeRun(deps, request, runId);
-  if (executed._tag === 'Right')
+  if (E.isRight(executed))
     return E.right({ stream: executed.right.stream, outcome: executed.right, created: true });
   // Another request with the same key created the run first: answer with that run.
   const lostRace =

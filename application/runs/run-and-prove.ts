@@ -1,6 +1,7 @@
 import type { RunOutcome, RunExecutionDeps } from './run-execution.js';
 import { type RunRequest } from '../../domain/run/run-request.js';
 import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import type { EventStoreError } from '../../domain/ports/event-store.js';
 import type { RunStream } from '../../domain/run/run-stream.js';
 import type { ProjectionError, ReadModel } from '../ports/read-model.js';
@@ -47,7 +48,7 @@ export const projectAndProve = async (
 ): Promise<E.Either<RunUseCaseError, RunProof>> => {
   if (stream.lastPosition) {
     const projected = await deps.readModel.projections.waitFor(stream.lastPosition);
-    if (projected._tag === 'Left')
+    if (E.isLeft(projected))
       return E.left({ kind: 'projection_failed', run_id: stream.runId, error: projected.left });
   }
   const proof = await proveRun(
@@ -56,7 +57,7 @@ export const projectAndProve = async (
     stream.runId,
     keys.knownKeys,
   );
-  return E.mapLeft(storeErrorOf(stream))(proof);
+  return pipe(proof, E.mapLeft(storeErrorOf(stream)));
 };
 
 /** The main job: execute the run (sealed with its completion), wait until the projections hold all
@@ -67,7 +68,10 @@ export const runAndProve = async (
   keys: RunKeys,
 ): Promise<E.Either<RunUseCaseError, { readonly outcome: RunOutcome; readonly proof: RunProof }>> => {
   const executed = await executeRun(sealingWith(deps, keys), request);
-  if (executed._tag === 'Left') return executed;
-  const proof = await projectAndProve(deps, keys, executed.right.stream);
-  return E.map((proved: RunProof) => ({ outcome: executed.right, proof: proved }))(proof);
+  if (E.isLeft(executed)) return executed;
+  const outcome = executed.right;
+  return pipe(
+    await projectAndProve(deps, keys, outcome.stream),
+    E.map((proof) => ({ outcome, proof })),
+  );
 };

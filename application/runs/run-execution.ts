@@ -1,5 +1,7 @@
 import { agentStreamId } from '../../domain/stream-names.js';
 import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
 import { agentFromEvents, type AgentLookupError } from '../../domain/agent/agent-lookup.js';
 import type { AgentRegistered } from '../../domain/agent/agent-events.js';
 import type { EventStore } from '../../domain/ports/event-store.js';
@@ -48,7 +50,7 @@ export const applyRunCommands = async (
 ): Promise<E.Either<RunExecutionError, RunStream>> => {
   const writer = createRunWriter(deps, stream);
   const staged = writer.stage(commands);
-  return staged._tag === 'Left' ? staged : writer.flush();
+  return E.isLeft(staged) ? staged : writer.flush();
 };
 
 /** How many records of pure steps (Skill.pure) the runner holds before it appends them anyway. */
@@ -66,9 +68,11 @@ export const findAgent = async (
   tenantId: string,
   agentId: string,
 ): Promise<E.Either<RunExecutionError, AgentRegistered | undefined>> => {
-  const events = await store.readStream(tenantId, agentStreamId(agentId))();
-  if (events._tag === 'Left') return E.left({ kind: 'store', error: events.left });
-  return agentFromEvents(events.right);
+  return pipe(
+    store.readStream(tenantId, agentStreamId(agentId)),
+    TE.mapLeft((error): RunExecutionError => ({ kind: 'store', error })),
+    TE.flatMapEither(agentFromEvents),
+  )();
 };
 
 export const outcomeOf = (stream: RunStream, status: RunOutcome['status']): RunOutcome => ({

@@ -1,5 +1,6 @@
 import type { RunRequest } from '../../domain/run/run-request.js';
 import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import type { RunKeys } from '../ports/run-keys.js';
 import type { RunProof } from '../proof/run-proof.js';
 import { proveOpenRun } from './prove-open-run.js';
@@ -26,14 +27,15 @@ export const runOnceAndProve = async (
   keys: RunKeys,
 ): Promise<E.Either<RunUseCaseError, RunOnce>> => {
   const run = await executeRunOnce(sealingWith(deps, keys), request, key);
-  if (run._tag === 'Left') return run;
+  if (E.isLeft(run)) return run;
   const { stream, outcome, created } = run.right;
-  const proof =
-    outcome === null ? await proveOpenRun(deps, keys, stream) : await projectAndProve(deps, keys, stream);
-  return E.map((proved: RunProof) => ({
-    run_id: stream.runId,
-    status: outcome?.status ?? ('in_progress' as const),
-    created,
-    proof: proved,
-  }))(proof);
+  return pipe(
+    outcome === null ? await proveOpenRun(deps, keys, stream) : await projectAndProve(deps, keys, stream),
+    E.map((proof) => ({
+      run_id: stream.runId,
+      status: outcome?.status ?? ('in_progress' as const),
+      created,
+      proof,
+    })),
+  );
 };

@@ -96,7 +96,7 @@ export const appendSealedCompletion = async (
   if (unknownKey) return notSealed(unknownKey);
   for (let attempt = 1; attempt <= MAX_LEDGER_ATTEMPTS; attempt++) {
     const length = await deps.store.streamVersion(tenantId, ledger)();
-    if (length._tag === 'Left') return failed(length.left);
+    if (E.isLeft(length)) return failed(length.left);
     const seal = runSealedEvent(signedSeal(chain, deps.signer, deps.clock.now()));
     const sealPart: StreamAppend = {
       tenantId,
@@ -105,7 +105,7 @@ export const appendSealedCompletion = async (
       events: [seal],
     };
     const appended = await deps.store.appendToStreams(runLanded ? [sealPart] : [runPart, sealPart])();
-    if (appended._tag === 'Right')
+    if (E.isRight(appended))
       return E.right(lastPositionOf([...(runLanded ? [runLanded] : []), ...appended.right]));
     runLanded = runLanded ?? appended.left.landed[0] ?? null;
     const { error } = appended.left;

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { pipe } from 'fp-ts/lib/function.js';
+import type { Argv, CommandModule } from 'yargs';
 import type { CreateAgentError } from '../../application/agents/create-agent.js';
 import { type AgentRegistrationRequest, AgentNameC } from '../../application/agents/register-agent.js';
 import { ALLOWED_HOST_PATTERN as HOST_PATTERN } from '../../domain/agent/allowed-host.js';
@@ -8,15 +9,15 @@ import { intBetween } from '../../domain/json/bounded-codecs.js';
 import { MAX_STEP_RETRIES, MAX_STEP_TIMEOUT_MS, PlanTemplateInputC } from '../../domain/plan/plan.js';
 import { DEFAULT_MAX_RETRIES, DEFAULT_STEP_TIMEOUT_MS } from '../../domain/plan/step-defaults.js';
 import { TenantIdC } from '../../domain/run/identifiers.js';
-import { CliFailure, usageError } from '../cli-failure.js';
+import { CliFailure, orThrow, usageError } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { shown } from '../terminal-text.js';
 import { decodeIntegerOption, decodeOption } from '../input-validation.js';
 import { storeFailure, withRuntime } from '../runtime.js';
 import { describeProjectionError } from '../use-case-failures.js';
-import { withJson, withTenant } from './common-options.js';
-import { modelPlannerOf, plannerKind, type ModelPlannerArgs } from './model-planner-options.js';
+import { withJson, withTenant, type ArgsOf } from './common-options.js';
+import { modelPlannerOf, plannerKind } from './model-planner-options.js';
 import {
   DEFAULT_REPAIR_ATTEMPTS,
   MAX_MODEL_PLAN_STEPS,
@@ -24,16 +25,55 @@ import {
 } from '../../domain/agent/agent-planner.js';
 import { renderTable } from '../table-output.js';
 
-type CreateArgs = ModelPlannerArgs & {
-  'tenant-id'?: string;
-  name?: string;
-  'budget-cents'?: string;
-  'allowed-host'?: string[];
-  'max-retries'?: string;
-  'step-timeout-ms'?: string;
-  json: boolean;
-};
-type ListArgs = { 'tenant-id'?: string; json: boolean };
+const createOptions = (yargs: Argv) =>
+  withJson(withTenant(yargs))
+    .option('name', { type: 'string', describe: 'agent name (1-200 characters)' })
+    .option('planner', {
+      type: 'string',
+      describe:
+        'template (default: the plan comes from --plan-template) or llm (a model writes each plan from the goal: AOS_LLM_BASE_URL, AOS_LLM_MODEL)',
+    })
+    .option('plan-template', {
+      type: 'string',
+      describe: 'JSON file {"steps":[{"skill":..,"params":{..}}]}; {{goal}} is replaced by the goal',
+    })
+    .option('instructions', {
+      type: 'string',
+      describe: 'llm: a text file of instructions given to the model with every goal',
+    })
+    .option('max-steps', {
+      type: 'string',
+      describe: `llm: the step ceiling of its plans, repeats counted (1-${MAX_MODEL_PLAN_STEPS}, default ${MAX_MODEL_PLAN_STEPS})`,
+    })
+    .option('repair-attempts', {
+      type: 'string',
+      describe: `llm: times an invalid plan is sent back with its errors (0-${MAX_REPAIR_ATTEMPTS}, default ${DEFAULT_REPAIR_ATTEMPTS})`,
+    })
+    .option('skill', {
+      type: 'string',
+      array: true,
+      describe: 'llm: a skill its plans may use (repeatable; default: every skill)',
+    })
+    .option('budget-cents', {
+      type: 'string',
+      describe: `budget of each run in cents (default ${DEFAULT_BUDGET_CENTS})`,
+    })
+    .option('max-retries', {
+      type: 'string',
+      describe: `retries of a step's retryable failures when its template does not say (0-${MAX_STEP_RETRIES}, default ${DEFAULT_MAX_RETRIES})`,
+    })
+    .option('step-timeout-ms', {
+      type: 'string',
+      describe: `timeout of a step when its template does not say (default ${DEFAULT_STEP_TIMEOUT_MS})`,
+    })
+    .option('allowed-host', {
+      alias: 'allowed-hosts',
+      type: 'string',
+      array: true,
+      describe: 'host http_call may reach although the host policy denies it (repeatable)',
+    });
+type CreateArgs = ArgsOf<typeof createOptions>;
+const listOptions = (yargs: Argv) => withJson(withTenant(yargs));
 
 const readTemplate = async (path: string | undefined) => {
   if (path === undefined || path === '')
@@ -60,7 +100,7 @@ const readTemplate = async (path: string | undefined) => {
 };
 
 /** The agent asked for on the command line, decoded: exit 2 naming the first bad option. */
-const agentRequest = async (args: ArgumentsCamelCase<CreateArgs>): Promise<AgentRegistrationRequest> => {
+const agentRequest = async (args: CreateArgs): Promise<AgentRegistrationRequest> => {
   // Decoded in the order of the options' help, so the first bad one is the one named.
   const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
   const name = decodeOption(AgentNameC, 'name', args.name);
@@ -110,7 +150,7 @@ const createdFailure = (error: CreateAgentError): CliFailure => {
   return usageError(field.startsWith('skills') ? 'skill' : field, error.message);
 };
 
-const create = async (args: ArgumentsCamelCase<CreateArgs>) =>
+const create = async (args: CreateArgs) =>
   runAndPrint(args, async () => {
     const request = await agentRequest(args);
     const redaction = (await import('../redaction-config.js')).redactionPolicyFromEnv(process.env);
@@ -120,12 +160,13 @@ const create = async (args: ArgumentsCamelCase<CreateArgs>) =>
       import('../../adapters/random-ids.js'),
     ]);
     return withRuntime(async ({ store, skills, readModel }) => {
-      const created = await createAgent(
-        { store, skills, readModel, clock: systemClock, ids: randomIds, redaction },
-        request,
+      const agent = pipe(
+        await createAgent(
+          { store, skills, readModel, clock: systemClock, ids: randomIds, redaction },
+          request,
+        ),
+        orThrow(createdFailure),
       );
-      if (created._tag === 'Left') throw createdFailure(created.left);
-      const agent = created.right;
       return {
         exitCode: ExitCode.ok,
         json: {
@@ -150,7 +191,7 @@ const create = async (args: ArgumentsCamelCase<CreateArgs>) =>
     });
   });
 
-const list = async (args: ArgumentsCamelCase<ListArgs>) =>
+const list = async (args: ArgsOf<typeof listOptions>) =>
   runAndPrint(args, async () => {
     const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
     return withRuntime(async ({ readModel }) => {
@@ -175,59 +216,13 @@ export const agentsCommand: CommandModule = {
         command: 'create',
         describe:
           'register an agent: its plans from a template, or written by a language model (--planner llm)',
-        builder: (y: Argv) =>
-          withJson(withTenant(y))
-            .option('name', { type: 'string', describe: 'agent name (1-200 characters)' })
-            .option('planner', {
-              type: 'string',
-              describe:
-                'template (default: the plan comes from --plan-template) or llm (a model writes each plan from the goal: AOS_LLM_BASE_URL, AOS_LLM_MODEL)',
-            })
-            .option('plan-template', {
-              type: 'string',
-              describe: 'JSON file {"steps":[{"skill":..,"params":{..}}]}; {{goal}} is replaced by the goal',
-            })
-            .option('instructions', {
-              type: 'string',
-              describe: 'llm: a text file of instructions given to the model with every goal',
-            })
-            .option('max-steps', {
-              type: 'string',
-              describe: `llm: the step ceiling of its plans, repeats counted (1-${MAX_MODEL_PLAN_STEPS}, default ${MAX_MODEL_PLAN_STEPS})`,
-            })
-            .option('repair-attempts', {
-              type: 'string',
-              describe: `llm: times an invalid plan is sent back with its errors (0-${MAX_REPAIR_ATTEMPTS}, default ${DEFAULT_REPAIR_ATTEMPTS})`,
-            })
-            .option('skill', {
-              type: 'string',
-              array: true,
-              describe: 'llm: a skill its plans may use (repeatable; default: every skill)',
-            })
-            .option('budget-cents', {
-              type: 'string',
-              describe: `budget of each run in cents (default ${DEFAULT_BUDGET_CENTS})`,
-            })
-            .option('max-retries', {
-              type: 'string',
-              describe: `retries of a step's retryable failures when its template does not say (0-${MAX_STEP_RETRIES}, default ${DEFAULT_MAX_RETRIES})`,
-            })
-            .option('step-timeout-ms', {
-              type: 'string',
-              describe: `timeout of a step when its template does not say (default ${DEFAULT_STEP_TIMEOUT_MS})`,
-            })
-            .option('allowed-host', {
-              alias: 'allowed-hosts',
-              type: 'string',
-              array: true,
-              describe: 'host http_call may reach although the host policy denies it (repeatable)',
-            }),
+        builder: createOptions,
         handler: create,
       })
       .command({
         command: 'list',
         describe: "list the tenant's agents",
-        builder: (y: Argv) => withJson(withTenant(y)),
+        builder: listOptions,
         handler: list,
       })
       .demandCommand(1),

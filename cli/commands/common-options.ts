@@ -1,4 +1,11 @@
-import type { Argv } from 'yargs';
+import type { ArgumentsCamelCase, Argv } from 'yargs';
+
+/** What a command's builder parses its options to, as yargs infers them from the builder's chain
+ * of .option()/.positional() calls: the handler's argument type follows the builder, no cast. */
+export type OptionsOf<B> = B extends (yargs: Argv) => Argv<infer T> ? T : never;
+
+/** A handler's argument: those options under their kebab-case and camelCase names, with `_` and `$0`. */
+export type ArgsOf<B> = ArgumentsCamelCase<OptionsOf<B>>;
 
 /** --json, taken by every command. */
 export const withJson = <T>(yargs: Argv<T>) =>

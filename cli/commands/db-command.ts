@@ -1,11 +1,12 @@
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import { CliFailure, infrastructureError } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { shown } from '../terminal-text.js';
-import { withJson } from './common-options.js';
+import { withJson, type ArgsOf } from './common-options.js';
 
-type Args = { json: boolean };
+const jsonOnly = (yargs: Argv) => withJson(yargs);
+type Args = ArgsOf<typeof jsonOnly>;
 
 const embedded = async () => {
   if (process.env.DATABASE_URL) {
@@ -35,7 +36,7 @@ const statusText = (status: Status): string =>
     `commands using it now: ${status.users}`,
   ].join('\n');
 
-const start = async (args: ArgumentsCamelCase<Args>) =>
+const start = async (args: Args) =>
   runAndPrint(args, async () => {
     const { startPinnedServer } = await embedded();
     const status = await startPinnedServer({ home: process.env.AOS_HOME }).catch((error: unknown) =>
@@ -48,7 +49,7 @@ const start = async (args: ArgumentsCamelCase<Args>) =>
     };
   });
 
-const stop = async (args: ArgumentsCamelCase<Args>) =>
+const stop = async (args: Args) =>
   runAndPrint(args, async () => {
     const { stopEmbeddedServer } = await embedded();
     const result = await stopEmbeddedServer({ home: process.env.AOS_HOME }).catch((error: unknown) =>
@@ -61,7 +62,7 @@ const stop = async (args: ArgumentsCamelCase<Args>) =>
     };
   });
 
-const status = async (args: ArgumentsCamelCase<Args>) =>
+const status = async (args: Args) =>
   runAndPrint(args, async () => {
     const { embeddedServerStatus } = await embedded();
     const current = await embeddedServerStatus({ home: process.env.AOS_HOME }).catch((error: unknown) =>
@@ -78,19 +79,19 @@ export const dbCommand: CommandModule = {
       .command({
         command: 'start',
         describe: 'start the embedded Postgres and keep it running until `db stop`',
-        builder: (y: Argv) => withJson(y),
+        builder: jsonOnly,
         handler: start,
       })
       .command({
         command: 'stop',
         describe: 'stop the embedded Postgres',
-        builder: (y: Argv) => withJson(y),
+        builder: jsonOnly,
         handler: stop,
       })
       .command({
         command: 'status',
         describe: 'whether it is initialised and running, and who uses it',
-        builder: (y: Argv) => withJson(y),
+        builder: jsonOnly,
         handler: status,
       })
       .demandCommand(1),

@@ -1,18 +1,19 @@
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { pipe } from 'fp-ts/lib/function.js';
+import type { Argv, CommandModule } from 'yargs';
 import type { SandboxError } from '../../adapters/postgres/sandbox-database.js';
 import type { RunKeys } from '../../application/ports/run-keys.js';
 import type { AgentRegistrationRequest } from '../../application/agents/register-agent.js';
 import { defaultRedactionPolicy } from '../../domain/secrets/redaction-policy.js';
-import { CliFailure, usageError } from '../cli-failure.js';
+import { CliFailure, orThrow, usageError } from '../cli-failure.js';
 import { runAndPrint, type CommandResult } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { proofLines } from '../run-proof-report.js';
 import { runDocument } from '../run-document.js';
 import { runFailure } from '../use-case-failures.js';
 import { storeFailure, withDatabaseUrl, withRuntime, type Runtime } from '../runtime.js';
-import { withJson } from './common-options.js';
+import { withJson, type ArgsOf, type OptionsOf } from './common-options.js';
 
-type DemoArgs = { json: boolean };
+const builder = (yargs: Argv) => withJson(yargs);
 
 const DEMO_TENANT = 'aos-demo-sandbox';
 const DEMO_GOAL = 'Run proof v3 validation run';
@@ -57,20 +58,24 @@ const runDemo = async (
   ]);
   const deps = await runExecutionDeps(runtime);
   // The demo's template holds no credential: the default redaction policy checks it.
-  const registered = await registerAgent({ ...deps, redaction: defaultRedactionPolicy }, demoAgent(service));
-  if (registered._tag === 'Left') {
-    if (registered.left.kind === 'store') throw storeFailure(registered.left.error);
-    throw new CliFailure(ExitCode.failed, 'demo_agent_invalid', registered.left.message);
-  }
+  const { agent } = pipe(
+    await registerAgent({ ...deps, redaction: defaultRedactionPolicy }, demoAgent(service)),
+    orThrow((error) =>
+      error.kind === 'store'
+        ? storeFailure(error.error)
+        : new CliFailure(ExitCode.failed, 'demo_agent_invalid', error.message),
+    ),
+  );
   const request = {
     tenant_id: DEMO_TENANT,
-    agent_id: registered.right.agent.agent_id,
+    agent_id: agent.agent_id,
     goal: DEMO_GOAL,
     origin_system_id: 'aos-int-demo',
   };
-  const ran = await runAndProve(deps, request, keys);
-  if (ran._tag === 'Left') throw runFailure(ran.left, DEMO_TENANT, request.agent_id);
-  const { outcome, proof } = ran.right;
+  const { outcome, proof } = pipe(
+    await runAndProve(deps, request, keys),
+    orThrow((error) => runFailure(error, DEMO_TENANT, request.agent_id)),
+  );
   const verified = proof.integrity.verification_status === 'VERIFIED';
   return {
     exitCode: outcome.status === 'succeeded' && verified ? ExitCode.ok : ExitCode.failed,
@@ -85,7 +90,7 @@ const runDemo = async (
   };
 };
 
-const handler = async (args: ArgumentsCamelCase<DemoArgs>) =>
+const handler = async (args: ArgsOf<typeof builder>) =>
   runAndPrint(args, async () => {
     const [
       { prepareDemoSandbox, DEMO_DATABASE_NAME },
@@ -102,12 +107,14 @@ const handler = async (args: ArgumentsCamelCase<DemoArgs>) =>
     await keyDirectory.initKeys(keysDirectory, new Date().toISOString()); // a key_exists answer means it is there already
     const keys = await requireRunKeys(keysDirectory);
     return withRuntime(async (customer) => {
-      const sandbox = await prepareDemoSandbox(customer.url, process.env);
-      if (sandbox._tag === 'Left') throw sandboxFailure(sandbox.left, DEMO_DATABASE_NAME);
-      const sandboxName = new URL(sandbox.right).pathname.slice(1);
+      const sandboxUrl = pipe(
+        await prepareDemoSandbox(customer.url, process.env),
+        orThrow((error) => sandboxFailure(error, DEMO_DATABASE_NAME)),
+      );
+      const sandboxName = new URL(sandboxUrl).pathname.slice(1);
       const service = await startDemoService();
       try {
-        return await withDatabaseUrl(sandbox.right, customer.databaseKind, (runtime) =>
+        return await withDatabaseUrl(sandboxUrl, customer.databaseKind, (runtime) =>
           runDemo(runtime, service, keys, sandboxName),
         );
       } finally {
@@ -116,9 +123,9 @@ const handler = async (args: ArgumentsCamelCase<DemoArgs>) =>
     });
   });
 
-export const demoCommand: CommandModule<object, DemoArgs> = {
+export const demoCommand: CommandModule<object, OptionsOf<typeof builder>> = {
   command: 'demo',
   describe: 'run a sample agent end to end in a sandbox database of its own and print its proof',
-  builder: (yargs: Argv) => withJson(yargs) as unknown as Argv<DemoArgs>,
+  builder,
   handler,
 };

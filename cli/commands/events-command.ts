@@ -1,25 +1,24 @@
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { pipe } from 'fp-ts/lib/function.js';
+import type { Argv, CommandModule } from 'yargs';
 import { RunIdC, TenantIdC } from '../../domain/run/identifiers.js';
-import { notFound } from '../cli-failure.js';
+import { notFound, orThrow } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { shown } from '../terminal-text.js';
 import { decodeOption } from '../input-validation.js';
 import { storeFailure, withRuntime } from '../runtime.js';
-import { withJson, withRunId, withTenant } from './common-options.js';
+import { withJson, withRunId, withTenant, type ArgsOf, type OptionsOf } from './common-options.js';
 
-type EventsArgs = { 'tenant-id'?: string; 'run-id'?: string; json: boolean };
+const builder = (yargs: Argv) => withJson(withRunId(withTenant(yargs)));
 
-const handler = async (args: ArgumentsCamelCase<EventsArgs>) =>
+const handler = async (args: ArgsOf<typeof builder>) =>
   runAndPrint(args, async () => {
     const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
     const runId = decodeOption(RunIdC, 'run-id', args['run-id']);
     const { readRunEvents } = await import('../../application/runs/read-run-events.js');
     return withRuntime(async ({ store }) => {
-      const read = await readRunEvents(store, tenantId, runId);
-      if (read._tag === 'Left') throw storeFailure(read.left);
-      if (read.right.length === 0) throw notFound(`run ${runId} not found in tenant ${tenantId}`);
-      const events = read.right;
+      const events = pipe(await readRunEvents(store, tenantId, runId), orThrow(storeFailure));
+      if (events.length === 0) throw notFound(`run ${runId} not found in tenant ${tenantId}`);
       return {
         exitCode: ExitCode.ok,
         json: { tenant_id: tenantId, run_id: runId, events },
@@ -33,9 +32,9 @@ const handler = async (args: ArgumentsCamelCase<EventsArgs>) =>
     });
   });
 
-export const eventsCommand: CommandModule<object, EventsArgs> = {
+export const eventsCommand: CommandModule<object, OptionsOf<typeof builder>> = {
   command: 'events',
   describe: "print a run's event stream with each event's chain link",
-  builder: (yargs: Argv) => withJson(withRunId(withTenant(yargs))) as unknown as Argv<EventsArgs>,
+  builder,
   handler,
 };

@@ -1,18 +1,20 @@
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { pipe } from 'fp-ts/lib/function.js';
+import type { Argv, CommandModule } from 'yargs';
 import type { EventStoreError } from '../../domain/ports/event-store.js';
 import { RunIdC, TenantIdC } from '../../domain/run/identifiers.js';
-import { notFound } from '../cli-failure.js';
+import { notFound, orThrow } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { shown } from '../terminal-text.js';
 import { decodeOption } from '../input-validation.js';
 import { storeFailure, withRuntime } from '../runtime.js';
 import { ledgerFailure, warnCatchUp } from '../use-case-failures.js';
-import { withJson, withRunId, withTenant } from './common-options.js';
+import { withJson, withRunId, withTenant, type ArgsOf, type OptionsOf } from './common-options.js';
 
-type ExportArgs = { 'tenant-id'?: string; 'run-id'?: string; json: boolean };
+// --json is accepted as everywhere (the bundle is JSON either way; failures then print a JSON error).
+const builder = (yargs: Argv) => withJson(withRunId(withTenant(yargs)));
 
-const handler = async (args: ArgumentsCamelCase<ExportArgs>) =>
+const handler = async (args: ArgsOf<typeof builder>) =>
   runAndPrint({ json: true }, async () => {
     const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
     const runId = decodeOption(RunIdC, 'run-id', args['run-id']);
@@ -25,20 +27,14 @@ const handler = async (args: ArgumentsCamelCase<ExportArgs>) =>
     // The tree head in the bundle is signed now, with the active key.
     const keys = await requireRunKeys(await keysDirectoryOf(process.env));
     return withRuntime(async (runtime) => {
-      const exported = await exportRunBundle(
-        runtime,
-        keys,
-        tenantId,
-        runId,
-        new Date().toISOString(),
-        warnCatchUp,
+      const { proof, bundle, events } = pipe(
+        await exportRunBundle(runtime, keys, tenantId, runId, new Date().toISOString(), warnCatchUp),
+        orThrow((error) =>
+          error.kind === 'run_not_found'
+            ? notFound(`run ${runId} not found in tenant ${tenantId}`)
+            : ledgerFailure(error),
+        ),
       );
-      if (exported._tag === 'Left') {
-        if (exported.left.kind === 'run_not_found')
-          throw notFound(`run ${runId} not found in tenant ${tenantId}`);
-        throw ledgerFailure(exported.left);
-      }
-      const { proof, bundle, events } = exported.right;
       const { format, tenant_id, run_id, ...rest } = bundle;
       const verified = proof.integrity.verification_status === 'VERIFIED';
       if (!verified)
@@ -75,11 +71,10 @@ const handler = async (args: ArgumentsCamelCase<ExportArgs>) =>
     });
   });
 
-export const exportCommand: CommandModule<object, ExportArgs> = {
+export const exportCommand: CommandModule<object, OptionsOf<typeof builder>> = {
   command: 'export',
   describe:
     'print an offline proof bundle (aos.runproof.bundle.v1) of a run on stdout: aos export ... > bundle.json',
-  // --json is accepted as everywhere (the bundle is JSON either way; failures then print a JSON error).
-  builder: (yargs: Argv) => withJson(withRunId(withTenant(yargs))) as unknown as Argv<ExportArgs>,
+  builder,
   handler,
 };

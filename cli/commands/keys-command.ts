@@ -1,13 +1,21 @@
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { CliFailure, infrastructureError } from '../cli-failure.js';
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import type { Argv, CommandModule } from 'yargs';
+import { CliFailure, infrastructureError, orThrow } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { shown } from '../terminal-text.js';
 import { renderTable } from '../table-output.js';
-import { withJson } from './common-options.js';
+import { withJson, type ArgsOf } from './common-options.js';
 
-type Args = { json: boolean };
-type RotateArgs = Args & { 'replace-unreadable': boolean };
+const jsonOnly = (yargs: Argv) => withJson(yargs);
+type Args = ArgsOf<typeof jsonOnly>;
+const rotateOptions = (yargs: Argv) =>
+  withJson(yargs).option('replace-unreadable', {
+    type: 'boolean',
+    default: false,
+    describe: 'when the private key file cannot be read: move it aside and make a new key',
+  });
 
 const keys = async () => {
   const [module, messages] = await Promise.all([
@@ -27,50 +35,53 @@ const unexpected =
     );
   };
 
-const init = async (args: ArgumentsCamelCase<Args>) =>
+const init = async (args: Args) =>
   runAndPrint(args, async () => {
     const { initKeys, keyFileRefusedMessage, directory } = await keys();
-    const created = await initKeys(directory, new Date().toISOString()).catch(unexpected(directory));
-    if (created._tag === 'Left' && created.left.kind === 'key_file_refused')
-      throw infrastructureError(keyFileRefusedMessage(created.left));
-    if (created._tag === 'Left') {
-      throw new CliFailure(
-        ExitCode.failed,
-        'key_exists',
-        `a signing key already exists at ${created.left.path}; use \`aos-int keys rotate\` to replace it`,
-      );
-    }
+    const active = pipe(
+      await initKeys(directory, new Date().toISOString()).catch(unexpected(directory)),
+      orThrow((error) =>
+        error.kind === 'key_file_refused'
+          ? infrastructureError(keyFileRefusedMessage(error))
+          : new CliFailure(
+              ExitCode.failed,
+              'key_exists',
+              `a signing key already exists at ${error.path}; use \`aos-int keys rotate\` to replace it`,
+            ),
+      ),
+    );
     return {
       exitCode: ExitCode.ok,
-      json: { directory, active: created.right },
-      text: `signing key created: key_id ${created.right.key_id}\nprivate key: ${shown(directory)}/signing-key.pem (mode 0600)\npublic keys: ${shown(directory)}/public-keys/`,
+      json: { directory, active },
+      text: `signing key created: key_id ${active.key_id}\nprivate key: ${shown(directory)}/signing-key.pem (mode 0600)\npublic keys: ${shown(directory)}/public-keys/`,
     };
   });
 
 const unreadableHelp = (path: string, message: string) =>
   `the signing key ${path} is unreadable (${message}); \`aos-int keys rotate --replace-unreadable\` moves it aside and makes a new one (the public keys of earlier seals stay)`;
 
-const rotate = async (args: ArgumentsCamelCase<RotateArgs>) =>
+const rotate = async (args: ArgsOf<typeof rotateOptions>) =>
   runAndPrint(args, async () => {
     const { rotateKeys, signingKeyMessage, directory } = await keys();
     const rotated = await rotateKeys(directory, new Date().toISOString(), {
       replaceUnreadable: args['replace-unreadable'],
     }).catch(unexpected(directory));
-    if (rotated._tag === 'Left') {
-      const error = rotated.left;
-      throw error.kind === 'no_signing_key'
-        ? new CliFailure(
-            ExitCode.notFound,
-            error.kind,
-            `no signing key at ${error.path} to rotate: create one with \`aos-int keys init\``,
-          )
-        : infrastructureError(
-            error.kind === 'signing_key_unreadable'
-              ? unreadableHelp(error.path, error.message)
-              : signingKeyMessage(error),
-          );
-    }
-    const { active, retired } = rotated.right;
+    const { active, retired } = pipe(
+      rotated,
+      orThrow((error) =>
+        error.kind === 'no_signing_key'
+          ? new CliFailure(
+              ExitCode.notFound,
+              error.kind,
+              `no signing key at ${error.path} to rotate: create one with \`aos-int keys init\``,
+            )
+          : infrastructureError(
+              error.kind === 'signing_key_unreadable'
+                ? unreadableHelp(error.path, error.message)
+                : signingKeyMessage(error),
+            ),
+      ),
+    );
     return {
       exitCode: ExitCode.ok,
       json: { directory, active, retired },
@@ -78,18 +89,19 @@ const rotate = async (args: ArgumentsCamelCase<RotateArgs>) =>
     };
   });
 
-const list = async (args: ArgumentsCamelCase<Args>) =>
+const list = async (args: Args) =>
   runAndPrint(args, async () => {
     const { listPublicKeys, loadSigner, signingKeyMessage, directory } = await keys();
     const records = await listPublicKeys(directory).catch(unexpected(directory));
     const signer = await loadSigner(directory);
+    const problem = E.isLeft(signer) ? signer.left : null;
     // Runs cannot be sealed with an unreadable key: say so, with the way out, and exit 4.
-    if (signer._tag === 'Left' && signer.left.kind === 'signing_key_unreadable')
-      process.stderr.write(`error: ${shown(unreadableHelp(signer.left.path, signer.left.message))}\n`);
-    if (signer._tag === 'Left' && signer.left.kind === 'key_file_refused')
-      process.stderr.write(`error: ${shown(signingKeyMessage(signer.left))}\n`);
-    const unreadable = signer._tag === 'Left' && signer.left.kind !== 'no_signing_key';
-    const activeId = signer._tag === 'Right' ? signer.right.keyId : null;
+    if (problem?.kind === 'signing_key_unreadable')
+      process.stderr.write(`error: ${shown(unreadableHelp(problem.path, problem.message))}\n`);
+    if (problem?.kind === 'key_file_refused')
+      process.stderr.write(`error: ${shown(signingKeyMessage(problem))}\n`);
+    const unreadable = problem !== null && problem.kind !== 'no_signing_key';
+    const activeId = E.isRight(signer) ? signer.right.keyId : null;
     const rows = records.map((r) => ({ ...r, active: r.key_id === activeId }));
     return {
       exitCode: unreadable ? ExitCode.infrastructure : ExitCode.ok,
@@ -118,24 +130,19 @@ export const keysCommand: CommandModule = {
       .command({
         command: 'init',
         describe: 'create the signing key (private key file mode 0600)',
-        builder: (y: Argv) => withJson(y),
+        builder: jsonOnly,
         handler: init,
       })
       .command({
         command: 'rotate',
         describe: 'replace the signing key; the old public key keeps verifying old seals',
-        builder: (y: Argv) =>
-          withJson(y).option('replace-unreadable', {
-            type: 'boolean',
-            default: false,
-            describe: 'when the private key file cannot be read: move it aside and make a new key',
-          }),
+        builder: rotateOptions,
         handler: rotate,
       })
       .command({
         command: 'list',
         describe: 'list the public keys with their key_id',
-        builder: (y: Argv) => withJson(y),
+        builder: jsonOnly,
         handler: list,
       })
       .demandCommand(1),

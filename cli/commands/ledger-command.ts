@@ -1,19 +1,23 @@
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { pipe } from 'fp-ts/lib/function.js';
+import type { Argv, CommandModule } from 'yargs';
 import { intBetween } from '../../domain/json/bounded-codecs.js';
 import { TenantIdC } from '../../domain/run/identifiers.js';
-import { usageError } from '../cli-failure.js';
+import { orThrow, usageError } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { decodeIntegerOption, decodeOption } from '../input-validation.js';
 import { withRuntime } from '../runtime.js';
 import { ledgerFailure } from '../use-case-failures.js';
-import { withJson, withTenant } from './common-options.js';
+import { withJson, withTenant, type ArgsOf } from './common-options.js';
 
-type HeadArgs = { 'tenant-id'?: string; json: boolean };
-type ConsistencyArgs = HeadArgs & { from?: string; to?: string };
+const headOptions = (yargs: Argv) => withJson(withTenant(yargs));
+const consistencyOptions = (yargs: Argv) =>
+  withJson(withTenant(yargs))
+    .option('from', { type: 'string', describe: 'older tree size' })
+    .option('to', { type: 'string', describe: 'newer tree size' });
 const SizeC = intBetween(0, Number.MAX_SAFE_INTEGER);
 
-const head = async (args: ArgumentsCamelCase<HeadArgs>) =>
+const head = async (args: ArgsOf<typeof headOptions>) =>
   runAndPrint(args, async () => {
     const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
     const [{ keysDirectoryOf, requireRunKeys }, { ledgerHead }] = await Promise.all([
@@ -22,14 +26,13 @@ const head = async (args: ArgumentsCamelCase<HeadArgs>) =>
     ]);
     const keys = await requireRunKeys(await keysDirectoryOf(process.env));
     return withRuntime(async ({ store }) => {
-      const head = await ledgerHead(store, keys, tenantId);
-      if (head._tag === 'Left') throw ledgerFailure(head.left);
+      const head = pipe(await ledgerHead(store, keys, tenantId), orThrow(ledgerFailure));
       // The text is the note alone: `aos ledger head --tenant-id T > head.note`, later `aos verify head.note`.
-      return { exitCode: ExitCode.ok, json: head.right, text: head.right.note };
+      return { exitCode: ExitCode.ok, json: head, text: head.note };
     });
   });
 
-const consistency = async (args: ArgumentsCamelCase<ConsistencyArgs>) =>
+const consistency = async (args: ArgsOf<typeof consistencyOptions>) =>
   runAndPrint(args, async () => {
     const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
     const from = decodeIntegerOption(SizeC, 'from', args.from);
@@ -37,13 +40,14 @@ const consistency = async (args: ArgumentsCamelCase<ConsistencyArgs>) =>
     if (from > to) throw usageError('from', `must not exceed --to (${from} > ${to})`);
     const { ledgerConsistency } = await import('../../application/ledger/ledger-consistency.js');
     return withRuntime(async ({ store }) => {
-      const proved = await ledgerConsistency(store, tenantId, from, to);
-      if (proved._tag === 'Left') {
-        if (proved.left.kind === 'beyond_ledger')
-          throw usageError('to', `the ledger of tenant ${tenantId} holds ${proved.left.tree_size} seals`);
-        throw ledgerFailure(proved.left);
-      }
-      const json = proved.right;
+      const json = pipe(
+        await ledgerConsistency(store, tenantId, from, to),
+        orThrow((error) =>
+          error.kind === 'beyond_ledger'
+            ? usageError('to', `the ledger of tenant ${tenantId} holds ${error.tree_size} seals`)
+            : ledgerFailure(error),
+        ),
+      );
       return {
         exitCode: ExitCode.ok,
         json,
@@ -65,16 +69,13 @@ export const ledgerCommand: CommandModule = {
       .command({
         command: 'head',
         describe: 'print a signed tree head (C2SP tlog-checkpoint note) of the tenant ledger',
-        builder: (y: Argv) => withJson(withTenant(y)),
+        builder: headOptions,
         handler: head,
       })
       .command({
         command: 'consistency',
         describe: 'print the RFC 9162 consistency proof between two sizes of the tenant ledger',
-        builder: (y: Argv) =>
-          withJson(withTenant(y))
-            .option('from', { type: 'string', describe: 'older tree size' })
-            .option('to', { type: 'string', describe: 'newer tree size' }),
+        builder: consistencyOptions,
         handler: consistency,
       })
       .demandCommand(1),

@@ -1,12 +1,12 @@
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { withRuntime } from '../runtime.js';
-import { withJson } from './common-options.js';
+import { withJson, type ArgsOf, type OptionsOf } from './common-options.js';
 
-type MigrateArgs = { json: boolean };
+const builder = (yargs: Argv) => withJson(yargs);
 
-const handler = async (args: ArgumentsCamelCase<MigrateArgs>) =>
+const handler = async (args: ArgsOf<typeof builder>) =>
   runAndPrint(args, async () => {
     // Opening the runtime already migrates (and says what it applied); running it again reports
     // what is recorded.
@@ -22,9 +22,9 @@ const handler = async (args: ArgumentsCamelCase<MigrateArgs>) =>
     });
   });
 
-export const migrateCommand: CommandModule<object, MigrateArgs> = {
+export const migrateCommand: CommandModule<object, OptionsOf<typeof builder>> = {
   command: 'migrate',
   describe: 'apply the SQL migrations not yet recorded (DATABASE_URL, or the embedded database)',
-  builder: (yargs: Argv) => withJson(yargs) as unknown as Argv<MigrateArgs>,
+  builder,
   handler,
 };

@@ -11,7 +11,7 @@ import { usageError } from '../cli-failure.js';
 import { decodeIntegerOption } from '../input-validation.js';
 
 /** The options of `aos agents create` for a model planner. */
-export type ModelPlannerArgs = {
+type ModelPlannerArgs = {
   readonly planner?: string;
   readonly instructions?: string;
   readonly 'max-steps'?: string;

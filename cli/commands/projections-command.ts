@@ -1,14 +1,17 @@
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { CliFailure } from '../cli-failure.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import type { Argv, CommandModule } from 'yargs';
+import type { ProjectionError } from '../../application/ports/read-model.js';
+import { CliFailure, orThrow } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { shown } from '../terminal-text.js';
 import { withRuntime } from '../runtime.js';
-import { withJson } from './common-options.js';
+import { withJson, type ArgsOf } from './common-options.js';
 
-type Args = { json: boolean };
+const jsonOnly = (yargs: Argv) => withJson(yargs);
+type Args = ArgsOf<typeof jsonOnly>;
 
-const status = async (args: ArgumentsCamelCase<Args>) =>
+const status = async (args: Args) =>
   runAndPrint(args, async () =>
     withRuntime(async ({ readModel, eventStore }) => {
       // With EventStoreDB the events are not in this database: the counts would be zeros, so none are shown.
@@ -28,7 +31,7 @@ const status = async (args: ArgumentsCamelCase<Args>) =>
   );
 
 /** The projector fed by EventStoreDB's catch-up subscription, until SIGINT/SIGTERM. */
-const follow = async (args: ArgumentsCamelCase<Args>) =>
+const follow = async (args: Args) =>
   runAndPrint(args, async () => {
     return withRuntime(async ({ followProjections }) => {
       if (followProjections === null)
@@ -65,22 +68,26 @@ const follow = async (args: ArgumentsCamelCase<Args>) =>
     });
   });
 
-const rebuild = async (args: ArgumentsCamelCase<Args>) =>
+const rebuildFailure = (error: ProjectionError): CliFailure =>
+  new CliFailure(
+    ExitCode.failed,
+    'rebuild_failed',
+    `rebuild failed, the tables are unchanged: ${JSON.stringify(error, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`,
+  );
+
+const rebuild = async (args: Args) =>
   runAndPrint(args, async () => {
     return withRuntime(async ({ readModel }) => {
       const started = performance.now();
-      const result = await readModel.projections.rebuild({ batchSize: 1000 });
-      if (result._tag === 'Left')
-        throw new CliFailure(
-          ExitCode.failed,
-          'rebuild_failed',
-          `rebuild failed, the tables are unchanged: ${JSON.stringify(result.left, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`,
-        );
+      const { applied } = pipe(
+        await readModel.projections.rebuild({ batchSize: 1000 }),
+        orThrow(rebuildFailure),
+      );
       const seconds = (performance.now() - started) / 1000;
       return {
         exitCode: ExitCode.ok,
-        json: { events_replayed: result.right.applied, seconds: Number(seconds.toFixed(3)) },
-        text: `rebuilt the trace tables from ${result.right.applied} events in ${seconds.toFixed(2)} s`,
+        json: { events_replayed: applied, seconds: Number(seconds.toFixed(3)) },
+        text: `rebuilt the trace tables from ${applied} events in ${seconds.toFixed(2)} s`,
       };
     });
   });
@@ -93,20 +100,20 @@ export const projectionsCommand: CommandModule = {
       .command({
         command: 'status',
         describe: 'checkpoint and pending events',
-        builder: (y: Argv) => withJson(y),
+        builder: jsonOnly,
         handler: status,
       })
       .command({
         command: 'follow',
         describe:
           'with EventStoreDB: project events as they arrive (catch-up subscription), until SIGINT/SIGTERM',
-        builder: (y: Argv) => withJson(y),
+        builder: jsonOnly,
         handler: follow,
       })
       .command({
         command: 'rebuild',
         describe: 'replay every event into empty tables, in one transaction',
-        builder: (y: Argv) => withJson(y),
+        builder: jsonOnly,
         handler: rebuild,
       })
       .demandCommand(1),

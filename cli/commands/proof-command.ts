@@ -1,8 +1,9 @@
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { pipe } from 'fp-ts/lib/function.js';
+import type { Argv, CommandModule } from 'yargs';
 import type { StepInclusion } from '../../application/proof/disclose-step.js';
 import type { RunProof } from '../../application/proof/run-proof.js';
 import { RunIdC, StepIndexC as StepC, TenantIdC } from '../../domain/run/identifiers.js';
-import { notFound, usageError } from '../cli-failure.js';
+import { notFound, orThrow, usageError } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { shown } from '../terminal-text.js';
@@ -11,20 +12,28 @@ import { proofLines, writeProofDocument } from '../run-proof-report.js';
 import { proveCaughtUp } from '../../application/projections/catch-up.js';
 import { storeFailure, withRuntime } from '../runtime.js';
 import { warnCatchUp } from '../use-case-failures.js';
-import { withJson, withRunId, withTenant } from './common-options.js';
-
-type ProofArgs = {
-  'tenant-id'?: string;
-  'run-id'?: string;
-  model: string;
-  step?: string;
-  inclusion: boolean;
-  json: boolean;
-};
+import { withJson, withRunId, withTenant, type ArgsOf, type OptionsOf } from './common-options.js';
 
 const MODELS = { 'hash-chain': 'HASH_CHAIN', merkle: 'MERKLE_TREE' } as const;
+type ModelName = keyof typeof MODELS;
+const MODEL_NAMES: readonly ModelName[] = ['hash-chain', 'merkle'];
+const DEFAULT_MODEL: ModelName = 'hash-chain';
 
-const handler = async (args: ArgumentsCamelCase<ProofArgs>) =>
+const builder = (yargs: Argv) =>
+  withJson(withRunId(withTenant(yargs)))
+    .option('model', {
+      choices: MODEL_NAMES,
+      default: DEFAULT_MODEL,
+      describe: 'integrity model to report: hash-chain (root_hash) or merkle (merkle_root)',
+    })
+    .option('step', { type: 'string', describe: 'with --inclusion: the step_index to disclose' })
+    .option('inclusion', {
+      type: 'boolean',
+      default: false,
+      describe: "print the RFC 9162 inclusion proof of --step's leaf in the run's Merkle tree",
+    });
+
+const handler = async (args: ArgsOf<typeof builder>) =>
   runAndPrint(args, async () => {
     const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
     const runId = decodeOption(RunIdC, 'run-id', args['run-id']);
@@ -33,20 +42,22 @@ const handler = async (args: ArgumentsCamelCase<ProofArgs>) =>
     if (args.step !== undefined && !args.inclusion)
       throw usageError('inclusion', "is required with --step (it prints the step's inclusion proof)");
     const step = args.step === undefined ? undefined : decodeIntegerOption(StepC, 'step', args.step);
-    const model = args.inclusion ? 'MERKLE_TREE' : MODELS[args.model as keyof typeof MODELS];
+    const model = args.inclusion ? 'MERKLE_TREE' : MODELS[args.model];
     const [{ discloseStep }, { keysDirectoryOf, loadKnownKeys }] = await Promise.all([
       import('../../application/proof/disclose-step.js'),
       import('../signing-keys.js'),
     ]);
     const knownKeys = await loadKnownKeys(await keysDirectoryOf(process.env));
     return withRuntime(async (runtime) => {
-      const proved = await proveCaughtUp(runtime, tenantId, runId, knownKeys, warnCatchUp);
-      if (proved._tag === 'Left') throw storeFailure(proved.left);
+      const proved = pipe(
+        await proveCaughtUp(runtime, tenantId, runId, knownKeys, warnCatchUp),
+        orThrow(storeFailure),
+      );
       // Another tenant's run reads exactly like a run that does not exist; a run this tenant's
       // ledger sealed but whose events are gone is a FAILED proof, not a missing run.
-      if (!proved.right.found && proved.right.integrity.verification_status !== 'FAILED')
+      if (!proved.found && proved.integrity.verification_status !== 'FAILED')
         throw notFound(`run ${runId} not found in tenant ${tenantId}`);
-      const proof = { ...proved.right, integrity: { ...proved.right.integrity, model } };
+      const proof = { ...proved, integrity: { ...proved.integrity, model } };
       const verified = proof.integrity.verification_status === 'VERIFIED';
       const exitCode = verified ? ExitCode.ok : ExitCode.failed;
       if (step === undefined) {
@@ -64,10 +75,9 @@ const handler = async (args: ArgumentsCamelCase<ProofArgs>) =>
           text: [`Run ID: ${runId}`, `Tenant ID: ${tenantId}`, ...proofLines(proof)].join('\n'),
         };
       }
-      const disclosed = await discloseStep(runtime.store, tenantId, runId, step);
-      if (disclosed._tag === 'Left') throw storeFailure(disclosed.left);
-      if (disclosed.right === undefined) throw notFound(`run ${runId} has no step ${step}`);
-      return { exitCode, ...inclusionDocument(proof, step, disclosed.right) };
+      const disclosed = pipe(await discloseStep(runtime.store, tenantId, runId, step), orThrow(storeFailure));
+      if (disclosed === undefined) throw notFound(`run ${runId} has no step ${step}`);
+      return { exitCode, ...inclusionDocument(proof, step, disclosed) };
     });
   });
 
@@ -99,22 +109,10 @@ const inclusionDocument = (proof: RunProof, step: number, inclusion: StepInclusi
   ].join('\n'),
 });
 
-export const proofCommand: CommandModule<object, ProofArgs> = {
+export const proofCommand: CommandModule<object, OptionsOf<typeof builder>> = {
   command: 'proof',
   describe:
     'verify a run by replay: rebuild its hash chain and Merkle tree and compare them with the store, the seal and the trace tables',
-  builder: (yargs: Argv) =>
-    withJson(withRunId(withTenant(yargs)))
-      .option('model', {
-        choices: Object.keys(MODELS),
-        default: 'hash-chain',
-        describe: 'integrity model to report: hash-chain (root_hash) or merkle (merkle_root)',
-      })
-      .option('step', { type: 'string', describe: 'with --inclusion: the step_index to disclose' })
-      .option('inclusion', {
-        type: 'boolean',
-        default: false,
-        describe: "print the RFC 9162 inclusion proof of --step's leaf in the run's Merkle tree",
-      }) as unknown as Argv<ProofArgs>,
+  builder,
   handler,
 };

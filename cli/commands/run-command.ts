@@ -1,5 +1,7 @@
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { pipe } from 'fp-ts/lib/function.js';
+import type { Argv, CommandModule } from 'yargs';
 import { AgentIdC, GoalC, OriginSystemIdC, TenantIdC } from '../../domain/run/identifiers.js';
+import { orThrow } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { shown } from '../terminal-text.js';
@@ -9,23 +11,36 @@ import { runDocument } from '../run-document.js';
 import { runExecutionDeps } from '../run-execution-deps.js';
 import { runFailure } from '../use-case-failures.js';
 import type { RunProof } from '../../application/proof/run-proof.js';
+import type { RunUseCaseError } from '../../application/runs/run-and-prove.js';
 import { intBetween } from '../../domain/json/bounded-codecs.js';
 import { IdempotencyKeyC } from '../../domain/run/idempotency-key.js';
 import { MAX_BUDGET_CENTS } from '../../domain/agent/budget.js';
 import { withRuntime } from '../runtime.js';
-import { withJson, withTenant } from './common-options.js';
+import { withJson, withTenant, type ArgsOf, type OptionsOf } from './common-options.js';
 
-type RunArgs = {
-  'tenant-id'?: string;
-  'agent-id'?: string;
-  goal?: string;
-  'origin-system-id'?: string;
-  'budget-cents'?: string;
-  'idempotency-key'?: string;
-  json: boolean;
-};
+const builder = (yargs: Argv) =>
+  withJson(withTenant(yargs))
+    .option('agent-id', { type: 'string', describe: 'agent of that tenant' })
+    .option('goal', {
+      type: 'string',
+      describe: 'what the agent should achieve (1-4000 characters, one line)',
+    })
+    .option('origin-system-id', {
+      type: 'string',
+      default: 'cus-cli',
+      describe: 'system the run request came from',
+    })
+    .option('budget-cents', {
+      type: 'string',
+      describe: "this run's budget in cents (default: the agent's)",
+    })
+    .option('idempotency-key', {
+      type: 'string',
+      describe:
+        'the same key in the same tenant creates one run; later calls return it (1-200 printable ASCII)',
+    });
 
-const handler = async (args: ArgumentsCamelCase<RunArgs>) =>
+const handler = async (args: ArgsOf<typeof builder>) =>
   runAndPrint(args, async () => {
     const request = {
       tenant_id: decodeOption(TenantIdC, 'tenant-id', args['tenant-id']),
@@ -48,19 +63,18 @@ const handler = async (args: ArgumentsCamelCase<RunArgs>) =>
         : decodeOption(IdempotencyKeyC, 'idempotency-key', args['idempotency-key']);
     const { keysDirectoryOf, requireRunKeys } = await import('../signing-keys.js');
     const keys = await requireRunKeys(await keysDirectoryOf(process.env));
+    const failed = orThrow((error: RunUseCaseError) =>
+      runFailure(error, request.tenant_id, request.agent_id),
+    );
     return withRuntime(async (runtime) => {
       const deps = await runExecutionDeps(runtime);
       if (key === undefined) {
         const { runAndProve } = await import('../../application/runs/run-and-prove.js');
-        const ran = await runAndProve(deps, request, keys);
-        if (ran._tag === 'Left') throw runFailure(ran.left, request.tenant_id, request.agent_id);
-        const { outcome, proof } = ran.right;
+        const { outcome, proof } = pipe(await runAndProve(deps, request, keys), failed);
         return runResult(runDocument(request, outcome, proof), proof, []);
       }
       const { runOnceAndProve } = await import('../../application/runs/run-once-and-prove.js');
-      const ran = await runOnceAndProve(deps, request, key, keys);
-      if (ran._tag === 'Left') throw runFailure(ran.left, request.tenant_id, request.agent_id);
-      const run = ran.right;
+      const run = pipe(await runOnceAndProve(deps, request, key, keys), failed);
       const note = run.created
         ? []
         : [
@@ -101,29 +115,9 @@ const runResult = (document: ReturnType<typeof runDocument>, proof: RunProof, no
   ].join('\n'),
 });
 
-export const runCommand: CommandModule<object, RunArgs> = {
+export const runCommand: CommandModule<object, OptionsOf<typeof builder>> = {
   command: 'run',
   describe: "run a goal through a tenant's agent: create, plan, execute, project, prove",
-  builder: (yargs: Argv) =>
-    withJson(withTenant(yargs))
-      .option('agent-id', { type: 'string', describe: 'agent of that tenant' })
-      .option('goal', {
-        type: 'string',
-        describe: 'what the agent should achieve (1-4000 characters, one line)',
-      })
-      .option('origin-system-id', {
-        type: 'string',
-        default: 'cus-cli',
-        describe: 'system the run request came from',
-      })
-      .option('budget-cents', {
-        type: 'string',
-        describe: "this run's budget in cents (default: the agent's)",
-      })
-      .option('idempotency-key', {
-        type: 'string',
-        describe:
-          'the same key in the same tenant creates one run; later calls return it (1-200 printable ASCII)',
-      }) as unknown as Argv<RunArgs>,
+  builder,
   handler,
 };

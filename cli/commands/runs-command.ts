@@ -1,7 +1,8 @@
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { pipe } from 'fp-ts/lib/function.js';
+import type { Argv, CommandModule } from 'yargs';
 import { intBetween } from '../../domain/json/bounded-codecs.js';
 import { RunIdC, TenantIdC } from '../../domain/run/identifiers.js';
-import { notFound } from '../cli-failure.js';
+import { notFound, orThrow } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { shown } from '../terminal-text.js';
@@ -12,7 +13,7 @@ import { describePlanProblems } from '../../domain/plan/plan-validation.js';
 import type { PlanningAttempted } from '../../domain/run/run-events.js';
 import { storeFailure, withRuntime } from '../runtime.js';
 import { renderTable } from '../table-output.js';
-import { withJson, withRunId, withTenant } from './common-options.js';
+import { withJson, withRunId, withTenant, type ArgsOf } from './common-options.js';
 
 /** One exchange with the planner's model, on one line (`--json` has the messages and the answer). */
 const planningLine = (a: PlanningAttempted): string =>
@@ -23,11 +24,20 @@ const planningLine = (a: PlanningAttempted): string =>
       (a.validation_errors.length > 0 ? `, refused: ${describePlanProblems(a.validation_errors)}` : ''),
   );
 
-type GetArgs = { 'tenant-id'?: string; 'run-id'?: string; json: boolean };
-type ListArgs = { 'tenant-id'?: string; limit?: string; json: boolean };
-type ResumeArgs = GetArgs & { 'rerun-interrupted': boolean };
+const getOptions = (yargs: Argv) => withJson(withRunId(withTenant(yargs)));
+const listOptions = (yargs: Argv) =>
+  withJson(withTenant(yargs)).option('limit', {
+    type: 'string',
+    describe: 'at most this many (1-10000, default 50)',
+  });
+const resumeOptions = (yargs: Argv) =>
+  withJson(withRunId(withTenant(yargs))).option('rerun-interrupted', {
+    type: 'boolean',
+    default: false,
+    describe: 'run the step that may have been in flight again even when its skill is not idempotent',
+  });
 
-const get = async (args: ArgumentsCamelCase<GetArgs>) =>
+const get = async (args: ArgsOf<typeof getOptions>) =>
   runAndPrint(args, async () => {
     const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
     const runId = decodeOption(RunIdC, 'run-id', args['run-id']);
@@ -48,7 +58,7 @@ const get = async (args: ArgumentsCamelCase<GetArgs>) =>
     });
   });
 
-const list = async (args: ArgumentsCamelCase<ListArgs>) =>
+const list = async (args: ArgsOf<typeof listOptions>) =>
   runAndPrint(args, async () => {
     const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
     const limit = decodeIntegerOption(intBetween(1, 10_000), 'limit', args.limit ?? 50);
@@ -68,7 +78,7 @@ const list = async (args: ArgumentsCamelCase<ListArgs>) =>
 
 /** Continues a run whose process died (its completion seals it) and proves it; refuses a completed
  * run without a seal. */
-const resume = async (args: ArgumentsCamelCase<ResumeArgs>) =>
+const resume = async (args: ArgsOf<typeof resumeOptions>) =>
   runAndPrint(args, async () => {
     const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
     const runId = decodeOption(RunIdC, 'run-id', args['run-id']);
@@ -81,9 +91,10 @@ const resume = async (args: ArgumentsCamelCase<ResumeArgs>) =>
     ]);
     return withRuntime(async (runtime) => {
       const policy = args['rerun-interrupted'] ? 'rerun' : 'rerun_if_idempotent';
-      const resumed = await resumeAndProve(await runExecutionDeps(runtime), keys, tenantId, runId, policy);
-      if (resumed._tag === 'Left') throw runFailure(resumed.left, tenantId);
-      const { status, attempt, proof, alreadyCompleted } = resumed.right;
+      const { status, attempt, proof, alreadyCompleted } = pipe(
+        await resumeAndProve(await runExecutionDeps(runtime), keys, tenantId, runId, policy),
+        orThrow((error) => runFailure(error, tenantId)),
+      );
       const verified = proof.integrity.verification_status === 'VERIFIED';
       // A run that had completed (and was sealed) before is only proved: say nothing ran.
       const note = alreadyCompleted ? `run ${runId} had already completed: no step was run` : null;
@@ -118,28 +129,19 @@ export const runsCommand: CommandModule = {
       .command({
         command: 'resume',
         describe: 'continue a run whose process died, from its first step without a record',
-        builder: (y: Argv) =>
-          withJson(withRunId(withTenant(y))).option('rerun-interrupted', {
-            type: 'boolean',
-            default: false,
-            describe: 'run the step that may have been in flight again even when its skill is not idempotent',
-          }),
+        builder: resumeOptions,
         handler: resume,
       })
       .command({
         command: 'get',
         describe: 'one run with its plan',
-        builder: (y: Argv) => withJson(withRunId(withTenant(y))),
+        builder: getOptions,
         handler: get,
       })
       .command({
         command: 'list',
         describe: 'the latest runs',
-        builder: (y: Argv) =>
-          withJson(withTenant(y)).option('limit', {
-            type: 'string',
-            describe: 'at most this many (1-10000, default 50)',
-          }),
+        builder: listOptions,
         handler: list,
       })
       .demandCommand(1),

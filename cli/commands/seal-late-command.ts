@@ -1,23 +1,28 @@
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { pipe } from 'fp-ts/lib/function.js';
+import type { Argv, CommandModule } from 'yargs';
 import { LateSealReasonC, SealedByC } from '../../domain/ledger/late-seal.js';
 import { RunIdC, TenantIdC } from '../../domain/run/identifiers.js';
+import { orThrow } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { decodeOption } from '../input-validation.js';
 import { withRuntime } from '../runtime.js';
-import { withJson, withRunId, withTenant } from './common-options.js';
+import { withJson, withRunId, withTenant, type ArgsOf } from './common-options.js';
 
-type SealLateArgs = {
-  'tenant-id'?: string;
-  'run-id'?: string;
-  by?: string;
-  reason?: string;
-  json: boolean;
-};
+const sealLateOptions = (yargs: Argv) =>
+  withJson(withRunId(withTenant(yargs)))
+    .option('by', {
+      type: 'string',
+      describe: 'who seals it (recorded in the signed checkpoint; 1-200 characters, one line)',
+    })
+    .option('reason', {
+      type: 'string',
+      describe: 'why it is sealed late (recorded in the signed checkpoint; 1-1000 characters, one line)',
+    });
 
 /** Seals a completed run that has no seal, recording in the signed checkpoint that it was sealed
  * late, by whom and why; then proves it. */
-const sealLate = async (args: ArgumentsCamelCase<SealLateArgs>) =>
+const sealLate = async (args: ArgsOf<typeof sealLateOptions>) =>
   runAndPrint(args, async () => {
     const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
     const runId = decodeOption(RunIdC, 'run-id', args['run-id']);
@@ -35,14 +40,15 @@ const sealLate = async (args: ArgumentsCamelCase<SealLateArgs>) =>
       ]);
     return withRuntime(async (runtime) => {
       const late = { by, ...(reason === undefined ? {} : { reason }) };
-      const sealed = await sealLateAndProve(
-        { ...runtime, clock: systemClock },
-        keys,
-        { tenantId, runId, late },
-        warnCatchUp,
+      const { seal, proof } = pipe(
+        await sealLateAndProve(
+          { ...runtime, clock: systemClock },
+          keys,
+          { tenantId, runId, late },
+          warnCatchUp,
+        ),
+        orThrow((error) => lateSealFailure(error, tenantId)),
       );
-      if (sealed._tag === 'Left') throw lateSealFailure(sealed.left, tenantId);
-      const { seal, proof } = sealed.right;
       const verified = proof.integrity.verification_status === 'VERIFIED';
       return {
         exitCode: verified ? ExitCode.ok : ExitCode.failed,
@@ -75,17 +81,7 @@ export const internalRunsCommand: CommandModule = {
         command: 'seal-late',
         describe:
           'seal a completed run that has no seal (one completed before runs were sealed with their completion); the seal records that it was sealed late, by whom and why',
-        builder: (y: Argv) =>
-          withJson(withRunId(withTenant(y)))
-            .option('by', {
-              type: 'string',
-              describe: 'who seals it (recorded in the signed checkpoint; 1-200 characters, one line)',
-            })
-            .option('reason', {
-              type: 'string',
-              describe:
-                'why it is sealed late (recorded in the signed checkpoint; 1-1000 characters, one line)',
-            }),
+        builder: sealLateOptions,
         handler: sealLate,
       })
       .demandCommand(1),

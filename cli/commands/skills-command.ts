@@ -1,12 +1,13 @@
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { renderTable } from '../table-output.js';
-import { withJson } from './common-options.js';
+import { withJson, type ArgsOf } from './common-options.js';
 
-type SkillsArgs = { json: boolean };
+const jsonOnly = (yargs: Argv) => withJson(yargs);
+type SkillsArgs = ArgsOf<typeof jsonOnly>;
 
-const list = async (args: ArgumentsCamelCase<SkillsArgs>) =>
+const list = async (args: SkillsArgs) =>
   runAndPrint(args, async () => {
     const { builtinSkillRegistry, describeSkill } =
       await import('../../adapters/skills/builtin-skill-registry.js');
@@ -36,7 +37,7 @@ export const skillsCommand: CommandModule = {
       .command({
         command: 'list',
         describe: 'list skills with their params',
-        builder: (y: Argv) => withJson(y),
+        builder: jsonOnly,
         handler: list,
       })
       .demandCommand(1),

@@ -1,21 +1,27 @@
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import type { FailedRun } from '../../application/proof/verify-all.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import type { Argv, CommandModule } from 'yargs';
+import type { FailedRun, VerifyAllError } from '../../application/proof/verify-all.js';
 import { TenantIdC } from '../../domain/run/identifiers.js';
-import { CliFailure } from '../cli-failure.js';
+import { CliFailure, orThrow } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { shown } from '../terminal-text.js';
 import { decodeOption } from '../input-validation.js';
 import { storeFailure, withRuntime } from '../runtime.js';
-import { withJson, withTenant } from './common-options.js';
+import { withJson, withTenant, type ArgsOf, type OptionsOf } from './common-options.js';
 
-type Args = { 'tenant-id'?: string; json: boolean };
+const builder = (yargs: Argv) => withJson(withTenant(yargs));
 
 /** A run that failed its proof, on one line: its ids come from the store, which is what is in doubt. */
 const failedRun = (failure: FailedRun): string =>
   shown(`${failure.tenant_id} ${failure.run_id}: ${failure.reason}`);
 
-const handler = async (args: ArgumentsCamelCase<Args>) =>
+const verifyAllFailure = (error: VerifyAllError): CliFailure =>
+  error.kind === 'unsupported'
+    ? new CliFailure(ExitCode.usage, 'unsupported', error.message)
+    : storeFailure(error.error);
+
+const handler = async (args: ArgsOf<typeof builder>) =>
   runAndPrint(args, async () => {
     const tenantId =
       args['tenant-id'] === undefined ? null : decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
@@ -45,12 +51,7 @@ const handler = async (args: ArgumentsCamelCase<Args>) =>
         },
       });
       bar?.stop();
-      if (verified._tag === 'Left') {
-        if (verified.left.kind === 'unsupported')
-          throw new CliFailure(ExitCode.usage, 'unsupported', verified.left.message);
-        throw storeFailure(verified.left.error);
-      }
-      const { runs, counts, failed_runs: failures } = verified.right;
+      const { runs, counts, failed_runs: failures } = pipe(verified, orThrow(verifyAllFailure));
       const seconds = (performance.now() - started) / 1000;
       const summary = {
         tenant_id: tenantId,
@@ -69,10 +70,10 @@ const handler = async (args: ArgumentsCamelCase<Args>) =>
     });
   });
 
-export const verifyAllCommand: CommandModule<object, Args> = {
+export const verifyAllCommand: CommandModule<object, OptionsOf<typeof builder>> = {
   command: 'verify-all',
   describe:
     "prove every run (or one tenant's), streaming; summary of verified / failed (a completed run without a seal fails); exit 1 if any failed",
-  builder: (yargs: Argv) => withJson(withTenant(yargs)) as unknown as Argv<Args>,
+  builder,
   handler,
 };

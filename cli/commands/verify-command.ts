@@ -1,12 +1,30 @@
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { usageError } from '../cli-failure.js';
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import type { Argv, CommandModule } from 'yargs';
+import { orThrow, usageError } from '../cli-failure.js';
 import { runAndPrint, type CommandResult } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { divergenceLine } from '../run-proof-report.js';
 import { shown } from '../terminal-text.js';
-import { withJson } from './common-options.js';
+import { withJson, type ArgsOf, type OptionsOf } from './common-options.js';
 
-type VerifyArgs = { file?: string; 'public-key'?: string[]; 'max-bytes'?: string; json: boolean };
+const builder = (yargs: Argv) =>
+  withJson(yargs)
+    .positional('file', {
+      type: 'string',
+      describe: 'bundle.json from `aos export`, or a tree head note from `aos ledger head`',
+    })
+    .option('public-key', {
+      type: 'string',
+      array: true,
+      describe:
+        "a public key you trust (key record JSON, PEM, or base64 raw), repeatable (old and new key after a rotation); default: the bundle's own keys / AOS_KEYS_DIR",
+    })
+    .option('max-bytes', {
+      type: 'string',
+      describe:
+        'the largest file read, in bytes (default 67108864, 64 MiB); larger files are refused before they are read',
+    });
 
 /** A bundle, offline: no database, no network. Its ids and whatever the verdict quotes of it are
  * `shown`: a bundle cannot draw a line of the report. */
@@ -67,7 +85,7 @@ const verifyTreeHead = async (text: string, pinned: readonly Uint8Array[]): Prom
       ? new Map(pinned.map((key) => [runproofKeyId(key), key]))
       : await loadKnownKeys(await keysDirectoryOf(process.env));
   const head = openTreeHead(text, keys);
-  if (head._tag === 'Left') {
+  if (E.isLeft(head)) {
     return {
       exitCode: ExitCode.failed,
       json: {
@@ -79,9 +97,8 @@ const verifyTreeHead = async (text: string, pinned: readonly Uint8Array[]): Prom
     };
   }
   return withRuntime(async ({ store }) => {
-    const ledger = await readTenantLedger(store, head.right.tenant_id);
-    if (ledger._tag === 'Left') throw ledgerFailure(ledger.left);
-    const result = checkLedgerConsistency(head.right, ledger.right);
+    const ledger = pipe(await readTenantLedger(store, head.right.tenant_id), orThrow(ledgerFailure));
+    const result = checkLedgerConsistency(head.right, ledger);
     const json = {
       kind: 'tree_head',
       tenant_id: head.right.tenant_id,
@@ -101,7 +118,7 @@ const verifyTreeHead = async (text: string, pinned: readonly Uint8Array[]): Prom
   });
 };
 
-const handler = async (args: ArgumentsCamelCase<VerifyArgs>) =>
+const handler = async (args: ArgsOf<typeof builder>) =>
   runAndPrint(args, async () => {
     if (args.file === undefined || args.file === '')
       throw usageError(
@@ -119,26 +136,10 @@ const handler = async (args: ArgumentsCamelCase<VerifyArgs>) =>
       : verifyTreeHead(input.note, pinned);
   });
 
-export const verifyCommand: CommandModule<object, VerifyArgs> = {
+export const verifyCommand: CommandModule<object, OptionsOf<typeof builder>> = {
   command: 'verify [file]',
   describe:
     'verify a proof bundle offline (no database), or check that the tenant ledger still extends a tree head you kept',
-  builder: (yargs: Argv) =>
-    withJson(yargs)
-      .positional('file', {
-        type: 'string',
-        describe: 'bundle.json from `aos export`, or a tree head note from `aos ledger head`',
-      })
-      .option('public-key', {
-        type: 'string',
-        array: true,
-        describe:
-          "a public key you trust (key record JSON, PEM, or base64 raw), repeatable (old and new key after a rotation); default: the bundle's own keys / AOS_KEYS_DIR",
-      })
-      .option('max-bytes', {
-        type: 'string',
-        describe:
-          'the largest file read, in bytes (default 67108864, 64 MiB); larger files are refused before they are read',
-      }) as unknown as Argv<VerifyArgs>,
+  builder,
   handler,
 };

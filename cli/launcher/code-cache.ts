@@ -45,6 +45,7 @@ const isPrivateDirectory = (path: string): boolean => checkTrustedDirectory(path
 export const readCodeCache = (cache: CodeCache | null): Buffer | undefined => {
   if (cache === null || !isPrivateDirectory(cache.directory)) return undefined;
   const read = readFileSafely(cache.file, { followLinks: false, access: 'owner_writes', maxBytes: Infinity });
+  // A plain tag check, not E.isRight: the launcher loads no fp-ts (safe-files builds its Eithers).
   return read._tag === 'Right' ? read.right : undefined;
 };
 

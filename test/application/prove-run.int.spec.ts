@@ -6,7 +6,7 @@ import { randomIds } from '../../adapters/random-ids.js';
 import { systemClock } from '../../adapters/system-clock.js';
 import type { JsonObject } from '../../domain/json/json-value.js';
 import { emptyRunStream } from '../../domain/run/run-stream.js';
-import { waitForProjections } from '../../adapters/postgres/read-model/projector.js';
+import { waitForProjections } from '../../adapters/postgres/read-model/catch-up-pass.js';
 import { proveRun } from '../../application/proof/prove-run.js';
 import { tamper } from '../support/cli-fixtures.js';
 import { postgresProofSources } from '../support/postgres-sources.js';

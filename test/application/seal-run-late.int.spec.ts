@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresEventStore } from '../../adapters/postgres/postgres-event-store.js';
-import { waitForProjections } from '../../adapters/postgres/read-model/projector.js';
+import { waitForProjections } from '../../adapters/postgres/read-model/catch-up-pass.js';
 import { randomIds } from '../../adapters/random-ids.js';
 import { systemClock } from '../../adapters/system-clock.js';
 import { sealRunLate, type LateSealDeps } from '../../application/ledger/seal-run-late.js';

@@ -7,7 +7,7 @@ import { systemClock } from '../../adapters/system-clock.js';
 import { registerAgent } from '../../application/agents/register-agent.js';
 import { emptyRunStream } from '../../domain/run/run-stream.js';
 import { defaultRedactionPolicy } from '../../domain/secrets/redaction-policy.js';
-import { waitForProjections } from '../../adapters/postgres/read-model/projector.js';
+import { waitForProjections } from '../../adapters/postgres/read-model/catch-up-pass.js';
 import type { RunProof } from '../../application/proof/run-proof.js';
 import { sweepRuns } from '../../application/proof/verify-all-runs.js';
 import { postgresSweepSources } from '../support/postgres-sources.js';

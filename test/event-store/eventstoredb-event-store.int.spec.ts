@@ -20,7 +20,7 @@ import {
   type NewEvent,
   type StoredEvent,
 } from '../../domain/ports/event-store.js';
-import { readCheckpoint } from '../../adapters/postgres/read-model/projector.js';
+import { readCheckpoint } from '../../adapters/postgres/read-model/projection-checkpoint.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 import { storedRunEvents } from '../support/run-fixtures.js';
 import { eventStoreContract } from './event-store-contract.js';

@@ -6,7 +6,8 @@ import { runStreamId } from '../../../domain/stream-names.js';
 import { isDatabaseFailure, storeErrorOf } from '../pg-error.js';
 import { countProjectedSteps, readProjectedTraces, storedStepRowBatches } from './projected-rows-reader.js';
 import { projectorApplier } from './batch-applier.js';
-import { catchUpProjections, readCheckpoint, waitForProjections } from './projector.js';
+import { catchUpProjections, waitForProjections } from './catch-up-pass.js';
+import { readCheckpoint } from './projection-checkpoint.js';
 import { postgresRunQueries } from './postgres-run-queries.js';
 import { rebuildProjections } from './rebuild.js';
 

@@ -1,17 +1,21 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type pg from 'pg';
-import { START_POSITION, type EventStore, type GlobalPosition } from '../../../domain/ports/event-store.js';
-import type { ProjectionError } from '../../../application/ports/read-model.js';
-import { inProjectorTransaction, projectPendingEvents, TRACE_PROJECTION } from './projector.js';
+import { START_POSITION, type EventStore } from '../../../domain/ports/event-store.js';
 import { projectionTables } from '../../../projections/projection-tables.js';
+import { TRACE_PROJECTION } from './projection-checkpoint.js';
+import { inProjectorTransaction, type ProjectionResult } from './projector-transaction.js';
+import { feedStorePages } from './store-page-feed.js';
 
-/** Replays every event from position 0 into emptied read tables, in one transaction: readers see
- * the old tables until the new ones commit, and a failure leaves the old ones in place. */
+const REBUILD_BATCH = 2000;
+
+/** Replays every event from position 0 into emptied read tables, in one transaction: the store's
+ * pages are pushed into the batch projector one after the other, and readers see the old tables
+ * until the new ones commit; a failure leaves the old ones in place. */
 export const rebuildProjections = (
   pool: pg.Pool,
   store: EventStore,
   options: { readonly batchSize?: number } = {},
-): Promise<E.Either<ProjectionError, { readonly position: GlobalPosition; readonly applied: number }>> =>
+): Promise<ProjectionResult> =>
   inProjectorTransaction(pool, async (client) => {
     await client.query('SELECT 1 FROM aos_projection_checkpoints WHERE name = $1 FOR UPDATE', [
       TRACE_PROJECTION,
@@ -21,5 +25,8 @@ export const rebuildProjections = (
       'UPDATE aos_projection_checkpoints SET transaction_id = 0, global_position = 0, updated_at = now() WHERE name = $1',
       [TRACE_PROJECTION],
     );
-    return projectPendingEvents(client, store, START_POSITION, { batchSize: 2000, ...options });
+    const fed = await feedStorePages(client, store, START_POSITION, {
+      batchSize: options.batchSize ?? REBUILD_BATCH,
+    });
+    return E.isLeft(fed) ? fed : E.right(fed.right.pass);
   });

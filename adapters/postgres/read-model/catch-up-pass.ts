@@ -1,0 +1,49 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type pg from 'pg';
+import type { ProjectionError } from '../../../application/ports/read-model.js';
+import { comparePositions, type EventStore, type GlobalPosition } from '../../../domain/ports/event-store.js';
+import { lockCheckpoint, readCheckpoint } from './projection-checkpoint.js';
+import { inProjectorTransaction, type ProjectionResult } from './projector-transaction.js';
+import { feedStorePages } from './store-page-feed.js';
+
+const DEFAULT_BATCH = 500;
+const PAGES_PER_PASS = 20;
+
+/** One catch-up pass in one transaction: it locks the checkpoint, reads the store's events after
+ * it a page at a time and pushes each page into the batch projector (at most 20 pages); rows and
+ * checkpoint commit together or not at all. The checkpoint row lock serializes concurrent
+ * projectors (CLI processes). */
+export const catchUpProjections = (
+  pool: pg.Pool,
+  store: EventStore,
+  options: { readonly batchSize?: number } = {},
+): Promise<ProjectionResult> =>
+  inProjectorTransaction(pool, async (client) => {
+    const from = await lockCheckpoint(client);
+    const fed = await feedStorePages(client, store, from, {
+      batchSize: options.batchSize ?? DEFAULT_BATCH,
+      maxPages: PAGES_PER_PASS,
+    });
+    return E.isLeft(fed) ? fed : E.right(fed.right.pass);
+  });
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Returns once the projections hold every event up to `target` (a writer's last append). Polls
+ * only while an older transaction still holds the global order back. */
+export const waitForProjections = async (
+  pool: pg.Pool,
+  store: EventStore,
+  target: GlobalPosition,
+  options: { readonly timeoutMs?: number } = {},
+): Promise<E.Either<ProjectionError, GlobalPosition>> => {
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  for (let attempt = 0; ; attempt++) {
+    const pass = await catchUpProjections(pool, store);
+    if (E.isLeft(pass)) return pass;
+    const reached = pass.right.applied > 0 ? pass.right.position : await readCheckpoint(pool);
+    if (comparePositions(reached, target) >= 0) return E.right(reached);
+    if (Date.now() > deadline) return E.left({ kind: 'projection_timeout', target, reached });
+    await pause(Math.min(5 * 2 ** attempt, 200));
+  }
+};
