@@ -37,7 +37,9 @@ const networkCode = (error: unknown): string => {
 
 /** A call that failed below HTTP: its code (NETWORK_ERROR when none is found) and whether the
  * same call may succeed if made again. */
-export const classifyNetworkError = (error: unknown): { readonly code: string; readonly retryable: boolean } => {
+export const classifyNetworkError = (
+  error: unknown,
+): { readonly code: string; readonly retryable: boolean } => {
   const code = networkCode(error);
   return { code, retryable: TRANSIENT_NETWORK_CODES.has(code) };
 };
