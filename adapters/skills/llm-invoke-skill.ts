@@ -1,6 +1,7 @@
 import type { ChatModel } from '../../domain/ports/chat-model.js';
 import type { JsonValue } from '../../domain/json/json-value.js';
 import type { PlanStepProblem, Skill, SkillContext, SkillResult } from '../../domain/ports/skill.js';
+import type { LlmEndpoint } from '../llm/llm-endpoint-config.js';
 import { openAiChatModel } from '../llm/openai-chat-model.js';
 import { llmConfigFromEnv, type LlmConfig, type LlmConfigSource } from './llm-config.js';
 import { DEFAULT_MAX_TOKENS, LlmInvokeParamsC, type LlmInvokeParams } from './llm-invoke-params.js';
@@ -12,7 +13,7 @@ export type { LlmInvokeParams } from './llm-invoke-params.js';
 export { llmInvokeIdempotentDoc, llmInvokeParamsDoc } from './llm-invoke-params.js';
 
 /** The endpoint's client, made for each execution from the configuration read then. */
-export type ChatModelFactory = (endpoint: { readonly baseUrl: string; readonly model: string }) => ChatModel;
+export type ChatModelFactory = (endpoint: LlmEndpoint) => ChatModel;
 
 const estimate = (params: LlmInvokeParams, config: LlmConfig): number =>
   costCents(config, estimatePromptTokens(params.messages), params.max_tokens ?? DEFAULT_MAX_TOKENS);
