@@ -1,37 +1,26 @@
+import type { ChatModel } from '../../domain/ports/chat-model.js';
 import type { JsonValue } from '../../domain/json/json-value.js';
 import type { PlanStepProblem, Skill, SkillContext, SkillResult } from '../../domain/ports/skill.js';
-import { readBodyCapped } from './capped-body.js';
-import { classifyHttpStatus } from './http-status-class.js';
-import { errorDetail, parseCompletion } from './llm-completion.js';
+import type { LlmEndpoint } from '../llm/llm-endpoint-config.js';
+import { openAiChatModel } from '../llm/openai-chat-model.js';
 import { llmConfigFromEnv, type LlmConfig, type LlmConfigSource } from './llm-config.js';
 import { llmInvokeManifest } from './llm-invoke-manifest.js';
 import { DEFAULT_MAX_TOKENS, LlmInvokeParamsC, type LlmInvokeParams } from './llm-invoke-params.js';
+import { llmFailureOutcome } from './llm-invoke-outcome.js';
 import { costCents, estimatePromptTokens } from './llm-pricing.js';
-import { abortFailure, errorMessage, failure, networkFailure } from './skill-failure.js';
+import { errorMessage, failure } from './skill-failure.js';
 
 export type { LlmInvokeParams } from './llm-invoke-params.js';
 export { llmInvokeIdempotentDoc, llmInvokeParamsDoc } from './llm-invoke-params.js';
 
-const MAX_RESPONSE_BYTES = 1024 * 1024;
+/** The endpoint's client, made for each execution from the configuration read then. */
+export type ChatModelFactory = (endpoint: LlmEndpoint) => ChatModel;
 
 const estimate = (params: LlmInvokeParams, config: LlmConfig): number =>
   costCents(config, estimatePromptTokens(params.messages), params.max_tokens ?? DEFAULT_MAX_TOKENS);
 
-const requestBody = (params: LlmInvokeParams, config: LlmConfig): string =>
-  JSON.stringify({
-    model: config.model,
-    messages: params.messages,
-    max_tokens: params.max_tokens ?? DEFAULT_MAX_TOKENS,
-    ...(params.temperature === undefined ? {} : { temperature: params.temperature }),
-  });
-
-const requestHeaders = (params: LlmInvokeParams): Headers => {
-  const headers = new Headers({ 'content-type': 'application/json', accept: 'application/json' });
-  if (params.api_key !== undefined) headers.set('authorization', `Bearer ${params.api_key}`);
-  return headers;
-};
-
-/** Every occurrence of the key in the outcome's strings replaced: a server may echo it in an error. */
+/** Every occurrence of the key in the outcome's strings replaced: a server may echo it (the chat
+ * model redacts it from what it returns; this also covers an internal error's message). */
 const redact = (value: JsonValue, secret: string): JsonValue => {
   if (typeof value === 'string') return value.split(secret).join('[redacted]');
   if (Array.isArray(value)) return value.map((v) => redact(v, secret));
@@ -45,67 +34,40 @@ const withoutKey = (result: SkillResult, apiKey: string | undefined): SkillResul
     ? result
     : { ...result, outcome: { ...result.outcome, data: redact(result.outcome.data, apiKey) } };
 
+/** One request (the runner's retries are the attempts; the client makes none of its own), with
+ * the step's key only: none is read from the environment. */
 const invoke = async (
   params: LlmInvokeParams,
   config: LlmConfig,
+  chatModel: ChatModel,
   { signal }: SkillContext,
 ): Promise<SkillResult> => {
-  const timedOut = (): SkillResult => abortFailure(signal.reason, { message: 'the step ran out of time' });
-  if (signal.aborted) return timedOut();
-  try {
-    const response = await fetch(`${config.baseUrl}/chat/completions`, {
-      method: 'POST',
-      headers: requestHeaders(params),
-      body: requestBody(params, config),
-      redirect: 'manual', // a redirect would carry the key elsewhere: reported, not followed
-      signal,
-    });
-    const bytes = await readBodyCapped(response, MAX_RESPONSE_BYTES, true);
-    if (bytes === null) {
-      return failure(
-        'resource_limit',
-        'RESPONSE_TOO_LARGE',
-        {
-          message: `the response body is larger than ${MAX_RESPONSE_BYTES} bytes`,
-          status: response.status,
-          max_response_bytes: MAX_RESPONSE_BYTES,
-        },
-        false,
-      );
-    }
-    const status = classifyHttpStatus(response.status);
-    if (!status.ok)
-      return failure(
-        status.category,
-        status.code,
-        { status: response.status, ...errorDetail(bytes) },
-        status.retryable,
-      );
-    const completion = parseCompletion(bytes, config.model);
-    if (typeof completion === 'string')
-      return failure(
-        'bad_response',
-        'INVALID_RESPONSE',
-        { message: completion, status: response.status },
-        false,
-      );
-    const cost =
-      completion.usage === null
-        ? estimate(params, config)
-        : costCents(config, completion.usage.prompt_tokens, completion.usage.completion_tokens);
-    return {
-      status: 'succeeded',
-      outcome: { category: 'success', code: 'OK', data: completion },
-      cost_cents: cost,
-    };
-  } catch (error) {
-    if (signal.aborted) return timedOut();
-    return networkFailure(error);
-  }
+  const answer = await chatModel.complete({
+    messages: params.messages,
+    max_tokens: params.max_tokens ?? DEFAULT_MAX_TOKENS,
+    ...(params.temperature === undefined ? {} : { temperature: params.temperature }),
+    ...(params.api_key === undefined ? {} : { api_key: params.api_key }),
+    signal,
+  });
+  if (answer._tag === 'Left') return llmFailureOutcome(answer.left, signal);
+  const completion = answer.right;
+  const cost =
+    completion.usage === null
+      ? estimate(params, config)
+      : costCents(config, completion.usage.prompt_tokens, completion.usage.completion_tokens);
+  return {
+    status: 'succeeded',
+    outcome: { category: 'success', code: 'OK', data: completion },
+    cost_cents: cost,
+  };
 };
 
-/** `llm_invoke` reading its configuration from `config` when a plan is validated and when it runs. */
-export const createLlmInvokeSkill = (deps: { readonly config: LlmConfigSource }): Skill<LlmInvokeParams> => ({
+/** `llm_invoke` reading its configuration from `config` when a plan is validated and when it runs,
+ * calling the endpoint through `chatModel` (by default the `openai` package's client). */
+export const createLlmInvokeSkill = (deps: {
+  readonly config: LlmConfigSource;
+  readonly chatModel?: ChatModelFactory;
+}): Skill<LlmInvokeParams> => ({
   name: 'llm_invoke',
   version: '1',
   description:
@@ -127,7 +89,9 @@ export const createLlmInvokeSkill = (deps: { readonly config: LlmConfigSource })
     try {
       const loaded = deps.config();
       if (!loaded.ok) return failure('configuration_error', loaded.code, { message: loaded.message }, false);
-      return withoutKey(await invoke(params, loaded.config, context), params.api_key);
+      const { baseUrl, model } = loaded.config;
+      const chatModel = (deps.chatModel ?? openAiChatModel)({ baseUrl, model });
+      return withoutKey(await invoke(params, loaded.config, chatModel, context), params.api_key);
     } catch (error) {
       return withoutKey(
         failure('internal_error', 'INTERNAL_ERROR', { message: errorMessage(error) }, false),

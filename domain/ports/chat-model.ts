@@ -34,7 +34,7 @@ export type ChatCompletion = {
 };
 
 /** Why no completion came. `retryable`: the same request may succeed if made again (429, 5xx,
- * 408, a timeout, a connection that dropped). No failure carries the API key. */
+ * 408, a timeout, a connection that dropped). No failure (nor completion) carries the API key. */
 export type ChatFailure =
   | {
       readonly kind: 'http_status';
@@ -48,8 +48,19 @@ export type ChatFailure =
   /** The caller's signal aborted for another reason (a cancelled run). */
   | { readonly kind: 'cancelled'; readonly message: string; readonly retryable: false }
   | { readonly kind: 'network'; readonly code: string; readonly message: string; readonly retryable: boolean }
-  | { readonly kind: 'response_too_large'; readonly max_bytes: number; readonly retryable: false }
-  | { readonly kind: 'bad_response'; readonly status: number; readonly message: string; readonly retryable: false };
+  /** The body grew past the cap; `status` is the response's, whatever it was. */
+  | {
+      readonly kind: 'response_too_large';
+      readonly status: number;
+      readonly max_bytes: number;
+      readonly retryable: false;
+    }
+  | {
+      readonly kind: 'bad_response';
+      readonly status: number;
+      readonly message: string;
+      readonly retryable: false;
+    };
 
 /** One OpenAI-compatible chat completion endpoint (AOS_LLM_BASE_URL, AOS_LLM_MODEL): the planner
  * and the llm_invoke skill both call it. */

@@ -1,18 +1,4 @@
-import type { JsonObject } from '../../domain/json/json-value.js';
-
-export type LlmUsage = {
-  readonly prompt_tokens: number;
-  readonly completion_tokens: number;
-  readonly total_tokens: number;
-};
-
-export type LlmCompletion = {
-  readonly content: string;
-  readonly finish_reason: string | null;
-  /** Null when the server did not report it: the step is then charged its estimate. */
-  readonly usage: LlmUsage | null;
-  readonly model: string;
-};
+import type { ChatCompletion, ChatUsage } from '../../domain/ports/chat-model.js';
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
@@ -27,7 +13,7 @@ const field = (value: unknown, key: string): unknown =>
 const tokenCount = (value: unknown): number | null =>
   typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null;
 
-const usageOf = (value: unknown): LlmUsage | null => {
+const usageOf = (value: unknown): ChatUsage | null => {
   const prompt = tokenCount(field(value, 'prompt_tokens'));
   const completion = tokenCount(field(value, 'completion_tokens'));
   if (prompt === null || completion === null) return null;
@@ -39,7 +25,7 @@ const usageOf = (value: unknown): LlmUsage | null => {
 };
 
 /** The first choice of an OpenAI-compatible chat completion, or why the body is not one. */
-export const parseCompletion = (bytes: Uint8Array, configuredModel: string): LlmCompletion | string => {
+export const parseCompletion = (bytes: Uint8Array, configuredModel: string): ChatCompletion | string => {
   let body: unknown;
   try {
     body = JSON.parse(new TextDecoder('utf-8').decode(bytes));
@@ -65,7 +51,7 @@ export const parseCompletion = (bytes: Uint8Array, configuredModel: string): Llm
 const MAX_ERROR_TEXT = 2000;
 
 /** What a failed response says: `error.message` (OpenAI's shape), `error` as a string, or the text; truncated. */
-export const errorDetail = (bytes: Uint8Array): JsonObject => {
+export const errorText = (bytes: Uint8Array): string => {
   const text = new TextDecoder('utf-8').decode(bytes);
   let message: unknown = text;
   try {
@@ -76,5 +62,5 @@ export const errorDetail = (bytes: Uint8Array): JsonObject => {
     // not JSON: keep the text
   }
   const plain = typeof message === 'string' ? message : text;
-  return { error: wellFormed(plain.length > MAX_ERROR_TEXT ? `${plain.slice(0, MAX_ERROR_TEXT)}…` : plain) };
+  return wellFormed(plain.length > MAX_ERROR_TEXT ? `${plain.slice(0, MAX_ERROR_TEXT)}…` : plain);
 };
