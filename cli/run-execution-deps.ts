@@ -7,14 +7,15 @@ export const runExecutionDeps = async (
   runtime: Runtime,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<RunAndProveDeps> => {
-  const [{ templatePlanner }, { systemClock }, { randomIds }, { redactionPolicyFromEnv }] = await Promise.all(
-    [
+  const [{ templatePlanner }, { systemClock }, { randomIds }, { redactionPolicyFromEnv }, { modelPlanningSetting }] =
+    await Promise.all([
       import('../domain/plan/template-planner.js'),
       import('../adapters/system-clock.js'),
       import('../adapters/random-ids.js'),
       import('./redaction-config.js'),
-    ],
-  );
+      import('./model-planning-setting.js'),
+    ]);
+  const redaction = redactionPolicyFromEnv(env);
   return {
     store: runtime.store,
     readModel: runtime.readModel,
@@ -24,6 +25,13 @@ export const runExecutionDeps = async (
     ids: randomIds,
     random: Math.random,
     secret: (name) => env[`AOS_SECRET_${name}`],
-    redaction: redactionPolicyFromEnv(env),
+    redaction,
+    modelPlanning: modelPlanningSetting(env, {
+      clock: systemClock,
+      skills: runtime.skills,
+      redaction,
+      queries: runtime.readModel.queries,
+      random: Math.random,
+    }),
   };
 };

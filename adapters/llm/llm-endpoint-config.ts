@@ -38,6 +38,13 @@ export const llmEndpointFromEnv = (
   return E.right({ baseUrl: baseUrl.replace(/\/+$/, ''), model });
 };
 
+/** The planner's model, the time one request may take, and the values never to record (its key). */
+export type PlannerModel = {
+  readonly model: ChatModel;
+  readonly timeoutMs: number;
+  readonly secretValues: readonly string[];
+};
+
 export type PlannerModelConfigError = {
   readonly kind: 'planner_model_not_configured' | 'planner_model_misconfigured';
   readonly message: string;
@@ -84,7 +91,7 @@ const keyFromEnv = (env: Env): E.Either<PlannerModelConfigError, string | undefi
 /** The planner's ChatModel: the endpoint of AOS_LLM_BASE_URL and AOS_LLM_MODEL, the key of
  * AOS_LLM_API_KEY (optional; the planner's only: llm_invoke takes keys from its step's params
  * alone) and a limit per request of AOS_LLM_TIMEOUT_MS (default 60000, 1..600000). */
-export const plannerChatModelFromEnv = (env: Env): E.Either<PlannerModelConfigError, ChatModel> => {
+export const plannerChatModelFromEnv = (env: Env): E.Either<PlannerModelConfigError, PlannerModel> => {
   const endpoint = llmEndpointFromEnv(env, 'the key comes from AOS_LLM_API_KEY');
   if (E.isLeft(endpoint))
     return E.left(
@@ -96,11 +103,13 @@ export const plannerChatModelFromEnv = (env: Env): E.Either<PlannerModelConfigEr
   if (E.isLeft(timeoutMs)) return timeoutMs;
   const apiKey = keyFromEnv(env);
   if (E.isLeft(apiKey)) return apiKey;
-  return E.right(
-    openAiChatModel({
+  return E.right({
+    model: openAiChatModel({
       ...endpoint.right,
       timeoutMs: timeoutMs.right,
       ...(apiKey.right === undefined ? {} : { apiKey: apiKey.right }),
     }),
-  );
+    timeoutMs: timeoutMs.right,
+    secretValues: apiKey.right === undefined ? [] : [apiKey.right],
+  });
 };

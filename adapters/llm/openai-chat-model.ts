@@ -41,7 +41,7 @@ const requestBody = (request: ChatRequest, model: string): ChatCompletionCreateP
           json_schema: {
             name: request.response_schema.name,
             schema: request.response_schema.schema,
-            strict: true,
+            strict: request.response_schema.strict,
           },
         },
       }),

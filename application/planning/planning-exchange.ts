@@ -6,7 +6,7 @@ import type { PlanningAttempted } from '../../domain/run/run-events.js';
 import type { ModelPlanningDeps } from './model-planning-deps.js';
 
 /** The most tokens a plan's answer may take. */
-const PLAN_MAX_TOKENS = 4096;
+export const PLAN_MAX_TOKENS = 4096;
 
 /** One request to the model, timed. */
 export type Exchange = {
@@ -26,7 +26,7 @@ export const exchange = async (
     messages,
     max_tokens: PLAN_MAX_TOKENS,
     temperature: 0,
-    ...(schema === null ? {} : { response_schema: schema }),
+    ...(schema === null ? {} : { response_schema: { ...schema, strict: false } }),
     signal: AbortSignal.timeout(deps.timeoutMs),
   });
   return {

@@ -10,7 +10,13 @@ export type ChatRequest = {
   readonly max_tokens?: number;
   readonly temperature?: number;
   /** Asks for an answer following this JSON Schema (`response_format: {type: "json_schema"}`). */
-  readonly response_schema?: { readonly name: string; readonly schema: JsonObject };
+  readonly response_schema?: {
+    readonly name: string;
+    readonly schema: JsonObject;
+    /** OpenAI's strict mode: every object closed and every property required, which a schema
+     * with free-form parts (a plan's params) cannot be. */
+    readonly strict: boolean;
+  };
   /** Sent as `Authorization: Bearer`; absent: the client's own key, if it has one. Never recorded. */
   readonly api_key?: string;
   /** Aborted when the caller's time is up or it is cancelled (the reason tells which). */

@@ -70,7 +70,7 @@ describe("the planner's ChatModel from the environment", () => {
           AOS_LLM_MODEL: 'm',
           AOS_LLM_TIMEOUT_MS: ms,
         }),
-      ).toMatchObject(E.right({ model: 'm' }));
+      ).toMatchObject(E.right({ model: { model: 'm' }, timeoutMs: Number(ms) }));
   });
 
   it('sends AOS_LLM_API_KEY as Bearer, and nothing without it', async () => {
@@ -81,7 +81,7 @@ describe("the planner's ChatModel from the environment", () => {
     ] as const) {
       const model = plannerChatModelFromEnv({ ...env, ...extra });
       if (E.isLeft(model)) throw new Error(model.left.message);
-      expect(await model.right.complete({ messages, signal: signal() })).toMatchObject(
+      expect(await model.right.model.complete({ messages, signal: signal() })).toMatchObject(
         E.right({ content: '{"steps":[]}', model: 'planner-model' }),
       );
       expect(server.hits.at(-1)).toMatchObject({ path: '/keyed/v1/chat/completions' });
@@ -96,7 +96,7 @@ describe("the planner's ChatModel from the environment", () => {
       AOS_LLM_TIMEOUT_MS: '200',
     });
     if (E.isLeft(model)) throw new Error(model.left.message);
-    expect(await model.right.complete({ messages, signal: signal() })).toEqual(
+    expect(await model.right.model.complete({ messages, signal: signal() })).toEqual(
       E.left({ kind: 'timeout', message: 'no response within 200 ms', retryable: true }),
     );
   });
