@@ -3,166 +3,17 @@ import { postgresEventStore } from '../adapters/postgres/postgres-event-store.js
 import type { BenchServer } from './bench-database.js';
 import type { BenchSizes } from './bench-options.js';
 import { figure, limit, measure, type Figure } from './bench-report.js';
-import { runNode } from './child-processes.js';
-import { runCliMeasured } from './cli-peak-rss.js';
 import { copyFloor } from './copy-floor.js';
 import { sha256Floor } from './sha256-floor.js';
-import { seedLongRun, type LongRun } from './long-run-seeder.js';
+import { seedLongRun } from './long-run-seeder.js';
 import { median, repeat } from './median.js';
 import { BENCH_TENANT, registerEchoAgent } from './product-wiring.js';
 import { progress } from './progress.js';
-import { cliEnvironment, cliPath, type BenchKeys } from './signing-key.js';
-
-type WorkerResult = {
-  readonly ms: number;
-  readonly cpu_ms: number;
-  readonly max_rss_kb: number;
-  readonly verification_status: string;
-  readonly failure_reason: string | null;
-  readonly seal_status: string;
-  readonly chain_length: number;
-  readonly step_count: number;
-};
-
-const workerPath = new URL('./proof-worker.js', import.meta.url).pathname;
-const floorWorkerPath = new URL('./proof-floor-worker.js', import.meta.url).pathname;
-const RSS_LIMIT_MB = 256;
-
-/** Runs a worker script to its end in a process of its own and returns the JSON it printed. */
-const workerOutput = async <T>(
-  what: string,
-  args: readonly string[],
-  url: string,
-  keys: BenchKeys,
-): Promise<T> => {
-  const child = await runNode(args, cliEnvironment(url, keys.directory));
-  if (child.code !== 0) throw new Error(`the ${what} failed (${child.code}): ${child.stderr}`);
-  return JSON.parse(child.stdout) as T;
-};
-
-/** `proveRun` in a process of its own; anything but VERIFIED stops the bench. */
-const proveInChild = async (url: string, keys: BenchKeys, run: LongRun): Promise<WorkerResult> => {
-  const result = await workerOutput<WorkerResult>(
-    'proof worker',
-    [workerPath, BENCH_TENANT, run.runId, keys.directory],
-    url,
-    keys,
-  );
-  if (result.verification_status !== 'VERIFIED') {
-    throw new Error(
-      `the proof of the ${run.steps}-step run is ${result.verification_status}, not VERIFIED: ${result.failure_reason ?? '?'}`,
-    );
-  }
-  if (result.chain_length !== run.events || result.step_count !== run.steps) {
-    throw new Error(
-      `the proof of the ${run.steps}-step run saw ${result.chain_length} events and ${result.step_count} step rows`,
-    );
-  }
-  return result;
-};
-
-type FloorResult = {
-  readonly ms: number;
-  readonly cpu_ms: number;
-  readonly chain_length: number;
-  readonly step_rows: number;
-  readonly verification_status: string;
-};
-
-/** The proof without its projection check (proof-floor-worker.ts), in a process of its own. */
-const floorInChild = async (url: string, keys: BenchKeys, run: LongRun): Promise<FloorResult> => {
-  const result = await workerOutput<FloorResult>(
-    'proof floor worker',
-    [floorWorkerPath, BENCH_TENANT, run.runId],
-    url,
-    keys,
-  );
-  if (
-    result.verification_status !== 'VERIFIED' ||
-    result.chain_length !== run.events ||
-    result.step_rows !== run.steps
-  ) {
-    throw new Error(
-      `the proof floor of the ${run.steps}-step run read ${result.chain_length} events (${result.verification_status}) and ${result.step_rows} step rows`,
-    );
-  }
-  return result;
-};
+import { RSS_LIMIT_MB, cliFigures } from './proof-cli-figures.js';
+import { floorInChild, proveInChild } from './proof-in-child.js';
+import type { BenchKeys } from './signing-key.js';
 
 const mb = (kb: number) => kb / 1024;
-
-/** The customer's and the operator's commands that read a whole run, end to end on the run: time
- * (`aos proof --json` beside COPY) and peak RSS against the 256 MB of the streaming goal, which
- * holds for proof, export and verify-all alike. verify-all sweeps the bench tenant, every run
- * seeded so far. */
-const cliFigures = async (
-  url: string,
-  keys: BenchKeys,
-  run: LongRun,
-  reps: number,
-  copyMs: readonly number[],
-): Promise<Figure[]> => {
-  const env = cliEnvironment(url, keys.directory);
-  const steps = run.steps.toLocaleString('en-US');
-  const commands = [
-    {
-      label: 'aos proof',
-      cli: cliPath('aos'),
-      args: ['proof', '--tenant-id', BENCH_TENANT, '--run-id', run.runId, '--json'],
-      name: `aos proof --json, ${steps} steps`,
-    },
-    {
-      label: 'aos export',
-      cli: cliPath('aos'),
-      args: ['export', '--tenant-id', BENCH_TENANT, '--run-id', run.runId],
-      name: `aos export, ${steps} steps`,
-    },
-    {
-      label: 'verify-all',
-      cli: cliPath('aos-int'),
-      args: ['verify-all', '--tenant-id', BENCH_TENANT, '--json'],
-      name: `aos-int verify-all, the tenant's runs up to ${steps} steps`,
-    },
-  ];
-  const figures: Figure[] = [];
-  for (const command of commands) {
-    const samples = await repeat(reps, async (rep) => {
-      const sample = await runCliMeasured(command.cli, command.args, env);
-      progress(
-        `${command.name} rep ${rep}: ${sample.ms.toFixed(0)} ms, peak RSS ${sample.peakRssMb.toFixed(0)} MB`,
-      );
-      return sample;
-    });
-    const rss = samples.map((s) => s.peakRssMb);
-    if (command.label === 'aos proof') {
-      figures.push(
-        figure(
-          'Proof',
-          `${command.name} (wall, > /dev/null)`,
-          measure(
-            command.label,
-            'ms',
-            samples.map((s) => s.ms),
-          ),
-          measure('COPY out', 'ms', copyMs),
-          'CLI/COPY',
-          null,
-        ),
-      );
-    }
-    figures.push(
-      figure(
-        'Proof',
-        `peak RSS, ${command.name} (> /dev/null)`,
-        measure(command.label, 'MB', rss, `wall ${median(samples.map((s) => s.ms)).toFixed(0)} ms`),
-        limit('limit', 'MB', RSS_LIMIT_MB),
-        'RSS/limit',
-        run.steps >= 1_000_000 ? { text: '< 1× (256 MB)', test: (r) => r < 1 } : null,
-      ),
-    );
-  }
-  return figures;
-};
 
 /** Proof of one long run per size, in a child process (time, peak RSS), beside Postgres streaming
  * the same rows out with COPY; `aos proof --json` end to end for the largest run below a million. */

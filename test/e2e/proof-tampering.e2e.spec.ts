@@ -8,7 +8,7 @@ type ProofJson = { integrity: { verification_status: string } };
 
 /** The database's own guards, before any proof: without superuser rights (triggers in place) the
  * store and the projections refuse edits. What `aos proof` finds when the triggers are bypassed is
- * the RUNPROOF tamper matrix, in tamper-matrix.e2e.spec.ts. */
+ * the RUNPROOF tamper matrix, in tamper-matrix-*.e2e.spec.ts. */
 describe('the database refuses tampering while its triggers are in place', () => {
   let db: TestDatabase;
   let env: NodeJS.ProcessEnv;

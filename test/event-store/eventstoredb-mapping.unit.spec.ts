@@ -1,15 +1,9 @@
 import { UnavailableError, WrongExpectedVersionError } from '@eventstore/db-client';
 import * as E from 'fp-ts/lib/Either.js';
-import { describe, expect, it, vi } from 'vitest';
-import {
-  runCatchUpFeed,
-  type FeedBatch,
-  type FeedSubscription,
-} from '../../adapters/eventstoredb/catch-up-feed.js';
+import { describe, expect, it } from 'vitest';
 import { classifyFailure, productFilter } from '../../adapters/eventstoredb/esdb-client.js';
 import {
   decodeMetadata,
-  encodeMetadata,
   esdbStreamName,
   eventIdOf,
   expectedRevisionOf,
@@ -24,35 +18,13 @@ import {
   versionOfRevision,
   type RawEvent,
 } from '../../adapters/eventstoredb/eventstoredb-mapping.js';
-import { canonicalJson } from '../../domain/json/canonical-json.js';
-import {
-  START_POSITION,
-  comparePositions,
-  type GlobalPosition,
-  type StoredEvent,
-} from '../../domain/ports/event-store.js';
+import { START_POSITION, comparePositions } from '../../domain/ports/event-store.js';
+import { metadataAsRead, newEvent, raw } from './eventstoredb-raw-events.js';
 
-// Everything of the EventStoreDB adapter that needs no server. The contract suite against a real
-// server is eventstoredb-event-store.int.spec.ts.
-
-const newEvent = {
-  type: 'RunCreated',
-  dataCanonical: canonicalJson({ a: 'é', n: 1e21 }),
-  recorded_at: '2026-02-09T12:00:00.000Z',
-  link: 'ab'.repeat(32),
-};
-const metadataAsRead = (tenantId: string, link: string | null = newEvent.link): unknown =>
-  JSON.parse(new TextDecoder().decode(encodeMetadata(tenantId, { ...newEvent, link })));
-const raw = (overrides: Partial<RawEvent> = {}): RawEvent => ({
-  streamName: 'ci.aos-run-1',
-  id: '00000000-0000-8000-8000-000000000000',
-  revision: 4n,
-  type: 'RunCreated',
-  data: payloadBytes(newEvent),
-  metadata: metadataAsRead('tenant-a'),
-  position: { commit: 1200n, prepare: 1100n },
-  ...overrides,
-});
+// The EventStoreDB adapter's mappings, which need no server: revisions, positions, metadata, event
+// ids, stream names, stored events and client failures. Also without a server:
+// eventstoredb-catch-up-feed.unit.spec.ts and eventstoredb-stream-pages.unit.spec.ts. The contract
+// suite against a real server is eventstoredb-event-store.int.spec.ts.
 
 describe("EventStoreDB revisions and the port's versions", () => {
   it('maps expected version 0 to NO_STREAM and n to revision n-1, and back', () => {
@@ -229,152 +201,5 @@ describe('client failures', () => {
       kind: 'failed',
       message: 'something else',
     });
-  });
-});
-
-// ---- the catch-up feed, with a scripted subscription (no server) -----------------------------
-
-const at = (n: number): GlobalPosition => ({ transactionId: BigInt(n) * 10n, position: BigInt(n) });
-const storedAt = (n: number): StoredEvent => ({
-  stream_id: 'aos-run-1',
-  tenant_id: 't',
-  seq: n - 1,
-  type: `e${n}`,
-  data: {},
-  dataCanonical: '{}',
-  recorded_at: newEvent.recorded_at,
-  link: null,
-  globalPosition: at(n),
-});
-
-/** A log of events; each subscription hands out those after its start, then waits (live). */
-const scriptedLog = (count: number, options: { readonly failFirstAfter?: number } = {}) => {
-  const log = Array.from({ length: count }, (_, i) => storedAt(i + 1));
-  const starts: GlobalPosition[] = [];
-  const subscribe = (from: GlobalPosition): FeedSubscription => {
-    starts.push(from);
-    const items = log.filter((e) => comparePositions(e.globalPosition, from) > 0);
-    const failAfter = starts.length === 1 ? options.failFirstAfter : undefined;
-    let taken = 0;
-    let closed = (): void => undefined;
-    const closing = new Promise<void>((resolve) => {
-      closed = resolve;
-    });
-    return {
-      async *[Symbol.asyncIterator]() {
-        for (const item of items) {
-          if (taken === failAfter) throw new Error('subscription dropped');
-          taken += 1;
-          yield item;
-        }
-        await closing;
-      },
-      buffered: () => items.length - taken,
-      close: async () => closed(),
-    };
-  };
-  return { subscribe, starts };
-};
-
-const feedHarness = (
-  options: {
-    readonly failFirstAfter?: number;
-    readonly refuseFirstBatch?: boolean;
-    readonly maxBatch?: number;
-  } = {},
-) => {
-  const source = scriptedLog(5, options);
-  let checkpoint = START_POSITION;
-  const batches: string[][] = [];
-  const applied: string[] = [];
-  const errors: string[] = [];
-  const controller = new AbortController();
-  const running = runCatchUpFeed({
-    subscribe: source.subscribe,
-    readCheckpoint: async () => checkpoint,
-    apply: async ({ after, events }: FeedBatch) => {
-      if (options.refuseFirstBatch && batches.length === 0) {
-        batches.push([]);
-        throw new Error('postgres refused');
-      }
-      const fresh = events.filter(
-        (e) =>
-          comparePositions(e.globalPosition, checkpoint) > 0 && comparePositions(e.globalPosition, after) > 0,
-      );
-      batches.push(events.map((e) => e.type));
-      applied.push(...fresh.map((e) => e.type));
-      checkpoint = fresh.at(-1)?.globalPosition ?? checkpoint;
-      return checkpoint;
-    },
-    signal: controller.signal,
-    maxBatch: options.maxBatch ?? 2,
-    retryDelayMs: () => 1,
-    onError: (error) => errors.push(error instanceof Error ? error.message : String(error)),
-  });
-  const stop = async () => {
-    controller.abort();
-    await running;
-  };
-  return { source, batches, applied, errors, stop, checkpoint: () => checkpoint };
-};
-
-describe('catch-up feed', () => {
-  it('applies full batches while catching up, then what is there, and stops on the signal', async () => {
-    const feed = feedHarness();
-    await vi.waitFor(() => expect(feed.applied).toEqual(['e1', 'e2', 'e3', 'e4', 'e5']));
-    expect(feed.batches).toEqual([['e1', 'e2'], ['e3', 'e4'], ['e5']]);
-    await feed.stop();
-    expect(feed.source.starts).toEqual([START_POSITION]);
-    expect(feed.errors).toEqual([]);
-  });
-
-  it('resubscribes from the stored checkpoint after the subscription drops, skipping nothing and repeating nothing', async () => {
-    const feed = feedHarness({ failFirstAfter: 3 }); // e1, e2 applied; e3 received, not applied
-    await vi.waitFor(() => expect(feed.applied).toEqual(['e1', 'e2', 'e3', 'e4', 'e5']));
-    await feed.stop();
-    expect(feed.errors).toEqual(['subscription dropped']);
-    expect(feed.source.starts).toEqual([START_POSITION, at(2)]);
-  });
-
-  it('after a refused batch, resubscribes from the unchanged checkpoint and applies it again', async () => {
-    const feed = feedHarness({ refuseFirstBatch: true });
-    await vi.waitFor(() => expect(feed.applied).toEqual(['e1', 'e2', 'e3', 'e4', 'e5']));
-    await feed.stop();
-    expect(feed.errors).toEqual(['postgres refused']);
-    expect(feed.source.starts).toEqual([START_POSITION, START_POSITION]);
-  });
-});
-
-describe('readStreamPages on EventStoreDB (a connection serving one stream from memory)', () => {
-  // Given a stream longer than a page whose last record of the first page is another tenant's,
-  // when the tenant reads it as pages, then it gets every one of its events: a page is short after
-  // the tenant filter, not because the stream ended.
-  it("reads past a page whose last record is another tenant's", async () => {
-    const { eventStoreDbEventStore } =
-      await import('../../adapters/eventstoredb/eventstoredb-event-store.js');
-    const records = Array.from({ length: 2100 }, (_, i) =>
-      raw({
-        streamName: 'aos-run-1',
-        revision: BigInt(i),
-        metadata: metadataAsRead(i === 1999 ? 'tenant-b' : 'tenant-a'),
-        position: { commit: BigInt(i + 1), prepare: BigInt(i + 1) },
-      }),
-    );
-    const connection = {
-      readStream: async function* (name: string, from: bigint, max: number) {
-        if (name === 'aos-run-1') yield* records.slice(Number(from), Number(from) + max);
-      },
-    } as unknown as Parameters<typeof eventStoreDbEventStore>[0];
-    const store = eventStoreDbEventStore(connection);
-    const seqs: number[] = [];
-    const pages = store.readStreamPages('tenant-a', 'aos-run-1');
-    for (let next = await pages.next(); ; next = await pages.next()) {
-      if (next.done) {
-        expect(next.value).toBeNull();
-        break;
-      }
-      seqs.push(...next.value.map((e) => e.seq));
-    }
-    expect(seqs).toEqual(Array.from({ length: 2100 }, (_, i) => i).filter((i) => i !== 1999));
   });
 });

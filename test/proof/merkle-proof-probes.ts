@@ -16,7 +16,7 @@ import { ROOTS } from './rfc9162-reference-vectors.js';
 
 /**
  * The corruptions of transparency-dev's corruptInclusionProof / corruptConsistencyProof, plus
- * swapped sizes and those the independent implementation's tests make (independent-rfc9162.unit.spec),
+ * swapped sizes and those the independent implementation's tests make (independent-rfc9162-*.unit.spec.ts),
  * each with the reason the product's verifier must give for it. Proof sizes the
  * reasons name come from the generators (inclusionProof / consistencyProof), not the verifier.
  */

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 /**
  * RFC 9162 / Certificate Transparency reference vectors, as hex strings, shared by the product's
  * Merkle proof tests (merkle-proofs.unit.spec.ts) and the independent implementation's
- * (independent-rfc9162.unit.spec.ts). Plain data: nothing here uses domain/.
+ * (independent-rfc9162-vectors.unit.spec.ts). Plain data: nothing here uses domain/.
  */
 
 // Reference data of the Certificate Transparency merkle tree tests (merkle_tree_test.cc),
