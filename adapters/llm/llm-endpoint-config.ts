@@ -51,7 +51,7 @@ export type PlannerModelConfigError = {
 };
 
 export const PLANNER_MODEL_NOT_CONFIGURED =
-  'the LLM planner plans with a language model: set AOS_LLM_BASE_URL and AOS_LLM_MODEL';
+  'this agent plans with a language model: set AOS_LLM_BASE_URL and AOS_LLM_MODEL';
 
 const DEFAULT_PLANNER_TIMEOUT_MS = 60_000;
 const MAX_PLANNER_TIMEOUT_MS = 600_000;

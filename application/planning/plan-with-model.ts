@@ -9,6 +9,7 @@ import {
   DEFAULT_STEP_TIMEOUT_MS,
   withStepDefaults,
 } from '../../domain/plan/step-defaults.js';
+import { agentSkills } from '../../domain/planning/agent-skills.js';
 import { modelPlanProblems } from '../../domain/planning/model-plan-checks.js';
 import { planAnswerSchema } from '../../domain/planning/plan-answer-schema.js';
 import { planOfAnswer, planTemplateInAnswer } from '../../domain/planning/plan-answer.js';
@@ -58,7 +59,7 @@ const checkAnswer = (
     timeout_ms: agent.step_timeout_ms ?? DEFAULT_STEP_TIMEOUT_MS,
   });
   const problems = [
-    ...validatePlan(plan, deps.skills, {
+    ...validatePlan(plan, agentSkills(deps.skills, planner.skills), {
       budgetCents: budgetLeft,
       allowedHosts: agent.allowed_hosts,
       maxSteps: planner.max_steps,
@@ -183,7 +184,11 @@ export const planWithModel = async (
     if (typeof result === 'object')
       return { attempts: loop.attempts, outcome: { kind: 'planned', plan: result } };
     if (loop.spent > run.budget_cents)
-      return failed(deps, loop, `planning cost ${loop.spent} cents, over the run's budget of ${run.budget_cents}`);
+      return failed(
+        deps,
+        loop,
+        `planning cost ${loop.spent} cents, over the run's budget of ${run.budget_cents}`,
+      );
     if (result === 'stop') break;
     if (result === 'retry' && loop.attempts.length < total)
       await deps.clock.sleep(backoffDelayMs(loop.attempts.length, deps.random));

@@ -32,7 +32,7 @@ export const exchange = async (
   return {
     messages,
     responseFormat: schema === null ? 'none' : 'json_schema',
-    latencyMs: Math.max(0, deps.clock.monotonicMs() - started),
+    latencyMs: Math.max(0, Math.round(deps.clock.monotonicMs() - started)),
     result,
   };
 };

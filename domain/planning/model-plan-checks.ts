@@ -11,8 +11,8 @@ const at = (stepIndex: number, path: string): { step_index: number; field: strin
 });
 
 /** What a model's plan may not do that a template's may, beyond the checks every plan passes
- * (validatePlan): use a skill the agent was not given, exceed the agent's step ceiling (repeats
- * counted), or use a secret. A model's plan is written from a goal, text from outside: a
+ * (validatePlan, given only the agent's skills: agentSkills): exceed the agent's step ceiling
+ * (repeats counted), or use a secret. A model's plan is written from a goal, text from outside: a
  * `{{secret:NAME}}` in it would let a goal ask for any secret, so none is allowed, and a literal
  * credential under a sensitive key would be stored in the ledger. */
 export const modelPlanProblems = (
@@ -29,12 +29,6 @@ export const modelPlanProblems = (
       message: `this agent's plans have at most ${planner.max_steps} steps, repeats counted (got ${executed})`,
     });
   plan.steps.forEach((step, index) => {
-    if (!planner.skills.includes(step.skill))
-      problems.push({
-        step_index: index,
-        field: 'skill',
-        message: `skill "${step.skill}" is not one this agent may use (${planner.skills.join(', ')})`,
-      });
     for (const reference of secretReferencesIn(step.params))
       problems.push({
         ...at(index, reference.path),

@@ -107,6 +107,19 @@ describe('planWithModel', () => {
     expect(repair.at(-1)?.content).toMatch(/refused:\n- steps\[0\]\.skill: unknown skill "shell"/);
   });
 
+  it("refuses a skill that exists but is not the agent's, naming only the agent's skills", async () => {
+    const { deps, requests } = setUp([
+      { content: JSON.stringify({ steps: [{ skill: 'wait', params: { ms: 1 } }] }) },
+      { content: VALID },
+    ]);
+    const planning = await planWithModel(deps, run, agent, planner);
+    expect(planning.outcome.kind).toBe('planned');
+    expect(planning.attempts[0]?.validation_errors).toEqual([
+      { step_index: 0, field: 'skill', message: 'unknown skill "wait" (known: echo, json_transform)' },
+    ]);
+    expect(requests[0]?.messages[0]?.content).not.toMatch(/"name":"(wait|http_call|llm_invoke)"/);
+  });
+
   it('given answers that are never valid, it fails PLANNING_FAILED after 1 + repair_attempts attempts', async () => {
     const { deps, requests } = setUp([{ content: UNKNOWN_SKILL }]);
     const planning = await planWithModel(deps, run, agent, planner);
@@ -182,6 +195,9 @@ describe('planWithModel', () => {
     const planning = await planWithModel(deps, run, agent, planner);
     expect(JSON.stringify(planning)).not.toContain('sk-very-secret-key');
     expect(planning.attempts[0]?.failure?.message).toContain('[REDACTED]');
-    expect(planning.outcome).toMatchObject({ kind: 'failed', error: { message: expect.stringContaining('[REDACTED]') } });
+    expect(planning.outcome).toMatchObject({
+      kind: 'failed',
+      error: { message: expect.stringContaining('[REDACTED]') },
+    });
   });
 });

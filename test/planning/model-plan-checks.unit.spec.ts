@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelPlanner } from '../../domain/agent/agent-planner.js';
 import type { Plan } from '../../domain/plan/plan.js';
+import { builtinSkillRegistry } from '../../adapters/skills/builtin-skill-registry.js';
+import { agentSkills } from '../../domain/planning/agent-skills.js';
 import { modelPlanProblems } from '../../domain/planning/model-plan-checks.js';
 import { defaultRedactionPolicy } from '../../domain/secrets/redaction-policy.js';
 
@@ -22,14 +24,12 @@ describe("a model's plan, beyond the checks of every plan", () => {
   it('passes with the skills the agent was given, within its step ceiling', () =>
     expect(check(planOf({ skill: 'echo', params: { message: 'a' } }))).toEqual([]));
 
-  it('may not use a skill the agent was not given', () =>
-    expect(check(planOf({ skill: 'wait', params: { ms: 1 } }))).toEqual([
-      expect.objectContaining({
-        step_index: 0,
-        field: 'skill',
-        message: expect.stringMatching(/not one this agent/),
-      }),
-    ]));
+  it("sees only the agent's skills in the registry it validates with", () => {
+    const registry = agentSkills(builtinSkillRegistry(), planner.skills);
+    expect(registry.get('wait')).toBeUndefined();
+    expect(registry.get('echo')?.name).toBe('echo');
+    expect(registry.list().map((skill) => skill.name)).toEqual(['echo', 'http_call']);
+  });
 
   it("counts repeats against the agent's step ceiling", () =>
     expect(check(planOf({ skill: 'echo', params: { message: 'a' }, repeat: 4 }))).toEqual([
