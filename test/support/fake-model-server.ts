@@ -42,14 +42,18 @@ export const startFakeModelServer = async (
 ): Promise<FakeModelServer> => {
   const server = await startLocalServer((hit, response, n) => {
     if (hit.path !== '/v1/chat/completions') return sendJson(response, 404, { error: 'not found' });
-    reply(response, script(n, JSON.parse(hit.body) as { messages: Array<{ role: string; content: string }> }));
+    reply(
+      response,
+      script(n, JSON.parse(hit.body) as { messages: Array<{ role: string; content: string }> }),
+    );
   });
   const completionHits = () => server.hitsTo('/v1/chat/completions');
   return {
     ...server,
     baseUrl: `${server.base}/v1`,
     completionHits,
-    requests: () => completionHits().map((hit) => JSON.parse(hit.body) as ReturnType<FakeModelServer['requests']>[number]),
+    requests: () =>
+      completionHits().map((hit) => JSON.parse(hit.body) as ReturnType<FakeModelServer['requests']>[number]),
   };
 };
 
