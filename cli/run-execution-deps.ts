@@ -7,14 +7,19 @@ export const runExecutionDeps = async (
   runtime: Runtime,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<RunAndProveDeps> => {
-  const [{ templatePlanner }, { systemClock }, { randomIds }, { redactionPolicyFromEnv }, { modelPlanningSetting }] =
-    await Promise.all([
-      import('../domain/plan/template-planner.js'),
-      import('../adapters/system-clock.js'),
-      import('../adapters/random-ids.js'),
-      import('./redaction-config.js'),
-      import('./model-planning-setting.js'),
-    ]);
+  const [
+    { templatePlanner },
+    { systemClock },
+    { randomIds },
+    { redactionPolicyFromEnv },
+    { modelPlanningSetting },
+  ] = await Promise.all([
+    import('../domain/plan/template-planner.js'),
+    import('../adapters/system-clock.js'),
+    import('../adapters/random-ids.js'),
+    import('./redaction-config.js'),
+    import('./model-planning-setting.js'),
+  ]);
   const redaction = redactionPolicyFromEnv(env);
   return {
     store: runtime.store,

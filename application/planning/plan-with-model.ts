@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { AgentRegistered } from '../../domain/agent/agent-events.js';
 import type { ModelPlanner } from '../../domain/agent/agent-planner.js';
-import type { ChatCompletion, ChatMessage } from '../../domain/ports/chat-model.js';
+import type { ChatCompletion, ChatFailure, ChatMessage } from '../../domain/ports/chat-model.js';
 import { validatePlan, describePlanProblems, type PlanProblem } from '../../domain/plan/plan-validation.js';
 import type { Plan } from '../../domain/plan/plan.js';
 import {
@@ -78,51 +78,43 @@ const failed = (deps: ModelPlanningDeps, loop: Loop, message: string): ModelPlan
   },
 });
 
-/** One attempt: a request, then the answer checked; the attempt recorded. Returns the plan when it
- * is valid, 'stop' when no further attempt may help, 'retry' after a failure that may pass (a
- * backoff first), or 'again' (with the answer's problems, or without response_format). */
-const attempt = async (
-  deps: ModelPlanningDeps,
-  run: RunCreated,
-  agent: AgentRegistered,
-  planner: ModelPlanner,
-  loop: Loop,
-): Promise<Plan | 'stop' | 'retry' | 'again'> => {
-  const number = loop.attempts.length + 1;
-  const schema = loop.useSchema
-    ? { name: 'plan', schema: planAnswerSchema(planner.skills, planner.max_steps) }
-    : null;
-  const sent = await exchange(deps, loop.messages, schema);
-  const base = {
-    attempt: number,
-    model: deps.model.model,
-    messages: [...sent.messages],
-    response_format: sent.responseFormat,
-    latency_ms: sent.latencyMs,
-  };
-  if (E.isLeft(sent.result)) {
-    const failure = sent.result.left;
-    loop.lastReason = failureMessage(failure);
-    loop.attempts.push(
-      recorded(
-        {
-          ...base,
-          outcome: 'failed',
-          cost_cents: 0,
-          validation_errors: [],
-          failure: { code: failureCode(failure), message: loop.lastReason, retryable: failure.retryable },
-        },
-        deps.secretValues,
-      ),
-    );
-    if (refusesResponseFormat(failure) && loop.useSchema) {
-      loop.useSchema = false;
-      return 'again';
-    }
-    return failure.retryable ? 'retry' : 'stop';
+type AttemptResult = Plan | 'stop' | 'retry' | 'again';
+type AttemptBase = Pick<
+  PlanningAttempted,
+  'attempt' | 'model' | 'messages' | 'response_format' | 'latency_ms'
+>;
+
+/** A request that got no answer, recorded; whether to ask again (and how). */
+const failedAttempt = (deps: ModelPlanningDeps, loop: Loop, base: AttemptBase, failure: ChatFailure) => {
+  loop.lastReason = failureMessage(failure);
+  loop.attempts.push(
+    recorded(
+      {
+        ...base,
+        outcome: 'failed',
+        cost_cents: 0,
+        validation_errors: [],
+        failure: { code: failureCode(failure), message: loop.lastReason, retryable: failure.retryable },
+      },
+      deps.secretValues,
+    ),
+  );
+  if (refusesResponseFormat(failure) && loop.useSchema) {
+    loop.useSchema = false;
+    return 'again';
   }
-  const completion = sent.result.right;
-  const cost = deps.costCents(completion.usage, sent.messages);
+  return failure.retryable ? 'retry' : 'stop';
+};
+
+/** An answer, costed, its plan checked, recorded; the plan when valid, else the repair request. */
+const answeredAttempt = (
+  context: { deps: ModelPlanningDeps; run: RunCreated; agent: AgentRegistered; planner: ModelPlanner },
+  loop: Loop,
+  base: AttemptBase,
+  completion: ChatCompletion,
+): AttemptResult => {
+  const { deps, run, agent, planner } = context;
+  const cost = deps.costCents(completion.usage, base.messages);
   loop.spent += cost;
   const checked = checkAnswer(deps, run, agent, planner, completion, run.budget_cents - loop.spent);
   loop.lastReason = `the plan was refused: ${describePlanProblems(checked.problems)}`;
@@ -144,8 +136,34 @@ const attempt = async (
     ),
   );
   if (checked.plan !== null && checked.problems.length === 0) return checked.plan;
-  loop.messages = repairMessages(sent.messages, completion.content, checked.problems);
+  loop.messages = repairMessages(base.messages, completion.content, checked.problems);
   return 'again';
+};
+
+/** One attempt: a request, then the answer checked; the attempt recorded. Returns the plan when it
+ * is valid, 'stop' when no further attempt may help, 'retry' after a failure that may pass (a
+ * backoff first), or 'again' (with the answer's problems, or without response_format). */
+const attempt = async (
+  deps: ModelPlanningDeps,
+  run: RunCreated,
+  agent: AgentRegistered,
+  planner: ModelPlanner,
+  loop: Loop,
+): Promise<AttemptResult> => {
+  const schema = loop.useSchema
+    ? { name: 'plan', schema: planAnswerSchema(planner.skills, planner.max_steps) }
+    : null;
+  const sent = await exchange(deps, loop.messages, schema);
+  const base: AttemptBase = {
+    attempt: loop.attempts.length + 1,
+    model: deps.model.model,
+    messages: [...sent.messages],
+    response_format: sent.responseFormat,
+    latency_ms: sent.latencyMs,
+  };
+  return E.isLeft(sent.result)
+    ? failedAttempt(deps, loop, base, sent.result.left)
+    : answeredAttempt({ deps, run, agent, planner }, loop, base, sent.result.right);
 };
 
 /**

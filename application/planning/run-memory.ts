@@ -2,7 +2,7 @@ import type { RunMemory } from '../../domain/planning/planning-prompt.js';
 import type { RunQueries } from '../ports/read-model.js';
 
 /** How many earlier runs the planner is shown. */
-export const MEMORY_RUNS = 5;
+const MEMORY_RUNS = 5;
 
 /** The planner's memory of an agent: its last completed runs in the tenant (the read model is read
  * by tenant, so another tenant's runs are never in it), with their goals, plans and outcomes. */

@@ -7,7 +7,7 @@ import { PlanTemplateC, type Plan, type PlanTemplate } from '../plan/plan.js';
 import { jsonObjectInText } from './json-in-text.js';
 
 /** The planner's name and version in the plans it writes (RunPlanned). */
-export const MODEL_PLANNER = { planner: 'llm', planner_version: '1' } as const;
+const MODEL_PLANNER = { planner: 'llm', planner_version: '1' } as const;
 
 const problem = (field: string, message: string): PlanProblem => ({ step_index: null, field, message });
 

@@ -139,16 +139,19 @@ describe('openAiChatModel against a local OpenAI-compatible server', () => {
     expect(JSON.stringify([rejected, withStepKey])).not.toMatch(/sk-(client|request)-/);
   });
 
-  it.each([true, false])('asks for a JSON Schema answer with response_format json_schema, strict %s', async (strict) => {
-    const schema = { type: 'object', properties: { steps: { type: 'array' } }, required: ['steps'] };
-    const { hits } = await hitsDuring('ok', () =>
-      modelFor('ok').complete(request({ response_schema: { name: 'plan', schema, strict } })),
-    );
-    expect(JSON.parse(hits[0]?.body ?? '').response_format).toEqual({
-      type: 'json_schema',
-      json_schema: { name: 'plan', schema, strict },
-    });
-  });
+  it.each([true, false])(
+    'asks for a JSON Schema answer with response_format json_schema, strict %s',
+    async (strict) => {
+      const schema = { type: 'object', properties: { steps: { type: 'array' } }, required: ['steps'] };
+      const { hits } = await hitsDuring('ok', () =>
+        modelFor('ok').complete(request({ response_schema: { name: 'plan', schema, strict } })),
+      );
+      expect(JSON.parse(hits[0]?.body ?? '').response_format).toEqual({
+        type: 'json_schema',
+        json_schema: { name: 'plan', schema, strict },
+      });
+    },
+  );
 
   it.each([
     ['limited', 429, 'slow down', true],
