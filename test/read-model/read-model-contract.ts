@@ -82,8 +82,27 @@ export const readModelContract = (name: string, open: () => Promise<ReadModelSub
       expect(await queries.listRuns(tenant, 1)).toHaveLength(1);
       expect(await queries.listRuns('another-tenant', 10)).toEqual([]);
       expect(await queries.listAgents(tenant)).toMatchObject([
-        { agent_id: agentId, steps: 2, budget_cents: 100 },
+        { agent_id: agentId, planner: 'template', steps: 2, budget_cents: 100 },
       ]);
+    });
+
+    it("gives a planner its agent's completed runs in the tenant, the last completed first", async () => {
+      const subject = await open();
+      const tenant = `tenant-${randomIds.uuid().slice(0, 8)}`;
+      const { agentId } = await twoRuns(subject, tenant);
+      const { queries } = subject.readModel;
+      const memory = await queries.completedRunsOfAgent(tenant, agentId, 5);
+      expect(memory.map((r) => [r.goal, r.status])).toEqual([
+        ['second goal', 'succeeded'],
+        ['first goal', 'succeeded'],
+      ]);
+      expect(memory[0]?.plan).toMatchObject({
+        planner: 'template',
+        steps: [{ skill: 'echo' }, { skill: 'json_transform' }],
+      });
+      expect(await queries.completedRunsOfAgent(tenant, agentId, 1)).toHaveLength(1);
+      expect(await queries.completedRunsOfAgent('another-tenant', agentId, 5)).toEqual([]);
+      expect(await queries.completedRunsOfAgent(tenant, 'another-agent', 5)).toEqual([]);
     });
 
     it("gives the proof each run's trace row, step rows in seq order, seal index and no foreign event", async () => {
