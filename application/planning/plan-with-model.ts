@@ -13,7 +13,7 @@ import { agentSkills } from '../../domain/planning/agent-skills.js';
 import { modelPlanProblems } from '../../domain/planning/model-plan-checks.js';
 import { planAnswerSchema } from '../../domain/planning/plan-answer-schema.js';
 import { planOfAnswer, planTemplateInAnswer } from '../../domain/planning/plan-answer.js';
-import { planningMessages, repairMessages } from '../../domain/planning/planning-prompt.js';
+import { planningMessages, repairMessages, type RunMemory } from '../../domain/planning/planning-prompt.js';
 import { skillManifest } from '../../domain/planning/skill-manifest.js';
 import { backoffDelayMs } from '../../domain/run/retry-backoff.js';
 import { scrubSecretValues } from '../../domain/secrets/redaction.js';
@@ -172,15 +172,15 @@ const attempt = async (
  * through the validation of every plan and the model plan's own checks, and an invalid one is sent
  * back with its problems (`repair_attempts` times). A failed request (timeout, 5xx, 429) takes an
  * attempt too, after a backoff. Every attempt is recorded, whatever came of it; what they cost
- * counts against the budget. Never throws for the model's sake; a memory read that fails throws.
+ * counts against the budget. `memory`: the agent's last completed runs (ModelPlanningDeps.memory).
  */
 export const planWithModel = async (
   deps: ModelPlanningDeps,
   run: RunCreated,
   agent: AgentRegistered,
   planner: ModelPlanner,
+  memory: readonly RunMemory[],
 ): Promise<ModelPlanning> => {
-  const memory = await deps.memory(run.tenant_id, run.agent_id);
   const loop: Loop = {
     attempts: [],
     messages: planningMessages({

@@ -14,7 +14,8 @@ import type { PlanTemplate } from '../../domain/plan/plan.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventStoreError } from '../../domain/ports/event-store.js';
 import type { ModelPlanningSetting } from '../planning/model-planning-deps.js';
-import { planWithModel, type ModelPlanning } from '../planning/plan-with-model.js';
+import { planWithModel } from '../planning/plan-with-model.js';
+import type { RunMemory } from '../../domain/planning/planning-prompt.js';
 
 /** The secret and step references in params, as text: a goal must not change them. */
 const referencesOf = (params: unknown): string =>
@@ -87,14 +88,15 @@ export const openingCommands = async (
     return E.right(await templateOpening(deps, run, agent, agent.planner.plan_template));
   const setting = plannerSetting(deps.modelPlanning);
   if (!setting.configured) return E.left({ kind: 'planner_not_configured', message: setting.message });
-  let planning: ModelPlanning;
+  let memory: readonly RunMemory[];
   try {
-    planning = await planWithModel(setting.deps, run, agent, agent.planner);
+    memory = await setting.deps.memory(run.tenant_id, run.agent_id);
   } catch (error) {
-    // The memory read failed: the store's error, nothing written.
+    // The read model could not be read: the store's error, nothing written.
     const message = error instanceof Error ? error.message : String(error);
     return E.left({ kind: 'store', error: { kind: 'store_failed', message } });
   }
+  const planning = await planWithModel(setting.deps, run, agent, agent.planner, memory);
   const attempts = planning.attempts.map((attempt): RunCommand => ({
     type: 'RecordPlanningAttempt',
     attempt,

@@ -41,7 +41,6 @@ const SERVER_ERROR: ChatFailure = { kind: 'http_status', status: 500, detail: 'b
 const setUp = (script: readonly ScriptedAnswer[], overrides: Partial<ModelPlanningDeps> = {}) => {
   const scripted = scriptedChatModel(script);
   const slept: number[] = [];
-  const memoryAsked: string[] = [];
   const deps: ModelPlanningDeps = {
     model: scripted.model,
     clock: {
@@ -51,23 +50,29 @@ const setUp = (script: readonly ScriptedAnswer[], overrides: Partial<ModelPlanni
     },
     skills: builtinSkillRegistry(),
     redaction: defaultRedactionPolicy,
-    memory: async (tenantId, agentId): Promise<RunMemory[]> => {
-      memoryAsked.push(`${tenantId}/${agentId}`);
-      return [];
-    },
+    memory: async (): Promise<RunMemory[]> => [],
     costCents: () => 2,
     timeoutMs: 1000,
     secretValues: ['sk-very-secret-key'],
     random: () => 0.5,
     ...overrides,
   };
-  return { deps, requests: scripted.requests, slept, memoryAsked };
+  return { deps, requests: scripted.requests, slept };
 };
 
 describe('planWithModel', () => {
   it('given a valid answer, it records one accepted attempt and returns the plan with step defaults', async () => {
-    const { deps, requests, memoryAsked } = setUp([{ content: VALID }]);
-    const planning = await planWithModel(deps, run, agent, planner);
+    const { deps, requests } = setUp([{ content: VALID }]);
+    const memory: RunMemory[] = [
+      {
+        goal: 'say goodbye',
+        status: 'failed',
+        plan: null,
+        error: { code: 'STEP_FAILED' },
+        completed_at: null,
+      },
+    ];
+    const planning = await planWithModel(deps, run, agent, planner, memory);
     expect(planning.outcome).toEqual({
       kind: 'planned',
       plan: {
@@ -93,12 +98,12 @@ describe('planWithModel', () => {
       validation_errors: [],
     });
     expect(requests[0]?.response_schema?.name).toBe('plan');
-    expect(memoryAsked).toEqual(['tenant-a/agent-1']);
+    expect(requests[0]?.messages[1]?.content).toContain('"goal":"say goodbye","status":"failed"');
   });
 
   it('given an unknown skill, it sends the answer back with the problem and takes the repaired plan', async () => {
     const { deps, requests } = setUp([{ content: UNKNOWN_SKILL }, { content: VALID }]);
-    const planning = await planWithModel(deps, run, agent, planner);
+    const planning = await planWithModel(deps, run, agent, planner, []);
     expect(planning.outcome.kind).toBe('planned');
     expect(planning.attempts.map((a) => a.outcome)).toEqual(['invalid', 'accepted']);
     expect(planning.attempts[0]?.validation_errors[0]?.message).toMatch(/unknown skill "shell"/);
@@ -112,7 +117,7 @@ describe('planWithModel', () => {
       { content: JSON.stringify({ steps: [{ skill: 'wait', params: { ms: 1 } }] }) },
       { content: VALID },
     ]);
-    const planning = await planWithModel(deps, run, agent, planner);
+    const planning = await planWithModel(deps, run, agent, planner, []);
     expect(planning.outcome.kind).toBe('planned');
     expect(planning.attempts[0]?.validation_errors).toEqual([
       { step_index: 0, field: 'skill', message: 'unknown skill "wait" (known: echo, json_transform)' },
@@ -122,7 +127,7 @@ describe('planWithModel', () => {
 
   it('given answers that are never valid, it fails PLANNING_FAILED after 1 + repair_attempts attempts', async () => {
     const { deps, requests } = setUp([{ content: UNKNOWN_SKILL }]);
-    const planning = await planWithModel(deps, run, agent, planner);
+    const planning = await planWithModel(deps, run, agent, planner, []);
     expect(requests).toHaveLength(3);
     expect(planning.attempts.map((a) => a.outcome)).toEqual(['invalid', 'invalid', 'invalid']);
     expect(planning.outcome).toEqual({
@@ -136,7 +141,7 @@ describe('planWithModel', () => {
 
   it('given a 500, it records the failure, backs off and asks again', async () => {
     const { deps, slept } = setUp([{ failure: SERVER_ERROR }, { content: VALID }]);
-    const planning = await planWithModel(deps, run, agent, planner);
+    const planning = await planWithModel(deps, run, agent, planner, []);
     expect(planning.outcome.kind).toBe('planned');
     expect(planning.attempts[0]).toMatchObject({
       outcome: 'failed',
@@ -154,7 +159,7 @@ describe('planWithModel', () => {
       retryable: false,
     };
     const { deps, requests } = setUp([{ failure: unauthorized }, { content: VALID }]);
-    const planning = await planWithModel(deps, run, agent, planner);
+    const planning = await planWithModel(deps, run, agent, planner, []);
     expect(requests).toHaveLength(1);
     expect(planning.outcome).toMatchObject({ kind: 'failed', error: { code: 'PLANNING_FAILED' } });
   });
@@ -167,7 +172,7 @@ describe('planWithModel', () => {
       retryable: false,
     };
     const { deps, requests } = setUp([{ failure: refused }, { content: `Plan:\n${VALID}` }]);
-    const planning = await planWithModel(deps, run, agent, planner);
+    const planning = await planWithModel(deps, run, agent, planner, []);
     expect(planning.outcome.kind).toBe('planned');
     expect(requests[0]?.response_schema).toBeDefined();
     expect(requests[1]?.response_schema).toBeUndefined();
@@ -176,7 +181,7 @@ describe('planWithModel', () => {
 
   it('counts what planning costs against the budget, and stops once it is spent', async () => {
     const { deps, requests } = setUp([{ content: UNKNOWN_SKILL }], { costCents: () => 30 });
-    const planning = await planWithModel(deps, run, agent, planner);
+    const planning = await planWithModel(deps, run, agent, planner, []);
     expect(planning.outcome).toMatchObject({
       kind: 'failed',
       error: { message: expect.stringMatching(/planning cost 60 cents, over the run's budget of 50/) },
@@ -192,7 +197,7 @@ describe('planWithModel', () => {
       retryable: false,
     };
     const { deps } = setUp([{ failure: echoed }]);
-    const planning = await planWithModel(deps, run, agent, planner);
+    const planning = await planWithModel(deps, run, agent, planner, []);
     expect(JSON.stringify(planning)).not.toContain('sk-very-secret-key');
     expect(planning.attempts[0]?.failure?.message).toContain('[REDACTED]');
     expect(planning.outcome).toMatchObject({
