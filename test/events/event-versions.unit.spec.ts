@@ -1,8 +1,10 @@
 import * as t from 'io-ts';
 import { describe, expect, it } from 'vitest';
+import { upcastAgentRegisteredV1 } from '../../domain/agent/agent-registered-v1.js';
 import {
   EVENT_SCHEMAS,
   schemaVersionOf,
+  upcastEvent,
   upcastWith,
   type EventSchema,
 } from '../../domain/events/event-versions.js';
@@ -34,8 +36,54 @@ const messages = (v: t.Validation<unknown>): string[] =>
   v._tag === 'Left' ? describeDecodeErrors(v.left) : [];
 
 describe('event schema versions', () => {
-  it('writes every product event at version 1 today, with nothing to upcast', () => {
-    for (const schema of Object.values(EVENT_SCHEMAS)) expect(schema).toEqual({ current: 1, upcasters: {} });
+  it('writes AgentRegistered at version 2, read from version 1 by its upcaster, and every other event at version 1', () => {
+    const { AgentRegistered, ...others } = EVENT_SCHEMAS;
+    expect(AgentRegistered.current).toBe(2);
+    expect(AgentRegistered.upcasters).toEqual({ 1: upcastAgentRegisteredV1 });
+    expect(AgentRegistered.upcasters[1]).toBe(upcastAgentRegisteredV1);
+    expect(Object.keys(others).sort()).toEqual([
+      'PlanningAttempted',
+      'RunCompleted',
+      'RunCreated',
+      'RunPlanned',
+      'RunSealed',
+      'RunStarted',
+      'StepExecuted',
+    ]);
+    for (const schema of Object.values(others)) expect(schema).toEqual({ current: 1, upcasters: {} });
+  });
+
+  it('upcasts a version-1 AgentRegistered to version 2: its template becomes its planner, nothing else changes', () => {
+    const plan_template = { steps: [{ skill: 'echo', params: { message: '{{goal}}' }, max_retries: 1 }] };
+    const agent = {
+      agent_id: 'a-1',
+      tenant_id: 't-1',
+      name: 'n',
+      budget_cents: 5,
+      allowed_hosts: ['example.com'],
+    };
+    expect(
+      upcastEvent('AgentRegistered', { ...agent, plan_template, max_retries: 2, step_timeout_ms: 900 }),
+    ).toEqual(
+      t.success({
+        ...agent,
+        max_retries: 2,
+        step_timeout_ms: 900,
+        schema_version: 2,
+        planner: { kind: 'template', plan_template },
+      }),
+    );
+    const v2 = {
+      ...agent,
+      schema_version: 2,
+      planner: { kind: 'llm', instructions: '', max_steps: 3, repair_attempts: 0, skills: [] },
+    };
+    expect(upcastEvent('AgentRegistered', v2)).toEqual(t.success(v2));
+    // Version 1 is read with its frozen codec: a field it did not have, or one missing, is refused.
+    expect(messages(upcastEvent('AgentRegistered', { ...agent, plan_template, planner: {} }))).toEqual([
+      'planner: unknown field "planner"',
+    ]);
+    expect(messages(upcastEvent('AgentRegistered', agent))).not.toEqual([]);
   });
 
   it('reads the version from schema_version, and its absence as version 1', () => {

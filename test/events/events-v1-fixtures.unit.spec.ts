@@ -1,86 +1,62 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeAgentEvent, type AgentRegistered } from '../../domain/agent/agent-events.js';
 import { EVENT_SCHEMAS, schemaVersionOf, upcastEvent } from '../../domain/events/event-versions.js';
 import { canonicalJson } from '../../domain/json/canonical-json.js';
 import { describeDecodeErrors } from '../../domain/json/decode-error.js';
 import type { JsonObject } from '../../domain/json/json-value.js';
-import { checkSeal } from '../../domain/ledger/seal-verification.js';
 import { decodeLedger } from '../../domain/ledger/tenant-ledger.js';
-import type { StoredEvent } from '../../domain/ports/event-store.js';
-import { createChainVerifier } from '../../domain/proof/chain-verifier.js';
 import { decodeRunEvent, type RunEvent } from '../../domain/run/run-events.js';
-import { loadRunStream } from '../../domain/run/run-stream.js';
 import { decodeForProjection } from '../../projections/projected-event.js';
+import {
+  decodeStored,
+  expectRunsVerify,
+  fixtureDigests,
+  fixtureFiles,
+  projectionErrors,
+  storedEvent,
+  streamIds,
+  streamOf,
+  withPayload,
+  type FixtureRow,
+} from '../support/event-fixtures.js';
 
 /**
- * docs/EVENTS.md: every event written so far is schema version 1, and this build reads it. The
- * fixtures under test/vectors/events-v1/ are rows of aos_events as `aos` stored them (two real runs,
- * their agents and their seals), one file per event type. Each must decode, through the decoders the
- * writer, the projector and the proof use, to the current type with nothing lost; and the rows
- * together must still verify as the product wrote them (chains, seals), which shows they are stored
- * bytes, not hand-made JSON.
+ * docs/EVENTS.md, "The event fixtures": the fixtures under test/vectors/events-v1/ are rows of
+ * aos_events as `aos` stored them at version 1, one file per event type: two real runs, their agents
+ * and their seals (2026-12-06, before AgentRegistered became version 2), and the planning attempts of
+ * a later llm run (PlanningAttempted is at version 1; the rest of that run is in events-v2/runs.json).
+ * Each must decode, through the decoders the writer, the projector and the proof use, to the current
+ * type with nothing lost: unchanged when its type is still at version 1, and through the upcaster
+ * when it is not (AgentRegistered, now version 2). The two runs must still verify as the product
+ * wrote them (chains, seals), which shows they are stored bytes, not hand-made JSON.
  */
 
-type FixtureRow = {
-  readonly stream_id: string;
-  readonly tenant_id: string;
-  readonly seq: number;
-  readonly type: string;
-  /** The stored text of the payload (the bytes the chain hashes). */
-  readonly data: string;
-  readonly recorded_at: string;
-  readonly link: string | null;
-};
-type FixtureFile = {
-  readonly schema_version: number;
-  readonly events: readonly FixtureRow[];
-  readonly public_keys?: readonly { key_id: string; public_key: string }[];
-};
-
-const FIXTURES = new URL('../vectors/events-v1/', import.meta.url);
-const files = new Map(
-  readdirSync(FIXTURES)
-    .filter((name) => name.endsWith('.json'))
-    .map((name) => [
-      name.slice(0, -'.json'.length),
-      JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8')) as FixtureFile,
-    ]),
-);
+const files = fixtureFiles('events-v1');
 const rows: FixtureRow[] = [...files.values()].flatMap((file) => file.events);
+const currentOf = (type: string): number =>
+  Object.hasOwn(EVENT_SCHEMAS, type) ? EVENT_SCHEMAS[type as keyof typeof EVENT_SCHEMAS].current : 0;
+const stillV1 = rows.filter((row) => currentOf(row.type) === 1);
+const agentsV1 = rows.filter((row) => row.type === 'AgentRegistered');
 
-const storedEvent = (row: FixtureRow, i = 0): StoredEvent => ({
-  ...row,
-  data: JSON.parse(row.data) as unknown,
-  dataCanonical: row.data,
-  globalPosition: { transactionId: 1n, position: BigInt(i) },
-});
-
-const streamOf = (streamId: string): StoredEvent[] =>
-  rows
-    .filter((row) => row.stream_id === streamId)
-    .sort((a, b) => a.seq - b.seq)
-    .map(storedEvent);
-
-const streamIds = (prefix: string): string[] =>
-  [...new Set(rows.map((row) => row.stream_id))].filter((id) => id.startsWith(prefix));
-
-/** The decoder of the stream the event lives in, as the product picks it (run, agent, ledger). */
-const decodeStored = (stored: StoredEvent) => {
-  if (stored.stream_id.startsWith('aos-run-')) return decodeRunEvent(stored.type, stored.data);
-  if (stored.stream_id.startsWith('aos-agent-')) return decodeAgentEvent(stored.type, stored.data);
-  const ledger = decodeLedger([stored], stored.seq);
-  if (ledger._tag === 'Left') throw new Error(ledger.left.message);
-  return { _tag: 'Right' as const, right: { type: stored.type, data: ledger.right[0] } };
+/** docs/EVENTS.md, AgentRegistered: version 1 had `plan_template` at the top level; version 2 is the
+ * same agent with `planner: {kind: "template", plan_template}` and `schema_version: 2`. Written out
+ * here from the rule, not from the upcaster, so that the test says what the upcaster must give. */
+const asVersion2 = (v1: Record<string, unknown>): Record<string, unknown> => {
+  const { plan_template, ...rest } = v1;
+  return { ...rest, schema_version: 2, planner: { kind: 'template', plan_template } };
+};
+/** What the current codec of the row's type must give for it. */
+const expectedCurrent = (row: FixtureRow): unknown => {
+  const stored = JSON.parse(row.data) as Record<string, unknown>;
+  return row.type === 'AgentRegistered' ? asVersion2(stored) : stored;
 };
 
-const errorsOf = (stored: StoredEvent): string[] => {
-  const decoded = decodeForProjection(stored);
-  return decoded._tag === 'Left' ? [decoded.left.message] : [];
-};
+const table = (of: readonly FixtureRow[]) =>
+  of.map((row) => [row.type, row.stream_id, row.seq, row] as const);
 
 describe('version-1 event fixtures (test/vectors/events-v1)', () => {
-  it('hold one file per event type the product writes, each with stored rows of that type only', () => {
+  it('keep a file for every event type the product writes, each with stored rows of that type only', () => {
     expect([...files.keys()].sort()).toEqual(Object.keys(EVENT_SCHEMAS).sort());
     for (const [type, file] of files) {
       expect(file.schema_version).toBe(1);
@@ -89,20 +65,54 @@ describe('version-1 event fixtures (test/vectors/events-v1)', () => {
     }
   });
 
-  it.each(rows.map((row) => [row.type, row.stream_id, row.seq, row] as const))(
-    'reads %s (%s, seq %i) as version 1, and the upcast leaves it unchanged',
+  it('are kept byte for byte as captured', () => {
+    expect(fixtureDigests('events-v1')).toEqual({
+      'AgentRegistered.json': '658dc192f188f895a4ee0b7179ac0ad74236dafccb4cc10a6ad8433b18c4a5f8',
+      'PlanningAttempted.json': 'c5038f21dd0531bef05ccf614f15bcc859d0671e0146930c6945760738c5ecb5',
+      'RunCompleted.json': 'de5b2e8264c880e64a6fed17fb1b0793db6b096641e801edf110b798287f7482',
+      'RunCreated.json': '2d72ac2d0d9b53acc816e00a72b6a570a2af5353708ba3aa3287647ec03df64d',
+      'RunPlanned.json': '2cbfb4bf3b4255db68326542da4d1c0a6445c67eb14059744212f49526e327d3',
+      'RunSealed.json': '93dff015247e82d4d2399d3230702cd2e624eba9ed8bc775af66a041b4f1099d',
+      'RunStarted.json': 'dd7434e6d27b6bd54dac4f4765d028b30db8952626cea439d3ec712b914331f6',
+      'StepExecuted.json': '57b7a8bf154f411e78f7ced5ba4f9549baf23abb32d88a65a7007a7b66b98e57',
+    });
+  });
+
+  it.each(table(rows))('stores %s (%s, seq %i) as JCS, at version 1', (_type, _stream, _seq, row) => {
+    const stored = storedEvent(row);
+    expect(canonicalJson(stored.data as JsonObject)).toBe(row.data); // stored as JCS, as written
+    expect(row.data).not.toContain('"schema_version"');
+    expect(schemaVersionOf(stored.data)).toBe(1);
+  });
+
+  it.each(table(stillV1))(
+    'reads %s (%s, seq %i), still at version 1, unchanged by the upcast',
     (_type, _stream, _seq, row) => {
       const stored = storedEvent(row);
-      expect(canonicalJson(stored.data as JsonObject)).toBe(row.data); // stored as JCS, as written
-      expect(row.data).not.toContain('"schema_version"');
-      expect(schemaVersionOf(stored.data)).toBe(1);
       const upcast = upcastEvent(row.type, stored.data);
       expect(upcast).toEqual({ _tag: 'Right', right: stored.data });
       expect(upcast._tag === 'Right' && upcast.right).toBe(stored.data); // identity: the same object
     },
   );
 
-  it.each(rows.map((row) => [row.type, row.stream_id, row.seq, row] as const))(
+  it.each(table(agentsV1))(
+    'upcasts %s (%s, seq %i) to version 2: its template becomes its planner, every other field as stored',
+    (_type, _stream, _seq, row) => {
+      const stored = JSON.parse(row.data) as Record<string, unknown>;
+      const upcast = upcastEvent(row.type, stored);
+      expect(upcast).toEqual({ _tag: 'Right', right: asVersion2(stored) });
+      if (upcast._tag === 'Left') return;
+      const v2 = upcast.right as Record<string, unknown>;
+      expect(v2.schema_version).toBe(2);
+      expect(v2.planner).toEqual({ kind: 'template', plan_template: stored.plan_template });
+      expect(Object.keys(v2).sort()).toEqual(
+        [...Object.keys(stored).filter((key) => key !== 'plan_template'), 'planner', 'schema_version'].sort(),
+      );
+      expect(JSON.parse(row.data)).toEqual(stored); // the stored payload is not touched
+    },
+  );
+
+  it.each(table(rows))(
     'decodes %s (%s, seq %i) to its current type with nothing lost, for the projector and the proof too',
     (type, _stream, _seq, row) => {
       const stored = storedEvent(row);
@@ -110,75 +120,31 @@ describe('version-1 event fixtures (test/vectors/events-v1)', () => {
       expect(decoded._tag === 'Left' ? describeDecodeErrors(decoded.left) : []).toEqual([]);
       if (decoded._tag === 'Left') return;
       expect(decoded.right.type).toBe(type);
-      // Every field of the stored payload is in the decoded event, and nothing else.
-      const data =
-        type === 'RunSealed'
-          ? {
-              checkpoint: (decoded.right.data as { checkpoint: unknown }).checkpoint,
-              signature: (decoded.right.data as { signature: unknown }).signature,
-            }
-          : decoded.right.data;
-      expect(data).toEqual(stored.data);
+      // Every field of the (upcast) payload is in the decoded event, and nothing else.
+      expect(decoded.right.data).toEqual(expectedCurrent(row));
 
       const projected = decodeForProjection(stored);
-      expect(errorsOf(stored)).toEqual([]);
+      expect(projectionErrors(stored)).toEqual([]);
       expect(projected._tag === 'Right' && projected.right?.event.type).toBe(type);
+      if (type !== 'RunSealed')
+        expect(projected._tag === 'Right' && projected.right?.event.data).toEqual(expectedCurrent(row));
     },
   );
 
-  it('still verifies as written: every run chain, the writer reloads each run, and each seal holds', () => {
-    const [ledgerId, ...others] = streamIds('aos-ledger-');
-    expect(others).toEqual([]);
-    const ledger = decodeLedger(streamOf(ledgerId ?? ''));
-    if (ledger._tag === 'Left') throw new Error(ledger.left.message);
-    const keys = new Map(
-      (files.get('RunSealed')?.public_keys ?? []).map((k) => [
-        k.key_id,
-        new Uint8Array(Buffer.from(k.public_key, 'base64')),
-      ]),
-    );
-    const runs = streamIds('aos-run-');
+  it('still verifies as written: both run chains, the writer reloads each run, and each seal holds', () => {
+    const runs = (files.get('RunCreated')?.events ?? []).map((row) => row.stream_id.slice('aos-run-'.length));
     expect(runs).toHaveLength(2);
-    for (const streamId of runs) {
-      const runId = streamId.slice('aos-run-'.length);
-      const events = streamOf(streamId);
-      const tenantId = events[0]?.tenant_id ?? '';
-
-      const chain = createChainVerifier(tenantId, runId, streamId);
-      for (const event of events) chain.push(event);
-      const integrity = chain.integrity();
-      expect(integrity).toMatchObject({ verification_status: 'VERIFIED', chain_length: events.length });
-
-      const reloaded = loadRunStream(tenantId, runId, events);
-      if (reloaded._tag === 'Left') throw new Error(JSON.stringify(reloaded.left));
-      expect(reloaded.right.state.status).toBe('completed');
-      expect(reloaded.right.version).toBe(events.length);
-
-      const seal = ledger.right.find((entry) => entry.checkpoint.run_id === runId);
-      expect(seal).toBeDefined();
-      const check = checkSeal(
-        tenantId,
-        runId,
-        {
-          chain_length: integrity.chain_length,
-          root_hash: integrity.root_hash ?? '',
-          merkle_root: integrity.merkle_root ?? '',
-          completed: true,
-        },
-        seal ? { checkpoint: seal.checkpoint, signature: seal.signature, ledger_index: seal.index } : null,
-        keys,
-      );
-      expect(check).toMatchObject({ seal: { status: 'sealed' }, failure: null });
-    }
+    expectRunsVerify(rows, runs, files.get('RunSealed')?.public_keys);
   });
 
-  it('reads the agents the runs were made with', () => {
-    for (const streamId of streamIds('aos-agent-')) {
-      const [registered] = streamOf(streamId);
+  it('reads the agents the runs were made with, as template agents', () => {
+    for (const streamId of streamIds(agentsV1, 'aos-agent-')) {
+      const [registered] = streamOf(agentsV1, streamId);
       const decoded = registered && decodeAgentEvent(registered.type, registered.data);
       if (decoded?._tag !== 'Right') throw new Error(`${streamId} does not decode`);
       const agent: AgentRegistered = decoded.right.data;
       expect(`aos-agent-${agent.agent_id}`).toBe(streamId);
+      expect(agent.planner.kind).toBe('template');
     }
   });
 
@@ -197,8 +163,6 @@ describe('version-1 event fixtures (test/vectors/events-v1)', () => {
     const step = rows.find((row) => row.type === 'StepExecuted');
     if (!step) throw new Error('no StepExecuted fixture');
     const payload = JSON.parse(step.data) as Record<string, unknown>;
-    const variant = (data: Record<string, unknown>): StoredEvent =>
-      storedEvent({ ...step, data: canonicalJson(data as JsonObject) });
 
     it.each([
       ['an unknown field', { ...payload, surprise: true }, /surprise/],
@@ -207,27 +171,41 @@ describe('version-1 event fixtures (test/vectors/events-v1)', () => {
       ['version 1 spelt out', { ...payload, schema_version: 1 }, /a version 1 event has no schema_version/],
       ['a malformed version', { ...payload, schema_version: '2' }, /expected an integer >= 2/],
     ])('%s', (_what, data, message) => {
-      const stored = variant(JSON.parse(JSON.stringify(data)) as Record<string, unknown>);
+      const stored = withPayload(step, JSON.parse(JSON.stringify(data)) as Record<string, unknown>);
       const decoded = decodeRunEvent(stored.type, stored.data);
       expect(decoded._tag).toBe('Left');
       expect(decoded._tag === 'Left' && describeDecodeErrors(decoded.left).join('; ')).toMatch(message);
-      expect(errorsOf(stored).join('; ')).toMatch(message);
+      expect(projectionErrors(stored).join('; ')).toMatch(message);
     });
 
-    it('for the agent and ledger decoders too', () => {
-      const agent = rows.find((row) => row.type === 'AgentRegistered');
+    it('for the agent and ledger decoders too (a newer version; a version-1 agent of the wrong shape)', () => {
+      const [agent] = agentsV1;
       const seal = rows.find((row) => row.type === 'RunSealed');
       if (!agent || !seal) throw new Error('fixtures missing');
       const newer = (row: FixtureRow) =>
-        storedEvent({
-          ...row,
-          data: canonicalJson({ ...(JSON.parse(row.data) as JsonObject), schema_version: 2 }),
+        withPayload(row, {
+          ...(JSON.parse(row.data) as JsonObject),
+          schema_version: currentOf(row.type) + 1,
         });
-      expect(decodeAgentEvent(agent.type, newer(agent).data)._tag).toBe('Left');
+      const newerAgent = decodeAgentEvent(agent.type, newer(agent).data);
+      expect(newerAgent._tag === 'Left' && describeDecodeErrors(newerAgent.left).join('; ')).toMatch(
+        /AgentRegistered version 3 was written by a newer build; this one reads up to version 2/,
+      );
       const ledger = decodeLedger([newer(seal)], seal.seq);
       expect(ledger._tag === 'Left' && ledger.left.message).toMatch(/written by a newer build/);
-      expect(errorsOf(newer(agent))).toHaveLength(1);
-      expect(errorsOf(newer(seal))).toHaveLength(1);
+      expect(projectionErrors(newer(agent))).toHaveLength(1);
+      expect(projectionErrors(newer(seal))).toHaveLength(1);
+
+      // Version 1 is read with its own frozen codec: a version-1 agent with a field of version 2
+      // (or an unknown one) is refused, not upcast.
+      const v1 = JSON.parse(agent.data) as JsonObject;
+      for (const bad of [
+        { ...v1, planner: { kind: 'template' } },
+        { ...v1, surprise: true },
+      ]) {
+        expect(decodeAgentEvent(agent.type, bad)._tag).toBe('Left');
+        expect(projectionErrors(withPayload(agent, bad))).toHaveLength(1);
+      }
     });
   });
 });
