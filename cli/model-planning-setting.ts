@@ -10,6 +10,15 @@ import type { Clock } from '../domain/ports/clock.js';
 import type { SkillRegistry } from '../domain/ports/skill.js';
 import type { RedactionPolicy } from '../domain/secrets/redaction-policy.js';
 
+/** Why the model planner of the environment is not configured (the message of
+ * modelPlanningSetting), or null: for a command that must refuse before it writes anything. */
+export const modelPlanningProblem = (env: NodeJS.ProcessEnv): string | null => {
+  const planner = plannerChatModelFromEnv(env);
+  if (E.isLeft(planner)) return planner.left.message;
+  const prices = llmConfigFromEnv(env);
+  return prices.ok ? null : prices.message;
+};
+
 /** The model planner from the environment (AOS_LLM_BASE_URL, AOS_LLM_MODEL, AOS_LLM_API_KEY,
  * AOS_LLM_TIMEOUT_MS, the AOS_LLM_PRICE_* prices), or why it is not configured. Read once per
  * command; a run of a model-planned agent without it is refused before anything is written. */

@@ -3,6 +3,7 @@ import type { Argv, CommandModule } from 'yargs';
 import type { SandboxError } from '../../adapters/postgres/sandbox-database.js';
 import type { RunKeys } from '../../application/ports/run-keys.js';
 import type { AgentRegistrationRequest } from '../../application/agents/register-agent.js';
+import { DEFAULT_REPAIR_ATTEMPTS } from '../../domain/agent/agent-planner.js';
 import { defaultRedactionPolicy } from '../../domain/secrets/redaction-policy.js';
 import { CliFailure, orThrow, usageError } from '../cli-failure.js';
 import { runAndPrint, type CommandResult } from '../command-output.js';
@@ -13,28 +14,77 @@ import { runFailure } from '../use-case-failures.js';
 import { storeFailure, withDatabaseUrl, withRuntime, type Runtime } from '../runtime.js';
 import { withJson, type ArgsOf, type OptionsOf } from './common-options.js';
 
-const builder = (yargs: Argv) => withJson(yargs);
+const builder = (yargs: Argv) =>
+  withJson(yargs).option('planner', {
+    type: 'string',
+    describe:
+      "template (default: the demo agent's fixed plan, no model) or llm (a model writes the plan from the goal: AOS_LLM_BASE_URL, AOS_LLM_MODEL)",
+  });
+
+type DemoPlanner = 'template' | 'llm';
 
 const DEMO_TENANT = 'aos-demo-sandbox';
 const DEMO_GOAL = 'Run proof v3 validation run';
 
-/** The demo's agent: it reads the local demo service, filters its items, echoes the goal. */
-const demoAgent = (service: { host: string; baseUrl: string }): AgentRegistrationRequest => ({
-  tenant_id: DEMO_TENANT,
-  name: 'demo inventory checker',
-  budget_cents: 100,
-  allowed_hosts: [service.host],
-  plan_template: {
-    steps: [
-      { skill: 'http_call', params: { method: 'GET', url: `${service.baseUrl}/status`, timeout_ms: 5000 } },
-      {
-        skill: 'json_transform',
-        params: { expression: 'body.items[?price > `0.1`].name', input_from_step: 0 },
+const ITEMS_OVER_A_DIME = 'body.items[?price > `0.1`].name';
+
+/** The demo's agent: it reads the local demo service, filters its items, echoes the goal; from a
+ * template, or as a model plans it from the same task given as instructions. */
+const demoAgent = (
+  service: { host: string; baseUrl: string },
+  planner: DemoPlanner,
+): AgentRegistrationRequest => {
+  const agent = {
+    tenant_id: DEMO_TENANT,
+    name: 'demo inventory checker',
+    budget_cents: 100,
+    allowed_hosts: [service.host],
+  };
+  if (planner === 'llm')
+    return {
+      ...agent,
+      model_planner: {
+        instructions: [
+          'You check the inventory of the demo service, in three steps:',
+          `1. http_call GET ${service.baseUrl}/status (timeout_ms 5000);`,
+          `2. json_transform of step 0 with the expression ${ITEMS_OVER_A_DIME} (the names of the items priced over 0.1);`,
+          '3. echo the goal as its message.',
+        ].join('\n'),
+        max_steps: 5,
+        repair_attempts: DEFAULT_REPAIR_ATTEMPTS,
+        skills: ['http_call', 'json_transform', 'echo'],
       },
-      { skill: 'echo', params: { message: '{{goal}}' } },
-    ],
-  },
-});
+    };
+  return {
+    ...agent,
+    plan_template: {
+      steps: [
+        { skill: 'http_call', params: { method: 'GET', url: `${service.baseUrl}/status`, timeout_ms: 5000 } },
+        { skill: 'json_transform', params: { expression: ITEMS_OVER_A_DIME, input_from_step: 0 } },
+        { skill: 'echo', params: { message: '{{goal}}' } },
+      ],
+    },
+  };
+};
+
+/** --planner: the demo stays offline on its template unless it says llm; llm is refused (exit 2,
+ * before anything is written) when the model's endpoint is not configured. */
+const demoPlanner = async (value: string | undefined): Promise<DemoPlanner> => {
+  const planner = value ?? 'template';
+  if (planner !== 'template' && planner !== 'llm')
+    throw usageError('planner', `must be template or llm (got ${JSON.stringify(planner)})`);
+  if (planner === 'llm') {
+    const { modelPlanningProblem } = await import('../model-planning-setting.js');
+    const problem = modelPlanningProblem(process.env);
+    if (problem !== null)
+      throw new CliFailure(
+        ExitCode.usage,
+        'planner_not_configured',
+        `the demo was refused, nothing was written: ${problem}`,
+      );
+  }
+  return planner;
+};
 
 const sandboxFailure = (error: SandboxError, sandboxName: string): CliFailure => {
   if (error.kind === 'sandbox_unavailable')
@@ -50,6 +100,7 @@ const runDemo = async (
   service: { host: string; baseUrl: string },
   keys: RunKeys,
   sandboxName: string,
+  planner: DemoPlanner,
 ): Promise<CommandResult> => {
   const [{ registerAgent }, { runAndProve }, { runExecutionDeps }] = await Promise.all([
     import('../../application/agents/register-agent.js'),
@@ -59,7 +110,7 @@ const runDemo = async (
   const deps = await runExecutionDeps(runtime);
   // The demo's template holds no credential: the default redaction policy checks it.
   const { agent } = pipe(
-    await registerAgent({ ...deps, redaction: defaultRedactionPolicy }, demoAgent(service)),
+    await registerAgent({ ...deps, redaction: defaultRedactionPolicy }, demoAgent(service, planner)),
     orThrow((error) =>
       error.kind === 'store'
         ? storeFailure(error.error)
@@ -79,9 +130,10 @@ const runDemo = async (
   const verified = proof.integrity.verification_status === 'VERIFIED';
   return {
     exitCode: outcome.status === 'succeeded' && verified ? ExitCode.ok : ExitCode.failed,
-    json: { sandbox_database: sandboxName, ...runDocument(request, outcome, proof) },
+    json: { sandbox_database: sandboxName, planner, ...runDocument(request, outcome, proof) },
     text: [
       `Demo sandbox database: ${sandboxName} (never the customer database)`,
+      `Planner: ${planner}`,
       `Run ID: ${outcome.run_id}`,
       `Tenant ID: ${DEMO_TENANT}`,
       `Status: ${outcome.status}`,
@@ -92,6 +144,7 @@ const runDemo = async (
 
 const handler = async (args: ArgsOf<typeof builder>) =>
   runAndPrint(args, async () => {
+    const planner = await demoPlanner(args.planner);
     const [
       { prepareDemoSandbox, DEMO_DATABASE_NAME },
       { startDemoService },
@@ -115,7 +168,7 @@ const handler = async (args: ArgsOf<typeof builder>) =>
       const service = await startDemoService();
       try {
         return await withDatabaseUrl(sandboxUrl, customer.databaseKind, (runtime) =>
-          runDemo(runtime, service, keys, sandboxName),
+          runDemo(runtime, service, keys, sandboxName, planner),
         );
       } finally {
         await service.close();
@@ -125,7 +178,8 @@ const handler = async (args: ArgsOf<typeof builder>) =>
 
 export const demoCommand: CommandModule<object, OptionsOf<typeof builder>> = {
   command: 'demo',
-  describe: 'run a sample agent end to end in a sandbox database of its own and print its proof',
+  describe:
+    'run a sample agent end to end in a sandbox database of its own and print its proof (--planner llm: its plan written by a model)',
   builder,
   handler,
 };
