@@ -10,6 +10,8 @@ const TENANT = 'tenant-llm-memory';
 const OTHER_TENANT = 'tenant-llm-memory-other';
 const FIRST_GOAL = 'first-goal-memory-3c9d';
 const SECOND_GOAL = 'second-goal-memory-3c9d';
+/** How many earlier runs the planner is shown (application/planning/run-memory.ts). */
+const MEMORY_RUNS = 5;
 const ECHO_PLAN = planAnswer({ skill: 'echo', params: { message: 'remembered' } });
 
 type EarlierRun = { goal: string; status: string; plan: unknown; error: unknown };
@@ -88,5 +90,19 @@ describe("the LLM planner's memory of earlier runs", () => {
         .slice(before)
         .map((request) => userDocument(request.messages).earlier_runs.map((r) => r.goal)),
     ).toEqual([[], ['other tenant, first']]);
+  });
+
+  it(`remembers the agent's last ${MEMORY_RUNS} completed runs, newest first, and no older one`, async () => {
+    const agentId = await createLlmAgent(env, TENANT);
+    model.answer = () => ({ content: ECHO_PLAN });
+    const goals = Array.from({ length: MEMORY_RUNS + 1 }, (_, n) => `capped-goal-${n}`);
+    for (const goal of goals) {
+      const run = await runLlmGoal(env, TENANT, agentId, goal);
+      expect(run.result.code, run.result.stderr).toBe(0);
+    }
+    const last = await runLlmGoal(env, TENANT, agentId, 'the last goal');
+    expect(last.result.code, last.result.stderr).toBe(0);
+    const remembered = userDocument(model.server.requests().at(-1)?.messages ?? []).earlier_runs;
+    expect(remembered.map((r) => r.goal)).toEqual(goals.slice(1).reverse());
   });
 });
