@@ -1,4 +1,4 @@
-export const SECTIONS = ['append', 'proof', 'rebuild', 'cli'] as const;
+export const SECTIONS = ['append', 'proof', 'rebuild', 'cli', 'planner'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export type BenchOptions = {
@@ -19,10 +19,12 @@ export type BenchSizes = {
   readonly cliProofSteps: number;
   readonly rebuildRuns: number;
   readonly cliSamples: number;
+  /** Runs planned with the model, after a warm-up, each timed against the bare exchange. */
+  readonly plannerRuns: number;
 };
 
 const usage =
-  'usage: node dist/bench/run.js [--reps N] [--quick] [--million] [--only append,proof,rebuild,cli]';
+  'usage: node dist/bench/run.js [--reps N] [--quick] [--million] [--only append,proof,rebuild,cli,planner]';
 
 export const parseBenchOptions = (argv: readonly string[]): BenchOptions => {
   let reps: number | undefined;
@@ -60,5 +62,6 @@ export const benchSizes = (options: BenchOptions): BenchSizes => {
     cliProofSteps: proofSteps[proofSteps.length - 1] ?? 1_000,
     rebuildRuns: options.quick ? 2_000 : 20_000,
     cliSamples: 5,
+    plannerRuns: options.quick ? 50 : 200,
   };
 };

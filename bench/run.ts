@@ -1,7 +1,7 @@
 // `npm run bench`: the benchmark suite. Starts its own embedded Postgres (the product's, under a
 // temporary AOS_HOME), measures each figure beside its peer or limit in the same run, prints a
 // table of medians on stdout and writes every sample to bench-results/bench-<timestamp>.json.
-//   node dist/bench/run.js [--reps N] [--quick] [--million] [--only append,proof,rebuild,cli]
+//   node dist/bench/run.js [--reps N] [--quick] [--million] [--only append,proof,rebuild,cli,planner]
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { appendSection } from './append-section.js';
@@ -10,6 +10,7 @@ import { benchSizes, parseBenchOptions } from './bench-options.js';
 import { renderFigures, type Figure } from './bench-report.js';
 import { killChildren } from './child-processes.js';
 import { cliLatencyBench } from './cli-latency-bench.js';
+import { plannerBench } from './planner-bench.js';
 import { proofBench } from './proof-bench.js';
 import { progress } from './progress.js';
 import { rebuildBench } from './rebuild-bench.js';
@@ -45,6 +46,7 @@ const main = async (): Promise<void> => {
   const figures: Figure[] = [];
   const storage: StorageReport[] = [];
   const notes: Record<string, unknown> = {};
+  const summaries: string[] = [];
   try {
     progress(`Postgres ${server.version} up (AOS_HOME ${server.home})`);
     const keys = await createBenchKeys(server.home);
@@ -62,6 +64,11 @@ const main = async (): Promise<void> => {
     }
     if (options.sections.has('cli'))
       figures.push(...(await cliLatencyBench(server, sizes.cliSamples, options.reps, keys)));
+    if (options.sections.has('planner')) {
+      const planner = await plannerBench(sizes.plannerRuns);
+      figures.push(...planner.figures);
+      summaries.push(...planner.summary);
+    }
   } finally {
     progress('stopping the embedded Postgres');
     await server.stop();
@@ -70,6 +77,7 @@ const main = async (): Promise<void> => {
   const table = renderFigures(figures);
   process.stdout.write(`${table}\n`);
   if (storage.length > 0) process.stdout.write(`${renderStorage(storage)}\n`);
+  if (summaries.length > 0) process.stdout.write(`${summaries.join('\n')}\n`);
   process.stdout.write(
     `load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')} (${cpus().length} CPUs); no sealing in Append\n`,
   );
