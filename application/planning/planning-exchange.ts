@@ -2,6 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { ChatCompletion, ChatFailure, ChatMessage } from '../../domain/ports/chat-model.js';
 import type { JsonObject, JsonValue } from '../../domain/json/json-value.js';
 import { redactJson } from '../../domain/secrets/redaction.js';
+import { withoutNul } from '../../domain/json/storable-json.js';
 import type { PlanningAttempted } from '../../domain/run/run-events.js';
 import type { ModelPlanningDeps } from './model-planning-deps.js';
 
@@ -73,10 +74,10 @@ export const refusesResponseFormat = (failure: ChatFailure): boolean =>
   failure.status === 400 &&
   /response_format|json_schema/i.test(failure.detail);
 
-/** The attempt as recorded: every string scrubbed of the secret values (a server may echo the key). */
+/** The attempt as recorded: every string scrubbed of the secret values (a server may echo the key),
+ * and without U+0000, which Postgres cannot store (storable-json.ts): an answer holding one changes
+ * one character of the record instead of failing the run. */
 export const recorded = (attempt: PlanningAttempted, secretValues: readonly string[]): PlanningAttempted =>
-  redactJson(
-    attempt as unknown as JsonValue,
-    { sensitiveKeys: [] },
-    secretValues,
+  withoutNul(
+    redactJson(attempt as unknown as JsonValue, { sensitiveKeys: [] }, secretValues),
   ) as unknown as PlanningAttempted;

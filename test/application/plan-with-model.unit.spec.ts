@@ -189,6 +189,17 @@ describe('planWithModel', () => {
     expect(requests).toHaveLength(2);
   });
 
+  it('records an answer holding U+0000 with U+FFFD in its place (Postgres cannot store it)', async () => {
+    const { deps } = setUp([
+      { content: `{"steps":[{"skill":"ec\u0000ho","params":{}}]}` },
+      { content: VALID },
+    ]);
+    const planning = await planWithModel(deps, run, agent, planner, []);
+    expect(planning.outcome.kind).toBe('planned');
+    expect(JSON.stringify(planning.attempts)).not.toContain('\\u0000');
+    expect(planning.attempts[0]?.answer?.content).toContain('ec\uFFFDho');
+  });
+
   it('never records the API key, even when the server echoes it', async () => {
     const echoed: ChatFailure = {
       kind: 'http_status',
