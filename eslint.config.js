@@ -42,6 +42,7 @@ export default tseslint.config(
       'application/**/*.ts',
       'adapters/**/*.ts',
       'cli/**/*.ts',
+      'server/**/*.ts',
     ],
     rules: {
       'max-lines': ['error', { max: 300, skipBlankLines: true, skipComments: true }],

@@ -23,6 +23,8 @@ export type OpenServices = {
   readonly followProjections: FollowProjections | null;
   /** Applies the migrations not yet recorded, and says which are applied. */
   migrate(): ReturnType<typeof migrate>;
+  /** A `SELECT 1` on the pool: rejects when the database does not answer. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -67,6 +69,9 @@ export const openServices = async (
               apply: (batch) => readModel.projections.applyBatch(batch),
             }),
     migrate: () => migrate(pool),
+    ping: async () => {
+      await pool.query('SELECT 1');
+    },
     close: async () => {
       await eventStoreDb?.close().catch(() => undefined);
       await pool.end().catch(() => undefined);

@@ -7,6 +7,7 @@ import { ledgerCommand } from './commands/ledger-command.js';
 import { proofCommand } from './commands/proof-command.js';
 import { runCommand } from './commands/run-command.js';
 import { runsCommand } from './commands/runs-command.js';
+import { serveCommand } from './commands/serve-command.js';
 import { skillsCommand } from './commands/skills-command.js';
 import { verifyCommand } from './commands/verify-command.js';
 import { cliProgram } from './yargs-app.js';
@@ -21,5 +22,6 @@ void cliProgram('aos', (program) =>
     .command(eventsCommand)
     .command(exportCommand)
     .command(verifyCommand)
-    .command(ledgerCommand),
+    .command(ledgerCommand)
+    .command(serveCommand),
 ).parseAsync();

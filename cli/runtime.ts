@@ -14,6 +14,8 @@ export type Runtime = Services & {
   readonly followProjections: FollowProjections | null;
   /** Applies the migrations not yet recorded (opening the database already did), and says which are. */
   readonly migrate: OpenServices['migrate'];
+  /** A `SELECT 1` on the pool (aos serve's readiness). */
+  readonly ping: OpenServices['ping'];
   readonly databaseKind: 'external' | 'embedded';
   /** Connection URL of this database (contains its credentials: never print it). */
   readonly url: string;
@@ -44,15 +46,17 @@ export const storeFailure = (error: EventStoreError): CliFailure => {
 
 /** Opens the database named by DATABASE_URL, or the embedded one under AOS_HOME (started on
  * demand, migrated on first use, stopped when its last user is done), runs `work`, and releases
- * everything whatever happens. */
+ * everything whatever happens. Interrupted by SIGINT/SIGTERM, it gives the embedded database's lease
+ * back and exits, unless `releaseOnSignal: false` (a caller that shuts down gracefully itself). */
 export const withRuntime = async <T>(
   work: (runtime: Runtime) => Promise<T>,
   env: NodeJS.ProcessEnv = process.env,
+  options: { readonly releaseOnSignal?: boolean } = {},
 ): Promise<T> => {
   const { resolveDatabase } = await import('../adapters/postgres/database-resolution.js');
   let database: Awaited<ReturnType<typeof resolveDatabase>>;
   try {
-    database = await resolveDatabase(env);
+    database = await resolveDatabase(env, options);
   } catch (error) {
     throw infrastructureError(
       `database unavailable: ${error instanceof Error ? error.message : String(error)}`,
@@ -95,6 +99,7 @@ export const withDatabaseUrl = async <T>(
       eventStore: opened.eventStore,
       followProjections: opened.followProjections,
       migrate: opened.migrate,
+      ping: opened.ping,
       databaseKind: kind,
       url,
       migrationsApplied: options.migrationsApplied ?? [],

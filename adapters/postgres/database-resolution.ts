@@ -10,7 +10,10 @@ export type ResolvedDatabase = {
 };
 
 /** DATABASE_URL when set (migrated on first use), else the embedded Postgres under AOS_HOME. */
-export const resolveDatabase = async (env: NodeJS.ProcessEnv): Promise<ResolvedDatabase> => {
+export const resolveDatabase = async (
+  env: NodeJS.ProcessEnv,
+  options: { readonly releaseOnSignal?: boolean } = {},
+): Promise<ResolvedDatabase> => {
   const url = env.DATABASE_URL;
   if (url !== undefined && url !== '') {
     const pool = new pg.Pool({ connectionString: url, max: 1 });
@@ -26,12 +29,15 @@ export const resolveDatabase = async (env: NodeJS.ProcessEnv): Promise<ResolvedD
   const { acquireEmbeddedDatabase } = await import('./embedded/embedded-database.js');
   const lease = await acquireEmbeddedDatabase({ home: env.AOS_HOME });
   // Interrupted (Ctrl-C, kill), the command still gives its lease back, so the server it started
-  // does not outlive it; then it exits with the signal's conventional code.
+  // does not outlive it; then it exits with the signal's conventional code. A caller that handles
+  // the signals itself (`aos serve`: a graceful shutdown, then release) says releaseOnSignal: false.
   const onSignal = (signal: NodeJS.Signals): void => {
     void lease.release().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  if (options.releaseOnSignal !== false) {
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
   return {
     url: lease.url,
     kind: 'embedded',

@@ -1,0 +1,44 @@
+import Fastify from 'fastify';
+import type { Logger } from 'pino';
+import type { Lifecycle } from './lifecycle.js';
+
+/** The HTTP interface: today the probes only (the console and the OTLP ingest come later). */
+export const buildHttpServer = (lifecycle: Lifecycle, logger: Logger) => {
+  const app = Fastify({
+    loggerInstance: logger,
+    // Connections idle at shutdown are closed at once; those with a request in flight finish it.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  });
+  // The probes are polled: their requests are not logged (warnings and errors still are).
+  app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { logLevel: 'warn' }, async (_request, reply) => {
+    const readiness = await lifecycle.readiness();
+    return readiness.ready
+      ? { status: 'ready' }
+      : reply.code(503).send({ status: 'not_ready', reason: readiness.reason });
+  });
+  app.setNotFoundHandler(async (request, reply) =>
+    reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url}` }),
+  );
+  return app;
+};
+
+/** Stops accepting, lets the requests in flight finish for up to `boundMs`, then closes whatever
+ * connections are left. Resolves true when everything finished within the bound. */
+export const closeWithin = async (
+  app: ReturnType<typeof buildHttpServer>,
+  boundMs: number,
+): Promise<boolean> => {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), boundMs);
+  });
+  const closing = app.close();
+  const outcome = await Promise.race([closing.then(() => 'closed' as const), late]);
+  clearTimeout(timer);
+  if (outcome === 'closed') return true;
+  app.server.closeAllConnections();
+  await closing;
+  return false;
+};

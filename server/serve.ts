@@ -1,0 +1,86 @@
+import { pino, type Logger } from 'pino';
+import { buildHttpServer, closeWithin } from './http-server.js';
+import { createLifecycle, trapStopSignals, type Lifecycle } from './lifecycle.js';
+import type { ListenAddress } from './listen-address.js';
+
+/** What the server needs of the database services the CLI opens (cli/runtime.ts). */
+export type ServerDatabase = {
+  /** A `SELECT 1` on the pool: readyz is 503 while it fails. */
+  ping(): Promise<void>;
+};
+
+export type ServeOptions = {
+  readonly listen: ListenAddress;
+  /** Opens the database services (migrating them), runs `work`, and closes them whatever happens. */
+  readonly withDatabase: (work: (database: ServerDatabase) => Promise<void>) => Promise<void>;
+  /** Ends the process at once (a second signal). */
+  readonly exitNow: (code: number) => void;
+  /** How long requests in flight may take to finish at shutdown. */
+  readonly drainBoundMs?: number;
+  /** Where later work adds its shutdown hooks. */
+  readonly withLifecycle?: (lifecycle: Lifecycle) => void;
+  readonly logger?: Logger;
+};
+
+/** The server could not bind its address (in use, not local, not permitted). */
+export class ListenFailure extends Error {
+  constructor(
+    readonly listen: ListenAddress,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ListenFailure';
+  }
+}
+
+/** JSON lines on stderr, written synchronously so that nothing is lost when the process exits. */
+const stderrLogger = (): Logger => pino({ name: 'aos-serve' }, pino.destination({ dest: 2, sync: true }));
+
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** Binds, opens the database, serves until SIGTERM/SIGINT, then shuts down gracefully: readyz 503,
+ * no new connections, requests in flight finish (within the bound), the shutdown hooks run, the
+ * database services close. Throws ListenFailure when it cannot bind (nothing opened), or what
+ * opening the database threw (after closing the listener). */
+export const serve = async (options: ServeOptions): Promise<void> => {
+  const logger = options.logger ?? stderrLogger();
+  const lifecycle = createLifecycle();
+  options.withLifecycle?.(lifecycle);
+  const untrap = trapStopSignals(lifecycle, options.exitNow);
+  const app = buildHttpServer(lifecycle, logger);
+  try {
+    try {
+      // One line per bound address, with the actual port (port 0: the one the system picked).
+      await app.listen({
+        host: options.listen.host,
+        port: options.listen.port,
+        listenTextResolver: (address) => `listening on ${address}`,
+      });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
+      throw new ListenFailure(options.listen, code, errorText(error));
+    }
+    await options.withDatabase(async (database) => {
+      if (lifecycle.state() !== 'stopping') {
+        lifecycle.markReady(database.ping);
+        logger.info({ event: 'ready' }, 'database open, migrations applied: ready');
+      }
+      const reason = await lifecycle.stopRequested;
+      logger.info({ event: 'stopping', signal: reason }, `${reason}: shutting down`);
+      const drained = await closeWithin(app, options.drainBoundMs ?? 10_000);
+      if (!drained)
+        logger.warn({ event: 'drain_timeout' }, 'requests still in flight at the bound were cut off');
+      await lifecycle.runShutdownHooks((hook, error) =>
+        logger.error(
+          { event: 'shutdown_hook_failed', hook, err: errorText(error) },
+          `shutdown hook ${hook} failed`,
+        ),
+      );
+    });
+    logger.info({ event: 'stopped' }, 'database services closed: stopped');
+  } finally {
+    untrap();
+    await app.close().catch(() => undefined);
+  }
+};
