@@ -55,7 +55,8 @@ module.exports = {
     {
       name: 'only-the-serve-command-imports-the-server',
       severity: 'error',
-      comment: 'The server is started by `aos serve` (cli/commands/serve-command.ts); nothing else imports it.',
+      comment:
+        'The server is started by `aos serve` (cli/commands/serve-command.ts); nothing else imports it.',
       from: { pathNot: ['^server/', '^cli/commands/serve-command\\.ts$', '^test/'] },
       to: { path: '^server/' },
     },
