@@ -118,6 +118,16 @@ describe('aos serve', () => {
     },
   );
 
+  it('exits 4 when the database cannot be opened at start, saying so', async () => {
+    const closed = new URL(db.url);
+    closed.port = '1';
+    const result = await runCli('aos', ['serve', '--listen', '127.0.0.1:0'], {
+      DATABASE_URL: closed.toString(),
+    });
+    expect(result.code, result.stderr).toBe(4);
+    expect(result.stderr).toContain('error: database unavailable');
+  });
+
   it('refuses a port already in use: exit 4, naming --listen and the address', async () => {
     const taken: Server = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
