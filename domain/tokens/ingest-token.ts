@@ -46,7 +46,7 @@ export const TokenNameC = new t.Type<string, string, unknown>(
 );
 
 /** The prefix every ingest token starts with, so that a scanner (and a person) knows one. */
-export const TOKEN_PREFIX = 'aos_it_';
+const TOKEN_PREFIX = 'aos_it_';
 /** Bytes of a token's secret part. */
 export const TOKEN_SECRET_BYTES = 32;
 
