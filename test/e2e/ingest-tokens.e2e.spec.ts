@@ -47,6 +47,7 @@ describe('aos-int tokens create | list | revoke', () => {
     const shown = /^Token: (aos_it_\S+)$/m.exec(text.stdout)?.[1] ?? '';
     expect(shown).toMatch(/^aos_it_[0-9a-f]{32}_[A-Za-z0-9_-]{43}$/);
     expect(text.stdout).toMatch(/will not be shown again/);
+    expect(text.stdout.split(secretOf(shown))).toHaveLength(2); // the token is printed once
     const created = await create(['--tenant-id', 'tenant-a', '--scope', 'read']);
     expect(Object.keys(created).sort()).toEqual(
       ['created_at', 'name', 'scope', 'tenant_id', 'token', 'token_id'].sort(),
@@ -132,7 +133,7 @@ describe('aos-int tokens create | list | revoke', () => {
     ['revoke', [], 'token-id'],
     ['revoke', ['--token-id', 'not-a-uuid'], 'token-id'],
     ['revoke', ['--token-id', '0F8E2B1C-5D4A-4C3B-9A21-7E6F5D4C3B2A'], 'token-id'],
-  ])('tokens %s %j exits 2 naming --%s and writes nothing', async (action, args, field) => {
+  ])('tokens %s %# exits 2 naming the option and writes nothing', async (action, args, field) => {
     const before = await tokenCount(db);
     const result = await runCli('aos-int', ['tokens', action, ...args, '--json'], env);
     expect(result.code).toBe(2);
