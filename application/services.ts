@@ -1,5 +1,6 @@
 import type { EventStore } from '../domain/ports/event-store.js';
 import type { SkillRegistry } from '../domain/ports/skill.js';
+import type { IngestTokens } from './ports/ingest-tokens.js';
 import type { ReadModel } from './ports/read-model.js';
 import type { RunCatalog } from './ports/run-catalog.js';
 
@@ -10,4 +11,6 @@ export type Services = {
   /** The runs the event store holds, for sweeps; null where the store cannot list them (EventStoreDB). */
   readonly catalog: RunCatalog | null;
   readonly skills: SkillRegistry;
+  /** The bearer tokens of the OTLP endpoint (aos-int tokens). */
+  readonly ingestTokens: IngestTokens;
 };
