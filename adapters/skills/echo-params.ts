@@ -1,19 +1,10 @@
 import * as t from 'io-ts';
+import { stringUpTo } from '../../domain/json/bounded-codecs.js';
 import { closedObject } from '../../domain/json/closed-object.js';
 
 export const MAX_MESSAGE = 10_000;
 
-const MessageC = new t.Type<string, string, unknown>(
-  'Message',
-  (u): u is string => typeof u === 'string' && u.length <= MAX_MESSAGE,
-  (u, c) =>
-    typeof u !== 'string'
-      ? t.failure(u, c, 'expected a string')
-      : u.length > MAX_MESSAGE
-        ? t.failure(u, c, `must be at most ${MAX_MESSAGE} characters (got ${u.length})`)
-        : t.success(u),
-  t.identity,
-);
+const MessageC = stringUpTo('Message', MAX_MESSAGE);
 
 export const EchoParamsC = closedObject('EchoParams', { message: MessageC });
 export type EchoParams = t.TypeOf<typeof EchoParamsC>;

@@ -1,5 +1,5 @@
 import * as t from 'io-ts';
-import { intBetween, patternString } from '../../domain/json/bounded-codecs.js';
+import { intBetween, patternString, stringUpTo } from '../../domain/json/bounded-codecs.js';
 import { closedObject } from '../../domain/json/closed-object.js';
 
 export const DEFAULT_MAX_TOKENS = 1024;
@@ -10,17 +10,7 @@ const MAX_API_KEY = 4096;
 
 export const RoleC = t.keyof({ system: null, user: null, assistant: null }, 'system | user | assistant');
 
-const ContentC = new t.Type<string, string, unknown>(
-  'MessageContent',
-  (u): u is string => typeof u === 'string' && u.length <= MAX_CONTENT,
-  (u, c) =>
-    typeof u !== 'string'
-      ? t.failure(u, c, 'expected a string')
-      : u.length > MAX_CONTENT
-        ? t.failure(u, c, `must be at most ${MAX_CONTENT} characters (got ${u.length})`)
-        : t.success(u),
-  t.identity,
-);
+const ContentC = stringUpTo('MessageContent', MAX_CONTENT);
 
 const MessageC = closedObject('ChatMessage', { role: RoleC, content: ContentC });
 export type ChatMessage = t.TypeOf<typeof MessageC>;

@@ -2,9 +2,8 @@ import { agentStreamId } from '../../domain/stream-names.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import * as t from 'io-ts';
 import { canonicalJson } from '../../domain/json/canonical-json.js';
-import { describeUnsafeTextCharacter, unsafeTextCharacter } from '../../domain/json/control-characters.js';
+import { oneLineName } from '../../domain/json/one-line-name.js';
 import { describePlanProblems, validatePlan, type PlanProblem } from '../../domain/plan/plan-validation.js';
 import type { PlanTemplate } from '../../domain/plan/plan.js';
 import { planFromTemplate } from '../../domain/plan/template-planner.js';
@@ -20,19 +19,7 @@ import type { ModelPlanner } from '../../domain/agent/agent-planner.js';
 import { modelPlannerProblems } from './model-planner-problems.js';
 
 /** An agent's name: 1-200 characters of one line of text (no control, bidi control or separator). */
-export const AgentNameC = new t.Type<string, string, unknown>(
-  'AgentName',
-  (u): u is string =>
-    typeof u === 'string' && u.trim() !== '' && u.length <= 200 && unsafeTextCharacter(u) === null,
-  (u, c) => {
-    if (typeof u !== 'string') return t.failure(u, c, 'expected a string');
-    if (u.trim() === '') return t.failure(u, c, 'must not be empty');
-    if (u.length > 200) return t.failure(u, c, 'must be at most 200 characters');
-    const unsafe = unsafeTextCharacter(u);
-    return unsafe === null ? t.success(u) : t.failure(u, c, describeUnsafeTextCharacter(unsafe));
-  },
-  t.identity,
-);
+export const AgentNameC = oneLineName('AgentName', 200);
 
 const GOAL_NEXT_TO_BRACE = /\{\{\s*goal\s*\}\}(?=[{}])|[{}]\{\{\s*goal\s*\}\}/;
 

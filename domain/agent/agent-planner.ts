@@ -1,5 +1,5 @@
 import * as t from 'io-ts';
-import { intBetween } from '../json/bounded-codecs.js';
+import { intBetween, stringUpTo } from '../json/bounded-codecs.js';
 import { closedObject } from '../json/closed-object.js';
 import { PlanTemplateC } from '../plan/plan.js';
 
@@ -10,17 +10,7 @@ export const DEFAULT_REPAIR_ATTEMPTS = 2;
 export const MAX_REPAIR_ATTEMPTS = 5;
 export const MAX_INSTRUCTIONS_LENGTH = 20_000;
 
-const InstructionsC = new t.Type<string, string, unknown>(
-  'Instructions',
-  (u): u is string => typeof u === 'string' && u.length <= MAX_INSTRUCTIONS_LENGTH,
-  (u, c) =>
-    typeof u !== 'string'
-      ? t.failure(u, c, 'expected a string')
-      : u.length > MAX_INSTRUCTIONS_LENGTH
-        ? t.failure(u, c, `must be at most ${MAX_INSTRUCTIONS_LENGTH} characters (got ${u.length})`)
-        : t.success(u),
-  t.identity,
-);
+const InstructionsC = stringUpTo('Instructions', MAX_INSTRUCTIONS_LENGTH);
 
 const TemplatePlannerC = closedObject('TemplatePlanner', {
   kind: t.literal('template'),

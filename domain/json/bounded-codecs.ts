@@ -31,3 +31,17 @@ export const patternString = (name: string, pattern: RegExp, description: string
     (u, c) => (typeof u === 'string' && pattern.test(u) ? t.success(u) : t.failure(u, c, description)),
     t.identity,
   );
+
+/** A string of at most `max` UTF-16 code units (`String.length`). */
+export const stringUpTo = (name: string, max: number) =>
+  new t.Type<string, string, unknown>(
+    name,
+    (u): u is string => typeof u === 'string' && u.length <= max,
+    (u, c) =>
+      typeof u !== 'string'
+        ? t.failure(u, c, 'expected a string')
+        : u.length > max
+          ? t.failure(u, c, `must be at most ${max} characters (got ${u.length})`)
+          : t.success(u),
+    t.identity,
+  );

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { patternString } from '../json/bounded-codecs.js';
-import { describeUnsafeTextCharacter, unsafeTextCharacter } from '../json/control-characters.js';
+import { oneLineName } from '../json/one-line-name.js';
 
 /** What a token lets its holder do: send telemetry (`ingest`) or read it (`read`); one each. */
 export const TOKEN_SCOPES = ['ingest', 'read'] as const;
@@ -25,25 +25,8 @@ export const TokenIdC = patternString(
   'expected a lowercase UUID such as 0f8e2b1c-5d4a-4c3b-9a21-7e6f5d4c3b2a',
 );
 
-const NAME_MAX_LENGTH = 200;
-
 /** A token's name, as agents' names: 1-200 characters of one line of text. */
-export const TokenNameC = new t.Type<string, string, unknown>(
-  'TokenName',
-  (u): u is string =>
-    typeof u === 'string' &&
-    u.trim() !== '' &&
-    u.length <= NAME_MAX_LENGTH &&
-    unsafeTextCharacter(u) === null,
-  (u, c) => {
-    if (typeof u !== 'string') return t.failure(u, c, 'expected a string');
-    if (u.trim() === '') return t.failure(u, c, 'must not be empty');
-    if (u.length > NAME_MAX_LENGTH) return t.failure(u, c, `must be at most ${NAME_MAX_LENGTH} characters`);
-    const unsafe = unsafeTextCharacter(u);
-    return unsafe === null ? t.success(u) : t.failure(u, c, describeUnsafeTextCharacter(unsafe));
-  },
-  t.identity,
-);
+export const TokenNameC = oneLineName('TokenName', 200);
 
 /** The prefix every ingest token starts with, so that a scanner (and a person) knows one. */
 const TOKEN_PREFIX = 'aos_it_';
