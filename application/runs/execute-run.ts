@@ -3,7 +3,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { RunCommand } from '../../domain/run/run-decider.js';
 import type { RunCreated } from '../../domain/run/run-events.js';
 import { emptyRunStream } from '../../domain/run/run-stream.js';
-import { openingCommands, plannerSetting } from './opening-commands.js';
+import { openingCommands } from './opening-commands.js';
 import { cutOffByStoreFailure } from './run-cut-off.js';
 
 import { driveRun } from './drive-run.js';
@@ -50,11 +50,8 @@ export const executeRun = async (
           error: { kind: 'agent_not_found', agent_id: request.agent_id, tenant_id: request.tenant_id },
         });
   }
-  // A model-planned agent without a model endpoint: refused before anything is written.
-  const setting = plannerSetting(deps.modelPlanning);
-  if (agent.right.planner.kind === 'llm' && !setting.configured)
-    return E.left({ kind: 'planner_not_configured', message: setting.message });
-  // Created, planned and started in one append: the plan is stored before any step executes.
+  // Created, planned and started in one append: the plan is stored before any step executes (a
+  // model-planned agent without a model endpoint is refused by openingCommands, nothing written).
   const run: RunCreated = {
     run_id: runId,
     tenant_id: request.tenant_id,

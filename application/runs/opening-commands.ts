@@ -72,6 +72,10 @@ export type PlannerNotConfigured = { readonly kind: 'planner_not_configured'; re
 
 export type OpeningError = PlannerNotConfigured | { readonly kind: 'store'; readonly error: EventStoreError };
 
+/** Why a model-planned agent's run is refused when the deps bring no model planner. */
+const NOT_CONFIGURED =
+  'this agent plans with a language model: set AOS_LLM_BASE_URL and AOS_LLM_MODEL (and AOS_LLM_API_KEY if the endpoint needs a key)';
+
 /** What a new run appends before anything executes, in one append: for a model-planned agent every
  * exchange with the model; then its plan (validated: stored before any step) and its start, or,
  * when no valid plan came, its failure. */
@@ -86,7 +90,7 @@ export const openingCommands = async (
 ): Promise<E.Either<OpeningError, RunCommand[]>> => {
   if (agent.planner.kind === 'template')
     return E.right(await templateOpening(deps, run, agent, agent.planner.plan_template));
-  const setting = plannerSetting(deps.modelPlanning);
+  const setting = deps.modelPlanning ?? { configured: false, message: NOT_CONFIGURED };
   if (!setting.configured) return E.left({ kind: 'planner_not_configured', message: setting.message });
   let memory: readonly RunMemory[];
   try {
@@ -107,10 +111,3 @@ export const openingCommands = async (
       : [...attempts, { type: 'CompleteRun', status: 'failed', error: planning.outcome.error }],
   );
 };
-
-const NOT_CONFIGURED =
-  'this agent plans with a language model: set AOS_LLM_BASE_URL and AOS_LLM_MODEL (and AOS_LLM_API_KEY if the endpoint needs a key)';
-
-/** The model planner of the deps, or why there is none. */
-export const plannerSetting = (setting: ModelPlanningSetting | undefined): ModelPlanningSetting =>
-  setting ?? { configured: false, message: NOT_CONFIGURED };
