@@ -3,6 +3,7 @@ import type { SkillRegistry } from '../domain/ports/skill.js';
 import type { IngestTokens } from './ports/ingest-tokens.js';
 import type { ReadModel } from './ports/read-model.js';
 import type { RunCatalog } from './ports/run-catalog.js';
+import type { SpanStaging } from './ports/span-staging.js';
 
 /** The ports the use cases work with, as an interface (the CLI, a server, a test) wires them. */
 export type Services = {
@@ -13,4 +14,6 @@ export type Services = {
   readonly skills: SkillRegistry;
   /** The bearer tokens of the OTLP endpoint (aos-int tokens). */
   readonly ingestTokens: IngestTokens;
+  /** Received spans waiting for their run to be sealed (aos serve, POST /v1/traces). */
+  readonly spanStaging: SpanStaging;
 };

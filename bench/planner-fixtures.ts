@@ -73,6 +73,7 @@ const earlierRun = (week: number, store: number, failed: boolean): RunSummary =>
   budget_cents: 200,
   status: failed ? 'failed' : 'succeeded',
   attempt: 1,
+  observation: null,
   plan: {
     planner: 'llm',
     planner_version: '1',

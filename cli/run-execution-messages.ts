@@ -19,6 +19,8 @@ export const describeRunExecutionError = (error: RunExecutionError): string => {
         : `run ${error.run_id} is not completed: its completion and its seal are appended together, and the seal could not be (${JSON.stringify(error.cause)}); nothing of the completion was written`;
     case 'planner_not_configured':
       return `the run was refused, nothing was written: ${error.message}`;
+    case 'observed_agent':
+      return `agent ${error.agent_id} is recorded from the traces it sends to aos serve; it does not run here, and nothing was written`;
     case 'completion_without_signer':
       return `run ${error.run_id} cannot be completed without a signing key to seal it; nothing was written`;
   }

@@ -142,6 +142,8 @@ export const runFailure = (
     case 'planner_not_configured':
       // The operator's configuration, like a usage error: nothing was written.
       return new CliFailure(ExitCode.usage, 'planner_not_configured', describeRunExecutionError(error));
+    case 'observed_agent':
+      return new CliFailure(ExitCode.usage, 'observed_agent', describeRunExecutionError(error));
     default:
       return new CliFailure(ExitCode.failed, 'run_not_recorded', describeRunExecutionError(error));
   }

@@ -67,6 +67,8 @@ export const runsTable = {
     status: 'text',
     attempt: 'integer',
     plan: 'json',
+    /** Where an observed run came from (RunObserved); null for a planned run. */
+    observation: 'json',
     error: 'json',
     created_at: 'timestamp',
     completed_at: 'timestamp',

@@ -57,6 +57,7 @@ const runCreated = (e: ProjectedEvent, event: RunEventOf<'RunCreated'>): RowChan
         status: 'created',
         attempt: 0,
         plan: null,
+        observation: null,
         error: null,
         created_at: e.recorded_at,
         completed_at: null,
@@ -75,6 +76,29 @@ const runPlanned = (e: ProjectedEvent, event: RunEventOf<'RunPlanned'>): RowChan
       table: runsTable,
       key,
       set: { status: 'planned', plan: event.data.plan, version: e.seq + 1 },
+    },
+  ];
+};
+
+const runObserved = (e: ProjectedEvent, event: RunEventOf<'RunObserved'>): RowChange[] => {
+  const { key, chain } = runRowsOf(e);
+  const d = event.data;
+  return [
+    { kind: 'update', table: aosTracesTable, key, set: { status: 'planned', ...chain } },
+    {
+      kind: 'update',
+      table: runsTable,
+      key,
+      set: {
+        status: 'planned',
+        observation: {
+          source: d.source,
+          trace_id: d.trace_id,
+          root_span_id: d.root_span_id,
+          service_name: d.service_name,
+        },
+        version: e.seq + 1,
+      },
     },
   ];
 };
@@ -187,6 +211,8 @@ const runEventChanges = (e: ProjectedEvent, event: RunEvent): RowChange[] => {
       return planningAttempted(e, event);
     case 'RunPlanned':
       return runPlanned(e, event);
+    case 'RunObserved':
+      return runObserved(e, event);
     case 'RunStarted':
       return runStarted(e, event);
     case 'StepExecuted':

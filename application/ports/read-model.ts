@@ -81,6 +81,8 @@ export type RunSummary = {
   readonly status: string;
   readonly attempt: number;
   readonly plan: unknown;
+  /** Where an observed run came from (trace_id, root_span_id, service_name); null for a planned run. */
+  readonly observation: unknown;
   readonly error: unknown;
   readonly created_at: string;
   readonly completed_at: string | null;
@@ -92,7 +94,7 @@ export type AgentSummary = {
   readonly agent_id: string;
   readonly name: string;
   readonly budget_cents: number;
-  /** `template` or `llm`. */
+  /** `template`, `llm` or `observed`. */
   readonly planner: string;
   /** The template's steps; null for an agent whose plans a model writes. */
   readonly steps: number | null;

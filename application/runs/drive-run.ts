@@ -2,7 +2,7 @@ import type { InterruptedStepPolicy } from '../../domain/run/interrupted-step-po
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { AgentRegistered } from '../../domain/agent/agent-events.js';
-import { planStepAt, type PlanStep } from '../../domain/plan/plan.js';
+import { planStepAt, type Plan, type PlanStep } from '../../domain/plan/plan.js';
 import { redactJson } from '../../domain/secrets/redaction.js';
 import { resolveStepReferences } from '../../domain/plan/step-references.js';
 import { DEFAULT_MAX_RETRIES, DEFAULT_STEP_TIMEOUT_MS } from '../../domain/plan/step-defaults.js';
@@ -91,7 +91,11 @@ const openRun = async (
   return null;
 };
 
-type RunningState = Extract<RunState, { status: 'running' }>;
+/** A running run that has a plan (an observed run has none, and nothing of it runs here). */
+type RunningState = Extract<RunState, { status: 'running' }> & { readonly plan: Plan };
+
+const isPlannedRunning = (state: RunState): state is RunningState =>
+  state.status === 'running' && state.plan !== null;
 
 /** The next step as the run will execute it: a repeated plan step runs as consecutive executed
  * steps (the record carries the run's step_index); its params as far as they are known before
@@ -215,6 +219,8 @@ export const driveRun = async (
   for (;;) {
     const state = driver.writer.stream().state;
     if (state.status !== 'running') break;
+    if (!isPlannedRunning(state))
+      return E.left({ kind: 'domain', error: { kind: 'observed_run', command: 'RecordStep' } });
     const planStep = planStepAt(state.plan, state.nextStepIndex);
     if (planStep === undefined) break;
     const step = nextStep(deps, driver, state, planStep);

@@ -70,7 +70,11 @@ const templateOpening = async (
 /** A run of a model-planned agent with no model endpoint configured: refused, nothing written. */
 export type PlannerNotConfigured = { readonly kind: 'planner_not_configured'; readonly message: string };
 
-export type OpeningError = PlannerNotConfigured | { readonly kind: 'store'; readonly error: EventStoreError };
+/** A run asked of an agent that is recorded from its traces: it does not run here. */
+export type ObservedAgentRun = { readonly kind: 'observed_agent'; readonly agent_id: string };
+
+export type OpeningError =
+  PlannerNotConfigured | ObservedAgentRun | { readonly kind: 'store'; readonly error: EventStoreError };
 
 /** Why a model-planned agent's run is refused when the deps bring no model planner. */
 const NOT_CONFIGURED =
@@ -90,6 +94,7 @@ export const openingCommands = async (
 ): Promise<E.Either<OpeningError, RunCommand[]>> => {
   if (agent.planner.kind === 'template')
     return E.right(await templateOpening(deps, run, agent, agent.planner.plan_template));
+  if (agent.planner.kind === 'observed') return E.left({ kind: 'observed_agent', agent_id: agent.agent_id });
   const setting = deps.modelPlanning ?? { configured: false, message: NOT_CONFIGURED };
   if (!setting.configured) return E.left({ kind: 'planner_not_configured', message: setting.message });
   let memory: readonly RunMemory[];

@@ -14,7 +14,7 @@ import { type RunStream } from '../../domain/run/run-stream.js';
 import { createRunWriter, type RunWriteError, type RunWriterDeps } from './run-writer.js';
 import { type RunCutOff } from './run-cut-off.js';
 import { type StepExecutionDeps } from './execute-step.js';
-import type { PlannerNotConfigured } from './opening-commands.js';
+import type { ObservedAgentRun, PlannerNotConfigured } from './opening-commands.js';
 import type { ModelPlanningSetting } from '../planning/model-planning-deps.js';
 
 export type RunExecutionDeps = StepExecutionDeps & {
@@ -29,7 +29,8 @@ export type RunExecutionDeps = StepExecutionDeps & {
   readonly keySet?: ReadonlyMap<string, Uint8Array>;
 };
 
-export type RunExecutionError = RunWriteError | RunCutOff | AgentLookupError | PlannerNotConfigured;
+export type RunExecutionError =
+  RunWriteError | RunCutOff | AgentLookupError | PlannerNotConfigured | ObservedAgentRun;
 
 export type RunOutcome = {
   readonly run_id: string;

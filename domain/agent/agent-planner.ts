@@ -30,7 +30,15 @@ const ModelPlannerC = closedObject('ModelPlanner', {
   skills: t.array(t.string),
 });
 
-export const AgentPlannerC = t.union([TemplatePlannerC, ModelPlannerC]);
+/** An agent that runs elsewhere and is recorded from its traces (`aos serve`, docs/OBSERVED-RUNS.md):
+ * registered on first sight; nothing plans or runs its runs here. */
+const ObservedPlannerC = closedObject('ObservedPlanner', {
+  kind: t.literal('observed'),
+  /** The resource's `service.name` of the spans it was first seen in. */
+  service_name: t.string,
+});
+
+export const AgentPlannerC = t.union([TemplatePlannerC, ModelPlannerC, ObservedPlannerC]);
 export type AgentPlanner = t.TypeOf<typeof AgentPlannerC>;
 export type ModelPlanner = t.TypeOf<typeof ModelPlannerC>;
 

@@ -32,6 +32,7 @@ export const EVENT_SCHEMAS = {
   RunCreated: versionOne,
   PlanningAttempted: versionOne,
   RunPlanned: versionOne,
+  RunObserved: versionOne,
   RunStarted: versionOne,
   StepExecuted: versionOne,
   RunCompleted: versionOne,
@@ -39,6 +40,8 @@ export const EVENT_SCHEMAS = {
   AgentRegistered: { current: 2, upcasters: { 1: upcastAgentRegisteredV1 } },
   // tenant ledgers, aos-ledger-<tenant_id>
   RunSealed: versionOne,
+  // spans of an observed run that arrived after its seal, aos-late-<run_id>
+  LateSpanReceived: versionOne,
 } as const satisfies Readonly<Record<string, EventSchema>>;
 
 const isPlainObject = (u: unknown): u is Record<string, unknown> =>

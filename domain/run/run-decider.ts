@@ -8,6 +8,7 @@ import type {
   RunCreated,
   RunErrorInfo,
   RunEvent,
+  RunObserved,
   StepExecuted,
 } from './run-events.js';
 
@@ -31,6 +32,8 @@ export type RunCommand =
   /** One exchange with the planner's model, before the plan (or the run's failure) is recorded. */
   | { readonly type: 'RecordPlanningAttempt'; readonly attempt: PlanningAttempted }
   | { readonly type: 'RecordPlan'; readonly plan: Plan }
+  /** In place of a plan: the run is recorded from a trace of steps that already ran elsewhere. */
+  | { readonly type: 'RecordObservation'; readonly observation: RunObserved }
   | { readonly type: 'StartRun' }
   /** A new process takes over a run whose previous process stopped mid-way (crash, kill -9). */
   | { readonly type: 'ResumeRun' }
@@ -46,11 +49,17 @@ export type RunState =
       /** What planning cost so far: it counts against the run's budget. */
       readonly spentCents: number;
     }
-  | { readonly status: 'planned'; readonly run: RunCreated; readonly plan: Plan; readonly spentCents: number }
+  | {
+      readonly status: 'planned';
+      readonly run: RunCreated;
+      /** null: an observed run (RunObserved), whose steps no plan foretold. */
+      readonly plan: Plan | null;
+      readonly spentCents: number;
+    }
   | {
       readonly status: 'running';
       readonly run: RunCreated;
-      readonly plan: Plan;
+      readonly plan: Plan | null;
       readonly attempt: number;
       readonly nextStepIndex: number;
       /** Failed steps whose plan says stop: a run with any cannot succeed. */
@@ -98,6 +107,20 @@ const decideCreate = (command: Extract<RunCommand, { type: 'CreateRun' }>, state
   });
 };
 
+/** The steps of an observed run are the spans it was recorded from, named otel.<operation>: a skill
+ * of this product never runs in it, and an observed step never in a planned run. */
+export const OBSERVED_SKILL_PREFIX = 'otel.';
+
+const decideObservedStep = (step: StepExecuted) =>
+  step.skill.startsWith(OBSERVED_SKILL_PREFIX)
+    ? accept({ type: 'StepExecuted', data: step })
+    : refuse({
+        kind: 'step_not_in_plan',
+        step_index: step.step_index,
+        planned_skill: null,
+        skill: step.skill,
+      });
+
 const decideStep = (step: StepExecuted, state: RunState) => {
   if (state.status !== 'running')
     return refuse({ kind: 'not_running', command: 'RecordStep', status: state.status });
@@ -108,6 +131,7 @@ const decideStep = (step: StepExecuted, state: RunState) => {
       step_index: step.step_index,
     });
   }
+  if (state.plan === null) return decideObservedStep(step);
   const planned = planStepAt(state.plan, step.step_index);
   if (planned === undefined || planned.skill !== step.skill) {
     return refuse({
@@ -125,7 +149,7 @@ const decideComplete = (command: Extract<RunCommand, { type: 'CompleteRun' }>, s
   if (command.status === 'succeeded') {
     if (state.status !== 'running')
       return refuse({ kind: 'not_running', command: 'CompleteRun', status: state.status });
-    if (state.nextStepIndex < plannedStepCount(state.plan)) {
+    if (state.plan !== null && state.nextStepIndex < plannedStepCount(state.plan)) {
       return refuse({
         kind: 'steps_remaining',
         executed: state.nextStepIndex,
@@ -169,6 +193,11 @@ const decideRun = (command: RunCommand, state: RunState): E.Either<RunDomainErro
         ? refuse({ kind: 'invalid_plan_indexes', message: problem })
         : accept({ type: 'RunPlanned', data: { plan: command.plan } });
     }
+    case 'RecordObservation':
+      if (state.status === 'none') return refuse({ kind: 'run_not_created' });
+      if (state.status !== 'created' || state.planningAttempts > 0)
+        return refuse({ kind: 'already_planned' });
+      return accept({ type: 'RunObserved', data: command.observation });
     case 'StartRun':
       if (state.status === 'none') return refuse({ kind: 'run_not_created' });
       if (state.status !== 'planned') return refuse({ kind: 'not_planned', command: 'StartRun' });
@@ -177,6 +206,7 @@ const decideRun = (command: RunCommand, state: RunState): E.Either<RunDomainErro
       if (state.status === 'none') return refuse({ kind: 'run_not_created' });
       if (state.status !== 'running')
         return refuse({ kind: 'not_running', command: 'ResumeRun', status: state.status });
+      if (state.plan === null) return refuse({ kind: 'observed_run', command: 'ResumeRun' });
       return accept({ type: 'RunStarted', data: { attempt: state.attempt + 1 } });
     case 'RecordStep':
       if (state.status === 'created' || state.status === 'none')
@@ -203,6 +233,10 @@ const evolveRun = (state: RunState, event: RunEvent): RunState => {
       return state.status === 'created'
         ? { status: 'planned', run: state.run, plan: event.data.plan, spentCents: state.spentCents }
         : state;
+    case 'RunObserved':
+      return state.status === 'created'
+        ? { status: 'planned', run: state.run, plan: null, spentCents: state.spentCents }
+        : state;
     case 'RunStarted':
       if (state.status === 'running') return { ...state, attempt: event.data.attempt };
       return state.status === 'planned'
@@ -218,8 +252,10 @@ const evolveRun = (state: RunState, event: RunEvent): RunState => {
         : state;
     case 'StepExecuted': {
       if (state.status !== 'running') return state;
+      // A failed span does not decide an observed run's outcome: its root span's status does.
       const stops =
         event.data.status === 'failed' &&
+        state.plan !== null &&
         planStepAt(state.plan, event.data.step_index)?.on_failure !== 'continue';
       return {
         ...state,

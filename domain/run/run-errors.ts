@@ -21,4 +21,6 @@ export type RunDomainError =
     }
   | { readonly kind: 'steps_remaining'; readonly executed: number; readonly planned: number }
   | { readonly kind: 'error_required'; readonly status: string }
-  | { readonly kind: 'run_completed'; readonly command: string };
+  | { readonly kind: 'run_completed'; readonly command: string }
+  /** An observed run was recorded whole from a trace: nothing of it runs here. */
+  | { readonly kind: 'observed_run'; readonly command: string };

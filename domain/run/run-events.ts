@@ -67,6 +67,30 @@ const PlanningAttemptedC = closedObject(
   },
 );
 
+const SpanStatusC = closedObject('ObservedSpanStatus', {
+  code: t.keyof({ unset: null, ok: null, error: null }),
+  message: t.string,
+});
+
+/** In place of RunPlanned, for a run recorded from an OpenTelemetry trace after it ran (`aos serve`,
+ * docs/OBSERVED-RUNS.md): no plan was stored before its steps executed. The root span's facts. */
+const RunObservedC = closedObject('RunObserved', {
+  source: t.literal('otlp'),
+  trace_id: t.string,
+  root_span_id: t.string,
+  root_span_name: t.string,
+  service_name: t.string,
+  start_time_unix_nano: t.string,
+  end_time_unix_nano: t.string,
+  status: SpanStatusC,
+  /** The root span's attributes and its resource's, redacted. */
+  attributes: JsonObjectC,
+  resource: JsonObjectC,
+  /** When the first and the last of the run's spans reached the server (RFC 3339). */
+  first_received_at: t.string,
+  last_received_at: t.string,
+});
+
 const RunStartedC = closedObject('RunStarted', { attempt: intBetween(1, 1_000_000) });
 
 const StepStatusC = t.keyof({ succeeded: null, failed: null, skipped: null });
@@ -121,6 +145,7 @@ const RunCompletedC = closedObject(
 export type RunCreated = t.TypeOf<typeof RunCreatedC>;
 export type RunPlanned = t.TypeOf<typeof RunPlannedC>;
 export type PlanningAttempted = t.TypeOf<typeof PlanningAttemptedC>;
+export type RunObserved = t.TypeOf<typeof RunObservedC>;
 export type RunStarted = t.TypeOf<typeof RunStartedC>;
 export type StepExecuted = t.TypeOf<typeof StepExecutedC>;
 export type StepAttempt = t.TypeOf<typeof StepAttemptC>;
@@ -131,6 +156,7 @@ export type RunEvent =
   | { readonly type: 'RunCreated'; readonly data: RunCreated }
   | { readonly type: 'PlanningAttempted'; readonly data: PlanningAttempted }
   | { readonly type: 'RunPlanned'; readonly data: RunPlanned }
+  | { readonly type: 'RunObserved'; readonly data: RunObserved }
   | { readonly type: 'RunStarted'; readonly data: RunStarted }
   | { readonly type: 'StepExecuted'; readonly data: StepExecuted }
   | { readonly type: 'RunCompleted'; readonly data: RunCompleted };
@@ -141,6 +167,7 @@ const codecs = {
   RunCreated: RunCreatedC,
   PlanningAttempted: PlanningAttemptedC,
   RunPlanned: RunPlannedC,
+  RunObserved: RunObservedC,
   RunStarted: RunStartedC,
   StepExecuted: StepExecutedC,
   RunCompleted: RunCompletedC,

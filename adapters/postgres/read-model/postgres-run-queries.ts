@@ -11,6 +11,7 @@ type RunRow = {
   status: string;
   attempt: number;
   plan: unknown;
+  observation: unknown;
   error: unknown;
   created_at: Date;
   completed_at: Date | null;
@@ -27,6 +28,7 @@ const runSummary = (r: RunRow): RunSummary => ({
   status: r.status,
   attempt: r.attempt,
   plan: r.plan,
+  observation: r.observation,
   error: r.error,
   created_at: r.created_at.toISOString(),
   completed_at: r.completed_at?.toISOString() ?? null,

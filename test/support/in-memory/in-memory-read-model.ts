@@ -35,6 +35,7 @@ const runSummary = (row: Row): RunSummary => ({
   status: String(row.status),
   attempt: Number(row.attempt),
   plan: row.plan ?? null,
+  observation: row.observation ?? null,
   error: row.error ?? null,
   created_at: String(row.created_at),
   completed_at: row.completed_at === null || row.completed_at === undefined ? null : String(row.completed_at),
