@@ -2,11 +2,23 @@ import { pino, type Logger } from 'pino';
 import { buildHttpServer, closeWithin } from './http-server.js';
 import { createLifecycle, trapStopSignals, type Lifecycle } from './lifecycle.js';
 import type { ListenAddress } from './listen-address.js';
+import { DEFAULT_INGEST_LIMITS, type IngestLimits, type ObservedIngest } from './observed-ingest.js';
+import { startObservedSealer } from './observed-sealer.js';
+import { registerOtlpTracesRoute } from './otlp-traces-route.js';
 
 /** What the server needs of the database services the CLI opens (cli/runtime.ts). */
 export type ServerDatabase = {
   /** A `SELECT 1` on the pool: readyz is 503 while it fails. */
   ping(): Promise<void>;
+  /** The OTLP ingest's use cases' dependencies. */
+  readonly ingest: ObservedIngest;
+};
+
+/** The OTLP ingest's settings (aos serve's options). */
+export type IngestSettings = {
+  readonly limits: IngestLimits;
+  /** A run is sealed once its spans have been quiet this long (and at shutdown). */
+  readonly quietPeriodMs: number;
 };
 
 export type ServeOptions = {
@@ -20,6 +32,7 @@ export type ServeOptions = {
   /** Where later work adds its shutdown hooks. */
   readonly withLifecycle?: (lifecycle: Lifecycle) => void;
   readonly logger?: Logger;
+  readonly ingest?: IngestSettings;
 };
 
 /** The server could not bind its address (in use, not local, not permitted). */
@@ -49,6 +62,9 @@ export const serve = async (options: ServeOptions): Promise<void> => {
   options.withLifecycle?.(lifecycle);
   const untrap = trapStopSignals(lifecycle, options.exitNow);
   const app = buildHttpServer(lifecycle, logger);
+  const settings = options.ingest ?? { limits: DEFAULT_INGEST_LIMITS, quietPeriodMs: 5000 };
+  let ingest: ObservedIngest | null = null;
+  registerOtlpTracesRoute(app, () => ingest, settings.limits);
   try {
     try {
       // One line per bound address, with the actual port (port 0: the one the system picked).
@@ -62,6 +78,12 @@ export const serve = async (options: ServeOptions): Promise<void> => {
       throw new ListenFailure(options.listen, code, errorText(error));
     }
     await options.withDatabase(async (database) => {
+      ingest = database.ingest;
+      const sealer = startObservedSealer(database.ingest, {
+        quietPeriodMs: settings.quietPeriodMs,
+        intervalMs: Math.min(1000, Math.max(50, Math.floor(settings.quietPeriodMs / 4))),
+        logger,
+      });
       if (lifecycle.state() !== 'stopping') {
         lifecycle.markReady(database.ping);
         logger.info({ event: 'ready' }, 'database open, migrations applied: ready');
@@ -71,6 +93,8 @@ export const serve = async (options: ServeOptions): Promise<void> => {
       const drained = await closeWithin(app, options.drainBoundMs ?? 10_000);
       if (!drained)
         logger.warn({ event: 'drain_timeout' }, 'requests still in flight at the bound were cut off');
+      // What was accepted is sealed before the database closes.
+      await sealer.stop();
       await lifecycle.runShutdownHooks((hook, error) =>
         logger.error(
           { event: 'shutdown_hook_failed', hook, err: errorText(error) },

@@ -1,0 +1,24 @@
+import type { IngestDeps } from '../application/ingest/ingest-spans.js';
+import type { SealTraceDeps } from '../application/ingest/seal-observed-trace.js';
+import type { IngestTokens } from '../application/ports/ingest-tokens.js';
+
+/** What the OTLP ingest works with once the database is open: the tokens, the staging, and what
+ * seals observed runs (the store, the clock, the signing key). */
+export type ObservedIngest = IngestDeps &
+  SealTraceDeps & { readonly services: { readonly ingestTokens: IngestTokens } };
+
+/** The bounds of POST /v1/traces (docs/OBSERVED-RUNS.md, "Limits"). */
+export type IngestLimits = {
+  /** The body as sent (compressed or not): past it, 413. */
+  readonly maxRequestBytes: number;
+  /** The body once decompressed: past it, 413. */
+  readonly maxDecodedBytes: number;
+  /** Requests being decoded and staged at once: past it, 429 with Retry-After. */
+  readonly maxConcurrentRequests: number;
+};
+
+export const DEFAULT_INGEST_LIMITS: IngestLimits = {
+  maxRequestBytes: 16 * 1024 * 1024,
+  maxDecodedBytes: 64 * 1024 * 1024,
+  maxConcurrentRequests: 32,
+};
