@@ -78,7 +78,7 @@ export const EnumC = new t.Type<number, number, unknown>(
   'enum',
   (u): u is number => typeof u === 'number' && Number.isInteger(u),
   (u, c) =>
-    typeof u === 'number' && Number.isInteger(u) && Math.abs(u) <= 2 ** 31
+    typeof u === 'number' && Number.isInteger(u) && u >= -(2 ** 31) && u < 2 ** 31
       ? t.success(u)
       : t.failure(u, c, 'expected an enum value as an integer'),
   t.identity,

@@ -137,6 +137,7 @@ describe('decodeTraceRequest: bodies that are not a request', () => {
       /intValue/,
     ],
     ['a negative time', { startTimeUnixNano: '-1' }, /startTimeUnixNano: expected an integer from 0/],
+    ['an enum that is a fraction', { kind: 1.5 }, /kind: expected an enum value as an integer/],
     ['an enum by name', { kind: 'SPAN_KIND_CLIENT' }, /kind: expected an enum value as an integer/],
     [
       'a string value that is a number',

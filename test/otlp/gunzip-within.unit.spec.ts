@@ -15,6 +15,9 @@ describe('gunzipWithin', () => {
     expect(gunzipWithin(gzipSync(text), text.length - 1)).toEqual(
       E.left({ kind: 'too_large', maxBytes: text.length - 1 }),
     );
+    expect(gunzipWithin(gzipSync(text.subarray(0, 1)), 0)).toEqual(
+      E.left({ kind: 'too_large', maxBytes: 0 }),
+    );
   });
 
   it('refuses a zip bomb (64 MiB of zeros in a few kilobytes) at a 1 MiB cap', () => {

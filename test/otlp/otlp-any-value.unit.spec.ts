@@ -126,6 +126,24 @@ describe('decodeTraceRequest: AnyValue as JSON', () => {
     expect(jsonDepthExcess(span?.attributes, MAX_JSON_DEPTH - 1)).not.toBeNull();
   });
 
+  it('refuses even an empty array or list one level past the limit', () => {
+    const { spans, rejected } = decodedJson(
+      requestWithValue(
+        nestedKvlist(MAX_JSON_DEPTH - 1).replace('{"stringValue":"bottom"}', '{"arrayValue":{}}'),
+      ),
+    );
+    expect(spans).toEqual([]);
+    expect(rejected.message).toMatch(/deeper than 256 levels$/);
+  });
+
+  it('keeps the last of duplicate keys, as JSON.parse does', () => {
+    const list = [
+      { key: 'k', value: { stringValue: 'first' } },
+      { key: 'k', value: { stringValue: 'last' } },
+    ];
+    expect(attributesOf({ kv: { kvlistValue: { values: list } } })).toEqual({ kv: { k: 'last' } });
+  });
+
   it('refuses the span, not the request, when its attributes nest deeper', () => {
     const { spans, rejected } = decodedJson(requestWithValue(nestedKvlist(MAX_JSON_DEPTH)));
     expect(spans).toEqual([]);
