@@ -69,9 +69,80 @@ const plainBody = (request: FastifyRequest, reply: FastifyReply, limits: IngestL
   return null;
 };
 
+const formatOf = (request: FastifyRequest): OtlpFormat | undefined =>
+  CONTENT_TYPES[(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()];
+
+/** Before the body is read: ready (503), capacity (429), the token (401/403), the content type
+ * (415). Admitted, the request counts in flight until its connection is done with it. */
+const admission =
+  (ingest: () => ObservedIngest | null, limits: IngestLimits, counter: { inFlight: number }) =>
+  async (request: FastifyRequest, reply: FastifyReply) => {
+    const current = ingest();
+    if (current === null) return refuse(reply, 503, 'not_ready', 'the server is not ready: try again', true);
+    if (counter.inFlight >= limits.maxConcurrentRequests)
+      return refuse(reply, 429, 'over_capacity', 'too many exports at once: try again', true);
+    const principal = await authenticate(current.services.ingestTokens)(
+      request.headers.authorization,
+      'ingest',
+    )();
+    if (E.isLeft(principal)) return refuseAuthentication(reply, principal.left);
+    if (formatOf(request) === undefined)
+      return refuse(
+        reply,
+        415,
+        'unsupported_media_type',
+        `Content-Type ${request.headers['content-type'] ?? '(none)'} is not supported: send application/x-protobuf or application/json`,
+      );
+    request.tenantId = principal.right.tenant_id;
+    counter.inFlight += 1;
+    // 'close' comes once the response is sent or the connection dropped, whichever is first.
+    reply.raw.once('close', () => {
+      counter.inFlight -= 1;
+    });
+    return undefined;
+  };
+
+/** The admitted request: decompressed (413/400), decoded (400, nothing written), staged (503 when
+ * the database fails), answered with the ExportTraceServiceResponse. */
+const acceptTraces =
+  (ingest: () => ObservedIngest | null, limits: IngestLimits) =>
+  async (request: FastifyRequest, reply: FastifyReply) => {
+    const current = ingest();
+    const tenantId = request.tenantId;
+    const format = formatOf(request);
+    if (current === null || tenantId === undefined || format === undefined)
+      return refuse(reply, 503, 'not_ready', 'the server is not ready', true);
+    const body = plainBody(request, reply, limits);
+    if (body === null) return reply;
+    const decoded = decodeTraceRequest(format, body);
+    if (E.isLeft(decoded)) return refuse(reply, 400, 'bad_request', decoded.left.message);
+    const { spans, rejected } = decoded.right;
+    const staged = await ingestSpans(current)(tenantId, spans)();
+    if (E.isLeft(staged)) {
+      request.log.error({ event: 'ingest_failed', error: staged.left }, 'spans could not be staged');
+      return refuse(reply, 503, 'unavailable', 'the spans could not be stored: send them again', true);
+    }
+    request.log.info(
+      {
+        event: 'spans_received',
+        tenant_id: tenantId,
+        spans: spans.length,
+        added: staged.right.added,
+        rejected: rejected.count,
+      },
+      'spans received',
+    );
+    const refusal =
+      rejected.count === 0 ? null : { rejected_spans: rejected.count, error_message: rejected.message };
+    return reply
+      .code(200)
+      .type(format === 'protobuf' ? 'application/x-protobuf' : 'application/json')
+      .send(Buffer.from(encodeTraceResponse(format, refusal)));
+  };
+
 /**
- * POST /v1/traces, OTLP/HTTP (docs/OBSERVED-RUNS.md): the token first (401/403; the body is not
- * read for a request that has none), capacity (429), content type (415), size (413), decoding (400,
+ * POST /v1/traces, OTLP/HTTP (docs/OBSERVED-RUNS.md): the token first (401/403; the body of a
+ * request without one is not read), capacity (429), content type (415), size (413), decoding (400,
  * nothing written), then the spans of the token's tenant staged in one statement (503 if the
  * database fails) and the ExportTraceServiceResponse, with partial_success for refused spans.
  */
@@ -80,72 +151,17 @@ export const registerOtlpTracesRoute = (
   ingest: () => ObservedIngest | null,
   limits: IngestLimits,
 ): void => {
-  let inFlight = 0;
+  const counter = { inFlight: 0 };
   void app.register(async (scope) => {
-    // Every body of this route is read as bytes, whatever its type: the type is checked by the route.
+    // Every body of this route is read as bytes, whatever its type: the type is checked by admission.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(
       '*',
       { parseAs: 'buffer', bodyLimit: limits.maxRequestBytes },
       (_req, body, done) => done(null, body),
     );
-    scope.addHook('onRequest', async (request, reply) => {
-      const current = ingest();
-      if (current === null)
-        return refuse(reply, 503, 'not_ready', 'the server is not ready: try again', true);
-      if (inFlight >= limits.maxConcurrentRequests)
-        return refuse(reply, 429, 'over_capacity', 'too many exports at once: try again', true);
-      const principal = await authenticate(current.services.ingestTokens)(
-        request.headers.authorization,
-        'ingest',
-      )();
-      if (E.isLeft(principal)) return refuseAuthentication(reply, principal.left);
-      const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-      if (CONTENT_TYPES[type] === undefined)
-        return refuse(
-          reply,
-          415,
-          'unsupported_media_type',
-          `Content-Type ${type || '(none)'} is not supported: send application/x-protobuf or application/json`,
-        );
-      request.tenantId = principal.right.tenant_id;
-      inFlight += 1;
-      request.countedInFlight = true;
-    });
-    scope.addHook('onResponse', async (request) => {
-      if (request.countedInFlight) inFlight -= 1;
-    });
-    scope.post('/v1/traces', async (request, reply) => {
-      const current = ingest();
-      const tenantId = request.tenantId;
-      if (current === null || tenantId === undefined)
-        return refuse(reply, 503, 'not_ready', 'the server is not ready', true);
-      const format =
-        CONTENT_TYPES[(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()]!;
-      const body = plainBody(request, reply, limits);
-      if (body === null) return reply;
-      const decoded = decodeTraceRequest(format, body);
-      if (E.isLeft(decoded)) return refuse(reply, 400, 'bad_request', decoded.left.message);
-      const staged = await ingestSpans(current)(tenantId, decoded.right.spans)();
-      if (E.isLeft(staged)) {
-        request.log.error({ event: 'ingest_failed', error: staged.left }, 'spans could not be staged');
-        return refuse(reply, 503, 'unavailable', 'the spans could not be stored: send them again', true);
-      }
-      const { rejected } = decoded.right;
-      request.log.info({
-        event: 'spans_received',
-        tenant_id: tenantId,
-        spans: decoded.right.spans.length,
-        added: staged.right.added,
-        rejected: rejected.count,
-      });
-      const refusal =
-        rejected.count === 0 ? null : { rejected_spans: rejected.count, error_message: rejected.message };
-      return reply
-        .code(200)
-        .type(format === 'protobuf' ? 'application/x-protobuf' : 'application/json')
-        .send(Buffer.from(encodeTraceResponse(format, refusal)));
-    });
+    scope.addHook('onRequest', admission(ingest, limits, counter));
+    scope.post('/v1/traces', acceptTraces(ingest, limits));
   });
 };
 
@@ -153,6 +169,5 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The tenant of the ingest token that authenticated the request. */
     tenantId?: string;
-    countedInFlight?: boolean;
   }
 }

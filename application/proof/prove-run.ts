@@ -54,7 +54,7 @@ const withForeignEventCheck = async (
 
 /** No events: a run that never existed in this tenant, unless the tenant's ledger sealed it. */
 const proofOfRunWithoutEvents = (
-  base: Pick<RunProof, 'run_id' | 'tenant_id' | 'aos_traces' | 'step_count'>,
+  base: Pick<RunProof, 'run_id' | 'tenant_id' | 'aos_traces' | 'step_count' | 'observation'>,
   ledger: LedgerIndexRead,
 ): RunProof => {
   const seal = E.isRight(ledger) ? ledger.right.get(base.run_id) : undefined;
@@ -153,7 +153,13 @@ export const proveRun = async (
   if (E.isLeft(replayed)) return replayed;
   const integrity = await withForeignEventCheck(sources, tenantId, runId, replayed.right.integrity);
   if (E.isLeft(integrity)) return integrity;
-  const base = { run_id: runId, tenant_id: tenantId, aos_traces: traces, step_count: stepCount };
+  const base = {
+    run_id: runId,
+    tenant_id: tenantId,
+    aos_traces: traces,
+    step_count: stepCount,
+    observation: replayed.right.observation,
+  };
   if (integrity.right.chain_length === 0)
     return pipe(
       await readLedger(),

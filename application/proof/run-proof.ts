@@ -3,6 +3,7 @@ import type { RunCheckpoint } from '../../domain/ledger/run-checkpoint.js';
 import type { SealReport } from '../../domain/ledger/seal-verification.js';
 import type { RunIntegrity } from '../../domain/proof/run-verification.js';
 import type { ComparableRow } from '../../projections/comparable-row.js';
+import type { RunObservation } from './run-replay.js';
 
 /** The verdict on one run: the chain rebuilt from its events, its seal, and its projections. */
 export type RunProof = {
@@ -20,6 +21,9 @@ export type RunProof = {
   readonly aos_traces: readonly ComparableRow[];
   /** How many aos_trace_steps rows carry this run id (the rows themselves are streamed by whoever prints them). */
   readonly step_count: number;
+  /** Set for an observed run: recorded from an OpenTelemetry trace after its steps ran, no plan
+   * stored before them (docs/OBSERVED-RUNS.md). */
+  readonly observation: RunObservation | null;
 };
 
 /** Why a proof failed, and where. */

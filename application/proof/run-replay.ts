@@ -22,6 +22,17 @@ export type Replayed = {
   /** The aos_traces row replay derives, comparable. */
   readonly trace: ComparableRow | null;
   readonly completed: boolean;
+  /** Where an observed run came from (its RunObserved); null for a planned run. */
+  readonly observation: RunObservation | null;
+};
+
+/** An observed run's origin, as the proof reports it: recorded from an OpenTelemetry trace after
+ * its steps ran, with no plan stored before them. */
+export type RunObservation = {
+  readonly source: 'otlp';
+  readonly trace_id: string;
+  readonly root_span_id: string;
+  readonly service_name: string;
 };
 
 /** What the proof reads of a run: the replay, and the stored trace rows and step count. */
@@ -61,6 +72,7 @@ const replay = async (
   let trace: Record<string, Row[string]> | null = null;
   let undecodable: ProofFailure | null = null;
   let lastType: string | null = null;
+  let observation: RunObservation | null = null;
   const pages = store.readStreamPages(tenantId, runStreamId(runId));
   try {
     for (let next = await pages.next(); ; next = await pages.next()) {
@@ -78,6 +90,11 @@ const replay = async (
           continue;
         }
         if (decoded.right === null) continue;
+        const event = decoded.right.event;
+        if (event.type === 'RunObserved') {
+          const { source, trace_id, root_span_id, service_name } = event.data;
+          observation = { source, trace_id, root_span_id, service_name };
+        }
         for (const change of rowChangesOf(decoded.right)) {
           if (change.table.name === 'aos_traces') trace = applyToRow(trace, change, true);
           else if (change.table.name === 'aos_trace_steps' && change.kind === 'insert') {
@@ -96,6 +113,7 @@ const replay = async (
       stepFailure,
       trace: trace ? comparableRow(aosTracesTable, trace) : null,
       completed: lastType === 'RunCompleted',
+      observation,
     });
   } finally {
     await Promise.all([pages.return(null), stepRows.return()]);

@@ -14,9 +14,9 @@ import { JsonObjectC } from '../json/json-value.js';
 const hex = (name: string, length: number) =>
   patternString(name, new RegExp(`^[0-9a-f]{${length}}$`), `${length} lowercase hex digits`);
 
-const TraceIdC = hex('TraceId', 32);
-const SpanIdC = hex('SpanId', 16);
-const UnixNanoC = patternString('UnixNano', /^(0|[1-9][0-9]{0,19})$/, 'a decimal integer');
+export const TraceIdC = hex('TraceId', 32);
+export const SpanIdC = hex('SpanId', 16);
+export const UnixNanoC = patternString('UnixNano', /^(0|[1-9][0-9]{0,19})$/, 'a decimal integer');
 
 const SpanEventC = closedObject('SpanEvent', {
   name: t.string,

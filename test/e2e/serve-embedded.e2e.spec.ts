@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
+import { withSigningKey } from '../support/cli-fixtures.js';
 import { killHard } from '../support/cli-process.js';
 import { processesMentioning } from '../support/postgres-processes.js';
 import { getJson, startServe, untilReady } from '../support/serve-process.js';
@@ -20,7 +21,7 @@ describe('aos serve on the embedded database', () => {
   it('stops the embedded Postgres it started on SIGTERM; after a SIGKILL, a restart serves and then stops it', async () => {
     home = await mkdtemp(join(tmpdir(), 'aos-home-serve-'));
     await chmod(home, 0o755); // the postgres account must pass through it
-    const env = { AOS_HOME: home };
+    const env = await withSigningKey({ AOS_HOME: home });
 
     const first = await startServe(env);
     await untilReady(first);

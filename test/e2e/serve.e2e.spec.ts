@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
+import { withSigningKey } from '../support/cli-fixtures.js';
 import { type CliChild } from '../support/cli-process.js';
 import { startDatabaseProxy } from '../support/database-proxy.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
@@ -34,8 +35,11 @@ describe('aos serve', () => {
         : undefined,
     );
 
+  /** aos serve seals what it ingests: it does not start without a signing key. */
+  let keys: NodeJS.ProcessEnv;
   beforeAll(async () => {
     db = await freshDatabase();
+    keys = await withSigningKey({});
   });
   afterAll(async () => {
     for (const cli of running) cli.child.kill('SIGKILL');
@@ -43,7 +47,7 @@ describe('aos serve', () => {
   });
 
   it('logs where it listens, answers /healthz, /readyz and 404s in JSON, and on SIGTERM lets the request in flight finish, then exits 0', async () => {
-    const served = await serve({ DATABASE_URL: db.url });
+    const served = await serve({ ...keys, DATABASE_URL: db.url });
     expect(served.port).toBeGreaterThan(0);
     await untilReady(served);
     expect(await getJson(served.port, '/healthz')).toEqual({ status: 200, body: { status: 'ok' } });
@@ -70,7 +74,7 @@ describe('aos serve', () => {
 
   it('says not_ready (503) with the reason while the database does not answer; healthz stays 200', async () => {
     const proxy = await startDatabaseProxy(db.url);
-    const served = await serve({ DATABASE_URL: proxy.url });
+    const served = await serve({ ...keys, DATABASE_URL: proxy.url });
     await untilReady(served);
     await proxy.stop();
     const cut = await getJson(served.port, '/readyz');
@@ -82,7 +86,7 @@ describe('aos serve', () => {
   });
 
   it('cuts off a request still in flight at the 10 s bound, and still exits 0', async () => {
-    const served = await serve({ DATABASE_URL: db.url });
+    const served = await serve({ ...keys, DATABASE_URL: db.url });
     await untilReady(served);
     const stalled = await stalledPost(served.port, '/never-finished');
     await requestArrived(served, 'POST', '/never-finished');
@@ -96,7 +100,7 @@ describe('aos serve', () => {
   });
 
   it('exits at once on a second signal: 130 for SIGINT', async () => {
-    const served = await serve({ DATABASE_URL: db.url });
+    const served = await serve({ ...keys, DATABASE_URL: db.url });
     await untilReady(served);
     await stalledPost(served.port, '/holding-the-shutdown');
     await requestArrived(served, 'POST', '/holding-the-shutdown');
@@ -112,7 +116,7 @@ describe('aos serve', () => {
   it.each(['nope', '127.0.0.1', '127.0.0.1:65536', 'example.com:80', '127.0.0.1:-1', '::1:80', ':80'])(
     '--listen %j is a usage error (exit 2) naming --listen',
     async (value) => {
-      const result = await runCli('aos', ['serve', '--listen', value], { DATABASE_URL: db.url });
+      const result = await runCli('aos', ['serve', '--listen', value], { ...keys, DATABASE_URL: db.url });
       expect(result.code, result.stderr).toBe(2);
       expect(result.stderr).toContain('--listen');
     },
@@ -122,10 +126,20 @@ describe('aos serve', () => {
     const closed = new URL(db.url);
     closed.port = '1';
     const result = await runCli('aos', ['serve', '--listen', '127.0.0.1:0'], {
+      ...keys,
       DATABASE_URL: closed.toString(),
     });
     expect(result.code, result.stderr).toBe(4);
     expect(result.stderr).toContain('error: database unavailable');
+  });
+
+  it('exits 4 without a signing key, saying so: what it ingests is sealed as it completes', async () => {
+    const result = await runCli('aos', ['serve', '--listen', '127.0.0.1:0'], {
+      DATABASE_URL: db.url,
+      AOS_KEYS_DIR: '/nonexistent/aos-keys',
+    });
+    expect(result.code, result.stderr).toBe(4);
+    expect(result.stderr).toMatch(/^error: no signing key at \/nonexistent\/aos-keys/m);
   });
 
   it('refuses a port already in use: exit 4, naming --listen and the address', async () => {
@@ -134,6 +148,7 @@ describe('aos serve', () => {
     const port = (taken.address() as { port: number }).port;
     try {
       const result = await runCli('aos', ['serve', '--listen', `127.0.0.1:${port}`], {
+        ...keys,
         DATABASE_URL: db.url,
       });
       expect(result.code, result.stderr).toBe(4);
