@@ -63,6 +63,11 @@ const ID_SPELLING: Record<OtlpFormat, IdSpelling> = { protobuf: 'base64', json: 
  * An OTLP/HTTP trace export body (already decompressed) as ReceivedSpans. Left when the body is not
  * an ExportTraceServiceRequest in `format` (nothing of it is to be kept); otherwise the spans that
  * could be kept and how many were refused, with the first reason (the response's partial success).
+ *
+ * Cost: time and memory grow with the body, linearly, and nesting is bounded (MAX_JSON_DEPTH), but
+ * the body's size is the caller's limit to set. The worst case is a body of empty elements (an empty
+ * span is 2 bytes of protobuf, `{}` in JSON): measured at about 250 bytes of heap and 2 to 5 µs per
+ * byte of body (1 MB of empty spans: ~260 MB, 2 to 5 s on one core); real spans cost far less.
  */
 export const decodeTraceRequest = (
   format: OtlpFormat,
