@@ -91,6 +91,9 @@ const receivedSpan = (span: OtlpSpan, around: SpanSurroundings): E.Either<string
 
 type Refusal = { readonly where: string; readonly name: string; readonly reason: string };
 
+/** How much of a refused span's name the message quotes: the message goes back in the response. */
+const NAME_SHOWN = 100;
+
 const describeRefusals = (refusals: readonly Refusal[]): DecodedTraceRequest['rejected'] => {
   const first = refusals[0];
   if (first === undefined) return { count: 0, message: '' };
@@ -117,7 +120,8 @@ export const receivedSpans = (request: ExportTraceServiceRequest, ids: IdSpellin
         if (E.isRight(decoded)) spans.push(decoded.right);
         else {
           const where = `resourceSpans[${r}].scopeSpans[${s}].spans[${i}]`;
-          refusals.push({ where, name: span.name ?? '', reason: decoded.left });
+          const name = wellFormedText((span.name ?? '').slice(0, NAME_SHOWN));
+          refusals.push({ where, name, reason: decoded.left });
         }
       });
     });

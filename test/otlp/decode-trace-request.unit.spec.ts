@@ -82,6 +82,38 @@ describe('decodeTraceRequest: what the OpenTelemetry SDK exports', () => {
     );
   });
 
+  it('refuses whole a protobuf request nesting AnyValues deeper than the decoder can recurse', () => {
+    // Built field by field: the generated encoder would itself recurse too deep.
+    const varint = (n: number): number[] => (n < 128 ? [n] : [(n & 127) | 128, ...varint(n >>> 7)]);
+    const lengthDelimited = (tag: number, body: Buffer): Buffer =>
+      Buffer.concat([Buffer.from([tag, ...varint(body.length)]), body]);
+    // AnyValue{arrayValue: ArrayValue{values: [AnyValue{...}]}}, 100,000 levels: headers inside out.
+    const headers: number[][] = [];
+    for (let level = 0, size = 0; level < 100_000; level++) {
+      const values = [0x0a, ...varint(size)];
+      const arrayValue = [0x2a, ...varint(size + values.length)];
+      headers.push([...arrayValue, ...values]);
+      size += values.length + arrayValue.length;
+    }
+    const value = Buffer.from(headers.reverse().flat());
+    const attribute = lengthDelimited(
+      0x4a,
+      Buffer.concat([lengthDelimited(0x0a, Buffer.from('k')), lengthDelimited(0x12, value)]),
+    );
+    const span = Buffer.concat([
+      lengthDelimited(0x0a, Buffer.alloc(16, 1)),
+      lengthDelimited(0x12, Buffer.alloc(8, 1)),
+      attribute,
+    ]);
+    const body = lengthDelimited(0x0a, lengthDelimited(0x12, lengthDelimited(0x12, span)));
+    expect(decodeTraceRequest('protobuf', body)).toEqual(
+      E.left({
+        format: 'protobuf',
+        message: 'not an OTLP ExportTraceServiceRequest in protobuf: messages nest too deep to decode',
+      }),
+    );
+  });
+
   it('refuses an OTLP/JSON body sent as protobuf', () => {
     expect(E.isLeft(decodeTraceRequest('protobuf', sent.json))).toBe(true);
   });

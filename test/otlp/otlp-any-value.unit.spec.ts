@@ -136,6 +136,18 @@ describe('decodeTraceRequest: AnyValue as JSON', () => {
     expect(rejected.message).toMatch(/deeper than 256 levels$/);
   });
 
+  it('keeps a key named __proto__ as a key, not a prototype', () => {
+    const attributes = [
+      {
+        key: '__proto__',
+        value: { kvlistValue: { values: [{ key: 'polluted', value: { boolValue: true } }] } },
+      },
+    ];
+    const [span] = decodedJson(jsonRequest([jsonSpan({ attributes })])).spans;
+    expect(JSON.stringify(span?.attributes)).toBe('{"__proto__":{"polluted":true}}');
+    expect(Object.getPrototypeOf(span?.attributes)).toBe(Object.prototype);
+  });
+
   it('keeps the last of duplicate keys, as JSON.parse does', () => {
     const list = [
       { key: 'k', value: { stringValue: 'first' } },

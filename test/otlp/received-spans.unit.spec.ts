@@ -35,6 +35,12 @@ describe('decodeTraceRequest: spans refused alone (partial success)', () => {
     expect(rejected.message).toMatch(/^2 spans were refused; the first, .*: trace_id is 0 bytes, not 16$/);
   });
 
+  it('quotes at most 100 characters of a refused span name, well-formed', () => {
+    const name = `${'n'.repeat(99)}\ud83d\ude00 and more`;
+    const { rejected } = decodedJson([jsonSpan({ name, spanId: '' })]);
+    expect(rejected.message).toContain(`the first, "${'n'.repeat(99)}\uFFFD" (`);
+  });
+
   it.each([
     ['a trace id of all zeros', { traceId: '00000000000000000000000000000000' }, 'trace_id is all zeros'],
     ['a trace id that is not hex', { traceId: '5b8efff798038103d269b633813fc6zz' }, 'trace_id is not hex'],
