@@ -17,8 +17,11 @@ export type IngestLimits = {
   readonly maxConcurrentRequests: number;
 };
 
+/** Decoding costs memory and time in proportion to the body, at worst (a body of empty spans) some
+ * 250 bytes of heap per byte: the bounds keep a burst of the largest requests within a few GB. An
+ * OTLP exporter's batch (512 spans by default) is well under them. */
 export const DEFAULT_INGEST_LIMITS: IngestLimits = {
-  maxRequestBytes: 16 * 1024 * 1024,
-  maxDecodedBytes: 64 * 1024 * 1024,
-  maxConcurrentRequests: 32,
+  maxRequestBytes: 4 * 1024 * 1024,
+  maxDecodedBytes: 8 * 1024 * 1024,
+  maxConcurrentRequests: 16,
 };

@@ -30,7 +30,7 @@ const builder = (yargs: Argv) =>
       type: 'number',
       default: DEFAULT_INGEST_LIMITS.maxRequestBytes,
       describe:
-        'POST /v1/traces: the largest body accepted as sent (413 past it; decompressed: 4 times as much)',
+        'POST /v1/traces: the largest body accepted as sent (413 past it; decompressed: twice as much)',
     })
     .option('redact-key', {
       type: 'string',
@@ -61,7 +61,7 @@ const ingestSettings = (args: ServeArgs): IngestSettings => {
   const maxRequestBytes = wholeNumber('max-request-bytes', args['max-request-bytes'], 1024, 1024 ** 3);
   return {
     quietPeriodMs,
-    limits: { ...DEFAULT_INGEST_LIMITS, maxRequestBytes, maxDecodedBytes: 4 * maxRequestBytes },
+    limits: { ...DEFAULT_INGEST_LIMITS, maxRequestBytes, maxDecodedBytes: 2 * maxRequestBytes },
   };
 };
 
