@@ -27,6 +27,7 @@ export const writeProofDocument = (
       tenant_id: proof.tenant_id,
       integrity: proof.integrity,
       seal: proof.seal,
+      observation: proof.observation,
       trace_count: proof.aos_traces.length,
       step_count: proof.step_count,
       aos_traces: proof.aos_traces,
@@ -55,6 +56,11 @@ export const proofLines = (proof: RunProof): string[] => {
     `root_hash: ${i.root_hash ?? '-'}`,
     `merkle_root: ${i.merkle_root ?? '-'}`,
   ];
+  const o = proof.observation;
+  if (o !== null)
+    lines.push(
+      `observed: recorded from OpenTelemetry trace ${o.trace_id} (span ${o.root_span_id}, service ${shown(o.service_name)}) after its steps ran; no plan was stored before execution`,
+    );
   const seal = proof.seal;
   if (seal.status === 'sealed' && seal.late)
     lines.push(

@@ -6,8 +6,8 @@ import { waitFor } from './run-inspection.js';
 export type Served = CliChild & { readonly port: number; readonly stderr: () => string };
 
 /** Starts `aos serve --listen 127.0.0.1:0` and waits for its "listening on" line (JSON on stderr). */
-export const startServe = async (env: NodeJS.ProcessEnv): Promise<Served> => {
-  const cli = spawnCli('aos', ['serve', '--listen', '127.0.0.1:0'], env);
+export const startServe = async (env: NodeJS.ProcessEnv, args: readonly string[] = []): Promise<Served> => {
+  const cli = spawnCli('aos', ['serve', '--listen', '127.0.0.1:0', ...args], env);
   let stderr = '';
   cli.child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   let exited = false;
