@@ -3,7 +3,15 @@ import type { RunCheckpoint } from '../../domain/ledger/run-checkpoint.js';
 import type { SealReport } from '../../domain/ledger/seal-verification.js';
 import type { RunIntegrity } from '../../domain/proof/run-verification.js';
 import type { ComparableRow } from '../../projections/comparable-row.js';
-import type { RunObservation } from './run-replay.js';
+
+/** An observed run's origin, as the proof reports it: recorded from an OpenTelemetry trace after
+ * its steps ran, with no plan stored before them. */
+export type RunObservation = {
+  readonly source: 'otlp';
+  readonly trace_id: string;
+  readonly root_span_id: string;
+  readonly service_name: string;
+};
 
 /** The verdict on one run: the chain rebuilt from its events, its seal, and its projections. */
 export type RunProof = {

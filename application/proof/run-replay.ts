@@ -10,7 +10,7 @@ import { aosTracesTable } from '../../projections/projection-tables.js';
 import type { Row } from '../../projections/row-change.js';
 import { rowChangesOf } from '../../projections/run-projection.js';
 import type { ProofReads } from '../ports/read-model.js';
-import type { ProofFailure } from './run-proof.js';
+import type { ProofFailure, RunObservation } from './run-proof.js';
 import { createStepRowsComparison } from './step-rows-comparison.js';
 
 /** What one pass over the events finds: the chain's verdict, the first event that does not
@@ -24,15 +24,6 @@ export type Replayed = {
   readonly completed: boolean;
   /** Where an observed run came from (its RunObserved); null for a planned run. */
   readonly observation: RunObservation | null;
-};
-
-/** An observed run's origin, as the proof reports it: recorded from an OpenTelemetry trace after
- * its steps ran, with no plan stored before them. */
-export type RunObservation = {
-  readonly source: 'otlp';
-  readonly trace_id: string;
-  readonly root_span_id: string;
-  readonly service_name: string;
 };
 
 /** What the proof reads of a run: the replay, and the stored trace rows and step count. */
