@@ -20,7 +20,7 @@ const at = (ms: number): [number, number] => [1_765_000_000 + Math.floor(ms / 10
  * invoke_agent span, two chat spans, one execute_tool and one failing execute_tool. Returns the
  * trace id (hex).
  */
-export const emitAgentTrace = (tracer: Tracer, goal = 'What is the weather in Lisbon?'): string => {
+const emitAgentTrace = (tracer: Tracer, goal = 'What is the weather in Lisbon?'): string => {
   const agent = tracer.startSpan('invoke_agent Weather agent', {
     kind: SpanKind.INTERNAL,
     startTime: at(0),
