@@ -152,4 +152,25 @@ describe('observed runs: spans staged, then sealed as runs', () => {
     ]);
     expect(await count(`SELECT count(*) AS n FROM aos_ingest_spans WHERE state = 'late'`)).toBe(1);
   });
+
+  // Given a run appended and sealed, when the server dies before the staging marks its spans (here:
+  // the marks undone), then the next pass finds the run recorded, appends nothing, and marks them.
+  it('appends nothing again for a run recorded before a crash left its spans pending', async () => {
+    await ingest('tenant-c', agentTrace());
+    await seal();
+    const runId = observedRunId('tenant-c', TRACE_ID, spanId(1));
+    const before = await count(`SELECT count(*) AS n FROM aos_events WHERE tenant_id = 'tenant-c'`);
+    await db.pool.query(
+      `UPDATE aos_ingest_spans SET state = 'pending', run_id = NULL WHERE tenant_id = 'tenant-c'`,
+    );
+    await db.pool.query(`UPDATE aos_ingest_traces SET checked_arrivals = 0 WHERE tenant_id = 'tenant-c'`);
+    expect(await seal()).toEqual([{ trace_id: TRACE_ID, sealed: [], late: 0, waiting: 0 }]);
+    expect(await count(`SELECT count(*) AS n FROM aos_events WHERE tenant_id = 'tenant-c'`)).toBe(before);
+    expect(
+      await count(
+        `SELECT count(*) AS n FROM aos_ingest_spans WHERE tenant_id = 'tenant-c' AND state = 'sealed' AND run_id = $1`,
+        [runId],
+      ),
+    ).toBe(5);
+  });
 });

@@ -1,0 +1,92 @@
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jsonOf, runCli } from '../support/cli.js';
+import { withSigningKey } from '../support/cli-fixtures.js';
+import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
+import { agentTraceSpans, otlpBody } from '../support/otel-agent-trace.js';
+import { waitFor } from '../support/run-inspection.js';
+import { startServe, untilReady, type Served } from '../support/serve-process.js';
+
+/** Sends the headers and half of a POST's body, and leaves it in flight. */
+const halfSent = async (port: number, token: string, body: Uint8Array): Promise<void> => {
+  const socket = connect(port, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  socket.on('error', () => undefined);
+  socket.write(
+    `POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/x-protobuf\r\nContent-Length: ${body.length}\r\n\r\n`,
+  );
+  socket.write(body.subarray(0, Math.floor(body.length / 2)));
+};
+
+describe('aos serve killed with SIGKILL during ingest', () => {
+  let db: TestDatabase;
+  let env: NodeJS.ProcessEnv;
+  const running: Served[] = [];
+  beforeAll(async () => {
+    db = await freshDatabase();
+    env = await withSigningKey({ DATABASE_URL: db.url });
+  });
+  afterAll(async () => {
+    for (const served of running) served.child.kill('SIGKILL');
+    await db.drop();
+  });
+
+  // Given spans accepted (200) and a request half sent when the server is killed -9, when a new
+  // server starts and the exporter sends everything again, then the run is recorded exactly once,
+  // whole, and VERIFIED.
+  it('records the run exactly once after a restart and the exporter sending again', async () => {
+    const created = await runCli(
+      'aos-int',
+      ['tokens', 'create', '--tenant-id', 'tenant-kill', '--json'],
+      env,
+    );
+    const { token } = jsonOf<{ token: string }>(created);
+    const spans = await agentTraceSpans();
+    const first = otlpBody('protobuf', spans.slice(0, 3));
+    const second = otlpBody('protobuf', spans.slice(3));
+    const headers = { 'content-type': 'application/x-protobuf', authorization: `Bearer ${token}` };
+
+    const killed = await startServe(env, ['--quiet-period-ms', '60000']);
+    running.push(killed);
+    await untilReady(killed);
+    const url = (served: Served) => `http://127.0.0.1:${served.port}/v1/traces`;
+    expect((await fetch(url(killed), { method: 'POST', body: first, headers })).status).toBe(200);
+    await halfSent(killed.port, token, second);
+    killed.child.kill('SIGKILL');
+    await killed.done;
+
+    const restarted = await startServe(env, ['--quiet-period-ms', '300']);
+    running.push(restarted);
+    await untilReady(restarted);
+    for (const body of [first, second, first])
+      expect((await fetch(url(restarted), { method: 'POST', body, headers })).status).toBe(200);
+    const run = await waitFor('the run sealed', async () => {
+      const listed = jsonOf<{ runs: { run_id: string; status: string }[] }>(
+        await runCli('aos', ['runs', 'list', '--tenant-id', 'tenant-kill', '--json'], env),
+      ).runs;
+      return listed.length > 0 && listed.every((r) => r.status === 'succeeded') ? listed : undefined;
+    });
+    expect(run).toHaveLength(1);
+    const proof = await runCli(
+      'aos',
+      ['proof', '--tenant-id', 'tenant-kill', '--run-id', run[0]!.run_id, '--json'],
+      env,
+    );
+    expect(proof.code, proof.stderr).toBe(0);
+    expect(jsonOf(proof)).toMatchObject({ integrity: { verification_status: 'VERIFIED' }, step_count: 4 });
+    const events = await db.pool.query<{ type: string; n: string }>(
+      `SELECT type, count(*) AS n FROM aos_events WHERE tenant_id = 'tenant-kill' GROUP BY type ORDER BY type`,
+    );
+    expect(events.rows.map((r) => [r.type, Number(r.n)])).toEqual([
+      ['AgentRegistered', 1],
+      ['RunCompleted', 1],
+      ['RunCreated', 1],
+      ['RunObserved', 1],
+      ['RunSealed', 1],
+      ['RunStarted', 1],
+      ['StepExecuted', 4],
+    ]);
+    const pending = await db.pool.query(`SELECT 1 FROM aos_ingest_spans WHERE state <> 'sealed'`);
+    expect(pending.rows).toEqual([]);
+  });
+});
