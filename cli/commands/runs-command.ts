@@ -43,18 +43,41 @@ const get = async (args: ArgsOf<typeof getOptions>) =>
     const runId = decodeOption(RunIdC, 'run-id', args['run-id']);
     const { getRun } = await import('../../application/runs/run-queries.js');
     const { runPlanningAttempts } = await import('../../application/planning/run-planning-attempts.js');
+    const { readLateSpans } = await import('../../application/ingest/late-spans.js');
     return withRuntime(async (runtime) => {
       const run = await getRun(runtime, tenantId, runId, warnCatchUp);
       if (!run) throw notFound(`run ${runId} not found in tenant ${tenantId}`);
       const planning = await runPlanningAttempts(runtime.store, tenantId, runId);
       if (E.isLeft(planning)) throw storeFailure(planning.left);
+      const late =
+        run.observation === null ? E.right([]) : await readLateSpans(runtime.store)(tenantId, runId)();
+      if (E.isLeft(late)) throw storeFailure(late.left);
+      const lateSpans = late.right.map((l) => ({
+        span_id: l.span.span_id,
+        name: l.span.name,
+        received_at: l.received_at,
+      }));
       const text = Object.entries(run)
         .map(
           ([k, v]) => `${k}: ${shown(typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v))}`,
         )
         .concat(planning.right.map(planningLine))
+        .concat(
+          lateSpans.map(
+            (l) =>
+              `late span: ${l.span_id} ${shown(l.name)} received ${l.received_at}, after the run was sealed (not part of it)`,
+          ),
+        )
         .join('\n');
-      return { exitCode: ExitCode.ok, json: { ...run, planning: planning.right }, text };
+      return {
+        exitCode: ExitCode.ok,
+        json: {
+          ...run,
+          planning: planning.right,
+          ...(run.observation === null ? {} : { late_spans: lateSpans }),
+        },
+        text,
+      };
     });
   });
 
@@ -69,8 +92,16 @@ const list = async (args: ArgsOf<typeof listOptions>) =>
         exitCode: ExitCode.ok,
         json: { tenant_id: tenantId, runs },
         text: await renderTable(
-          ['run_id', 'agent_id', 'status', 'created_at', 'goal'],
-          runs.map((r) => [r.run_id, r.agent_id, r.status, r.created_at, r.goal.slice(0, 40)]),
+          ['run_id', 'agent_id', 'status', 'recorded', 'created_at', 'goal'],
+          runs.map((r) => [
+            r.run_id,
+            r.agent_id,
+            r.status,
+            // observed: recorded from an OpenTelemetry trace after it ran (aos serve), no plan before it.
+            r.observation === null ? 'planned' : 'observed',
+            r.created_at,
+            r.goal.slice(0, 40),
+          ]),
         ),
       };
     });

@@ -209,4 +209,41 @@ describe('aos serve: OpenTelemetry traces in, sealed observed runs out', () => {
     );
     expect(staged.rows).toEqual([{ span_id: 'eee19b7ec3c1b174' }]);
   });
+
+  it('keeps a span that arrives after the seal as a late span, shown by aos runs get, the sealed run unchanged', async () => {
+    const { token: secret } = await token('tenant-late');
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${secret}` };
+    const spans = await agentTraceSpans();
+    expect((await post(otlpBody('json', spans), headers)).status).toBe(200);
+    const run = await sealedRun('tenant-late');
+    const root = spans.find((span) => span.parentSpanContext === undefined)!;
+    const late = {
+      traceId: root.spanContext().traceId,
+      spanId: 'abcdef0123456789',
+      parentSpanId: root.spanContext().spanId,
+      name: 'chat late',
+      kind: 3,
+      startTimeUnixNano: '1765000002000000000',
+      endTimeUnixNano: '1765000002500000000',
+      attributes: [{ key: 'gen_ai.operation.name', value: { stringValue: 'chat' } }],
+    };
+    const body = { resourceSpans: [{ scopeSpans: [{ spans: [late] }] }] };
+    expect((await post(new TextEncoder().encode(JSON.stringify(body)), headers)).status).toBe(200);
+    const shown = await waitFor('the late span shown', async () => {
+      const got = await runCli(
+        'aos',
+        ['runs', 'get', '--tenant-id', 'tenant-late', '--run-id', run.run_id, '--json'],
+        env,
+      );
+      const json = jsonOf<{ late_spans: { span_id: string }[] }>(got);
+      return json.late_spans.length > 0 ? json : undefined;
+    });
+    expect(shown.late_spans).toEqual([
+      expect.objectContaining({ span_id: 'abcdef0123456789', name: 'chat late' }),
+    ]);
+    const proof = await proofOf('tenant-late', run.run_id);
+    expect(proof.json).toMatchObject({ integrity: { verification_status: 'VERIFIED' }, step_count: 4 });
+    const listed = await runCli('aos', ['runs', 'list', '--tenant-id', 'tenant-late'], env);
+    expect(listed.stdout).toMatch(new RegExp(`${run.run_id}.*succeeded.*observed`));
+  });
 });
