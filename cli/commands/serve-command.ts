@@ -32,6 +32,11 @@ const builder = (yargs: Argv) =>
       describe:
         'POST /v1/traces: the largest body accepted as sent (413 past it; decompressed: twice as much)',
     })
+    .option('max-concurrent-requests', {
+      type: 'number',
+      default: DEFAULT_INGEST_LIMITS.maxConcurrentRequests,
+      describe: 'POST /v1/traces: requests decoded and stored at once; past it, 429 with Retry-After',
+    })
     .option('redact-key', {
       type: 'string',
       array: true,
@@ -59,9 +64,15 @@ type ServeArgs = ArgsOf<typeof builder>;
 const ingestSettings = (args: ServeArgs): IngestSettings => {
   const quietPeriodMs = wholeNumber('quiet-period-ms', args['quiet-period-ms'], 0, 3_600_000);
   const maxRequestBytes = wholeNumber('max-request-bytes', args['max-request-bytes'], 1024, 1024 ** 3);
+  const maxConcurrentRequests = wholeNumber(
+    'max-concurrent-requests',
+    args['max-concurrent-requests'],
+    1,
+    1024,
+  );
   return {
     quietPeriodMs,
-    limits: { ...DEFAULT_INGEST_LIMITS, maxRequestBytes, maxDecodedBytes: 2 * maxRequestBytes },
+    limits: { maxRequestBytes, maxDecodedBytes: 2 * maxRequestBytes, maxConcurrentRequests },
   };
 };
 

@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonOf, runCli } from '../support/cli.js';
 import { withSigningKey } from '../support/cli-fixtures.js';
@@ -8,7 +8,7 @@ import { waitFor } from '../support/run-inspection.js';
 import { startServe, untilReady, type Served } from '../support/serve-process.js';
 
 /** Sends the headers and half of a POST's body, and leaves it in flight. */
-const halfSent = async (port: number, token: string, body: Uint8Array): Promise<void> => {
+const halfSent = async (port: number, token: string, body: Uint8Array): Promise<Socket> => {
   const socket = connect(port, '127.0.0.1');
   await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
   socket.on('error', () => undefined);
@@ -16,9 +16,10 @@ const halfSent = async (port: number, token: string, body: Uint8Array): Promise<
     `POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/x-protobuf\r\nContent-Length: ${body.length}\r\n\r\n`,
   );
   socket.write(body.subarray(0, Math.floor(body.length / 2)));
+  return socket;
 };
 
-describe('aos serve killed with SIGKILL during ingest', () => {
+describe('aos serve stopped during ingest: SIGKILL, SIGTERM', () => {
   let db: TestDatabase;
   let env: NodeJS.ProcessEnv;
   const running: Served[] = [];
@@ -88,5 +89,61 @@ describe('aos serve killed with SIGKILL during ingest', () => {
     ]);
     const pending = await db.pool.query(`SELECT 1 FROM aos_ingest_spans WHERE state <> 'sealed'`);
     expect(pending.rows).toEqual([]);
+  });
+
+  it('on SIGTERM seals what it accepted without waiting for the quiet period, then exits 0', async () => {
+    const created = await runCli(
+      'aos-int',
+      ['tokens', 'create', '--tenant-id', 'tenant-term', '--json'],
+      env,
+    );
+    const { token } = jsonOf<{ token: string }>(created);
+    const served = await startServe(env, ['--quiet-period-ms', '3600000']);
+    running.push(served);
+    await untilReady(served);
+    const response = await fetch(`http://127.0.0.1:${served.port}/v1/traces`, {
+      method: 'POST',
+      body: otlpBody('protobuf', await agentTraceSpans()),
+      headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${token}` },
+    });
+    expect(response.status).toBe(200);
+    const listed = async () =>
+      jsonOf<{ runs: { status: string }[] }>(
+        await runCli('aos', ['runs', 'list', '--tenant-id', 'tenant-term', '--json'], env),
+      ).runs;
+    expect(await listed()).toEqual([]);
+    served.child.kill('SIGTERM');
+    const ended = await served.done;
+    expect(ended.code, ended.stderr).toBe(0);
+    expect(ended.stderr).toContain('"event":"run_sealed"');
+    expect((await listed()).map((r) => r.status)).toEqual(['succeeded']);
+  });
+
+  it('answers 429 with Retry-After past its concurrent requests, and takes the next one once there is room', async () => {
+    const created = await runCli(
+      'aos-int',
+      ['tokens', 'create', '--tenant-id', 'tenant-busy', '--json'],
+      env,
+    );
+    const { token } = jsonOf<{ token: string }>(created);
+    const served = await startServe(env, ['--max-concurrent-requests', '1']);
+    running.push(served);
+    await untilReady(served);
+    const body = otlpBody('protobuf', await agentTraceSpans());
+    const send = () =>
+      fetch(`http://127.0.0.1:${served.port}/v1/traces`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${token}` },
+      });
+    const held = await halfSent(served.port, token, body);
+    // The held request is admitted once its token is checked: until then another may still pass.
+    const refused = await waitFor('a 429', async () => {
+      const answer = await send();
+      return answer.status === 429 ? answer : undefined;
+    });
+    expect(refused.headers.get('retry-after')).toBe('1');
+    held.destroy();
+    await waitFor('room again', async () => ((await send()).status === 200 ? true : undefined));
   });
 });
