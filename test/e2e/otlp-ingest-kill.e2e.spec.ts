@@ -136,12 +136,17 @@ describe('aos serve stopped during ingest: SIGKILL, SIGTERM', () => {
         body,
         headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${token}` },
       });
+    // A request held in flight, admitted (it has no answer, and readyz still answers):
     const held = await halfSent(served.port, token, body);
-    // The held request is admitted once its token is checked: until then another may still pass.
-    const refused = await waitFor('a 429', async () => {
-      const answer = await send();
-      return answer.status === 429 ? answer : undefined;
-    });
+    let answered = false;
+    held.on('data', () => (answered = true));
+    await waitFor('the held request admitted', async () =>
+      served.stderr().includes('"url":"/v1/traces"') ? true : undefined,
+    );
+    await untilReady(served);
+    const refused = await send();
+    expect(answered).toBe(false);
+    expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBe('1');
     held.destroy();
     await waitFor('room again', async () => ((await send()).status === 200 ? true : undefined));
