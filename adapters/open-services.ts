@@ -4,6 +4,7 @@ import type { EventStoreDb } from './eventstoredb/eventstoredb-event-store.js';
 import { runCatchUpFeed, type CatchUpFeedOptions } from './eventstoredb/catch-up-feed.js';
 import { migrate } from './postgres/migrator.js';
 import { postgresEventStore } from './postgres/postgres-event-store.js';
+import { postgresExportCheckpoints } from './postgres/postgres-export-checkpoints.js';
 import { postgresIngestTokens } from './postgres/postgres-ingest-tokens.js';
 import { postgresRunCatalog } from './postgres/postgres-run-catalog.js';
 import { postgresReadModel } from './postgres/read-model/postgres-read-model.js';
@@ -58,6 +59,7 @@ export const openServices = async (
       catalog: eventStoreDb ? null : postgresRunCatalog(pool),
       skills: builtinSkillRegistry(),
       ingestTokens: postgresIngestTokens(pool),
+      exportCheckpoints: postgresExportCheckpoints(pool),
     },
     eventStore: eventStoreDb ? 'eventstoredb' : 'postgres',
     followProjections:
