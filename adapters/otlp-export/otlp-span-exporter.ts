@@ -3,6 +3,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import * as E from 'fp-ts/lib/Either.js';
 import type { SpanExporter, SpanExportFailure } from '../../application/ports/span-exporter.js';
+import { importModule } from '../module-import.js';
 import { readableSpan } from './readable-span.js';
 
 export type OtlpProtocol = 'http/protobuf' | 'http/json';
@@ -31,13 +32,19 @@ const failureOf = (error: Error | undefined): SpanExportFailure => {
   return { retryable: true, message };
 };
 
+/** The exporters stay out of the CLI bundle (they load node:http with import(), which the bundle,
+ * a script, cannot): loaded as modules through importModule. */
 const exporterFor = async (endpoint: OtlpEndpoint): Promise<TraceExporter> => {
   const config = { url: endpoint.url, headers: { ...endpoint.headers } };
   if (endpoint.protocol === 'http/json') {
-    const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
+    const { OTLPTraceExporter } = (await importModule(
+      '@opentelemetry/exporter-trace-otlp-http',
+    )) as typeof import('@opentelemetry/exporter-trace-otlp-http');
     return new OTLPTraceExporter(config);
   }
-  const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-proto');
+  const { OTLPTraceExporter } = (await importModule(
+    '@opentelemetry/exporter-trace-otlp-proto',
+  )) as typeof import('@opentelemetry/exporter-trace-otlp-proto');
   return new OTLPTraceExporter(config);
 };
 
