@@ -108,6 +108,15 @@ describe('aos-int otel export sends completed runs as GenAI spans', () => {
     expect(flaky.spans()).toHaveLength(3);
   });
 
+  it('sends a batch again after a backoff once the exporter gave up retrying (503 seven times, then 200)', async () => {
+    // The exporter tries a request 6 times (Retry-After: 0, at once); the 7th 503 is the second send's.
+    const flaky = await collector((n) => ({ status: n <= 7 ? 503 : 200, headers: { 'retry-after': '0' } }));
+    const result = await exportTo(env, flaky.url, '--tenant-id', TENANT);
+    expect(result.code, result.stderr).toBe(0);
+    expect(flaky.requests).toBe(8);
+    expect(flaky.spans()).toHaveLength(3);
+  });
+
   it('fails with exit 1 and a message when the collector refuses, and moves no checkpoint', async () => {
     const refusing = await collector(() => ({ status: 400 }));
     const result = await exportTo(env, refusing.url, '--tenant-id', TENANT, '--follow');
