@@ -16,6 +16,19 @@ const EndpointC = new t.Type<URL, string, unknown>(
     const url = new URL(u);
     if (url.protocol !== 'http:' && url.protocol !== 'https:')
       return t.failure(u, c, `expected an http or https URL (got ${url.protocol})`);
+    // The exporter sends to the URL's host, port and path only: what it would drop is refused.
+    if (url.username !== '' || url.password !== '')
+      return t.failure(
+        u,
+        c,
+        'credentials in the URL are not sent: give them with --header (e.g. Authorization=...)',
+      );
+    if (url.search !== '' || url.hash !== '')
+      return t.failure(
+        u,
+        c,
+        'a query or fragment is not sent: the URL is the traces path (e.g. .../v1/traces)',
+      );
     return t.success(url);
   },
   (url) => url.href,
@@ -41,14 +54,6 @@ export type OtelExportOptions = {
   readonly endpoint: URL;
   readonly protocol: t.TypeOf<typeof OtlpProtocolC>;
   readonly headers: Readonly<Record<string, string>>;
-};
-
-/** The endpoint as checkpoints and messages name it: without the credentials a URL may carry. */
-export const endpointName = (endpoint: URL): string => {
-  const named = new URL(endpoint.href);
-  named.username = '';
-  named.password = '';
-  return named.href;
 };
 
 /** Decodes `otel export`'s options; a bad one is a usage error naming it (nothing is sent). */

@@ -8,7 +8,7 @@ import { CliFailure, orThrow } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { decodeOption } from '../input-validation.js';
-import { decodeOtelExportOptions, endpointName } from '../otel-export-options.js';
+import { decodeOtelExportOptions } from '../otel-export-options.js';
 import { storeFailure, withRuntime } from '../runtime.js';
 import { shown } from '../terminal-text.js';
 import { withJson, withTenant, type ArgsOf } from './common-options.js';
@@ -111,7 +111,7 @@ const exportHandler = async (args: ArgsOf<typeof exportOptions>) =>
     const options = decodeOtelExportOptions(args);
     const tenantId =
       args['tenant-id'] === undefined ? null : decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
-    const endpoint = endpointName(options.endpoint);
+    const endpoint = options.endpoint.href;
     const [{ otlpSpanExporter }, keys, { systemClock }] = await Promise.all([
       import('../../adapters/otlp-export/otlp-span-exporter.js'),
       import('../signing-keys.js'),
@@ -119,7 +119,7 @@ const exportHandler = async (args: ArgsOf<typeof exportOptions>) =>
     ]);
     const knownKeys = await keys.loadKnownKeys(await keys.keysDirectoryOf(process.env));
     const stop = args.follow ? stopSignal() : null;
-    const exporter = await otlpSpanExporter({ ...options, url: options.endpoint.href });
+    const exporter = await otlpSpanExporter({ ...options, url: endpoint });
     try {
       const tally = await withRuntime(
         (runtime) =>

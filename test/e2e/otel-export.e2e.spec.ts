@@ -177,6 +177,8 @@ describe('aos-int otel export sends completed runs as GenAI spans', () => {
   it.each([
     [['--endpoint', 'not a url'], '--endpoint'],
     [['--endpoint', 'ftp://127.0.0.1/v1/traces'], '--endpoint'],
+    [['--endpoint', 'http://user:secret@127.0.0.1:4318/v1/traces'], '--endpoint'],
+    [['--endpoint', 'http://127.0.0.1:4318/v1/traces?key=1'], '--endpoint'],
     [['--header', 'no-equals-sign'], '--header'],
     [['--header', 'bad name=v'], '--header'],
     [['--header', 'x=line\nbreak'], '--header'],
