@@ -1,17 +1,14 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { runSpans } from '../../domain/otel-export/run-spans.js';
 import { START_POSITION, type GlobalPosition } from '../../domain/ports/event-store.js';
 import type { ExportCheckpointKey } from '../ports/export-checkpoints.js';
 import type { CompletedRun, RunCatalog } from '../ports/run-catalog.js';
 import type { SpanExporter } from '../ports/span-exporter.js';
 import type { Services } from '../services.js';
 import type { OtelExportError } from './otel-export-error.js';
-import { readRunToExport } from './read-run-to-export.js';
-import { sendWithRetry, type RetryPolicy } from './send-with-retry.js';
+import { exportRun } from './export-run.js';
+import type { RetryPolicy } from './send-with-retry.js';
 
 const PAGE = 100;
-/** Spans per request: a long run goes in several. */
-const SPANS_PER_REQUEST = 512;
 
 export type OtelExportDeps = {
   readonly services: Pick<Services, 'store' | 'readModel' | 'catalog' | 'exportCheckpoints'>;
@@ -26,26 +23,6 @@ export type ExportTally = { runs: number; spans: number };
 
 /** What the caller is told as runs go out. */
 export type ExportObserver = { readonly exported?: (run: CompletedRun, spans: number) => void };
-
-/** Sends one run's spans, a request of at most SPANS_PER_REQUEST at a time; the root span last. */
-const exportRun = async (
-  deps: OtelExportDeps,
-  run: CompletedRun,
-): Promise<E.Either<OtelExportError, number>> => {
-  const material = await readRunToExport(deps.services, run, deps.knownKeys);
-  if (E.isLeft(material)) return material;
-  const spans = runSpans(material.right);
-  for (let from = 0; from < spans.length; from += SPANS_PER_REQUEST) {
-    const batch = {
-      service_name: material.right.header.origin_system_id,
-      spans: spans.slice(from, from + SPANS_PER_REQUEST),
-    };
-    const sent = await sendWithRetry(deps.exporter, batch, deps.retry);
-    if (E.isLeft(sent))
-      return E.left({ kind: 'export_failed', tenant_id: run.tenant_id, run_id: run.run_id, ...sent.left });
-  }
-  return E.right(spans.length);
-};
 
 const page = async (
   catalog: RunCatalog,

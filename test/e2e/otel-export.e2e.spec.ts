@@ -174,6 +174,22 @@ describe('aos-int otel export sends completed runs as GenAI spans', () => {
     ).toEqual(new Set([traceOf(later.run_id)]));
   });
 
+  it('sends a long run a request of at most 512 spans at a time, the root span last', async () => {
+    const tenant = 'tenant-otel-long';
+    const long = await runGoal(
+      env,
+      tenant,
+      await createAgent(env, tenant, [{ skill: 'echo', params: { message: '{{goal}}' }, repeat: 600 }]),
+    );
+    const otlp = await collector();
+    const result = await exportTo(env, otlp.url, '--tenant-id', tenant);
+    expect(result.code, result.stderr).toBe(0);
+    expect(jsonOf(result)).toMatchObject({ runs: 1, spans: 601 });
+    expect(otlp.accepted.map((r) => r.spans.length)).toEqual([512, 89]);
+    expect(otlp.accepted[1]?.spans.at(-1)?.spanId).toBe(rootSpanIdOf(tenant, long.run_id));
+    expect(new Set(otlp.spans().map((s) => s.spanId)).size).toBe(601);
+  });
+
   it.each([
     [['--endpoint', 'not a url'], '--endpoint'],
     [['--endpoint', 'ftp://127.0.0.1/v1/traces'], '--endpoint'],
