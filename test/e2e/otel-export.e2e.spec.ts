@@ -3,6 +3,7 @@ import { rootSpanIdOf, stepSpanIdOf, traceIdOf } from '../../domain/otel-export/
 import { jsonOf, runCli } from '../support/cli.js';
 import { spawnCli } from '../support/cli-process.js';
 import { createAgent, echoSteps, runGoal, withSigningKey, type RunJson } from '../support/cli-fixtures.js';
+import { startFakeModelServer } from '../support/fake-model-server.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 import { startCollector, type CollectedSpan, type OtlpCollector } from '../support/otlp-collector.js';
 import { waitFor } from '../support/run-inspection.js';
@@ -188,6 +189,45 @@ describe('aos-int otel export sends completed runs as GenAI spans', () => {
     expect(otlp.accepted.map((r) => r.spans.length)).toEqual([512, 89]);
     expect(otlp.accepted[1]?.spans.at(-1)?.spanId).toBe(rootSpanIdOf(tenant, long.run_id));
     expect(new Set(otlp.spans().map((s) => s.spanId)).size).toBe(601);
+  });
+
+  it('sends an llm_invoke step as chat with its model and tokens, and each attempt of its retry', async () => {
+    const tenant = 'tenant-otel-llm';
+    const model = await startFakeModelServer((n) =>
+      n === 1
+        ? { status: 503, body: { error: 'busy' } }
+        : { content: 'fine', usage: { prompt_tokens: 12, completion_tokens: 5 } },
+    );
+    try {
+      const llmEnv = { ...env, AOS_LLM_BASE_URL: model.baseUrl, AOS_LLM_MODEL: 'fake-model' };
+      const llmStep = {
+        skill: 'llm_invoke',
+        params: { messages: [{ role: 'user', content: '{{goal}}' }], max_tokens: 16 },
+        max_retries: 1,
+      };
+      const llmRun = await runGoal(llmEnv, tenant, await createAgent(llmEnv, tenant, [llmStep]));
+      expect(llmRun.status, llmRun.result.stderr).toBe('succeeded');
+      const otlp = await collector();
+      expect((await exportTo(env, otlp.url, '--tenant-id', tenant)).code).toBe(0);
+      const stepId = stepSpanIdOf(tenant, llmRun.run_id, 0);
+      const chat = otlp.spans().find((s) => s.spanId === stepId);
+      expect(chat?.name).toBe('chat fake-planner');
+      expect(chat?.parentSpanId).toBe(rootSpanIdOf(tenant, llmRun.run_id));
+      expect(chat?.attributes).toMatchObject({
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.request.model': 'fake-planner',
+        'gen_ai.usage.input_tokens': 12,
+        'gen_ai.usage.output_tokens': 5,
+        'aos.step.retry_count': 1,
+      });
+      const attempts = otlp.spans().filter((s) => s.parentSpanId === stepId);
+      expect(attempts.map((a) => [a.name, a.status.code, a.attributes['error.type']])).toEqual([
+        ['chat fake-planner attempt 1', 2, 'HTTP_503'],
+        ['chat fake-planner attempt 2', 1, undefined],
+      ]);
+    } finally {
+      await model.close();
+    }
   });
 
   it.each([
