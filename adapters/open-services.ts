@@ -5,6 +5,7 @@ import { runCatchUpFeed, type CatchUpFeedOptions } from './eventstoredb/catch-up
 import { migrate } from './postgres/migrator.js';
 import { postgresEventStore } from './postgres/postgres-event-store.js';
 import { postgresSpanStaging } from './postgres/postgres-span-staging.js';
+import { postgresExportCheckpoints } from './postgres/postgres-export-checkpoints.js';
 import { postgresIngestTokens } from './postgres/postgres-ingest-tokens.js';
 import { postgresRunCatalog } from './postgres/postgres-run-catalog.js';
 import { postgresReadModel } from './postgres/read-model/postgres-read-model.js';
@@ -60,6 +61,7 @@ export const openServices = async (
       skills: builtinSkillRegistry(),
       ingestTokens: postgresIngestTokens(pool),
       spanStaging: postgresSpanStaging(pool),
+      exportCheckpoints: postgresExportCheckpoints(pool),
     },
     eventStore: eventStoreDb ? 'eventstoredb' : 'postgres',
     followProjections:

@@ -1,5 +1,6 @@
 import type { EventStore } from '../domain/ports/event-store.js';
 import type { SkillRegistry } from '../domain/ports/skill.js';
+import type { ExportCheckpoints } from './ports/export-checkpoints.js';
 import type { IngestTokens } from './ports/ingest-tokens.js';
 import type { ReadModel } from './ports/read-model.js';
 import type { RunCatalog } from './ports/run-catalog.js';
@@ -16,4 +17,6 @@ export type Services = {
   readonly ingestTokens: IngestTokens;
   /** Received spans waiting for their run to be sealed (aos serve, POST /v1/traces). */
   readonly spanStaging: SpanStaging;
+  /** How far `aos-int otel export --follow` got, per endpoint and tenant filter. */
+  readonly exportCheckpoints: ExportCheckpoints;
 };

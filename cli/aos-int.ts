@@ -6,6 +6,7 @@ import { verifyAllCommand } from './commands/verify-all-command.js';
 import { demoCommand } from './commands/demo-command.js';
 import { migrateCommand } from './commands/migrate-command.js';
 import { projectionsCommand } from './commands/projections-command.js';
+import { otelCommand } from './commands/otel-command.js';
 import { tokensCommand } from './commands/tokens-command.js';
 import { internalRunsCommand } from './commands/seal-late-command.js';
 import { cliProgram } from './yargs-app.js';
@@ -20,6 +21,7 @@ void cliProgram('aos-int', (program) =>
     .command(dbCommand)
     .command(keysCommand)
     .command(tokensCommand)
+    .command(otelCommand)
     .command(verifyAllCommand)
     .command(internalRunsCommand),
 ).parseAsync();

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { OrphanedRows, RunCatalog } from '../../application/ports/run-catalog.js';
+import type { CompletedRun, OrphanedRows, RunCatalog } from '../../application/ports/run-catalog.js';
 import {
   LEDGER_STREAM_PREFIX,
   ledgerStreamId,
@@ -40,6 +40,26 @@ SELECT tenant_id, run_id, string_agg(table_name, ', ' ORDER BY table_name) AS ta
  GROUP BY run_id, tenant_id
  ORDER BY run_id, tenant_id LIMIT $4`;
 
+// Completions of runs after a position, in commit order (as readAll reads: never past a
+// transaction that may still commit), of one tenant or all.
+const COMPLETED_SQL = `
+SELECT tenant_id, stream_id, transaction_id::text AS transaction_id, global_position::text AS global_position
+  FROM aos_events
+ WHERE type = 'RunCompleted' AND stream_id LIKE '${RUN_STREAM_PREFIX}%'
+   AND ($1::text IS NULL OR tenant_id = $1)
+   AND (transaction_id, global_position) > ($2::text::xid8, $3::bigint)
+   AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+ ORDER BY transaction_id, global_position
+ LIMIT $4`;
+
+type CompletedRow = { tenant_id: string; stream_id: string; transaction_id: string; global_position: string };
+
+const completedRunOf = (row: CompletedRow): CompletedRun => ({
+  tenant_id: row.tenant_id,
+  run_id: runIdOfStream(row.stream_id),
+  position: { transactionId: BigInt(row.transaction_id), position: BigInt(row.global_position) },
+});
+
 const COUNT_SQL = `SELECT count(DISTINCT (tenant_id, stream_id)) FROM aos_events WHERE stream_id LIKE '${RUN_STREAM_PREFIX}%' AND ($1::text IS NULL OR tenant_id = $1)`;
 
 // The ledger index of a run's first seal (aos_sealed_run_id and its index: migration 0005).
@@ -72,6 +92,15 @@ export const postgresRunCatalog = (pool: pg.Pool): RunCatalog => ({
   firstSealIndex: async (tenantId, runId) =>
     (await pool.query<{ first: number | null }>(FIRST_SEAL_SQL, [ledgerStreamId(tenantId), tenantId, runId]))
       .rows[0]?.first ?? undefined,
+  completedRunsPage: async (tenantId, after, limit) =>
+    (
+      await pool.query<CompletedRow>(COMPLETED_SQL, [
+        tenantId,
+        after.transactionId.toString(),
+        after.position.toString(),
+        limit,
+      ])
+    ).rows.map(completedRunOf),
   orphanedRowsPage: async (tenantId, after, limit) =>
     (await pool.query<OrphanedRows>(ORPHANS_SQL, [tenantId, after[0], after[1], limit])).rows,
 });

@@ -1,3 +1,12 @@
+import type { GlobalPosition } from '../../domain/ports/event-store.js';
+
+/** A completed run, by the position of its completion in the store's global order. */
+export type CompletedRun = {
+  readonly tenant_id: string;
+  readonly run_id: string;
+  readonly position: GlobalPosition;
+};
+
 /** Rows of the read tables that no event stands behind. */
 export type OrphanedRows = { readonly tenant_id: string; readonly run_id: string; readonly tables: string };
 
@@ -16,6 +25,9 @@ export interface RunCatalog {
   existingRuns(tenantId: string, runIds: readonly string[]): Promise<Set<string>>;
   /** The ledger index of the run's first seal in the tenant ledger, if it has one. */
   firstSealIndex(tenantId: string, runId: string): Promise<number | undefined>;
+  /** Completed runs (of one tenant, or all) whose completion comes after `after` in the global
+   * order, in that order, at most `limit`; never one while an earlier transaction may still commit. */
+  completedRunsPage(tenantId: string | null, after: GlobalPosition, limit: number): Promise<CompletedRun[]>;
   /** Runs the read tables hold rows of while the store has no event of them, after
    * `after` = [run_id, tenant_id], in that order. */
   orphanedRowsPage(
