@@ -15,9 +15,15 @@ const messageText = (message: JsonObject): string | undefined => {
   return texts.length === 0 ? undefined : texts.join(' ');
 };
 
-/** What the agent was asked, as well as its root span says: the first user message of its input
- * messages, else the span's name. */
+/** The goal a run exported by `aos-int otel export` carries on its root span. */
+const EXPORTED_GOAL = 'aos.goal';
+
+/** What the agent was asked, as well as its root span says: the goal of a run exported by this
+ * product, else the first user message of its input messages, else its description, else the
+ * span's name. */
 export const observedGoalText = (attributes: JsonObject, spanName: string): string => {
+  const exported = stringAttribute(attributes, EXPORTED_GOAL);
+  if (exported !== undefined) return exported;
   const messages = structuredAttribute(attributes, GenAi.inputMessages);
   if (Array.isArray(messages)) {
     for (const message of messages) {

@@ -2,6 +2,7 @@ import type { RunCommand } from '../run/run-decider.js';
 import type { RunErrorInfo, RunObserved, StepExecuted } from '../run/run-events.js';
 import { observedAgentId, observedRunId } from './observed-ids.js';
 import { observedGoalText } from './observed-goal.js';
+import { earlierAttempts, stepsWithAttempts } from './observed-attempts.js';
 import { observedStep } from './observed-step.js';
 import { goalText, idText, oneLineText } from './observed-text.js';
 import { GenAi, stringAttribute } from './span-attributes.js';
@@ -50,6 +51,7 @@ export const observedRun = (tenantId: string, run: TraceRun): ObservedRun => {
   const agentName = stringAttribute(root.attributes, GenAi.agentName);
   const agentKey = stringAttribute(root.attributes, GenAi.agentId) ?? agentName ?? root.name;
   const received = receivedRange([run.root, ...run.steps]);
+  const { steps, attemptsOf } = stepsWithAttempts(run.steps);
   return {
     run_id: observedRunId(tenantId, root.trace_id, root.span_id),
     tenant_id: tenantId,
@@ -74,7 +76,11 @@ export const observedRun = (tenantId: string, run: TraceRun): ObservedRun => {
       first_received_at: received.first,
       last_received_at: received.last,
     },
-    steps: run.steps.map((step, index) => observedStep(step.span, index)),
+    steps: steps.map((step, index) => {
+      const recorded = observedStep(step.span, index);
+      const attempts = earlierAttempts(attemptsOf.get(step.span.span_id) ?? []);
+      return attempts.length === 0 ? recorded : { ...recorded, retry_count: attempts.length, attempts };
+    }),
     completion: completionOf(root),
     span_ids: [root.span_id, ...run.steps.map((step) => step.span.span_id)],
   };
