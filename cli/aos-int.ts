@@ -8,6 +8,7 @@ import { migrateCommand } from './commands/migrate-command.js';
 import { projectionsCommand } from './commands/projections-command.js';
 import { tokensCommand } from './commands/tokens-command.js';
 import { internalRunsCommand } from './commands/seal-late-command.js';
+import { witnessCommand } from './commands/witness-command.js';
 import { cliProgram } from './yargs-app.js';
 
 // The internal CLI: operations only. It never creates a run for a customer tenant (demo works in
@@ -21,5 +22,6 @@ void cliProgram('aos-int', (program) =>
     .command(keysCommand)
     .command(tokensCommand)
     .command(verifyAllCommand)
-    .command(internalRunsCommand),
+    .command(internalRunsCommand)
+    .command(witnessCommand),
 ).parseAsync();
