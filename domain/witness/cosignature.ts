@@ -27,7 +27,7 @@ export type VerifiedCosignature = {
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 
 /** The 4-byte key ID of a cosigner. */
-const cosignerKeyHash = (name: string, raw: Uint8Array): Uint8Array =>
+export const cosignerKeyHash = (name: string, raw: Uint8Array): Uint8Array =>
   sha256(utf8(name), Uint8Array.of(0x0a, SIG_TYPE_COSIGNATURE_V1), raw).slice(0, 4);
 
 /** The signed message: the header, the time line and the checkpoint body (ending in a newline). */
