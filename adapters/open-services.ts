@@ -5,6 +5,7 @@ import { runCatchUpFeed, type CatchUpFeedOptions } from './eventstoredb/catch-up
 import { migrate } from './postgres/migrator.js';
 import { postgresEventStore } from './postgres/postgres-event-store.js';
 import { postgresIngestTokens } from './postgres/postgres-ingest-tokens.js';
+import { postgresLedgerHeads } from './postgres/postgres-ledger-heads.js';
 import { postgresRunCatalog } from './postgres/postgres-run-catalog.js';
 import { postgresReadModel } from './postgres/read-model/postgres-read-model.js';
 import { builtinSkillRegistry } from './skills/builtin-skill-registry.js';
@@ -58,6 +59,7 @@ export const openServices = async (
       catalog: eventStoreDb ? null : postgresRunCatalog(pool),
       skills: builtinSkillRegistry(),
       ingestTokens: postgresIngestTokens(pool),
+      ledgerHeads: postgresLedgerHeads(pool),
     },
     eventStore: eventStoreDb ? 'eventstoredb' : 'postgres',
     followProjections:

@@ -1,6 +1,7 @@
 import type { EventStore } from '../domain/ports/event-store.js';
 import type { SkillRegistry } from '../domain/ports/skill.js';
 import type { IngestTokens } from './ports/ingest-tokens.js';
+import type { LedgerHeads } from './ports/ledger-heads.js';
 import type { ReadModel } from './ports/read-model.js';
 import type { RunCatalog } from './ports/run-catalog.js';
 
@@ -13,4 +14,6 @@ export type Services = {
   readonly skills: SkillRegistry;
   /** The bearer tokens of the OTLP endpoint (aos-int tokens). */
   readonly ingestTokens: IngestTokens;
+  /** Tenant-ledger heads sent to witnesses, with their cosignatures. */
+  readonly ledgerHeads: LedgerHeads;
 };

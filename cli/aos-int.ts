@@ -9,6 +9,7 @@ import { projectionsCommand } from './commands/projections-command.js';
 import { tokensCommand } from './commands/tokens-command.js';
 import { internalRunsCommand } from './commands/seal-late-command.js';
 import { witnessCommand } from './commands/witness-command.js';
+import { ledgerCosignCommand } from './commands/ledger-cosign-command.js';
 import { cliProgram } from './yargs-app.js';
 
 // The internal CLI: operations only. It never creates a run for a customer tenant (demo works in
@@ -23,5 +24,6 @@ void cliProgram('aos-int', (program) =>
     .command(tokensCommand)
     .command(verifyAllCommand)
     .command(internalRunsCommand)
-    .command(witnessCommand),
+    .command(witnessCommand)
+    .command(ledgerCosignCommand),
 ).parseAsync();
