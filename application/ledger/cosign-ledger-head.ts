@@ -12,6 +12,7 @@ import { verifyCosignatures } from '../../domain/witness/cosignature.js';
 import type { HeadId, LedgerHeads, LedgerHeadsError } from '../ports/ledger-heads.js';
 import type { RunKeys } from '../ports/run-keys.js';
 import type { WitnessClient } from '../ports/witness-client.js';
+import { standingCosignatures } from './head-cosignatures.js';
 import { readTenantLedger, type LedgerReadError } from './read-tenant-ledger.js';
 
 export type CosignDeps = {
@@ -106,13 +107,12 @@ export const cosignLedgerHead = async (
   if (E.isLeft(ledger)) return ledger;
   const head = headOf(deps, tenantId, ledger.right);
   const saved = await deps.heads.save(head)();
-  const found = E.isRight(saved) ? await deps.heads.find(head)() : saved;
-  if (E.isLeft(found)) return E.left({ kind: 'heads', error: found.left });
-  const done = found.right?.cosignatures ?? new Map<string, string>();
+  const done = E.isRight(saved) ? await standingCosignatures(deps.heads, head) : saved;
+  if (E.isLeft(done)) return E.left({ kind: 'heads', error: done.left });
   const outcomes: WitnessOutcome[] = [];
   for (const witness of deps.witnesses)
     outcomes.push(
-      done.has(witness.name)
+      done.right.has(witness.name)
         ? { witness: witness.name, outcome: 'cosigned', detail: null }
         : await cosignWith(deps, head, witness),
     );
