@@ -49,6 +49,8 @@ const sealLate = async (args: ArgsOf<typeof sealLateOptions>) =>
         ),
         orThrow((error) => lateSealFailure(error, tenantId)),
       );
+      const { cosignAfterSealing } = await import('../cosign-after-sealing.js');
+      await cosignAfterSealing(runtime, keys, tenantId);
       const verified = proof.integrity.verification_status === 'VERIFIED';
       return {
         exitCode: verified ? ExitCode.ok : ExitCode.failed,
