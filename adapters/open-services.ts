@@ -7,6 +7,7 @@ import { postgresEventStore } from './postgres/postgres-event-store.js';
 import { postgresSpanStaging } from './postgres/postgres-span-staging.js';
 import { postgresExportCheckpoints } from './postgres/postgres-export-checkpoints.js';
 import { postgresIngestTokens } from './postgres/postgres-ingest-tokens.js';
+import { postgresLedgerHeads } from './postgres/postgres-ledger-heads.js';
 import { postgresRunCatalog } from './postgres/postgres-run-catalog.js';
 import { postgresReadModel } from './postgres/read-model/postgres-read-model.js';
 import { builtinSkillRegistry } from './skills/builtin-skill-registry.js';
@@ -62,6 +63,7 @@ export const openServices = async (
       ingestTokens: postgresIngestTokens(pool),
       spanStaging: postgresSpanStaging(pool),
       exportCheckpoints: postgresExportCheckpoints(pool),
+      ledgerHeads: postgresLedgerHeads(pool),
     },
     eventStore: eventStoreDb ? 'eventstoredb' : 'postgres',
     followProjections:

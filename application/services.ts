@@ -2,6 +2,7 @@ import type { EventStore } from '../domain/ports/event-store.js';
 import type { SkillRegistry } from '../domain/ports/skill.js';
 import type { ExportCheckpoints } from './ports/export-checkpoints.js';
 import type { IngestTokens } from './ports/ingest-tokens.js';
+import type { LedgerHeads } from './ports/ledger-heads.js';
 import type { ReadModel } from './ports/read-model.js';
 import type { RunCatalog } from './ports/run-catalog.js';
 import type { SpanStaging } from './ports/span-staging.js';
@@ -19,4 +20,6 @@ export type Services = {
   readonly spanStaging: SpanStaging;
   /** How far `aos-int otel export --follow` got, per endpoint and tenant filter. */
   readonly exportCheckpoints: ExportCheckpoints;
+  /** Tenant-ledger heads sent to witnesses, with their cosignatures. */
+  readonly ledgerHeads: LedgerHeads;
 };

@@ -9,6 +9,8 @@ import { projectionsCommand } from './commands/projections-command.js';
 import { otelCommand } from './commands/otel-command.js';
 import { tokensCommand } from './commands/tokens-command.js';
 import { internalRunsCommand } from './commands/seal-late-command.js';
+import { witnessCommand } from './commands/witness-command.js';
+import { ledgerCosignCommand } from './commands/ledger-cosign-command.js';
 import { cliProgram } from './yargs-app.js';
 
 // The internal CLI: operations only. It never creates a run for a customer tenant (demo works in
@@ -23,5 +25,7 @@ void cliProgram('aos-int', (program) =>
     .command(tokensCommand)
     .command(otelCommand)
     .command(verifyAllCommand)
-    .command(internalRunsCommand),
+    .command(internalRunsCommand)
+    .command(witnessCommand)
+    .command(ledgerCosignCommand),
 ).parseAsync();

@@ -1,8 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { pipe } from 'fp-ts/lib/function.js';
 import type { ProofBundle } from '../../domain/bundle/proof-bundle.js';
 import type { LedgerEntry } from '../../domain/ledger/tenant-ledger.js';
 import type { EventStoreError } from '../../domain/ports/event-store.js';
+import { cosignedNote } from '../ledger/head-cosignatures.js';
 import { readTenantLedger, type LedgerReadError } from '../ledger/read-tenant-ledger.js';
 import type { RunKeys } from '../ports/run-keys.js';
 import { proveCaughtUp, type CatchUpWarning } from '../projections/catch-up.js';
@@ -46,10 +46,10 @@ async function* eventsUpTo(
 }
 
 /** `aos export`: the run proved, and its offline bundle (aos.runproof.bundle.v1), the tree head in
- * it signed now with the active key. A run this tenant's ledger sealed whose events are gone is
+ * it signed now with the active key, with the cosignatures witnesses gave that head. A run this tenant's ledger sealed whose events are gone is
  * exported as the FAILED verdict it is (its seal, no events), not reported missing. */
 export const exportRunBundle = async (
-  services: Pick<Services, 'store' | 'readModel'>,
+  services: Pick<Services, 'store' | 'readModel' | 'ledgerHeads'>,
   keys: RunKeys,
   tenantId: string,
   runId: string,
@@ -64,12 +64,24 @@ export const exportRunBundle = async (
   const ledger: E.Either<LedgerReadError, LedgerEntry[]> = proof.sealed
     ? await readTenantLedger(services.store, tenantId)
     : E.right([]);
-  return pipe(
-    ledger,
-    E.map((entries) => ({
-      proof,
-      bundle: buildBundle(proof, entries, keys, exportedAt),
-      events: () => eventsUpTo(services, tenantId, runId, proof.integrity.chain_length),
-    })),
-  );
+  if (E.isLeft(ledger)) return ledger;
+  const bundle = buildBundle(proof, ledger.right, keys, exportedAt);
+  const head = bundle.ledger;
+  const treeHead =
+    head === null
+      ? E.right(null)
+      : await cosignedNote(
+          services.ledgerHeads,
+          { tenant_id: tenantId, tree_size: head.tree_size, root_hash: head.root_hash },
+          head.tree_head,
+        );
+  if (E.isLeft(treeHead)) return E.left({ kind: 'store', error: treeHead.left });
+  return E.right({
+    proof,
+    bundle:
+      head === null || treeHead.right === null
+        ? bundle
+        : { ...bundle, ledger: { ...head, tree_head: treeHead.right } },
+    events: () => eventsUpTo(services, tenantId, runId, proof.integrity.chain_length),
+  });
 };

@@ -25,8 +25,8 @@ const head = async (args: ArgsOf<typeof headOptions>) =>
       import('../../application/ledger/ledger-head.js'),
     ]);
     const keys = await requireRunKeys(await keysDirectoryOf(process.env));
-    return withRuntime(async ({ store }) => {
-      const head = pipe(await ledgerHead(store, keys, tenantId), orThrow(ledgerFailure));
+    return withRuntime(async ({ store, ledgerHeads }) => {
+      const head = pipe(await ledgerHead(store, keys, tenantId, ledgerHeads), orThrow(ledgerFailure));
       // The text is the note alone: `aos ledger head --tenant-id T > head.note`, later `aos verify head.note`.
       return { exitCode: ExitCode.ok, json: head, text: head.note };
     });

@@ -16,6 +16,8 @@ import { intBetween } from '../../domain/json/bounded-codecs.js';
 import { IdempotencyKeyC } from '../../domain/run/idempotency-key.js';
 import { MAX_BUDGET_CENTS } from '../../domain/agent/budget.js';
 import { withRuntime } from '../runtime.js';
+import { cosignAfterSealing } from '../cosign-after-sealing.js';
+import { configuredWitnesses } from '../witness-config.js';
 import { withJson, withTenant, type ArgsOf, type OptionsOf } from './common-options.js';
 
 const builder = (yargs: Argv) =>
@@ -63,6 +65,7 @@ const handler = async (args: ArgsOf<typeof builder>) =>
         : decodeOption(IdempotencyKeyC, 'idempotency-key', args['idempotency-key']);
     const { keysDirectoryOf, requireRunKeys } = await import('../signing-keys.js');
     const keys = await requireRunKeys(await keysDirectoryOf(process.env));
+    const witnesses = configuredWitnesses(process.env);
     const failed = orThrow((error: RunUseCaseError) =>
       runFailure(error, request.tenant_id, request.agent_id),
     );
@@ -71,10 +74,14 @@ const handler = async (args: ArgsOf<typeof builder>) =>
       if (key === undefined) {
         const { runAndProve } = await import('../../application/runs/run-and-prove.js');
         const { outcome, proof } = pipe(await runAndProve(deps, request, keys), failed);
+        if (proof.seal.status === 'sealed')
+          await cosignAfterSealing(runtime, keys, request.tenant_id, witnesses);
         return runResult(runDocument(request, outcome, proof), proof, []);
       }
       const { runOnceAndProve } = await import('../../application/runs/run-once-and-prove.js');
       const run = pipe(await runOnceAndProve(deps, request, key, keys), failed);
+      if (run.created && run.proof.seal.status === 'sealed')
+        await cosignAfterSealing(runtime, keys, request.tenant_id, witnesses);
       const note = run.created
         ? []
         : [

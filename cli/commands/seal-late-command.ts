@@ -31,6 +31,8 @@ const sealLate = async (args: ArgsOf<typeof sealLateOptions>) =>
       args.reason === undefined ? undefined : decodeOption(LateSealReasonC, 'reason', args.reason);
     const { keysDirectoryOf, requireRunKeys } = await import('../signing-keys.js');
     const keys = await requireRunKeys(await keysDirectoryOf(process.env));
+    const { configuredWitnesses } = await import('../witness-config.js');
+    const witnesses = configuredWitnesses(process.env);
     const [{ sealLateAndProve }, { systemClock }, { lateSealFailure, warnCatchUp }, { proofLines }] =
       await Promise.all([
         import('../../application/ledger/seal-late-and-prove.js'),
@@ -49,6 +51,8 @@ const sealLate = async (args: ArgsOf<typeof sealLateOptions>) =>
         ),
         orThrow((error) => lateSealFailure(error, tenantId)),
       );
+      const { cosignAfterSealing } = await import('../cosign-after-sealing.js');
+      await cosignAfterSealing(runtime, keys, tenantId, witnesses);
       const verified = proof.integrity.verification_status === 'VERIFIED';
       return {
         exitCode: verified ? ExitCode.ok : ExitCode.failed,

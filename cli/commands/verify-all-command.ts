@@ -1,6 +1,7 @@
 import { pipe } from 'fp-ts/lib/function.js';
 import type { Argv, CommandModule } from 'yargs';
 import type { FailedRun, VerifyAllError } from '../../application/proof/verify-all.js';
+import type { Services } from '../../application/services.js';
 import { TenantIdC } from '../../domain/run/identifiers.js';
 import { CliFailure, orThrow } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
@@ -20,6 +21,23 @@ const verifyAllFailure = (error: VerifyAllError): CliFailure =>
   error.kind === 'unsupported'
     ? new CliFailure(ExitCode.usage, 'unsupported', error.message)
     : storeFailure(error.error);
+
+/** The latest tree head of each tenant that witnesses have not all cosigned (reported, not failed:
+ * `aos-int ledger cosign` sends them again). */
+const uncosignedHeadsOf = async (runtime: Pick<Services, 'ledgerHeads'>, tenantId: string | null) =>
+  pipe(await runtime.ledgerHeads.uncosigned(tenantId)(), orThrow(storeFailure)).map((h) => ({
+    tenant_id: h.tenant_id,
+    tree_size: h.tree_size,
+    root_hash: h.root_hash,
+    cosigned_by: [...h.cosignatures.keys()],
+  }));
+
+const uncosignedLine = (h: {
+  tenant_id: string;
+  tree_size: number;
+  cosigned_by: readonly string[];
+}): string =>
+  `  ${shown(h.tenant_id)} size ${h.tree_size}: cosigned by ${h.cosigned_by.length === 0 ? 'none' : h.cosigned_by.map(shown).join(', ')} (aos-int ledger cosign)`;
 
 const handler = async (args: ArgsOf<typeof builder>) =>
   runAndPrint(args, async () => {
@@ -53,18 +71,22 @@ const handler = async (args: ArgsOf<typeof builder>) =>
       bar?.stop();
       const { runs, counts, failed_runs: failures } = pipe(verified, orThrow(verifyAllFailure));
       const seconds = (performance.now() - started) / 1000;
+      const uncosignedHeads = await uncosignedHeadsOf(runtime, tenantId);
       const summary = {
         tenant_id: tenantId,
         runs,
         ...counts,
         seconds: Number(seconds.toFixed(3)),
         failed_runs: failures,
+        uncosigned_heads: uncosignedHeads,
       };
       const text = [
         `runs: ${runs} in ${seconds.toFixed(1)} s${tenantId ? ` (tenant ${tenantId})` : ''}`,
         `verified: ${counts.verified} (of which sealed late: ${counts.sealed_late})`,
         `failed: ${counts.failed} (of which completed without a seal: ${counts.unsealed})`,
         ...failures.map((f) => `  ${failedRun(f)}`),
+        `tree heads not cosigned by every witness: ${uncosignedHeads.length}`,
+        ...uncosignedHeads.map(uncosignedLine),
       ].join('\n');
       return { exitCode: counts.failed > 0 ? ExitCode.failed : ExitCode.ok, json: summary, text };
     });

@@ -7,6 +7,9 @@ import { ExitCode } from '../exit-codes.js';
 import { divergenceLine } from '../run-proof-report.js';
 import { shown } from '../terminal-text.js';
 import { withJson, type ArgsOf, type OptionsOf } from './common-options.js';
+import type { BundleTrust, BundleVerdict } from '../../domain/bundle/bundle-verification.js';
+import type { WitnessPolicy } from '../../domain/witness/witness-policy.js';
+import type { WitnessQuorum } from '../../domain/witness/witness-quorum.js';
 
 const builder = (yargs: Argv) =>
   withJson(yargs)
@@ -18,7 +21,22 @@ const builder = (yargs: Argv) =>
       type: 'string',
       array: true,
       describe:
-        "a public key you trust (key record JSON, PEM, or base64 raw), repeatable (old and new key after a rotation); default: the bundle's own keys / AOS_KEYS_DIR",
+        'a public key you trust (key record JSON, PEM, or base64 raw), repeatable (old and new key after a rotation); the public keys of AOS_KEYS_DIR are trusted too',
+    })
+    .option('trusted-keys', {
+      type: 'string',
+      describe: 'a directory of public keys you trust (each file a key record JSON, PEM, or base64 raw)',
+    })
+    .option('trust-embedded-key', {
+      type: 'boolean',
+      default: false,
+      describe:
+        'trust the key the bundle itself carries (proves only that whoever holds that key sealed it); without it, a key must be given or be in AOS_KEYS_DIR/public-keys',
+    })
+    .option('witness-policy', {
+      type: 'string',
+      describe:
+        'witnesses you trust and the quorum of them that must have cosigned the tree head (witness / group / quorum lines)',
     })
     .option('max-bytes', {
       type: 'string',
@@ -28,15 +46,27 @@ const builder = (yargs: Argv) =>
 
 /** A bundle, offline: no database, no network. Its ids and whatever the verdict quotes of it are
  * `shown`: a bundle cannot draw a line of the report. */
-const verifyBundleFile = async (document: unknown, pinned: readonly Uint8Array[]): Promise<CommandResult> => {
-  const [{ verifyBundle }, depth] = await Promise.all([
+/** The report's line on the witnesses, when a policy was given. */
+const witnessesLine = (quorum: WitnessQuorum): string =>
+  `witnesses: ${quorum.met ? 'quorum met' : 'quorum NOT met'}, cosigned by ${quorum.cosigned_by.length === 0 ? 'none' : quorum.cosigned_by.map(shown).join(', ')} (quorum: ${shown(quorum.quorum)})`;
+
+const verifyBundleFile = async (
+  document: unknown,
+  trust: BundleTrust,
+  policy: WitnessPolicy | null,
+): Promise<CommandResult> => {
+  const [{ verifyBundle }, depth, { NO_TRUSTED_KEY_HINT }, { applyWitnessPolicy }] = await Promise.all([
     import('../../domain/bundle/bundle-verification.js'),
     import('../../domain/json/json-depth.js'),
+    import('../verify-trust.js'),
+    import('../../domain/bundle/bundle-witness-policy.js'),
   ]);
   // A bundle holds recorded values a few levels down (events → data → outcome → data).
   const tooDeep = depth.jsonDepthExcess(document, depth.MAX_JSON_DEPTH + depth.RECORD_ENVELOPE_DEPTH);
   if (tooDeep !== null) throw usageError('file', depth.describeJsonDepthExcess(tooDeep));
-  const verdict = verifyBundle(document, pinned);
+  const bare = verifyBundle(document, trust);
+  const verdict: BundleVerdict & { readonly witnesses?: WitnessQuorum } =
+    policy === null ? bare : applyWitnessPolicy(document, bare, policy);
   const i = verdict.integrity;
   const lines = [
     `Bundle: ${shown(verdict.run_id ?? '?')} (tenant ${shown(verdict.tenant_id ?? '?')})`,
@@ -45,15 +75,18 @@ const verifyBundleFile = async (document: unknown, pinned: readonly Uint8Array[]
     `chain_length: ${i.chain_length}`,
     `root_hash: ${i.root_hash ?? '-'}`,
     `merkle_root: ${i.merkle_root ?? '-'}`,
-    `seal: ${verdict.seal.status}${verdict.seal.key_id ? ` by key ${shown(verdict.seal.key_id)} (${verdict.key_trust === 'pinned' ? 'the trusted key' : 'key taken from the bundle; pass --public-key to pin it'})` : ''}`,
+    `seal: ${verdict.seal.status}${verdict.seal.key_id ? ` by key ${shown(verdict.seal.key_id)} (${verdict.key_trust === 'pinned' ? 'the trusted key' : 'key taken from the bundle, as --trust-embedded-key said'})` : ''}`,
     ...(verdict.seal.late
       ? [
           `sealed late by ${shown(verdict.seal.late.by)} at ${shown(verdict.seal.sealed_at ?? '-')}${verdict.seal.late.reason ? ` (reason: ${shown(verdict.seal.late.reason)})` : ''}`,
         ]
       : []),
   ];
+  if (verdict.witnesses) lines.push(witnessesLine(verdict.witnesses));
   if (i.failure_reason) lines.push(`failure_reason: ${shown(i.failure_reason)}`);
   if (i.divergence) lines.push(divergenceLine(i.divergence));
+  if (i.divergence?.field === 'public_keys' && verdict.key_trust === 'pinned')
+    lines.push(`hint: ${NO_TRUSTED_KEY_HINT}`);
   return {
     exitCode: i.verification_status === 'VERIFIED' ? ExitCode.ok : ExitCode.failed,
     json: { kind: 'bundle', ...verdict },
@@ -61,11 +94,21 @@ const verifyBundleFile = async (document: unknown, pinned: readonly Uint8Array[]
   };
 };
 
+/** A tree head whose cosignatures do not meet the witness policy. */
+const quorumNotMet = (witnesses: WitnessQuorum): CommandResult => ({
+  exitCode: ExitCode.failed,
+  json: { kind: 'tree_head', consistent: false, reason: witnesses.reason, witnesses },
+  text: `Tree head: FAILED (${shown(witnesses.reason ?? '')})\n${witnessesLine(witnesses)}`,
+});
+
 /** A tree head the auditor kept: is the ledger as stored now an extension of it? */
-const verifyTreeHead = async (text: string, pinned: readonly Uint8Array[]): Promise<CommandResult> => {
+const verifyTreeHead = async (
+  text: string,
+  trust: BundleTrust,
+  policy: WitnessPolicy | null,
+): Promise<CommandResult> => {
   const [
     { openTreeHead, checkLedgerConsistency },
-    { keysDirectoryOf, loadKnownKeys },
     { withRuntime },
     { readTenantLedger },
     { runproofKeyId },
@@ -73,18 +116,19 @@ const verifyTreeHead = async (text: string, pinned: readonly Uint8Array[]): Prom
     { describeMerkleProofError },
   ] = await Promise.all([
     import('../../domain/ledger/tree-head.js'),
-    import('../signing-keys.js'),
     import('../runtime.js'),
     import('../../application/ledger/read-tenant-ledger.js'),
     import('../../domain/proof/ed25519-keys.js'),
     import('../use-case-failures.js'),
     import('../../domain/proof/merkle-proof-errors.js'),
   ]);
-  const keys =
-    pinned.length > 0
-      ? new Map(pinned.map((key) => [runproofKeyId(key), key]))
-      : await loadKnownKeys(await keysDirectoryOf(process.env));
+  const { witnessQuorum } = await import('../../domain/witness/witness-quorum.js');
+  // A tree head carries no key of its own: --trust-embedded-key leaves nothing to trust.
+  const pinned = trust === 'embedded' ? [] : trust instanceof Uint8Array ? [trust] : trust;
+  const keys = new Map(pinned.map((key) => [runproofKeyId(key), key]));
   const head = openTreeHead(text, keys);
+  const witnesses = policy === null ? null : witnessQuorum(text, policy);
+  if (E.isRight(head) && witnesses !== null && !witnesses.met) return quorumNotMet(witnesses);
   if (E.isLeft(head)) {
     return {
       exitCode: ExitCode.failed,
@@ -105,6 +149,7 @@ const verifyTreeHead = async (text: string, pinned: readonly Uint8Array[]): Prom
       old_root: head.right.root_hash,
       signed_by: head.right.signed_by,
       ...result,
+      ...(witnesses === null ? {} : { witnesses }),
     };
     const textLines = [
       `Tenant ledger: ${shown(head.right.tenant_id)}`,
@@ -127,13 +172,18 @@ const handler = async (args: ArgsOf<typeof builder>) =>
       );
     const { readVerifyInput } = await import('../verify-input-file.js');
     const input = readVerifyInput(args.file, args['max-bytes']);
-    const { readPublicKeyFile } = await import('../public-key-file.js');
-    const pinned = await Promise.all(
-      (args['public-key'] ?? []).map((path) => readPublicKeyFile(String(path))),
-    );
+    const { resolveVerifyTrust } = await import('../verify-trust.js');
+    const trust = await resolveVerifyTrust({
+      publicKeys: (args['public-key'] ?? []).map(String),
+      trustedKeysDirectory: args['trusted-keys'],
+      trustEmbeddedKey: args['trust-embedded-key'],
+    });
+    const { readWitnessPolicyFile } = await import('../witness-policy-file.js');
+    const policyFile = args['witness-policy'];
+    const policy = policyFile === undefined ? null : readWitnessPolicyFile(policyFile);
     return input.kind === 'bundle'
-      ? verifyBundleFile(input.document, pinned)
-      : verifyTreeHead(input.note, pinned);
+      ? verifyBundleFile(input.document, trust, policy)
+      : verifyTreeHead(input.note, trust, policy);
   });
 
 export const verifyCommand: CommandModule<object, OptionsOf<typeof builder>> = {

@@ -6,15 +6,25 @@ import { describeDecodeErrors } from '../json/decode-error.js';
 import type { JsonObject } from '../json/json-value.js';
 import { checkSeal, type SealReport } from '../ledger/seal-verification.js';
 import { runproofKeyId } from '../proof/ed25519-keys.js';
-import { type Divergence, type RunIntegrity } from '../proof/run-verification.js';
+import { type Divergence, type RunIntegrity, type VerificationStatus } from '../proof/run-verification.js';
 import { checkLedgerProof } from './bundle-ledger-proof.js';
 import { bundleDivergence } from './bundle-divergence.js';
 import { ProofBundleC, type ProofBundle } from './proof-bundle.js';
 
+/** A bundle's integrity: a run's, and `UNSEALED` for a bundle that carries no seal (its chain is
+ * consistent, but nothing signed vouches for it: anyone could have made it). */
+export type BundleIntegrity = Omit<RunIntegrity, 'verification_status'> & {
+  readonly verification_status: VerificationStatus | 'UNSEALED';
+};
+
+/** Which keys the verdict may rest on: the raw public keys the auditor trusts (none trusted is a
+ * failure naming the bundle's keys), or `embedded`, said explicitly: the bundle's own keys. */
+export type BundleTrust = 'embedded' | Uint8Array | readonly Uint8Array[];
+
 export type BundleVerdict = {
   readonly tenant_id: string | null;
   readonly run_id: string | null;
-  readonly integrity: RunIntegrity;
+  readonly integrity: BundleIntegrity;
   readonly seal: SealReport;
   /** `pinned`: checked against the key the auditor supplied; `embedded`: the bundle's own key. */
   readonly key_trust: KeyTrust;
@@ -33,15 +43,21 @@ const emptyIntegrity: RunIntegrity = {
   divergence: null,
 };
 
-const failed = (integrity: RunIntegrity, reason: string, divergence: Divergence): RunIntegrity => ({
+const failed = (integrity: RunIntegrity, failure: Failure): BundleIntegrity => ({
   ...integrity,
-  verification_status: 'FAILED',
-  failure_reason: reason,
-  divergence,
+  verification_status: failure.status ?? 'FAILED',
+  failure_reason: failure.reason,
+  divergence: failure.divergence,
 });
 
-/** A check that failed: why, where, and what the seal was found to be by then. */
-type Failure = { readonly reason: string; readonly divergence: Divergence; readonly seal?: SealReport };
+/** A check that failed: why, where, what the seal was found to be by then, and the verdict when it
+ * is not `FAILED`. */
+type Failure = {
+  readonly reason: string;
+  readonly divergence: Divergence;
+  readonly seal?: SealReport;
+  readonly status?: 'UNSEALED';
+};
 
 const malformed = (
   errors: Parameters<typeof describeDecodeErrors>[0],
@@ -54,11 +70,10 @@ const malformed = (
     run_id: null,
     seal: noSeal,
     key_trust,
-    integrity: failed(
-      emptyIntegrity,
-      `the bundle is malformed: ${problem}`,
-      bundleDivergence(field, 'valid aos.runproof.bundle.v1 field', problem),
-    ),
+    integrity: failed(emptyIntegrity, {
+      reason: `the bundle is malformed: ${problem}`,
+      divergence: bundleDivergence(field, 'valid aos.runproof.bundle.v1 field', problem),
+    }),
   };
 };
 
@@ -80,6 +95,28 @@ const sameKey = (a: Uint8Array, b: Uint8Array): boolean =>
 /** The bundle's keys the verdict may rest on: each key_id must be the id of its key; with pinned
  * keys, only the bundle's keys that are pinned, and at least one. */
 const trustedKeys = (
+  bundle: ProofBundle,
+  pinnedKeys: readonly Uint8Array[] | 'embedded',
+): E.Either<Failure, Map<string, Uint8Array>> => {
+  if (pinnedKeys === 'embedded') return bundleKeys(bundle, []);
+  if (pinnedKeys.length === 0) return E.left(noTrustedKey(bundle));
+  return bundleKeys(bundle, pinnedKeys);
+};
+
+/** The keys the bundle itself names as its signers: the seal's and the tree head's. */
+const embeddedKeyIds = (bundle: ProofBundle): string =>
+  [...new Set([bundle.checkpoint?.key_id, ...bundle.public_keys.map((k) => k.key_id)])]
+    .filter((id) => id !== undefined)
+    .join(',');
+
+const noTrustedKey = (bundle: ProofBundle): Failure => ({
+  reason: `no key is trusted: the bundle is signed by key ${embeddedKeyIds(bundle)}, which only the bundle itself vouches for`,
+  divergence: bundleDivergence('public_keys', 'a key trusted by the auditor', embeddedKeyIds(bundle)),
+});
+
+/** The bundle's keys, each checked against its key_id; with pinned keys, only those pinned, and at
+ * least one. */
+const bundleKeys = (
   bundle: ProofBundle,
   pinnedKeys: readonly Uint8Array[],
 ): E.Either<Failure, Map<string, Uint8Array>> => {
@@ -109,18 +146,18 @@ const trustedKeys = (
  * so a completed run must come with its seal (or anyone could rewrite the events, recompute the
  * chain and drop the signature), and a run that never completed vouches for nothing a pinned key
  * could check. A run cut short of its seal carries the seal still: the seal check names the cut. */
-const sealPresence = (bundle: ProofBundle, completed: boolean, pinned: boolean): Failure | null => {
+const sealPresence = (bundle: ProofBundle, completed: boolean): Failure | null => {
   const unsealed = bundle.checkpoint === null && bundle.signature === null;
   if (completed && unsealed)
     return {
       reason: 'the run completed but the bundle carries no seal: nothing signed vouches for these events',
       divergence: { source: 'checkpoint', seq: null, field: 'checkpoint', expected: 'present', actual: null },
       seal: { ...noSeal, status: 'unsealed' },
+      status: 'UNSEALED',
     };
-  if (!completed && pinned && unsealed)
+  if (!completed && unsealed)
     return {
-      reason:
-        'the run has not completed, so nothing in the bundle is signed: the trusted key cannot vouch for it',
+      reason: 'the run has not completed, so nothing in the bundle is signed: no key can vouch for it',
       divergence: {
         source: 'checkpoint',
         seq: null,
@@ -128,6 +165,7 @@ const sealPresence = (bundle: ProofBundle, completed: boolean, pinned: boolean):
         expected: 'a sealed run',
         actual: 'not_completed',
       },
+      status: 'UNSEALED',
     };
   if ((bundle.checkpoint === null) !== (bundle.signature === null))
     return {
@@ -192,15 +230,12 @@ const claimsProblem = (bundle: ProofBundle, integrity: RunIntegrity): Failure | 
 
 /** Verifies a bundle offline: RUNPROOF steps 1–3 on its events, step 5 on its checkpoint, the
  * checkpoint's inclusion in the signed tree head, and the bundle's own claims (integrity block,
- * key ids). `pinned` are the raw public keys the auditor trusts (several: a run sealed before a
- * key rotation has its seal by the old key and the tree head by the new one); without them the
- * bundle's keys are taken as given (and the verdict says so). */
-export const verifyBundle = (
-  document: unknown,
-  pinned: Uint8Array | readonly Uint8Array[] | null,
-): BundleVerdict => {
-  const pinnedKeys = pinned === null ? [] : pinned instanceof Uint8Array ? [pinned] : [...pinned];
-  const key_trust: KeyTrust = pinnedKeys.length > 0 ? 'pinned' : 'embedded';
+ * key ids). `trust` is the raw public keys the auditor trusts (several: a run sealed before a
+ * key rotation has its seal by the old key and the tree head by the new one; none fails), or
+ * `embedded`: the bundle's keys taken as given (and the verdict says so). */
+export const verifyBundle = (document: unknown, trust: BundleTrust): BundleVerdict => {
+  const pinnedKeys = trust === 'embedded' ? trust : trust instanceof Uint8Array ? [trust] : [...trust];
+  const key_trust: KeyTrust = pinnedKeys === 'embedded' ? 'embedded' : 'pinned';
   const decoded = ProofBundleC.decode(document);
   if (E.isLeft(decoded)) return malformed(decoded.left, key_trust);
   const bundle: ProofBundle = decoded.right;
@@ -208,11 +243,7 @@ export const verifyBundle = (
   const verdict = (integrity: RunIntegrity, failure: Failure | null, seal: SealReport = noSeal) =>
     failure === null
       ? { ...ids, seal, integrity }
-      : {
-          ...ids,
-          seal: failure.seal ?? seal,
-          integrity: failed(integrity, failure.reason, failure.divergence),
-        };
+      : { ...ids, seal: failure.seal ?? seal, integrity: failed(integrity, failure) };
   const events = verifiableEvents(bundle);
   if (events.length === 0)
     return verdict(emptyIntegrity, {
@@ -222,11 +253,11 @@ export const verifyBundle = (
   const chain = verifyEventChain(bundle.tenant_id, bundle.run_id, runStreamId(bundle.run_id), events);
   const integrity = { ...chain.integrity, model: bundle.integrity.model };
   if (integrity.verification_status !== 'VERIFIED') return verdict(integrity, null);
+  const completed = events[events.length - 1]?.type === 'RunCompleted';
+  const presence = sealPresence(bundle, completed);
+  if (presence) return verdict(integrity, presence);
   const keys = trustedKeys(bundle, pinnedKeys);
   if (E.isLeft(keys)) return verdict(integrity, keys.left);
-  const completed = events[events.length - 1]?.type === 'RunCompleted';
-  const presence = sealPresence(bundle, completed, pinnedKeys.length > 0);
-  if (presence) return verdict(integrity, presence);
   const { seal, failure } = sealOfBundle(bundle, integrity, completed, keys.right);
   if (failure) return verdict(integrity, failure, seal);
   const ledgerFailure = bundle.checkpoint ? checkLedgerProof(bundle, keys.right) : null;

@@ -80,7 +80,7 @@ describe('runAndProve on the in-memory store and read model', () => {
     const run = await getRun(deps, TENANT, ran.right.outcome.run_id);
     expect(run).toMatchObject({ status: 'succeeded', goal: 'say hi', chain_length: 5 });
     expect(await getRun(deps, 'another-tenant', ran.right.outcome.run_id)).toBeUndefined();
-    const head = await ledgerHead(store, keys, TENANT);
+    const head = await ledgerHead(store, keys, TENANT, null);
     expect(head._tag === 'Right' && head.right.tree_size).toBe(1);
   });
 

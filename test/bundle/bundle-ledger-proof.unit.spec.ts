@@ -16,7 +16,7 @@ describe("a bundle's ledger inclusion proof that does not verify", () => {
   const reasonAfter = (edit: (ledger: NonNullable<ProofBundle['ledger']>) => void) => {
     const copy = copyOf(bundle);
     edit(copy.ledger!);
-    const { integrity } = verifyBundle(copy, null);
+    const { integrity } = verifyBundle(copy, 'embedded');
     expect(integrity.verification_status).toBe('FAILED');
     expect(integrity.divergence).toMatchObject({
       field: 'ledger.inclusion_path',

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyBundle, type BundleVerdict } from '../../domain/bundle/bundle-verification.js';
+import {
+  verifyBundle,
+  type BundleTrust,
+  type BundleVerdict,
+} from '../../domain/bundle/bundle-verification.js';
 import type { ProofBundle } from '../../domain/bundle/proof-bundle.js';
 import type { Divergence } from '../../domain/proof/run-verification.js';
 import { copyOf, generateTestKey, sampleBundle, type TestKey } from './sample-bundle.js';
@@ -147,7 +151,7 @@ const namesPlace = (edit: Edit, d: Divergence): boolean => {
 const describeEdit = (e: Edit, verdict: BundleVerdict): string =>
   `${e.target.path.join('.')}[${e.position}] ${JSON.stringify(e.from)}→${JSON.stringify(e.to)}: ${verdict.integrity.verification_status} ${JSON.stringify(verdict.integrity.divergence)}`;
 
-const undetected = (bundle: ProofBundle, edits: readonly Edit[], pinned: Uint8Array | null): string[] =>
+const undetected = (bundle: ProofBundle, edits: readonly Edit[], pinned: BundleTrust): string[] =>
   edits.flatMap((edit) => {
     const copy = copyOf(bundle);
     write(copy, edit.target.path, edit.value);
@@ -180,7 +184,7 @@ describe('every single-character edit of a bundle fails verification, naming the
   });
 
   it('starts from a bundle that verifies, embedded and pinned', () => {
-    expect(verifyBundle(bundle, null).integrity.verification_status).toBe('VERIFIED');
+    expect(verifyBundle(bundle, 'embedded').integrity.verification_status).toBe('VERIFIED');
     expect(verifyBundle(bundle, key.raw).integrity.verification_status).toBe('VERIFIED');
     const regions = new Set(edits.map((e) => e.target.region));
     expect([...regions].sort()).toEqual([
@@ -211,7 +215,7 @@ describe('every single-character edit of a bundle fails verification, naming the
         const mine = edits.filter((e) => e.target.region === region);
         expect(mine.length).toBeGreaterThan(0);
         counted.set(`${region}/${trust}`, mine.length);
-        expect(undetected(bundle, mine, trust === 'pinned' ? key.raw : null)).toEqual([]);
+        expect(undetected(bundle, mine, trust === 'pinned' ? key.raw : 'embedded')).toEqual([]);
       });
     }
   }
@@ -245,7 +249,7 @@ describe('every single-character edit of a bundle fails verification, naming the
 
   it('refuses a non-canonical base64 signature or public_key (only padding bits edited), naming the field', () => {
     expect(paddingOnly.length).toBeGreaterThan(0);
-    expect(undetected(bundle, paddingOnly, null)).toEqual([]);
+    expect(undetected(bundle, paddingOnly, 'embedded')).toEqual([]);
     expect(undetected(bundle, paddingOnly, key.raw)).toEqual([]);
   });
 });

@@ -11,7 +11,7 @@ describe('a sealed bundle cut short', () => {
 
   it.each([
     ['pinned to the sealing key', key.raw],
-    ['with the key it carries', null],
+    ['with the key it carries', 'embedded' as const],
   ])('names N events sealed and M present, %s', (_case, pinned) => {
     for (const present of [1, sealed - 1]) {
       const cut = copyOf(bundle);
@@ -32,14 +32,15 @@ describe('a sealed bundle cut short', () => {
     }
   });
 
-  it('still says nothing is signed when an unfinished run comes with no seal and a key is pinned', () => {
+  it('says UNSEALED, nothing signed, when an unfinished run comes with no seal', () => {
     const unsealed = { ...copyOf(bundle), checkpoint: null, signature: null, ledger: null };
     unsealed.events = unsealed.events.slice(0, sealed - 1);
-    expect(verifyBundle(unsealed, key.raw).integrity).toMatchObject({
-      verification_status: 'FAILED',
-      failure_reason:
-        'the run has not completed, so nothing in the bundle is signed: the trusted key cannot vouch for it',
-    });
+    for (const trust of [key.raw, 'embedded' as const])
+      expect(verifyBundle(unsealed, trust).integrity).toMatchObject({
+        verification_status: 'UNSEALED',
+        failure_reason:
+          'the run has not completed, so nothing in the bundle is signed: no key can vouch for it',
+      });
   });
 
   it('reports a forged seal over a cut bundle as the forgery, not as a count', () => {

@@ -130,7 +130,7 @@ describe('aos export → aos verify bundle.json, offline', () => {
       expect(text).toHaveLength(sealed.exported.length);
       const before = [...sealed.exported];
       expect([...text].filter((c, i) => c !== before[i])).toHaveLength(1);
-      const verdict = await verify(await bundleFile('edited.json', text));
+      const verdict = await verify(await bundleFile('edited.json', text), ['--trust-embedded-key']);
       expect(verdict.code).toBe(1);
       expect(verdict.integrity.verification_status).toBe('FAILED');
       expect(verdict.integrity.failure_reason).toEqual(expect.any(String));

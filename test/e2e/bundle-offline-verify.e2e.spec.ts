@@ -11,10 +11,39 @@ describe('aos export → aos verify bundle.json, offline', () => {
   const sealed = exportedBundle();
   const { env, offline, bundle, bundleFile, verify, proofOf } = sealed;
 
-  it('verifies with no database: VERIFIED, with the chain, roots and seal of aos proof', async () => {
+  it('with no key given fails, exit 1, naming the key the bundle carries', async () => {
+    const verdict = await verify(await bundleFile('bundle.json', sealed.exported));
+    expect(verdict.code, verdict.stderr).toBe(1);
+    expect(verdict).toMatchObject({ key_trust: 'pinned', seal: { status: 'not_completed' } });
+    expect(verdict.integrity).toMatchObject({
+      verification_status: 'FAILED',
+      divergence: { source: 'bundle', field: 'public_keys', actual: sealed.keyId },
+    });
+    expect(verdict.integrity.failure_reason).toContain(`signed by key ${sealed.keyId}`);
+    const text = await runCli('aos', ['verify', join(sealed.directory, 'bundle.json')], offline);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain('--trust-embedded-key');
+  });
+
+  it('trusts the keys of AOS_KEYS_DIR/public-keys and of --trusted-keys DIR, not both with --trust-embedded-key', async () => {
+    const file = join(sealed.directory, 'bundle.json');
+    const own = await runCli('aos', ['verify', file, '--json'], {
+      ...offline,
+      AOS_KEYS_DIR: env.AOS_KEYS_DIR,
+    });
+    expect(own.code, own.stderr).toBe(0);
+    const publicKeys = join(env.AOS_KEYS_DIR ?? '', 'public-keys');
+    const directory = await verify(file, ['--trusted-keys', publicKeys]);
+    expect(directory.code, directory.stderr).toBe(0);
+    expect(directory).toMatchObject({ key_trust: 'pinned', integrity: { verification_status: 'VERIFIED' } });
+    const both = await verify(file, ['--trusted-keys', publicKeys, '--trust-embedded-key']);
+    expect(both.code).toBe(2);
+  });
+
+  it('verifies with no database and --trust-embedded-key: VERIFIED, with the chain, roots and seal of aos proof', async () => {
     const proof = await proofOf();
     expect(proof.seal).toMatchObject({ status: 'sealed', key_id: sealed.keyId, ledger_index: 1 });
-    const verdict = await verify(await bundleFile('bundle.json', sealed.exported));
+    const verdict = await verify(await bundleFile('bundle.json', sealed.exported), ['--trust-embedded-key']);
     expect(verdict.code, verdict.stderr).toBe(0);
     expect(verdict).toMatchObject({
       kind: 'bundle',

@@ -101,12 +101,12 @@ describe('aos verify --public-key: what a pinned key vouches for', () => {
   };
   const keyFile = (keysEnv: NodeJS.ProcessEnv, keyId: string) =>
     join(keysEnv.AOS_KEYS_DIR ?? '', 'public-keys', `${keyId}.json`);
-  const verify = async (bundle: Bundle, name: string, keyFiles: string[]) => {
+  const verify = async (bundle: Bundle, name: string, keyFiles: string[], extra: string[] = []) => {
     const file = join(directory, name);
     await writeFile(file, JSON.stringify(bundle, null, 2));
     const result = await runCli(
       'aos',
-      ['verify', file, '--json', ...keyFiles.flatMap((k) => ['--public-key', k])],
+      ['verify', file, '--json', ...keyFiles.flatMap((k) => ['--public-key', k]), ...extra],
       {},
     );
     return { code: result.code, stderr: result.stderr, ...jsonOf<Verdict>(result) };
@@ -140,9 +140,9 @@ describe('aos verify --public-key: what a pinned key vouches for', () => {
     });
 
     // A completed run's bundle without its seal is a forgery: anyone can recompute the chain.
-    it('is FAILED, exit 1, naming the missing checkpoint, once the seal is simply removed', async () => {
+    it('is UNSEALED, exit 1, naming the missing checkpoint, once the seal is simply removed', async () => {
       const verdict = await verify(forge(false), 'forged-unsealed.json', [pinned]);
-      expect(verdict.integrity.verification_status).toBe('FAILED');
+      expect(verdict.integrity.verification_status).toBe('UNSEALED');
       expect(verdict.code).toBe(1);
       expect(verdict.integrity.divergence).toMatchObject({ source: 'checkpoint', field: 'checkpoint' });
     });
@@ -171,7 +171,7 @@ describe('aos verify --public-key: what a pinned key vouches for', () => {
         key_id: oldKey,
         retired_at: expect.any(String),
       });
-      const verdict = await verify(bundle, 'rotated.json', []);
+      const verdict = await verify(bundle, 'rotated.json', [], ['--trust-embedded-key']);
       expect(verdict.code, verdict.stderr).toBe(0);
       expect(verdict).toMatchObject({ key_trust: 'embedded', seal: { status: 'sealed', key_id: oldKey } });
     });

@@ -45,7 +45,12 @@ describe('aos run of an LLM-planned agent: the exchange is in the ledger, its pr
     return file;
   };
   const verifyFile = async (file: string) => {
-    const result = await runCli('aos', ['verify', file, '--json'], await offline());
+    const trusted = join(env.AOS_KEYS_DIR ?? '', 'public-keys');
+    const result = await runCli(
+      'aos',
+      ['verify', file, '--json', '--trusted-keys', trusted],
+      await offline(),
+    );
     return { code: result.code, stderr: result.stderr, ...jsonOf<Verdict>(result) };
   };
   const plannedRun = async () => {

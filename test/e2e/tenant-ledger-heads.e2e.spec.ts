@@ -103,7 +103,8 @@ describe('tenant ledger: signed tree heads, consistency proofs, aos verify head.
     const other = await withSigningKey({ DATABASE_URL: db.url });
     const otherKeys = join(other.AOS_KEYS_DIR ?? '', 'public-keys');
     for (const [extra, verifierEnv] of [
-      [['--public-key', join(otherKeys, (await readdir(otherKeys))[0] ?? '')], env],
+      // AOS_KEYS_DIR's keys are trusted beside --public-key: the verifier's own store, not the producer's.
+      [['--public-key', join(otherKeys, (await readdir(otherKeys))[0] ?? '')], other],
       [[], other],
     ] as const) {
       const refused = await verifyHead(file, [...extra], verifierEnv);

@@ -95,7 +95,11 @@ describe('aos verify: a file that is neither a bundle nor a tree head', () => {
     const size = Buffer.byteLength(exported);
     const lowered = refused(await runCli('aos', ['verify', path, '--json', '--max-bytes', '1000'], offline));
     expect(lowered).toContain(`is ${size} bytes, over the limit of 1000 bytes`);
-    const raised = await runCli('aos', ['verify', path, '--json', '--max-bytes', String(size)], offline);
+    const raised = await runCli(
+      'aos',
+      ['verify', path, '--json', '--max-bytes', String(size), '--public-key', keyFile],
+      offline,
+    );
     expect(raised.code, raised.stderr).toBe(0);
     expect(jsonOf<{ integrity: { verification_status: string } }>(raised).integrity.verification_status).toBe(
       'VERIFIED',
@@ -122,7 +126,7 @@ describe('aos verify: a file that is neither a bundle nor a tree head', () => {
     const present = sealed - 2;
     bundle.events = bundle.events.slice(0, present);
     const path = await file('cut.json', `${JSON.stringify(bundle, null, 2)}\n`);
-    for (const pin of [['--public-key', keyFile], []]) {
+    for (const pin of [['--public-key', keyFile], ['--trust-embedded-key']]) {
       const result = await runCli('aos', ['verify', path, '--json', ...pin], offline);
       expect(result.code, result.stderr).toBe(1);
       const verdict = jsonOf<Verdict>(result);

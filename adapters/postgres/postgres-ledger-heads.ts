@@ -1,0 +1,82 @@
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import type pg from 'pg';
+import type {
+  LedgerHeads,
+  LedgerHeadsError,
+  StoredLedgerHead,
+} from '../../application/ports/ledger-heads.js';
+import { storeErrorOf } from './pg-error.js';
+
+type HeadRow = { tenant_id: string; tree_size: string; root_hash: string; note: string; cosigned: boolean };
+
+const SAVE_SQL = `INSERT INTO aos_ledger_heads (tenant_id, tree_size, root_hash, note) VALUES ($1, $2, $3, $4)
+ ON CONFLICT DO NOTHING`;
+const COSIGNATURE_SQL = `INSERT INTO aos_ledger_cosignatures (tenant_id, tree_size, root_hash, witness, cosignature)
+ VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`;
+const MARK_SQL =
+  'UPDATE aos_ledger_heads SET cosigned = true WHERE tenant_id = $1 AND tree_size = $2 AND root_hash = $3';
+const FIND_SQL = `SELECT tenant_id, tree_size, root_hash, note, cosigned FROM aos_ledger_heads
+ WHERE tenant_id = $1 AND tree_size = $2 AND root_hash = $3`;
+const LINES_SQL = `SELECT witness, cosignature FROM aos_ledger_cosignatures
+ WHERE tenant_id = $1 AND tree_size = $2 AND root_hash = $3 ORDER BY witness`;
+const LAST_SQL = `SELECT coalesce(max(tree_size), 0) AS size FROM aos_ledger_cosignatures
+ WHERE tenant_id = $1 AND witness = $2`;
+const UNCOSIGNED_SQL = `SELECT tenant_id, tree_size, root_hash, note, cosigned FROM (
+   SELECT DISTINCT ON (tenant_id) * FROM aos_ledger_heads
+    WHERE $1::text IS NULL OR tenant_id = $1 ORDER BY tenant_id, created_at DESC, tree_size DESC
+ ) latest WHERE NOT cosigned ORDER BY tenant_id`;
+
+const query = <T>(work: () => Promise<T>): TE.TaskEither<LedgerHeadsError, T> =>
+  TE.tryCatch(work, (error) => {
+    const found = storeErrorOf(error);
+    return found.kind === 'store_unavailable' || found.kind === 'store_failed'
+      ? found
+      : { kind: 'store_failed', message: String(error) };
+  });
+
+const withCosignatures = async (pool: pg.Pool, row: HeadRow): Promise<StoredLedgerHead> => {
+  const lines = await pool.query<{ witness: string; cosignature: string }>(LINES_SQL, [
+    row.tenant_id,
+    row.tree_size,
+    row.root_hash,
+  ]);
+  return {
+    tenant_id: row.tenant_id,
+    tree_size: Number(row.tree_size),
+    root_hash: row.root_hash,
+    note: row.note,
+    cosigned: row.cosigned,
+    cosignatures: new Map(lines.rows.map((r) => [r.witness, r.cosignature])),
+  };
+};
+
+/** The heads sent to witnesses and their cosignatures, in Postgres. */
+export const postgresLedgerHeads = (pool: pg.Pool): LedgerHeads => ({
+  save: (head) =>
+    query(async () => {
+      await pool.query(SAVE_SQL, [head.tenant_id, head.tree_size, head.root_hash, head.note]);
+    }),
+  addCosignature: (head, witness, line) =>
+    query(async () => {
+      await pool.query(COSIGNATURE_SQL, [head.tenant_id, head.tree_size, head.root_hash, witness, line]);
+    }),
+  markCosigned: (head) =>
+    query(async () => {
+      await pool.query(MARK_SQL, [head.tenant_id, head.tree_size, head.root_hash]);
+    }),
+  find: (head) =>
+    query(async () => {
+      const found = await pool.query<HeadRow>(FIND_SQL, [head.tenant_id, head.tree_size, head.root_hash]);
+      const [row] = found.rows;
+      return row === undefined ? null : withCosignatures(pool, row);
+    }),
+  lastCosignedSize: (tenantId, witness) =>
+    query(async () =>
+      Number((await pool.query<{ size: string }>(LAST_SQL, [tenantId, witness])).rows[0]?.size ?? 0),
+    ),
+  uncosigned: (tenantId) =>
+    query(async () => {
+      const rows = (await pool.query<HeadRow>(UNCOSIGNED_SQL, [tenantId])).rows;
+      return Promise.all(rows.map((row) => withCosignatures(pool, row)));
+    }),
+});

@@ -1,0 +1,50 @@
+import { pino, type Logger } from 'pino';
+import type { Witness } from '../application/witness/add-checkpoint.js';
+import { closeWithin } from './http-server.js';
+import { createLifecycle, trapStopSignals } from './lifecycle.js';
+import type { ListenAddress } from './listen-address.js';
+import { ListenFailure } from './serve.js';
+import { buildWitnessHttpServer } from './witness-http-server.js';
+
+export type WitnessServeOptions = {
+  readonly listen: ListenAddress;
+  readonly witness: Witness;
+  /** The witness's verifier key, logged at start for the logs and verifiers to configure. */
+  readonly verifierKey: string;
+  readonly exitNow: (code: number) => void;
+  readonly logger?: Logger;
+};
+
+/** `aos-int witness serve`: binds, serves add-checkpoint until SIGTERM/SIGINT, then lets requests
+ * in flight finish (each persists its state before it answers) and stops. Its own process, its
+ * own state directory and key: no database. Throws ListenFailure when it cannot bind. */
+export const serveWitness = async (options: WitnessServeOptions): Promise<void> => {
+  const logger = options.logger ?? pino({ name: 'aos-witness' }, pino.destination({ dest: 2, sync: true }));
+  const lifecycle = createLifecycle();
+  const untrap = trapStopSignals(lifecycle, options.exitNow);
+  const app = buildWitnessHttpServer(options.witness, logger);
+  try {
+    try {
+      await app.listen({
+        host: options.listen.host,
+        port: options.listen.port,
+        listenTextResolver: (address) => `listening on ${address}`,
+      });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
+      throw new ListenFailure(options.listen, code, error instanceof Error ? error.message : String(error));
+    }
+    lifecycle.markReady(async () => undefined);
+    logger.info(
+      { event: 'ready', verifier_key: options.verifierKey },
+      `witness ${options.verifierKey}: ready`,
+    );
+    const reason = await lifecycle.stopRequested;
+    logger.info({ event: 'stopping', signal: reason }, `${reason}: shutting down`);
+    await closeWithin(app, 10_000);
+    logger.info({ event: 'stopped' }, 'stopped');
+  } finally {
+    untrap();
+    await app.close().catch(() => undefined);
+  }
+};
