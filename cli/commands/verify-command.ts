@@ -55,12 +55,14 @@ const verifyBundleFile = async (
   trust: BundleTrust,
   policy: WitnessPolicy | null,
 ): Promise<CommandResult> => {
-  const [{ verifyBundle }, depth, { NO_TRUSTED_KEY_HINT }, { applyWitnessPolicy }] = await Promise.all([
-    import('../../domain/bundle/bundle-verification.js'),
-    import('../../domain/json/json-depth.js'),
-    import('../verify-trust.js'),
-    import('../../domain/bundle/bundle-witness-policy.js'),
-  ]);
+  const [{ verifyBundle }, depth, { NO_TRUSTED_KEY_HINT }, { applyWitnessPolicy }, { bundleObservation }] =
+    await Promise.all([
+      import('../../domain/bundle/bundle-verification.js'),
+      import('../../domain/json/json-depth.js'),
+      import('../verify-trust.js'),
+      import('../../domain/bundle/bundle-witness-policy.js'),
+      import('../../domain/bundle/bundle-observation.js'),
+    ]);
   // A bundle holds recorded values a few levels down (events → data → outcome → data).
   const tooDeep = depth.jsonDepthExcess(document, depth.MAX_JSON_DEPTH + depth.RECORD_ENVELOPE_DEPTH);
   if (tooDeep !== null) throw usageError('file', depth.describeJsonDepthExcess(tooDeep));
@@ -82,6 +84,11 @@ const verifyBundleFile = async (
         ]
       : []),
   ];
+  const observation = bundleObservation(document);
+  if (observation !== null)
+    lines.push(
+      `observed: recorded from OpenTelemetry trace ${shown(observation.trace_id)} (service ${shown(observation.service_name)}) after its steps ran; no plan was stored before execution`,
+    );
   if (verdict.witnesses) lines.push(witnessesLine(verdict.witnesses));
   if (i.failure_reason) lines.push(`failure_reason: ${shown(i.failure_reason)}`);
   if (i.divergence) lines.push(divergenceLine(i.divergence));
@@ -89,7 +96,7 @@ const verifyBundleFile = async (
     lines.push(`hint: ${NO_TRUSTED_KEY_HINT}`);
   return {
     exitCode: i.verification_status === 'VERIFIED' ? ExitCode.ok : ExitCode.failed,
-    json: { kind: 'bundle', ...verdict },
+    json: { kind: 'bundle', ...verdict, observation },
     text: lines.join('\n'),
   };
 };

@@ -112,7 +112,10 @@ describe('aos serve: OpenTelemetry traces in, sealed observed runs out', () => {
     const publicKey = join(env.AOS_KEYS_DIR ?? '', 'public-keys', `${keyId}.json`);
     const verified = await runCli('aos', ['verify', file, '--json', '--public-key', publicKey], {});
     expect(verified.code, verified.stderr).toBe(0);
-    expect(jsonOf(verified)).toMatchObject({ integrity: { verification_status: 'VERIFIED' } });
+    expect(jsonOf(verified)).toMatchObject({
+      integrity: { verification_status: 'VERIFIED' },
+      observation: { source: 'otlp', service_name: 'weather-service' },
+    });
   });
 
   it('gives the same run from the same spans as application/json, sent twice, or split and sent in reverse order', async () => {
