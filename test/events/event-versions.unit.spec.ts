@@ -42,9 +42,11 @@ describe('event schema versions', () => {
     expect(AgentRegistered.upcasters).toEqual({ 1: upcastAgentRegisteredV1 });
     expect(AgentRegistered.upcasters[1]).toBe(upcastAgentRegisteredV1);
     expect(Object.keys(others).sort()).toEqual([
+      'LateSpanReceived',
       'PlanningAttempted',
       'RunCompleted',
       'RunCreated',
+      'RunObserved',
       'RunPlanned',
       'RunSealed',
       'RunStarted',

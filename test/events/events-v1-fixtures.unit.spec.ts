@@ -57,7 +57,13 @@ const table = (of: readonly FixtureRow[]) =>
 
 describe('version-1 event fixtures (test/vectors/events-v1)', () => {
   it('keep a file for every event type the product writes, each with stored rows of that type only', () => {
-    expect([...files.keys()].sort()).toEqual(Object.keys(EVENT_SCHEMAS).sort());
+    // Every type of the time; the types of observed runs, younger, are in test/vectors/events-observed.
+    const younger = new Set(['RunObserved', 'LateSpanReceived']);
+    expect([...files.keys()].sort()).toEqual(
+      Object.keys(EVENT_SCHEMAS)
+        .filter((t) => !younger.has(t))
+        .sort(),
+    );
     for (const [type, file] of files) {
       expect(file.schema_version).toBe(1);
       expect(file.events.length).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { expect } from 'vitest';
+import { decodeLateSpanReceived } from '../../domain/observed/late-span-events.js';
 import { decodeAgentEvent } from '../../domain/agent/agent-events.js';
 import { canonicalJson } from '../../domain/json/canonical-json.js';
 import type { JsonObject } from '../../domain/json/json-value.js';
@@ -37,7 +38,10 @@ export type FixtureFile = {
 const VECTORS = new URL('../vectors/', import.meta.url);
 
 /** The files of test/vectors/<dir>/, by name without `.json`. */
-export const fixtureFiles = (dir: 'events-v1' | 'events-v2'): Map<string, FixtureFile> => {
+/** test/vectors/<dir>/: the version-1 and version-2 fixtures, and those of observed runs. */
+type FixtureDirectory = 'events-v1' | 'events-v2' | 'events-observed';
+
+export const fixtureFiles = (dir: FixtureDirectory): Map<string, FixtureFile> => {
   const folder = new URL(`${dir}/`, VECTORS);
   return new Map(
     readdirSync(folder)
@@ -50,7 +54,7 @@ export const fixtureFiles = (dir: 'events-v1' | 'events-v2'): Map<string, Fixtur
 };
 
 /** SHA-256 of each file of test/vectors/<dir>/, by file name: the fixtures are never edited. */
-export const fixtureDigests = (dir: 'events-v1' | 'events-v2'): Record<string, string> => {
+export const fixtureDigests = (dir: FixtureDirectory): Record<string, string> => {
   const folder = new URL(`${dir}/`, VECTORS);
   return Object.fromEntries(
     readdirSync(folder)
@@ -84,6 +88,10 @@ export const streamIds = (rows: readonly FixtureRow[], prefix: string): string[]
 export const decodeStored = (stored: StoredEvent) => {
   if (stored.stream_id.startsWith('aos-run-')) return decodeRunEvent(stored.type, stored.data);
   if (stored.stream_id.startsWith('aos-agent-')) return decodeAgentEvent(stored.type, stored.data);
+  if (stored.stream_id.startsWith('aos-late-')) {
+    const late = decodeLateSpanReceived(stored.type, stored.data);
+    return late._tag === 'Left' ? late : { _tag: 'Right' as const, right: { type: stored.type, data: late.right } };
+  }
   const ledger = decodeLedger([stored], stored.seq);
   if (ledger._tag === 'Left') throw new Error(ledger.left.message);
   const { checkpoint, signature } = ledger.right[0] ?? {};
