@@ -2,6 +2,7 @@ import { pino, type Logger } from 'pino';
 import { buildHttpServer, closeWithin } from './http-server.js';
 import { createLifecycle, trapStopSignals, type Lifecycle } from './lifecycle.js';
 import type { ListenAddress } from './listen-address.js';
+import { listenOn } from './listen-failure.js';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits, type ObservedIngest } from './observed-ingest.js';
 import { startObservedSealer } from './observed-sealer.js';
 import { registerOtlpTracesRoute } from './otlp-traces-route.js';
@@ -35,18 +36,6 @@ export type ServeOptions = {
   readonly ingest?: IngestSettings;
 };
 
-/** The server could not bind its address (in use, not local, not permitted). */
-export class ListenFailure extends Error {
-  constructor(
-    readonly listen: ListenAddress,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ListenFailure';
-  }
-}
-
 /** JSON lines on stderr, written synchronously so that nothing is lost when the process exits. */
 const stderrLogger = (): Logger => pino({ name: 'aos-serve' }, pino.destination({ dest: 2, sync: true }));
 
@@ -66,17 +55,7 @@ export const serve = async (options: ServeOptions): Promise<void> => {
   let ingest: ObservedIngest | null = null;
   registerOtlpTracesRoute(app, () => ingest, settings.limits);
   try {
-    try {
-      // One line per bound address, with the actual port (port 0: the one the system picked).
-      await app.listen({
-        host: options.listen.host,
-        port: options.listen.port,
-        listenTextResolver: (address) => `listening on ${address}`,
-      });
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
-      throw new ListenFailure(options.listen, code, errorText(error));
-    }
+    await listenOn(app, options.listen);
     await options.withDatabase(async (database) => {
       ingest = database.ingest;
       const sealer = startObservedSealer(database.ingest, {

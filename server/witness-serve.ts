@@ -3,7 +3,7 @@ import type { Witness } from '../application/witness/add-checkpoint.js';
 import { closeWithin } from './http-server.js';
 import { createLifecycle, trapStopSignals } from './lifecycle.js';
 import type { ListenAddress } from './listen-address.js';
-import { ListenFailure } from './serve.js';
+import { listenOn } from './listen-failure.js';
 import { buildWitnessHttpServer } from './witness-http-server.js';
 
 export type WitnessServeOptions = {
@@ -24,16 +24,7 @@ export const serveWitness = async (options: WitnessServeOptions): Promise<void> 
   const untrap = trapStopSignals(lifecycle, options.exitNow);
   const app = buildWitnessHttpServer(options.witness, logger);
   try {
-    try {
-      await app.listen({
-        host: options.listen.host,
-        port: options.listen.port,
-        listenTextResolver: (address) => `listening on ${address}`,
-      });
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
-      throw new ListenFailure(options.listen, code, error instanceof Error ? error.message : String(error));
-    }
+    await listenOn(app, options.listen);
     lifecycle.markReady(async () => undefined);
     logger.info(
       { event: 'ready', verifier_key: options.verifierKey },

@@ -1,16 +1,14 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Argv, CommandModule } from 'yargs';
 import { DEFAULT_LISTEN, parseListenAddress } from '../../server/listen-address.js';
-import { CliFailure, infrastructureError, usageError } from '../cli-failure.js';
-import { ExitCode } from '../exit-codes.js';
+import { orThrow, usageError } from '../cli-failure.js';
 import { withRuntime } from '../runtime.js';
-import { shown } from '../terminal-text.js';
 import type { ArgsOf, OptionsOf } from './common-options.js';
+import { cannotListen, runUntilStopped } from '../long-running-command.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { policyWith, type RedactionPolicy } from '../../domain/secrets/redaction-policy.js';
 import { DEFAULT_INGEST_LIMITS } from '../../server/observed-ingest.js';
 import type { IngestSettings } from '../../server/serve.js';
-import { orThrow } from '../cli-failure.js';
 import { redactionPolicyFromEnv } from '../redaction-config.js';
 import { keysDirectoryOf, requireRunKeys } from '../signing-keys.js';
 
@@ -44,12 +42,6 @@ const builder = (yargs: Argv) =>
       describe:
         'an attribute key pattern (* any characters, case-insensitive) whose values are redacted before anything is stored; repeatable, added to the defaults and AOS_REDACT_KEYS',
     });
-
-const LISTEN_FAILURES: Readonly<Record<string, string>> = {
-  EADDRINUSE: 'address already in use',
-  EADDRNOTAVAIL: 'address not available on this machine',
-  EACCES: 'permission denied',
-};
 
 /** A whole number of at least `min` for the option `field`, or a usage error naming it. */
 const wholeNumber = (field: string, value: number, min: number, max: number): number => {
@@ -92,8 +84,9 @@ const serveToEnd = async (args: ServeArgs): Promise<void> => {
   // Observed runs are sealed as they complete: no key, no server (exit 4, nothing bound).
   const keys = await requireRunKeys(await keysDirectoryOf(process.env));
   // The server (fastify) is loaded only by this command, never by the others' start-up.
-  const [{ serve, ListenFailure }, { systemClock }] = await Promise.all([
+  const [{ serve }, { ListenFailure }, { systemClock }] = await Promise.all([
     import('../../server/serve.js'),
+    import('../../server/listen-failure.js'),
     import('../../adapters/system-clock.js'),
   ]);
   try {
@@ -122,27 +115,12 @@ const serveToEnd = async (args: ServeArgs): Promise<void> => {
       exitNow: (code) => process.exit(code),
     });
   } catch (error) {
-    if (error instanceof ListenFailure)
-      throw infrastructureError(
-        `--listen ${args.listen}: cannot listen: ${LISTEN_FAILURES[error.code] ?? error.message}`,
-      );
+    if (error instanceof ListenFailure) throw cannotListen(args.listen, error);
     throw error;
   }
 };
 
-const handler = async (args: ArgsOf<typeof builder>): Promise<void> => {
-  try {
-    await serveToEnd(args);
-    process.exit(ExitCode.ok);
-  } catch (error) {
-    const failure =
-      error instanceof CliFailure
-        ? error
-        : infrastructureError(error instanceof Error ? error.message : String(error));
-    process.stderr.write(`error: ${shown(failure.message)}\n`);
-    process.exit(failure.exitCode);
-  }
-};
+const handler = (args: ArgsOf<typeof builder>): Promise<void> => runUntilStopped(() => serveToEnd(args));
 
 export const serveCommand: CommandModule<object, OptionsOf<typeof builder>> = {
   command: 'serve',

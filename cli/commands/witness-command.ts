@@ -6,11 +6,10 @@ import { runproofKeyId } from '../../domain/proof/ed25519-keys.js';
 import { cosignatureLine, cosignerVerifierKey } from '../../domain/witness/cosignature.js';
 import { parseWitnessedLogs } from '../../domain/witness/witnessed-logs.js';
 import { parseListenAddress } from '../../server/listen-address.js';
-import { CliFailure, infrastructureError, orThrow, usageError } from '../cli-failure.js';
-import { ExitCode } from '../exit-codes.js';
+import { orThrow, usageError } from '../cli-failure.js';
 import { describeFileRefusal } from '../file-refusal-messages.js';
-import { shown } from '../terminal-text.js';
 import { readWitnessKeyFile } from '../witness-key-file.js';
+import { cannotListen, runUntilStopped } from '../long-running-command.js';
 import type { ArgsOf, OptionsOf } from './common-options.js';
 
 const serveOptions = (yargs: Argv) =>
@@ -61,7 +60,7 @@ const serveWitnessToEnd = async (args: ArgsOf<typeof serveOptions>): Promise<voi
   const [{ openWitnessStateFiles }, { serveWitness }, { ListenFailure }] = await Promise.all([
     import('../../adapters/witness/witness-state-files.js'),
     import('../../server/witness-serve.js'),
-    import('../../server/serve.js'),
+    import('../../server/listen-failure.js'),
   ]);
   const store = await openWitnessStateFiles(args['state-dir']);
   const witness = {
@@ -78,25 +77,13 @@ const serveWitnessToEnd = async (args: ArgsOf<typeof serveOptions>): Promise<voi
       exitNow: (code) => process.exit(code),
     });
   } catch (error) {
-    if (error instanceof ListenFailure)
-      throw infrastructureError(`--listen ${args.listen}: cannot listen: ${error.message}`);
+    if (error instanceof ListenFailure) throw cannotListen(args.listen, error);
     throw error;
   }
 };
 
-const serve = async (args: ArgsOf<typeof serveOptions>): Promise<void> => {
-  try {
-    await serveWitnessToEnd(args);
-    process.exit(ExitCode.ok);
-  } catch (error) {
-    const failure =
-      error instanceof CliFailure
-        ? error
-        : infrastructureError(error instanceof Error ? error.message : String(error));
-    process.stderr.write(`error: ${shown(failure.message)}\n`);
-    process.exit(failure.exitCode);
-  }
-};
+const serve = (args: ArgsOf<typeof serveOptions>): Promise<void> =>
+  runUntilStopped(() => serveWitnessToEnd(args));
 
 const serveCommand: CommandModule<object, OptionsOf<typeof serveOptions>> = {
   command: 'serve',
