@@ -90,7 +90,9 @@ export const decodeStored = (stored: StoredEvent) => {
   if (stored.stream_id.startsWith('aos-agent-')) return decodeAgentEvent(stored.type, stored.data);
   if (stored.stream_id.startsWith('aos-late-')) {
     const late = decodeLateSpanReceived(stored.type, stored.data);
-    return late._tag === 'Left' ? late : { _tag: 'Right' as const, right: { type: stored.type, data: late.right } };
+    return late._tag === 'Left'
+      ? late
+      : { _tag: 'Right' as const, right: { type: stored.type, data: late.right } };
   }
   const ledger = decodeLedger([stored], stored.seq);
   if (ledger._tag === 'Left') throw new Error(ledger.left.message);
