@@ -248,5 +248,8 @@ describe('aos serve: OpenTelemetry traces in, sealed observed runs out', () => {
     expect(proof.json).toMatchObject({ integrity: { verification_status: 'VERIFIED' }, step_count: 4 });
     const listed = await runCli('aos', ['runs', 'list', '--tenant-id', 'tenant-late'], env);
     expect(listed.stdout).toMatch(new RegExp(`${run.run_id}.*succeeded.*observed`));
+    // The operator's sweep: every run of the database, observed ones and their late streams included.
+    const swept = await runCli('aos-int', ['verify-all', '--json'], env);
+    expect(swept.code, swept.stderr).toBe(0);
   });
 });
