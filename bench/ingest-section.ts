@@ -42,11 +42,22 @@ const spanCounts = async (database: BenchDatabase): Promise<SpanCounts> => {
 };
 
 /** A load that lost or added spans is a failure, not a figure. */
-const checkStaged = (counts: SpanCounts, workload: IngestWorkload, what: string): void => {
-  if (counts.total !== workload.spans || counts.traces !== workload.traces)
+const checkStaged = (counts: SpanCounts, sent: readonly IngestWorkload[], what: string): void => {
+  const spans = sent.reduce((n, w) => n + w.spans, 0);
+  const traces = sent.reduce((n, w) => n + w.traces, 0);
+  if (counts.total !== spans || counts.traces !== traces)
     throw new Error(
-      `${what}: the database holds ${counts.total} spans of ${counts.traces} traces, ${workload.spans} spans of ${workload.traces} traces were sent`,
+      `${what}: the database holds ${counts.total} spans of ${counts.traces} traces, ${spans} spans of ${traces} traces were sent`,
     );
+};
+
+/** The spans each side sends before its clock starts (one batch per worker: the server's code
+ * optimized, the connections open), then the measured ones; each also as the floor stages it. */
+type Loads = {
+  readonly warmUp: IngestWorkload;
+  readonly workload: IngestWorkload;
+  readonly warmUpStaged: readonly (readonly ReceivedSpan[])[];
+  readonly staged: readonly (readonly ReceivedSpan[])[];
 };
 
 /** Waits until no staged span is pending (every run sealed); the time it took. */
@@ -78,21 +89,12 @@ const inDatabase = async <T>(
 };
 
 /** The floor: the staged batches through postgresSpanStaging, a pool connection per worker. */
-const floorRep = (
-  server: BenchServer,
-  rep: number,
-  workload: IngestWorkload,
-  staged: readonly (readonly ReceivedSpan[])[],
-  concurrency: number,
-): Promise<LoadTiming> =>
+const floorRep = (server: BenchServer, rep: number, loads: Loads, concurrency: number): Promise<LoadTiming> =>
   inDatabase(server, `bench_ingest_floor_${rep}`, async (database) => {
-    const timing = await stageBatches(
-      postgresSpanStaging(database.pool(concurrency)),
-      TENANT,
-      staged,
-      concurrency,
-    );
-    checkStaged(await spanCounts(database), workload, 'the floor');
+    const staging = postgresSpanStaging(database.pool(concurrency));
+    await stageBatches(staging, TENANT, loads.warmUpStaged, concurrency);
+    const timing = await stageBatches(staging, TENANT, loads.staged, concurrency);
+    checkStaged(await spanCounts(database), [loads.warmUp, loads.workload], 'the floor');
     return timing;
   });
 
@@ -100,7 +102,7 @@ const floorRep = (
 const ingestRep = (
   server: BenchServer,
   rep: number,
-  workload: IngestWorkload,
+  loads: Loads,
   keys: BenchKeys,
   exporters: number,
 ): Promise<Omit<IngestSample, 'floor'>> =>
@@ -110,10 +112,11 @@ const ingestRep = (
       nodeArgs: serverNodeArgs(),
     });
     try {
+      await exportBatches(served.url, served.token, loads.warmUp.batches, exporters);
       const cpuBefore = served.cpuMs();
-      const timing = await exportBatches(served.url, served.token, workload.batches, exporters);
+      const timing = await exportBatches(served.url, served.token, loads.workload.batches, exporters);
       const cpuAfter = served.cpuMs();
-      checkStaged(await spanCounts(database), workload, 'aos serve');
+      checkStaged(await spanCounts(database), [loads.warmUp, loads.workload], 'aos serve');
       const sealed = await untilSealed(database);
       if (sealed.counts.late > 0) progress(`ingest rep ${rep}: ${sealed.counts.late} spans were late`);
       return {
@@ -139,16 +142,22 @@ export const ingestSection = async (
   reps: number,
   keys: BenchKeys,
 ): Promise<Figure[]> => {
-  const workload = await ingestWorkload(sizes.ingestSpans, sizes.ingestBatchSpans);
-  const staged = await stagedBatches(workload.batches);
   const exporters = sizes.ingestExporters;
+  const warmUp = await ingestWorkload(sizes.ingestBatchSpans * exporters, sizes.ingestBatchSpans);
+  const workload = await ingestWorkload(sizes.ingestSpans, sizes.ingestBatchSpans);
+  const loads: Loads = {
+    warmUp,
+    workload,
+    warmUpStaged: await stagedBatches(warmUp.batches),
+    staged: await stagedBatches(workload.batches),
+  };
   progress(
-    `ingest: ${workload.spans} spans in ${workload.traces} traces, ${workload.batches.length} batches of up to ${sizes.ingestBatchSpans}, ${exporters} exporters`,
+    `ingest: ${workload.spans} spans in ${workload.traces} traces, ${workload.batches.length} batches of up to ${sizes.ingestBatchSpans}, ${exporters} exporters, after a warm-up of ${warmUp.spans} spans`,
   );
   const samples = await repeat(reps, async (rep): Promise<IngestSample> => {
-    const floor = await floorRep(server, rep, workload, staged, exporters);
+    const floor = await floorRep(server, rep, loads, exporters);
     progress(`ingest rep ${rep}: floor ${describe(floor)}`);
-    const product = await ingestRep(server, rep, workload, keys, exporters);
+    const product = await ingestRep(server, rep, loads, keys, exporters);
     progress(
       `ingest rep ${rep}: aos serve ${describe(product.ingest)}; server CPU ${product.serverCpuMs?.toFixed(0) ?? '?'} ms; every run sealed ${product.sealedMs.toFixed(0)} ms after the last answer`,
     );
@@ -161,5 +170,7 @@ export const ingestSection = async (
     batch_spans: sizes.ingestBatchSpans,
     exporters,
     quiet_period_ms: QUIET_PERIOD_MS,
+    warm_up_spans: warmUp.spans,
+    sealed_runs: warmUp.traces + workload.traces,
   });
 };
