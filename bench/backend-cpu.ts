@@ -8,7 +8,7 @@ const TICKS_PER_SECOND = 100;
 /** CPU time (user + system, ms) a process has used so far, from /proc/<pid>/stat; null where that
  * cannot be read (a server on another machine). The command name in parentheses may hold spaces,
  * so fields are counted after its closing parenthesis: utime and stime are the 12th and 13th. */
-const processCpuMs = (pid: number): number | null => {
+export const processCpuMs = (pid: number): number | null => {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

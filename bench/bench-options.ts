@@ -1,4 +1,4 @@
-export const SECTIONS = ['append', 'proof', 'rebuild', 'cli', 'planner'] as const;
+export const SECTIONS = ['append', 'proof', 'rebuild', 'cli', 'planner', 'ingest'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export type BenchOptions = {
@@ -21,10 +21,15 @@ export type BenchSizes = {
   readonly cliSamples: number;
   /** Runs planned with the model, after a warm-up, each timed against the bare exchange. */
   readonly plannerRuns: number;
+  /** Spans sent to `aos serve` per rep (traces of 10 to 20 spans), in exports of `ingestBatchSpans`. */
+  readonly ingestSpans: number;
+  readonly ingestBatchSpans: number;
+  /** OpenTelemetry exporters sending at once (and the floor's staging workers). */
+  readonly ingestExporters: number;
 };
 
 const usage =
-  'usage: node dist/bench/run.js [--reps N] [--quick] [--million] [--only append,proof,rebuild,cli,planner]';
+  'usage: node dist/bench/run.js [--reps N] [--quick] [--million] [--only append,proof,rebuild,cli,planner,ingest]';
 
 export const parseBenchOptions = (argv: readonly string[]): BenchOptions => {
   let reps: number | undefined;
@@ -63,5 +68,8 @@ export const benchSizes = (options: BenchOptions): BenchSizes => {
     rebuildRuns: options.quick ? 2_000 : 20_000,
     cliSamples: 5,
     plannerRuns: options.quick ? 50 : 200,
+    ingestSpans: options.quick ? 10_000 : 100_000,
+    ingestBatchSpans: 512,
+    ingestExporters: 8,
   };
 };

@@ -1,7 +1,7 @@
 import Table from 'cli-table3';
 import { median } from './median.js';
 
-export type Unit = 'events/s' | 'ms' | 'MB';
+export type Unit = 'events/s' | 'spans/s' | 'ms' | 'MB';
 
 /** One side of a figure: every sample and their median. */
 export type Measure = {
@@ -71,6 +71,7 @@ export const formatValue = (value: number, unit: Unit): string => {
   if (unit === 'ms')
     return value >= 10_000 ? `${digits(value / 1000, 1)} s` : `${digits(value, value < 100 ? 1 : 0)} ms`;
   if (unit === 'MB') return `${digits(value, 1)} MB`;
+  if (unit === 'spans/s') return `${digits(value)} spans/s`;
   return `${digits(value)} ev/s`;
 };
 

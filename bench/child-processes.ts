@@ -68,3 +68,12 @@ export const runNode = (
 export const killChildren = (): void => {
   for (const child of running) child.kill('SIGTERM');
 };
+
+/** Starts `node <args>` and leaves it running (a server): stopped by `killChildren` when the bench
+ * is interrupted, else by its caller. Its stdout is ignored, its stderr piped. */
+export const spawnNode = (args: readonly string[], env: NodeJS.ProcessEnv): ChildProcess => {
+  const child = spawn(process.execPath, [...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  return child;
+};

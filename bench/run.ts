@@ -1,7 +1,7 @@
 // `npm run bench`: the benchmark suite. Starts its own embedded Postgres (the product's, under a
 // temporary AOS_HOME), measures each figure beside its peer or limit in the same run, prints a
 // table of medians on stdout and writes every sample to bench-results/bench-<timestamp>.json.
-//   node dist/bench/run.js [--reps N] [--quick] [--million] [--only append,proof,rebuild,cli,planner]
+//   node dist/bench/run.js [--reps N] [--quick] [--million] [--only append,proof,rebuild,cli,planner,ingest]
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { appendSection } from './append-section.js';
@@ -9,6 +9,7 @@ import { startBenchServer, type BenchServer } from './bench-database.js';
 import { benchSizes, parseBenchOptions } from './bench-options.js';
 import { renderFigures, type Figure } from './bench-report.js';
 import { killChildren } from './child-processes.js';
+import { ingestSection } from './ingest-section.js';
 import { cliLatencyBench } from './cli-latency-bench.js';
 import { plannerBench } from './planner-bench.js';
 import { proofBench } from './proof-bench.js';
@@ -69,6 +70,8 @@ const main = async (): Promise<void> => {
       figures.push(...planner.figures);
       summaries.push(...planner.summary);
     }
+    if (options.sections.has('ingest'))
+      figures.push(...(await ingestSection(server, sizes, options.reps, keys)));
   } finally {
     progress('stopping the embedded Postgres');
     await server.stop();

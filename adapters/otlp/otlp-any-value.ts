@@ -129,10 +129,61 @@ const anyValueC = (levelsLeft: number): AttributeValueC => {
  * why it cannot be kept. */
 const KeyValueListC = t.union([t.array(keyValueC(anyValueC(MAX_JSON_DEPTH - 1))), t.null, t.undefined]);
 
+const isRecord = (u: unknown): u is Record<string, unknown> =>
+  Object.prototype.toString.call(u) === '[object Object]';
+
+const absent = (u: unknown): boolean => u === undefined || u === null;
+
+/** Up to 15 digits: always a safe integer, always within int64. */
+const SHORT_DECIMAL = /^-?[0-9]{1,15}$/;
+
+/** An int64 as Int64C and jsonOf make it when it is a safe integer (a number, or a decimal string
+ * as protobuf's toObject and OTLP/JSON spell it; -0 as 0, as through BigInt); else undefined. */
+const safeInteger = (u: unknown): number | undefined => {
+  const value =
+    typeof u === 'number' && Number.isSafeInteger(u)
+      ? u
+      : typeof u === 'string' && SHORT_DECIMAL.test(u)
+        ? Number(u)
+        : undefined;
+  return value === 0 ? 0 : value;
+};
+
+/** What the AnyValue codec decodes a string, bool or safe integer value to, when `u` is exactly
+ * that (one of those fields set, the other fields absent); undefined for anything else. */
+const scalarValue = (u: unknown): JsonValue | undefined => {
+  if (!isRecord(u) || !absent(u.doubleValue) || !absent(u.bytesValue)) return undefined;
+  if (!absent(u.arrayValue) || !absent(u.kvlistValue)) return undefined;
+  const { stringValue, boolValue, intValue } = u;
+  if (typeof stringValue === 'string' && absent(boolValue) && absent(intValue))
+    return wellFormedText(stringValue);
+  if (typeof boolValue === 'boolean' && absent(stringValue) && absent(intValue)) return boolValue;
+  const integer = safeInteger(intValue);
+  return integer !== undefined && absent(stringValue) && absent(boolValue) ? integer : undefined;
+};
+
+/** The attributes when every pair is a key and a scalar value (nearly all spans): the same object
+ * the codecs would give, without their allocations; undefined sends the list through them. */
+const scalarAttributes = (u: unknown): JsonObject | undefined => {
+  if (!Array.isArray(u)) return undefined;
+  const entries: [string, JsonValue][] = [];
+  for (const pair of u as unknown[]) {
+    if (!isRecord(pair)) return undefined;
+    const { key, value } = pair;
+    if (!absent(key) && typeof key !== 'string') return undefined;
+    const json = absent(value) ? null : scalarValue(value);
+    if (json === undefined) return undefined;
+    entries.push([wellFormedText(typeof key === 'string' ? key : ''), json]);
+  }
+  return Object.fromEntries(entries);
+};
+
 export const AttributesC = new t.Type<E.Either<string, JsonObject>, unknown, unknown>(
   'attributes',
   (u): u is E.Either<string, JsonObject> => typeof u === 'object' && u !== null && '_tag' in u,
   (u, c) => {
+    const scalars = scalarAttributes(u);
+    if (scalars !== undefined) return t.success(E.right(scalars));
     const pairs = KeyValueListC.validate(u, c);
     return E.isLeft(pairs) ? pairs : t.success(objectOf(pairs.right ?? []));
   },

@@ -8,17 +8,20 @@ import type { StagedSpan } from '../../domain/observed/trace-runs.js';
 import { storeErrorOf } from './pg-error.js';
 
 // New spans only (the primary key: the same span again is nothing), and for each trace they came
-// in, one more arrival and its time; one statement, so all or nothing.
+// in, one more arrival and its time; one statement, so all or nothing. The spans go as one JSON
+// array (one JSON.stringify, one parse), not as a jsonb[] parameter: pg would spell that as an
+// array literal, escaping every quote of every span, and Postgres would parse it back.
 const STAGE_SQL = `WITH batch AS (
-  SELECT * FROM unnest($2::text[], $3::text[], $4::jsonb[]) AS b(trace_id, span_id, span)
+  SELECT span->>'trace_id' AS trace_id, span->>'span_id' AS span_id, span
+  FROM jsonb_array_elements($2::jsonb) AS b(span)
 ), added AS (
   INSERT INTO aos_ingest_spans (tenant_id, trace_id, span_id, span, received_at)
-  SELECT $1, trace_id, span_id, span, $5 FROM batch
+  SELECT $1, trace_id, span_id, span, $3 FROM batch
   ON CONFLICT DO NOTHING
   RETURNING trace_id
 ), traces AS (
   INSERT INTO aos_ingest_traces (tenant_id, trace_id, last_received_at)
-  SELECT DISTINCT $1, trace_id, $5::timestamptz FROM added
+  SELECT DISTINCT $1, trace_id, $3::timestamptz FROM added
   ON CONFLICT (tenant_id, trace_id) DO UPDATE
     SET last_received_at = GREATEST(aos_ingest_traces.last_received_at, EXCLUDED.last_received_at),
         arrivals = aos_ingest_traces.arrivals + 1
@@ -71,9 +74,7 @@ export const postgresSpanStaging = (pool: pg.Pool): SpanStaging => ({
     query(async () => {
       const result = await pool.query<{ added: string }>(STAGE_SQL, [
         tenantId,
-        spans.map((s) => s.trace_id),
-        spans.map((s) => s.span_id),
-        spans.map((s) => JSON.stringify(s)),
+        JSON.stringify(spans),
         receivedAt,
       ]);
       return { added: Number(result.rows[0]?.added ?? 0) };

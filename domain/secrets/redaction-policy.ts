@@ -82,8 +82,26 @@ const globSource = (pattern: string): string =>
 
 const matchers = new WeakMap<RedactionPolicy, (key: string) => boolean>();
 
+/** The answers a matcher remembers, for keys no longer than REMEMBERED_KEY_LENGTH: bounded, since
+ * keys come from outside (every attribute of every span received). */
+const REMEMBERED_KEYS = 4096;
+const REMEMBERED_KEY_LENGTH = 256;
+
+/** `test` with its answers remembered per key (the same few keys come back span after span: the
+ * GenAI attributes), within the bounds above; past them, `test` itself. */
+const remembering = (test: (key: string) => boolean): ((key: string) => boolean) => {
+  const answers = new Map<string, boolean>();
+  return (key) => {
+    const known = answers.get(key);
+    if (known !== undefined) return known;
+    const answer = test(key);
+    if (answers.size < REMEMBERED_KEYS && key.length <= REMEMBERED_KEY_LENGTH) answers.set(key, answer);
+    return answer;
+  };
+};
+
 /** Whether a key matches one of the policy's patterns (compared lower-case, whole key). Built once
- * per policy: redaction runs on every step's params and outcome. */
+ * per policy: redaction runs on every step's params and outcome, and on every span received. */
 export const sensitiveKeyMatcher = (policy: RedactionPolicy): ((key: string) => boolean) => {
   const known = matchers.get(policy);
   if (known) return known;
@@ -91,7 +109,8 @@ export const sensitiveKeyMatcher = (policy: RedactionPolicy): ((key: string) => 
     policy.sensitiveKeys.length === 0
       ? null
       : new RegExp(`^(?:${policy.sensitiveKeys.map(globSource).join('|')})$`, 's');
-  const matches = matcher === null ? () => false : (key: string) => matcher.test(key.toLowerCase());
+  const matches =
+    matcher === null ? () => false : remembering((key: string) => matcher.test(key.toLowerCase()));
   matchers.set(policy, matches);
   return matches;
 };

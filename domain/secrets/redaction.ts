@@ -47,6 +47,8 @@ export const redactJson = (
 ): JsonValue => {
   const sensitive = sensitiveKeyMatcher(policy);
   const scrub = secretScrubber(secretValues);
+  // With no secret long enough to scrub, scrub changes nothing: a number's JSON text need not be made.
+  const scrubbing = secretValues.some((secret) => secret.length >= MIN_SCRUBBED_SECRET_LENGTH);
   const underSensitiveKey = (item: JsonValue): JsonValue =>
     item === null || item === ''
       ? item
@@ -56,6 +58,7 @@ export const redactJson = (
   const walk = (item: JsonValue): JsonValue => {
     if (typeof item === 'string') return scrub(item);
     if (typeof item === 'number') {
+      if (!scrubbing) return item;
       const text = JSON.stringify(item);
       return scrub(text) === text ? item : REDACTED;
     }
