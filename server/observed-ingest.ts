@@ -1,11 +1,17 @@
 import type { IngestDeps } from '../application/ingest/ingest-spans.js';
 import type { SealTraceDeps } from '../application/ingest/seal-observed-trace.js';
 import type { IngestTokens } from '../application/ports/ingest-tokens.js';
+import type { CosignError, CosignResult } from '../application/ledger/cosign-ledger-head.js';
+import type * as E from 'fp-ts/lib/Either.js';
 
 /** What the OTLP ingest works with once the database is open: the tokens, the staging, and what
  * seals observed runs (the store, the clock, the signing key). */
 export type ObservedIngest = IngestDeps &
-  SealTraceDeps & { readonly services: { readonly ingestTokens: IngestTokens } };
+  SealTraceDeps & {
+    readonly services: { readonly ingestTokens: IngestTokens };
+    /** Sends a tenant ledger's new head to the configured witnesses (none configured: absent). */
+    readonly cosignHead?: (tenantId: string) => Promise<E.Either<CosignError, CosignResult>>;
+  };
 
 /** The bounds of POST /v1/traces (docs/OBSERVED-RUNS.md, "Limits"). */
 export type IngestLimits = {

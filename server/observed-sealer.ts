@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Logger } from 'pino';
 import { sealDueTraces, type SealingPass } from '../application/ingest/seal-due-traces.js';
-import type { SealTraceDeps } from '../application/ingest/seal-observed-trace.js';
+import type { ObservedIngest } from './observed-ingest.js';
 
 /** The sealer of observed runs: a pass every `intervalMs` seals the traces quiet for
  * `quietPeriodMs`; `stop` ends the passes and makes a last one over every trace, quiet or not. */
@@ -34,8 +34,39 @@ const logPass = (logger: Logger, pass: SealingPass): void => {
 
 const MAX_FINAL_PASSES = 1000;
 
+/** The tenants whose ledgers got a seal in the pass (their new head goes to the witnesses). */
+const tenantsSealed = (pass: SealingPass): string[] => [
+  ...new Set(pass.sealings.filter((s) => s.sealed.length > 0).map((s) => s.tenant_id)),
+];
+
+/** Each tenant's new head to the witnesses, after the pass that sealed its runs: once per tenant
+ * per pass, whatever they answer (an uncosigned head is kept and sent again by the next one). */
+const cosignHeads = async (ingest: ObservedIngest, tenants: readonly string[], logger: Logger) => {
+  if (ingest.cosignHead === undefined) return;
+  for (const tenantId of tenants) {
+    const result = await ingest.cosignHead(tenantId);
+    if (E.isLeft(result))
+      logger.warn(
+        { event: 'head_not_sent', tenant_id: tenantId, error: result.left.kind },
+        'the tree head was not sent to the witnesses',
+      );
+    else
+      logger[result.right.cosigned ? 'info' : 'warn'](
+        {
+          event: result.right.cosigned ? 'head_cosigned' : 'head_uncosigned',
+          tenant_id: tenantId,
+          tree_size: result.right.tree_size,
+          witnesses: result.right.witnesses,
+        },
+        result.right.cosigned
+          ? 'tree head cosigned by every witness'
+          : 'tree head not cosigned by every witness: sent again later',
+      );
+  }
+};
+
 export const startObservedSealer = (
-  deps: SealTraceDeps,
+  deps: ObservedIngest,
   options: { readonly quietPeriodMs: number; readonly intervalMs: number; readonly logger: Logger },
 ): ObservedSealer => {
   let stopped = false;
@@ -47,6 +78,7 @@ export const startObservedSealer = (
       const result = await sealDueTraces(deps)(quietPeriodMs);
       if (E.isRight(result)) {
         logPass(options.logger, result.right);
+        await cosignHeads(deps, tenantsSealed(result.right), options.logger);
         return result.right.sealings.length;
       }
       options.logger.error(

@@ -18,6 +18,7 @@ export type SealTraceError =
 
 /** What sealing one trace did. */
 export type TraceSealing = {
+  readonly tenant_id: string;
   readonly trace_id: string;
   /** Runs recorded and sealed now, with their step counts. */
   readonly sealed: readonly { readonly run_id: string; readonly steps: number }[];
@@ -113,6 +114,7 @@ export const sealObservedTrace =
         return pipe(
           TE.sequenceSeqArray(runs.map((run) => settleRun(deps, trace, run))),
           TE.map((settled) => ({
+            tenant_id: trace.tenant_id,
             trace_id: trace.trace_id,
             sealed: settled.flatMap((s) => (s.sealed === null ? [] : [s.sealed])),
             late: settled.reduce((sum, s) => sum + s.late, 0),

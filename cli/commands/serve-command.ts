@@ -11,6 +11,10 @@ import { DEFAULT_INGEST_LIMITS } from '../../server/observed-ingest.js';
 import type { IngestSettings } from '../../server/serve.js';
 import { redactionPolicyFromEnv } from '../redaction-config.js';
 import { keysDirectoryOf, requireRunKeys } from '../signing-keys.js';
+import { configuredWitnesses, cosignDeps } from '../witness-config.js';
+import type { ConfiguredWitness } from '../../domain/witness/configured-witnesses.js';
+import type { RunKeys } from '../../application/ports/run-keys.js';
+import type { Runtime } from '../runtime.js';
 
 const builder = (yargs: Argv) =>
   yargs
@@ -75,6 +79,15 @@ const ingestRedaction = (args: ServeArgs): RedactionPolicy =>
     orThrow((problem) => usageError('redact-key', problem.message)),
   );
 
+/** Sends a tenant ledger's head to the witnesses (cosignLedgerHead, wired as `aos run` does). */
+const headCosigner = async (runtime: Runtime, keys: RunKeys, witnesses: readonly ConfiguredWitness[]) => {
+  const [{ cosignLedgerHead }, deps] = await Promise.all([
+    import('../../application/ledger/cosign-ledger-head.js'),
+    cosignDeps(runtime, keys, witnesses),
+  ]);
+  return (tenantId: string) => cosignLedgerHead(deps, tenantId);
+};
+
 /** Runs the server to its end, the failures as the CLI contract's exit codes. */
 const serveToEnd = async (args: ServeArgs): Promise<void> => {
   const listen = parseListenAddress(args.listen);
@@ -83,6 +96,8 @@ const serveToEnd = async (args: ServeArgs): Promise<void> => {
   const redaction = ingestRedaction(args);
   // Observed runs are sealed as they complete: no key, no server (exit 4, nothing bound).
   const keys = await requireRunKeys(await keysDirectoryOf(process.env));
+  // The witnesses that cosign each new tenant-ledger head (AOS_WITNESSES_FILE; bad: exit 2).
+  const witnesses = configuredWitnesses(process.env);
   // The server (fastify) is loaded only by this command, never by the others' start-up.
   const [{ serve }, { ListenFailure }, { systemClock }] = await Promise.all([
     import('../../server/serve.js'),
@@ -95,7 +110,7 @@ const serveToEnd = async (args: ServeArgs): Promise<void> => {
       ingest: settings,
       withDatabase: (work) =>
         withRuntime(
-          (runtime) =>
+          async (runtime) =>
             work({
               ping: runtime.ping,
               ingest: {
@@ -107,6 +122,9 @@ const serveToEnd = async (args: ServeArgs): Promise<void> => {
                 redaction,
                 signer: keys.signer,
                 keySet: keys.knownKeys,
+                ...(witnesses.length === 0
+                  ? {}
+                  : { cosignHead: await headCosigner(runtime, keys, witnesses) }),
               },
             }),
           process.env,

@@ -71,7 +71,13 @@ describe('observed runs: spans staged, then sealed as runs', () => {
     const sealings = await seal();
     const runId = observedRunId('tenant-a', TRACE_ID, spanId(1));
     expect(sealings).toEqual([
-      { trace_id: TRACE_ID, sealed: [{ run_id: runId, steps: 4 }], late: 0, waiting: 0 },
+      {
+        tenant_id: 'tenant-a',
+        trace_id: TRACE_ID,
+        sealed: [{ run_id: runId, steps: 4 }],
+        late: 0,
+        waiting: 0,
+      },
     ]);
     const events = await runEvents('tenant-a', runId);
     expect(events.map((e) => e.type)).toEqual([
@@ -132,7 +138,9 @@ describe('observed runs: spans staged, then sealed as runs', () => {
   it('gives the same run from the batch split and sent in reverse order', async () => {
     const spans = agentTrace().reverse();
     await ingest('tenant-b', spans.slice(0, 2));
-    expect(await seal()).toEqual([{ trace_id: TRACE_ID, sealed: [], late: 0, waiting: 2 }]);
+    expect(await seal()).toEqual([
+      { tenant_id: 'tenant-b', trace_id: TRACE_ID, sealed: [], late: 0, waiting: 2 },
+    ]);
     await ingest('tenant-b', spans.slice(2));
     await seal();
     const a = await stepsOf('tenant-a', observedRunId('tenant-a', TRACE_ID, spanId(1)));
@@ -144,7 +152,9 @@ describe('observed runs: spans staged, then sealed as runs', () => {
     const runId = observedRunId('tenant-a', TRACE_ID, spanId(1));
     const before = await runEvents('tenant-a', runId);
     await ingest('tenant-a', [receivedSpan(9, 1, 900, 10, { 'gen_ai.operation.name': 'chat' })]);
-    expect(await seal()).toEqual([{ trace_id: TRACE_ID, sealed: [], late: 1, waiting: 0 }]);
+    expect(await seal()).toEqual([
+      { tenant_id: 'tenant-a', trace_id: TRACE_ID, sealed: [], late: 1, waiting: 0 },
+    ]);
     expect(await runEvents('tenant-a', runId)).toEqual(before);
     const late = await readLateSpans(deps().store)('tenant-a', runId)();
     expect(E.isRight(late) && late.right.map((e) => [e.run_id, e.span.span_id])).toEqual([
@@ -164,7 +174,9 @@ describe('observed runs: spans staged, then sealed as runs', () => {
       `UPDATE aos_ingest_spans SET state = 'pending', run_id = NULL WHERE tenant_id = 'tenant-c'`,
     );
     await db.pool.query(`UPDATE aos_ingest_traces SET checked_arrivals = 0 WHERE tenant_id = 'tenant-c'`);
-    expect(await seal()).toEqual([{ trace_id: TRACE_ID, sealed: [], late: 0, waiting: 0 }]);
+    expect(await seal()).toEqual([
+      { tenant_id: 'tenant-c', trace_id: TRACE_ID, sealed: [], late: 0, waiting: 0 },
+    ]);
     expect(await count(`SELECT count(*) AS n FROM aos_events WHERE tenant_id = 'tenant-c'`)).toBe(before);
     expect(
       await count(
