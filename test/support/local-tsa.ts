@@ -94,7 +94,7 @@ export const makeTsaPki = async (name: string, parent?: string): Promise<TsaPki>
 let counter = 0;
 
 /** `openssl ts -reply` to one DER TimeStampReq: the DER TimeStampResp. */
-export const opensslReply = async (pki: TsaPki, query: Uint8Array): Promise<Buffer> => {
+const opensslReply = async (pki: TsaPki, query: Uint8Array): Promise<Buffer> => {
   const base = join(pki.dir, `q${process.pid}-${counter++}`);
   await writeFile(`${base}.tsq`, query);
   try {

@@ -4,6 +4,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { checkTimestampSigner, openTimestampToken } from '../../domain/timestamp/timestamp-check.js';
 import { parseTsaCertificate } from '../../domain/timestamp/tsa-certificate.js';
+import { makeTsaPki, opensslToken } from '../support/local-tsa.js';
 
 /** Tokens made by `openssl ts` (test/support/local-tsa.ts) with two throwaway TSAs, a and b. */
 const vectors = JSON.parse(
@@ -81,6 +82,19 @@ describe('RFC 3161 time stamp tokens over a seal signature', () => {
     ).toBe('token');
     expect(leftOf(parseTsaCertificate(new TextEncoder().encode(vectors.ca_cert_a)))).toContain(
       'timeStamping',
+    );
+  });
+
+  it('verifies a token openssl ts makes now, with a TSA made now (the vectors are not a fluke)', async () => {
+    const pki = await makeTsaPki('fresh');
+    const signature = new Uint8Array(64).fill(7);
+    const token = await opensslToken(pki, signature);
+    const result = openTimestampToken(new Uint8Array(token), signature);
+    if (E.isLeft(result)) throw new Error(result.left.reason);
+    const tsaCert = cert(readFileSync(pki.tsaCert, 'utf8'));
+    expect(E.isRight(checkTimestampSigner(result.right, tsaCert))).toBe(true);
+    expect(leftOf(checkTimestampSigner(result.right, cert(vectors.tsa_cert_a))).field).toBe(
+      'tsa_certificate',
     );
   });
 });
