@@ -9,6 +9,10 @@ const FIND_SQL = `SELECT tenant_id, ledger_index, run_id, token, gen_time FROM a
  WHERE tenant_id = $1 AND ledger_index = $2`;
 const STAMPED_SQL = 'SELECT ledger_index FROM aos_seal_timestamps WHERE tenant_id = $1';
 
+const UNSTAMPED_SQL = `SELECT s.tenant_id, s.run_id, s.ledger_index FROM aos_run_seals s
+ LEFT JOIN aos_seal_timestamps t ON t.tenant_id = s.tenant_id AND t.ledger_index = s.ledger_index
+ WHERE t.tenant_id IS NULL AND ($1::text IS NULL OR s.tenant_id = $1) ORDER BY s.tenant_id, s.ledger_index`;
+
 type Row = { tenant_id: string; ledger_index: string; run_id: string; token: string; gen_time: string };
 
 const query = <T>(work: () => Promise<T>): TE.TaskEither<SealTimestampsError, T> =>
@@ -40,5 +44,10 @@ export const postgresSealTimestamps = (pool: pg.Pool): SealTimestamps => ({
     query(async () => {
       const rows = (await pool.query<{ ledger_index: string }>(STAMPED_SQL, [tenantId])).rows;
       return new Set(rows.map((r) => Number(r.ledger_index)));
+    }),
+  unstamped: (tenantId) =>
+    query(async () => {
+      const rows = (await pool.query<Omit<Row, 'token' | 'gen_time'>>(UNSTAMPED_SQL, [tenantId])).rows;
+      return rows.map((r) => ({ ...r, ledger_index: Number(r.ledger_index) }));
     }),
 });

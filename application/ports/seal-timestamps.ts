@@ -21,4 +21,13 @@ export interface SealTimestamps {
   find(tenantId: string, ledgerIndex: number): TE.TaskEither<SealTimestampsError, StoredSealTimestamp | null>;
   /** The ledger places of the tenant's seals that have a token. */
   stamped(tenantId: string): TE.TaskEither<SealTimestampsError, ReadonlySet<number>>;
+  /** The seals (of one tenant, or all) that the seal index knows and that have no token. */
+  unstamped(tenantId: string | null): TE.TaskEither<SealTimestampsError, readonly UnstampedSealRef[]>;
 }
+
+/** A seal without a time stamp: its tenant, run and place in the tenant's ledger. */
+export type UnstampedSealRef = {
+  readonly tenant_id: string;
+  readonly run_id: string;
+  readonly ledger_index: number;
+};

@@ -96,7 +96,7 @@ describe('trusted time: RFC 3161 time stamps of seals', () => {
     }
   });
 
-  it('a TSA that is down does not fail the run: a warning, no token; aos-int ledger timestamp stamps it later', async () => {
+  it('a TSA that is down does not fail the run: a warning, no token, verify-all reports it; aos-int ledger timestamp stamps it later', async () => {
     const down = await startLocalTsa(pki);
     await down.close();
     const { runId, stderr } = await sealedRun({ ...env, AOS_TSA_URL: down.url });
@@ -109,6 +109,16 @@ describe('trusted time: RFC 3161 time stamps of seals', () => {
     const required = await verify(bundle, 'unstamped.json', ['--tsa-cert', pki.tsaCert]);
     expect(required.code).toBe(1);
     expect(required.integrity.divergence).toMatchObject({ field: 'seal_timestamp' });
+
+    type Summary = { unstamped_seals?: Array<{ run_id: string }> };
+    const reported = await runCli('aos-int', ['verify-all', '--tenant-id', TENANT, '--json'], {
+      ...env,
+      AOS_TSA_URL: tsa.url,
+    });
+    expect(reported.code, reported.stderr).toBe(0);
+    expect(jsonOf<Summary>(reported).unstamped_seals?.map((u) => u.run_id)).toEqual([runId]);
+    const quiet = await runCli('aos-int', ['verify-all', '--tenant-id', TENANT, '--json'], env);
+    expect(jsonOf<Summary>(quiet).unstamped_seals).toBeUndefined();
 
     const missing = await runCli('aos-int', ['ledger', 'timestamp', '--tenant-id', TENANT, '--json'], {
       ...env,

@@ -15,6 +15,8 @@ export const inMemorySealTimestamps = (): SealTimestamps & {
           rows.set(keyOf(entry.tenant_id, entry.ledger_index), entry);
       }),
     find: (tenantId, index) => TE.fromIO(() => rows.get(keyOf(tenantId, index)) ?? null),
+    // No seal index in memory: every seal it could name is one the test gave it.
+    unstamped: () => TE.right([]),
     stamped: (tenantId) =>
       TE.fromIO(
         () => new Set([...rows.values()].filter((r) => r.tenant_id === tenantId).map((r) => r.ledger_index)),
