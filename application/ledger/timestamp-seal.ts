@@ -32,7 +32,10 @@ export const timestampSeal = async (
   if (E.isLeft(kept)) return E.left({ kind: 'timestamps', error: kept.left });
   if (kept.right !== null) {
     const opened = openTimestampToken(decodeBase64(kept.right.token) ?? new Uint8Array(), signature);
-    if (E.isRight(opened)) return E.right(opened.right.facts);
+    // A kept token is never replaced: one that does not stamp this seal is reported, not hidden.
+    return E.isRight(opened)
+      ? E.right(opened.right.facts)
+      : E.left({ kind: 'tsa_token_rejected', message: `the kept token: ${opened.left.reason}` });
   }
   const answer = await deps.tsa(sha256(signature));
   if (!answer.ok) return E.left(answer.error);

@@ -42,4 +42,12 @@ describe('timestampSeal: a time stamp over a seal, asked after the seal landed',
     expect(E.isLeft(unreachable) && unreachable.left.kind).toBe('tsa_unreachable');
     expect(timestamps.rows.size).toBe(0);
   });
+
+  it('reports a kept token that does not stamp the seal, and does not replace it', async () => {
+    const timestamps = inMemorySealTimestamps();
+    await timestamps.save({ ...seal, token: vectors.other_token, gen_time: 'x' })();
+    const result = await timestampSeal({ timestamps, tsa: answering(vectors.token) }, seal);
+    expect(E.isLeft(result) && result.left.kind).toBe('tsa_token_rejected');
+    expect(timestamps.rows.get('t\u00003')?.token).toBe(vectors.other_token);
+  });
 });
