@@ -14,7 +14,10 @@ module.exports = {
       comment: 'domain/ imports only the domain (and fp-ts, io-ts, pure libraries): no I/O, no other layer.',
       from: { path: '^domain/' },
       to: {
-        pathNot: ['^domain/', '^node_modules/(fp-ts|io-ts|canonicalize|@jmespath-community)/'],
+        pathNot: [
+          '^domain/',
+          '^node_modules/(fp-ts|io-ts|canonicalize|@jmespath-community|@peculiar/asn1-[a-z]+)/',
+        ],
         dependencyTypesNot: ['core'],
       },
     },

@@ -8,6 +8,7 @@ import { postgresSpanStaging } from './postgres/postgres-span-staging.js';
 import { postgresExportCheckpoints } from './postgres/postgres-export-checkpoints.js';
 import { postgresIngestTokens } from './postgres/postgres-ingest-tokens.js';
 import { postgresLedgerHeads } from './postgres/postgres-ledger-heads.js';
+import { postgresSealTimestamps } from './postgres/postgres-seal-timestamps.js';
 import { postgresRunCatalog } from './postgres/postgres-run-catalog.js';
 import { postgresReadModel } from './postgres/read-model/postgres-read-model.js';
 import { builtinSkillRegistry } from './skills/builtin-skill-registry.js';
@@ -64,6 +65,7 @@ export const openServices = async (
       spanStaging: postgresSpanStaging(pool),
       exportCheckpoints: postgresExportCheckpoints(pool),
       ledgerHeads: postgresLedgerHeads(pool),
+      sealTimestamps: postgresSealTimestamps(pool),
     },
     eventStore: eventStoreDb ? 'eventstoredb' : 'postgres',
     followProjections:

@@ -5,6 +5,7 @@ import type { IngestTokens } from './ports/ingest-tokens.js';
 import type { LedgerHeads } from './ports/ledger-heads.js';
 import type { ReadModel } from './ports/read-model.js';
 import type { RunCatalog } from './ports/run-catalog.js';
+import type { SealTimestamps } from './ports/seal-timestamps.js';
 import type { SpanStaging } from './ports/span-staging.js';
 
 /** The ports the use cases work with, as an interface (the CLI, a server, a test) wires them. */
@@ -22,4 +23,6 @@ export type Services = {
   readonly exportCheckpoints: ExportCheckpoints;
   /** Tenant-ledger heads sent to witnesses, with their cosignatures. */
   readonly ledgerHeads: LedgerHeads;
+  /** The seals' RFC 3161 time stamp tokens (AOS_TSA_URL). */
+  readonly sealTimestamps: SealTimestamps;
 };

@@ -46,10 +46,11 @@ async function* eventsUpTo(
 }
 
 /** `aos export`: the run proved, and its offline bundle (aos.runproof.bundle.v1), the tree head in
- * it signed now with the active key, with the cosignatures witnesses gave that head. A run this tenant's ledger sealed whose events are gone is
+ * it signed now with the active key, with the cosignatures witnesses gave that head, and the
+ * seal's RFC 3161 time stamp token when it has one. A run this tenant's ledger sealed whose events are gone is
  * exported as the FAILED verdict it is (its seal, no events), not reported missing. */
 export const exportRunBundle = async (
-  services: Pick<Services, 'store' | 'readModel' | 'ledgerHeads'>,
+  services: Pick<Services, 'store' | 'readModel' | 'ledgerHeads' | 'sealTimestamps'>,
   keys: RunKeys,
   tenantId: string,
   runId: string,
@@ -76,12 +77,19 @@ export const exportRunBundle = async (
           head.tree_head,
         );
   if (E.isLeft(treeHead)) return E.left({ kind: 'store', error: treeHead.left });
+  const stamp =
+    proof.sealed === null
+      ? E.right(null)
+      : await services.sealTimestamps.find(tenantId, proof.sealed.ledger_index)();
+  if (E.isLeft(stamp)) return E.left({ kind: 'store', error: stamp.left });
   return E.right({
     proof,
-    bundle:
-      head === null || treeHead.right === null
+    bundle: {
+      ...(head === null || treeHead.right === null
         ? bundle
-        : { ...bundle, ledger: { ...head, tree_head: treeHead.right } },
+        : { ...bundle, ledger: { ...head, tree_head: treeHead.right } }),
+      ...(stamp.right === null ? {} : { seal_timestamp: { token: stamp.right.token } }),
+    },
     events: () => eventsUpTo(services, tenantId, runId, proof.integrity.chain_length),
   });
 };

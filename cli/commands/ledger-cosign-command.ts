@@ -11,6 +11,7 @@ import { shown } from '../terminal-text.js';
 import { ledgerFailure } from '../use-case-failures.js';
 import { storeFailure, withRuntime } from '../runtime.js';
 import { withJson, withTenant, type ArgsOf, type OptionsOf } from './common-options.js';
+import { ledgerTimestampCommand } from './ledger-timestamp-command.js';
 
 const builder = (yargs: Argv) => withJson(withTenant(yargs));
 
@@ -56,7 +57,7 @@ const handler = async (args: ArgsOf<typeof builder>) =>
 
 export const ledgerCosignCommand: CommandModule = {
   command: 'ledger <action>',
-  describe: 'tenant ledgers and their witnesses',
+  describe: 'tenant ledgers: their witnesses and the time stamps of their seals',
   builder: (yargs: Argv) =>
     yargs
       .command({
@@ -66,6 +67,7 @@ export const ledgerCosignCommand: CommandModule = {
         builder,
         handler,
       } satisfies CommandModule<object, OptionsOf<typeof builder>>)
+      .command(ledgerTimestampCommand)
       .demandCommand(1),
   handler: () => undefined,
 };

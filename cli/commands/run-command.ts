@@ -16,8 +16,9 @@ import { intBetween } from '../../domain/json/bounded-codecs.js';
 import { IdempotencyKeyC } from '../../domain/run/idempotency-key.js';
 import { MAX_BUDGET_CENTS } from '../../domain/agent/budget.js';
 import { withRuntime } from '../runtime.js';
-import { cosignAfterSealing } from '../cosign-after-sealing.js';
+import { afterSealing } from '../after-sealing.js';
 import { configuredWitnesses } from '../witness-config.js';
+import { configuredTsa } from '../tsa-config.js';
 import { withJson, withTenant, type ArgsOf, type OptionsOf } from './common-options.js';
 
 const builder = (yargs: Argv) =>
@@ -65,7 +66,7 @@ const handler = async (args: ArgsOf<typeof builder>) =>
         : decodeOption(IdempotencyKeyC, 'idempotency-key', args['idempotency-key']);
     const { keysDirectoryOf, requireRunKeys } = await import('../signing-keys.js');
     const keys = await requireRunKeys(await keysDirectoryOf(process.env));
-    const witnesses = configuredWitnesses(process.env);
+    const notaries = { witnesses: configuredWitnesses(process.env), tsaUrl: configuredTsa(process.env) };
     const failed = orThrow((error: RunUseCaseError) =>
       runFailure(error, request.tenant_id, request.agent_id),
     );
@@ -74,14 +75,13 @@ const handler = async (args: ArgsOf<typeof builder>) =>
       if (key === undefined) {
         const { runAndProve } = await import('../../application/runs/run-and-prove.js');
         const { outcome, proof } = pipe(await runAndProve(deps, request, keys), failed);
-        if (proof.seal.status === 'sealed')
-          await cosignAfterSealing(runtime, keys, request.tenant_id, witnesses);
+        if (proof.seal.status === 'sealed') await afterSealing(runtime, keys, proof, notaries);
         return runResult(runDocument(request, outcome, proof), proof, []);
       }
       const { runOnceAndProve } = await import('../../application/runs/run-once-and-prove.js');
       const run = pipe(await runOnceAndProve(deps, request, key, keys), failed);
       if (run.created && run.proof.seal.status === 'sealed')
-        await cosignAfterSealing(runtime, keys, request.tenant_id, witnesses);
+        await afterSealing(runtime, keys, run.proof, notaries);
       const note = run.created
         ? []
         : [

@@ -115,17 +115,23 @@ const resume = async (args: ArgsOf<typeof resumeOptions>) =>
     const runId = decodeOption(RunIdC, 'run-id', args['run-id']);
     const { keysDirectoryOf, requireRunKeys } = await import('../signing-keys.js');
     const keys = await requireRunKeys(await keysDirectoryOf(process.env));
-    const [{ resumeAndProve }, { runExecutionDeps }, { proofLines }] = await Promise.all([
+    const [{ resumeAndProve }, { runExecutionDeps }, { proofLines }, { configuredTsa }] = await Promise.all([
       import('../../application/runs/resume-and-prove.js'),
       import('../run-execution-deps.js'),
       import('../run-proof-report.js'),
+      import('../tsa-config.js'),
     ]);
+    const tsaUrl = configuredTsa(process.env);
     return withRuntime(async (runtime) => {
       const policy = args['rerun-interrupted'] ? 'rerun' : 'rerun_if_idempotent';
       const { status, attempt, proof, alreadyCompleted } = pipe(
         await resumeAndProve(await runExecutionDeps(runtime), keys, tenantId, runId, policy),
         orThrow((error) => runFailure(error, tenantId)),
       );
+      if (!alreadyCompleted && proof.seal.status === 'sealed') {
+        const { timestampAfterSealing } = await import('../timestamp-after-sealing.js');
+        await timestampAfterSealing(runtime, proof, tsaUrl);
+      }
       const verified = proof.integrity.verification_status === 'VERIFIED';
       // A run that had completed (and was sealed) before is only proved: say nothing ran.
       const note = alreadyCompleted ? `run ${runId} had already completed: no step was run` : null;

@@ -33,6 +33,8 @@ const sealLate = async (args: ArgsOf<typeof sealLateOptions>) =>
     const keys = await requireRunKeys(await keysDirectoryOf(process.env));
     const { configuredWitnesses } = await import('../witness-config.js');
     const witnesses = configuredWitnesses(process.env);
+    const { configuredTsa } = await import('../tsa-config.js');
+    const tsaUrl = configuredTsa(process.env);
     const [{ sealLateAndProve }, { systemClock }, { lateSealFailure, warnCatchUp }, { proofLines }] =
       await Promise.all([
         import('../../application/ledger/seal-late-and-prove.js'),
@@ -51,8 +53,8 @@ const sealLate = async (args: ArgsOf<typeof sealLateOptions>) =>
         ),
         orThrow((error) => lateSealFailure(error, tenantId)),
       );
-      const { cosignAfterSealing } = await import('../cosign-after-sealing.js');
-      await cosignAfterSealing(runtime, keys, tenantId, witnesses);
+      const { afterSealing } = await import('../after-sealing.js');
+      await afterSealing(runtime, keys, proof, { tsaUrl, witnesses });
       const verified = proof.integrity.verification_status === 'VERIFIED';
       return {
         exitCode: verified ? ExitCode.ok : ExitCode.failed,

@@ -72,6 +72,8 @@ const handler = async (args: ArgsOf<typeof builder>) =>
       const { runs, counts, failed_runs: failures } = pipe(verified, orThrow(verifyAllFailure));
       const seconds = (performance.now() - started) / 1000;
       const uncosignedHeads = await uncosignedHeadsOf(runtime, tenantId);
+      const { unstampedSealsReport } = await import('../unstamped-seals-report.js');
+      const unstamped = await unstampedSealsReport(runtime, tenantId, process.env);
       const summary = {
         tenant_id: tenantId,
         runs,
@@ -79,6 +81,7 @@ const handler = async (args: ArgsOf<typeof builder>) =>
         seconds: Number(seconds.toFixed(3)),
         failed_runs: failures,
         uncosigned_heads: uncosignedHeads,
+        ...unstamped.json,
       };
       const text = [
         `runs: ${runs} in ${seconds.toFixed(1)} s${tenantId ? ` (tenant ${tenantId})` : ''}`,
@@ -87,6 +90,7 @@ const handler = async (args: ArgsOf<typeof builder>) =>
         ...failures.map((f) => `  ${failedRun(f)}`),
         `tree heads not cosigned by every witness: ${uncosignedHeads.length}`,
         ...uncosignedHeads.map(uncosignedLine),
+        ...unstamped.lines,
       ].join('\n');
       return { exitCode: counts.failed > 0 ? ExitCode.failed : ExitCode.ok, json: summary, text };
     });

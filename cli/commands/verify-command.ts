@@ -10,6 +10,7 @@ import { withJson, type ArgsOf, type OptionsOf } from './common-options.js';
 import type { BundleTrust, BundleVerdict } from '../../domain/bundle/bundle-verification.js';
 import type { WitnessPolicy } from '../../domain/witness/witness-policy.js';
 import type { WitnessQuorum } from '../../domain/witness/witness-quorum.js';
+import type { TsaCertificate } from '../../domain/timestamp/tsa-certificate.js';
 
 const builder = (yargs: Argv) =>
   withJson(yargs)
@@ -38,6 +39,11 @@ const builder = (yargs: Argv) =>
       describe:
         'witnesses you trust and the quorum of them that must have cosigned the tree head (witness / group / quorum lines)',
     })
+    .option('tsa-cert', {
+      type: 'string',
+      describe:
+        "the TSA certificate (PEM) you trust for the seal's RFC 3161 time stamp: the token must be signed by it; without it, a token is parsed and matched to the seal but its signer is not checked",
+    })
     .option('max-bytes', {
       type: 'string',
       describe:
@@ -54,6 +60,7 @@ const verifyBundleFile = async (
   document: unknown,
   trust: BundleTrust,
   policy: WitnessPolicy | null,
+  tsa: TsaCertificate | null,
 ): Promise<CommandResult> => {
   const [{ verifyBundle }, depth, { NO_TRUSTED_KEY_HINT }, { applyWitnessPolicy }, { bundleObservation }] =
     await Promise.all([
@@ -66,9 +73,14 @@ const verifyBundleFile = async (
   // A bundle holds recorded values a few levels down (events → data → outcome → data).
   const tooDeep = depth.jsonDepthExcess(document, depth.MAX_JSON_DEPTH + depth.RECORD_ENVELOPE_DEPTH);
   if (tooDeep !== null) throw usageError('file', depth.describeJsonDepthExcess(tooDeep));
+  const [{ applySealTimestamp }, { timestampLine }] = await Promise.all([
+    import('../../domain/bundle/bundle-seal-timestamp.js'),
+    import('../tsa-cert-file.js'),
+  ]);
   const bare = verifyBundle(document, trust);
-  const verdict: BundleVerdict & { readonly witnesses?: WitnessQuorum } =
+  const withPolicy: BundleVerdict & { readonly witnesses?: WitnessQuorum } =
     policy === null ? bare : applyWitnessPolicy(document, bare, policy);
+  const verdict = applySealTimestamp(document, withPolicy, tsa);
   const i = verdict.integrity;
   const lines = [
     `Bundle: ${shown(verdict.run_id ?? '?')} (tenant ${shown(verdict.tenant_id ?? '?')})`,
@@ -90,6 +102,8 @@ const verifyBundleFile = async (
       `observed: recorded from OpenTelemetry trace ${shown(observation.trace_id)} (service ${shown(observation.service_name)}) after its steps ran; no plan was stored before execution`,
     );
   if (verdict.witnesses) lines.push(witnessesLine(verdict.witnesses));
+  if (verdict.seal_timestamp.status !== 'absent' || tsa !== null)
+    lines.push(timestampLine(verdict.seal_timestamp));
   if (i.failure_reason) lines.push(`failure_reason: ${shown(i.failure_reason)}`);
   if (i.divergence) lines.push(divergenceLine(i.divergence));
   if (i.divergence?.field === 'public_keys' && verdict.key_trust === 'pinned')
@@ -188,8 +202,10 @@ const handler = async (args: ArgsOf<typeof builder>) =>
     const { readWitnessPolicyFile } = await import('../witness-policy-file.js');
     const policyFile = args['witness-policy'];
     const policy = policyFile === undefined ? null : readWitnessPolicyFile(policyFile);
+    const { readTsaCertFile } = await import('../tsa-cert-file.js');
+    const tsa = args['tsa-cert'] === undefined ? null : readTsaCertFile(args['tsa-cert']);
     return input.kind === 'bundle'
-      ? verifyBundleFile(input.document, trust, policy)
+      ? verifyBundleFile(input.document, trust, policy, tsa)
       : verifyTreeHead(input.note, trust, policy);
   });
 

@@ -39,24 +39,36 @@ const BundleLedgerC = closedObject('BundleLedger', {
   tree_head: t.string,
 });
 
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})+(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** The seal's RFC 3161 time stamp: the base64 of the DER TimeStampToken over SHA-256 of the
+ * seal's signature bytes (section 9). */
+const BundleSealTimestampC = closedObject('BundleSealTimestamp', {
+  token: patternString('TimestampToken', BASE64, 'base64 of a DER RFC 3161 TimeStampToken'),
+});
+
 /** docs/RUNPROOF-FORMAT.md's offline bundle: everything an auditor needs to reach `aos proof`'s
  * verdict on the events and the seal, with no database and no network. */
-export const ProofBundleC = closedObject('ProofBundle', {
-  format: t.literal(BUNDLE_FORMAT),
-  tenant_id: t.string,
-  run_id: t.string,
-  events: t.array(BundleEventC),
-  integrity: closedObject('BundleIntegrity', {
-    model: t.keyof({ HASH_CHAIN: null, MERKLE_TREE: null }),
-    verification_status: t.keyof({ VERIFIED: null, FAILED: null, UNSUPPORTED: null }),
-    chain_length: IndexC,
-    root_hash: HashHexC,
-    merkle_root: HashHexC,
-  }),
-  checkpoint: t.union([RunCheckpointC, t.null]),
-  signature: t.union([SignatureC, t.null]),
-  public_keys: t.array(BundlePublicKeyC),
-  ledger: t.union([BundleLedgerC, t.null]),
-  exported_at: t.string,
-});
+export const ProofBundleC = closedObject(
+  'ProofBundle',
+  {
+    format: t.literal(BUNDLE_FORMAT),
+    tenant_id: t.string,
+    run_id: t.string,
+    events: t.array(BundleEventC),
+    integrity: closedObject('BundleIntegrity', {
+      model: t.keyof({ HASH_CHAIN: null, MERKLE_TREE: null }),
+      verification_status: t.keyof({ VERIFIED: null, FAILED: null, UNSUPPORTED: null }),
+      chain_length: IndexC,
+      root_hash: HashHexC,
+      merkle_root: HashHexC,
+    }),
+    checkpoint: t.union([RunCheckpointC, t.null]),
+    signature: t.union([SignatureC, t.null]),
+    public_keys: t.array(BundlePublicKeyC),
+    ledger: t.union([BundleLedgerC, t.null]),
+    exported_at: t.string,
+  },
+  { seal_timestamp: BundleSealTimestampC },
+);
 export type ProofBundle = t.TypeOf<typeof ProofBundleC>;
