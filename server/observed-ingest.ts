@@ -2,6 +2,7 @@ import type { IngestDeps } from '../application/ingest/ingest-spans.js';
 import type { SealTraceDeps } from '../application/ingest/seal-observed-trace.js';
 import type { IngestTokens } from '../application/ports/ingest-tokens.js';
 import type { CosignError, CosignResult } from '../application/ledger/cosign-ledger-head.js';
+import type { TimestampSweep, TimestampSweepError } from '../application/ledger/timestamp-missing-seals.js';
 import type * as E from 'fp-ts/lib/Either.js';
 
 /** What the OTLP ingest works with once the database is open: the tokens, the staging, and what
@@ -11,6 +12,8 @@ export type ObservedIngest = IngestDeps &
     readonly services: { readonly ingestTokens: IngestTokens };
     /** Sends a tenant ledger's new head to the configured witnesses (none configured: absent). */
     readonly cosignHead?: (tenantId: string) => Promise<E.Either<CosignError, CosignResult>>;
+    /** Asks the TSA (AOS_TSA_URL) for a time stamp of each of the tenant's seals without one. */
+    readonly stampSeals?: (tenantId: string) => Promise<E.Either<TimestampSweepError, TimestampSweep>>;
   };
 
 /** The bounds of POST /v1/traces (docs/OBSERVED-RUNS.md, "Limits"). */

@@ -39,6 +39,25 @@ const tenantsSealed = (pass: SealingPass): string[] => [
   ...new Set(pass.sealings.filter((s) => s.sealed.length > 0).map((s) => s.tenant_id)),
 ];
 
+/** Each new seal of the tenants time-stamped by the TSA, when one is configured; a seal it does not
+ * stamp stays without (a warning; `aos-int ledger timestamp` asks again). */
+const stampSeals = async (ingest: ObservedIngest, tenants: readonly string[], logger: Logger) => {
+  if (ingest.stampSeals === undefined) return;
+  for (const tenantId of tenants) {
+    const result = await ingest.stampSeals(tenantId);
+    if (E.isLeft(result) || result.right.unstamped.length > 0)
+      logger.warn(
+        { event: 'seals_unstamped', tenant_id: tenantId, error: E.isLeft(result) ? result.left.kind : null },
+        'seals without a time stamp: aos-int ledger timestamp asks again',
+      );
+    else
+      logger.info(
+        { event: 'seals_stamped', tenant_id: tenantId, stamped: result.right.stamped },
+        'seals time-stamped',
+      );
+  }
+};
+
 /** Each tenant's new head to the witnesses, after the pass that sealed its runs: once per tenant
  * per pass, whatever they answer (an uncosigned head is kept and sent again by the next one). */
 const cosignHeads = async (ingest: ObservedIngest, tenants: readonly string[], logger: Logger) => {
@@ -78,7 +97,9 @@ export const startObservedSealer = (
       const result = await sealDueTraces(deps)(quietPeriodMs);
       if (E.isRight(result)) {
         logPass(options.logger, result.right);
-        await cosignHeads(deps, tenantsSealed(result.right), options.logger);
+        const tenants = tenantsSealed(result.right);
+        await stampSeals(deps, tenants, options.logger);
+        await cosignHeads(deps, tenants, options.logger);
         return result.right.sealings.length;
       }
       options.logger.error(

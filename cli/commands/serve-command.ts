@@ -12,6 +12,7 @@ import type { IngestSettings } from '../../server/serve.js';
 import { redactionPolicyFromEnv } from '../redaction-config.js';
 import { keysDirectoryOf, requireRunKeys } from '../signing-keys.js';
 import { configuredWitnesses, cosignDeps } from '../witness-config.js';
+import { configuredTsa, tsaDeps } from '../tsa-config.js';
 import type { ConfiguredWitness } from '../../domain/witness/configured-witnesses.js';
 import type { RunKeys } from '../../application/ports/run-keys.js';
 import type { Runtime } from '../runtime.js';
@@ -88,6 +89,15 @@ const headCosigner = async (runtime: Runtime, keys: RunKeys, witnesses: readonly
   return (tenantId: string) => cosignLedgerHead(deps, tenantId);
 };
 
+/** Asks the TSA for a time stamp of each seal of a tenant without one (as `aos run` does). */
+const sealStamper = async (runtime: Runtime, tsaUrl: string) => {
+  const [{ timestampMissingSeals }, deps] = await Promise.all([
+    import('../../application/ledger/timestamp-missing-seals.js'),
+    tsaDeps(runtime, tsaUrl),
+  ]);
+  return (tenantId: string) => timestampMissingSeals({ ...deps, store: runtime.store }, tenantId);
+};
+
 /** Runs the server to its end, the failures as the CLI contract's exit codes. */
 const serveToEnd = async (args: ServeArgs): Promise<void> => {
   const listen = parseListenAddress(args.listen);
@@ -98,6 +108,8 @@ const serveToEnd = async (args: ServeArgs): Promise<void> => {
   const keys = await requireRunKeys(await keysDirectoryOf(process.env));
   // The witnesses that cosign each new tenant-ledger head (AOS_WITNESSES_FILE; bad: exit 2).
   const witnesses = configuredWitnesses(process.env);
+  // The time-stamp authority of each new seal (AOS_TSA_URL; none: seals are not time-stamped).
+  const tsaUrl = configuredTsa(process.env);
   // The server (fastify) is loaded only by this command, never by the others' start-up.
   const [{ serve }, { ListenFailure }, { systemClock }] = await Promise.all([
     import('../../server/serve.js'),
@@ -125,6 +137,7 @@ const serveToEnd = async (args: ServeArgs): Promise<void> => {
                 ...(witnesses.length === 0
                   ? {}
                   : { cosignHead: await headCosigner(runtime, keys, witnesses) }),
+                ...(tsaUrl === null ? {} : { stampSeals: await sealStamper(runtime, tsaUrl) }),
               },
             }),
           process.env,
