@@ -13,12 +13,46 @@ import { decodeIntegerOption } from './input-validation.js';
 /** The file `aos verify` was given, read only when it is a regular file within the size limit
  * (checked from its size, before reading), and told apart as a bundle or a tree head. Anything
  * else is a usage error (exit 2) naming what it found. */
-export const readVerifyInput = (file: string, maxBytesOption: string | undefined): VerifyInput => {
+export const readVerifyInput = async (
+  file: string,
+  maxBytesOption: string | undefined,
+): Promise<VerifyInput> => {
   const maxBytes =
     maxBytesOption === undefined
       ? DEFAULT_VERIFY_MAX_BYTES
       : decodeIntegerOption(intBetween(1, Number.MAX_SAFE_INTEGER), 'max-bytes', maxBytesOption);
-  const bytes = pipe(
+  const bytes = file === '-' ? await readStandardInput(maxBytes) : readFile(file, maxBytes);
+  return pipe(
+    classifyVerifyInput(bytes),
+    orThrow((problem) =>
+      usageError(
+        'file',
+        problem.kind === 'too_long_for_text'
+          ? `${file} is ${problem.bytes} bytes, more text than Node.js holds in one string: it cannot be verified here`
+          : `${file === '-' ? 'standard input' : file} is neither a bundle nor a tree head (invalid JSON at byte ${problem.invalid_json_at ?? '?'})`,
+      ),
+    ),
+  );
+};
+
+/** `aos verify -`: standard input, up to the same limit as a file (refused once it goes over). */
+const readStandardInput = async (maxBytes: number): Promise<Buffer> => {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes)
+      throw usageError(
+        'file',
+        `standard input holds more than the limit of ${maxBytes} bytes that aos verify reads; --max-bytes raises it`,
+      );
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+};
+
+const readFile = (file: string, maxBytes: number): Buffer =>
+  pipe(
     readFileSafely(file, { followLinks: true, access: 'anyone', maxBytes }),
     orThrow((refusal) =>
       usageError(
@@ -29,15 +63,3 @@ export const readVerifyInput = (file: string, maxBytesOption: string | undefined
       ),
     ),
   );
-  return pipe(
-    classifyVerifyInput(bytes),
-    orThrow((problem) =>
-      usageError(
-        'file',
-        problem.kind === 'too_long_for_text'
-          ? `${file} is ${problem.bytes} bytes, more text than Node.js holds in one string: it cannot be verified here`
-          : `${file} is neither a bundle nor a tree head (invalid JSON at byte ${problem.invalid_json_at ?? '?'})`,
-      ),
-    ),
-  );
-};

@@ -38,10 +38,15 @@ const consistency = async (args: ArgsOf<typeof consistencyOptions>) =>
     const from = decodeIntegerOption(SizeC, 'from', args.from);
     const to = decodeIntegerOption(SizeC, 'to', args.to);
     if (from > to) throw usageError('from', `must not exceed --to (${from} > ${to})`);
-    const { ledgerConsistency } = await import('../../application/ledger/ledger-consistency.js');
+    const [{ keysDirectoryOf, requireRunKeys }, { ledgerConsistency }] = await Promise.all([
+      import('../signing-keys.js'),
+      import('../../application/ledger/ledger-consistency.js'),
+    ]);
+    // The heads of both sizes are signed, so `aos verify` checks the proof offline.
+    const keys = await requireRunKeys(await keysDirectoryOf(process.env));
     return withRuntime(async ({ store }) => {
       const json = pipe(
-        await ledgerConsistency(store, tenantId, from, to),
+        await ledgerConsistency(store, keys, tenantId, from, to),
         orThrow((error) =>
           error.kind === 'beyond_ledger'
             ? usageError('to', `the ledger of tenant ${tenantId} holds ${error.tree_size} seals`)

@@ -15,7 +15,8 @@ const builder = (yargs: Argv) =>
   withJson(yargs)
     .positional('file', {
       type: 'string',
-      describe: 'bundle.json from `aos export`, or a tree head note from `aos ledger head`',
+      describe:
+        'bundle.json from `aos export`, a tree head note from `aos ledger head`, the JSON of `aos proof --step N --inclusion` or of `aos ledger consistency`; `-` reads standard input',
     })
     .option('public-key', {
       type: 'string',
@@ -172,13 +173,15 @@ const verifyTreeHead = async (
 
 const handler = async (args: ArgsOf<typeof builder>) =>
   runAndPrint(args, async () => {
-    if (args.file === undefined || args.file === '')
+    // yargs-parser reads a lone `-` as an empty value: the argument vector says whether it was `-`.
+    const file = args.file === '' && process.argv.slice(2).includes('-') ? '-' : args.file;
+    if (file === undefined || file === '')
       throw usageError(
         'file',
-        'is required: a bundle from `aos export`, or a tree head from `aos ledger head`',
+        'is required: a bundle from `aos export`, a tree head from `aos ledger head`, a proof from `aos proof --inclusion` or `aos ledger consistency`, or `-` for standard input',
       );
     const { readVerifyInput } = await import('../verify-input-file.js');
-    const input = readVerifyInput(args.file, args['max-bytes']);
+    const input = await readVerifyInput(file, args['max-bytes']);
     const { resolveVerifyTrust } = await import('../verify-trust.js');
     const trust = await resolveVerifyTrust({
       publicKeys: (args['public-key'] ?? []).map(String),
@@ -188,9 +191,15 @@ const handler = async (args: ArgsOf<typeof builder>) =>
     const { readWitnessPolicyFile } = await import('../witness-policy-file.js');
     const policyFile = args['witness-policy'];
     const policy = policyFile === undefined ? null : readWitnessPolicyFile(policyFile);
-    return input.kind === 'bundle'
-      ? verifyBundleFile(input.document, trust, policy)
-      : verifyTreeHead(input.note, trust, policy);
+    if (input.kind === 'tree_head') return verifyTreeHead(input.note, trust, policy);
+    if (input.kind === 'bundle') return verifyBundleFile(input.document, trust, policy);
+    if (policy !== null)
+      throw usageError(
+        'witness-policy',
+        'applies to a bundle or a tree head, not to an inclusion or consistency proof',
+      );
+    const { verifyPrintedDocument } = await import('../verify-printed-document.js');
+    return verifyPrintedDocument(input.kind, input.document, trust);
   });
 
 export const verifyCommand: CommandModule<object, OptionsOf<typeof builder>> = {
