@@ -15,21 +15,33 @@ import { readTenantLedger, type LedgerReadError } from './read-tenant-ledger.js'
 
 export type ConsistencyError =
   | LedgerReadError
-  | { readonly kind: 'beyond_ledger'; readonly tenant_id: string; readonly tree_size: number };
+  | {
+      readonly kind: 'beyond_ledger';
+      /** The size asked for that the ledger does not reach. */
+      readonly size: 'from' | 'to';
+      readonly tenant_id: string;
+      readonly tree_size: number;
+    };
 
-/** The RFC 9162 consistency proof between two sizes of the tenant ledger (from <= to), with a tree
- * head of each size signed now with the active key, and that key: `aos verify` checks it offline. */
+/** The RFC 9162 consistency proof between two sizes of the tenant ledger (from <= to; `to` by
+ * default the ledger's size now), with a tree head of each size signed now with the active key,
+ * and that key: `aos verify` checks it offline. */
 export const ledgerConsistency = async (
   store: EventStore,
   keys: RunKeys,
   tenantId: string,
   from: number,
-  to: number,
+  toSize: number | undefined,
 ): Promise<E.Either<ConsistencyError, LedgerConsistencyDocument>> => {
   const ledger = await readTenantLedger(store, tenantId);
   return E.flatMap((entries: LedgerEntry[]): E.Either<ConsistencyError, LedgerConsistencyDocument> => {
-    if (to > entries.length)
-      return E.left({ kind: 'beyond_ledger', tenant_id: tenantId, tree_size: entries.length });
+    const to = toSize ?? entries.length;
+    for (const [size, value] of [
+      ['to', to],
+      ['from', from],
+    ] as const)
+      if (value > entries.length)
+        return E.left({ kind: 'beyond_ledger', size, tenant_id: tenantId, tree_size: entries.length });
     const leaves = ledgerLeaves(entries).slice(0, to);
     const head = (size: number) =>
       keys.signer.signNote(treeHeadBody(tenantId, entries.slice(0, size)), NOTE_KEY_NAME);
