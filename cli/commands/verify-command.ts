@@ -8,6 +8,7 @@ import { divergenceLine } from '../run-proof-report.js';
 import { shown } from '../terminal-text.js';
 import { withJson, type ArgsOf, type OptionsOf } from './common-options.js';
 import type { BundleTrust, BundleVerdict } from '../../domain/bundle/bundle-verification.js';
+import type { createBundleStreamVerifier } from '../../domain/bundle/bundle-stream-verification.js';
 import type { WitnessPolicy } from '../../domain/witness/witness-policy.js';
 import type { WitnessQuorum } from '../../domain/witness/witness-quorum.js';
 
@@ -51,23 +52,43 @@ const builder = (yargs: Argv) =>
 const witnessesLine = (quorum: WitnessQuorum): string =>
   `witnesses: ${quorum.met ? 'quorum met' : 'quorum NOT met'}, cosigned by ${quorum.cosigned_by.length === 0 ? 'none' : quorum.cosigned_by.map(shown).join(', ')} (quorum: ${shown(quorum.quorum)})`;
 
+/** A bundle read whole (a document), or streamed (the stream verifier holding what it read). */
+type BundleSource =
+  | { readonly kind: 'document'; readonly document: unknown }
+  | { readonly kind: 'streamed'; readonly bundle: StreamedBundle };
+
+type StreamedBundle = ReturnType<typeof createBundleStreamVerifier>;
+
+/** The bare verdict, the document (its members, when streamed) for the witness policy, and what
+ * tells an observed run (its first RunObserved). */
+const readBundle = async (source: BundleSource, trust: BundleTrust) => {
+  const [{ verifyBundle }, depth] = await Promise.all([
+    import('../../domain/bundle/bundle-verification.js'),
+    import('../../domain/json/json-depth.js'),
+  ]);
+  if (source.kind === 'streamed') {
+    const outcome = source.bundle.result(trust);
+    if (outcome.kind === 'too_deep') throw usageError('file', depth.describeJsonDepthExcess(outcome.excess));
+    const events = outcome.observed === null ? [] : [outcome.observed];
+    return { bare: outcome.verdict, document: outcome.members as unknown, observed: { events } as unknown };
+  }
+  // A bundle holds recorded values a few levels down (events → data → outcome → data).
+  const excess = depth.jsonDepthExcess(source.document, depth.MAX_JSON_DEPTH + depth.RECORD_ENVELOPE_DEPTH);
+  if (excess !== null) throw usageError('file', depth.describeJsonDepthExcess(excess));
+  return { bare: verifyBundle(source.document, trust), document: source.document, observed: source.document };
+};
+
 const verifyBundleFile = async (
-  document: unknown,
+  source: BundleSource,
   trust: BundleTrust,
   policy: WitnessPolicy | null,
 ): Promise<CommandResult> => {
-  const [{ verifyBundle }, depth, { NO_TRUSTED_KEY_HINT }, { applyWitnessPolicy }, { bundleObservation }] =
-    await Promise.all([
-      import('../../domain/bundle/bundle-verification.js'),
-      import('../../domain/json/json-depth.js'),
-      import('../verify-trust.js'),
-      import('../../domain/bundle/bundle-witness-policy.js'),
-      import('../../domain/bundle/bundle-observation.js'),
-    ]);
-  // A bundle holds recorded values a few levels down (events → data → outcome → data).
-  const tooDeep = depth.jsonDepthExcess(document, depth.MAX_JSON_DEPTH + depth.RECORD_ENVELOPE_DEPTH);
-  if (tooDeep !== null) throw usageError('file', depth.describeJsonDepthExcess(tooDeep));
-  const bare = verifyBundle(document, trust);
+  const [{ NO_TRUSTED_KEY_HINT }, { applyWitnessPolicy }, { bundleObservation }] = await Promise.all([
+    import('../verify-trust.js'),
+    import('../../domain/bundle/bundle-witness-policy.js'),
+    import('../../domain/bundle/bundle-observation.js'),
+  ]);
+  const { bare, document, observed } = await readBundle(source, trust);
   const verdict: BundleVerdict & { readonly witnesses?: WitnessQuorum } =
     policy === null ? bare : applyWitnessPolicy(document, bare, policy);
   const i = verdict.integrity;
@@ -85,7 +106,7 @@ const verifyBundleFile = async (
         ]
       : []),
   ];
-  const observation = bundleObservation(document);
+  const observation = bundleObservation(observed);
   if (observation !== null)
     lines.push(
       `observed: recorded from OpenTelemetry trace ${shown(observation.trace_id)} (service ${shown(observation.service_name)}) after its steps ran; no plan was stored before execution`,
@@ -180,8 +201,16 @@ const handler = async (args: ArgsOf<typeof builder>) =>
         'file',
         'is required: a bundle from `aos export`, a tree head from `aos ledger head`, a proof from `aos proof --inclusion` or `aos ledger consistency`, or `-` for standard input',
       );
-    const { readVerifyInput } = await import('../verify-input-file.js');
-    const input = await readVerifyInput(file, args['max-bytes']);
+    const { readVerifyInput, verifyFileRefused, verifyMaxBytes } = await import('../verify-input-file.js');
+    const { streamBundleFile } = await import('../verify-bundle-stream.js');
+    // A bundle file is streamed; anything else (standard input, a note, a printed proof) read whole.
+    const streamed =
+      file === '-' ? ({ kind: 'whole' } as const) : streamBundleFile(file, verifyMaxBytes(args['max-bytes']));
+    if (streamed.kind === 'refused') throw verifyFileRefused(file, streamed.refusal);
+    const input =
+      streamed.kind === 'streamed'
+        ? ({ kind: 'streamed', bundle: streamed.bundle } as const)
+        : await readVerifyInput(file, args['max-bytes']);
     const { resolveVerifyTrust } = await import('../verify-trust.js');
     const trust = await resolveVerifyTrust({
       publicKeys: (args['public-key'] ?? []).map(String),
@@ -192,7 +221,9 @@ const handler = async (args: ArgsOf<typeof builder>) =>
     const policyFile = args['witness-policy'];
     const policy = policyFile === undefined ? null : readWitnessPolicyFile(policyFile);
     if (input.kind === 'tree_head') return verifyTreeHead(input.note, trust, policy);
-    if (input.kind === 'bundle') return verifyBundleFile(input.document, trust, policy);
+    if (input.kind === 'streamed') return verifyBundleFile(input, trust, policy);
+    if (input.kind === 'bundle')
+      return verifyBundleFile({ kind: 'document', document: input.document }, trust, policy);
     if (policy !== null)
       throw usageError(
         'witness-policy',

@@ -15,7 +15,7 @@ const Base64KeyC = canonicalBase64(
 );
 const IndexC = intBetween(0, Number.MAX_SAFE_INTEGER);
 
-const BundleEventC = closedObject('BundleEvent', {
+export const BundleEventC = closedObject('BundleEvent', {
   seq: IndexC,
   type: t.string,
   data: JsonObjectC,
@@ -60,3 +60,4 @@ export const ProofBundleC = closedObject('ProofBundle', {
   exported_at: t.string,
 });
 export type ProofBundle = t.TypeOf<typeof ProofBundleC>;
+export type BundleEvent = t.TypeOf<typeof BundleEventC>;
