@@ -1,4 +1,4 @@
-export const SECTIONS = ['append', 'proof', 'rebuild', 'cli', 'planner'] as const;
+export const SECTIONS = ['append', 'proof', 'rebuild', 'cli', 'planner', 'verify'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export type BenchOptions = {
@@ -21,10 +21,12 @@ export type BenchSizes = {
   readonly cliSamples: number;
   /** Runs planned with the model, after a warm-up, each timed against the bare exchange. */
   readonly plannerRuns: number;
+  /** The steps of the run whose bundle `aos verify` streams (a million: some 600 MB). */
+  readonly verifySteps: number;
 };
 
 const usage =
-  'usage: node dist/bench/run.js [--reps N] [--quick] [--million] [--only append,proof,rebuild,cli,planner]';
+  'usage: node dist/bench/run.js [--reps N] [--quick] [--million] [--only append,proof,rebuild,cli,planner,verify]';
 
 export const parseBenchOptions = (argv: readonly string[]): BenchOptions => {
   let reps: number | undefined;
@@ -63,5 +65,6 @@ export const benchSizes = (options: BenchOptions): BenchSizes => {
     rebuildRuns: options.quick ? 2_000 : 20_000,
     cliSamples: 5,
     plannerRuns: options.quick ? 50 : 200,
+    verifySteps: options.quick ? 20_000 : 1_000_000,
   };
 };
