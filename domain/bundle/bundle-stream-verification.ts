@@ -70,6 +70,14 @@ export const createBundleStreamVerifier = () => {
   let observed: unknown = null;
   let chain: ChainVerifier | null = null;
   const held: BundleEvent[] = [];
+  /** The `events` member was closed: another `events` replaces it, as JSON.parse keeps the last. */
+  let eventsClosed = false;
+  let excessInEvents = false;
+  const restartEvents = (): void => {
+    [eventProblem, index, lastType, observed, chain, eventsClosed] = [null, 0, null, null, null, false];
+    held.length = 0;
+    if (excessInEvents) [excess, excessInEvents] = [null, false];
+  };
   const ids = (): { tenant: string; run: string } | null =>
     typeof members.tenant_id === 'string' && typeof members.run_id === 'string'
       ? { tenant: members.tenant_id, run: members.run_id }
@@ -86,6 +94,7 @@ export const createBundleStreamVerifier = () => {
     member: (key: string, value: unknown): void => {
       excess ??= jsonDepthExcess(value, DEPTH_LIMIT, [key]);
       members[key] = value;
+      if (key === 'events') eventsClosed = true;
     },
     /** The next element of the document's `events` array; a member of an `events` that is an
      * object (no bundle: its decoding fails) is only depth-checked. */
@@ -94,9 +103,13 @@ export const createBundleStreamVerifier = () => {
         excess ??= jsonDepthExcess(value, DEPTH_LIMIT, ['events', key]);
         return;
       }
+      if (eventsClosed) restartEvents();
       const at = index;
       index += 1;
-      excess ??= jsonDepthExcess(value, DEPTH_LIMIT, ['events', at]);
+      if (excess === null) {
+        excess = jsonDepthExcess(value, DEPTH_LIMIT, ['events', at]);
+        excessInEvents = excess !== null;
+      }
       if (excess !== null || eventProblem !== null) return;
       const type = (value as { type?: unknown } | null)?.type;
       lastType = typeof type === 'string' ? type : null;

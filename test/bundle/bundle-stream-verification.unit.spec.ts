@@ -78,6 +78,28 @@ describe('streaming verification gives the verdict of the whole document', () =>
     );
   });
 
+  it.each<[string, (text: string) => string]>([
+    [
+      'a second events member replaces the first',
+      (t) => t.replace('"events":', '"events":[{"seq":0}],"events":'),
+    ],
+    [
+      'events split in two members',
+      (t) => {
+        const first = JSON.stringify((JSON.parse(t) as Doc).events[0]);
+        return t.replace(`"events":[${first},`, `"events":[${first}],"events":[`);
+      },
+    ],
+  ])('%s, as JSON.parse keeps the last', async (name, edit) => {
+    const text = edit(JSON.stringify(sampleBundle(key)));
+    const file = join(directory, `${name.replaceAll(' ', '-')}.json`);
+    await writeFile(file, text);
+    const streamed = streamBundleFile(file, Number.MAX_SAFE_INTEGER);
+    if (streamed.kind !== 'streamed') throw new Error('not streamed');
+    const outcome = streamed.bundle.result([key.raw]);
+    expect(outcome.kind === 'verdict' && outcome.verdict).toEqual(verifyBundle(JSON.parse(text), [key.raw]));
+  });
+
   it('a tree head, broken JSON or JSON that is not an object is read whole', async () => {
     for (const [name, text] of [
       ['note', 'aos.runproof/acme\n1\nAAAA\n\n— aos.runproof AAAA\n'],
