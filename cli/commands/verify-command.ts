@@ -236,7 +236,7 @@ const handler = async (args: ArgsOf<typeof builder>) =>
 export const verifyCommand: CommandModule<object, OptionsOf<typeof builder>> = {
   command: 'verify [file]',
   describe:
-    'verify a proof bundle offline (no database), or check that the tenant ledger still extends a tree head you kept',
+    'verify a proof bundle (streamed), a step inclusion proof or a ledger consistency proof offline (no database), or check that the tenant ledger still extends a tree head you kept',
   builder,
   handler,
 };
