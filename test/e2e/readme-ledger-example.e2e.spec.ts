@@ -59,7 +59,9 @@ const shell = (script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<Cli
 
 describe("the README's tenant-ledger example, as written, on a fresh AOS_HOME", () => {
   let home = '';
+  let work = '';
   afterAll(async () => {
+    if (work !== '') await rm(work, { recursive: true, force: true });
     if (home === '') return;
     await runCli('aos-int', ['db', 'stop'], { AOS_HOME: home });
     await rm(home, { recursive: true, force: true });
@@ -69,7 +71,7 @@ describe("the README's tenant-ledger example, as written, on a fresh AOS_HOME", 
     const blocks = await usingItBlocks();
     home = await mkdtemp(join(tmpdir(), 'aos-home-readme-'));
     await chmod(home, 0o755); // the postgres account must pass through it
-    const work = await mkdtemp(join(tmpdir(), 'aos-readme-work-'));
+    work = await mkdtemp(join(tmpdir(), 'aos-readme-work-'));
     const env = { AOS_HOME: home };
     // Keeps the embedded server up between the commands (README "The embedded database").
     expect((await runCli('aos-int', ['db', 'start'], env)).code).toBe(0);
