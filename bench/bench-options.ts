@@ -1,4 +1,4 @@
-export const SECTIONS = ['append', 'proof', 'rebuild', 'cli', 'planner', 'ingest'] as const;
+export const SECTIONS = ['append', 'proof', 'rebuild', 'cli', 'planner', 'ingest', 'verify'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export type BenchOptions = {
@@ -26,10 +26,12 @@ export type BenchSizes = {
   readonly ingestBatchSpans: number;
   /** OpenTelemetry exporters sending at once (and the floor's staging workers). */
   readonly ingestExporters: number;
+  /** The steps of the run whose bundle `aos verify` streams (a million: some 600 MB). */
+  readonly verifySteps: number;
 };
 
 const usage =
-  'usage: node dist/bench/run.js [--reps N] [--quick] [--million] [--only append,proof,rebuild,cli,planner,ingest]';
+  'usage: node dist/bench/run.js [--reps N] [--quick] [--million] [--only append,proof,rebuild,cli,planner,ingest,verify]';
 
 export const parseBenchOptions = (argv: readonly string[]): BenchOptions => {
   let reps: number | undefined;
@@ -71,5 +73,6 @@ export const benchSizes = (options: BenchOptions): BenchSizes => {
     ingestSpans: options.quick ? 10_000 : 100_000,
     ingestBatchSpans: 512,
     ingestExporters: 8,
+    verifySteps: options.quick ? 20_000 : 1_000_000,
   };
 };

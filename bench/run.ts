@@ -1,7 +1,7 @@
 // `npm run bench`: the benchmark suite. Starts its own embedded Postgres (the product's, under a
 // temporary AOS_HOME), measures each figure beside its peer or limit in the same run, prints a
 // table of medians on stdout and writes every sample to bench-results/bench-<timestamp>.json.
-//   node dist/bench/run.js [--reps N] [--quick] [--million] [--only append,proof,rebuild,cli,planner,ingest]
+//   node dist/bench/run.js [--reps N] [--quick] [--million] [--only append,proof,rebuild,cli,planner,ingest,verify]
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { appendSection } from './append-section.js';
@@ -16,6 +16,7 @@ import { proofBench } from './proof-bench.js';
 import { progress } from './progress.js';
 import { rebuildBench } from './rebuild-bench.js';
 import { createBenchKeys } from './signing-key.js';
+import { verifyBench } from './verify-bench.js';
 import { renderStorage } from './storage-table.js';
 import type { StorageReport } from './storage-sizes.js';
 
@@ -72,6 +73,8 @@ const main = async (): Promise<void> => {
     }
     if (options.sections.has('ingest'))
       figures.push(...(await ingestSection(server, sizes, options.reps, keys)));
+    if (options.sections.has('verify'))
+      figures.push(...(await verifyBench(sizes.verifySteps, options.reps, keys)));
   } finally {
     progress('stopping the embedded Postgres');
     await server.stop();

@@ -14,7 +14,7 @@ const headOptions = (yargs: Argv) => withJson(withTenant(yargs));
 const consistencyOptions = (yargs: Argv) =>
   withJson(withTenant(yargs))
     .option('from', { type: 'string', describe: 'older tree size' })
-    .option('to', { type: 'string', describe: 'newer tree size' });
+    .option('to', { type: 'string', describe: "newer tree size (default: the ledger's size now)" });
 const SizeC = intBetween(0, Number.MAX_SAFE_INTEGER);
 
 const head = async (args: ArgsOf<typeof headOptions>) =>
@@ -36,15 +36,20 @@ const consistency = async (args: ArgsOf<typeof consistencyOptions>) =>
   runAndPrint(args, async () => {
     const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
     const from = decodeIntegerOption(SizeC, 'from', args.from);
-    const to = decodeIntegerOption(SizeC, 'to', args.to);
-    if (from > to) throw usageError('from', `must not exceed --to (${from} > ${to})`);
-    const { ledgerConsistency } = await import('../../application/ledger/ledger-consistency.js');
+    const to = args.to === undefined ? undefined : decodeIntegerOption(SizeC, 'to', args.to);
+    if (to !== undefined && from > to) throw usageError('from', `must not exceed --to (${from} > ${to})`);
+    const [{ keysDirectoryOf, requireRunKeys }, { ledgerConsistency }] = await Promise.all([
+      import('../signing-keys.js'),
+      import('../../application/ledger/ledger-consistency.js'),
+    ]);
+    // The heads of both sizes are signed, so `aos verify` checks the proof offline.
+    const keys = await requireRunKeys(await keysDirectoryOf(process.env));
     return withRuntime(async ({ store }) => {
       const json = pipe(
-        await ledgerConsistency(store, tenantId, from, to),
+        await ledgerConsistency(store, keys, tenantId, from, to),
         orThrow((error) =>
           error.kind === 'beyond_ledger'
-            ? usageError('to', `the ledger of tenant ${tenantId} holds ${error.tree_size} seals`)
+            ? usageError(error.size, `the ledger of tenant ${tenantId} holds ${error.tree_size} seals`)
             : ledgerFailure(error),
         ),
       );
@@ -52,8 +57,8 @@ const consistency = async (args: ArgsOf<typeof consistencyOptions>) =>
         exitCode: ExitCode.ok,
         json,
         text: [
-          `from ${from}: ${json.old_root}`,
-          `to ${to}: ${json.new_root}`,
+          `from ${json.from}: ${json.old_root}`,
+          `to ${json.to}: ${json.new_root}`,
           'consistency proof:',
           ...json.proof.map((h) => `  ${h}`),
         ].join('\n'),

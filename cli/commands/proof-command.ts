@@ -2,6 +2,7 @@ import { pipe } from 'fp-ts/lib/function.js';
 import type { Argv, CommandModule } from 'yargs';
 import type { StepInclusion } from '../../application/proof/disclose-step.js';
 import type { RunProof } from '../../application/proof/run-proof.js';
+import { documentPublicKey, STEP_INCLUSION_FORMAT } from '../../domain/verify/printed-documents.js';
 import { RunIdC, StepIndexC as StepC, TenantIdC } from '../../domain/run/identifiers.js';
 import { notFound, orThrow, usageError } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
@@ -77,19 +78,34 @@ const handler = async (args: ArgsOf<typeof builder>) =>
       }
       const disclosed = pipe(await discloseStep(runtime.store, tenantId, runId, step), orThrow(storeFailure));
       if (disclosed === undefined) throw notFound(`run ${runId} has no step ${step}`);
-      return { exitCode, ...inclusionDocument(proof, step, disclosed) };
+      return { exitCode, ...inclusionDocument(proof, step, disclosed, knownKeys) };
     });
   });
 
-/** `aos proof --step N --inclusion`: the step's leaf, its inclusion path and the sealed root. */
-const inclusionDocument = (proof: RunProof, step: number, inclusion: StepInclusion) => ({
+/** The public key record of the run's seal, when it is one of the known keys. */
+const sealKey = (proof: RunProof, knownKeys: ReadonlyMap<string, Uint8Array>) => {
+  const keyId = proof.sealed?.checkpoint.key_id;
+  const raw = keyId === undefined ? undefined : knownKeys.get(keyId);
+  return keyId === undefined || raw === undefined ? [] : [documentPublicKey(keyId, raw)];
+};
+
+/** `aos proof --step N --inclusion`: the step's leaf, its inclusion path and the sealed root, with
+ * the public key the seal names (`aos verify` checks it offline against a key the auditor trusts). */
+const inclusionDocument = (
+  proof: RunProof,
+  step: number,
+  inclusion: StepInclusion,
+  knownKeys: ReadonlyMap<string, Uint8Array>,
+) => ({
   json: {
+    format: STEP_INCLUSION_FORMAT,
     run_id: proof.run_id,
     tenant_id: proof.tenant_id,
     integrity: proof.integrity,
     inclusion,
     checkpoint: proof.sealed?.checkpoint ?? null,
     signature: proof.sealed?.signature ?? null,
+    public_keys: sealKey(proof, knownKeys),
   },
   text: [
     `Run ID: ${proof.run_id}`,

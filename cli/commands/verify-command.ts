@@ -8,6 +8,7 @@ import { divergenceLine } from '../run-proof-report.js';
 import { shown } from '../terminal-text.js';
 import { withJson, type ArgsOf, type OptionsOf } from './common-options.js';
 import type { BundleTrust, BundleVerdict } from '../../domain/bundle/bundle-verification.js';
+import type { createBundleStreamVerifier } from '../../domain/bundle/bundle-stream-verification.js';
 import type { WitnessPolicy } from '../../domain/witness/witness-policy.js';
 import type { WitnessQuorum } from '../../domain/witness/witness-quorum.js';
 import type { TsaCertificate } from '../../domain/timestamp/tsa-certificate.js';
@@ -16,7 +17,8 @@ const builder = (yargs: Argv) =>
   withJson(yargs)
     .positional('file', {
       type: 'string',
-      describe: 'bundle.json from `aos export`, or a tree head note from `aos ledger head`',
+      describe:
+        'bundle.json from `aos export`, a tree head note from `aos ledger head`, the JSON of `aos proof --step N --inclusion` or of `aos ledger consistency`; `-` reads standard input',
     })
     .option('public-key', {
       type: 'string',
@@ -56,28 +58,52 @@ const builder = (yargs: Argv) =>
 const witnessesLine = (quorum: WitnessQuorum): string =>
   `witnesses: ${quorum.met ? 'quorum met' : 'quorum NOT met'}, cosigned by ${quorum.cosigned_by.length === 0 ? 'none' : quorum.cosigned_by.map(shown).join(', ')} (quorum: ${shown(quorum.quorum)})`;
 
+/** A bundle read whole (a document), or streamed (the stream verifier holding what it read). */
+type BundleSource =
+  | { readonly kind: 'document'; readonly document: unknown }
+  | { readonly kind: 'streamed'; readonly bundle: StreamedBundle };
+
+type StreamedBundle = ReturnType<typeof createBundleStreamVerifier>;
+
+/** The bare verdict, the document (its members, when streamed) for the witness policy, and what
+ * tells an observed run (its first RunObserved). */
+const readBundle = async (source: BundleSource, trust: BundleTrust) => {
+  const [{ verifyBundle }, depth] = await Promise.all([
+    import('../../domain/bundle/bundle-verification.js'),
+    import('../../domain/json/json-depth.js'),
+  ]);
+  if (source.kind === 'streamed') {
+    const outcome = source.bundle.result(trust);
+    if (outcome.kind === 'too_deep') throw usageError('file', depth.describeJsonDepthExcess(outcome.excess));
+    const events = outcome.observed === null ? [] : [outcome.observed];
+    return { bare: outcome.verdict, document: outcome.members as unknown, observed: { events } as unknown };
+  }
+  // A bundle holds recorded values a few levels down (events → data → outcome → data).
+  const excess = depth.jsonDepthExcess(source.document, depth.MAX_JSON_DEPTH + depth.RECORD_ENVELOPE_DEPTH);
+  if (excess !== null) throw usageError('file', depth.describeJsonDepthExcess(excess));
+  return { bare: verifyBundle(source.document, trust), document: source.document, observed: source.document };
+};
+
 const verifyBundleFile = async (
-  document: unknown,
+  source: BundleSource,
   trust: BundleTrust,
   policy: WitnessPolicy | null,
   tsa: TsaCertificate | null,
 ): Promise<CommandResult> => {
-  const [{ verifyBundle }, depth, { NO_TRUSTED_KEY_HINT }, { applyWitnessPolicy }, { bundleObservation }] =
-    await Promise.all([
-      import('../../domain/bundle/bundle-verification.js'),
-      import('../../domain/json/json-depth.js'),
-      import('../verify-trust.js'),
-      import('../../domain/bundle/bundle-witness-policy.js'),
-      import('../../domain/bundle/bundle-observation.js'),
-    ]);
-  // A bundle holds recorded values a few levels down (events → data → outcome → data).
-  const tooDeep = depth.jsonDepthExcess(document, depth.MAX_JSON_DEPTH + depth.RECORD_ENVELOPE_DEPTH);
-  if (tooDeep !== null) throw usageError('file', depth.describeJsonDepthExcess(tooDeep));
-  const [{ applySealTimestamp }, { timestampLine }] = await Promise.all([
+  const [
+    { NO_TRUSTED_KEY_HINT },
+    { applyWitnessPolicy },
+    { bundleObservation },
+    { applySealTimestamp },
+    { timestampLine },
+  ] = await Promise.all([
+    import('../verify-trust.js'),
+    import('../../domain/bundle/bundle-witness-policy.js'),
+    import('../../domain/bundle/bundle-observation.js'),
     import('../../domain/bundle/bundle-seal-timestamp.js'),
     import('../tsa-cert-file.js'),
   ]);
-  const bare = verifyBundle(document, trust);
+  const { bare, document, observed } = await readBundle(source, trust);
   const withPolicy: BundleVerdict & { readonly witnesses?: WitnessQuorum } =
     policy === null ? bare : applyWitnessPolicy(document, bare, policy);
   const verdict = applySealTimestamp(document, withPolicy, tsa);
@@ -96,7 +122,7 @@ const verifyBundleFile = async (
         ]
       : []),
   ];
-  const observation = bundleObservation(document);
+  const observation = bundleObservation(observed);
   if (observation !== null)
     lines.push(
       `observed: recorded from OpenTelemetry trace ${shown(observation.trace_id)} (service ${shown(observation.service_name)}) after its steps ran; no plan was stored before execution`,
@@ -186,13 +212,23 @@ const verifyTreeHead = async (
 
 const handler = async (args: ArgsOf<typeof builder>) =>
   runAndPrint(args, async () => {
-    if (args.file === undefined || args.file === '')
+    // yargs-parser reads a lone `-` as an empty value: the argument vector says whether it was `-`.
+    const file = args.file === '' && process.argv.slice(2).includes('-') ? '-' : args.file;
+    if (file === undefined || file === '')
       throw usageError(
         'file',
-        'is required: a bundle from `aos export`, or a tree head from `aos ledger head`',
+        'is required: a bundle from `aos export`, a tree head from `aos ledger head`, a proof from `aos proof --inclusion` or `aos ledger consistency`, or `-` for standard input',
       );
-    const { readVerifyInput } = await import('../verify-input-file.js');
-    const input = readVerifyInput(args.file, args['max-bytes']);
+    const { readVerifyInput, verifyFileRefused, verifyMaxBytes } = await import('../verify-input-file.js');
+    const { streamBundleFile } = await import('../verify-bundle-stream.js');
+    // A bundle file is streamed; anything else (standard input, a note, a printed proof) read whole.
+    const streamed =
+      file === '-' ? ({ kind: 'whole' } as const) : streamBundleFile(file, verifyMaxBytes(args['max-bytes']));
+    if (streamed.kind === 'refused') throw verifyFileRefused(file, streamed.refusal);
+    const input =
+      streamed.kind === 'streamed'
+        ? ({ kind: 'streamed', bundle: streamed.bundle } as const)
+        : await readVerifyInput(file, args['max-bytes']);
     const { resolveVerifyTrust } = await import('../verify-trust.js');
     const trust = await resolveVerifyTrust({
       publicKeys: (args['public-key'] ?? []).map(String),
@@ -204,15 +240,23 @@ const handler = async (args: ArgsOf<typeof builder>) =>
     const policy = policyFile === undefined ? null : readWitnessPolicyFile(policyFile);
     const { readTsaCertFile } = await import('../tsa-cert-file.js');
     const tsa = args['tsa-cert'] === undefined ? null : readTsaCertFile(args['tsa-cert']);
-    return input.kind === 'bundle'
-      ? verifyBundleFile(input.document, trust, policy, tsa)
-      : verifyTreeHead(input.note, trust, policy);
+    if (input.kind === 'tree_head') return verifyTreeHead(input.note, trust, policy);
+    if (input.kind === 'streamed') return verifyBundleFile(input, trust, policy, tsa);
+    if (input.kind === 'bundle')
+      return verifyBundleFile({ kind: 'document', document: input.document }, trust, policy, tsa);
+    if (policy !== null)
+      throw usageError(
+        'witness-policy',
+        'applies to a bundle or a tree head, not to an inclusion or consistency proof',
+      );
+    const { verifyPrintedDocument } = await import('../verify-printed-document.js');
+    return verifyPrintedDocument(input.kind, input.document, trust);
   });
 
 export const verifyCommand: CommandModule<object, OptionsOf<typeof builder>> = {
   command: 'verify [file]',
   describe:
-    'verify a proof bundle offline (no database), or check that the tenant ledger still extends a tree head you kept',
+    'verify a proof bundle (streamed), a step inclusion proof or a ledger consistency proof offline (no database), or check that the tenant ledger still extends a tree head you kept',
   builder,
   handler,
 };

@@ -13,7 +13,7 @@ import type { ProofBundle } from './proof-bundle.js';
  * ledger root, and the bundle's tree head is a note signed by a known key whose tenant, size and
  * root are the bundle's. Null when all holds. */
 export const checkLedgerProof = (
-  bundle: ProofBundle,
+  bundle: Omit<ProofBundle, 'events'>,
   keys: ReadonlyMap<string, Uint8Array>,
 ): { reason: string; divergence: Divergence } | null => {
   const ledger = bundle.ledger;

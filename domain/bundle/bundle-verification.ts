@@ -1,4 +1,4 @@
-import { verifyEventChain } from '../proof/chain-verifier.js';
+import { createChainVerifier } from '../proof/chain-verifier.js';
 import { runStreamId } from '../stream-names.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { canonicalJson } from '../json/canonical-json.js';
@@ -9,7 +9,10 @@ import { runproofKeyId } from '../proof/ed25519-keys.js';
 import { type Divergence, type RunIntegrity, type VerificationStatus } from '../proof/run-verification.js';
 import { checkLedgerProof } from './bundle-ledger-proof.js';
 import { bundleDivergence } from './bundle-divergence.js';
-import { ProofBundleC, type ProofBundle } from './proof-bundle.js';
+import { ProofBundleC, type BundleEvent, type ProofBundle } from './proof-bundle.js';
+
+/** A bundle without its events (which are read one at a time). */
+export type BundleSansEvents = Omit<ProofBundle, 'events'>;
 
 /** A bundle's integrity: a run's, and `UNSEALED` for a bundle that carries no seal (its chain is
  * consistent, but nothing signed vouches for it: anyone could have made it). */
@@ -59,11 +62,8 @@ type Failure = {
   readonly status?: 'UNSEALED';
 };
 
-const malformed = (
-  errors: Parameters<typeof describeDecodeErrors>[0],
-  key_trust: KeyTrust,
-): BundleVerdict => {
-  const problem = describeDecodeErrors(errors)[0] ?? 'not a bundle';
+/** The verdict on a document that does not decode as a bundle: its first problem, naming the field. */
+export const malformedBundle = (problem: string, key_trust: KeyTrust): BundleVerdict => {
   const field = problem.split(':')[0] ?? 'bundle';
   return {
     tenant_id: null,
@@ -77,17 +77,16 @@ const malformed = (
   };
 };
 
-/** The bundle's events as the chain verifier reads them (the data hashed as JCS). */
-const verifiableEvents = (bundle: ProofBundle) =>
-  bundle.events.map((e) => ({
-    stream_id: runStreamId(bundle.run_id),
-    tenant_id: bundle.tenant_id,
-    seq: e.seq,
-    type: e.type,
-    dataCanonical: canonicalJson(e.data as JsonObject),
-    recorded_at: e.recorded_at,
-    link: e.link,
-  }));
+/** A bundle's event as the chain verifier reads it (the data hashed as JCS). */
+export const verifiableEvent = (tenantId: string, runId: string, e: BundleEvent) => ({
+  stream_id: runStreamId(runId),
+  tenant_id: tenantId,
+  seq: e.seq,
+  type: e.type,
+  dataCanonical: canonicalJson(e.data as JsonObject),
+  recorded_at: e.recorded_at,
+  link: e.link,
+});
 
 const sameKey = (a: Uint8Array, b: Uint8Array): boolean =>
   Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
@@ -95,7 +94,7 @@ const sameKey = (a: Uint8Array, b: Uint8Array): boolean =>
 /** The bundle's keys the verdict may rest on: each key_id must be the id of its key; with pinned
  * keys, only the bundle's keys that are pinned, and at least one. */
 const trustedKeys = (
-  bundle: ProofBundle,
+  bundle: BundleSansEvents,
   pinnedKeys: readonly Uint8Array[] | 'embedded',
 ): E.Either<Failure, Map<string, Uint8Array>> => {
   if (pinnedKeys === 'embedded') return bundleKeys(bundle, []);
@@ -104,12 +103,12 @@ const trustedKeys = (
 };
 
 /** The keys the bundle itself names as its signers: the seal's and the tree head's. */
-const embeddedKeyIds = (bundle: ProofBundle): string =>
+const embeddedKeyIds = (bundle: BundleSansEvents): string =>
   [...new Set([bundle.checkpoint?.key_id, ...bundle.public_keys.map((k) => k.key_id)])]
     .filter((id) => id !== undefined)
     .join(',');
 
-const noTrustedKey = (bundle: ProofBundle): Failure => ({
+const noTrustedKey = (bundle: BundleSansEvents): Failure => ({
   reason: `no key is trusted: the bundle is signed by key ${embeddedKeyIds(bundle)}, which only the bundle itself vouches for`,
   divergence: bundleDivergence('public_keys', 'a key trusted by the auditor', embeddedKeyIds(bundle)),
 });
@@ -117,7 +116,7 @@ const noTrustedKey = (bundle: ProofBundle): Failure => ({
 /** The bundle's keys, each checked against its key_id; with pinned keys, only those pinned, and at
  * least one. */
 const bundleKeys = (
-  bundle: ProofBundle,
+  bundle: BundleSansEvents,
   pinnedKeys: readonly Uint8Array[],
 ): E.Either<Failure, Map<string, Uint8Array>> => {
   const keys = new Map<string, Uint8Array>();
@@ -146,7 +145,7 @@ const bundleKeys = (
  * so a completed run must come with its seal (or anyone could rewrite the events, recompute the
  * chain and drop the signature), and a run that never completed vouches for nothing a pinned key
  * could check. A run cut short of its seal carries the seal still: the seal check names the cut. */
-const sealPresence = (bundle: ProofBundle, completed: boolean): Failure | null => {
+const sealPresence = (bundle: BundleSansEvents, completed: boolean): Failure | null => {
   const unsealed = bundle.checkpoint === null && bundle.signature === null;
   if (completed && unsealed)
     return {
@@ -178,7 +177,7 @@ const sealPresence = (bundle: ProofBundle, completed: boolean): Failure | null =
 /** The seal (section 6 of the format) against the chain the events give; a bundle cut short of
  * what its seal covers is named as such (N sealed, M present). */
 const sealOfBundle = (
-  bundle: ProofBundle,
+  bundle: BundleSansEvents,
   integrity: RunIntegrity,
   completed: boolean,
   keys: ReadonlyMap<string, Uint8Array>,
@@ -208,7 +207,7 @@ const sealOfBundle = (
 };
 
 /** The bundle's own claims (its integrity block) against what its events give. */
-const claimsProblem = (bundle: ProofBundle, integrity: RunIntegrity): Failure | null => {
+const claimsProblem = (bundle: BundleSansEvents, integrity: RunIntegrity): Failure | null => {
   for (const field of ['chain_length', 'root_hash', 'merkle_root'] as const) {
     if (bundle.integrity[field] !== integrity[field])
       return {
@@ -228,32 +227,36 @@ const claimsProblem = (bundle: ProofBundle, integrity: RunIntegrity): Failure | 
   return null;
 };
 
-/** Verifies a bundle offline: RUNPROOF steps 1–3 on its events, step 5 on its checkpoint, the
- * checkpoint's inclusion in the signed tree head, and the bundle's own claims (integrity block,
- * key ids). `trust` is the raw public keys the auditor trusts (several: a run sealed before a
- * key rotation has its seal by the old key and the tree head by the new one; none fails), or
- * `embedded`: the bundle's keys taken as given (and the verdict says so). */
-export const verifyBundle = (document: unknown, trust: BundleTrust): BundleVerdict => {
+/** What the chain verifier found over a bundle's events, read one at a time. */
+export type BundleChain = {
+  readonly integrity: RunIntegrity;
+  readonly event_count: number;
+  readonly last_type: string | null;
+};
+
+/** The verdict on a decoded bundle whose events went through the chain verifier (`chain`), in the
+ * order of docs/RUNPROOF-FORMAT.md section 9: the events, the seal's presence, the keys, the seal,
+ * the ledger proof, the bundle's claims. */
+export const verifyDecodedBundle = (
+  bundle: BundleSansEvents,
+  chain: BundleChain,
+  trust: BundleTrust,
+): BundleVerdict => {
   const pinnedKeys = trust === 'embedded' ? trust : trust instanceof Uint8Array ? [trust] : [...trust];
   const key_trust: KeyTrust = pinnedKeys === 'embedded' ? 'embedded' : 'pinned';
-  const decoded = ProofBundleC.decode(document);
-  if (E.isLeft(decoded)) return malformed(decoded.left, key_trust);
-  const bundle: ProofBundle = decoded.right;
   const ids = { tenant_id: bundle.tenant_id, run_id: bundle.run_id, key_trust } as const;
   const verdict = (integrity: RunIntegrity, failure: Failure | null, seal: SealReport = noSeal) =>
     failure === null
       ? { ...ids, seal, integrity }
       : { ...ids, seal: failure.seal ?? seal, integrity: failed(integrity, failure) };
-  const events = verifiableEvents(bundle);
-  if (events.length === 0)
+  if (chain.event_count === 0)
     return verdict(emptyIntegrity, {
       reason: 'the bundle has no events',
       divergence: bundleDivergence('events', 'at least RunCreated', 0),
     });
-  const chain = verifyEventChain(bundle.tenant_id, bundle.run_id, runStreamId(bundle.run_id), events);
   const integrity = { ...chain.integrity, model: bundle.integrity.model };
   if (integrity.verification_status !== 'VERIFIED') return verdict(integrity, null);
-  const completed = events[events.length - 1]?.type === 'RunCompleted';
+  const completed = chain.last_type === 'RunCompleted';
   const presence = sealPresence(bundle, completed);
   if (presence) return verdict(integrity, presence);
   const keys = trustedKeys(bundle, pinnedKeys);
@@ -262,4 +265,27 @@ export const verifyBundle = (document: unknown, trust: BundleTrust): BundleVerdi
   if (failure) return verdict(integrity, failure, seal);
   const ledgerFailure = bundle.checkpoint ? checkLedgerProof(bundle, keys.right) : null;
   return verdict(integrity, ledgerFailure ?? claimsProblem(bundle, integrity), seal);
+};
+
+/** Verifies a bundle offline: RUNPROOF steps 1–3 on its events, step 5 on its checkpoint, the
+ * checkpoint's inclusion in the signed tree head, and the bundle's own claims (integrity block,
+ * key ids). `trust` is the raw public keys the auditor trusts (several: a run sealed before a
+ * key rotation has its seal by the old key and the tree head by the new one; none fails), or
+ * `embedded`: the bundle's keys taken as given (and the verdict says so). */
+export const verifyBundle = (document: unknown, trust: BundleTrust): BundleVerdict => {
+  const decoded = ProofBundleC.decode(document);
+  if (E.isLeft(decoded))
+    return malformedBundle(
+      describeDecodeErrors(decoded.left)[0] ?? 'not a bundle',
+      trust === 'embedded' ? 'embedded' : 'pinned',
+    );
+  const bundle: ProofBundle = decoded.right;
+  const verifier = createChainVerifier(bundle.tenant_id, bundle.run_id, runStreamId(bundle.run_id));
+  for (const e of bundle.events) verifier.push(verifiableEvent(bundle.tenant_id, bundle.run_id, e));
+  const last = bundle.events[bundle.events.length - 1];
+  return verifyDecodedBundle(
+    bundle,
+    { integrity: verifier.integrity(), event_count: bundle.events.length, last_type: last?.type ?? null },
+    trust,
+  );
 };

@@ -15,7 +15,7 @@ const Base64KeyC = canonicalBase64(
 );
 const IndexC = intBetween(0, Number.MAX_SAFE_INTEGER);
 
-const BundleEventC = closedObject('BundleEvent', {
+export const BundleEventC = closedObject('BundleEvent', {
   seq: IndexC,
   type: t.string,
   data: JsonObjectC,
@@ -72,3 +72,4 @@ export const ProofBundleC = closedObject(
   { seal_timestamp: BundleSealTimestampC },
 );
 export type ProofBundle = t.TypeOf<typeof ProofBundleC>;
+export type BundleEvent = t.TypeOf<typeof BundleEventC>;

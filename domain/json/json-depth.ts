@@ -55,9 +55,21 @@ const isContainer = (value: unknown): value is object => typeof value === 'objec
  * stack, so it is safe on any depth: run it before any recursive walk of JSON from outside. A
  * value holding itself (not JSON, but a skill could return one) counts as too deep.
  */
-export const jsonDepthExcess = (value: unknown, limit: number = MAX_JSON_DEPTH): JsonDepthExcess | null => {
+export const jsonDepthExcess = (
+  value: unknown,
+  limit: number = MAX_JSON_DEPTH,
+  at: readonly (string | number)[] = [],
+): JsonDepthExcess | null => {
   if (!isContainer(value)) return null;
-  const pending: Frame[] = [{ value, depth: 1, parent: null, key: '' }];
+  // `at`: where `value` sits in a larger document (read a piece at a time), so depth and path are the document's.
+  let parent: Frame = { value: {}, depth: 1, parent: null, key: '' };
+  for (const key of at.slice(0, -1)) parent = { value: {}, depth: parent.depth + 1, parent, key };
+  const last = at[at.length - 1];
+  const pending: Frame[] = [
+    last === undefined
+      ? { value, depth: 1, parent: null, key: '' }
+      : { value, depth: parent.depth + 1, parent, key: last },
+  ];
   for (let frame = pending.pop(); frame !== undefined; frame = pending.pop()) {
     if (frame.depth > limit) return { path: pathOf(frame), limit };
     if (Array.isArray(frame.value)) {
