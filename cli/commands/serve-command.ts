@@ -105,6 +105,7 @@ const serveToEnd = async (args: ServeArgs): Promise<void> => {
           (runtime) =>
             work({
               ping: runtime.ping,
+              console: { services: runtime, keys },
               ingest: {
                 store: runtime.store,
                 staging: runtime.spanStaging,
