@@ -1,0 +1,24 @@
+import { render } from 'preact';
+import { RunPage } from './run-page.js';
+import { RunsList } from './runs-list.js';
+
+/** The page's route, from its path: /runs/{run_id} or the list. */
+const App = () => {
+  const match = /^\/runs\/([^/]+)$/.exec(window.location.pathname);
+  return (
+    <>
+      <nav class="top" aria-label="Console">
+        <a href="/" class="brand">
+          AOS RunProof
+        </a>
+        <form method="post" action="/logout">
+          <button type="submit">Sign out</button>
+        </form>
+      </nav>
+      {match?.[1] ? <RunPage runId={decodeURIComponent(match[1])} /> : <RunsList />}
+    </>
+  );
+};
+
+const root = document.getElementById('app');
+if (root) render(<App />, root);

@@ -1,0 +1,98 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { BundleVerdict } from '../domain/bundle/bundle-verification.js';
+import type { BundleBody, RunOverviewBody } from './api-types.js';
+import { fetchJson } from './fetch-json.js';
+import { JsonView } from './json-view.js';
+import { ProofPanel } from './proof-panel.js';
+import { loadPinnedKeys, rawKeys, savePinnedKeys, type PinnedKey } from './proof/pinned-keys.js';
+import { verifyInPage } from './proof/verify-in-page.js';
+import { RunHeader } from './run-header.js';
+import { runSteps, type StepView } from './run-steps.js';
+import { StepDrawer } from './step-drawer.js';
+import { Waterfall } from './waterfall.js';
+
+type Loaded = { readonly run: RunOverviewBody; readonly bundle: BundleBody };
+
+/** The plan as stored (with the model's exchanges for an LLM plan), or the observation it was
+ * recorded from. */
+const PlanSection = ({ run }: { run: RunOverviewBody }) => (
+  <section aria-label="Plan">
+    <h2>{run.observation === null ? 'Plan' : 'Observation'}</h2>
+    <JsonView value={run.observation === null ? run.plan : run.observation} />
+    {run.planning.length > 0 && (
+      <>
+        <h3>Planner exchanges</h3>
+        <JsonView value={run.planning} />
+      </>
+    )}
+  </section>
+);
+
+const useRun = (runId: string) => {
+  const [loaded, setLoaded] = useState<Loaded | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  useEffect(() => {
+    const id = encodeURIComponent(runId);
+    void Promise.all([
+      fetchJson<RunOverviewBody>(`/api/runs/${id}`),
+      fetchJson<BundleBody>(`/api/runs/${id}/bundle`),
+    ]).then(([run, bundle]) => {
+      if (run.ok && bundle.ok) setLoaded({ run: run.body, bundle: bundle.body });
+      else setProblem(!run.ok && run.status === 404 ? 'No such run.' : 'The run could not be read.');
+    });
+  }, [runId]);
+  return { loaded, problem };
+};
+
+/** One run: its header, the proof computed here, its plan, its steps on a time scale. */
+export const RunPage = ({ runId }: { runId: string }) => {
+  const { loaded, problem } = useRun(runId);
+  const [pinned, setPinned] = useState<readonly PinnedKey[]>(loadPinnedKeys);
+  const [open, setOpen] = useState<StepView | null>(null);
+  const steps = useMemo(() => (loaded ? runSteps(loaded.bundle.events) : []), [loaded]);
+  const verdict: BundleVerdict | null = useMemo(
+    () => (loaded ? verifyInPage(loaded.bundle, rawKeys(pinned)) : null),
+    [loaded, pinned],
+  );
+  if (problem)
+    return (
+      <main>
+        <p role="alert" class="problem">
+          {problem}
+        </p>
+        <a href="/">← Runs</a>
+      </main>
+    );
+  if (!loaded)
+    return (
+      <main>
+        <p>Loading…</p>
+      </main>
+    );
+  const divergence = verdict?.integrity.divergence ?? null;
+  return (
+    <main class="run">
+      <RunHeader run={loaded.run} bundle={loaded.bundle} steps={steps} />
+      <ProofPanel
+        verdict={verdict}
+        pinned={pinned}
+        onPin={(keys) => {
+          savePinnedKeys(keys);
+          setPinned(keys);
+        }}
+      />
+      {divergence && (
+        <p class="divergence">
+          First divergence: {divergence.field}
+          {divergence.seq === null ? '' : ` at event seq ${divergence.seq}`}
+        </p>
+      )}
+      <section aria-label="Timeline">
+        <h2>Steps</h2>
+        <Waterfall steps={steps} divergedSeq={divergence?.seq ?? null} onOpen={setOpen} />
+      </section>
+      {open && <StepDrawer step={open} onClose={() => setOpen(null)} />}
+      <PlanSection run={loaded.run} />
+    </main>
+  );
+};
