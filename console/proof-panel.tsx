@@ -20,7 +20,10 @@ const KeyPinning = ({ pinned, onPin }: Omit<Props, 'verdict'>) => {
   };
   return (
     <details class="keys" open={pinned.length === 0}>
-      <summary>Pinned public keys ({pinned.length})</summary>
+      <summary>
+        Pinned public keys ({pinned.length})
+        {pinned.length > 0 && `: ${pinned.map((k) => k.key_id).join(', ')}`}
+      </summary>
       <ul>
         {pinned.map((k) => (
           <li>

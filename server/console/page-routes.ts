@@ -26,6 +26,8 @@ export const registerConsolePages = (
     const { type, body } = await asset;
     return reply.type(type).header('cache-control', 'no-cache').send(body);
   });
+  // No icon: an empty answer rather than a 404 the browser would log as an error.
+  app.get('/favicon.ico', async (_request, reply) => reply.code(204).send());
   void app.register(async (scope) => {
     scope.addHook('preHandler', requireReader(deps, 'page'));
     const page = async (_request: unknown, reply: FastifyReply) =>

@@ -1,0 +1,159 @@
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, seriousAxeViolations, watchPage, type PageWatch } from '../support/browser.js';
+import { jsonOf, runCli } from '../support/cli.js';
+import { createAgent, echoSteps, runGoal, tamper, withSigningKey } from '../support/cli-fixtures.js';
+import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
+import { startServe, untilReady, type Served } from '../support/serve-process.js';
+
+const XSS_GOAL = '<img src=x onerror=alert(1)>';
+const SHOTS = 'test-results';
+
+/** The web console in Debian's chromium, against `aos serve` built and a fresh database: runs made
+ * with the CLI, a reader signed in with a read token, the proof computed in the page. */
+describe('the web console in a real browser', () => {
+  let db: TestDatabase;
+  let env: NodeJS.ProcessEnv;
+  let served: Served;
+  let browser: Browser;
+  let page: Page;
+  let watch: PageWatch;
+  const runs: Record<'plain' | 'xss' | 'other', string> = { plain: '', xss: '', other: '' };
+  const tokens: Record<'a' | 'b', string> = { a: '', b: '' };
+  const base = () => `http://127.0.0.1:${served.port}`;
+
+  const readToken = async (tenant: string) => {
+    const created = await runCli(
+      'aos-int',
+      ['tokens', 'create', '--tenant-id', tenant, '--scope', 'read', '--json'],
+      env,
+    );
+    expect(created.code, created.stderr).toBe(0);
+    return jsonOf<{ token: string }>(created).token;
+  };
+  const publicKeyText = async () => {
+    const directory = join(String(env.AOS_KEYS_DIR), 'public-keys');
+    return readFile(join(directory, (await readdir(directory))[0]!), 'utf8');
+  };
+  const api = (path: string, token: string) =>
+    fetch(`${base()}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  const openRun = async (runId: string) => {
+    await page.goto(`${base()}/runs/${runId}`);
+    await page.locator('.verdict:not([data-verdict="pending"])').waitFor();
+  };
+
+  beforeAll(async () => {
+    db = await freshDatabase();
+    env = await withSigningKey({ DATABASE_URL: db.url });
+    const agentA = await createAgent(env, 'tenant-a', echoSteps);
+    const agentB = await createAgent(env, 'tenant-b', echoSteps);
+    runs.plain = (await runGoal(env, 'tenant-a', agentA, 'Summarize the quarterly report')).run_id;
+    runs.xss = (await runGoal(env, 'tenant-a', agentA, XSS_GOAL)).run_id;
+    runs.other = (await runGoal(env, 'tenant-b', agentB, 'Tenant b run')).run_id;
+    tokens.a = await readToken('tenant-a');
+    tokens.b = await readToken('tenant-b');
+    served = await startServe(env);
+    await untilReady(served);
+    await mkdir(SHOTS, { recursive: true });
+    browser = await launchChromium();
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    watch = watchPage(page, `127.0.0.1:${served.port}`);
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    served?.child.kill('SIGKILL');
+    await db?.drop();
+  });
+
+  it('sends a reader without a session to /login, and signs in with a read token', async () => {
+    await page.goto(`${base()}/`);
+    expect(new URL(page.url()).pathname).toBe('/login');
+    await page.fill('#token', tokens.a);
+    await page.click('button[type="submit"]');
+    await page.waitForURL(`${base()}/`);
+    const cookie = (await page.context().cookies()).find((c) => c.name === 'aos_session');
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+  });
+
+  it("lists the tenant's runs, newest first, with steps and seal at a glance", async () => {
+    await page.locator('table.runs tbody tr').nth(1).waitFor();
+    const rows = page.locator('table.runs tbody tr');
+    expect(await rows.count()).toBe(2);
+    expect(await rows.nth(0).innerText()).toContain(XSS_GOAL);
+    expect(await rows.nth(1).innerText()).toContain('Summarize the quarterly report');
+    expect(await rows.nth(1).innerText()).toMatch(/succeeded\s+2\s+\$0\.00/);
+    expect(await rows.nth(1).innerText()).toContain('sealed #0');
+    await page.screenshot({ path: `${SHOTS}/console-list.png`, fullPage: true });
+  });
+
+  it('verifies the run in the page against the pinned key: VERIFIED, its steps on the waterfall', async () => {
+    await openRun(runs.plain);
+    expect(await page.locator('.verdict').innerText()).toBe('FAILED'); // no key pinned yet
+    await page.fill('#key-text', await publicKeyText());
+    await page.click('text=Pin key');
+    await page.locator('.verdict[data-verdict="VERIFIED"]').waitFor();
+    expect(await page.locator('li.step').count()).toBe(2);
+    expect(await page.locator('.run-header').innerText()).toContain('template');
+    await page.locator('li.step').nth(1).locator('button').click();
+    expect(await page.locator('.drawer').innerText()).toContain('Outcome');
+    await page.screenshot({ path: `${SHOTS}/console-run.png`, fullPage: true });
+  });
+
+  it('renders a goal of markup as text: no element made, no dialog', async () => {
+    await openRun(runs.xss);
+    expect(await page.locator('h1.goal').innerText()).toBe(XSS_GOAL);
+    expect(await page.locator('img').count()).toBe(0);
+    expect(watch.dialogs).toEqual([]);
+  });
+
+  it('shows FAILED on the step whose event was changed in the store', async () => {
+    const changed = await tamper(
+      db.pool,
+      `UPDATE aos_events SET data = replace(data, '"retry_count":0', '"retry_count":1')
+        WHERE stream_id = $1 AND type = 'StepExecuted' AND (data::jsonb)->>'step_index' = '1'`,
+      [`aos-run-${runs.plain}`],
+    );
+    expect(changed).toBe(1);
+    await openRun(runs.plain);
+    expect(await page.locator('.verdict').innerText()).toBe('FAILED');
+    const diverged = page.locator('li.step.diverged');
+    expect(await diverged.count()).toBe(1);
+    expect(await diverged.getAttribute('data-step-index')).toBe('1');
+    expect(await diverged.innerText()).toContain('FAILED here');
+    await page.screenshot({ path: `${SHOTS}/console-run-failed.png`, fullPage: true });
+  });
+
+  it('gives a token of another tenant nothing: 404 like a missing run, and not in its list', async () => {
+    const foreign = await api(`/api/runs/${runs.plain}`, tokens.b);
+    const missing = await api('/api/runs/00000000-0000-4000-8000-000000000000', tokens.b);
+    expect(foreign.status).toBe(404);
+    expect(missing.status).toBe(404);
+    for (const path of ['bundle', 'events'])
+      expect((await api(`/api/runs/${runs.plain}/${path}`, tokens.b)).status).toBe(404);
+    const list = (await (await api('/api/runs', tokens.b)).json()) as { runs: { run_id: string }[] };
+    expect(list.runs.map((r) => r.run_id)).toEqual([runs.other]);
+    expect((await fetch(`${base()}/api/runs`)).status).toBe(401);
+  });
+
+  it('serves the pages with a CSP without inline script and the security headers', async () => {
+    const response = await fetch(`${base()}/login`);
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('referrer-policy')).toBe('same-origin');
+  });
+
+  it('has no serious axe-core violation, no console error, no request to another host', async () => {
+    await openRun(runs.plain);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.goto(`${base()}/`);
+    await page.locator('table.runs tbody tr').first().waitFor();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(watch.errors).toEqual([]);
+    expect(watch.foreignRequests).toEqual([]);
+  });
+});
