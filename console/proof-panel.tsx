@@ -4,11 +4,13 @@ import { parseKeyText, type PinnedKey } from './proof/pinned-keys.js';
 
 type Props = {
   readonly verdict: BundleVerdict | null;
+  /** The run is still running: it is verified once it is sealed. */
+  readonly running?: boolean;
   readonly pinned: readonly PinnedKey[];
   readonly onPin: (keys: readonly PinnedKey[]) => void;
 };
 
-const KeyPinning = ({ pinned, onPin }: Omit<Props, 'verdict'>) => {
+const KeyPinning = ({ pinned, onPin }: Omit<Props, 'verdict' | 'running'>) => {
   const [text, setText] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const pin = (source: string) => {
@@ -63,7 +65,7 @@ const KeyPinning = ({ pinned, onPin }: Omit<Props, 'verdict'>) => {
 };
 
 /** The verdict the page computed on the bundle, with the keys it rests on. */
-export const ProofPanel = ({ verdict, pinned, onPin }: Props) => {
+export const ProofPanel = ({ verdict, running = false, pinned, onPin }: Props) => {
   const status = verdict?.integrity.verification_status ?? null;
   const verified = status === 'VERIFIED';
   return (
@@ -73,8 +75,17 @@ export const ProofPanel = ({ verdict, pinned, onPin }: Props) => {
     >
       <h2>
         Proof in this page:{' '}
-        <span class="verdict" data-verdict={verified ? 'VERIFIED' : status === null ? 'pending' : 'FAILED'}>
-          {status === null ? 'verifying…' : verified ? 'VERIFIED' : 'FAILED'}
+        <span
+          class="verdict"
+          data-verdict={verified ? 'VERIFIED' : status === null ? (running ? 'live' : 'pending') : 'FAILED'}
+        >
+          {status === null
+            ? running
+              ? 'LIVE (verified once sealed)'
+              : 'verifying…'
+            : verified
+              ? 'VERIFIED'
+              : 'FAILED'}
         </span>
       </h2>
       {verdict && !verified && <p class="reason">{verdict.integrity.failure_reason}</p>}

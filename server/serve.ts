@@ -7,6 +7,7 @@ import { startObservedSealer } from './observed-sealer.js';
 import { registerOtlpTracesRoute } from './otlp-traces-route.js';
 import { registerConsoleApi } from './console/api-routes.js';
 import type { ConsoleDeps } from './console/console-deps.js';
+import { registerLiveRoute } from './console/live-route.js';
 import { registerLoginRoutes } from './console/login-routes.js';
 import { registerConsolePages } from './console/page-routes.js';
 import { addSecurityHeaders } from './console/security-headers.js';
@@ -76,6 +77,7 @@ export const serve = async (options: ServeOptions): Promise<void> => {
   registerOtlpTracesRoute(app, () => ingest, settings.limits);
   registerLoginRoutes(app, () => consoleDeps);
   registerConsoleApi(app, () => consoleDeps);
+  registerLiveRoute(app, () => consoleDeps);
   registerConsolePages(app, () => consoleDeps);
   try {
     try {

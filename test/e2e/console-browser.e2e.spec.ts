@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, seriousAxeViolations, watchPage, type PageWatch } from '../support/browser.js';
 import { jsonOf, runCli } from '../support/cli.js';
 import { createAgent, echoSteps, runGoal, tamper, withSigningKey } from '../support/cli-fixtures.js';
+import { newRunId, runIdsOf, spawnCli } from '../support/cli-process.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 import { startServe, untilReady, type Served } from '../support/serve-process.js';
 
@@ -108,6 +109,26 @@ describe('the web console in a real browser', () => {
     expect(watch.dialogs).toEqual([]);
   });
 
+  it('follows a running run live: its steps appear as they are executed, and it ends sealed and VERIFIED', async () => {
+    const waits = [0, 1, 2].map(() => ({ skill: 'wait', params: { ms: 1200 } }));
+    const agent = await createAgent(env, 'tenant-a', waits);
+    const known = await runIdsOf(db.pool, 'tenant-a');
+    const running = spawnCli(
+      'aos',
+      ['run', '--tenant-id', 'tenant-a', '--agent-id', agent, '--goal', 'Wait three times', '--json'],
+      env,
+    );
+    const runId = await newRunId(db.pool, 'tenant-a', known);
+    await page.goto(`${base()}/runs/${runId}`);
+    await page.locator('.verdict[data-verdict="live"]').waitFor();
+    await page.locator('li.step').first().waitFor({ timeout: 10_000 });
+    expect(await page.locator('li.step').count()).toBeLessThan(3);
+    expect(await page.locator('.verdict').getAttribute('data-verdict')).toBe('live');
+    await page.locator('.verdict[data-verdict="VERIFIED"]').waitFor({ timeout: 20_000 });
+    expect(await page.locator('li.step').count()).toBe(3);
+    expect((await running.done).code).toBe(0);
+  });
+
   it('shows FAILED on the step whose event was changed in the store', async () => {
     const changed = await tamper(
       db.pool,
@@ -135,6 +156,27 @@ describe('the web console in a real browser', () => {
     const list = (await (await api('/api/runs', tokens.b)).json()) as { runs: { run_id: string }[] };
     expect(list.runs.map((r) => r.run_id)).toEqual([runs.other]);
     expect((await fetch(`${base()}/api/runs`)).status).toBe(401);
+  });
+
+  it('pages the list by keyset, newest first, and filters it by goal, status and agent', async () => {
+    type Page = { runs: { run_id: string; goal: string }[]; next_cursor: string | null };
+    const pageOf = async (query: string) =>
+      (await (await api(`/api/runs?${query}`, tokens.a)).json()) as Page;
+    const all = await pageOf('limit=200');
+    const seen: string[] = [];
+    for (let cursor: string | null = null, n = 0; n < 10; n++) {
+      const page: Page = await pageOf(`limit=1${cursor === null ? '' : `&cursor=${cursor}`}`);
+      seen.push(...page.runs.map((r) => r.run_id));
+      cursor = page.next_cursor;
+      if (cursor === null) break;
+    }
+    expect(seen).toEqual(all.runs.map((r) => r.run_id));
+    expect(seen.length).toBeGreaterThanOrEqual(3);
+    expect((await pageOf('q=QUARTERLY')).runs.map((r) => r.run_id)).toEqual([runs.plain]);
+    expect((await pageOf('status=running')).runs).toEqual([]);
+    expect((await pageOf('agent=nobody')).runs).toEqual([]);
+    expect((await api('/api/runs?from=yesterday', tokens.a)).status).toBe(400);
+    expect((await api('/api/runs?cursor=garbage', tokens.a)).status).toBe(400);
   });
 
   it('serves the pages with a CSP without inline script and the security headers', async () => {
