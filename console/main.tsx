@@ -1,4 +1,5 @@
 import { render } from 'preact';
+import { LedgerPage } from './ledger-page.js';
 import { RunPage } from './run-page.js';
 import { RunsList } from './runs-list.js';
 
@@ -11,11 +12,20 @@ const App = () => {
         <a href="/" class="brand">
           AOS RunProof
         </a>
+        <a href="/ledger" class="brand">
+          Ledger
+        </a>
         <form method="post" action="/logout">
           <button type="submit">Sign out</button>
         </form>
       </nav>
-      {match?.[1] ? <RunPage runId={decodeURIComponent(match[1])} /> : <RunsList />}
+      {match?.[1] ? (
+        <RunPage runId={decodeURIComponent(match[1])} />
+      ) : window.location.pathname === '/ledger' ? (
+        <LedgerPage />
+      ) : (
+        <RunsList />
+      )}
     </>
   );
 };

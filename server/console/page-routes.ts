@@ -13,7 +13,7 @@ const SHELL = `<!doctype html>
 <script type="module" src="/assets/console.js"></script></head>
 <body><div id="app"></div></body></html>`;
 
-/** GET / (the runs list) and GET /runs/{run_id} (a run), for a reader (else to /login); the
+/** GET / (the runs list), GET /runs/{run_id} (a run) and GET /ledger (the tenant ledger's head), for a reader (else to /login); the
  * assets, to anyone (they hold no data). */
 export const registerConsolePages = (
   app: ReturnType<typeof buildHttpServer>,
@@ -34,5 +34,6 @@ export const registerConsolePages = (
       reply.type('text/html; charset=utf-8').send(SHELL);
     scope.get('/', page);
     scope.get('/runs/:run_id', page);
+    scope.get('/ledger', page);
   });
 };

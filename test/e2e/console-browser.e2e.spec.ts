@@ -189,6 +189,14 @@ describe('the web console in a real browser', () => {
     expect(response.headers.get('referrer-policy')).toBe('same-origin');
   });
 
+  it("verifies the tenant ledger's signed tree head in the page against the pinned key", async () => {
+    await page.goto(`${base()}/ledger`);
+    await page.locator('.verdict[data-verdict="VERIFIED"]').waitFor();
+    expect(await page.locator('.facts').innerText()).toMatch(/tree size\)\s+3/);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.screenshot({ path: `${SHOTS}/console-ledger.png`, fullPage: true });
+  });
+
   it('has no serious axe-core violation, no console error, no request to another host', async () => {
     await openRun(runs.plain);
     expect(await seriousAxeViolations(page)).toEqual([]);
