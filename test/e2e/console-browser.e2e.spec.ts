@@ -7,6 +7,8 @@ import { jsonOf, runCli } from '../support/cli.js';
 import { createAgent, echoSteps, runGoal, tamper, withSigningKey } from '../support/cli-fixtures.js';
 import { newRunId, runIdsOf, spawnCli } from '../support/cli-process.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
+import { exportAgentTrace } from '../support/otel-agent-trace.js';
+import { waitFor } from '../support/run-inspection.js';
 import { startServe, untilReady, type Served } from '../support/serve-process.js';
 
 const XSS_GOAL = '<img src=x onerror=alert(1)>';
@@ -55,7 +57,13 @@ describe('the web console in a real browser', () => {
     runs.other = (await runGoal(env, 'tenant-b', agentB, 'Tenant b run')).run_id;
     tokens.a = await readToken('tenant-a');
     tokens.b = await readToken('tenant-b');
-    served = await startServe(env);
+    // Observed runs are sealed after 300 ms of quiet; the tool's arguments are redacted on receipt.
+    served = await startServe(env, [
+      '--quiet-period-ms',
+      '300',
+      '--redact-key',
+      'gen_ai.tool.call.arguments',
+    ]);
     await untilReady(served);
     await mkdir(SHOTS, { recursive: true });
     browser = await launchChromium();
@@ -195,6 +203,39 @@ describe('the web console in a real browser', () => {
     expect(await page.locator('.facts').innerText()).toMatch(/tree size\)\s+3/);
     expect(await seriousAxeViolations(page)).toEqual([]);
     await page.screenshot({ path: `${SHOTS}/console-ledger.png`, fullPage: true });
+  });
+
+  it('shows an observed run with its planner, and a redacted value as redacted in the step drawer', async () => {
+    const ingest = await runCli(
+      'aos-int',
+      ['tokens', 'create', '--tenant-id', 'tenant-a', '--scope', 'ingest', '--json'],
+      env,
+    );
+    await exportAgentTrace(`${base()}/v1/traces`, jsonOf<{ token: string }>(ingest).token);
+    const observed = await waitFor(
+      'the sealed observed run',
+      async () => {
+        const list = (await (await api('/api/runs?q=Lisbon', tokens.a)).json()) as {
+          runs: { run_id: string; status: string; observed: boolean }[];
+        };
+        const run = list.runs[0];
+        return run && run.observed && run.status !== 'running' && run.status !== 'created'
+          ? run.run_id
+          : undefined;
+      },
+      30_000,
+    );
+    await openRun(observed);
+    expect(await page.locator('.verdict').innerText()).toBe('VERIFIED');
+    expect(await page.locator('.run-header').innerText()).toContain('observed');
+    const labels = page.locator('li.step button');
+    let redacted = 0;
+    for (let i = 0; i < (await labels.count()); i++) {
+      await labels.nth(i).click();
+      redacted += await page.locator('.drawer .redacted').count();
+    }
+    expect(redacted).toBeGreaterThan(0);
+    expect(await page.locator('.drawer').innerText()).not.toContain('Lisbon"}');
   });
 
   it('has no serious axe-core violation, no console error, no request to another host', async () => {
