@@ -31,6 +31,18 @@ const PlanSection = ({ run }: { run: RunOverviewBody }) => (
 
 const ENDED = ['succeeded', 'failed', 'halted'];
 
+/** Opens /compare with this run as A and the run id given as B. */
+const CompareForm = ({ runId }: { runId: string }) => (
+  <form class="compare-form" method="get" action="/compare">
+    <input type="hidden" name="a" value={runId} />
+    <label>
+      Compare with run
+      <input type="text" name="b" required placeholder="run id" />
+    </label>
+    <button type="submit">Compare</button>
+  </form>
+);
+
 /** The run, and its bundle once it has ended (a running run has no seal yet: it is followed live). */
 const useRun = (runId: string, version: number) => {
   const [loaded, setLoaded] = useState<Loaded | null>(null);
@@ -115,6 +127,7 @@ export const RunPage = ({ runId }: { runId: string }) => {
       </section>
       {open && <StepDrawer step={open} onClose={() => setOpen(null)} />}
       <PlanSection run={loaded.run} />
+      <CompareForm runId={runId} />
     </main>
   );
 };

@@ -13,7 +13,8 @@ const SHELL = `<!doctype html>
 <script type="module" src="/assets/console.js"></script></head>
 <body><div id="app"></div></body></html>`;
 
-/** GET / (the runs list), GET /runs/{run_id} (a run) and GET /ledger (the tenant ledger's head), for a reader (else to /login); the
+/** GET / (the runs list), GET /runs/{run_id} (a run) GET /ledger (the tenant ledger's head)
+ * and GET /compare?a=&b= (two runs side by side), for a reader (else to /login); the
  * assets, to anyone (they hold no data). */
 export const registerConsolePages = (
   app: ReturnType<typeof buildHttpServer>,
@@ -35,5 +36,6 @@ export const registerConsolePages = (
     scope.get('/', page);
     scope.get('/runs/:run_id', page);
     scope.get('/ledger', page);
+    scope.get('/compare', page);
   });
 };

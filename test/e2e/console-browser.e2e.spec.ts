@@ -238,6 +238,20 @@ describe('the web console in a real browser', () => {
     expect(await page.locator('.drawer').innerText()).not.toContain('Lisbon"}');
   });
 
+  it('compares two runs of one agent step by step, from the run page', async () => {
+    await openRun(runs.xss);
+    await page.fill('input[name="b"]', runs.plain);
+    await page.click('.compare-form button[type="submit"]');
+    await page.locator('table.compare tbody tr').nth(1).waitFor();
+    const rows = page.locator('table.compare tbody tr');
+    expect(await rows.count()).toBe(2);
+    // The goal is in the first step's params and outcome, and flows into the second step's outcome.
+    expect(await rows.nth(0).innerText()).toMatch(/params, outcome/);
+    expect(await rows.nth(1).innerText()).toMatch(/outcome/);
+    expect(await page.locator('main').innerText()).toContain('Plans: ');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+  });
+
   it('has no serious axe-core violation, no console error, no request to another host', async () => {
     await openRun(runs.plain);
     expect(await seriousAxeViolations(page)).toEqual([]);
