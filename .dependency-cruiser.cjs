@@ -71,6 +71,28 @@ module.exports = {
       to: { path: '^server/' },
     },
     {
+      name: 'console-imports-only-the-domain',
+      severity: 'error',
+      comment:
+        'console/ (the browser code, bundled by scripts/bundle-console.mjs) verifies with the pure domain: it imports the domain and browser libraries, nothing with I/O or Node.',
+      from: { path: '^console/' },
+      to: {
+        pathNot: [
+          '^console/',
+          '^domain/',
+          '^buffer$',
+          '^node_modules/(preact|@noble/hashes|@noble/ed25519|buffer|fp-ts|io-ts|canonicalize|@jmespath-community)/',
+        ],
+      },
+    },
+    {
+      name: 'nothing-imports-the-console',
+      severity: 'error',
+      comment: 'The browser code reaches the server as built assets (dist/console-assets), never as imports.',
+      from: { pathNot: '^console/' },
+      to: { path: '^console/' },
+    },
+    {
       name: 'sql-only-in-adapters',
       severity: 'error',
       from: { path: '^(domain|projections|application|cli|server)/' },

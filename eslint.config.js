@@ -43,6 +43,7 @@ export default tseslint.config(
       'adapters/**/*.ts',
       'cli/**/*.ts',
       'server/**/*.ts',
+      'console/**/*.{ts,tsx}',
     ],
     rules: {
       'max-lines': ['error', { max: 300, skipBlankLines: true, skipComments: true }],

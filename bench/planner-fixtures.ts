@@ -116,6 +116,7 @@ const unused = (): never => {
 export const benchQueries: RunQueries = {
   completedRunsOfAgent: async (_tenantId, _agentId, limit) => EARLIER_RUNS.slice(0, limit),
   getRun: unused,
+  pageRuns: unused,
   listRuns: unused,
   listAgents: unused,
   projectionStatus: unused,

@@ -6,6 +6,12 @@ import { listenOn } from './listen-failure.js';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits, type ObservedIngest } from './observed-ingest.js';
 import { startObservedSealer } from './observed-sealer.js';
 import { registerOtlpTracesRoute } from './otlp-traces-route.js';
+import { registerConsoleApi } from './console/api-routes.js';
+import type { ConsoleDeps } from './console/console-deps.js';
+import { registerLiveRoute } from './console/live-route.js';
+import { registerLoginRoutes } from './console/login-routes.js';
+import { registerConsolePages } from './console/page-routes.js';
+import { addSecurityHeaders } from './console/security-headers.js';
 
 /** What the server needs of the database services the CLI opens (cli/runtime.ts). */
 export type ServerDatabase = {
@@ -13,6 +19,8 @@ export type ServerDatabase = {
   ping(): Promise<void>;
   /** The OTLP ingest's use cases' dependencies. */
   readonly ingest: ObservedIngest;
+  /** The web console's use cases' dependencies. */
+  readonly console: ConsoleDeps;
 };
 
 /** The OTLP ingest's settings (aos serve's options). */
@@ -53,11 +61,18 @@ export const serve = async (options: ServeOptions): Promise<void> => {
   const app = buildHttpServer(lifecycle, logger);
   const settings = options.ingest ?? { limits: DEFAULT_INGEST_LIMITS, quietPeriodMs: 5000 };
   let ingest: ObservedIngest | null = null;
+  let consoleDeps: ConsoleDeps | null = null;
+  addSecurityHeaders(app);
   registerOtlpTracesRoute(app, () => ingest, settings.limits);
+  registerLoginRoutes(app, () => consoleDeps);
+  registerConsoleApi(app, () => consoleDeps);
+  registerLiveRoute(app, () => consoleDeps);
+  registerConsolePages(app, () => consoleDeps);
   try {
     await listenOn(app, options.listen);
     await options.withDatabase(async (database) => {
       ingest = database.ingest;
+      consoleDeps = database.console;
       const sealer = startObservedSealer(database.ingest, {
         quietPeriodMs: settings.quietPeriodMs,
         intervalMs: Math.min(1000, Math.max(50, Math.floor(settings.quietPeriodMs / 4))),

@@ -111,8 +111,50 @@ export type ProjectionStatus = {
   readonly updated_at: string;
 };
 
+/** The runs list's filters (GET /api/runs): each one absent is no filter. */
+export type RunListFilter = {
+  readonly status?: string;
+  readonly agent_id?: string;
+  readonly origin_system_id?: string;
+  /** Created at or after (ISO 8601). */
+  readonly from?: string;
+  /** Created before (ISO 8601). */
+  readonly to?: string;
+  /** Words the goal holds (case-insensitive substring). */
+  readonly goal?: string;
+};
+
+/** Where a page of the runs list starts: after this run in newest-first order. `created_at` is the
+ * database's own text of the timestamp (to the microsecond), not a rounded one. */
+export type RunListCursor = { readonly created_at: string; readonly run_id: string };
+
+/** A run as the list shows it at a glance. */
+export type RunListItem = {
+  readonly run_id: string;
+  readonly agent_id: string;
+  readonly goal: string;
+  readonly origin_system_id: string;
+  readonly status: string;
+  readonly budget_cents: number;
+  readonly observed: boolean;
+  readonly step_count: number | null;
+  readonly cost_cents: number | null;
+  readonly ledger_index: number | null;
+  readonly created_at: string;
+  readonly completed_at: string | null;
+  /** Where the next page starts when this row is the page's last. */
+  readonly cursor: RunListCursor;
+};
+
 /** What people read: every read scoped by tenant. */
 export interface RunQueries {
+  /** One page of the runs list, newest first, after `after` (keyset: one index range per page). */
+  pageRuns(
+    tenantId: string,
+    filter: RunListFilter,
+    after: RunListCursor | null,
+    limit: number,
+  ): Promise<RunListItem[]>;
   getRun(tenantId: string, runId: string): Promise<RunSummary | undefined>;
   /** Newest first. */
   listRuns(tenantId: string, limit: number): Promise<RunSummary[]>;

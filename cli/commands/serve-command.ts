@@ -125,6 +125,7 @@ const serveToEnd = async (args: ServeArgs): Promise<void> => {
           async (runtime) =>
             work({
               ping: runtime.ping,
+              console: { services: runtime, keys },
               ingest: {
                 store: runtime.store,
                 staging: runtime.spanStaging,

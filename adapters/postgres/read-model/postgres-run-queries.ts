@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { AgentSummary, RunQueries, RunSummary } from '../../../application/ports/read-model.js';
+import { pageRunsQuery } from './postgres-run-page.js';
 
 type RunRow = {
   run_id: string;
@@ -76,6 +77,7 @@ const PROJECTION_STATUS = `SELECT c.name, c.transaction_id, c.global_position, c
 
 /** The `runs` and `agents` read models and the projection checkpoints, read by tenant. */
 export const postgresRunQueries = (pool: pg.Pool): RunQueries => ({
+  pageRuns: pageRunsQuery(pool),
   getRun: async (tenantId, runId) => {
     const row = (await pool.query<RunRow>(GET_RUN, [tenantId, runId])).rows[0];
     return row ? runSummary(row) : undefined;

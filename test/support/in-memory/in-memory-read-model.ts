@@ -111,6 +111,23 @@ export const inMemoryReadModel = (
       failureOf: () => null,
     },
     queries: {
+      // The console's list, without the keyset (the unit tests hold a few runs).
+      pageRuns: async (tenantId, filter, _after, limit) =>
+        rowsOf('runs')
+          .filter((r) => r.tenant_id === tenantId)
+          .map(runSummary)
+          .filter((r) => (filter.status ?? r.status) === r.status)
+          .filter((r) => (filter.agent_id ?? r.agent_id) === r.agent_id)
+          .sort((a, b) => b.created_at.localeCompare(a.created_at) || b.run_id.localeCompare(a.run_id))
+          .slice(0, limit)
+          .map((r) => ({
+            ...r,
+            observed: r.observation !== null,
+            step_count: null,
+            cost_cents: null,
+            ledger_index: null,
+            cursor: { created_at: r.created_at, run_id: r.run_id },
+          })),
       getRun: async (tenantId, runId) => {
         const row = rowsOf('runs').find((r) => r.run_id === runId && r.tenant_id === tenantId);
         return row === undefined ? undefined : runSummary(row);

@@ -1,0 +1,14 @@
+/** What a GET of the API gave: the body, or the status that refused it. */
+export type Fetched<T> =
+  { readonly ok: true; readonly body: T } | { readonly ok: false; readonly status: number };
+
+/** GET of the console's API with the session cookie (same origin only); a 401 sends to /login. */
+export const fetchJson = async <T>(path: string): Promise<Fetched<T>> => {
+  const response = await fetch(path, { credentials: 'same-origin', headers: { accept: 'application/json' } });
+  if (response.status === 401) {
+    window.location.assign('/login');
+    return { ok: false, status: 401 };
+  }
+  if (!response.ok) return { ok: false, status: response.status };
+  return { ok: true, body: (await response.json()) as T };
+};

@@ -1,0 +1,45 @@
+import type { BundleBody, RunOverviewBody } from './api-types.js';
+import { between, duration, money, when } from './format.js';
+import type { StepView } from './run-steps.js';
+import { StatusBadge } from './status-badge.js';
+
+type Props = {
+  readonly run: RunOverviewBody;
+  readonly bundle: BundleBody | null;
+  readonly steps: readonly StepView[];
+};
+
+/** The run at a glance: goal, who ran it, what it cost against its budget, when, and its seal. */
+export const RunHeader = ({ run, bundle, steps }: Props) => {
+  const cost = steps.reduce((sum, s) => sum + s.cost_cents, 0);
+  const facts: [string, string][] = [
+    ['Run', run.run_id],
+    ['Agent', run.agent_id],
+    ['Tenant', run.tenant_id],
+    ['Origin', run.origin_system_id],
+    ['Planner', run.planner ?? (run.observation === null ? 'unknown' : 'observed')],
+    ['Cost / budget', `${money(cost)} of ${money(run.budget_cents)}`],
+    ['Started', when(run.created_at)],
+    ['Finished', when(run.completed_at)],
+    ['Duration', duration(between(run.created_at, run.completed_at))],
+    ['Seal key id', bundle?.checkpoint?.key_id ?? 'not sealed'],
+    ['Ledger index', bundle?.ledger ? `${bundle.ledger.leaf_index} of ${bundle.ledger.tree_size}` : '—'],
+  ];
+  return (
+    <header class="run-header">
+      <p>
+        <a href="/">← Runs</a>
+      </p>
+      <h1 class="goal">{run.goal}</h1>
+      <StatusBadge status={run.status} />
+      <dl class="facts">
+        {facts.map(([name, value]) => (
+          <div>
+            <dt>{name}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+    </header>
+  );
+};

@@ -1,0 +1,45 @@
+import { duration, money } from './format.js';
+import type { StepView } from './run-steps.js';
+import { timelineSpan } from './run-steps.js';
+
+type Props = {
+  readonly steps: readonly StepView[];
+  /** The seq of the event where the verification first diverged, if any. */
+  readonly divergedSeq: number | null;
+  readonly onOpen: (step: StepView) => void;
+};
+
+/** The run's steps on one time scale: each bar starts when its step started and is as long as it
+ * took; retries and failures are said in words next to it; the step the proof failed on is marked. */
+export const Waterfall = ({ steps, divergedSeq, onOpen }: Props) => {
+  const span = timelineSpan(steps);
+  if (steps.length === 0) return <p>No step was recorded.</p>;
+  return (
+    <ol class="waterfall" aria-label="Steps">
+      {steps.map((step) => {
+        const diverged = step.seq === divergedSeq;
+        const left = (100 * step.offset_ms) / span;
+        const width = Math.max(0.5, (100 * step.duration_ms) / span);
+        return (
+          <li
+            class={`step step-${step.status}${diverged ? ' diverged' : ''}`}
+            data-step-index={step.step_index}
+          >
+            <button type="button" class="step-label" onClick={() => onOpen(step)}>
+              <span class="step-index">#{step.step_index}</span> {step.skill}
+            </button>
+            <div class="track">
+              <div class="bar" style={{ left: `${left}%`, width: `${width}%` }} />
+            </div>
+            <span class="step-facts">
+              {step.status} · {duration(step.duration_ms)} · {money(step.cost_cents)}
+              {step.retry_count > 0 &&
+                ` · ${step.retry_count} ${step.retry_count === 1 ? 'retry' : 'retries'}`}
+            </span>
+            {diverged && <strong class="divergence-mark">FAILED here</strong>}
+          </li>
+        );
+      })}
+    </ol>
+  );
+};

@@ -1,0 +1,111 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type { buildHttpServer } from '../http-server.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { exportRunBundle, type BundleEvent } from '../../application/bundle/export-run-bundle.js';
+import { runOverview } from '../../application/console/run-overview.js';
+import { runsPage } from '../../application/console/runs-page.js';
+import { ledgerHead } from '../../application/ledger/ledger-head.js';
+import { readRunEvents } from '../../application/runs/read-run-events.js';
+import type { ConsoleDeps } from './console-deps.js';
+import { requireReader } from './read-access.js';
+import { encodeCursor, parseRunsQuery } from './runs-query.js';
+
+type RunParams = { Params: { run_id: string } };
+
+const notFound = (reply: FastifyReply, runId: string) =>
+  reply.code(404).send({ error: 'not_found', message: `no run ${runId}` });
+
+const unavailable = (reply: FastifyReply) =>
+  reply.code(503).send({ error: 'unavailable', message: 'the store failed: try again' });
+
+/** The deps and tenant a preHandler established (requireReader ran before every handler here). */
+const reader = (deps: () => ConsoleDeps | null, request: FastifyRequest) => {
+  const current = deps();
+  const tenantId = request.tenantId;
+  if (current === null || tenantId === undefined) throw new Error('console route reached without a reader');
+  return { deps: current, tenantId };
+};
+
+const listRuns = (deps: () => ConsoleDeps | null) => async (request: FastifyRequest, reply: FastifyReply) => {
+  const { deps: current, tenantId } = reader(deps, request);
+  const query = parseRunsQuery(request.query as Record<string, unknown>);
+  if (E.isLeft(query)) return reply.code(400).send({ error: 'bad_request', message: query.left });
+  const { filter, after, limit } = query.right;
+  const page = await runsPage(current.services, tenantId, filter, after, limit);
+  return { tenant_id: tenantId, runs: page.runs, next_cursor: page.next && encodeCursor(page.next) };
+};
+
+const getRun =
+  (deps: () => ConsoleDeps | null) => async (request: FastifyRequest<RunParams>, reply: FastifyReply) => {
+    const { deps: current, tenantId } = reader(deps, request);
+    const run = await runOverview(current.services, tenantId, request.params.run_id);
+    if (E.isLeft(run)) return unavailable(reply);
+    return run.right === null ? notFound(reply, request.params.run_id) : run.right;
+  };
+
+const getEvents =
+  (deps: () => ConsoleDeps | null) => async (request: FastifyRequest<RunParams>, reply: FastifyReply) => {
+    const { deps: current, tenantId } = reader(deps, request);
+    const events = await readRunEvents(current.services.store, tenantId, request.params.run_id);
+    if (E.isLeft(events)) return unavailable(reply);
+    return events.right.length === 0 ? notFound(reply, request.params.run_id) : { events: events.right };
+  };
+
+/** The same bundle as `aos export` (its tree head signed now), whole in one JSON document. */
+const getBundle =
+  (deps: () => ConsoleDeps | null) => async (request: FastifyRequest<RunParams>, reply: FastifyReply) => {
+    const { deps: current, tenantId } = reader(deps, request);
+    const runId = request.params.run_id;
+    const exported = await exportRunBundle(
+      current.services,
+      current.keys,
+      tenantId,
+      runId,
+      new Date().toISOString(),
+    );
+    if (E.isLeft(exported))
+      return exported.left.kind === 'run_not_found' ? notFound(reply, runId) : unavailable(reply);
+    const events: BundleEvent[] = [];
+    const source = exported.right.events();
+    for (let next = await source.next(); ; next = await source.next()) {
+      if (next.done) {
+        if (next.value !== null) return unavailable(reply);
+        break;
+      }
+      events.push(next.value);
+    }
+    const { format, tenant_id, run_id, ...rest } = exported.right.bundle;
+    return { format, tenant_id, run_id, events, ...rest };
+  };
+
+const getLedgerHead =
+  (deps: () => ConsoleDeps | null) => async (request: FastifyRequest, reply: FastifyReply) => {
+    const { deps: current, tenantId } = reader(deps, request);
+    const head = await ledgerHead(
+      current.services.store,
+      current.keys,
+      tenantId,
+      current.services.ledgerHeads,
+    );
+    return E.isLeft(head) ? unavailable(reply) : head.right;
+  };
+
+/** The console's JSON API: every route reads the tenant of its read token, nothing else; another
+ * tenant's run is 404 like a missing one. */
+export const registerConsoleApi = (
+  app: ReturnType<typeof buildHttpServer>,
+  deps: () => ConsoleDeps | null,
+): void => {
+  void app.register(async (scope) => {
+    scope.addHook('preHandler', requireReader(deps, 'api'));
+    scope.addHook('onSend', async (_request, reply, payload) => {
+      void reply.header('cache-control', 'no-store');
+      return payload;
+    });
+    scope.get('/api/runs', listRuns(deps));
+    scope.get('/api/runs/:run_id', getRun(deps));
+    scope.get('/api/runs/:run_id/events', getEvents(deps));
+    scope.get('/api/runs/:run_id/bundle', getBundle(deps));
+    scope.get('/api/ledger/head', getLedgerHead(deps));
+  });
+};
