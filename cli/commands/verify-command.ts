@@ -49,7 +49,7 @@ const builder = (yargs: Argv) =>
     .option('max-bytes', {
       type: 'string',
       describe:
-        'the largest file read, in bytes (default 67108864, 64 MiB); larger files are refused before they are read',
+        'the largest file read, in bytes; larger files are refused before they are read (default: none for a bundle file, which is streamed; 67108864, 64 MiB, for anything read whole)',
     });
 
 /** A bundle, offline: no database, no network. Its ids and whatever the verdict quotes of it are
@@ -222,8 +222,10 @@ const handler = async (args: ArgsOf<typeof builder>) =>
     const { readVerifyInput, verifyFileRefused, verifyMaxBytes } = await import('../verify-input-file.js');
     const { streamBundleFile } = await import('../verify-bundle-stream.js');
     // A bundle file is streamed; anything else (standard input, a note, a printed proof) read whole.
-    const streamed =
-      file === '-' ? ({ kind: 'whole' } as const) : streamBundleFile(file, verifyMaxBytes(args['max-bytes']));
+    // Streaming keeps memory flat whatever the file's size: no limit unless --max-bytes sets one.
+    const streamLimit =
+      args['max-bytes'] === undefined ? Number.MAX_SAFE_INTEGER : verifyMaxBytes(args['max-bytes']);
+    const streamed = file === '-' ? ({ kind: 'whole' } as const) : streamBundleFile(file, streamLimit);
     if (streamed.kind === 'refused') throw verifyFileRefused(file, streamed.refusal);
     const input =
       streamed.kind === 'streamed'

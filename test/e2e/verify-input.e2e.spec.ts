@@ -109,6 +109,16 @@ describe('aos verify: a file that is neither a bundle nor a tree head', () => {
     expect(jsonOf<UsageError>(bad).error.field).toBe('max-bytes');
   });
 
+  it('streams a bundle file larger than the whole-read limit without --max-bytes (memory stays flat)', async () => {
+    // The bundle, then 65 MiB of JSON whitespace: over 64 MiB, still one bundle.
+    const path = await file('padded.json', exported + ' '.repeat(DEFAULT_LIMIT + 1024 * 1024));
+    const verified = await runCli('aos', ['verify', path, '--json', '--public-key', keyFile], offline);
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(
+      jsonOf<{ integrity: { verification_status: string } }>(verified).integrity.verification_status,
+    ).toBe('VERIFIED');
+  });
+
   it('refuses a FIFO at once instead of waiting for a writer', { timeout: 30_000 }, async () => {
     const fifo = join(directory, 'bundle.fifo');
     execFileSync('mkfifo', [fifo]);
