@@ -3,6 +3,7 @@ import type { BundleBody, RunOverviewBody } from './api-types.js';
 import { fetchJson } from './fetch-json.js';
 import { duration, money } from './format.js';
 import { runSteps, type StepView } from './run-steps.js';
+import { LoadingPage, ProblemPage } from './page-states.js';
 
 type Side = { readonly run: RunOverviewBody; readonly steps: readonly StepView[] };
 
@@ -77,20 +78,8 @@ export const ComparePage = ({ a, b }: { a: string; b: string }) => {
       left && right ? setSides([left, right]) : setProblem('One of the runs could not be read.'),
     );
   }, [a, b]);
-  if (problem)
-    return (
-      <main>
-        <p role="alert" class="problem">
-          {problem}
-        </p>
-      </main>
-    );
-  if (!sides)
-    return (
-      <main>
-        <p>Loading…</p>
-      </main>
-    );
+  if (problem) return <ProblemPage problem={problem} />;
+  if (!sides) return <LoadingPage />;
   const [left, right] = sides;
   return (
     <main>

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { openTreeHead } from '../domain/ledger/tree-head.js';
 import { fetchJson } from './fetch-json.js';
 import { loadPinnedKeys, rawKeys } from './proof/pinned-keys.js';
+import { LoadingPage, ProblemPage } from './page-states.js';
 
 type LedgerHeadBody = {
   readonly tenant_id: string;
@@ -43,20 +44,8 @@ export const LedgerPage = () => {
       got.ok ? setHead(got.body) : setProblem(`The ledger head could not be read (HTTP ${got.status}).`),
     );
   }, []);
-  if (problem)
-    return (
-      <main>
-        <p role="alert" class="problem">
-          {problem}
-        </p>
-      </main>
-    );
-  if (!head)
-    return (
-      <main>
-        <p>Loading…</p>
-      </main>
-    );
+  if (problem) return <ProblemPage problem={problem} />;
+  if (!head) return <LoadingPage />;
   const pinned = loadPinnedKeys();
   const keys = new Map(pinned.map((k, i) => [k.key_id, rawKeys(pinned)[i]!]));
   const opened = openTreeHead(head.note, keys);

@@ -11,6 +11,7 @@ import { RunHeader } from './run-header.js';
 import { runSteps, type StepView } from './run-steps.js';
 import { StepDrawer } from './step-drawer.js';
 import { Waterfall } from './waterfall.js';
+import { LoadingPage, ProblemPage } from './page-states.js';
 
 type Loaded = { readonly run: RunOverviewBody; readonly bundle: BundleBody | null };
 
@@ -89,19 +90,11 @@ export const RunPage = ({ runId }: { runId: string }) => {
   );
   if (problem)
     return (
-      <main>
-        <p role="alert" class="problem">
-          {problem}
-        </p>
+      <ProblemPage problem={problem}>
         <a href="/">← Runs</a>
-      </main>
+      </ProblemPage>
     );
-  if (!loaded)
-    return (
-      <main>
-        <p>Loading…</p>
-      </main>
-    );
+  if (!loaded) return <LoadingPage />;
   const divergence = verdict?.integrity.divergence ?? null;
   return (
     <main class="run">
