@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProjectionBatch } from '../../application/ports/read-model.js';
 import { comparePositions, type GlobalPosition, type StoredEvent } from '../../domain/ports/event-store.js';
 
@@ -32,17 +33,9 @@ export type CatchUpFeedOptions = {
 const DEFAULT_MAX_BATCH = 500;
 const defaultRetryDelay = (attempt: number): number => Math.min(250 * 2 ** (attempt - 1), 10_000);
 
+/** Waits `ms`, or less when the signal stops it (an abort is the end of the wait, not an error). */
 const pause = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
+  sleep(ms, undefined, { signal }).catch(() => undefined);
 
 /** One subscription, from `from` until it fails or the signal stops it. Events gather while the
  * previous batch is being applied: a batch is applied when nothing more is buffered (live: each
