@@ -118,47 +118,14 @@ const readAtMost = (fd: number, limit: number, expected: number): Either<FileRef
   return right(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total));
 };
 
-/** Reads a regular file that satisfies `rule` a chunk at a time, handing each to `onChunk` (which
- * may stop the reading by returning false), or says why it was not read. Memory stays one chunk. */
-export const readFileInChunks = (
+/** Opens `path` (without following a link unless the rule allows it), checks it is a regular file
+ * the rule's access allows, no larger than its limit, then reads it with `read`; the descriptor is
+ * closed whatever happens. */
+const readCheckedFile = <T>(
   path: string,
   rule: FileRule,
-  onChunk: (chunk: Buffer) => boolean,
-): Either<FileRefusal, void> => {
-  let fd: number;
-  try {
-    fd = openSync(
-      path,
-      constants.O_RDONLY | constants.O_NONBLOCK | (rule.followLinks ? 0 : constants.O_NOFOLLOW),
-    );
-  } catch (error) {
-    return left(openFailure(path, codeOf(error), rule));
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) return left({ kind: 'not_a_regular_file', found: fileTypeOf(stat) });
-    const problem = accessProblem(stat, rule.access);
-    if (problem !== null) return left(problem);
-    if (stat.size > rule.maxBytes) return left({ kind: 'too_large', size: stat.size, limit: rule.maxBytes });
-    const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-    let total = 0;
-    for (let count = readSync(fd, chunk, 0, CHUNK_BYTES, null); count > 0;) {
-      total += count;
-      if (total > rule.maxBytes) return left({ kind: 'too_large', size: total, limit: rule.maxBytes });
-      // A copy: whoever takes the chunk may keep it past the next read.
-      if (!onChunk(Buffer.from(chunk.subarray(0, count)))) break;
-      count = readSync(fd, chunk, 0, CHUNK_BYTES, null);
-    }
-    return right(undefined);
-  } catch (error) {
-    return left({ kind: 'unreadable', code: codeOf(error) });
-  } finally {
-    closeSync(fd);
-  }
-};
-
-/** The bytes of a regular file that satisfies `rule`, or why it was not read. */
-export const readFileSafely = (path: string, rule: FileRule): Either<FileRefusal, Buffer> => {
+  read: (fd: number, size: number) => Either<FileRefusal, T>,
+): Either<FileRefusal, T> => {
   let fd: number;
   try {
     const noFollow = rule.followLinks ? 0 : constants.O_NOFOLLOW;
@@ -172,10 +139,34 @@ export const readFileSafely = (path: string, rule: FileRule): Either<FileRefusal
     const problem = accessProblem(stat, rule.access);
     if (problem !== null) return left(problem);
     if (stat.size > rule.maxBytes) return left({ kind: 'too_large', size: stat.size, limit: rule.maxBytes });
-    return readAtMost(fd, rule.maxBytes, stat.size);
+    return read(fd, stat.size);
   } catch (error) {
     return left({ kind: 'unreadable', code: codeOf(error) });
   } finally {
     closeSync(fd);
   }
 };
+
+/** Reads a regular file that satisfies `rule` a chunk at a time, handing each to `onChunk` (which
+ * may stop the reading by returning false), or says why it was not read. Memory stays one chunk. */
+export const readFileInChunks = (
+  path: string,
+  rule: FileRule,
+  onChunk: (chunk: Buffer) => boolean,
+): Either<FileRefusal, void> =>
+  readCheckedFile(path, rule, (fd) => {
+    const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    let total = 0;
+    for (let count = readSync(fd, chunk, 0, CHUNK_BYTES, null); count > 0;) {
+      total += count;
+      if (total > rule.maxBytes) return left({ kind: 'too_large', size: total, limit: rule.maxBytes });
+      // A copy: whoever takes the chunk may keep it past the next read.
+      if (!onChunk(Buffer.from(chunk.subarray(0, count)))) break;
+      count = readSync(fd, chunk, 0, CHUNK_BYTES, null);
+    }
+    return right(undefined);
+  });
+
+/** The bytes of a regular file that satisfies `rule`, or why it was not read. */
+export const readFileSafely = (path: string, rule: FileRule): Either<FileRefusal, Buffer> =>
+  readCheckedFile(path, rule, (fd, size) => readAtMost(fd, rule.maxBytes, size));
