@@ -1,4 +1,8 @@
+import * as TE from 'fp-ts/lib/TaskEither.js';
 import type { EventStoreError } from '../../domain/ports/event-store.js';
+
+/** What a query can fail with: the database could not be reached, or it refused. */
+type DatabaseFailure = Extract<EventStoreError, { kind: 'store_unavailable' | 'store_failed' }>;
 
 const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED',
@@ -22,7 +26,7 @@ const CONNECTION_MESSAGE =
   /^(Connection terminated|Client has encountered a connection error|Client was closed|timeout exceeded when trying to connect|Query read timeout)/;
 
 /** Postgres and socket errors as the event store port's typed errors. */
-export const storeErrorOf = (error: unknown): EventStoreError => {
+export const storeErrorOf = (error: unknown): DatabaseFailure => {
   const code = pgErrorCode(error);
   const message = error instanceof Error ? error.message || code || 'unknown error' : String(error);
   if (code !== undefined && (UNAVAILABLE_CODES.has(code) || code.startsWith('08')))
@@ -34,6 +38,10 @@ export const storeErrorOf = (error: unknown): EventStoreError => {
     return { kind: 'store_unavailable', message };
   return { kind: 'store_failed', message };
 };
+
+/** A query whose failure is the database's typed error (the ports' `...Error` types are these). */
+export const databaseQuery = <T>(work: () => Promise<T>): TE.TaskEither<DatabaseFailure, T> =>
+  TE.tryCatch(work, storeErrorOf);
 
 /** Whether `error` comes from the database or the connection to it (a Postgres error with its
  * SQLSTATE, a socket error, a connection ended), rather than from a defect of the code that ran

@@ -1,13 +1,11 @@
-import * as TE from 'fp-ts/lib/TaskEither.js';
 import type pg from 'pg';
 import type {
   IngestTokenInfo,
   IngestTokens,
-  IngestTokensError,
   StoredIngestToken,
 } from '../../application/ports/ingest-tokens.js';
 import type { TokenScope } from '../../domain/tokens/ingest-token.js';
-import { storeErrorOf } from './pg-error.js';
+import { databaseQuery } from './pg-error.js';
 
 type TokenRow = {
   token_id: string;
@@ -39,20 +37,10 @@ const infoOf = (row: TokenRow): IngestTokenInfo => ({
   revoked_at: row.revoked_at === null ? null : row.revoked_at.toISOString(),
 });
 
-const tokensErrorOf = (error: unknown): IngestTokensError => {
-  const found = storeErrorOf(error);
-  return found.kind === 'store_unavailable' || found.kind === 'store_failed'
-    ? found
-    : { kind: 'store_failed', message: String(error) };
-};
-
-const query = <T>(work: () => Promise<T>): TE.TaskEither<IngestTokensError, T> =>
-  TE.tryCatch(work, tokensErrorOf);
-
 /** Ingest tokens in `aos_ingest_tokens` (migration 0007). */
 export const postgresIngestTokens = (pool: pg.Pool): IngestTokens => ({
   create: (token: StoredIngestToken) =>
-    query(async () => {
+    databaseQuery(async () => {
       await pool.query(INSERT_SQL, [
         token.token_id,
         token.tenant_id,
@@ -62,16 +50,17 @@ export const postgresIngestTokens = (pool: pg.Pool): IngestTokens => ({
         token.created_at,
       ]);
     }),
-  list: (tenantId) => query(async () => (await pool.query<TokenRow>(LIST_SQL, [tenantId])).rows.map(infoOf)),
+  list: (tenantId) =>
+    databaseQuery(async () => (await pool.query<TokenRow>(LIST_SQL, [tenantId])).rows.map(infoOf)),
   revoke: (tokenId, at) =>
-    query(async () => {
+    databaseQuery(async () => {
       const revoked = (await pool.query<TokenRow>(REVOKE_SQL, [tokenId, at])).rows[0];
       if (revoked !== undefined) return { outcome: 'revoked' as const, token: infoOf(revoked) };
       const found = (await pool.query<TokenRow>(INFO_SQL, [tokenId])).rows[0];
       return found === undefined ? null : { outcome: 'already_revoked' as const, token: infoOf(found) };
     }),
   findById: (tokenId) =>
-    query(async () => {
+    databaseQuery(async () => {
       const row = (await pool.query<TokenRow & { token_hash: Buffer }>(FIND_SQL, [tokenId])).rows[0];
       return row === undefined ? null : { ...infoOf(row), token_hash: new Uint8Array(row.token_hash) };
     }),

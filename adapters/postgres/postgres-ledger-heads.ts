@@ -1,11 +1,6 @@
-import * as TE from 'fp-ts/lib/TaskEither.js';
 import type pg from 'pg';
-import type {
-  LedgerHeads,
-  LedgerHeadsError,
-  StoredLedgerHead,
-} from '../../application/ports/ledger-heads.js';
-import { storeErrorOf } from './pg-error.js';
+import type { LedgerHeads, StoredLedgerHead } from '../../application/ports/ledger-heads.js';
+import { databaseQuery } from './pg-error.js';
 
 type HeadRow = { tenant_id: string; tree_size: string; root_hash: string; note: string; cosigned: boolean };
 
@@ -26,14 +21,6 @@ const UNCOSIGNED_SQL = `SELECT tenant_id, tree_size, root_hash, note, cosigned F
     WHERE $1::text IS NULL OR tenant_id = $1 ORDER BY tenant_id, created_at DESC, tree_size DESC
  ) latest WHERE NOT cosigned ORDER BY tenant_id`;
 
-const query = <T>(work: () => Promise<T>): TE.TaskEither<LedgerHeadsError, T> =>
-  TE.tryCatch(work, (error) => {
-    const found = storeErrorOf(error);
-    return found.kind === 'store_unavailable' || found.kind === 'store_failed'
-      ? found
-      : { kind: 'store_failed', message: String(error) };
-  });
-
 const withCosignatures = async (pool: pg.Pool, row: HeadRow): Promise<StoredLedgerHead> => {
   const lines = await pool.query<{ witness: string; cosignature: string }>(LINES_SQL, [
     row.tenant_id,
@@ -53,29 +40,29 @@ const withCosignatures = async (pool: pg.Pool, row: HeadRow): Promise<StoredLedg
 /** The heads sent to witnesses and their cosignatures, in Postgres. */
 export const postgresLedgerHeads = (pool: pg.Pool): LedgerHeads => ({
   save: (head) =>
-    query(async () => {
+    databaseQuery(async () => {
       await pool.query(SAVE_SQL, [head.tenant_id, head.tree_size, head.root_hash, head.note]);
     }),
   addCosignature: (head, witness, line) =>
-    query(async () => {
+    databaseQuery(async () => {
       await pool.query(COSIGNATURE_SQL, [head.tenant_id, head.tree_size, head.root_hash, witness, line]);
     }),
   markCosigned: (head) =>
-    query(async () => {
+    databaseQuery(async () => {
       await pool.query(MARK_SQL, [head.tenant_id, head.tree_size, head.root_hash]);
     }),
   find: (head) =>
-    query(async () => {
+    databaseQuery(async () => {
       const found = await pool.query<HeadRow>(FIND_SQL, [head.tenant_id, head.tree_size, head.root_hash]);
       const [row] = found.rows;
       return row === undefined ? null : withCosignatures(pool, row);
     }),
   lastCosignedSize: (tenantId, witness) =>
-    query(async () =>
+    databaseQuery(async () =>
       Number((await pool.query<{ size: string }>(LAST_SQL, [tenantId, witness])).rows[0]?.size ?? 0),
     ),
   uncosigned: (tenantId) =>
-    query(async () => {
+    databaseQuery(async () => {
       const rows = (await pool.query<HeadRow>(UNCOSIGNED_SQL, [tenantId])).rows;
       return Promise.all(rows.map((row) => withCosignatures(pool, row)));
     }),

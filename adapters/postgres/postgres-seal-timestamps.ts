@@ -1,7 +1,6 @@
-import * as TE from 'fp-ts/lib/TaskEither.js';
 import type pg from 'pg';
-import type { SealTimestamps, SealTimestampsError } from '../../application/ports/seal-timestamps.js';
-import { storeErrorOf } from './pg-error.js';
+import type { SealTimestamps } from '../../application/ports/seal-timestamps.js';
+import { databaseQuery } from './pg-error.js';
 
 const SAVE_SQL = `INSERT INTO aos_seal_timestamps (tenant_id, ledger_index, run_id, token, gen_time)
  VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`;
@@ -15,18 +14,10 @@ const UNSTAMPED_SQL = `SELECT s.tenant_id, s.run_id, s.ledger_index FROM aos_run
 
 type Row = { tenant_id: string; ledger_index: string; run_id: string; token: string; gen_time: string };
 
-const query = <T>(work: () => Promise<T>): TE.TaskEither<SealTimestampsError, T> =>
-  TE.tryCatch(work, (error) => {
-    const found = storeErrorOf(error);
-    return found.kind === 'store_unavailable' || found.kind === 'store_failed'
-      ? found
-      : { kind: 'store_failed', message: String(error) };
-  });
-
 /** The seals' time stamp tokens, in Postgres. */
 export const postgresSealTimestamps = (pool: pg.Pool): SealTimestamps => ({
   save: (entry) =>
-    query(async () => {
+    databaseQuery(async () => {
       await pool.query(SAVE_SQL, [
         entry.tenant_id,
         entry.ledger_index,
@@ -36,17 +27,17 @@ export const postgresSealTimestamps = (pool: pg.Pool): SealTimestamps => ({
       ]);
     }),
   find: (tenantId, ledgerIndex) =>
-    query(async () => {
+    databaseQuery(async () => {
       const row = (await pool.query<Row>(FIND_SQL, [tenantId, ledgerIndex])).rows[0];
       return row === undefined ? null : { ...row, ledger_index: Number(row.ledger_index) };
     }),
   stamped: (tenantId) =>
-    query(async () => {
+    databaseQuery(async () => {
       const rows = (await pool.query<{ ledger_index: string }>(STAMPED_SQL, [tenantId])).rows;
       return new Set(rows.map((r) => Number(r.ledger_index)));
     }),
   unstamped: (tenantId) =>
-    query(async () => {
+    databaseQuery(async () => {
       const rows = (await pool.query<Omit<Row, 'token' | 'gen_time'>>(UNSTAMPED_SQL, [tenantId])).rows;
       return rows.map((r) => ({ ...r, ledger_index: Number(r.ledger_index) }));
     }),

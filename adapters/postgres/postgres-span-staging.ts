@@ -1,11 +1,10 @@
 import * as E from 'fp-ts/lib/Either.js';
-import * as TE from 'fp-ts/lib/TaskEither.js';
 import type pg from 'pg';
-import type { SpanStaging, SpanStagingError, TraceToSeal } from '../../application/ports/span-staging.js';
+import type { SpanStaging, TraceToSeal } from '../../application/ports/span-staging.js';
 import { describeDecodeErrors } from '../../domain/json/decode-error.js';
 import { ReceivedSpanC } from '../../domain/observed/received-span.js';
 import type { StagedSpan } from '../../domain/observed/trace-runs.js';
-import { storeErrorOf } from './pg-error.js';
+import { databaseQuery } from './pg-error.js';
 
 // New spans only (the primary key: the same span again is nothing), and for each trace they came
 // in, one more arrival and its time; one statement, so all or nothing. The spans go as one JSON
@@ -45,16 +44,6 @@ const CHECKED_SQL = `UPDATE aos_ingest_traces SET checked_arrivals = GREATEST(ch
 type SpanRow = { span: unknown; state: StagedSpan['state']; run_id: string | null; received_at: Date };
 type TraceRow = { tenant_id: string; trace_id: string; last_received_at: Date; arrivals: string };
 
-const stagingErrorOf = (error: unknown): SpanStagingError => {
-  const found = storeErrorOf(error);
-  return found.kind === 'store_unavailable' || found.kind === 'store_failed'
-    ? found
-    : { kind: 'store_failed', message: String(error) };
-};
-
-const query = <T>(work: () => Promise<T>): TE.TaskEither<SpanStagingError, T> =>
-  TE.tryCatch(work, stagingErrorOf);
-
 /** A staged row read back, its span decoded (a row that does not decode is the database's defect). */
 const stagedOf = (row: SpanRow): StagedSpan => {
   const span = ReceivedSpanC.decode(row.span);
@@ -71,7 +60,7 @@ const stagedOf = (row: SpanRow): StagedSpan => {
 /** Received spans staged in `aos_ingest_spans` and `aos_ingest_traces` (migration 0008). */
 export const postgresSpanStaging = (pool: pg.Pool): SpanStaging => ({
   stage: (tenantId, spans, receivedAt) =>
-    query(async () => {
+    databaseQuery(async () => {
       const result = await pool.query<{ added: string }>(STAGE_SQL, [
         tenantId,
         JSON.stringify(spans),
@@ -80,7 +69,7 @@ export const postgresSpanStaging = (pool: pg.Pool): SpanStaging => ({
       return { added: Number(result.rows[0]?.added ?? 0) };
     }),
   tracesToSeal: (quietBefore, limit) =>
-    query(async () =>
+    databaseQuery(async () =>
       (await pool.query<TraceRow>(DUE_SQL, [quietBefore, limit])).rows.map((row): TraceToSeal => ({
         tenant_id: row.tenant_id,
         trace_id: row.trace_id,
@@ -89,13 +78,13 @@ export const postgresSpanStaging = (pool: pg.Pool): SpanStaging => ({
       })),
     ),
   traceSpans: (tenantId, traceId) =>
-    query(async () => (await pool.query<SpanRow>(SPANS_SQL, [tenantId, traceId])).rows.map(stagedOf)),
+    databaseQuery(async () => (await pool.query<SpanRow>(SPANS_SQL, [tenantId, traceId])).rows.map(stagedOf)),
   markRecorded: (tenantId, traceId, runId, state, spanIds) =>
-    query(async () => {
+    databaseQuery(async () => {
       await pool.query(MARK_SQL, [tenantId, traceId, runId, state, spanIds]);
     }),
   markChecked: (tenantId, traceId, arrivals) =>
-    query(async () => {
+    databaseQuery(async () => {
       await pool.query(CHECKED_SQL, [tenantId, traceId, arrivals]);
     }),
 });
