@@ -1,3 +1,4 @@
+import { definedEntries } from '../json/defined-entries.js';
 import type { JsonObject, JsonValue } from '../json/json-value.js';
 import { OBSERVED_SKILL_PREFIX } from '../run/run-decider.js';
 import type { StepExecuted } from '../run/run-events.js';
@@ -29,12 +30,6 @@ const NAMED_KEYS: ReadonlySet<string> = new Set([
   GenAi.outputMessages,
 ]);
 
-/** The defined entries only: an attribute the span did not carry is not recorded as null. */
-const present = (entries: Record<string, JsonValue | undefined>): JsonObject =>
-  Object.fromEntries(
-    Object.entries(entries).filter((entry): entry is [string, JsonValue] => entry[1] !== undefined),
-  );
-
 /** Nanoseconds between two Unix-nano decimal strings, as milliseconds (0 when end is before start). */
 const spanDurationMs = (start: string, end: string): number => {
   const nanos = BigInt(end) - BigInt(start);
@@ -50,7 +45,7 @@ const failureCode = (span: ReceivedSpan): string | null => {
 const toolOf = (a: JsonObject): JsonValue | undefined => {
   const name = stringAttribute(a, GenAi.toolName);
   if (name === undefined) return undefined;
-  return present({
+  return definedEntries<JsonValue>({
     name,
     call_id: stringAttribute(a, GenAi.toolCallId),
     type: stringAttribute(a, GenAi.toolType),
@@ -59,7 +54,7 @@ const toolOf = (a: JsonObject): JsonValue | undefined => {
 };
 
 const usageOf = (a: JsonObject): JsonValue | undefined => {
-  const usage = present({
+  const usage = definedEntries<JsonValue>({
     input_tokens: countAttribute(a, GenAi.inputTokens),
     output_tokens: countAttribute(a, GenAi.outputTokens),
   });
@@ -90,7 +85,7 @@ export const observedStep = (span: ReceivedSpan, index: number): StepExecuted =>
   return {
     step_index: index,
     skill: `${OBSERVED_SKILL_PREFIX}${operation ?? 'span'}`,
-    params: present({
+    params: definedEntries<JsonValue>({
       span: spanFacts(span),
       operation,
       provider: stringAttribute(a, GenAi.provider) ?? stringAttribute(a, GenAi.system),
@@ -104,7 +99,7 @@ export const observedStep = (span: ReceivedSpan, index: number): StepExecuted =>
     outcome: {
       category: code === null ? 'succeeded' : 'failed',
       code: code ?? 'OK',
-      data: present({
+      data: definedEntries<JsonValue>({
         response_model: stringAttribute(a, GenAi.responseModel),
         finish_reasons: a[GenAi.finishReasons],
         usage: usageOf(a),

@@ -1,4 +1,5 @@
 import type { JsonValue } from '../json/json-value.js';
+import { definedEntries } from '../json/defined-entries.js';
 
 /** An OpenTelemetry attribute value: a primitive or a homogeneous array of primitives. */
 export type SpanAttributeValue =
@@ -44,5 +45,4 @@ export const attributeOf = (value: JsonValue): SpanAttributeValue | undefined =>
 /** The attributes with a value among the given ones (undefined left out). */
 export const definedAttributes = (
   entries: Readonly<Record<string, SpanAttributeValue | undefined>>,
-): SpanAttributes =>
-  Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined)) as SpanAttributes;
+): SpanAttributes => definedEntries(entries);
