@@ -38,7 +38,11 @@ const Row = ({ run }: { run: RunListRow }) => (
       )}
     </td>
     <td>{run.agent_id}</td>
-    <td>{run.observed ? 'observed' : 'planned'}</td>
+    <td>
+      {run.origin_system_id}
+      {/* observed: recorded from an OpenTelemetry trace after it ran (aos serve), no plan before it. */}
+      <div class="sub recorded">{run.observed ? 'observed' : 'planned'}</div>
+    </td>
     <td>{when(run.created_at)}</td>
   </tr>
 );

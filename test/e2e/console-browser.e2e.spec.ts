@@ -94,6 +94,8 @@ describe('the web console in a real browser', () => {
     expect(await rows.nth(1).innerText()).toContain('Summarize the quarterly report');
     expect(await rows.nth(1).innerText()).toMatch(/succeeded\s+2\s+\$0\.00/);
     expect(await rows.nth(1).innerText()).toContain('sealed #0');
+    // The origin column names the system that asked, and whether the run was planned or observed.
+    expect(await rows.nth(1).innerText()).toMatch(/cus-cli\s+planned/);
     await page.screenshot({ path: `${SHOTS}/console-list.png`, fullPage: true });
   });
 
