@@ -1,3 +1,4 @@
+import { COMMIT_HORIZON_SQL } from './commit-horizon.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import pg from 'pg';
 import * as E from 'fp-ts/lib/Either.js';
@@ -32,7 +33,7 @@ SELECT e.stream_id, e.tenant_id, e.seq, e.type, e.data, e.recorded_at, e.link,
        e.transaction_id::text AS transaction_id, e.global_position::text AS global_position
   FROM aos_events e
  WHERE (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
-   AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+   AND e.transaction_id < ${COMMIT_HORIZON_SQL}
  ORDER BY e.transaction_id, e.global_position
  LIMIT $3`;
 

@@ -1,3 +1,4 @@
+import { COMMIT_HORIZON_SQL } from './commit-horizon.js';
 import type pg from 'pg';
 import type { CompletedRun, OrphanedRows, RunCatalog } from '../../application/ports/run-catalog.js';
 import {
@@ -48,7 +49,7 @@ SELECT tenant_id, stream_id, transaction_id::text AS transaction_id, global_posi
  WHERE type = 'RunCompleted' AND stream_id LIKE '${RUN_STREAM_PREFIX}%'
    AND ($1::text IS NULL OR tenant_id = $1)
    AND (transaction_id, global_position) > ($2::text::xid8, $3::bigint)
-   AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+   AND transaction_id < ${COMMIT_HORIZON_SQL}
  ORDER BY transaction_id, global_position
  LIMIT $4`;
 

@@ -53,6 +53,32 @@ describe('Postgres event store specifics', () => {
     }
   });
 
+  it('is not held back by a transaction left open in another database of the same server, and is by one in its own', async () => {
+    const other = await freshDatabase();
+    const [elsewhere, here] = [
+      new pg.Client({ connectionString: other.url }),
+      new pg.Client({ connectionString: db.url }),
+    ];
+    await Promise.all([elsewhere.connect(), here.connect()]);
+    const store = postgresEventStore(db.pool);
+    try {
+      await elsewhere.query('BEGIN');
+      await elsewhere.query(insertSql, ['other-db', 0, 'elsewhere']); // older than what follows
+      await db.pool.query(insertSql, ['horizon-committed', 0, 'committed']);
+      expect(await typesAfter(store, 'horizon-')).toEqual(['committed']);
+      await here.query('BEGIN');
+      await here.query(insertSql, ['horizon-open', 0, 'open']);
+      await db.pool.query(insertSql, ['horizon-after', 0, 'after']);
+      expect(await typesAfter(store, 'horizon-')).toEqual(['committed']); // `open` (older) may still commit
+      await here.query('COMMIT');
+      expect(await typesAfter(store, 'horizon-')).toEqual(['committed', 'open', 'after']);
+    } finally {
+      await elsewhere.query('ROLLBACK');
+      await Promise.all([elsewhere.end(), here.end()]);
+      await other.drop();
+    }
+  });
+
   it('orders by transaction id and position as numbers, not as their text (9 < 99 < 100, 9 < 10)', async () => {
     const stored = await freshDatabase();
     try {
