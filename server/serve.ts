@@ -1,5 +1,6 @@
 import { pino, type Logger } from 'pino';
 import { buildHttpServer, closeWithin } from './http-server.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from './request-timeout.js';
 import { createLifecycle, trapStopSignals, type Lifecycle } from './lifecycle.js';
 import type { ListenAddress } from './listen-address.js';
 import { listenOn } from './listen-failure.js';
@@ -42,6 +43,8 @@ export type ServeOptions = {
   readonly withLifecycle?: (lifecycle: Lifecycle) => void;
   readonly logger?: Logger;
   readonly ingest?: IngestSettings;
+  /** How long a client may take to send a request (408 past it). */
+  readonly requestTimeoutMs?: number;
 };
 
 /** JSON lines on stderr, written synchronously so that nothing is lost when the process exits. */
@@ -58,7 +61,7 @@ export const serve = async (options: ServeOptions): Promise<void> => {
   const lifecycle = createLifecycle();
   options.withLifecycle?.(lifecycle);
   const untrap = trapStopSignals(lifecycle, options.exitNow);
-  const app = buildHttpServer(lifecycle, logger);
+  const app = buildHttpServer(lifecycle, logger, options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
   const settings = options.ingest ?? { limits: DEFAULT_INGEST_LIMITS, quietPeriodMs: 5000 };
   let ingest: ObservedIngest | null = null;
   let consoleDeps: ConsoleDeps | null = null;
