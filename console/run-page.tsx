@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import { AttemptLegend } from './attempt-bars.js';
 import type { BundleVerdict } from '../domain/bundle/bundle-verification.js';
 import type { BundleBody, RunOverviewBody } from './api-types.js';
 import { fetchJson } from './fetch-json.js';
@@ -116,6 +117,7 @@ export const RunPage = ({ runId }: { runId: string }) => {
       )}
       <section aria-label="Timeline">
         <h2>Steps</h2>
+        <AttemptLegend />
         <Waterfall steps={steps} divergedSeq={divergence?.seq ?? null} onOpen={setOpen} />
       </section>
       {open && <StepDrawer step={open} onClose={() => setOpen(null)} />}
