@@ -5,6 +5,7 @@ import type { BundleBody, RunOverviewBody } from './api-types.js';
 import { fetchJson } from './fetch-json.js';
 import { JsonView } from './json-view.js';
 import { useLiveEvents } from './live-events.js';
+import { PlanningExchanges } from './planning-exchanges.js';
 import { ProofPanel } from './proof-panel.js';
 import { loadPinnedKeys, rawKeys, savePinnedKeys, type PinnedKey } from './proof/pinned-keys.js';
 import { verifyInPage } from './proof/verify-in-page.js';
@@ -25,7 +26,7 @@ const PlanSection = ({ run }: { run: RunOverviewBody }) => (
     {run.planning.length > 0 && (
       <>
         <h3>Planner exchanges</h3>
-        <JsonView value={run.planning} />
+        <PlanningExchanges planning={run.planning} />
       </>
     )}
   </section>

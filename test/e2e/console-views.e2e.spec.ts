@@ -5,12 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, seriousAxeViolations, watchPage, type PageWatch } from '../support/browser.js';
 import { jsonOf, runCli } from '../support/cli.js';
 import { createAgent, echoSteps, runGoal, withSigningKey } from '../support/cli-fixtures.js';
+import { planAnswer, startFakeModelServer, type FakeModelServer } from '../support/fake-model-server.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 import { sendJson, startLocalServer, type LocalServer } from '../support/local-http-server.js';
 import { startServe, untilReady, type Served } from '../support/serve-process.js';
+import { createLlmAgent } from './support/llm-planner-fixture.js';
 
 const SHOTS = 'test-results';
 const TENANT = 'tenant-views';
+const MARKER = 'planned-by-the-model-7c2d';
 
 type Attempt = { duration_ms: number; backoff_ms: number };
 type BundleEvent = { type: string; recorded_at: string; data: Record<string, unknown> };
@@ -22,11 +25,13 @@ describe('the web console: attempts on the waterfall, ledger consistency', () =>
   let db: TestDatabase;
   let env: NodeJS.ProcessEnv;
   let upstream: LocalServer;
+  let model: FakeModelServer;
   let served: Served;
   let browser: Browser;
   let page: Page;
   let watch: PageWatch;
   let retried = '';
+  let planned = '';
   const tokens = { a: '', b: '' };
   const base = () => `http://127.0.0.1:${served.port}`;
   const api = (path: string, token = tokens.a) =>
@@ -38,7 +43,16 @@ describe('the web console: attempts on the waterfall, ledger consistency', () =>
 
   beforeAll(async () => {
     db = await freshDatabase();
-    env = await withSigningKey({ DATABASE_URL: db.url });
+    // The planner's model answers with a one-step plan; 50 prompt tokens at 100 ¢/1k cost 5 cents.
+    model = await startFakeModelServer(() => ({
+      content: planAnswer({ skill: 'echo', params: { message: MARKER } }),
+    }));
+    env = await withSigningKey({
+      DATABASE_URL: db.url,
+      AOS_LLM_BASE_URL: model.baseUrl,
+      AOS_LLM_MODEL: 'fake-planner',
+      AOS_LLM_PRICE_PER_1K_PROMPT_CENTS: '100',
+    });
     // The first request answers 503 after 150 ms, the second 200 after 150 ms.
     upstream = await startLocalServer((_hit, response, n) => {
       setTimeout(() => sendJson(response, n === 1 ? 503 : 200, { hit: n }), 150);
@@ -51,6 +65,7 @@ describe('the web console: attempts on the waterfall, ledger consistency', () =>
     retried = (await runGoal(env, TENANT, agent, 'Retry then time out')).run_id;
     const echo = await createAgent(env, TENANT, echoSteps);
     for (const goal of ['second seal', 'third seal']) await runGoal(env, TENANT, echo, goal);
+    planned = (await runGoal(env, TENANT, await createLlmAgent(env, TENANT), 'Let the model plan')).run_id;
     await runGoal(env, 'tenant-other', await createAgent(env, 'tenant-other', echoSteps), 'other');
     tokens.a = await readToken(TENANT);
     tokens.b = await readToken('tenant-other');
@@ -69,6 +84,7 @@ describe('the web console: attempts on the waterfall, ledger consistency', () =>
     await browser?.close();
     served?.child.kill('SIGKILL');
     await upstream?.close();
+    await model?.close();
     await db?.drop();
   });
 
@@ -113,6 +129,9 @@ describe('the web console: attempts on the waterfall, ledger consistency', () =>
     const backoff = (executed[0]!.data.attempts as Attempt[])[0]!.backoff_ms;
     const gap = retry.boxes[1]!.x - (retry.boxes[0]!.x + retry.boxes[0]!.width);
     expect(Math.abs(gap - (retry.track.width * backoff) / span)).toBeLessThan(3);
+    expect(await page.locator('.run-error').innerText()).toBe(
+      'STEP_FAILED (step #1): step 1 (wait) failed: STEP_TIMEOUT',
+    );
     expect(await page.locator('li.step[data-step-index="0"] .step-facts').innerText()).toMatch(
       /^succeeded · .* · 1 retry$/,
     );
@@ -121,6 +140,26 @@ describe('the web console: attempts on the waterfall, ledger consistency', () =>
     );
     expect(await seriousAxeViolations(page)).toEqual([]);
     await page.screenshot({ path: `${SHOTS}/console-run-attempts.png`, fullPage: true });
+  });
+
+  it("shows an LLM plan's exchange with its model, and its cost against the budget", async () => {
+    await page.goto(`${base()}/runs/${planned}`);
+    await page.locator('.verdict[data-verdict="VERIFIED"]').waitFor();
+    const header = await page.locator('.run-header').innerText();
+    expect(header).toMatch(/Planner\s+llm/);
+    expect(header).toMatch(/Cost \/ budget\s+\$0\.05 of \$10\.00 \(planning \$0\.05\)/);
+    const exchange = page.locator('.exchange[data-attempt="1"]');
+    expect(await exchange.locator('h4').innerText()).toMatch(
+      /^Attempt 1: accepted · model fake-planner · .* · \$0\.05 · 60 tokens$/,
+    );
+    expect(await exchange.locator('.answer-text').innerText()).toContain(MARKER);
+    await exchange.locator('summary').click();
+    expect(await exchange.locator('.message[data-role="system"]').count()).toBe(1);
+    expect(await exchange.locator('.message[data-role="user"] pre').innerText()).toContain(
+      'Let the model plan',
+    );
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.screenshot({ path: `${SHOTS}/console-run-llm.png`, fullPage: true });
   });
 
   const checkConsistency = async (first: string, second: string) => {
@@ -166,7 +205,7 @@ describe('the web console: attempts on the waterfall, ledger consistency', () =>
     await checkConsistency('1', '9');
     await page.locator('.consistency .problem').waitFor();
     expect(await page.locator('.consistency .problem').innerText()).toBe(
-      'second (9) is beyond the ledger: it holds 3 sealed runs',
+      'second (9) is beyond the ledger: it holds 4 sealed runs',
     );
     expect(watch.errors.filter((e) => !e.includes('400'))).toEqual([]);
     expect(watch.foreignRequests).toEqual([]);
@@ -180,8 +219,8 @@ describe('the web console: attempts on the waterfall, ledger consistency', () =>
       ['first=1.5', 'first'],
       ['first=1&second=x', 'second'],
       ['first=3&second=2', 'first'],
-      ['first=4', 'first'],
-      ['first=1&second=4', 'second'],
+      ['first=5', 'first'],
+      ['first=1&second=5', 'second'],
     ];
     for (const [query, field] of bad) {
       const response = await api(`/api/ledger/consistency?${query}`);
@@ -191,7 +230,7 @@ describe('the web console: attempts on the waterfall, ledger consistency', () =>
       expect(body.message).toContain(field);
     }
     const whole = (await (await api('/api/ledger/consistency?first=2')).json()) as Record<string, unknown>;
-    expect(whole).toMatchObject({ tenant_id: TENANT, from: 2, to: 3 });
+    expect(whole).toMatchObject({ tenant_id: TENANT, from: 2, to: 4 });
     const other = await api('/api/ledger/consistency?first=0&second=1', tokens.b);
     expect(await other.json()).toMatchObject({ tenant_id: 'tenant-other', from: 0, to: 1 });
     expect((await api('/api/ledger/consistency?first=1&second=3', tokens.b)).status).toBe(400);
