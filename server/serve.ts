@@ -9,6 +9,7 @@ import { startObservedSealer } from './observed-sealer.js';
 import { registerOtlpTracesRoute } from './otlp-traces-route.js';
 import { registerConsoleApi } from './console/api-routes.js';
 import type { ConsoleDeps } from './console/console-deps.js';
+import { registerLedgerConsistencyRoute } from './console/ledger-consistency-route.js';
 import { registerLiveRoute } from './console/live-route.js';
 import { registerLoginRoutes } from './console/login-routes.js';
 import { registerConsolePages } from './console/page-routes.js';
@@ -70,6 +71,7 @@ export const serve = async (options: ServeOptions): Promise<void> => {
   registerLoginRoutes(app, () => consoleDeps);
   registerConsoleApi(app, () => consoleDeps);
   registerLiveRoute(app, () => consoleDeps);
+  registerLedgerConsistencyRoute(app, () => consoleDeps);
   registerConsolePages(app, () => consoleDeps);
   try {
     await listenOn(app, options.listen);
