@@ -14,7 +14,7 @@ export type TokenSession = {
 };
 
 /** The CKR_ name of a PKCS#11 failure (pkcs11js puts it in the message), or null for another error. */
-export const ckrOf = (error: unknown): string | null => {
+const ckrOf = (error: unknown): string | null => {
   const match = /^(CKR_[A-Z0-9_]+)/.exec(error instanceof Error ? error.message : '');
   return match?.[1] ?? null;
 };
