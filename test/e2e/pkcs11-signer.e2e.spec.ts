@@ -1,11 +1,11 @@
 import { createPublicKey, verify } from 'node:crypto';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pkcs11js from 'pkcs11js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonOf, runCli } from '../support/cli.js';
-import { createAgent, echoSteps, runGoal, tableCounts } from '../support/cli-fixtures.js';
+import { createAgent, echoSteps, runGoal, tableCounts, withSigningKey } from '../support/cli-fixtures.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 import {
   softHsmToken,
@@ -198,6 +198,41 @@ describe.skipIf(missing !== null)(
         expect(await tableCounts(db.pool)).toEqual(before);
       },
     );
+
+    it('reads the PIN from AOS_PKCS11_PIN_FILE, refusing a file others may read (exit 2, nothing written)', async () => {
+      const { active } = await keysInit();
+      const directory = await mkdtemp(join(tmpdir(), 'aos-pkcs11-pin-'));
+      const pinFile = join(directory, 'token.pin');
+      await writeFile(pinFile, `${token.pin}\n`, { mode: 0o600 });
+      const fromFile = { ...env, AOS_PKCS11_PIN: '', AOS_PKCS11_PIN_FILE: pinFile };
+      const listed = await runCli('aos-int', ['keys', 'public', '--json'], fromFile);
+      expect(listed.code, listed.stderr).toBe(0);
+      expect(jsonOf<KeyRecord>(listed)).toEqual(active);
+
+      await chmod(pinFile, 0o644);
+      const before = await tableCounts(db.pool);
+      const refused = await runCli(
+        'aos',
+        ['run', '--tenant-id', TENANT, '--agent-id', agentId, '--goal', 'must not start', '--json'],
+        fromFile,
+      );
+      expect(refused.code).toBe(2);
+      expect(jsonOf<{ error: { field: string } }>(refused).error.field).toBe('AOS_PKCS11_PIN_FILE');
+      expect(refused.stderr).toContain('chmod 600');
+      expect(await tableCounts(db.pool)).toEqual(before);
+    });
+
+    it("keys public prints the file signer's record too (the default signer is unchanged)", async () => {
+      const keysEnv = await withSigningKey({ DATABASE_URL: db.url });
+      const printed = await runCli('aos-int', ['keys', 'public'], keysEnv);
+      expect(printed.code, printed.stderr).toBe(0);
+      const record = JSON.parse(printed.stdout) as KeyRecord;
+      const kept = await readFile(
+        join(keysEnv.AOS_KEYS_DIR ?? '', 'public-keys', `${record.key_id}.json`),
+        'utf8',
+      );
+      expect(record).toEqual(JSON.parse(kept));
+    });
 
     it.each([
       ['an unknown signer', { AOS_SIGNER: 'hsm' }, 'AOS_SIGNER'],
