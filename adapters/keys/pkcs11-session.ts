@@ -41,7 +41,7 @@ const loadModule = async (
     // Through importModule: in the bundled CLIs import() needs the launcher's loader.
     pkcs11 = ((await importModule('pkcs11js')) as { default: Pkcs11Module }).default;
   } catch (error) {
-    const message = `the pkcs11js native addon cannot be loaded (${(error as Error).message})`;
+    const message = `the pkcs11js native addon is not installed or not built (${(error as Error).message}); it needs a C++ toolchain: \`npm rebuild pkcs11js\``;
     return E.left({ kind: 'pkcs11_module_unloadable', module: path, message });
   }
   const known = loaded.get(path);
