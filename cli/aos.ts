@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import './node-globals.js';
 import { agentsCommand } from './commands/agents-command.js';
+import { dbCommand } from './commands/db-command.js';
 import { eventsCommand } from './commands/events-command.js';
 import { exportCommand } from './commands/export-command.js';
 import { ledgerCommand } from './commands/ledger-command.js';
@@ -23,5 +24,6 @@ void cliProgram('aos', (program) =>
     .command(exportCommand)
     .command(verifyCommand)
     .command(ledgerCommand)
-    .command(serveCommand),
+    .command(serveCommand)
+    .command(dbCommand),
 ).parseAsync();

@@ -1,6 +1,7 @@
 import type { FollowProjections, OpenServices } from '../adapters/open-services.js';
 import type { Services } from '../application/services.js';
 import type { EventStoreError } from '../domain/ports/event-store.js';
+import { idleSecondsOf, IDLE_VARIABLE } from '../adapters/postgres/embedded/idle-setting.js';
 import { CliFailure, infrastructureError } from './cli-failure.js';
 import { ExitCode } from './exit-codes.js';
 
@@ -44,8 +45,16 @@ export const storeFailure = (error: EventStoreError): CliFailure => {
   }
 };
 
+/** The idle period of the embedded server (AOS_DB_IDLE_SECONDS); a bad value is a usage error. */
+const idleSeconds = (env: NodeJS.ProcessEnv): number => {
+  const seconds = idleSecondsOf(env);
+  if (seconds._tag === 'Right') return seconds.right;
+  throw new CliFailure(ExitCode.usage, 'invalid_input', `${IDLE_VARIABLE} ${seconds.left}`, IDLE_VARIABLE);
+};
+
 /** Opens the database named by DATABASE_URL, or the embedded one under AOS_HOME (started on
- * demand, migrated on first use, stopped when its last user is done), runs `work`, and releases
+ * demand, or found running; migrated on first use; left running AOS_DB_IDLE_SECONDS after its last
+ * user is done, then stopped), runs `work`, and releases
  * everything whatever happens. Interrupted by SIGINT/SIGTERM, it gives the embedded database's lease
  * back and exits, unless `releaseOnSignal: false` (a caller that shuts down gracefully itself). */
 export const withRuntime = async <T>(
@@ -53,10 +62,11 @@ export const withRuntime = async <T>(
   env: NodeJS.ProcessEnv = process.env,
   options: { readonly releaseOnSignal?: boolean } = {},
 ): Promise<T> => {
+  const idle = env.DATABASE_URL ? 0 : idleSeconds(env);
   const { resolveDatabase } = await import('../adapters/postgres/database-resolution.js');
   let database: Awaited<ReturnType<typeof resolveDatabase>>;
   try {
-    database = await resolveDatabase(env, options);
+    database = await resolveDatabase(env, { ...options, idleSeconds: idle });
   } catch (error) {
     throw infrastructureError(
       `database unavailable: ${error instanceof Error ? error.message : String(error)}`,

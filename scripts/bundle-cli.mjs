@@ -11,7 +11,12 @@ const CLIS = ['aos', 'aos-int'];
 await rm('dist/bin', { recursive: true, force: true });
 
 await build({
-  entryPoints: Object.fromEntries(CLIS.map((cli) => [cli, `cli/${cli}.ts`])),
+  // aos-db-idle: the idle watcher a command starts to stop the embedded Postgres it leaves running
+  // (adapters/postgres/embedded/idle-watcher.ts).
+  entryPoints: {
+    ...Object.fromEntries(CLIS.map((cli) => [cli, `cli/${cli}.ts`])),
+    'aos-db-idle': 'adapters/postgres/embedded/idle-watcher-main.ts',
+  },
   outdir: 'dist/bin',
   outExtension: { '.js': '.cjs' },
   bundle: true,

@@ -9,10 +9,11 @@ export type ResolvedDatabase = {
   release(): Promise<void>;
 };
 
-/** DATABASE_URL when set (migrated on first use), else the embedded Postgres under AOS_HOME. */
+/** DATABASE_URL when set (migrated on first use), else the embedded Postgres under AOS_HOME, left
+ * running `idleSeconds` after its last command (0, the default: stopped by that command). */
 export const resolveDatabase = async (
   env: NodeJS.ProcessEnv,
-  options: { readonly releaseOnSignal?: boolean } = {},
+  options: { readonly releaseOnSignal?: boolean; readonly idleSeconds?: number } = {},
 ): Promise<ResolvedDatabase> => {
   const url = env.DATABASE_URL;
   if (url !== undefined && url !== '') {
@@ -27,9 +28,9 @@ export const resolveDatabase = async (
     return { url, kind: 'external', migrationsApplied, release: async () => {} };
   }
   const { acquireEmbeddedDatabase } = await import('./embedded/embedded-database.js');
-  const lease = await acquireEmbeddedDatabase({ home: env.AOS_HOME });
+  const lease = await acquireEmbeddedDatabase({ home: env.AOS_HOME, idleSeconds: options.idleSeconds });
   // Interrupted (Ctrl-C, kill), the command still gives its lease back, so the server it started
-  // does not outlive it; then it exits with the signal's conventional code. A caller that handles
+  // does not outlive its idle period; then it exits with the signal's conventional code. A caller that handles
   // the signals itself (`aos serve`: a graceful shutdown, then release) says releaseOnSignal: false.
   const onSignal = (signal: NodeJS.Signals): void => {
     void lease.release().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));

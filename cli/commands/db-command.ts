@@ -17,7 +17,11 @@ const embedded = async () => {
       'DATABASE_URL',
     );
   }
-  return import('../../adapters/postgres/embedded/embedded-database.js');
+  const [database, status] = await Promise.all([
+    import('../../adapters/postgres/embedded/embedded-database.js'),
+    import('../../adapters/postgres/embedded/embedded-status.js'),
+  ]);
+  return { ...database, ...status };
 };
 
 const failed = (error: unknown): CliFailure =>
@@ -27,26 +31,43 @@ const failed = (error: unknown): CliFailure =>
 
 type Status = Awaited<ReturnType<Awaited<ReturnType<typeof embedded>>['embeddedServerStatus']>>;
 
+/** A word for the shell, in single quotes when it needs them. */
+const shellWord = (text: string): string =>
+  /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
+
+const stopsWhen = (status: Status): string =>
+  status.pinned
+    ? 'when `aos db stop` says (kept running by `aos db start`)'
+    : status.idle_until !== null
+      ? `at ${status.idle_until} if no command uses it before (AOS_DB_IDLE_SECONDS after the last one), or on \`aos db stop\``
+      : 'when the commands using it end, or on `aos db stop`';
+
+const connectionLines = (status: Status): string[] =>
+  status.connection_url === null
+    ? [`password file: ${shown(status.password_file)}`]
+    : [
+        `connect: ${shown(status.connection_url)} (user ${status.user}, database ${status.database}; the password is in ${shown(status.password_file)})`,
+        `  PGPASSWORD="$(cat ${shellWord(status.password_file)})" psql ${shellWord(status.connection_url)}`,
+      ];
+
 const statusText = (status: Status): string =>
   [
     `AOS_HOME: ${shown(status.home)}`,
-    `initialised: ${status.initialised ? 'yes' : 'no'}`,
-    `running: ${status.running ? `yes, on 127.0.0.1:${status.port}` : 'no'}`,
-    `kept running by \`aos-int db start\`: ${status.pinned ? 'yes' : 'no'}`,
-    `commands using it now: ${status.users}`,
+    `data directory: ${shown(status.data_directory)}${status.initialised ? '' : ' (not initialised yet)'}`,
+    status.running ? `running: yes, pid ${status.pid}, on 127.0.0.1:${status.port}` : 'running: no',
+    ...(status.running ? [`stops: ${stopsWhen(status)}`, `commands using it now: ${status.users}`] : []),
+    ...connectionLines(status),
+    `log: ${shown(status.log_file)}`,
   ].join('\n');
 
 const start = async (args: Args) =>
   runAndPrint(args, async () => {
-    const { startPinnedServer } = await embedded();
-    const status = await startPinnedServer({ home: process.env.AOS_HOME }).catch((error: unknown) =>
-      Promise.reject(failed(error)),
-    );
-    return {
-      exitCode: ExitCode.ok,
-      json: status,
-      text: `${statusText(status)}\nstop it with: aos-int db stop`,
-    };
+    const { startPinnedServer, embeddedServerStatus } = await embedded();
+    const options = { home: process.env.AOS_HOME };
+    const status = await startPinnedServer(options)
+      .then(() => embeddedServerStatus(options))
+      .catch((error: unknown) => Promise.reject(failed(error)));
+    return { exitCode: ExitCode.ok, json: status, text: statusText(status) };
   });
 
 const stop = async (args: Args) =>
@@ -73,7 +94,8 @@ const status = async (args: Args) =>
 
 export const dbCommand: CommandModule = {
   command: 'db <action>',
-  describe: 'the embedded Postgres under AOS_HOME: keep it running between commands, stop it, or show it',
+  describe:
+    'the embedded Postgres under AOS_HOME (up AOS_DB_IDLE_SECONDS, default 600, after the last command): keep it running, stop it, or show it and how to connect',
   builder: (yargs: Argv) =>
     yargs
       .command({
@@ -84,13 +106,13 @@ export const dbCommand: CommandModule = {
       })
       .command({
         command: 'stop',
-        describe: 'stop the embedded Postgres',
+        describe: 'stop the embedded Postgres now (idle or kept running)',
         builder: jsonOnly,
         handler: stop,
       })
       .command({
         command: 'status',
-        describe: 'whether it is initialised and running, and who uses it',
+        describe: 'whether it runs (pid, port), when it stops, who uses it, and how to connect with psql',
         builder: jsonOnly,
         handler: status,
       })

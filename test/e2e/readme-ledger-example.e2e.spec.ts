@@ -46,7 +46,7 @@ const shell = (script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<Cli
       .replaceAll('npx aos ', `node ${root}dist/bin/aos.js `);
     const child = spawn('sh', ['-e', '-c', text], {
       cwd,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, CI: 'true' },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, AOS_DB_IDLE_SECONDS: '0', ...env, CI: 'true' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

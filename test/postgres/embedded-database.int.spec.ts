@@ -278,7 +278,7 @@ describe('an interrupted command', () => {
           '--json',
         ],
         {
-          env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+          env: { PATH: process.env.PATH, HOME: process.env.HOME, AOS_DB_IDLE_SECONDS: '0', ...env },
           stdio: 'ignore',
         },
       );

@@ -12,7 +12,8 @@ export type CliChild = {
 };
 
 /** Starts the built CLI in its own process (as runCli does) and hands back the process, so that a
- * test can stop or kill it while it works. */
+ * test can stop or kill it while it works. The embedded database is stopped by the last command
+ * (AOS_DB_IDLE_SECONDS=0) unless the test says otherwise: no test leaves a server idling. */
 export const spawnCli = (
   bin: 'aos' | 'aos-int',
   args: readonly string[],
@@ -20,7 +21,7 @@ export const spawnCli = (
 ): CliChild => {
   const child = spawn(process.execPath, [`${root}dist/bin/${bin}.js`, ...args], {
     cwd: root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, CI: 'true' },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, AOS_DB_IDLE_SECONDS: '0', ...env, CI: 'true' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -1,8 +1,6 @@
-import { access, chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import { access, rm, writeFile } from 'node:fs/promises';
 import pg from 'pg';
-import lockfile from 'proper-lockfile';
 import { migrate } from '../migrator.js';
-import { ensureAosHome } from './aos-home.js';
 import {
   initialiseCluster,
   isInitialised,
@@ -12,24 +10,21 @@ import {
   startServer,
   stopServer,
 } from './embedded-cluster.js';
-import { DATABASE_NAME, type EmbeddedLayout, SUPERUSER, embeddedLayout } from './embedded-layout.js';
+import { DATABASE_NAME, type EmbeddedLayout, SUPERUSER } from './embedded-layout.js';
+import { underLock } from './embedded-lock.js';
+import { clearIdleState, readIdleState, writeIdleState } from './idle-state.js';
+import { endWatcher, startWatcher, watcherRunning } from './idle-watcher-process.js';
 import { canEnter, postgresAccount } from './postgres-account.js';
+import { livePostmaster } from './postmaster.js';
 import { dropLease, liveLeases, takeLease } from './server-leases.js';
 
-export type EmbeddedOptions = { readonly home: string | undefined };
+/** `idleSeconds`: how long the server stays up after the last command releases it (0: stop then). */
+export type EmbeddedOptions = { readonly home: string | undefined; readonly idleSeconds?: number };
 /** `migrationsApplied`: what opening the database applied (empty when it was up to date). */
 export type EmbeddedLease = {
   readonly url: string;
   readonly migrationsApplied: readonly string[];
   release(): Promise<void>;
-};
-export type EmbeddedStatus = {
-  readonly home: string;
-  readonly initialised: boolean;
-  readonly running: boolean;
-  readonly pinned: boolean;
-  readonly port: number | null;
-  readonly users: number;
 };
 
 const exists = (path: string): Promise<boolean> =>
@@ -38,49 +33,38 @@ const exists = (path: string): Promise<boolean> =>
     () => false,
   );
 
-/** Runs `work` holding the inter-process lock of this AOS_HOME (waits up to ~2 minutes for it). */
-const underLock = async <T>(
-  home: string | undefined,
-  work: (layout: EmbeddedLayout, home: string) => Promise<T>,
-): Promise<T> => {
-  const directory = await ensureAosHome(home);
-  const layout = embeddedLayout(directory);
-  await mkdir(layout.root, { recursive: true, mode: 0o755 });
-  await chmod(layout.root, 0o755);
-  let compromised: Error | undefined;
-  const unlock = await lockfile.lock(layout.root, {
-    lockfilePath: layout.lockFile,
-    realpath: false,
-    stale: 20_000,
-    retries: { retries: 240, factor: 1.2, minTimeout: 25, maxTimeout: 500 },
-    onCompromised: (error) => {
-      compromised = error;
-    },
-  });
-  try {
-    const result = await work(layout, directory);
-    if (compromised) throw new Error(`lost the lock on ${layout.root}: ${compromised.message}`);
-    return result;
-  } finally {
-    await unlock().catch(() => undefined);
-  }
-};
-
 const serverUrl = async (layout: EmbeddedLayout, database: string): Promise<string> => {
   const port = await readPort(layout);
   if (port === undefined)
     throw new Error(
-      `the embedded Postgres is running but ${layout.serverFile} is missing; run \`aos-int db stop\``,
+      `the embedded Postgres is running but ${layout.serverFile} is missing; run \`aos db stop\``,
     );
   const password = encodeURIComponent(await readPassword(layout));
   return `postgres://${SUPERUSER}:${password}@127.0.0.1:${port}/${database}`;
 };
 
+type Serving = { readonly url: string; readonly migrationsApplied: readonly string[] };
+
+/** Connects to the product database and applies the migrations it lacks (one read when none). */
+const migrated = async (layout: EmbeddedLayout): Promise<Serving> => {
+  const url = await serverUrl(layout, DATABASE_NAME);
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  pool.on('error', () => undefined);
+  try {
+    return { url, migrationsApplied: (await migrate(pool)).applied };
+  } finally {
+    await pool.end().catch(() => undefined);
+  }
+};
+
 /** Initialises the cluster if needed, starts the server if it is down, and makes sure the product
- * database exists and is migrated. Called under the lock. */
-const ensureServing = async (
-  layout: EmbeddedLayout,
-): Promise<{ readonly url: string; readonly migrationsApplied: readonly string[] }> => {
+ * database exists and is migrated. Called under the lock. A warm server (its postmaster alive, the
+ * database there) costs one connection and no process. */
+const ensureServing = async (layout: EmbeddedLayout): Promise<Serving> => {
+  if ((await livePostmaster(layout)) !== null) {
+    const warm = await migrated(layout).catch(() => null);
+    if (warm !== null) return warm;
+  }
   const account = await postgresAccount();
   if (!canEnter(account, layout.root)) {
     throw new Error(
@@ -97,25 +81,46 @@ const ensureServing = async (
   } finally {
     await admin.end().catch(() => undefined);
   }
-  const url = await serverUrl(layout, DATABASE_NAME);
-  const pool = new pg.Pool({ connectionString: url, max: 1 });
-  try {
-    return { url, migrationsApplied: (await migrate(pool)).applied };
-  } finally {
-    await pool.end().catch(() => undefined);
-  }
+  return migrated(layout);
 };
 
-/** Stops the server when nobody uses it any more and nobody pinned it. Called under the lock. */
-const stopIfUnused = async (layout: EmbeddedLayout): Promise<void> => {
-  if ((await liveLeases(layout.leases)).length > 0 || (await exists(layout.pinnedFile))) return;
+/** Stops the server now, and its idle watcher with it. Called under the lock. */
+const stopNow = async (layout: EmbeddedLayout): Promise<void> => {
+  endWatcher((await readIdleState(layout))?.watcher ?? null);
   await stopServer(layout, await postgresAccount());
+  await clearIdleState(layout);
 };
 
-/** The embedded database for one command: started on demand, shared by concurrent commands, and
- * stopped by the last one to release it (unless `aos-int db start` pinned it). */
-export const acquireEmbeddedDatabase = async (options: EmbeddedOptions): Promise<EmbeddedLease> =>
-  underLock(options.home, async (layout) => {
+/** Leaves the server up for `idleSeconds` from now, with a watcher to stop it then (the one
+ * already running, or a new one). False when no watcher can be started. Called under the lock. */
+const keepIdle = async (layout: EmbeddedLayout, home: string, idleSeconds: number): Promise<boolean> => {
+  const recorded = (await readIdleState(layout))?.watcher ?? null;
+  const watcher = recorded !== null && watcherRunning(recorded) ? recorded : startWatcher(home);
+  if (watcher === null) return false;
+  const until = new Date(Date.now() + idleSeconds * 1000).toISOString();
+  await writeIdleState(layout, { until, watcher });
+  return true;
+};
+
+/** After a command released the server: pinned, it stays up; with an idle period, it stays up
+ * until then; else the last user stops it. Called under the lock. */
+const afterUse = async (layout: EmbeddedLayout, home: string, idleSeconds: number): Promise<void> => {
+  if (await exists(layout.pinnedFile)) return;
+  if (
+    idleSeconds > 0 &&
+    (await livePostmaster(layout)) !== null &&
+    (await keepIdle(layout, home, idleSeconds))
+  )
+    return;
+  if ((await liveLeases(layout.leases)).length === 0) await stopNow(layout);
+};
+
+/** The embedded database for one command: started on demand (or found running), shared by
+ * concurrent commands, and left up for `idleSeconds` after the last one releases it (then stopped
+ * by the idle watcher), or stopped by that last one when `idleSeconds` is 0 (unless pinned). */
+export const acquireEmbeddedDatabase = async (options: EmbeddedOptions): Promise<EmbeddedLease> => {
+  const idleSeconds = options.idleSeconds ?? 0;
+  return underLock(options.home, async (layout, home) => {
     const lease = await takeLease(layout.leases);
     try {
       const { url, migrationsApplied } = await ensureServing(layout);
@@ -123,49 +128,36 @@ export const acquireEmbeddedDatabase = async (options: EmbeddedOptions): Promise
         url,
         migrationsApplied,
         release: () =>
-          underLock(options.home, async (current) => {
+          underLock(home, async (current) => {
             await dropLease(lease);
-            await stopIfUnused(current);
+            await afterUse(current, home, idleSeconds);
           }),
       };
     } catch (error) {
       await dropLease(lease);
-      await stopIfUnused(layout).catch(() => undefined);
+      await afterUse(layout, home, idleSeconds).catch(() => undefined);
       throw error;
     }
   });
-
-/** `aos-int db start`: starts the server and keeps it up until `db stop`. */
-export const startPinnedServer = async (options: EmbeddedOptions): Promise<EmbeddedStatus> => {
-  await underLock(options.home, async (layout) => {
-    await ensureServing(layout);
-    await writeFile(layout.pinnedFile, new Date().toISOString());
-  });
-  return embeddedServerStatus(options);
 };
 
-/** `aos-int db stop`: unpins and stops the server, even if commands still hold leases (they fail
- * with a connection error, which is what the operator asked for). */
+/** `aos db start`: starts the server and keeps it up until `db stop`. */
+export const startPinnedServer = async (options: EmbeddedOptions): Promise<void> =>
+  underLock(options.home, async (layout) => {
+    await ensureServing(layout);
+    await writeFile(layout.pinnedFile, new Date().toISOString());
+    endWatcher((await readIdleState(layout))?.watcher ?? null);
+    await clearIdleState(layout);
+  });
+
+/** `aos db stop`: unpins and stops the server at once, idle or not, even if commands still hold
+ * leases (they fail with a connection error, which is what the operator asked for). */
 export const stopEmbeddedServer = async (
   options: EmbeddedOptions,
 ): Promise<{ readonly wasRunning: boolean }> =>
   underLock(options.home, async (layout) => {
     await rm(layout.pinnedFile, { force: true });
-    const account = await postgresAccount();
-    const wasRunning = await isRunning(layout, account);
-    await stopServer(layout, account);
+    const wasRunning = await isRunning(layout, await postgresAccount());
+    await stopNow(layout);
     return { wasRunning };
-  });
-
-export const embeddedServerStatus = async (options: EmbeddedOptions): Promise<EmbeddedStatus> =>
-  underLock(options.home, async (layout, home) => {
-    const running = await isRunning(layout, await postgresAccount());
-    return {
-      home,
-      initialised: await isInitialised(layout),
-      running,
-      pinned: await exists(layout.pinnedFile),
-      port: running ? ((await readPort(layout)) ?? null) : null,
-      users: (await liveLeases(layout.leases)).length,
-    };
   });

@@ -13,8 +13,12 @@ export type EmbeddedLayout = {
   readonly logFile: string;
   /** One file per process using the server; the last one out stops it. */
   readonly leases: string;
-  /** Present while `aos-int db start` asked the server to stay up. */
+  /** Present while `aos db start` asked the server to stay up. */
   readonly pinnedFile: string;
+  /** {"until": ISO time, "watcher": pid}: when the idle server stops, and the process that stops it. */
+  readonly idleFile: string;
+  /** What the idle watcher reports when it fails (it has no terminal). */
+  readonly watcherLog: string;
   /** The inter-process lock that serializes start, stop and lease changes. */
   readonly lockFile: string;
 };
@@ -29,6 +33,8 @@ export const embeddedLayout = (home: string): EmbeddedLayout => {
     logFile: join(root, 'server.log'),
     leases: join(root, 'leases'),
     pinnedFile: join(root, 'pinned'),
+    idleFile: join(root, 'idle.json'),
+    watcherLog: join(root, 'idle-watcher.log'),
     lockFile: join(root, 'lock'),
   };
 };

@@ -1,18 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isAlive } from './process-alive.js';
 
 /** A lease says "process <pid> is using the embedded server"; its file name is `<pid>-<nonce>`. */
 export type Lease = { readonly file: string; readonly pid: number };
-
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 export const takeLease = async (directory: string): Promise<Lease> => {
   await mkdir(directory, { recursive: true });
