@@ -11,7 +11,7 @@ import { cliEnvironment, cliPath, unbundledCliPath, type BenchKeys } from './sig
 const ECHO_STEPS = 5;
 
 /** Median wall time of `samples` runs of `node <args>` after one warm-up; every run must exit 0. */
-const wallTime = async (
+export const wallTime = async (
   args: readonly string[],
   env: NodeJS.ProcessEnv,
   samples: number,

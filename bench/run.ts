@@ -11,6 +11,7 @@ import { renderFigures, type Figure } from './bench-report.js';
 import { killChildren } from './child-processes.js';
 import { ingestSection } from './ingest-section.js';
 import { cliLatencyBench } from './cli-latency-bench.js';
+import { warmServerBench } from './warm-server-bench.js';
 import { plannerBench } from './planner-bench.js';
 import { proofBench } from './proof-bench.js';
 import { progress } from './progress.js';
@@ -64,8 +65,10 @@ const main = async (): Promise<void> => {
       storage.push(rebuild.storage);
       notes.rebuild_seed_events_per_second = rebuild.seedEventsPerSecond;
     }
-    if (options.sections.has('cli'))
+    if (options.sections.has('cli')) {
       figures.push(...(await cliLatencyBench(server, sizes.cliSamples, options.reps, keys)));
+      figures.push(...(await warmServerBench(server, sizes.cliSamples, options.reps, keys)));
+    }
     if (options.sections.has('planner')) {
       const planner = await plannerBench(sizes.plannerRuns);
       figures.push(...planner.figures);
