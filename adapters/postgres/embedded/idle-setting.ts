@@ -3,7 +3,7 @@ import * as E from 'fp-ts/lib/Either.js';
 /** The environment variable that says how long the embedded server stays up after its last command. */
 export const IDLE_VARIABLE = 'AOS_DB_IDLE_SECONDS';
 /** Ten minutes: commands typed one after another find the server running. */
-export const DEFAULT_IDLE_SECONDS = 600;
+const DEFAULT_IDLE_SECONDS = 600;
 /** About 23 days, below the longest timer Node keeps (2^31 - 1 ms). */
 const MAX_IDLE_SECONDS = 2_000_000;
 
