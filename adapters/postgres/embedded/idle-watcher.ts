@@ -10,7 +10,7 @@ import { liveLeases } from './server-leases.js';
 
 /** How often the watcher looks again while commands still use the server past its deadline (a
  * command that was killed leaves a lease that only its death ends). */
-const BUSY_RECHECK_MS = 5_000;
+const BUSY_RECHECK_MS = 30_000;
 
 const exists = (path: string): Promise<boolean> =>
   access(path).then(
