@@ -112,6 +112,7 @@ const env = Object.fromEntries(
 );
 Object.assign(env, {
   AOS_HOME: home,
+  AOS_DB_IDLE_SECONDS: '0', // the last command stops the server: the home is removed at the end
   AOS_LLM_BASE_URL: `http://127.0.0.1:${server.address().port}/v1`,
   AOS_LLM_MODEL: MODEL,
   AOS_LLM_PRICE_PER_1K_PROMPT_CENTS: '1',

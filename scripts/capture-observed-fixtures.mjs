@@ -58,6 +58,7 @@ const env = Object.fromEntries(
   ),
 );
 env.AOS_HOME = home;
+env.AOS_DB_IDLE_SECONDS = '0'; // the last command stops the server: the home is removed at the end
 const cli = async (name, args) => {
   const { stdout } = await run(process.execPath, [`dist/bin/${name}.js`, ...args, '--json'], {
     cwd: ROOT,
