@@ -23,10 +23,14 @@ export type MigrationResult = {
   readonly alreadyApplied: readonly string[];
 };
 
+/** The package's migration files, in the order they apply. */
+export const migrationFiles = async (directory = migrationsDirectory()): Promise<string[]> =>
+  (await readdir(directory)).filter((name) => MIGRATION_NAME.test(name)).sort();
+
 /** Applies the ordered SQL files not yet recorded in `aos_migrations`, each in its own transaction,
  * under an advisory lock so two processes migrating at once apply each file once. */
 export const migrate = async (pool: pg.Pool, directory = migrationsDirectory()): Promise<MigrationResult> => {
-  const files = (await readdir(directory)).filter((name) => MIGRATION_NAME.test(name)).sort();
+  const files = await migrationFiles(directory);
   // Every CLI call passes here: when every file is recorded, one read answers, without the lock.
   const recorded = await pool.query<{ name: string }>('SELECT name FROM aos_migrations').then(
     (r) => new Set(r.rows.map((row) => row.name)),

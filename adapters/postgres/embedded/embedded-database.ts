@@ -1,6 +1,6 @@
 import { access, rm, writeFile } from 'node:fs/promises';
 import pg from 'pg';
-import { migrate } from '../migrator.js';
+import { migrate, migrationFiles } from '../migrator.js';
 import {
   initialiseCluster,
   isInitialised,
@@ -17,6 +17,7 @@ import { endWatcher, startWatcher, watcherRunning } from './idle-watcher-process
 import { canEnter, postgresAccount } from './postgres-account.js';
 import { livePostmaster } from './postmaster.js';
 import { dropLease, liveLeases, takeLease } from './server-leases.js';
+import { forgetServing, isServing, recordServing } from './serving-state.js';
 
 /** `idleSeconds`: how long the server stays up after the last command releases it (0: stop then). */
 export type EmbeddedOptions = { readonly home: string | undefined; readonly idleSeconds?: number };
@@ -58,12 +59,20 @@ const migrated = async (layout: EmbeddedLayout): Promise<Serving> => {
 };
 
 /** Initialises the cluster if needed, starts the server if it is down, and makes sure the product
- * database exists and is migrated. Called under the lock. A warm server (its postmaster alive, the
- * database there) costs one connection and no process. */
+ * database exists and is migrated. Called under the lock. A warm server (its postmaster alive, and
+ * serving.json saying this postmaster has the database with these migrations) costs no connection
+ * and no process; one that has not been checked under this postmaster yet, one connection. */
 const ensureServing = async (layout: EmbeddedLayout): Promise<Serving> => {
-  if ((await livePostmaster(layout)) !== null) {
+  const migrations = await migrationFiles();
+  const running = await livePostmaster(layout);
+  if (running !== null) {
+    if (await isServing(layout, running, migrations))
+      return { url: await serverUrl(layout, DATABASE_NAME), migrationsApplied: [] };
     const warm = await migrated(layout).catch(() => null);
-    if (warm !== null) return warm;
+    if (warm !== null) {
+      await recordServing(layout, running, migrations);
+      return warm;
+    }
   }
   const account = await postgresAccount();
   if (!canEnter(account, layout.root)) {
@@ -81,7 +90,10 @@ const ensureServing = async (layout: EmbeddedLayout): Promise<Serving> => {
   } finally {
     await admin.end().catch(() => undefined);
   }
-  return migrated(layout);
+  const serving = await migrated(layout);
+  const started = await livePostmaster(layout);
+  if (started !== null) await recordServing(layout, started, migrations);
+  return serving;
 };
 
 /** Stops the server now, and its idle watcher with it. Called under the lock. */
@@ -89,6 +101,7 @@ const stopNow = async (layout: EmbeddedLayout): Promise<void> => {
   endWatcher((await readIdleState(layout))?.watcher ?? null);
   await stopServer(layout, await postgresAccount());
   await clearIdleState(layout);
+  await forgetServing(layout);
 };
 
 /** Leaves the server up for `idleSeconds` from now, with a watcher to stop it then (the one

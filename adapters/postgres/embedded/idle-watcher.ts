@@ -7,6 +7,7 @@ import { clearIdleState, readIdleState } from './idle-state.js';
 import { postgresAccount } from './postgres-account.js';
 import { livePostmaster } from './postmaster.js';
 import { liveLeases } from './server-leases.js';
+import { forgetServing } from './serving-state.js';
 
 /** How often the watcher looks again while commands still use the server past its deadline (a
  * command that was killed leaves a lease that only its death ends). */
@@ -33,6 +34,7 @@ const look = async (layout: EmbeddedLayout): Promise<number | null> => {
   if (left > 0) return left;
   await stopServer(layout, await postgresAccount());
   await clearIdleState(layout);
+  await forgetServing(layout);
   return null;
 };
 
