@@ -82,6 +82,15 @@ describe('the embedded server between commands (AOS_DB_IDLE_SECONDS)', () => {
       (await processesOf(home)).all.length === 0 ? true : undefined,
     );
     expect(await statusOf(env)).toMatchObject({ running: false, pid: null, idle_until: null });
+
+    // The next command starts a new server, and does not take it for the one it knew (serving.json).
+    const again = await listRuns(env);
+    expect(again.code, again.stderr).toBe(0);
+    const restarted = await statusOf(env);
+    expect(restarted.running).toBe(true);
+    expect(restarted.pid).not.toBe(before.pid);
+    expect((await listRuns(env)).code).toBe(0);
+    expect((await statusOf(env)).pid).toBe(restarted.pid);
   });
 
   it('stops by itself once idle for the configured period, and no sooner', async () => {
