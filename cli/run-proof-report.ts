@@ -1,15 +1,37 @@
 import type { ProofReads } from '../application/ports/read-model.js';
 import type { RunProof } from '../application/proof/run-proof.js';
 import type { ComparableRow } from '../projections/comparable-row.js';
-import { comparableStepRow } from '../projections/stored-step-cells.js';
+import { comparableStepRow, STEP_COLUMNS } from '../projections/stored-step-cells.js';
 import type { Divergence } from '../domain/proof/run-verification.js';
 import { writeJsonWithStreamedArray } from './json-stream.js';
 import { shown } from './terminal-text.js';
 
-/** The run's aos_trace_steps rows as comparableRow gives them, in seq order, streamed. */
-async function* stepRows(reads: ProofReads, runId: string): AsyncGenerator<ComparableRow> {
+/** The JSON columns of aos_trace_steps (params, outcome_data, attempts). */
+const JSON_COLUMNS = STEP_COLUMNS.filter(([, kind]) => kind === 'json').map(([column]) => column);
+
+/** A step row as the proof document prints it: comparableRow's cells, its JSON columns as JSON
+ * values (comparableRow holds them as canonical JSON text, which parses back to the same value). */
+const printedStepRow = (row: ComparableRow, sizes: WeakMap<object, number>): Record<string, unknown> => {
+  const printed: Record<string, unknown> = { ...row };
+  let size = 0;
+  for (const column in row) size += column.length + String(row[column]).length + 32;
+  for (const column of JSON_COLUMNS) {
+    const cell = row[column];
+    if (typeof cell === 'string') printed[column] = JSON.parse(cell) as unknown;
+  }
+  // The row's text is about as long as its cells' (JSON cells as text): the writer batches by it.
+  sizes.set(printed, size);
+  return printed;
+};
+
+/** The run's aos_trace_steps rows, in seq order, streamed. */
+async function* stepRows(
+  reads: ProofReads,
+  runId: string,
+  sizes: WeakMap<object, number>,
+): AsyncGenerator<Record<string, unknown>> {
   for await (const rows of reads.stepRowFields(runId))
-    for (const fields of rows) yield comparableStepRow(fields);
+    for (const fields of rows) yield printedStepRow(comparableStepRow(fields), sizes);
 }
 
 /** `aos proof --json` (DESIGN.md CLI contract), written to `out` with the run's aos_trace_steps rows
@@ -19,8 +41,9 @@ export const writeProofDocument = (
   reads: ProofReads,
   proof: RunProof,
   verifiedAt: string,
-): Promise<void> =>
-  writeJsonWithStreamedArray(
+): Promise<void> => {
+  const sizes = new WeakMap<object, number>();
+  return writeJsonWithStreamedArray(
     out,
     {
       run_id: proof.run_id,
@@ -33,9 +56,11 @@ export const writeProofDocument = (
       aos_traces: proof.aos_traces,
     },
     'aos_trace_steps',
-    stepRows(reads, proof.run_id),
+    stepRows(reads, proof.run_id, sizes),
     { verified_at: verifiedAt },
+    (row) => (typeof row === 'object' && row !== null ? (sizes.get(row) ?? null) : null),
   );
+};
 
 /** Where a proof first diverged, on one line: what it quotes of the store or the bundle is `shown`. */
 export const divergenceLine = (d: Divergence): string =>

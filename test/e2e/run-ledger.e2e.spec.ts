@@ -75,7 +75,8 @@ describe('aos run → events → trace tables → aos proof', () => {
       tenant_id: TENANT,
       status: 'succeeded',
       error: null,
-      trace_rows: 1,
+      trace_count: 1,
+      seal: { status: 'sealed' },
       step_count: 2,
       integrity: { model: 'HASH_CHAIN', verification_status: 'VERIFIED', chain_length: 6 },
     });
