@@ -5,6 +5,7 @@ import { comparableStepRow, STEP_COLUMNS } from '../projections/stored-step-cell
 import type { Divergence } from '../domain/proof/run-verification.js';
 import { writeJsonWithStreamedArray } from './json-stream.js';
 import { shown } from './terminal-text.js';
+import { resumeCommandOf } from './use-case-failures.js';
 
 /** The JSON columns of aos_trace_steps (params, outcome_data, attempts). */
 const JSON_COLUMNS = STEP_COLUMNS.filter(([, kind]) => kind === 'json').map(([column]) => column);
@@ -72,11 +73,13 @@ export const divergenceLine = (d: Divergence): string =>
  * come from the store: `shown`. */
 export const proofLines = (proof: RunProof): string[] => {
   const i = proof.integrity;
+  // A run still running or interrupted: what verifies is what was recorded so far, nothing more.
+  const notComplete = proof.found && proof.seal.status === 'not_completed';
   const lines = [
     `Trace rows: ${proof.aos_traces.length}`,
     `Trace step_count: ${proof.step_count}`,
     `Integrity model: ${i.model}`,
-    `Verification status: ${i.verification_status}`,
+    `Verification status: ${i.verification_status}${notComplete ? ' (so far: the run is not complete and not sealed)' : ''}`,
     `chain_length: ${i.chain_length}`,
     `root_hash: ${i.root_hash ?? '-'}`,
     `merkle_root: ${i.merkle_root ?? '-'}`,
@@ -96,6 +99,10 @@ export const proofLines = (proof: RunProof): string[] => {
       `seal: sealed at ${shown(seal.sealed_at)} by key ${shown(seal.key_id)}, tenant ledger index ${seal.ledger_index}`,
     );
   else if (seal.status === 'unsealed') lines.push('seal: NONE - the run completed but has no seal');
+  else if (notComplete)
+    lines.push(
+      `seal: NONE - the run is not complete (status ${shown(String(proof.aos_traces[0]?.status ?? 'created'))}); continue it with: ${resumeCommandOf(proof.tenant_id, proof.run_id)}`,
+    );
   if (i.failure_reason) lines.push(`failure_reason: ${shown(i.failure_reason)}`);
   if (i.divergence) lines.push(divergenceLine(i.divergence));
   return lines;

@@ -21,5 +21,8 @@ export const withTenant = <T>(yargs: Argv<T>) =>
     describe: 'tenant the command acts for (every read and write is scoped by it)',
   });
 
+/** A run id in any letter case: run ids are stored and printed in lowercase. */
+const lowercase = (value: unknown): unknown => (typeof value === 'string' ? value.toLowerCase() : value);
+
 export const withRunId = <T>(yargs: Argv<T>) =>
-  yargs.option('run-id', { type: 'string', describe: 'run id (UUID)' });
+  yargs.option('run-id', { type: 'string', describe: 'run id (UUID, any letter case)', coerce: lowercase });

@@ -10,6 +10,12 @@ import { withJson, type ArgsOf } from './common-options.js';
 
 const jsonOnly = (yargs: Argv) => withJson(yargs);
 type Args = ArgsOf<typeof jsonOnly>;
+const initOptions = (yargs: Argv) =>
+  withJson(yargs).option('if-missing', {
+    type: 'boolean',
+    default: false,
+    describe: 'when a signing key already exists: say so and exit 0 (not 1), changing nothing',
+  });
 const rotateOptions = (yargs: Argv) =>
   withJson(yargs).option('replace-unreadable', {
     type: 'boolean',
@@ -35,24 +41,31 @@ const unexpected =
     );
   };
 
-const init = async (args: Args) =>
+const init = async (args: ArgsOf<typeof initOptions>) =>
   runAndPrint(args, async () => {
     const { initKeys, keyFileRefusedMessage, directory } = await keys();
+    const made = await initKeys(directory, new Date().toISOString()).catch(unexpected(directory));
+    if (E.isLeft(made) && made.left.kind === 'key_exists' && args['if-missing'])
+      return {
+        exitCode: ExitCode.ok,
+        json: { directory, created: false, path: made.left.path },
+        text: `a signing key already exists at ${shown(made.left.path)}: nothing was changed`,
+      };
     const active = pipe(
-      await initKeys(directory, new Date().toISOString()).catch(unexpected(directory)),
+      made,
       orThrow((error) =>
         error.kind === 'key_file_refused'
           ? infrastructureError(keyFileRefusedMessage(error))
           : new CliFailure(
               ExitCode.failed,
               'key_exists',
-              `a signing key already exists at ${error.path}; use \`aos-int keys rotate\` to replace it`,
+              `a signing key already exists at ${error.path}; use \`aos-int keys rotate\` to replace it (or --if-missing to accept it)`,
             ),
       ),
     );
     return {
       exitCode: ExitCode.ok,
-      json: { directory, active },
+      json: { directory, created: true, active },
       text: `signing key created: key_id ${active.key_id}\nprivate key: ${shown(directory)}/signing-key.pem (mode 0600)\npublic keys: ${shown(directory)}/public-keys/`,
     };
   });
@@ -130,7 +143,7 @@ export const keysCommand: CommandModule = {
       .command({
         command: 'init',
         describe: 'create the signing key (private key file mode 0600)',
-        builder: jsonOnly,
+        builder: initOptions,
         handler: init,
       })
       .command({
