@@ -23,7 +23,6 @@ import {
   MAX_MODEL_PLAN_STEPS,
   MAX_REPAIR_ATTEMPTS,
 } from '../../domain/agent/agent-planner.js';
-import { renderTable } from '../table-output.js';
 
 const createOptions = (yargs: Argv) =>
   withJson(withTenant(yargs))
@@ -203,10 +202,11 @@ const list = async (args: ArgsOf<typeof listOptions>) =>
       return {
         exitCode: ExitCode.ok,
         json: { tenant_id: tenantId, agents },
-        text: await renderTable(
-          ['agent_id', 'name', 'planner', 'steps', 'budget_cents', 'created_at'],
-          agents.map((a) => [a.agent_id, a.name, a.planner, a.steps ?? '', a.budget_cents, a.created_at]),
-        ),
+        table: {
+          head: ['agent_id', 'name', 'planner', 'steps', 'budget_cents', 'created_at'],
+          rows: agents.map((a) => [a.agent_id, a.name, a.planner, a.steps ?? '', a.budget_cents, a.created_at]),
+          wrap: ['name'],
+        },
       };
     });
   });

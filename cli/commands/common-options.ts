@@ -7,13 +7,19 @@ export type OptionsOf<B> = B extends (yargs: Argv) => Argv<infer T> ? T : never;
 /** A handler's argument: those options under their kebab-case and camelCase names, with `_` and `$0`. */
 export type ArgsOf<B> = ArgumentsCamelCase<OptionsOf<B>>;
 
-/** --json, taken by every command. */
+/** --json and --output, taken by every command. */
 export const withJson = <T>(yargs: Argv<T>) =>
-  yargs.option('json', {
-    type: 'boolean',
-    default: false,
-    describe: 'print exactly one JSON document on stdout',
-  });
+  yargs
+    .option('json', {
+      type: 'boolean',
+      default: false,
+      describe: 'print exactly one JSON document on stdout (the same as --output json)',
+    })
+    .option('output', {
+      choices: ['table', 'json', 'tsv'] as const,
+      describe:
+        'table: text for people (tables fit the terminal); json: as --json; tsv: lists as tab-separated values',
+    });
 
 export const withTenant = <T>(yargs: Argv<T>) =>
   yargs.option('tenant-id', {

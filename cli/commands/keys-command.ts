@@ -5,7 +5,6 @@ import { CliFailure, infrastructureError, orThrow } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { shown } from '../terminal-text.js';
-import { renderTable } from '../table-output.js';
 import { withJson, type ArgsOf } from './common-options.js';
 
 const jsonOnly = (yargs: Argv) => withJson(yargs);
@@ -119,19 +118,20 @@ const list = async (args: Args) =>
     return {
       exitCode: unreadable ? ExitCode.infrastructure : ExitCode.ok,
       json: { directory, keys: rows },
-      text:
-        rows.length === 0
-          ? `no keys in ${shown(directory)}: create one with \`aos-int keys init\``
-          : await renderTable(
-              ['key_id', 'algorithm', 'created_at', 'retired_at', 'active'],
-              rows.map((r) => [
+      ...(rows.length === 0
+        ? { text: `no keys in ${shown(directory)}: create one with \`aos-int keys init\`` }
+        : {
+            table: {
+              head: ['key_id', 'algorithm', 'created_at', 'retired_at', 'active'],
+              rows: rows.map((r) => [
                 r.key_id,
                 r.algorithm,
                 r.created_at,
                 r.retired_at ?? '',
                 r.active ? 'yes' : '',
               ]),
-            ),
+            },
+          }),
     };
   });
 

@@ -12,7 +12,6 @@ import * as E from 'fp-ts/lib/Either.js';
 import { describePlanProblems } from '../../domain/plan/plan-validation.js';
 import type { PlanningAttempted } from '../../domain/run/run-events.js';
 import { storeFailure, withRuntime } from '../runtime.js';
-import { renderTable } from '../table-output.js';
 import { withJson, withRunId, withTenant, type ArgsOf } from './common-options.js';
 
 /** One exchange with the planner's model, on one line (`--json` has the messages and the answer). */
@@ -91,18 +90,19 @@ const list = async (args: ArgsOf<typeof listOptions>) =>
       return {
         exitCode: ExitCode.ok,
         json: { tenant_id: tenantId, runs },
-        text: await renderTable(
-          ['run_id', 'agent_id', 'status', 'recorded', 'created_at', 'goal'],
-          runs.map((r) => [
+        table: {
+          head: ['run_id', 'agent_id', 'status', 'recorded', 'created_at', 'goal'],
+          rows: runs.map((r) => [
             r.run_id,
             r.agent_id,
             r.status,
             // observed: recorded from an OpenTelemetry trace after it ran (aos serve), no plan before it.
             r.observation === null ? 'planned' : 'observed',
             r.created_at,
-            r.goal.slice(0, 40),
+            r.goal.length > 60 ? `${r.goal.slice(0, 59)}…` : r.goal,
           ]),
-        ),
+          wrap: ['goal'],
+        },
       };
     });
   });
