@@ -18,12 +18,17 @@ const handler = async (args: ArgsOf<typeof builder>) =>
   runAndPrint({ json: true }, async () => {
     const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
     const runId = decodeOption(RunIdC, 'run-id', args['run-id']);
-    const [{ exportRunBundle }, { keysDirectoryOf, requireRunKeys }, { writeJsonWithStreamedArray }] =
-      await Promise.all([
-        import('../../application/bundle/export-run-bundle.js'),
-        import('../signing-keys.js'),
-        import('../json-stream.js'),
-      ]);
+    const [
+      { exportRunBundle },
+      { keysDirectoryOf, requireRunKeys },
+      { writeJsonWithStreamedArray },
+      { progressBar },
+    ] = await Promise.all([
+      import('../../application/bundle/export-run-bundle.js'),
+      import('../signing-keys.js'),
+      import('../json-stream.js'),
+      import('../progress-bar.js'),
+    ]);
     // The tree head in the bundle is signed now, with the active key.
     const keys = await requireRunKeys(await keysDirectoryOf(process.env));
     return withRuntime(async (runtime) => {
@@ -45,8 +50,10 @@ const handler = async (args: ArgsOf<typeof builder>) =>
       // memory. The read is returned whatever stops this (all events written, or the writer gone,
       // as when stdout's reader left).
       let failure: EventStoreError | null = null;
+      const bar = await progressBar('exporting run events [{bar}] {value}/{total}');
       async function* streamed() {
         const source = events();
+        bar.start(proof.integrity.chain_length);
         try {
           for (let next = await source.next(); ; next = await source.next()) {
             if (next.done) {
@@ -54,8 +61,10 @@ const handler = async (args: ArgsOf<typeof builder>) =>
               return;
             }
             yield next.value;
+            bar.increment();
           }
         } finally {
+          bar.stop();
           await source.return(null);
         }
       }
