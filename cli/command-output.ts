@@ -18,7 +18,8 @@ export type CommandResult = {
 export type OutputOptions = { readonly json?: boolean; readonly output?: 'table' | 'json' | 'tsv' };
 
 /** Whether the command prints one JSON document: --json or --output json. */
-export const jsonOutput = (options: OutputOptions): boolean => options.json === true || options.output === 'json';
+export const jsonOutput = (options: OutputOptions): boolean =>
+  options.json === true || options.output === 'json';
 
 /** The text of a result for people: its table fitted to the terminal (stdout's width when it is a
  * terminal; unbounded into a pipe or file), or as TSV; else its text. */

@@ -3,7 +3,8 @@ import { ExitCode } from './exit-codes.js';
 
 // scheme://[user[:password]@]host[:port][/database][?params]: the parts a message names. The
 // password is never printed.
-const URL_PARTS = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(?:([^@/?#]*)@)?(\[[^\]]*\]|[^:/?#]*)(?::([^/?#]*))?(\/[^?#]*)?/;
+const URL_PARTS =
+  /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(?:([^@/?#]*)@)?(\[[^\]]*\]|[^:/?#]*)(?::([^/?#]*))?(\/[^?#]*)?/;
 
 const badUrl = (message: string): CliFailure =>
   new CliFailure(ExitCode.usage, 'invalid_database_url', `DATABASE_URL: ${message}`, 'DATABASE_URL');
@@ -18,7 +19,8 @@ export const databaseUrlProblem = (url: string): CliFailure | null => {
   if (scheme !== 'postgres' && scheme !== 'postgresql')
     return badUrl(`the scheme is "${scheme}:", not postgres: or postgresql:`);
   const socketHost = /[?&]host=/.test(url);
-  if (host === '' && !socketHost) return badUrl('names no host (postgres://user:password@HOST:port/database)');
+  if (host === '' && !socketHost)
+    return badUrl('names no host (postgres://user:password@HOST:port/database)');
   if (port !== undefined && !(/^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535))
     return badUrl(`the port "${port}" is not a number from 1 to 65535`);
   if (path !== undefined && path.length > 1 && path.slice(1).includes('/'))

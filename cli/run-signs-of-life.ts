@@ -1,10 +1,8 @@
 import type { RunProgress } from '../application/runs/run-progress.js';
 import type { StepExecuted } from '../domain/run/run-events.js';
+import { ExitCode } from './exit-codes.js';
 import { shown } from './terminal-text.js';
 import { resumeCommandOf } from './use-case-failures.js';
-
-/** The exit code of a command interrupted by SIGINT (128 + 2), as a shell reports it. */
-const INTERRUPTED = 130;
 
 /** A step as it ended, on one line: index, skill, status, duration and its outcome's code. */
 export const stepLine = (record: StepExecuted): string =>
@@ -32,7 +30,7 @@ export const watchRun = (
         : `run ${runId} interrupted; resume with: ${resumeCommandOf(tenantId, runId)}\n`,
     );
     // An embedded database's lease is given back by its own SIGINT handler, which then exits 130.
-    if (process.listenerCount('SIGINT') === 0) process.exit(INTERRUPTED);
+    if (process.listenerCount('SIGINT') === 0) process.exit(ExitCode.interrupted);
   };
   process.once('SIGINT', onInterrupt);
   return {

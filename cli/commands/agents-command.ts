@@ -204,7 +204,14 @@ const list = async (args: ArgsOf<typeof listOptions>) =>
         json: { tenant_id: tenantId, agents },
         table: {
           head: ['agent_id', 'name', 'planner', 'steps', 'budget_cents', 'created_at'],
-          rows: agents.map((a) => [a.agent_id, a.name, a.planner, a.steps ?? '', a.budget_cents, a.created_at]),
+          rows: agents.map((a) => [
+            a.agent_id,
+            a.name,
+            a.planner,
+            a.steps ?? '',
+            a.budget_cents,
+            a.created_at,
+          ]),
           wrap: ['name'],
         },
       };
