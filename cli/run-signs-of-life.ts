@@ -5,7 +5,7 @@ import { shown } from './terminal-text.js';
 import { resumeCommandOf } from './use-case-failures.js';
 
 /** A step as it ended, on one line: index, skill, status, duration and its outcome's code. */
-export const stepLine = (record: StepExecuted): string =>
+const stepLine = (record: StepExecuted): string =>
   shown(
     `step ${record.step_index} ${record.skill}: ${record.status} in ${Math.round(record.duration_ms)} ms (${record.outcome.code}${record.retry_count > 0 ? `, ${record.retry_count} retries` : ''})`,
   );

@@ -127,8 +127,13 @@ describe('tables fit the terminal', () => {
 
 describe('TSV', () => {
   it('is one line per row and one field per cell, tabs, line breaks and backslashes escaped', () => {
-    const tsv = tsvOf({ head: ['a', 'b'], rows: [['x\ty\nz\\', null], [1, true]] });
+    const tsv = tsvOf({
+      head: ['a', 'b'],
+      rows: [
+        ['x\ty\nz\\', null],
+        [1, true],
+      ],
+    });
     expect(tsv.split('\n')).toEqual(['a\tb', 'x\\ty\\nz\\\\\t', '1\ttrue']);
   });
 });
-
