@@ -28,6 +28,8 @@ export const databaseUrlProblem = (url: string): CliFailure | null => {
   return null;
 };
 
+const unreachable = (message: string): CliFailure => infrastructureError(`database unavailable: ${message}`);
+
 /** Postgres error codes of a connection refused at its start, by the part of the URL at fault. */
 const SERVER_REFUSALS: Readonly<Record<string, string>> = {
   '28P01': 'the password of the user was refused (password authentication failed)',
@@ -46,12 +48,12 @@ export const databaseUnavailable = (url: string | undefined, error: unknown): Cl
   const host = parts?.[3] ?? '';
   const where = `${host}${parts?.[4] ? `:${parts[4]}` : ''}`;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
-    return infrastructureError(`DATABASE_URL: the host "${host}" was not found (DNS: ${code})`);
+    return unreachable(`DATABASE_URL: the host "${host}" was not found (DNS: ${code})`);
   if (code === 'ECONNREFUSED')
-    return infrastructureError(`DATABASE_URL: nothing accepts connections at ${where} (ECONNREFUSED)`);
+    return unreachable(`DATABASE_URL: nothing accepts connections at ${where} (ECONNREFUSED)`);
   if (code === 'ETIMEDOUT' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH')
-    return infrastructureError(`DATABASE_URL: the host ${where} cannot be reached (${code})`);
+    return unreachable(`DATABASE_URL: the host ${where} cannot be reached (${code})`);
   const refusal = SERVER_REFUSALS[code];
-  if (refusal) return infrastructureError(`DATABASE_URL: ${refusal}: ${message}`);
+  if (refusal) return unreachable(`DATABASE_URL: ${refusal}: ${message}`);
   return infrastructureError(`database unavailable: ${message}`);
 };
