@@ -17,9 +17,10 @@ const stepLine = (record: StepExecuted): string =>
  * without a record. The database is released by withRuntime's own signal handler, after this one. */
 export const watchRun = (
   tenantId: string,
-  options: { readonly quiet: boolean },
+  options: { readonly quiet: boolean; readonly runId?: string },
 ): { readonly progress: RunProgress; readonly stop: () => void } => {
-  let runId: string | null = null;
+  // `aos runs resume` knows its run from the start.
+  let runId: string | null = options.runId ?? null;
   const say = (line: string): void => {
     if (!options.quiet) process.stderr.write(`${line}\n`);
   };

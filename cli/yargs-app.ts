@@ -49,8 +49,10 @@ const packageVersion = (): string => {
 /** The messages yargs fails with when a command (or a command's action) is missing. */
 const MISSING_COMMAND = [/^name a command$/, /^Not enough non-option arguments/];
 
-/** Only command words on the command line (`aos`, `aos runs`): help is what such a call wants. */
-const onlyCommandWords = (argv: readonly string[]): boolean => argv.every((arg) => !arg.startsWith('-'));
+/** Nothing, or only a command's name, on the command line (`aos`, `aos runs`): help is what such a
+ * call wants. (`aos runs launch`, an action that does not exist, is a usage error.) */
+const onlyCommandWords = (argv: readonly string[]): boolean =>
+  argv.length <= 1 && argv.every((arg) => !arg.startsWith('-'));
 
 /** A yargs program with the CLI contract's conventions: strict options, kebab-case, usage errors
  * on stderr with exit code 2 (and one JSON document on stdout when --json was given). `withCommands`

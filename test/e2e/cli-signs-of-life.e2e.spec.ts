@@ -100,6 +100,8 @@ describe('signs of life', () => {
     const resumed = await runCli('aos', [...resume.split(' ').slice(1), '--json'], env);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(jsonOf(resumed)).toMatchObject({ status: 'succeeded', seal: { status: 'sealed' } });
+    // Its signs of life: the steps it ran, from the first without a record.
+    expect(resumed.stderr).toMatch(/^step 1 wait: succeeded in \d+ ms \(OK\)\nstep 2 echo: succeeded/);
   });
 
   describe('progress bars: on a terminal only', () => {
