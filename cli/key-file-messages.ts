@@ -34,8 +34,14 @@ export const signingKeyMessage = (error: SigningKeyError): string => {
   }
 };
 
-export const sealingKeyNotInKeySetMessage = (directory: string, error: SealingKeyNotInKeySet): string =>
-  `the signing key ${directory}/signing-key.pem (key ${error.key_id}) is not in the key set ${directory}/public-keys/: its seals would fail every proof and verify-all made with these keys, so none is made. If it is your key, restore its record public-keys/${error.key_id}.json; if not, the signing key was replaced: put yours back`;
+export const sealingKeyNotInKeySetMessage = (
+  directory: string,
+  error: SealingKeyNotInKeySet,
+  signer: 'file' | 'pkcs11' = 'file',
+): string =>
+  signer === 'pkcs11'
+    ? `the signing key in the PKCS#11 token (key ${error.key_id}) is not in the key set ${directory}/public-keys/: its seals would fail every proof and verify-all made with these keys, so none is made. If it is your key, add its public key with \`aos-int keys init\` (AOS_SIGNER=pkcs11), which registers the token's key`
+    : `the signing key ${directory}/signing-key.pem (key ${error.key_id}) is not in the key set ${directory}/public-keys/: its seals would fail every proof and verify-all made with these keys, so none is made. If it is your key, restore its record public-keys/${error.key_id}.json; if not, the signing key was replaced: put yours back`;
 
 /** A failure reading the key directory's public keys: a refused file says so, anything else as
  * `otherwise` has it. */

@@ -2,8 +2,23 @@ import type { ComponentChildren } from 'preact';
 
 const REDACTED = '[REDACTED]';
 
+/** A string a secret was scrubbed out of (`Bearer [REDACTED]`): its text, each scrubbed part marked. */
+const PartlyRedacted = ({ value }: { value: string }) => (
+  <span class="json-string">
+    {JSON.stringify(value)
+      .split(REDACTED)
+      .map((part, i) => (
+        <>
+          {i > 0 && <span class="redacted">redacted</span>}
+          {part}
+        </>
+      ))}
+  </span>
+);
+
 const Leaf = ({ value }: { value: unknown }) => {
   if (value === REDACTED) return <span class="redacted">redacted</span>;
+  if (typeof value === 'string' && value.includes(REDACTED)) return <PartlyRedacted value={value} />;
   if (typeof value === 'string') return <span class="json-string">{JSON.stringify(value)}</span>;
   return <span class="json-scalar">{String(value)}</span>;
 };

@@ -2,6 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { useEffect, useState } from 'preact/hooks';
 import { openTreeHead } from '../domain/ledger/tree-head.js';
 import { fetchJson } from './fetch-json.js';
+import { LedgerConsistency } from './ledger-consistency.js';
 import { loadPinnedKeys, rawKeys } from './proof/pinned-keys.js';
 import { LoadingPage, ProblemPage } from './page-states.js';
 
@@ -35,7 +36,7 @@ const HeadFacts = ({ head }: { head: LedgerHeadBody }) => (
 );
 
 /** The tenant ledger's signed tree head, its signature checked in the page (the domain's
- * openTreeHead) against the keys the reader pinned. */
+ * openTreeHead) against the keys the reader pinned; and its consistency between two sizes. */
 export const LedgerPage = () => {
   const [head, setHead] = useState<LedgerHeadBody | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
@@ -70,6 +71,7 @@ export const LedgerPage = () => {
       <HeadFacts head={head} />
       <h2>The note (C2SP tlog-checkpoint)</h2>
       <pre class="note">{head.note}</pre>
+      <LedgerConsistency treeSize={head.tree_size} pinned={pinned} />
     </main>
   );
 };

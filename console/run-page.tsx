@@ -1,9 +1,11 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import { AttemptLegend } from './attempt-bars.js';
 import type { BundleVerdict } from '../domain/bundle/bundle-verification.js';
 import type { BundleBody, RunOverviewBody } from './api-types.js';
 import { fetchJson } from './fetch-json.js';
 import { JsonView } from './json-view.js';
 import { useLiveEvents } from './live-events.js';
+import { PlanningExchanges } from './planning-exchanges.js';
 import { ProofPanel } from './proof-panel.js';
 import { loadPinnedKeys, rawKeys, savePinnedKeys, type PinnedKey } from './proof/pinned-keys.js';
 import { verifyInPage } from './proof/verify-in-page.js';
@@ -24,7 +26,7 @@ const PlanSection = ({ run }: { run: RunOverviewBody }) => (
     {run.planning.length > 0 && (
       <>
         <h3>Planner exchanges</h3>
-        <JsonView value={run.planning} />
+        <PlanningExchanges planning={run.planning} />
       </>
     )}
   </section>
@@ -116,6 +118,7 @@ export const RunPage = ({ runId }: { runId: string }) => {
       )}
       <section aria-label="Timeline">
         <h2>Steps</h2>
+        <AttemptLegend />
         <Waterfall steps={steps} divergedSeq={divergence?.seq ?? null} onOpen={setOpen} />
       </section>
       {open && <StepDrawer step={open} onClose={() => setOpen(null)} />}

@@ -1,6 +1,8 @@
+import { AttemptBars } from './attempt-bars.js';
 import { duration, money } from './format.js';
 import type { StepView } from './run-steps.js';
 import { timelineSpan } from './run-steps.js';
+import { stepStatusWords } from './step-attempts.js';
 
 type Props = {
   readonly steps: readonly StepView[];
@@ -9,8 +11,9 @@ type Props = {
   readonly onOpen: (step: StepView) => void;
 };
 
-/** The run's steps on one time scale: each bar starts when its step started and is as long as it
- * took; retries and failures are said in words next to it; the step the proof failed on is marked. */
+/** The run's steps on one time scale: each step's row holds a bar per attempt, starting when it
+ * started and as long as it took (retries, timeouts and failures drawn, and said in words next to
+ * it); the step the proof failed on is marked. */
 export const Waterfall = ({ steps, divergedSeq, onOpen }: Props) => {
   const span = timelineSpan(steps);
   if (steps.length === 0) return <p>No step was recorded.</p>;
@@ -18,8 +21,6 @@ export const Waterfall = ({ steps, divergedSeq, onOpen }: Props) => {
     <ol class="waterfall" aria-label="Steps">
       {steps.map((step) => {
         const diverged = step.seq === divergedSeq;
-        const left = (100 * step.offset_ms) / span;
-        const width = Math.max(0.5, (100 * step.duration_ms) / span);
         return (
           <li
             class={`step step-${step.status}${diverged ? ' diverged' : ''}`}
@@ -29,10 +30,10 @@ export const Waterfall = ({ steps, divergedSeq, onOpen }: Props) => {
               <span class="step-index">#{step.step_index}</span> {step.skill}
             </button>
             <div class="track">
-              <div class="bar" style={{ left: `${left}%`, width: `${width}%` }} />
+              <AttemptBars step={step} span={span} />
             </div>
             <span class="step-facts">
-              {step.status} · {duration(step.duration_ms)} · {money(step.cost_cents)}
+              {stepStatusWords(step)} · {duration(step.duration_ms)} · {money(step.cost_cents)}
               {step.retry_count > 0 &&
                 ` · ${step.retry_count} ${step.retry_count === 1 ? 'retry' : 'retries'}`}
             </span>

@@ -32,6 +32,8 @@ await build({
     'fastify',
     'pino',
     '@opentelemetry/otlp-transformer',
+    // A native addon (node-gyp builds it at install), required only with AOS_SIGNER=pkcs11.
+    'pkcs11js',
   ],
   // The migrator finds migrations/ from its own URL; Intl.Segmenter is created on first use
   // (cli/launcher/lazy-intl-segmenter.ts).

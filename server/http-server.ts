@@ -2,10 +2,19 @@ import Fastify from 'fastify';
 import type { Logger } from 'pino';
 import type { Lifecycle } from './lifecycle.js';
 
-/** The HTTP interface: today the probes only (the console and the OTLP ingest come later). */
-export const buildHttpServer = (lifecycle: Lifecycle, logger: Logger) => {
+/** The HTTP interface: the probes here; the OTLP ingest and the console add their routes. */
+export const buildHttpServer = (lifecycle: Lifecycle, logger: Logger, requestTimeoutMs: number) => {
   const app = Fastify({
     loggerInstance: logger,
+    requestTimeout: requestTimeoutMs,
+    // Given to Node's createServer too: set on the server afterwards (as Fastify does), a request
+    // timeout below the headers timeout (60 s) is never enforced on Node 20. Node checks the
+    // deadlines every connectionsCheckingInterval (30 s by default).
+    http: {
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: Math.min(60_000, requestTimeoutMs),
+      connectionsCheckingInterval: Math.min(1000, requestTimeoutMs),
+    },
     // Connections idle at shutdown are closed at once; those with a request in flight finish it.
     forceCloseConnections: 'idle',
     return503OnClosing: true,

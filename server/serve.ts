@@ -1,5 +1,6 @@
 import { pino, type Logger } from 'pino';
 import { buildHttpServer, closeWithin } from './http-server.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from './request-timeout.js';
 import { createLifecycle, trapStopSignals, type Lifecycle } from './lifecycle.js';
 import type { ListenAddress } from './listen-address.js';
 import { listenOn } from './listen-failure.js';
@@ -8,6 +9,7 @@ import { startObservedSealer } from './observed-sealer.js';
 import { registerOtlpTracesRoute } from './otlp-traces-route.js';
 import { registerConsoleApi } from './console/api-routes.js';
 import type { ConsoleDeps } from './console/console-deps.js';
+import { registerLedgerConsistencyRoute } from './console/ledger-consistency-route.js';
 import { registerLiveRoute } from './console/live-route.js';
 import { registerLoginRoutes } from './console/login-routes.js';
 import { registerConsolePages } from './console/page-routes.js';
@@ -42,6 +44,8 @@ export type ServeOptions = {
   readonly withLifecycle?: (lifecycle: Lifecycle) => void;
   readonly logger?: Logger;
   readonly ingest?: IngestSettings;
+  /** How long a client may take to send a request (408 past it). */
+  readonly requestTimeoutMs?: number;
 };
 
 /** JSON lines on stderr, written synchronously so that nothing is lost when the process exits. */
@@ -58,7 +62,7 @@ export const serve = async (options: ServeOptions): Promise<void> => {
   const lifecycle = createLifecycle();
   options.withLifecycle?.(lifecycle);
   const untrap = trapStopSignals(lifecycle, options.exitNow);
-  const app = buildHttpServer(lifecycle, logger);
+  const app = buildHttpServer(lifecycle, logger, options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
   const settings = options.ingest ?? { limits: DEFAULT_INGEST_LIMITS, quietPeriodMs: 5000 };
   let ingest: ObservedIngest | null = null;
   let consoleDeps: ConsoleDeps | null = null;
@@ -67,6 +71,7 @@ export const serve = async (options: ServeOptions): Promise<void> => {
   registerLoginRoutes(app, () => consoleDeps);
   registerConsoleApi(app, () => consoleDeps);
   registerLiveRoute(app, () => consoleDeps);
+  registerLedgerConsistencyRoute(app, () => consoleDeps);
   registerConsolePages(app, () => consoleDeps);
   try {
     await listenOn(app, options.listen);

@@ -92,9 +92,12 @@ export const listPublicKeys = async (directory: string): Promise<PublicKeyRecord
   return records.sort((a, b) => a.created_at.localeCompare(b.created_at));
 };
 
-const newKey = async (directory: string, now: string): Promise<PublicKeyRecord> => {
-  const { privateKey } = generateKeyPairSync('ed25519');
-  const raw = rawPublicKeyOf(privateKey);
+/** Writes the public key record of raw into public-keys/ (made if absent), as the active key. */
+const writePublicKeyRecord = async (
+  directory: string,
+  raw: Uint8Array,
+  now: string,
+): Promise<PublicKeyRecord> => {
   const record: PublicKeyRecord = {
     key_id: keyIdOf(raw),
     algorithm: 'Ed25519',
@@ -111,6 +114,12 @@ const newKey = async (directory: string, now: string): Promise<PublicKeyRecord> 
     `${JSON.stringify(record, null, 2)}\n`,
     0o644,
   );
+  return record;
+};
+
+const newKey = async (directory: string, now: string): Promise<PublicKeyRecord> => {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const record = await writePublicKeyRecord(directory, rawPublicKeyOf(privateKey), now);
   await writeAtomically(
     privateKeyPath(directory),
     privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
@@ -121,17 +130,35 @@ const newKey = async (directory: string, now: string): Promise<PublicKeyRecord> 
 
 export type KeyInitError = { readonly kind: 'key_exists'; readonly path: string } | KeyFileRefused;
 
+/** The key directory, made if absent: parents as a home directory would be (0755: the embedded
+ * server's account must pass through AOS_HOME); the key directory itself private. */
+const makeKeyDirectory = async (directory: string): Promise<KeyFileRefused | null> => {
+  await mkdir(dirname(directory), { recursive: true, mode: 0o755 });
+  await mkdir(directory, { recursive: true, mode: 0o700 });
+  const checked = checkKeyDirectory(directory);
+  return checked === 'missing' ? missingAfterMkdir(directory) : checked;
+};
+
+/** `keys init` with a key kept elsewhere (a PKCS#11 token): its public key joins the key set (its
+ * record is kept if there already); no private key file is written. Throws KeyFileRefusedError. */
+export const registerPublicKey = async (
+  directory: string,
+  raw: Uint8Array,
+  now: string,
+): Promise<E.Either<KeyFileRefused, PublicKeyRecord>> => {
+  const refused = await makeKeyDirectory(directory);
+  if (refused !== null) return E.left(refused);
+  const known = (await listPublicKeys(directory)).find((record) => record.key_id === keyIdOf(raw));
+  return E.right(known ?? (await writePublicKeyRecord(directory, raw, now)));
+};
+
 /** `keys init`: creates the first key pair; refuses to replace an existing private key. */
 export const initKeys = async (
   directory: string,
   now: string,
 ): Promise<E.Either<KeyInitError, PublicKeyRecord>> => {
-  // Parents as a home directory would be (0755: the embedded server's account must pass through
-  // AOS_HOME); the key directory itself is private.
-  await mkdir(dirname(directory), { recursive: true, mode: 0o755 });
-  await mkdir(directory, { recursive: true, mode: 0o700 });
-  const checked = checkKeyDirectory(directory);
-  if (checked !== null) return E.left(checked === 'missing' ? missingAfterMkdir(directory) : checked);
+  const refused = await makeKeyDirectory(directory);
+  if (refused !== null) return E.left(refused);
   // Anything at the key's path, a link or a FIFO too, is an existing key: not replaced, not read.
   const existing = await lstat(privateKeyPath(directory)).then(
     () => true,

@@ -158,7 +158,7 @@ const handler = async (args: ArgsOf<typeof builder>) =>
     ]);
     const keysDirectory = keyDirectory.demoKeyDirectory(process.env);
     await keyDirectory.initKeys(keysDirectory, new Date().toISOString()); // a key_exists answer means it is there already
-    const keys = await requireRunKeys(keysDirectory);
+    const keys = await requireRunKeys(keysDirectory, { kind: 'file' });
     return withRuntime(async (customer) => {
       const sandboxUrl = pipe(
         await prepareDemoSandbox(customer.url, process.env),

@@ -5,6 +5,9 @@ import { CliFailure, infrastructureError, orThrow } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { shown } from '../terminal-text.js';
+import type { PublicKeyRecord } from '../../domain/ports/signing-keys.js';
+import type { TokenSignerConfig } from '../../domain/ports/token-signer.js';
+import { configuredSigner } from '../signer-config.js';
 import { withJson, type ArgsOf } from './common-options.js';
 
 const jsonOnly = (yargs: Argv) => withJson(yargs);
@@ -43,6 +46,11 @@ const unexpected =
 const init = async (args: ArgsOf<typeof initOptions>) =>
   runAndPrint(args, async () => {
     const { initKeys, keyFileRefusedMessage, directory } = await keys();
+    const choice = configuredSigner(process.env);
+    if (choice.kind === 'pkcs11') {
+      const { initTokenKey } = await import('../token-keys.js');
+      return initTokenKey(choice.config, directory).catch(unexpected(directory));
+    }
     const made = await initKeys(directory, new Date().toISOString()).catch(unexpected(directory));
     if (E.isLeft(made) && made.left.kind === 'key_exists' && args['if-missing'])
       return {
@@ -75,6 +83,13 @@ const unreadableHelp = (path: string, message: string) =>
 const rotate = async (args: ArgsOf<typeof rotateOptions>) =>
   runAndPrint(args, async () => {
     const { rotateKeys, signingKeyMessage, directory } = await keys();
+    if (configuredSigner(process.env).kind === 'pkcs11')
+      throw new CliFailure(
+        ExitCode.usage,
+        'invalid_input',
+        'AOS_SIGNER: keys rotate replaces key files; with a PKCS#11 token, make the new key under a new AOS_PKCS11_KEY_LABEL with `aos-int keys init` (the old public key stays in the key set and keeps verifying its seals)',
+        'AOS_SIGNER',
+      );
     const rotated = await rotateKeys(directory, new Date().toISOString(), {
       replaceUnreadable: args['replace-unreadable'],
     }).catch(unexpected(directory));
@@ -104,7 +119,9 @@ const rotate = async (args: ArgsOf<typeof rotateOptions>) =>
 const list = async (args: Args) =>
   runAndPrint(args, async () => {
     const { listPublicKeys, loadSigner, signingKeyMessage, directory } = await keys();
+    const choice = configuredSigner(process.env);
     const records = await listPublicKeys(directory).catch(unexpected(directory));
+    if (choice.kind === 'pkcs11') return listWithToken(choice.config, directory, records);
     const signer = await loadSigner(directory);
     const problem = E.isLeft(signer) ? signer.left : null;
     // Runs cannot be sealed with an unreadable key: say so, with the way out, and exit 4.
@@ -114,35 +131,77 @@ const list = async (args: Args) =>
       process.stderr.write(`error: ${shown(signingKeyMessage(problem))}\n`);
     const unreadable = problem !== null && problem.kind !== 'no_signing_key';
     const activeId = E.isRight(signer) ? signer.right.keyId : null;
-    const rows = records.map((r) => ({ ...r, active: r.key_id === activeId }));
-    return {
-      exitCode: unreadable ? ExitCode.infrastructure : ExitCode.ok,
-      json: { directory, keys: rows },
-      ...(rows.length === 0
-        ? { text: `no keys in ${shown(directory)}: create one with \`aos-int keys init\`` }
-        : {
-            table: {
-              head: ['key_id', 'algorithm', 'created_at', 'retired_at', 'active'],
-              rows: rows.map((r) => [
-                r.key_id,
-                r.algorithm,
-                r.created_at,
-                r.retired_at ?? '',
-                r.active ? 'yes' : '',
-              ]),
-            },
-          }),
-    };
+    return listed(directory, records, activeId, unreadable ? ExitCode.infrastructure : ExitCode.ok);
+  });
+
+const listed = (
+  directory: string,
+  records: readonly PublicKeyRecord[],
+  activeId: string | null,
+  exitCode: ExitCode,
+) => {
+  const rows = records.map((r) => ({ ...r, active: r.key_id === activeId }));
+  return {
+    exitCode,
+    json: { directory, keys: rows },
+    ...(rows.length === 0
+      ? { text: `no keys in ${shown(directory)}: create one with \`aos-int keys init\`` }
+      : {
+          table: {
+            head: ['key_id', 'algorithm', 'created_at', 'retired_at', 'active'],
+            rows: rows.map((r) => [
+              r.key_id,
+              r.algorithm,
+              r.created_at,
+              r.retired_at ?? '',
+              r.active ? 'yes' : '',
+            ]),
+          },
+        }),
+  };
+};
+
+/** `keys list` with AOS_SIGNER=pkcs11: the active key is the token's (a token that cannot be
+ * opened is said on stderr, exit 4, as an unreadable key file is). */
+const listWithToken = async (
+  config: TokenSignerConfig,
+  directory: string,
+  records: readonly PublicKeyRecord[],
+) => {
+  const [{ loadTokenSigner }, { tokenSignerMessage }] = await Promise.all([
+    import('../../adapters/keys/pkcs11-signer.js'),
+    import('../token-signer-messages.js'),
+  ]);
+  const signer = await loadTokenSigner(config);
+  if (E.isLeft(signer)) process.stderr.write(`error: ${shown(tokenSignerMessage(signer.left))}\n`);
+  return E.isLeft(signer)
+    ? listed(directory, records, null, ExitCode.infrastructure)
+    : listed(directory, records, signer.right.keyId, ExitCode.ok);
+};
+
+/** `keys public`: the active signer's public key record (the token's key with AOS_SIGNER=pkcs11),
+ * the file an auditor gives `aos verify --public-key`. */
+const exportPublic = async (args: Args) =>
+  runAndPrint(args, async () => {
+    const [{ listPublicKeys, directory }, { requireSigner }, { publicKeyRecordOf }] = await Promise.all([
+      keys(),
+      import('../signing-keys.js'),
+      import('../token-keys.js'),
+    ]);
+    const signer = await requireSigner(directory, configuredSigner(process.env));
+    const record = publicKeyRecordOf(signer, await listPublicKeys(directory).catch(unexpected(directory)));
+    return { exitCode: ExitCode.ok, json: record, text: JSON.stringify(record, null, 2) };
   });
 
 export const keysCommand: CommandModule = {
   command: 'keys <action>',
-  describe: 'the Ed25519 keys that seal runs (AOS_KEYS_DIR, default AOS_HOME/keys)',
+  describe:
+    'the Ed25519 keys that seal runs (AOS_KEYS_DIR, default AOS_HOME/keys; AOS_SIGNER=pkcs11: a PKCS#11 token)',
   builder: (yargs: Argv) =>
     yargs
       .command({
         command: 'init',
-        describe: 'create the signing key (private key file mode 0600)',
+        describe: 'create the signing key (private key file mode 0600, or in the PKCS#11 token)',
         builder: initOptions,
         handler: init,
       })
@@ -151,6 +210,12 @@ export const keysCommand: CommandModule = {
         describe: 'replace the signing key; the old public key keeps verifying old seals',
         builder: rotateOptions,
         handler: rotate,
+      })
+      .command({
+        command: 'public',
+        describe: 'print the active public key record (give it to auditors: aos verify --public-key)',
+        builder: jsonOnly,
+        handler: exportPublic,
       })
       .command({
         command: 'list',

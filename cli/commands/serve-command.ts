@@ -8,6 +8,7 @@ import { cannotListen, runUntilStopped } from '../long-running-command.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { policyWith, type RedactionPolicy } from '../../domain/secrets/redaction-policy.js';
 import { DEFAULT_INGEST_LIMITS } from '../../server/observed-ingest.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from '../../server/request-timeout.js';
 import type { IngestSettings } from '../../server/serve.js';
 import { redactionPolicyFromEnv } from '../redaction-config.js';
 import { keysDirectoryOf, requireRunKeys } from '../signing-keys.js';
@@ -39,6 +40,11 @@ const builder = (yargs: Argv) =>
       type: 'number',
       default: DEFAULT_INGEST_LIMITS.maxConcurrentRequests,
       describe: 'POST /v1/traces: requests decoded and stored at once; past it, 429 with Retry-After',
+    })
+    .option('request-timeout-ms', {
+      type: 'number',
+      default: DEFAULT_REQUEST_TIMEOUT_MS,
+      describe: 'how long a client may take to send a whole request; past it, 408 and the connection closed',
     })
     .option('redact-key', {
       type: 'string',
@@ -103,6 +109,7 @@ const serveToEnd = async (args: ServeArgs): Promise<void> => {
   const listen = parseListenAddress(args.listen);
   if (E.isLeft(listen)) throw usageError('listen', listen.left);
   const settings = ingestSettings(args);
+  const requestTimeoutMs = wholeNumber('request-timeout-ms', args['request-timeout-ms'], 100, 3_600_000);
   const redaction = ingestRedaction(args);
   // Observed runs are sealed as they complete: no key, no server (exit 4, nothing bound).
   const keys = await requireRunKeys(await keysDirectoryOf(process.env));
@@ -120,6 +127,7 @@ const serveToEnd = async (args: ServeArgs): Promise<void> => {
     await serve({
       listen: listen.right,
       ingest: settings,
+      requestTimeoutMs,
       withDatabase: (work) =>
         withRuntime(
           async (runtime) =>

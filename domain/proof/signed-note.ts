@@ -97,6 +97,28 @@ export const parseVerifierKey = (text: string): E.Either<NoteError, IdentifiedNo
   return E.right({ name, keyHash, rawPublicKey: key.slice(1) });
 };
 
+/** Why body and name cannot make a note (body must be text ending in a newline), or null. */
+const noteInputProblem = (body: string, name: string): E.Either<NoteError, never> | null => {
+  if (!body.endsWith('\n') || !isNoteText(body))
+    return fail('malformed_note', 'note body must be text ending in a newline');
+  return isValidKeyName(name) ? null : fail('invalid_signer', `invalid key name ${JSON.stringify(name)}`);
+};
+
+/** Signs body with whatever makes Ed25519 signatures under the raw public key (a key object, a key
+ * in a PKCS#11 token); returns the complete note. */
+export const signNoteWith = (
+  body: string,
+  name: string,
+  raw: Uint8Array,
+  signEd25519Bytes: (message: Uint8Array) => Uint8Array,
+): E.Either<NoteError, string> => {
+  const problem = noteInputProblem(body, name);
+  if (problem !== null) return problem;
+  const signature = signEd25519Bytes(utf8(body));
+  const encoded = toBase64(Uint8Array.of(...noteKeyHash(name, raw), ...signature));
+  return E.right(`${body}\n${SIG_PREFIX}${name} ${encoded}\n`);
+};
+
 /** Signs body (which must end in a newline) with an Ed25519 key; returns the complete note. */
 export const signNote = (
   body: string,
@@ -104,14 +126,11 @@ export const signNote = (
   privateKey: KeyObject,
   raw: Uint8Array,
 ): E.Either<NoteError, string> => {
-  if (!body.endsWith('\n') || !isNoteText(body))
-    return fail('malformed_note', 'note body must be text ending in a newline');
-  if (!isValidKeyName(name)) return fail('invalid_signer', `invalid key name ${JSON.stringify(name)}`);
+  const problem = noteInputProblem(body, name);
+  if (problem !== null) return problem;
   if (!isPrivateKeyFor(privateKey, raw))
     return fail('invalid_signer', 'private key is not the Ed25519 key of the public key');
-  const signature = signEd25519(privateKey, utf8(body));
-  const encoded = toBase64(Uint8Array.of(...noteKeyHash(name, raw), ...signature));
-  return E.right(`${body}\n${SIG_PREFIX}${name} ${encoded}\n`);
+  return signNoteWith(body, name, raw, (message) => signEd25519(privateKey, message));
 };
 
 type ParsedLine = NoteSignature & { readonly line: string; readonly signature: Uint8Array };

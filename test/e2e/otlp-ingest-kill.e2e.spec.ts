@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { jsonOf, runCli } from '../support/cli.js';
 import { withSigningKey } from '../support/cli-fixtures.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
@@ -27,8 +27,15 @@ describe('aos serve stopped during ingest: SIGKILL, SIGTERM', () => {
     db = await freshDatabase();
     env = await withSigningKey({ DATABASE_URL: db.url });
   });
+  // Each test's servers end with it: a server left running would seal the next test's spans
+  // (its sealer takes every tenant's due traces from the shared staging tables).
+  afterEach(async () => {
+    for (const served of running.splice(0)) {
+      served.child.kill('SIGKILL');
+      await served.done;
+    }
+  });
   afterAll(async () => {
-    for (const served of running) served.child.kill('SIGKILL');
     await db.drop();
   });
 
@@ -150,5 +157,29 @@ describe('aos serve stopped during ingest: SIGKILL, SIGTERM', () => {
     expect(refused.headers.get('retry-after')).toBe('1');
     held.destroy();
     await waitFor('room again', async () => ((await send()).status === 200 ? true : undefined));
+  });
+  it('answers 408 to a client that stalls mid-body past --request-timeout-ms, and its slot is free again', async () => {
+    const created = await runCli(
+      'aos-int',
+      ['tokens', 'create', '--tenant-id', 'tenant-stall', '--json'],
+      env,
+    );
+    const { token } = jsonOf<{ token: string }>(created);
+    const served = await startServe(env, ['--max-concurrent-requests', '1', '--request-timeout-ms', '1000']);
+    running.push(served);
+    await untilReady(served);
+    const body = otlpBody('protobuf', await agentTraceSpans());
+    const stalled = await halfSent(served.port, token, body);
+    let answer = '';
+    stalled.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+    const closed = new Promise<void>((resolve) => stalled.once('close', () => resolve()));
+    await closed; // by the server: the client never ends its body
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    const next = await fetch(`http://127.0.0.1:${served.port}/v1/traces`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${token}` },
+    });
+    expect(next.status).toBe(200);
   });
 });

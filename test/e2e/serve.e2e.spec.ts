@@ -122,6 +122,22 @@ describe('aos serve', () => {
     },
   );
 
+  it.each([
+    ['--quiet-period-ms', '-1'],
+    ['--max-request-bytes', '10'],
+    ['--max-concurrent-requests', '0'],
+    ['--request-timeout-ms', '50'],
+    ['--request-timeout-ms', 'soon'],
+  ])('%s %s is a usage error (exit 2) naming the option, nothing bound', async (option, value) => {
+    const result = await runCli('aos', ['serve', '--listen', '127.0.0.1:0', option, value], {
+      ...keys,
+      DATABASE_URL: db.url,
+    });
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain(option);
+    expect(result.stderr).not.toContain('"event":"ready"');
+  });
+
   it('exits 4 when the database cannot be opened at start, saying so', async () => {
     const closed = new URL(db.url);
     closed.port = '1';
