@@ -1,18 +1,33 @@
 import { BROKEN_PIPE_EXIT, isBrokenPipe } from './broken-pipe.js';
 import { CliFailure } from './cli-failure.js';
 import { ExitCode } from './exit-codes.js';
+import { renderTable, tsvOf, type TableData } from './table-output.js';
 import { shown, terminalText } from './terminal-text.js';
 
-/** What a command produced: one JSON document for --json, text for people, and its exit code. */
+/** What a command produced: one JSON document for --json, text for people (or a table, rendered to
+ * fit the terminal, or as TSV with --output tsv), and its exit code. */
 export type CommandResult = {
   readonly exitCode: ExitCode;
   readonly json: unknown;
-  readonly text: string;
+  readonly text?: string;
+  readonly table?: TableData;
   /** The command already wrote its JSON document to stdout (streamed: a long run's rows). */
   readonly printed?: boolean;
 };
 
-export type OutputOptions = { readonly json?: boolean };
+export type OutputOptions = { readonly json?: boolean; readonly output?: 'table' | 'json' | 'tsv' };
+
+/** Whether the command prints one JSON document: --json or --output json. */
+export const jsonOutput = (options: OutputOptions): boolean =>
+  options.json === true || options.output === 'json';
+
+/** The text of a result for people: its table fitted to the terminal (stdout's width when it is a
+ * terminal; unbounded into a pipe or file), or as TSV; else its text. */
+const textOf = async (result: CommandResult, output: OutputOptions['output']): Promise<string> => {
+  if (result.table === undefined) return terminalText(result.text ?? '');
+  if (output === 'tsv') return tsvOf(result.table);
+  return renderTable(result.table, process.stdout.isTTY ? process.stdout.columns : undefined);
+};
 
 const write = (stream: NodeJS.WriteStream, text: string): Promise<void> =>
   new Promise((resolve) => {
@@ -28,6 +43,7 @@ export const runAndPrint = async (
   options: OutputOptions,
   handler: () => Promise<CommandResult>,
 ): Promise<void> => {
+  const json = jsonOutput(options);
   let result: CommandResult;
   try {
     result = await handler();
@@ -45,7 +61,7 @@ export const runAndPrint = async (
             error instanceof Error ? error.message : String(error),
           );
     await write(process.stderr, `error: ${shown(failure.message)}`);
-    if (options.json) {
+    if (json) {
       const body = {
         error: {
           code: failure.code,
@@ -59,10 +75,10 @@ export const runAndPrint = async (
     process.exitCode = failure.exitCode;
     return;
   }
-  if (!(options.json && result.printed))
+  if (!(json && result.printed))
     await write(
       process.stdout,
-      options.json ? JSON.stringify(result.json, null, 2) : terminalText(result.text),
+      json ? JSON.stringify(result.json, null, 2) : await textOf(result, options.output),
     );
   process.exitCode = isBrokenPipe() ? BROKEN_PIPE_EXIT : result.exitCode;
 };

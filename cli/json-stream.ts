@@ -43,6 +43,8 @@ export const writeJsonWithStreamedArray = async (
   arrayKey: string,
   rows: AsyncIterable<unknown>,
   tail: Readonly<Record<string, unknown>> = {},
+  /** About the length of a row's text, or null when unknown (the row is printed on its own). */
+  sizeOf: (row: unknown) => number | null = flatRowSize,
 ): Promise<void> => {
   const member = (key: string, value: unknown) =>
     `  ${JSON.stringify(key)}: ${indent(JSON.stringify(value, null, 2), '  ')}`;
@@ -74,7 +76,7 @@ export const writeJsonWithStreamedArray = async (
     await writeChunk(out, text);
   };
   for await (const row of rows) {
-    const size = flatRowSize(row);
+    const size = sizeOf(row);
     if (size === null) {
       endBatch();
       pending += `${separator()}\n    ${indent(JSON.stringify(row, null, 2), '    ')}`;

@@ -24,7 +24,9 @@ export const runDocument = (
   origin_system_id: request.origin_system_id,
   status: outcome.status,
   error: runError(proof),
-  trace_rows: proof.aos_traces.length,
+  // The same names as `aos proof --json`: trace_count (its aos_traces rows), step_count, the seal.
+  trace_count: proof.aos_traces.length,
   step_count: proof.step_count,
   integrity: proof.integrity,
+  seal: proof.seal,
 });

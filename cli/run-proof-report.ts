@@ -1,15 +1,38 @@
 import type { ProofReads } from '../application/ports/read-model.js';
 import type { RunProof } from '../application/proof/run-proof.js';
 import type { ComparableRow } from '../projections/comparable-row.js';
-import { comparableStepRow } from '../projections/stored-step-cells.js';
+import { comparableStepRow, STEP_COLUMNS } from '../projections/stored-step-cells.js';
 import type { Divergence } from '../domain/proof/run-verification.js';
 import { writeJsonWithStreamedArray } from './json-stream.js';
 import { shown } from './terminal-text.js';
+import { resumeCommandOf } from './use-case-failures.js';
 
-/** The run's aos_trace_steps rows as comparableRow gives them, in seq order, streamed. */
-async function* stepRows(reads: ProofReads, runId: string): AsyncGenerator<ComparableRow> {
+/** The JSON columns of aos_trace_steps (params, outcome_data, attempts). */
+const JSON_COLUMNS = STEP_COLUMNS.filter(([, kind]) => kind === 'json').map(([column]) => column);
+
+/** A step row as the proof document prints it: comparableRow's cells, its JSON columns as JSON
+ * values (comparableRow holds them as canonical JSON text, which parses back to the same value). */
+const printedStepRow = (row: ComparableRow, sizes: WeakMap<object, number>): Record<string, unknown> => {
+  const printed: Record<string, unknown> = { ...row };
+  let size = 0;
+  for (const column in row) size += column.length + String(row[column]).length + 32;
+  for (const column of JSON_COLUMNS) {
+    const cell = row[column];
+    if (typeof cell === 'string') printed[column] = JSON.parse(cell) as unknown;
+  }
+  // The row's text is about as long as its cells' (JSON cells as text): the writer batches by it.
+  sizes.set(printed, size);
+  return printed;
+};
+
+/** The run's aos_trace_steps rows, in seq order, streamed. */
+async function* stepRows(
+  reads: ProofReads,
+  runId: string,
+  sizes: WeakMap<object, number>,
+): AsyncGenerator<Record<string, unknown>> {
   for await (const rows of reads.stepRowFields(runId))
-    for (const fields of rows) yield comparableStepRow(fields);
+    for (const fields of rows) yield printedStepRow(comparableStepRow(fields), sizes);
 }
 
 /** `aos proof --json` (DESIGN.md CLI contract), written to `out` with the run's aos_trace_steps rows
@@ -19,8 +42,9 @@ export const writeProofDocument = (
   reads: ProofReads,
   proof: RunProof,
   verifiedAt: string,
-): Promise<void> =>
-  writeJsonWithStreamedArray(
+): Promise<void> => {
+  const sizes = new WeakMap<object, number>();
+  return writeJsonWithStreamedArray(
     out,
     {
       run_id: proof.run_id,
@@ -33,9 +57,11 @@ export const writeProofDocument = (
       aos_traces: proof.aos_traces,
     },
     'aos_trace_steps',
-    stepRows(reads, proof.run_id),
+    stepRows(reads, proof.run_id, sizes),
     { verified_at: verifiedAt },
+    (row) => (typeof row === 'object' && row !== null ? (sizes.get(row) ?? null) : null),
   );
+};
 
 /** Where a proof first diverged, on one line: what it quotes of the store or the bundle is `shown`. */
 export const divergenceLine = (d: Divergence): string =>
@@ -47,11 +73,13 @@ export const divergenceLine = (d: Divergence): string =>
  * come from the store: `shown`. */
 export const proofLines = (proof: RunProof): string[] => {
   const i = proof.integrity;
+  // A run still running or interrupted: what verifies is what was recorded so far, nothing more.
+  const notComplete = proof.found && proof.seal.status === 'not_completed';
   const lines = [
     `Trace rows: ${proof.aos_traces.length}`,
     `Trace step_count: ${proof.step_count}`,
     `Integrity model: ${i.model}`,
-    `Verification status: ${i.verification_status}`,
+    `Verification status: ${i.verification_status}${notComplete ? ' (so far: the run is not complete and not sealed)' : ''}`,
     `chain_length: ${i.chain_length}`,
     `root_hash: ${i.root_hash ?? '-'}`,
     `merkle_root: ${i.merkle_root ?? '-'}`,
@@ -71,6 +99,10 @@ export const proofLines = (proof: RunProof): string[] => {
       `seal: sealed at ${shown(seal.sealed_at)} by key ${shown(seal.key_id)}, tenant ledger index ${seal.ledger_index}`,
     );
   else if (seal.status === 'unsealed') lines.push('seal: NONE - the run completed but has no seal');
+  else if (notComplete)
+    lines.push(
+      `seal: NONE - the run is not complete (status ${shown(String(proof.aos_traces[0]?.status ?? 'created'))}); continue it with: ${resumeCommandOf(proof.tenant_id, proof.run_id)}`,
+    );
   if (i.failure_reason) lines.push(`failure_reason: ${shown(i.failure_reason)}`);
   if (i.divergence) lines.push(divergenceLine(i.divergence));
   return lines;

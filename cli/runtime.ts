@@ -62,15 +62,16 @@ export const withRuntime = async <T>(
   env: NodeJS.ProcessEnv = process.env,
   options: { readonly releaseOnSignal?: boolean } = {},
 ): Promise<T> => {
+  const { databaseUrlProblem, databaseUnavailable } = await import('./database-url-messages.js');
+  const problem = env.DATABASE_URL ? databaseUrlProblem(env.DATABASE_URL) : null;
+  if (problem) throw problem;
   const idle = env.DATABASE_URL ? 0 : idleSeconds(env);
   const { resolveDatabase } = await import('../adapters/postgres/database-resolution.js');
   let database: Awaited<ReturnType<typeof resolveDatabase>>;
   try {
     database = await resolveDatabase(env, { ...options, idleSeconds: idle });
   } catch (error) {
-    throw infrastructureError(
-      `database unavailable: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    throw databaseUnavailable(env.DATABASE_URL, error);
   }
   try {
     return await withDatabaseUrl(database.url, database.kind, work, {

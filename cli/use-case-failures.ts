@@ -19,7 +19,7 @@ const describeJson = (value: unknown): string =>
 export const describeProjectionError = (error: ProjectionError): string => describeJson(error);
 
 /** `aos runs resume` of this run: it continues a run cut off (its completion seals it), proves one completed. */
-const resumeCommandOf = (tenantId: string, runId: string): string =>
+export const resumeCommandOf = (tenantId: string, runId: string): string =>
   `aos runs resume --tenant-id ${tenantId} --run-id ${runId}`;
 
 /** A failure that left a run recorded but not at its end or its proof: the message and the JSON

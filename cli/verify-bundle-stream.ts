@@ -21,12 +21,18 @@ export type StreamedVerify =
 /** `aos verify bundle.json`, a chunk at a time (@streamparser/json): the top-level members and each
  * element of `events` go to the domain's stream verifier as they are parsed, and each event is
  * dropped from the parser's array once handed over, so memory does not grow with the events. */
-export const streamBundleFile = (file: string, maxBytes: number): StreamedVerify => {
+export const streamBundleFile = (
+  file: string,
+  maxBytes: number,
+  /** Told the bytes read so far after each chunk (a progress bar). */
+  onBytes: (read: number) => void = () => {},
+): StreamedVerify => {
   const verifier = createBundleStreamVerifier();
   const parser = new JSONParser({ paths: ['$.*', '$.events.*'], keepStack: false });
   let broken = false;
   let started = false;
   let whole = false;
+  let bytesRead = 0;
   parser.onError = () => {
     broken = true;
   };
@@ -49,6 +55,7 @@ export const streamBundleFile = (file: string, maxBytes: number): StreamedVerify
       }
     }
     parser.write(chunk);
+    onBytes((bytesRead += chunk.length));
     return !broken;
   });
   if (read._tag === 'Left') return { kind: 'refused', refusal: read.left };

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { watchStdout } from './broken-pipe.js';
@@ -18,32 +19,68 @@ const skipHelpRenderingAfterHandlers = (program: Argv): void => {
   if (typeof usage?.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
 };
 
-/** Whether the command line asks for --json (also `--json=true`), read before yargs could parse it. */
+/** Whether the command line asks for --json (also `--json=true`, `--output json`), read before
+ * yargs could parse it. */
 const jsonRequested = (argv: readonly string[]): boolean =>
   argv.some(
-    (arg) =>
+    (arg, i) =>
       arg === '--json' ||
+      arg === '--output=json' ||
+      (arg === '--output' && argv[i + 1] === 'json') ||
       (arg.startsWith('--json=') && !['false', '0', 'no'].includes(arg.slice('--json='.length))),
   );
+
+/** The package's version, from the package.json above this file (dist/cli/yargs-app.js, the
+ * bundle dist/bin/aos.cjs or cli/yargs-app.ts itself): read only when --version asks for it. */
+const packageVersion = (): string => {
+  for (let up = 1; up <= 3; up++) {
+    try {
+      const manifest = JSON.parse(
+        readFileSync(new URL(`${'../'.repeat(up)}package.json`, import.meta.url), 'utf8'),
+      ) as { name?: unknown; version?: unknown };
+      if (manifest.name === 'aos-runproof' && typeof manifest.version === 'string') return manifest.version;
+    } catch {
+      // not at this level
+    }
+  }
+  return 'unknown';
+};
+
+/** The messages yargs fails with when a command (or a command's action) is missing. */
+const MISSING_COMMAND = [/^name a command$/, /^Not enough non-option arguments/];
+
+/** Nothing, or only a command's name, on the command line (`aos`, `aos runs`): help is what such a
+ * call wants. (`aos runs launch`, an action that does not exist, is a usage error.) */
+const onlyCommandWords = (argv: readonly string[]): boolean =>
+  argv.length <= 1 && argv.every((arg) => !arg.startsWith('-'));
 
 /** A yargs program with the CLI contract's conventions: strict options, kebab-case, usage errors
  * on stderr with exit code 2 (and one JSON document on stdout when --json was given). `withCommands`
  * adds the commands, one .command() each, so each command's argument types are checked as its own. */
 export const cliProgram = (name: string, withCommands: (program: Argv) => Argv): Argv => {
   watchStdout();
-  const program = withCommands(yargs(hideBin(process.argv)).scriptName(name));
+  const args = hideBin(process.argv);
+  const versionRequested = args.includes('--version');
+  const program = withCommands(yargs(args).scriptName(name));
   skipHelpRenderingAfterHandlers(program);
   return program
     .demandCommand(1, 'name a command')
     .strict()
     .parserConfiguration({ 'camel-case-expansion': true, 'strip-aliased': true })
     .help()
-    .version(false)
+    .alias('help', 'h')
+    .version('version', 'print the version of the CLI', versionRequested ? packageVersion() : '')
+    .completion('completion', 'print a bash/zsh completion script (aos completion >> ~/.bashrc)')
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .fail((message, error, y) => {
       if (error) throw error;
+      // A bare `aos` or `aos runs`: the help of that command, not an error.
+      if (MISSING_COMMAND.some((m) => m.test(message)) && onlyCommandWords(args)) {
+        y.showHelp('log');
+        process.exit(ExitCode.ok);
+      }
       // The message echoes the command line ("Unknown argument: ..."): printed on one line, escaped.
-      process.stderr.write(`${y.help() ? '' : ''}error: ${shown(message)}\n(see ${name} --help)\n`);
+      process.stderr.write(`error: ${shown(message)}\n(see ${name} --help)\n`);
       if (jsonRequested(process.argv))
         process.stdout.write(`${JSON.stringify({ error: { code: 'usage', message } })}\n`);
       process.exit(ExitCode.usage);

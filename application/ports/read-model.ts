@@ -39,7 +39,11 @@ export interface ProjectionUpkeep {
     options?: { readonly timeoutMs?: number },
   ): Promise<E.Either<ProjectionError, GlobalPosition>>;
   /** Replays every event into emptied tables; the old tables stay until the new ones are complete. */
-  rebuild(options?: { readonly batchSize?: number }): Promise<E.Either<ProjectionError, ProjectionPass>>;
+  /** `onPage`: told how many events were replayed so far, after each page (a progress bar). */
+  rebuild(options?: {
+    readonly batchSize?: number;
+    readonly onPage?: (applied: number) => void;
+  }): Promise<E.Either<ProjectionError, ProjectionPass>>;
 }
 
 /**

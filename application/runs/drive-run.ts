@@ -239,6 +239,7 @@ export const driveRun = async (
       if (E.isLeft(flushed)) return flushed;
     }
     const executed = await stepRecord(deps, driver, agent, state, step, policy);
+    deps.progress?.stepEnded(executed.record);
     policy = null;
     const ended = await afterStep(driver, state, planStep, step.planned, executed, pure);
     if (ended !== null) return ended;

@@ -67,6 +67,7 @@ export const executeRun = async (
     ...opening.right,
   ]);
   if (E.isLeft(opened)) return opened;
+  deps.progress?.opened(runId);
   const state = opened.right.state;
   if (state.status === 'completed') return E.right(outcomeOf(opened.right, state.outcome));
   // From here on the run is recorded: a store that fails names it, for `aos runs resume`.

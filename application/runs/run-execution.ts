@@ -16,6 +16,7 @@ import { type RunCutOff } from './run-cut-off.js';
 import { type StepExecutionDeps } from './execute-step.js';
 import type { ObservedAgentRun, PlannerNotConfigured } from './opening-commands.js';
 import type { ModelPlanningSetting } from '../planning/model-planning-deps.js';
+import type { RunProgress } from './run-progress.js';
 
 export type RunExecutionDeps = StepExecutionDeps & {
   readonly store: EventStore;
@@ -27,6 +28,8 @@ export type RunExecutionDeps = StepExecutionDeps & {
   readonly signer: Signer;
   /** The operator's public keys: when given, a signer they do not hold completes nothing. */
   readonly keySet?: ReadonlyMap<string, Uint8Array>;
+  /** Told the run's id and each step as it ends (signs of life); absent: nobody watches. */
+  readonly progress?: RunProgress;
 };
 
 export type RunExecutionError =

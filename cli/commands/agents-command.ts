@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { Argv, CommandModule } from 'yargs';
 import type { CreateAgentError } from '../../application/agents/create-agent.js';
@@ -23,7 +23,6 @@ import {
   MAX_MODEL_PLAN_STEPS,
   MAX_REPAIR_ATTEMPTS,
 } from '../../domain/agent/agent-planner.js';
-import { renderTable } from '../table-output.js';
 
 const createOptions = (yargs: Argv) =>
   withJson(withTenant(yargs))
@@ -75,21 +74,25 @@ const createOptions = (yargs: Argv) =>
 type CreateArgs = ArgsOf<typeof createOptions>;
 const listOptions = (yargs: Argv) => withJson(withTenant(yargs));
 
+/** A plan template's size limit: 50 steps fit in a few kB; a file of megabytes is a mistake. */
+const MAX_TEMPLATE_BYTES = 1024 * 1024;
+
 const readTemplate = async (path: string | undefined) => {
   if (path === undefined || path === '')
     throw usageError(
       'plan-template',
       'is required (a JSON file: {"steps":[{"skill":"echo","params":{"message":"{{goal}}"}}]})',
     );
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
+  const { readFileSafely } = await import('../../adapters/files/safe-files.js');
+  const { describeFileRefusal } = await import('../file-refusal-messages.js');
+  const bytes = readFileSafely(path, { followLinks: true, access: 'anyone', maxBytes: MAX_TEMPLATE_BYTES });
+  // Too large, not a regular file, unreadable: a usage error naming the file, before it is read.
+  if (E.isLeft(bytes))
     throw usageError(
       'plan-template',
-      `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      `cannot read ${path}: it ${describeFileRefusal(bytes.left)}${bytes.left.kind === 'too_large' ? ' bytes that a plan template may have' : ''}`,
     );
-  }
+  const text = bytes.right.toString('utf8');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -199,10 +202,18 @@ const list = async (args: ArgsOf<typeof listOptions>) =>
       return {
         exitCode: ExitCode.ok,
         json: { tenant_id: tenantId, agents },
-        text: await renderTable(
-          ['agent_id', 'name', 'planner', 'steps', 'budget_cents', 'created_at'],
-          agents.map((a) => [a.agent_id, a.name, a.planner, a.steps ?? '', a.budget_cents, a.created_at]),
-        ),
+        table: {
+          head: ['agent_id', 'name', 'planner', 'steps', 'budget_cents', 'created_at'],
+          rows: agents.map((a) => [
+            a.agent_id,
+            a.name,
+            a.planner,
+            a.steps ?? '',
+            a.budget_cents,
+            a.created_at,
+          ]),
+          wrap: ['name'],
+        },
       };
     });
   });

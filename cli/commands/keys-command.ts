@@ -5,7 +5,6 @@ import { CliFailure, infrastructureError, orThrow } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { shown } from '../terminal-text.js';
-import { renderTable } from '../table-output.js';
 import type { PublicKeyRecord } from '../../domain/ports/signing-keys.js';
 import type { TokenSignerConfig } from '../../domain/ports/token-signer.js';
 import { configuredSigner } from '../signer-config.js';
@@ -13,6 +12,12 @@ import { withJson, type ArgsOf } from './common-options.js';
 
 const jsonOnly = (yargs: Argv) => withJson(yargs);
 type Args = ArgsOf<typeof jsonOnly>;
+const initOptions = (yargs: Argv) =>
+  withJson(yargs).option('if-missing', {
+    type: 'boolean',
+    default: false,
+    describe: 'when a signing key already exists: say so and exit 0 (not 1), changing nothing',
+  });
 const rotateOptions = (yargs: Argv) =>
   withJson(yargs).option('replace-unreadable', {
     type: 'boolean',
@@ -38,7 +43,7 @@ const unexpected =
     );
   };
 
-const init = async (args: Args) =>
+const init = async (args: ArgsOf<typeof initOptions>) =>
   runAndPrint(args, async () => {
     const { initKeys, keyFileRefusedMessage, directory } = await keys();
     const choice = configuredSigner(process.env);
@@ -46,21 +51,28 @@ const init = async (args: Args) =>
       const { initTokenKey } = await import('../token-keys.js');
       return initTokenKey(choice.config, directory).catch(unexpected(directory));
     }
+    const made = await initKeys(directory, new Date().toISOString()).catch(unexpected(directory));
+    if (E.isLeft(made) && made.left.kind === 'key_exists' && args['if-missing'])
+      return {
+        exitCode: ExitCode.ok,
+        json: { directory, created: false, path: made.left.path },
+        text: `a signing key already exists at ${shown(made.left.path)}: nothing was changed`,
+      };
     const active = pipe(
-      await initKeys(directory, new Date().toISOString()).catch(unexpected(directory)),
+      made,
       orThrow((error) =>
         error.kind === 'key_file_refused'
           ? infrastructureError(keyFileRefusedMessage(error))
           : new CliFailure(
               ExitCode.failed,
               'key_exists',
-              `a signing key already exists at ${error.path}; use \`aos-int keys rotate\` to replace it`,
+              `a signing key already exists at ${error.path}; use \`aos-int keys rotate\` to replace it (or --if-missing to accept it)`,
             ),
       ),
     );
     return {
       exitCode: ExitCode.ok,
-      json: { directory, active },
+      json: { directory, created: true, active },
       text: `signing key created: key_id ${active.key_id}\nprivate key: ${shown(directory)}/signing-key.pem (mode 0600)\npublic keys: ${shown(directory)}/public-keys/`,
     };
   });
@@ -122,7 +134,7 @@ const list = async (args: Args) =>
     return listed(directory, records, activeId, unreadable ? ExitCode.infrastructure : ExitCode.ok);
   });
 
-const listed = async (
+const listed = (
   directory: string,
   records: readonly PublicKeyRecord[],
   activeId: string | null,
@@ -132,13 +144,20 @@ const listed = async (
   return {
     exitCode,
     json: { directory, keys: rows },
-    text:
-      rows.length === 0
-        ? `no keys in ${shown(directory)}: create one with \`aos-int keys init\``
-        : await renderTable(
-            ['key_id', 'algorithm', 'created_at', 'retired_at', 'active'],
-            rows.map((r) => [r.key_id, r.algorithm, r.created_at, r.retired_at ?? '', r.active ? 'yes' : '']),
-          ),
+    ...(rows.length === 0
+      ? { text: `no keys in ${shown(directory)}: create one with \`aos-int keys init\`` }
+      : {
+          table: {
+            head: ['key_id', 'algorithm', 'created_at', 'retired_at', 'active'],
+            rows: rows.map((r) => [
+              r.key_id,
+              r.algorithm,
+              r.created_at,
+              r.retired_at ?? '',
+              r.active ? 'yes' : '',
+            ]),
+          },
+        }),
   };
 };
 
@@ -183,7 +202,7 @@ export const keysCommand: CommandModule = {
       .command({
         command: 'init',
         describe: 'create the signing key (private key file mode 0600, or in the PKCS#11 token)',
-        builder: jsonOnly,
+        builder: initOptions,
         handler: init,
       })
       .command({

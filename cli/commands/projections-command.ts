@@ -77,12 +77,16 @@ const rebuildFailure = (error: ProjectionError): CliFailure =>
 
 const rebuild = async (args: Args) =>
   runAndPrint(args, async () => {
+    const { progressBar } = await import('../progress-bar.js');
     return withRuntime(async ({ readModel }) => {
       const started = performance.now();
-      const { applied } = pipe(
-        await readModel.projections.rebuild({ batchSize: 1000 }),
-        orThrow(rebuildFailure),
-      );
+      // No total is known before the replay: the bar counts the events replayed.
+      const bar = await progressBar('rebuilding the trace tables: {value} events replayed');
+      bar.start(0);
+      const rebuilt = await readModel.projections
+        .rebuild({ batchSize: 1000, onPage: (applied) => bar.update(applied) })
+        .finally(bar.stop);
+      const { applied } = pipe(rebuilt, orThrow(rebuildFailure));
       const seconds = (performance.now() - started) / 1000;
       return {
         exitCode: ExitCode.ok,

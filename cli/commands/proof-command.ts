@@ -5,7 +5,7 @@ import type { RunProof } from '../../application/proof/run-proof.js';
 import { documentPublicKey, STEP_INCLUSION_FORMAT } from '../../domain/verify/printed-documents.js';
 import { RunIdC, StepIndexC as StepC, TenantIdC } from '../../domain/run/identifiers.js';
 import { notFound, orThrow, usageError } from '../cli-failure.js';
-import { runAndPrint } from '../command-output.js';
+import { jsonOutput, runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { shown } from '../terminal-text.js';
 import { decodeIntegerOption, decodeOption } from '../input-validation.js';
@@ -62,7 +62,7 @@ const handler = async (args: ArgsOf<typeof builder>) =>
       const verified = proof.integrity.verification_status === 'VERIFIED';
       const exitCode = verified ? ExitCode.ok : ExitCode.failed;
       if (step === undefined) {
-        if (args.json)
+        if (jsonOutput(args))
           await writeProofDocument(
             process.stdout,
             runtime.readModel.proofReads,

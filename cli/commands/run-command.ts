@@ -37,6 +37,12 @@ const builder = (yargs: Argv) =>
       type: 'string',
       describe: "this run's budget in cents (default: the agent's)",
     })
+    .option('quiet', {
+      alias: 'q',
+      type: 'boolean',
+      default: false,
+      describe: 'print no sign of life on stderr (the run id as it starts, each step as it ends)',
+    })
     .option('idempotency-key', {
       type: 'string',
       describe:
@@ -70,8 +76,10 @@ const handler = async (args: ArgsOf<typeof builder>) =>
     const failed = orThrow((error: RunUseCaseError) =>
       runFailure(error, request.tenant_id, request.agent_id),
     );
+    const { watchRun } = await import('../run-signs-of-life.js');
+    const watch = watchRun(request.tenant_id, { quiet: args.quiet });
     return withRuntime(async (runtime) => {
-      const deps = await runExecutionDeps(runtime);
+      const deps = { ...(await runExecutionDeps(runtime)), progress: watch.progress };
       if (key === undefined) {
         const { runAndProve } = await import('../../application/runs/run-and-prove.js');
         const { outcome, proof } = pipe(await runAndProve(deps, request, keys), failed);
@@ -98,7 +106,7 @@ const handler = async (args: ArgsOf<typeof builder>) =>
         ...(note[0] ? { note: note[0] } : {}),
       };
       return runResult(document, run.proof, note);
-    });
+    }).finally(watch.stop);
   });
 
 /** Exit 0 only for a run that succeeded and proves VERIFIED. */

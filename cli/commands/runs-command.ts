@@ -12,7 +12,6 @@ import * as E from 'fp-ts/lib/Either.js';
 import { describePlanProblems } from '../../domain/plan/plan-validation.js';
 import type { PlanningAttempted } from '../../domain/run/run-events.js';
 import { storeFailure, withRuntime } from '../runtime.js';
-import { renderTable } from '../table-output.js';
 import { withJson, withRunId, withTenant, type ArgsOf } from './common-options.js';
 
 /** One exchange with the planner's model, on one line (`--json` has the messages and the answer). */
@@ -31,11 +30,18 @@ const listOptions = (yargs: Argv) =>
     describe: 'at most this many (1-10000, default 50)',
   });
 const resumeOptions = (yargs: Argv) =>
-  withJson(withRunId(withTenant(yargs))).option('rerun-interrupted', {
-    type: 'boolean',
-    default: false,
-    describe: 'run the step that may have been in flight again even when its skill is not idempotent',
-  });
+  withJson(withRunId(withTenant(yargs)))
+    .option('rerun-interrupted', {
+      type: 'boolean',
+      default: false,
+      describe: 'run the step that may have been in flight again even when its skill is not idempotent',
+    })
+    .option('quiet', {
+      alias: 'q',
+      type: 'boolean',
+      default: false,
+      describe: 'print no sign of life on stderr (each step as it ends)',
+    });
 
 const get = async (args: ArgsOf<typeof getOptions>) =>
   runAndPrint(args, async () => {
@@ -91,18 +97,19 @@ const list = async (args: ArgsOf<typeof listOptions>) =>
       return {
         exitCode: ExitCode.ok,
         json: { tenant_id: tenantId, runs },
-        text: await renderTable(
-          ['run_id', 'agent_id', 'status', 'recorded', 'created_at', 'goal'],
-          runs.map((r) => [
+        table: {
+          head: ['run_id', 'agent_id', 'status', 'recorded', 'created_at', 'goal'],
+          rows: runs.map((r) => [
             r.run_id,
             r.agent_id,
             r.status,
             // observed: recorded from an OpenTelemetry trace after it ran (aos serve), no plan before it.
             r.observation === null ? 'planned' : 'observed',
             r.created_at,
-            r.goal.slice(0, 40),
+            r.goal.length > 60 ? `${r.goal.slice(0, 59)}…` : r.goal,
           ]),
-        ),
+          wrap: ['goal'],
+        },
       };
     });
   });
@@ -115,17 +122,21 @@ const resume = async (args: ArgsOf<typeof resumeOptions>) =>
     const runId = decodeOption(RunIdC, 'run-id', args['run-id']);
     const { keysDirectoryOf, requireRunKeys } = await import('../signing-keys.js');
     const keys = await requireRunKeys(await keysDirectoryOf(process.env));
-    const [{ resumeAndProve }, { runExecutionDeps }, { proofLines }, { configuredTsa }] = await Promise.all([
-      import('../../application/runs/resume-and-prove.js'),
-      import('../run-execution-deps.js'),
-      import('../run-proof-report.js'),
-      import('../tsa-config.js'),
-    ]);
+    const [{ resumeAndProve }, { runExecutionDeps }, { proofLines }, { configuredTsa }, { watchRun }] =
+      await Promise.all([
+        import('../../application/runs/resume-and-prove.js'),
+        import('../run-execution-deps.js'),
+        import('../run-proof-report.js'),
+        import('../tsa-config.js'),
+        import('../run-signs-of-life.js'),
+      ]);
     const tsaUrl = configuredTsa(process.env);
+    const watch = watchRun(tenantId, { quiet: args.quiet, runId });
     return withRuntime(async (runtime) => {
       const policy = args['rerun-interrupted'] ? 'rerun' : 'rerun_if_idempotent';
+      const deps = { ...(await runExecutionDeps(runtime)), progress: watch.progress };
       const { status, attempt, proof, alreadyCompleted } = pipe(
-        await resumeAndProve(await runExecutionDeps(runtime), keys, tenantId, runId, policy),
+        await resumeAndProve(deps, keys, tenantId, runId, policy),
         orThrow((error) => runFailure(error, tenantId)),
       );
       if (!alreadyCompleted && proof.seal.status === 'sealed') {
@@ -142,6 +153,7 @@ const resume = async (args: ArgsOf<typeof resumeOptions>) =>
           tenant_id: tenantId,
           status,
           attempt,
+          trace_count: proof.aos_traces.length,
           step_count: proof.step_count,
           integrity: proof.integrity,
           seal: proof.seal,
@@ -155,7 +167,7 @@ const resume = async (args: ArgsOf<typeof resumeOptions>) =>
           ...proofLines(proof),
         ].join('\n'),
       };
-    });
+    }).finally(watch.stop);
   });
 
 export const runsCommand: CommandModule = {

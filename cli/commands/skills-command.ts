@@ -1,7 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
-import { renderTable } from '../table-output.js';
 import { withJson, type ArgsOf } from './common-options.js';
 
 const jsonOnly = (yargs: Argv) => withJson(yargs);
@@ -15,9 +14,9 @@ const list = async (args: SkillsArgs) =>
     return {
       exitCode: ExitCode.ok,
       json: { skills },
-      text: await renderTable(
-        ['name', 'version', 'idempotent', 'pure', 'params', 'description'],
-        skills.map((s) => [
+      table: {
+        head: ['name', 'version', 'idempotent', 'pure', 'params', 'description'],
+        rows: skills.map((s) => [
           s.name,
           s.version,
           s.idempotent,
@@ -25,7 +24,8 @@ const list = async (args: SkillsArgs) =>
           Object.keys(s.params).join(', '),
           s.description,
         ]),
-      ),
+        wrap: ['idempotent', 'params', 'description'],
+      },
     };
   });
 

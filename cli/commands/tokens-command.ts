@@ -8,7 +8,6 @@ import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { decodeOption } from '../input-validation.js';
 import { storeFailure, withRuntime } from '../runtime.js';
-import { renderTable } from '../table-output.js';
 import { shown } from '../terminal-text.js';
 import { withJson, withTenant, type ArgsOf } from './common-options.js';
 
@@ -73,9 +72,9 @@ const list = async (args: ArgsOf<typeof listOptions>) =>
       return {
         exitCode: ExitCode.ok,
         json: { tenant_id: tenantId, tokens },
-        text: await renderTable(
-          ['token_id', 'tenant_id', 'name', 'scope', 'created_at', 'revoked_at'],
-          tokens.map((t) => [
+        table: {
+          head: ['token_id', 'tenant_id', 'name', 'scope', 'created_at', 'revoked_at'],
+          rows: tokens.map((t) => [
             t.token_id,
             t.tenant_id,
             t.name ?? '',
@@ -83,7 +82,8 @@ const list = async (args: ArgsOf<typeof listOptions>) =>
             t.created_at,
             t.revoked_at ?? '',
           ]),
-        ),
+          wrap: ['name'],
+        },
       };
     });
   });

@@ -43,32 +43,23 @@ const handler = async (args: ArgsOf<typeof builder>) =>
   runAndPrint(args, async () => {
     const tenantId =
       args['tenant-id'] === undefined ? null : decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
-    const [{ verifyAll }, { keysDirectoryOf, loadKnownKeys }, { default: progress }] = await Promise.all([
+    const [{ verifyAll }, { keysDirectoryOf, loadKnownKeys }, { progressBar }] = await Promise.all([
       import('../../application/proof/verify-all.js'),
       import('../signing-keys.js'),
-      import('cli-progress'),
+      import('../progress-bar.js'),
     ]);
     const knownKeys = await loadKnownKeys(await keysDirectoryOf(process.env));
     return withRuntime(async (runtime) => {
-      const bar = process.stderr.isTTY
-        ? new progress.SingleBar(
-            {
-              stream: process.stderr,
-              format: 'verifying runs [{bar}] {value}/{total} | failed {failed}',
-              hideCursor: true,
-            },
-            progress.Presets.shades_classic,
-          )
-        : null;
+      const bar = await progressBar('verifying runs [{bar}] {value}/{total} | failed {failed}');
       const started = performance.now();
       const verified = await verifyAll(runtime, tenantId, knownKeys, {
-        started: (total) => bar?.start(total, 0, { failed: 0 }),
-        proved: (counts) => bar?.increment(1, { failed: counts.failed }),
+        started: (total) => bar.start(total, { failed: 0 }),
+        proved: (counts) => bar.increment({ failed: counts.failed }),
         failed: (failure) => {
-          if (!bar) process.stderr.write(`FAILED ${failedRun(failure)}\n`);
+          if (!process.stderr.isTTY) process.stderr.write(`FAILED ${failedRun(failure)}\n`);
         },
       });
-      bar?.stop();
+      bar.stop();
       const { runs, counts, failed_runs: failures } = pipe(verified, orThrow(verifyAllFailure));
       const seconds = (performance.now() - started) / 1000;
       const uncosignedHeads = await uncosignedHeadsOf(runtime, tenantId);

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { Argv, CommandModule } from 'yargs';
@@ -225,7 +226,11 @@ const handler = async (args: ArgsOf<typeof builder>) =>
     // Streaming keeps memory flat whatever the file's size: no limit unless --max-bytes sets one.
     const streamLimit =
       args['max-bytes'] === undefined ? Number.MAX_SAFE_INTEGER : verifyMaxBytes(args['max-bytes']);
-    const streamed = file === '-' ? ({ kind: 'whole' } as const) : streamBundleFile(file, streamLimit);
+    const bar = await (await import('../progress-bar.js')).progressBar('verifying [{bar}] {percentage}%');
+    if (file !== '-') bar.start(statSync(file, { throwIfNoEntry: false })?.size ?? 0);
+    const streamed =
+      file === '-' ? ({ kind: 'whole' } as const) : streamBundleFile(file, streamLimit, bar.update);
+    bar.stop();
     if (streamed.kind === 'refused') throw verifyFileRefused(file, streamed.refusal);
     const input =
       streamed.kind === 'streamed'

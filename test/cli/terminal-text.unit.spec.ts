@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { unsafeTextCharacter } from '../../domain/json/control-characters.js';
-import { renderTable } from '../../cli/table-output.js';
+import { renderTable, tsvOf } from '../../cli/table-output.js';
 import { shown, terminalText } from '../../cli/terminal-text.js';
 
 const at = (code: number) => String.fromCharCode(code);
@@ -81,13 +81,59 @@ describe("terminalText: the CLI's own text, its lines and columns kept", () => {
 describe('renderTable shows each cell on its row', () => {
   it('escapes control, bidi and separator characters in cells', async () => {
     const table = await renderTable(
-      ['name', 'goal'],
-      [['agent\u001b[31m', 'line\nVerification status: VERIFIED\u2028\u202e']],
+      {
+        head: ['name', 'goal'],
+        rows: [['agent\u001b[31m', 'line\nVerification status: VERIFIED\u2028\u202e']],
+      },
+      undefined,
     );
     // eslint-disable-next-line no-control-regex -- finding control characters is the point
     expect(table).not.toMatch(/[\u001b\u2028\u202e]/);
     expect(table.split('\n')).toHaveLength(5);
     expect(table).toContain('agent\\u001b[31m');
     expect(table).toContain('line\\nVerification status: VERIFIED\\u2028\\u202e');
+  });
+});
+
+describe('tables fit the terminal', () => {
+  const wide = {
+    head: ['id', 'status', 'description'],
+    rows: [
+      ['0f8e2b1c-5d4a-4c3b-9a21-7e6f5d4c3b2a', 'succeeded', 'word '.repeat(60).trim()],
+      ['short', 'failed', 'a description that is long enough to need wrapping at eighty columns'],
+    ],
+    wrap: ['description'],
+  };
+  const widest = (text: string) => Math.max(...text.split('\n').map((line) => line.length));
+
+  it('keeps every line within the width, narrowing the free-text column first', async () => {
+    const table = await renderTable(wide, 80);
+    expect(widest(table)).toBeLessThanOrEqual(80);
+    // The id is not cut: the description wrapped instead.
+    expect(table).toContain('0f8e2b1c-5d4a-4c3b-9a21-7e6f5d4c3b2a');
+    expect(table.split('\n').length).toBeGreaterThan(7);
+  });
+
+  it('narrows every column when the free text alone is not enough', async () => {
+    expect(widest(await renderTable(wide, 40))).toBeLessThanOrEqual(40);
+  });
+
+  it('is as wide as its text without a width (a pipe)', async () => {
+    const table = await renderTable(wide, undefined);
+    expect(widest(table)).toBeGreaterThan(300);
+    expect(table.split('\n')).toHaveLength(7);
+  });
+});
+
+describe('TSV', () => {
+  it('is one line per row and one field per cell, tabs, line breaks and backslashes escaped', () => {
+    const tsv = tsvOf({
+      head: ['a', 'b'],
+      rows: [
+        ['x\ty\nz\\', null],
+        [1, true],
+      ],
+    });
+    expect(tsv.split('\n')).toEqual(['a\tb', 'x\\ty\\nz\\\\\t', '1\ttrue']);
   });
 });

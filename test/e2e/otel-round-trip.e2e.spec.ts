@@ -10,10 +10,9 @@ type StepRow = Record<string, unknown>;
 
 /** A step as the round trip must keep it: its place, kind of call, status, model and tokens. */
 const essence = (row: StepRow) => {
-  const parse = (cell: unknown) =>
-    (typeof cell === 'string' ? JSON.parse(cell) : cell) as Record<string, unknown>;
-  const params = parse(row.params);
-  const data = parse(row.outcome_data);
+  // The proof document's JSON cells are JSON values, not text.
+  const params = row.params as Record<string, unknown>;
+  const data = row.outcome_data as Record<string, unknown>;
   const usage = (data.usage ?? {}) as Record<string, unknown>;
   return {
     step_index: Number(row.step_index),

@@ -19,14 +19,14 @@ type StepRow = {
   outcome_data: unknown;
 };
 
-/** The proof document's step rows, their JSON cells parsed. */
+/** The proof document's step rows (their JSON cells are JSON values). */
 const stepRows = (proof: Record<string, unknown>): StepRow[] =>
   (proof.aos_trace_steps as Record<string, unknown>[]).map((row) => ({
     step_index: Number(row.step_index),
     skill_name: String(row.skill_name),
     status: String(row.status),
-    params: typeof row.params === 'string' ? JSON.parse(row.params) : row.params,
-    outcome_data: typeof row.outcome_data === 'string' ? JSON.parse(row.outcome_data) : row.outcome_data,
+    params: row.params,
+    outcome_data: row.outcome_data,
   }));
 
 /** The acceptance of observed runs (docs/OBSERVED-RUNS.md), as a user meets it: aos serve on

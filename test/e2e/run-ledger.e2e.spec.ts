@@ -34,9 +34,15 @@ describe('aos run → events → trace tables → aos proof', () => {
       ],
       env,
     );
-    expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const runId = /Run ID: ([0-9a-f-]{36})/.exec(result.stdout)?.[1] ?? '';
+    // On stderr, signs of life only: the run as it started, each step as it ended.
+    expect(result.stderr.split('\n')).toEqual([
+      `run ${runId} started`,
+      expect.stringMatching(/^step 0 echo: succeeded in \d+ ms \(OK\)$/),
+      expect.stringMatching(/^step 1 json_transform: succeeded in \d+ ms \(OK\)$/),
+      '',
+    ]);
     for (const line of [
       `Tenant ID: ${TENANT}`,
       'Trace rows: 1',
@@ -75,7 +81,8 @@ describe('aos run → events → trace tables → aos proof', () => {
       tenant_id: TENANT,
       status: 'succeeded',
       error: null,
-      trace_rows: 1,
+      trace_count: 1,
+      seal: { status: 'sealed' },
       step_count: 2,
       integrity: { model: 'HASH_CHAIN', verification_status: 'VERIFIED', chain_length: 6 },
     });

@@ -43,7 +43,8 @@ export type RunJson = {
   run_id: string;
   tenant_id: string;
   status: string;
-  trace_rows: number;
+  trace_count: number;
+  seal: { status: string };
   step_count: number;
   integrity: {
     model: string;

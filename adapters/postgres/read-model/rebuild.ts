@@ -14,7 +14,7 @@ const REBUILD_BATCH = 2000;
 export const rebuildProjections = (
   pool: pg.Pool,
   store: EventStore,
-  options: { readonly batchSize?: number } = {},
+  options: { readonly batchSize?: number; readonly onPage?: (applied: number) => void } = {},
 ): Promise<ProjectionResult> =>
   inProjectorTransaction(pool, async (client) => {
     await client.query('SELECT 1 FROM aos_projection_checkpoints WHERE name = $1 FOR UPDATE', [
@@ -27,6 +27,7 @@ export const rebuildProjections = (
     );
     const fed = await feedStorePages(client, store, START_POSITION, {
       batchSize: options.batchSize ?? REBUILD_BATCH,
+      ...(options.onPage ? { onPage: options.onPage } : {}),
     });
     return E.isLeft(fed) ? fed : E.right(fed.right.pass);
   });

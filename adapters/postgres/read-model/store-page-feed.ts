@@ -18,6 +18,8 @@ export type StorePageFeedOptions = {
   readonly maxPages?: number;
   /** Stops before a read once the position is at or after this one. */
   readonly until?: GlobalPosition;
+  /** Told how many events were applied so far, after each page. */
+  readonly onPage?: (applied: number) => void;
 };
 
 /** Inside a projector transaction that locked the checkpoint at `from`: reads the store's events
@@ -40,6 +42,7 @@ export const feedStorePages = async (
     const pushed = await projectEventBatch(client, pass.position, page.right);
     if (E.isLeft(pushed)) return pushed;
     pass = { position: pushed.right.position, applied: pass.applied + pushed.right.applied };
+    options.onPage?.(pass.applied);
     if (page.right.length < options.batchSize) return E.right({ pass, pages, exhausted: true });
   }
   return E.right({ pass, pages, exhausted: false });
