@@ -96,6 +96,9 @@ describe('the packed package, installed globally', () => {
       CI: 'true',
     };
     installed = { bin, home, env };
+    const printed = await run('aos', ['--version'], elsewhere, env);
+    expect(printed.code, printed.stderr).toBe(0);
+    expect(printed.stdout.trim()).toBe(version.version);
     const help = await run('aos', ['--help'], elsewhere, env);
     expect(help.code, help.stderr).toBe(0);
     expect(help.stdout).toContain('aos db');
