@@ -1,3 +1,4 @@
+import { Mutex } from 'async-mutex';
 import * as E from 'fp-ts/lib/Either.js';
 import type { buildHttpServer } from '../http-server.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -81,15 +82,12 @@ const getEvents =
  * and go out as they are read, so a long run's bundle is never whole in the server's memory and
  * the page starts reading it at once. */
 const getBundle =
-  (deps: () => ConsoleDeps | null) => async (request: FastifyRequest<RunParams>, reply: FastifyReply) => {
+  (deps: () => ConsoleDeps | null, proofs: Mutex) =>
+  async (request: FastifyRequest<RunParams>, reply: FastifyReply) => {
     const { deps: current, tenantId } = reader(deps, request);
     const runId = request.params.run_id;
-    const exported = await exportRunBundle(
-      current.services,
-      current.keys,
-      tenantId,
-      runId,
-      new Date().toISOString(),
+    const exported = await proofs.runExclusive(() =>
+      exportRunBundle(current.services, current.keys, tenantId, runId, new Date().toISOString()),
     );
     if (E.isLeft(exported))
       return exported.left.kind === 'run_not_found' ? notFound(reply, runId) : unavailable(reply);
@@ -130,7 +128,10 @@ export const registerConsoleApi = (
     scope.get('/api/runs', listRuns(deps));
     scope.get('/api/runs/:run_id', getRun(deps));
     scope.get('/api/runs/:run_id/events', getEvents(deps));
-    scope.get('/api/runs/:run_id/bundle', getBundle(deps));
+    // One bundle's proof at a time: a proof holds two of the pool's four connections at once (the
+    // events and the step rows, both streamed), so two proofs each holding one and waiting for a
+    // second would wait for ever (the compare page asks for two bundles at once).
+    scope.get('/api/runs/:run_id/bundle', getBundle(deps, new Mutex()));
     scope.get('/api/ledger/head', getLedgerHead(deps));
   });
 };
