@@ -1,4 +1,5 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { median } from './median.js';
 import { pause } from './progress.js';
 import type { BenchKeys } from './signing-key.js';
 
@@ -72,9 +73,9 @@ const rowsReplaced = (previous: string) => `(() => {
   const row = document.querySelector('table.runs tbody tr');
   return row && row.innerText !== ${JSON.stringify(previous)} ? performance.now() : null;
 })()`;
-const fetchPage = (cursor: string) => `(async () => {
+const fetchPage = (cursor: string | null) => `(async () => {
   const started = performance.now();
-  const response = await fetch('/api/runs?cursor=${cursor}', { credentials: 'same-origin' });
+  const response = await fetch('/api/runs${cursor === null ? '' : `?cursor=${cursor}`}', { credentials: 'same-origin' });
   const body = await response.json();
   if (body.runs.length === 0) throw new Error('an empty page');
   return performance.now() - started;
@@ -125,7 +126,8 @@ export const timeListPages = async (
   }
 };
 
-/** GET of the list's page after `cursor` from within the page (its fetch and JSON), in ms. */
+/** GET of the list's page after `cursor` from within the page (its fetch and JSON), in ms: the
+ * median of three, after a GET of the first page (the page's connection opened, its code warm). */
 export const timeListFetchInPage = async (
   context: BrowserContext,
   base: string,
@@ -134,7 +136,10 @@ export const timeListFetchInPage = async (
   const page = await context.newPage();
   try {
     await page.goto(`${base}/assets/console.css`);
-    return (await page.evaluate(fetchPage(cursor))) as number;
+    await page.evaluate(fetchPage(null));
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) times.push((await page.evaluate(fetchPage(cursor))) as number);
+    return median(times);
   } finally {
     await page.close();
   }
