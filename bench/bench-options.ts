@@ -1,4 +1,13 @@
-export const SECTIONS = ['append', 'proof', 'rebuild', 'cli', 'planner', 'ingest', 'verify'] as const;
+export const SECTIONS = [
+  'append',
+  'proof',
+  'rebuild',
+  'cli',
+  'planner',
+  'ingest',
+  'verify',
+  'console',
+] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export type BenchOptions = {
@@ -28,10 +37,13 @@ export type BenchSizes = {
   readonly ingestExporters: number;
   /** The steps of the run whose bundle `aos verify` streams (a million: some 600 MB). */
   readonly verifySteps: number;
+  /** The web console: the steps of the run whose page is opened, and the tenant's runs listed. */
+  readonly consoleSteps: number;
+  readonly consoleRuns: number;
 };
 
 const usage =
-  'usage: node dist/bench/run.js [--reps N] [--quick] [--million] [--only append,proof,rebuild,cli,planner,ingest,verify]';
+  'usage: node dist/bench/run.js [--reps N] [--quick] [--million] [--only append,proof,rebuild,cli,planner,ingest,verify,console]';
 
 export const parseBenchOptions = (argv: readonly string[]): BenchOptions => {
   let reps: number | undefined;
@@ -74,5 +86,7 @@ export const benchSizes = (options: BenchOptions): BenchSizes => {
     ingestBatchSpans: 512,
     ingestExporters: 8,
     verifySteps: options.quick ? 20_000 : 1_000_000,
+    consoleSteps: options.quick ? 10_000 : 100_000,
+    consoleRuns: options.quick ? 10_000 : 100_000,
   };
 };

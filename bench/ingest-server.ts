@@ -17,7 +17,7 @@ export type IngestServer = {
 };
 
 /** What stderr said last (the server logs a line per request: only the tail is kept, for errors). */
-const TAIL_CHARS = 64 * 1024;
+export const TAIL_CHARS = 64 * 1024;
 
 const listeningPort = (stderr: string): number | null => {
   // Whole lines only: the last may still be coming.
@@ -32,7 +32,11 @@ const listeningPort = (stderr: string): number | null => {
 
 /** Waits for the "listening on" log line (JSON on stderr) and returns the port; fails if the
  * server ends first or takes longer than `timeoutMs`. */
-const waitForPort = async (child: ChildProcess, tail: () => string, timeoutMs: number): Promise<number> => {
+export const waitForPort = async (
+  child: ChildProcess,
+  tail: () => string,
+  timeoutMs: number,
+): Promise<number> => {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const port = listeningPort(tail());
@@ -45,7 +49,7 @@ const waitForPort = async (child: ChildProcess, tail: () => string, timeoutMs: n
 };
 
 /** Waits until GET /readyz answers 200 (the database open and migrated). */
-const waitForReady = async (port: number, timeoutMs: number): Promise<void> => {
+export const waitForReady = async (port: number, timeoutMs: number): Promise<void> => {
   const deadline = performance.now() + timeoutMs;
   while ((await fetch(`http://127.0.0.1:${port}/readyz`)).status !== 200) {
     if (performance.now() > deadline) throw new Error(`aos serve not ready after ${timeoutMs} ms`);
@@ -53,10 +57,22 @@ const waitForReady = async (port: number, timeoutMs: number): Promise<void> => {
   }
 };
 
-/** `aos-int tokens create` of the shipped CLI: the token's secret. */
-const createToken = async (env: NodeJS.ProcessEnv, tenantId: string): Promise<string> => {
+/** `aos-int tokens create` of the shipped CLI (of `scope`, else the default): the token's secret. */
+export const createToken = async (
+  env: NodeJS.ProcessEnv,
+  tenantId: string,
+  scope?: string,
+): Promise<string> => {
   const created = await runNode(
-    [cliPath('aos-int'), 'tokens', 'create', '--tenant-id', tenantId, '--json'],
+    [
+      cliPath('aos-int'),
+      'tokens',
+      'create',
+      '--tenant-id',
+      tenantId,
+      ...(scope === undefined ? [] : ['--scope', scope]),
+      '--json',
+    ],
     env,
     { timeoutMs: 60_000 },
   );
@@ -65,7 +81,7 @@ const createToken = async (env: NodeJS.ProcessEnv, tenantId: string): Promise<st
   return (JSON.parse(created.stdout) as { token: string }).token;
 };
 
-const exited = (child: ChildProcess): Promise<void> =>
+export const exited = (child: ChildProcess): Promise<void> =>
   child.exitCode !== null || child.signalCode !== null
     ? Promise.resolve()
     : new Promise((resolve) => child.once('exit', () => resolve()));

@@ -1,7 +1,7 @@
 // `npm run bench`: the benchmark suite. Starts its own embedded Postgres (the product's, under a
 // temporary AOS_HOME), measures each figure beside its peer or limit in the same run, prints a
 // table of medians on stdout and writes every sample to bench-results/bench-<timestamp>.json.
-//   node dist/bench/run.js [--reps N] [--quick] [--million] [--only append,proof,rebuild,cli,planner,ingest,verify]
+//   node dist/bench/run.js [--reps N] [--quick] [--million] [--only append,proof,rebuild,cli,planner,ingest,verify,console]
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { appendSection } from './append-section.js';
@@ -9,6 +9,7 @@ import { startBenchServer, type BenchServer } from './bench-database.js';
 import { benchSizes, parseBenchOptions } from './bench-options.js';
 import { renderFigures, type Figure } from './bench-report.js';
 import { killChildren } from './child-processes.js';
+import { consoleBench } from './console-bench.js';
 import { ingestSection } from './ingest-section.js';
 import { cliLatencyBench } from './cli-latency-bench.js';
 import { warmServerBench } from './warm-server-bench.js';
@@ -78,6 +79,11 @@ const main = async (): Promise<void> => {
       figures.push(...(await ingestSection(server, sizes, options.reps, keys)));
     if (options.sections.has('verify'))
       figures.push(...(await verifyBench(sizes.verifySteps, options.reps, keys)));
+    if (options.sections.has('console')) {
+      const console = await consoleBench(server, sizes, options.reps, keys);
+      figures.push(...console.figures);
+      summaries.push(...console.summary);
+    }
   } finally {
     progress('stopping the embedded Postgres');
     await server.stop();

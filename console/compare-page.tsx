@@ -23,9 +23,9 @@ const differences = (a: StepView | undefined, b: StepView | undefined): string[]
   if (a === undefined || b === undefined) return [a === undefined ? 'only in B' : 'only in A'];
   const found: string[] = [];
   if (a.skill !== b.skill) found.push('skill');
-  if (!same(a.event.data.params, b.event.data.params)) found.push('params');
+  if (!same(a.event?.data.params, b.event?.data.params)) found.push('params');
   if (a.status !== b.status) found.push('status');
-  if (!same(a.event.data.outcome, b.event.data.outcome)) found.push('outcome');
+  if (!same(a.event?.data.outcome, b.event?.data.outcome)) found.push('outcome');
   if (a.retry_count !== b.retry_count) found.push('retries');
   return found;
 };

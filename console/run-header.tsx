@@ -1,12 +1,14 @@
-import type { BundleBody, RunOverviewBody } from './api-types.js';
+import type { RunOverviewBody } from './api-types.js';
 import { between, duration, money, when } from './format.js';
 import { planningCostCents } from './planning-exchanges.js';
+import type { SealFacts } from './proof/verify-messages.js';
 import type { StepView } from './run-steps.js';
 import { StatusBadge } from './status-badge.js';
 
 type Props = {
   readonly run: RunOverviewBody;
-  readonly bundle: BundleBody | null;
+  /** The seal's facts from the bundle, once the worker read it. */
+  readonly seal: SealFacts | null;
   readonly steps: readonly StepView[];
 };
 
@@ -19,7 +21,7 @@ const runError = (error: unknown): string | null => {
 };
 
 /** The run at a glance: goal, who ran it, what it cost against its budget, when, and its seal. */
-export const RunHeader = ({ run, bundle, steps }: Props) => {
+export const RunHeader = ({ run, seal, steps }: Props) => {
   const planning = planningCostCents(run.planning);
   const cost = steps.reduce((sum, s) => sum + s.cost_cents, planning);
   const facts: [string, string][] = [
@@ -35,8 +37,11 @@ export const RunHeader = ({ run, bundle, steps }: Props) => {
     ['Started', when(run.created_at)],
     ['Finished', when(run.completed_at)],
     ['Duration', duration(between(run.created_at, run.completed_at))],
-    ['Seal key id', bundle?.checkpoint?.key_id ?? 'not sealed'],
-    ['Ledger index', bundle?.ledger ? `${bundle.ledger.leaf_index} of ${bundle.ledger.tree_size}` : '—'],
+    [
+      'Seal key id',
+      seal === null ? (run.completed_at === null ? 'not sealed' : '…') : (seal.key_id ?? 'not sealed'),
+    ],
+    ['Ledger index', seal?.ledger ? `${seal.ledger.leaf_index} of ${seal.ledger.tree_size}` : '—'],
   ];
   return (
     <header class="run-header">

@@ -1,21 +1,22 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { AttemptLegend } from './attempt-bars.js';
 import type { BundleVerdict } from '../domain/bundle/bundle-verification.js';
-import type { BundleBody, RunOverviewBody } from './api-types.js';
+import type { BundleEventBody, RunOverviewBody } from './api-types.js';
 import { fetchJson } from './fetch-json.js';
 import { JsonView } from './json-view.js';
 import { useLiveEvents } from './live-events.js';
 import { PlanningExchanges } from './planning-exchanges.js';
 import { ProofPanel } from './proof-panel.js';
 import { loadPinnedKeys, rawKeys, savePinnedKeys, type PinnedKey } from './proof/pinned-keys.js';
-import { verifyInPage } from './proof/verify-in-page.js';
+import { useVerifiedBundle } from './proof/use-verified-bundle.js';
 import { RunHeader } from './run-header.js';
-import { runSteps, type StepView } from './run-steps.js';
+import { runSteps, withKnownEvents, type StepView } from './run-steps.js';
 import { StepDrawer } from './step-drawer.js';
 import { Waterfall } from './waterfall.js';
 import { LoadingPage, ProblemPage } from './page-states.js';
 
-type Loaded = { readonly run: RunOverviewBody; readonly bundle: BundleBody | null };
+/** The run, and its first steps (with their events) once it has ended. */
+type Loaded = { readonly run: RunOverviewBody; readonly first: readonly StepView[] };
 
 /** The plan as stored (with the model's exchanges for an LLM plan), or the observation it was
  * recorded from. */
@@ -46,26 +47,34 @@ const CompareForm = ({ runId }: { runId: string }) => (
   </form>
 );
 
-/** The run, and its bundle once it has ended (a running run has no seal yet: it is followed live). */
+/** Events read for the first paint: the run's opening events and its first steps. */
+const FIRST_EVENTS = 200;
+
+/** The run, and once it has ended its first events (a running run has no seal yet: it is followed
+ * live, its first events unused); its bundle is read and verified by the worker after. */
 const useRun = (runId: string, version: number) => {
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   useEffect(() => {
     const id = encodeURIComponent(runId);
     void (async () => {
-      const run = await fetchJson<RunOverviewBody>(`/api/runs/${id}`);
+      // Both at once: one round trip before the first paint, not two.
+      const [run, first] = await Promise.all([
+        fetchJson<RunOverviewBody>(`/api/runs/${id}`),
+        fetchJson<{ events: BundleEventBody[] }>(`/api/runs/${id}/events?from=0&limit=${FIRST_EVENTS}`),
+      ]);
       if (!run.ok) return setProblem(run.status === 404 ? 'No such run.' : 'The run could not be read.');
-      if (!ENDED.includes(run.body.status)) return setLoaded({ run: run.body, bundle: null });
-      const bundle = await fetchJson<BundleBody>(`/api/runs/${id}/bundle`);
-      if (!bundle.ok) return setProblem("The run's bundle could not be read.");
-      setLoaded({ run: run.body, bundle: bundle.body });
+      if (!ENDED.includes(run.body.status)) return setLoaded({ run: run.body, first: [] });
+      if (!first.ok) return setProblem("The run's events could not be read.");
+      setLoaded({ run: run.body, first: runSteps(first.body.events) });
     })();
   }, [runId, version]);
   return { loaded, problem };
 };
 
-/** The run as loaded; while it runs, its steps as they arrive, and loaded again once sealed. */
-const useRunFollowed = (runId: string) => {
+/** The run as loaded; while it runs, its steps as they arrive, and loaded again once sealed. Once
+ * ended, its bundle verified in the worker against the pinned keys, and all its steps. */
+const useRunFollowed = (runId: string, keys: readonly Uint8Array[]) => {
   const [version, setVersion] = useState(0);
   const { loaded, problem } = useRun(runId, version);
   const ended = loaded !== null && ENDED.includes(loaded.run.status);
@@ -74,22 +83,24 @@ const useRunFollowed = (runId: string) => {
   useEffect(() => {
     if (live.sealed) setVersion((v) => v + 1);
   }, [live.sealed]);
-  const steps = useMemo(
-    () => (running ? runSteps(live.events) : loaded?.bundle ? runSteps(loaded.bundle.events) : []),
-    [loaded, running, live.events],
-  );
-  return { loaded, problem, ended, running, steps };
+  const bundleUrl = ended ? `/api/runs/${encodeURIComponent(runId)}/bundle?v=${version}` : null;
+  const { verified, problem: bundleProblem } = useVerifiedBundle(bundleUrl, keys);
+  const steps = useMemo(() => {
+    if (running) return runSteps(live.events);
+    if (verified) return withKnownEvents(verified.steps, loaded?.first ?? []);
+    return loaded?.first ?? [];
+  }, [loaded, running, live.events, verified]);
+  const unread = bundleProblem === null ? null : "The run's bundle could not be read.";
+  return { loaded, problem: problem ?? unread, running, steps, verified };
 };
 
 /** One run: its header, the proof computed here, its plan, its steps on a time scale. */
 export const RunPage = ({ runId }: { runId: string }) => {
-  const { loaded, problem, ended, running, steps } = useRunFollowed(runId);
   const [pinned, setPinned] = useState<readonly PinnedKey[]>(loadPinnedKeys);
+  const keys = useMemo(() => rawKeys(pinned), [pinned]);
+  const { loaded, problem, running, steps, verified } = useRunFollowed(runId, keys);
   const [open, setOpen] = useState<StepView | null>(null);
-  const verdict: BundleVerdict | null = useMemo(
-    () => (loaded?.bundle && ended ? verifyInPage(loaded.bundle, rawKeys(pinned)) : null),
-    [loaded, ended, pinned],
-  );
+  const verdict: BundleVerdict | null = verified?.verdict ?? null;
   if (problem)
     return (
       <ProblemPage problem={problem}>
@@ -100,14 +111,14 @@ export const RunPage = ({ runId }: { runId: string }) => {
   const divergence = verdict?.integrity.divergence ?? null;
   return (
     <main class="run">
-      <RunHeader run={loaded.run} bundle={loaded.bundle} steps={steps} />
+      <RunHeader run={loaded.run} seal={verified?.seal ?? null} steps={steps} />
       <ProofPanel
         verdict={verdict}
         running={running}
         pinned={pinned}
-        onPin={(keys) => {
-          savePinnedKeys(keys);
-          setPinned(keys);
+        onPin={(chosen) => {
+          savePinnedKeys(chosen);
+          setPinned(chosen);
         }}
       />
       {divergence && (
@@ -121,7 +132,7 @@ export const RunPage = ({ runId }: { runId: string }) => {
         <AttemptLegend />
         <Waterfall steps={steps} divergedSeq={divergence?.seq ?? null} onOpen={setOpen} />
       </section>
-      {open && <StepDrawer step={open} onClose={() => setOpen(null)} />}
+      {open && <StepDrawer runId={runId} step={open} onClose={() => setOpen(null)} />}
       <PlanSection run={loaded.run} />
       <CompareForm runId={runId} />
     </main>

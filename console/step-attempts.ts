@@ -33,7 +33,7 @@ const statusOf = (status: string, code: string): AttemptStatus =>
  * retryably, then its backoff was waited), and the last, whose outcome is the step's and which
  * takes what is left of the step's duration. A step never retried is one attempt. */
 export const stepAttempts = (step: StepView): AttemptView[] => {
-  const earlier = Array.isArray(step.event.data.attempts) ? step.event.data.attempts : [];
+  const earlier = step.attempts;
   const attempts: AttemptView[] = [];
   let at = step.offset_ms;
   for (const [i, value] of earlier.entries()) {
@@ -50,7 +50,7 @@ export const stepAttempts = (step: StepView): AttemptView[] => {
     attempts.push(view);
     at += view.duration_ms + view.backoff_ms;
   }
-  const code = codeOf(step.event.data.outcome);
+  const code = step.outcome_code;
   const end = step.offset_ms + step.duration_ms;
   attempts.push({
     attempt: attempts.length + 1,
@@ -65,4 +65,4 @@ export const stepAttempts = (step: StepView): AttemptView[] => {
 
 /** What became of a step, in words: `timed out` when its last attempt ran out of time. */
 export const stepStatusWords = (step: StepView): string =>
-  codeOf(step.event.data.outcome) === TIMEOUT_CODE ? 'timed out' : step.status;
+  step.outcome_code === TIMEOUT_CODE ? 'timed out' : step.status;

@@ -1,5 +1,5 @@
 // Builds the web console (console/) into dist/console-assets: one ES module for the browser with
-// Preact and the domain's verification code, and the style sheet, served by `aos serve` at /assets.
+// Preact and the domain's verification code, the run page's verifying worker, and the style sheet, served by `aos serve` at /assets.
 // The domain's two modules over node:crypto (sha256, ed25519-keys) are replaced by their browser
 // twins of the same signatures (console/proof/browser-*.ts), and Node's Buffer by the `buffer`
 // package: the page verifies with the same code as `aos verify`.
@@ -28,7 +28,8 @@ const browserTwins = {
 await rm(OUT, { recursive: true, force: true });
 await mkdir(OUT, { recursive: true });
 await build({
-  entryPoints: { console: 'console/main.tsx' },
+  // The page, and the Web Worker that verifies a run's bundle off the page's thread.
+  entryPoints: { console: 'console/main.tsx', 'verify-worker': 'console/verify-worker.ts' },
   outdir: OUT,
   bundle: true,
   format: 'esm',

@@ -1,13 +1,17 @@
+import { Mutex } from 'async-mutex';
 import * as E from 'fp-ts/lib/Either.js';
 import type { buildHttpServer } from '../http-server.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { exportRunBundle, type BundleEvent } from '../../application/bundle/export-run-bundle.js';
+import { exportRunBundle } from '../../application/bundle/export-run-bundle.js';
+import { runEventPages, runEventsAfter } from '../../application/console/run-events-after.js';
 import { runOverview } from '../../application/console/run-overview.js';
 import { runsPage } from '../../application/console/runs-page.js';
 import { ledgerHead } from '../../application/ledger/ledger-head.js';
 import { readRunEvents } from '../../application/runs/read-run-events.js';
 import type { ConsoleDeps } from './console-deps.js';
 import { requireReader } from './read-access.js';
+import { bundleStream } from './bundle-stream.js';
+import { parseEventsPage } from './events-query.js';
 import { encodeCursor, parseRunsQuery } from './runs-query.js';
 
 type RunParams = { Params: { run_id: string } };
@@ -43,39 +47,58 @@ const getRun =
     return run.right === null ? notFound(reply, request.params.run_id) : run.right;
   };
 
+type EventsRequest = RunParams & { Querystring: Record<string, unknown> };
+
+/** GET /api/runs/{run_id}/events?from=SEQ[&limit=N]: a page of the run's events as its bundle holds
+ * them (the page's first steps, a step's record), and the seq the next page starts at. */
+const getEventsPage = async (
+  current: ConsoleDeps,
+  tenantId: string,
+  request: FastifyRequest<EventsRequest>,
+  reply: FastifyReply,
+) => {
+  const page = parseEventsPage(request.query);
+  if (E.isLeft(page)) return reply.code(400).send({ error: 'bad_request', message: page.left });
+  const { from, limit } = page.right;
+  const read = await runEventsAfter(current.services.store, tenantId, request.params.run_id, from, limit);
+  if (E.isLeft(read)) return unavailable(reply);
+  if (read.right.events.length === 0 && from === 0) return notFound(reply, request.params.run_id);
+  const last = read.right.events[read.right.events.length - 1];
+  return { events: read.right.events, next_seq: last === undefined ? from : last.seq + 1 };
+};
+
+/** GET /api/runs/{run_id}/events: every event of the run as the store holds it; with `from`, a page. */
 const getEvents =
-  (deps: () => ConsoleDeps | null) => async (request: FastifyRequest<RunParams>, reply: FastifyReply) => {
+  (deps: () => ConsoleDeps | null) => async (request: FastifyRequest<EventsRequest>, reply: FastifyReply) => {
     const { deps: current, tenantId } = reader(deps, request);
+    if (request.query.from !== undefined) return getEventsPage(current, tenantId, request, reply);
     const events = await readRunEvents(current.services.store, tenantId, request.params.run_id);
     if (E.isLeft(events)) return unavailable(reply);
     return events.right.length === 0 ? notFound(reply, request.params.run_id) : { events: events.right };
   };
 
-/** The same bundle as `aos export` (its tree head signed now), whole in one JSON document. */
+/** The same bundle as `aos export` (its tree head signed now), one JSON document streamed: its
+ * events are read a page at a time (short queries: no connection is held while the reader reads)
+ * and go out as they are read, so a long run's bundle is never whole in the server's memory and
+ * the page starts reading it at once. */
 const getBundle =
-  (deps: () => ConsoleDeps | null) => async (request: FastifyRequest<RunParams>, reply: FastifyReply) => {
+  (deps: () => ConsoleDeps | null, proofs: Mutex) =>
+  async (request: FastifyRequest<RunParams>, reply: FastifyReply) => {
     const { deps: current, tenantId } = reader(deps, request);
     const runId = request.params.run_id;
-    const exported = await exportRunBundle(
-      current.services,
-      current.keys,
-      tenantId,
-      runId,
-      new Date().toISOString(),
+    const exported = await proofs.runExclusive(() =>
+      exportRunBundle(current.services, current.keys, tenantId, runId, new Date().toISOString()),
     );
     if (E.isLeft(exported))
       return exported.left.kind === 'run_not_found' ? notFound(reply, runId) : unavailable(reply);
-    const events: BundleEvent[] = [];
-    const source = exported.right.events();
-    for (let next = await source.next(); ; next = await source.next()) {
-      if (next.done) {
-        if (next.value !== null) return unavailable(reply);
-        break;
-      }
-      events.push(next.value);
-    }
-    const { format, tenant_id, run_id, ...rest } = exported.right.bundle;
-    return { format, tenant_id, run_id, events, ...rest };
+    const { bundle, proof } = exported.right;
+    const pages = runEventPages(current.services.store, tenantId, runId, proof.integrity.chain_length);
+    const body = bundleStream(bundle, pages);
+    // A reader gone before the end (a page left) releases the store's read at once.
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) body.destroy();
+    });
+    return reply.type('application/json; charset=utf-8').send(body);
   };
 
 const getLedgerHead =
@@ -105,7 +128,10 @@ export const registerConsoleApi = (
     scope.get('/api/runs', listRuns(deps));
     scope.get('/api/runs/:run_id', getRun(deps));
     scope.get('/api/runs/:run_id/events', getEvents(deps));
-    scope.get('/api/runs/:run_id/bundle', getBundle(deps));
+    // One bundle's proof at a time: a proof holds two of the pool's four connections at once (the
+    // events and the step rows, both streamed), so two proofs each holding one and waiting for a
+    // second would wait for ever (the compare page asks for two bundles at once).
+    scope.get('/api/runs/:run_id/bundle', getBundle(deps, new Mutex()));
     scope.get('/api/ledger/head', getLedgerHead(deps));
   });
 };

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 /** The browser's files, built by scripts/bundle-console.mjs into dist/console-assets. */
 const ASSET_FILES: Readonly<Record<string, string>> = {
   'console.js': 'text/javascript; charset=utf-8',
+  'verify-worker.js': 'text/javascript; charset=utf-8',
   'console.css': 'text/css; charset=utf-8',
 };
 

@@ -4,6 +4,8 @@ import type { buildHttpServer } from '../http-server.js';
 const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
+  // The run page verifies in a Web Worker loaded from /assets (never from blob: or data:).
+  "worker-src 'self'",
   "style-src 'self'",
   "img-src 'self'",
   "connect-src 'self'",

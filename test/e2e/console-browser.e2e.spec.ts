@@ -189,11 +189,23 @@ describe('the web console in a real browser', () => {
     expect((await api('/api/runs?cursor=garbage', tokens.a)).status).toBe(400);
   });
 
+  it("pages a run's events from a seq (the run page's first steps, a step's record)", async () => {
+    const page = (await (await api(`/api/runs/${runs.xss}/events?from=1&limit=2`, tokens.a)).json()) as {
+      events: { seq: number }[];
+      next_seq: number;
+    };
+    expect(page.events.map((e) => e.seq)).toEqual([1, 2]);
+    expect(page.next_seq).toBe(3);
+    expect((await api(`/api/runs/${runs.xss}/events?from=0&limit=0`, tokens.a)).status).toBe(400);
+    expect((await api(`/api/runs/${runs.xss}/events?from=0`, tokens.b)).status).toBe(404);
+  });
+
   it('serves the pages with a CSP without inline script and the security headers', async () => {
     const response = await fetch(`${base()}/login`);
     const csp = response.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain('unsafe-inline');
+    expect(csp).toContain("worker-src 'self'"); // the run page's verifier, never from blob:
     expect(csp).toContain("frame-ancestors 'none'");
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('referrer-policy')).toBe('same-origin');

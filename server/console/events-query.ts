@@ -1,0 +1,20 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { EVENTS_PER_READ } from '../../application/console/run-events-after.js';
+
+/** GET /api/runs/{run_id}/events?from=&limit=, checked: the seq to start at and how many at most. */
+export type EventsPage = { readonly from: number; readonly limit: number };
+
+const wholeNumber = (value: unknown, fallback: number): number | null => {
+  if (value === undefined) return fallback;
+  const number = typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : Number.NaN;
+  return Number.isSafeInteger(number) ? number : null;
+};
+
+export const parseEventsPage = (query: Record<string, unknown>): E.Either<string, EventsPage> => {
+  const from = wholeNumber(query.from, 0);
+  if (from === null) return E.left('from: a whole number (the seq of the first event)');
+  const limit = wholeNumber(query.limit, EVENTS_PER_READ);
+  if (limit === null || limit < 1 || limit > EVENTS_PER_READ)
+    return E.left(`limit: a whole number from 1 to ${EVENTS_PER_READ}`);
+  return E.right({ from, limit });
+};
