@@ -1,4 +1,5 @@
-import type { FollowProjections, OpenServices } from '../adapters/open-services.js';
+import type { EventAccess, FollowProjections, OpenServices } from '../adapters/open-services.js';
+import type { DatabaseConnections } from '../adapters/postgres/roles/database-connections.js';
 import type { Services } from '../application/services.js';
 import type { EventStoreError } from '../domain/ports/event-store.js';
 import { CliFailure, infrastructureError } from './cli-failure.js';
@@ -51,7 +52,7 @@ export const storeFailure = (error: EventStoreError): CliFailure => {
 export const withRuntime = async <T>(
   work: (runtime: Runtime) => Promise<T>,
   env: NodeJS.ProcessEnv = process.env,
-  options: { readonly releaseOnSignal?: boolean } = {},
+  options: { readonly releaseOnSignal?: boolean; readonly access?: EventAccess } = {},
 ): Promise<T> => {
   const { resolveDatabase } = await import('../adapters/postgres/database-resolution.js');
   let database: Awaited<ReturnType<typeof resolveDatabase>>;
@@ -62,32 +63,50 @@ export const withRuntime = async <T>(
       `database unavailable: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
+  if (database.warning !== null) warnOnce(database.warning);
   try {
-    return await withDatabaseUrl(database.url, database.kind, work, {
+    return await withDatabaseUrl(database.connections, database.kind, work, {
       eventStoreUrl: env.AOS_EVENTSTORE_URL,
       migrationsApplied: database.migrationsApplied,
+      access: options.access,
     });
   } finally {
     await database.release();
   }
 };
 
-/** Runs `work` against one database URL (already migrated). With `eventStoreUrl` (withRuntime
- * passes AOS_EVENTSTORE_URL; the demo sandbox passes none) the events live in EventStoreDB and
- * only projections and checkpoints in this database. */
+let warned = false;
+/** A warning about the database, on stderr, once per process. */
+const warnOnce = (warning: string): void => {
+  if (warned) return;
+  warned = true;
+  process.stderr.write(`aos: warning: ${warning}\n`);
+};
+
+/** Runs `work` against one database (already migrated): its connections per role, or one URL whose
+ * login takes each role with SET ROLE. With `eventStoreUrl` (withRuntime passes AOS_EVENTSTORE_URL;
+ * the demo sandbox passes none) the events live in EventStoreDB and only projections and
+ * checkpoints in this database. `access: 'audit'` reads the events as aos_auditor (docs/DATABASE-ROLES.md). */
 export const withDatabaseUrl = async <T>(
-  url: string,
+  database: string | DatabaseConnections,
   kind: Runtime['databaseKind'],
   work: (runtime: Runtime) => Promise<T>,
   options: {
     readonly eventStoreUrl?: string | undefined;
     readonly migrationsApplied?: readonly string[];
+    readonly access?: EventAccess | undefined;
   } = {},
 ): Promise<T> => {
   const { openServices } = await import('../adapters/open-services.js');
+  const { setRoleConnections } = await import('../adapters/postgres/roles/database-connections.js');
+  const connections = typeof database === 'string' ? setRoleConnections(database) : database;
+  const url = connections.adminUrl;
   let opened: Awaited<ReturnType<typeof openServices>>;
   try {
-    opened = await openServices(url, { eventStoreUrl: options.eventStoreUrl });
+    opened = await openServices(connections, {
+      eventStoreUrl: options.eventStoreUrl,
+      ...(options.access === undefined ? {} : { access: options.access }),
+    });
   } catch (error) {
     throw infrastructureError(
       `AOS_EVENTSTORE_URL: ${error instanceof Error ? error.message : String(error)}`,

@@ -5,6 +5,7 @@ import type {
   StreamAppend,
   StreamsAppendFailure,
 } from '../../domain/ports/event-store.js';
+import { inTenant, setTenant, tenantQuery } from './tenant-transaction.js';
 import { pgErrorCode, storeErrorOf } from './pg-error.js';
 
 // One statement per stream: the expected version and the stream's tenant are checked and the
@@ -13,7 +14,7 @@ import { pgErrorCode, storeErrorOf } from './pg-error.js';
 const APPEND = `
 WITH head AS (
   SELECT (SELECT seq + 1 FROM aos_events WHERE stream_id = $1 ORDER BY seq DESC LIMIT 1) AS version,
-         (SELECT tenant_id FROM aos_events WHERE stream_id = $1 AND seq = 0) AS tenant_id
+         aos_stream_tenant($1) AS tenant_id
 ), inserted AS (
   INSERT INTO aos_events (stream_id, tenant_id, seq, type, data, recorded_at, link)
   SELECT $1, $2, $3 + e.ord - 1, e.type, e.data, e.recorded_at, e.link
@@ -46,7 +47,7 @@ type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 type UniqueViolation = { readonly kind: 'unique_violation'; readonly part: StreamAppend };
 
 const conflict = async (pool: pg.Pool, part: StreamAppend): Promise<EventStoreError> => {
-  const { rows } = await pool.query<{ version: number }>(CURRENT_VERSION, [part.streamId]);
+  const { rows } = await tenantQuery<{ version: number }>(pool, part.tenantId, CURRENT_VERSION, [part.streamId]);
   return {
     kind: 'version_conflict',
     streamId: part.streamId,
@@ -93,12 +94,17 @@ const appendPart = async (
   };
 };
 
-/** One stream's append: one statement, its own transaction. */
+/** One stream's append: one statement, in a transaction naming its tenant. */
 export const appendToOneStream = async (
   pool: pg.Pool,
   part: StreamAppend,
 ): Promise<AppendResult | EventStoreError> => {
-  const result = await appendPart(pool, part);
+  let result: Awaited<ReturnType<typeof appendPart>>;
+  try {
+    result = await inTenant(pool, part.tenantId, (client) => appendPart(client, part));
+  } catch (error) {
+    return storeErrorOf(error);
+  }
   return !isAppendResult(result) && result.kind === 'unique_violation' ? conflict(pool, part) : result;
 };
 
@@ -122,6 +128,7 @@ export const appendInOneTransaction = async (
     await client.query('BEGIN');
     const results: AppendResult[] = [];
     for (const part of parts) {
+      await setTenant(client, part.tenantId);
       const result = await appendPart(client, part);
       if (isAppendResult(result)) {
         results.push(result);

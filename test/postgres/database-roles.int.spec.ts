@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresEventStore } from '../../adapters/postgres/postgres-event-store.js';
 import { postgresReadModel } from '../../adapters/postgres/read-model/postgres-read-model.js';
+import type { JsonObject } from '../../domain/json/json-value.js';
 import type { RunEvent } from '../../domain/run/run-events.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 import { sampleRunEvents, storedRunEvents } from '../support/run-fixtures.js';
@@ -49,7 +50,8 @@ beforeAll(async () => {
     ['tenant-b', RUN_B],
   ] as const) {
     const stored = storedRunEvents(eventsOf(runId), tenant, runId);
-    const appended = await store.appendToStream(tenant, `aos-run-${runId}`, 0, stored)();
+    const events = stored.map((e) => ({ ...e, data: e.data as JsonObject }));
+    const appended = await store.appendToStream(tenant, `aos-run-${runId}`, 0, events)();
     if (appended._tag === 'Left') throw new Error(JSON.stringify(appended.left));
   }
   const pass = await postgresReadModel(db.pool, store).projections.catchUp();

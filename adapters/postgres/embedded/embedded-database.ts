@@ -2,6 +2,7 @@ import { access, chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import pg from 'pg';
 import lockfile from 'proper-lockfile';
 import { migrate } from '../migrator.js';
+import type { DatabaseConnections } from '../roles/database-connections.js';
 import { ensureAosHome } from './aos-home.js';
 import {
   initialiseCluster,
@@ -13,6 +14,7 @@ import {
   stopServer,
 } from './embedded-cluster.js';
 import { DATABASE_NAME, type EmbeddedLayout, SUPERUSER, embeddedLayout } from './embedded-layout.js';
+import { ensureRoleLogins } from './embedded-role-logins.js';
 import { canEnter, postgresAccount } from './postgres-account.js';
 import { dropLease, liveLeases, takeLease } from './server-leases.js';
 
@@ -20,6 +22,8 @@ export type EmbeddedOptions = { readonly home: string | undefined };
 /** `migrationsApplied`: what opening the database applied (empty when it was up to date). */
 export type EmbeddedLease = {
   readonly url: string;
+  /** How to connect as each role: its own login (embedded-role-logins.ts). */
+  readonly connections: DatabaseConnections;
   readonly migrationsApplied: readonly string[];
   release(): Promise<void>;
 };
@@ -80,7 +84,11 @@ const serverUrl = async (layout: EmbeddedLayout, database: string): Promise<stri
  * database exists and is migrated. Called under the lock. */
 const ensureServing = async (
   layout: EmbeddedLayout,
-): Promise<{ readonly url: string; readonly migrationsApplied: readonly string[] }> => {
+): Promise<{
+  readonly url: string;
+  readonly connections: DatabaseConnections;
+  readonly migrationsApplied: readonly string[];
+}> => {
   const account = await postgresAccount();
   if (!canEnter(account, layout.root)) {
     throw new Error(
@@ -99,11 +107,13 @@ const ensureServing = async (
   }
   const url = await serverUrl(layout, DATABASE_NAME);
   const pool = new pg.Pool({ connectionString: url, max: 1 });
+  let migrationsApplied: readonly string[];
   try {
-    return { url, migrationsApplied: (await migrate(pool)).applied };
+    migrationsApplied = (await migrate(pool)).applied;
   } finally {
     await pool.end().catch(() => undefined);
   }
+  return { url, connections: await ensureRoleLogins(layout, url), migrationsApplied };
 };
 
 /** Stops the server when nobody uses it any more and nobody pinned it. Called under the lock. */
@@ -118,9 +128,10 @@ export const acquireEmbeddedDatabase = async (options: EmbeddedOptions): Promise
   underLock(options.home, async (layout) => {
     const lease = await takeLease(layout.leases);
     try {
-      const { url, migrationsApplied } = await ensureServing(layout);
+      const { url, connections, migrationsApplied } = await ensureServing(layout);
       return {
         url,
+        connections,
         migrationsApplied,
         release: () =>
           underLock(options.home, async (current) => {
