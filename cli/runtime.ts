@@ -22,6 +22,9 @@ export type Runtime = Services & {
   readonly url: string;
   /** The migrations this command applied when it opened the database (empty when up to date). */
   readonly migrationsApplied: readonly string[];
+  /** What the operator should know about how the roles are had (a superuser DATABASE_URL and no
+   * URL per role), or null. Printed when the command migrated; `aos-int migrate` prints it always. */
+  readonly databaseWarning: string | null;
 };
 
 export const storeFailure = (error: EventStoreError): CliFailure => {
@@ -63,11 +66,13 @@ export const withRuntime = async <T>(
       `database unavailable: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
-  if (database.warning !== null) warnOnce(database.warning);
+  // Once: when this command set the database up or upgraded it (aos-int migrate says it always).
+  if (database.warning !== null && database.migrationsApplied.length > 0) warnOnce(database.warning);
   try {
     return await withDatabaseUrl(database.connections, database.kind, work, {
       eventStoreUrl: env.AOS_EVENTSTORE_URL,
       migrationsApplied: database.migrationsApplied,
+      databaseWarning: database.warning,
       access: options.access,
     });
   } finally {
@@ -77,7 +82,7 @@ export const withRuntime = async <T>(
 
 let warned = false;
 /** A warning about the database, on stderr, once per process. */
-const warnOnce = (warning: string): void => {
+export const warnOnce = (warning: string): void => {
   if (warned) return;
   warned = true;
   process.stderr.write(`aos: warning: ${warning}\n`);
@@ -94,6 +99,7 @@ export const withDatabaseUrl = async <T>(
   options: {
     readonly eventStoreUrl?: string | undefined;
     readonly migrationsApplied?: readonly string[];
+    readonly databaseWarning?: string | null;
     readonly access?: EventAccess | undefined;
   } = {},
 ): Promise<T> => {
@@ -122,6 +128,7 @@ export const withDatabaseUrl = async <T>(
       databaseKind: kind,
       url,
       migrationsApplied: options.migrationsApplied ?? [],
+      databaseWarning: options.databaseWarning ?? null,
     });
   } finally {
     await opened.close();

@@ -47,7 +47,9 @@ type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 type UniqueViolation = { readonly kind: 'unique_violation'; readonly part: StreamAppend };
 
 const conflict = async (pool: pg.Pool, part: StreamAppend): Promise<EventStoreError> => {
-  const { rows } = await tenantQuery<{ version: number }>(pool, part.tenantId, CURRENT_VERSION, [part.streamId]);
+  const { rows } = await tenantQuery<{ version: number }>(pool, part.tenantId, CURRENT_VERSION, [
+    part.streamId,
+  ]);
   return {
     kind: 'version_conflict',
     streamId: part.streamId,

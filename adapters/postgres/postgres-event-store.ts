@@ -127,21 +127,26 @@ export const postgresEventStore = (pool: pg.Pool): EventStore => ({
   readStream: (tenantId, streamId) =>
     TE.tryCatch(
       async () =>
-        (await tenantQuery<EventRow>(pool, tenantId, READ_STREAM, [tenantId, streamId])).rows.map(toStoredEvent),
+        (await tenantQuery<EventRow>(pool, tenantId, READ_STREAM, [tenantId, streamId])).rows.map(
+          toStoredEvent,
+        ),
       storeErrorOf,
     ),
   readStreamFrom: (tenantId, streamId, fromSeq, limit) =>
     TE.tryCatch(
       async () =>
-        (await tenantQuery<EventRow>(pool, tenantId, READ_STREAM_FROM, [tenantId, streamId, fromSeq, limit])).rows.map(
-          toStoredEvent,
-        ),
+        (
+          await tenantQuery<EventRow>(pool, tenantId, READ_STREAM_FROM, [tenantId, streamId, fromSeq, limit])
+        ).rows.map(toStoredEvent),
       storeErrorOf,
     ),
   readStreamPages: (tenantId, streamId) => streamPages(pool, tenantId, streamId),
   streamVersion: (tenantId, streamId) =>
     TE.tryCatch(async () => {
-      const { rows } = await tenantQuery<{ version: number }>(pool, tenantId, STREAM_VERSION, [tenantId, streamId]);
+      const { rows } = await tenantQuery<{ version: number }>(pool, tenantId, STREAM_VERSION, [
+        tenantId,
+        streamId,
+      ]);
       return rows[0]?.version ?? 0;
     }, storeErrorOf),
   readAll: (after: GlobalPosition, limit: number) =>

@@ -42,11 +42,22 @@ const withCosignatures = async (pool: pg.Pool, row: HeadRow): Promise<StoredLedg
 export const postgresLedgerHeads = (pool: pg.Pool, sweepPool: pg.Pool = pool): LedgerHeads => ({
   save: (head) =>
     databaseQuery(async () => {
-      await tenantQuery(pool, head.tenant_id, SAVE_SQL, [head.tenant_id, head.tree_size, head.root_hash, head.note]);
+      await tenantQuery(pool, head.tenant_id, SAVE_SQL, [
+        head.tenant_id,
+        head.tree_size,
+        head.root_hash,
+        head.note,
+      ]);
     }),
   addCosignature: (head, witness, line) =>
     databaseQuery(async () => {
-      await tenantQuery(pool, head.tenant_id, COSIGNATURE_SQL, [head.tenant_id, head.tree_size, head.root_hash, witness, line]);
+      await tenantQuery(pool, head.tenant_id, COSIGNATURE_SQL, [
+        head.tenant_id,
+        head.tree_size,
+        head.root_hash,
+        witness,
+        line,
+      ]);
     }),
   markCosigned: (head) =>
     databaseQuery(async () => {
@@ -54,13 +65,20 @@ export const postgresLedgerHeads = (pool: pg.Pool, sweepPool: pg.Pool = pool): L
     }),
   find: (head) =>
     databaseQuery(async () => {
-      const found = await tenantQuery<HeadRow>(pool, head.tenant_id, FIND_SQL, [head.tenant_id, head.tree_size, head.root_hash]);
+      const found = await tenantQuery<HeadRow>(pool, head.tenant_id, FIND_SQL, [
+        head.tenant_id,
+        head.tree_size,
+        head.root_hash,
+      ]);
       const [row] = found.rows;
       return row === undefined ? null : withCosignatures(pool, row);
     }),
   lastCosignedSize: (tenantId, witness) =>
     databaseQuery(async () =>
-      Number((await tenantQuery<{ size: string }>(pool, tenantId, LAST_SQL, [tenantId, witness])).rows[0]?.size ?? 0),
+      Number(
+        (await tenantQuery<{ size: string }>(pool, tenantId, LAST_SQL, [tenantId, witness])).rows[0]?.size ??
+          0,
+      ),
     ),
   uncosigned: (tenantId) =>
     databaseQuery(async () => {

@@ -34,7 +34,8 @@ export const postgresSealTimestamps = (pool: pg.Pool, sweepPool: pg.Pool = pool)
     }),
   stamped: (tenantId) =>
     databaseQuery(async () => {
-      const rows = (await tenantQuery<{ ledger_index: string }>(pool, tenantId, STAMPED_SQL, [tenantId])).rows;
+      const rows = (await tenantQuery<{ ledger_index: string }>(pool, tenantId, STAMPED_SQL, [tenantId]))
+        .rows;
       return new Set(rows.map((r) => Number(r.ledger_index)));
     }),
   unstamped: (tenantId) =>

@@ -79,7 +79,9 @@ export const postgresSpanStaging = (pool: pg.Pool): SpanStaging => ({
       })),
     ),
   traceSpans: (tenantId, traceId) =>
-    databaseQuery(async () => (await tenantQuery<SpanRow>(pool, tenantId, SPANS_SQL, [tenantId, traceId])).rows.map(stagedOf)),
+    databaseQuery(async () =>
+      (await tenantQuery<SpanRow>(pool, tenantId, SPANS_SQL, [tenantId, traceId])).rows.map(stagedOf),
+    ),
   markRecorded: (tenantId, traceId, runId, state, spanIds) =>
     databaseQuery(async () => {
       await tenantQuery(pool, tenantId, MARK_SQL, [tenantId, traceId, runId, state, spanIds]);

@@ -16,20 +16,24 @@ const handler = async (args: ArgsOf<typeof builder>) =>
     const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
     const runId = decodeOption(RunIdC, 'run-id', args['run-id']);
     const { readRunEvents } = await import('../../application/runs/read-run-events.js');
-    return withRuntime(async ({ store }) => {
-      const events = pipe(await readRunEvents(store, tenantId, runId), orThrow(storeFailure));
-      if (events.length === 0) throw notFound(`run ${runId} not found in tenant ${tenantId}`);
-      return {
-        exitCode: ExitCode.ok,
-        json: { tenant_id: tenantId, run_id: runId, events },
-        text: events
-          .map(
-            (e) =>
-              `${e.seq}\t${shown(e.recorded_at)}\t${shown(e.type)}\t${e.link}\t${shown(JSON.stringify(e.data))}`,
-          )
-          .join('\n'),
-      };
-    });
+    return withRuntime(
+      async ({ store }) => {
+        const events = pipe(await readRunEvents(store, tenantId, runId), orThrow(storeFailure));
+        if (events.length === 0) throw notFound(`run ${runId} not found in tenant ${tenantId}`);
+        return {
+          exitCode: ExitCode.ok,
+          json: { tenant_id: tenantId, run_id: runId, events },
+          text: events
+            .map(
+              (e) =>
+                `${e.seq}\t${shown(e.recorded_at)}\t${shown(e.type)}\t${e.link}\t${shown(JSON.stringify(e.data))}`,
+            )
+            .join('\n'),
+        };
+      },
+      process.env,
+      { access: 'audit' },
+    );
   });
 
 export const eventsCommand: CommandModule<object, OptionsOf<typeof builder>> = {

@@ -78,9 +78,9 @@ describe('aos_writer', () => {
   it.each(['aos_seal_timestamps', 'aos_ledger_heads', 'aos_ledger_cosignatures'])(
     'is refused UPDATE, DELETE and TRUNCATE of the ledger table %s',
     async (table) => {
-      await expect(asRole(db.pool, 'aos_writer', 'tenant-a', `UPDATE ${table} SET tenant_id = 'x'`)).rejects.toThrow(
-        PERMISSION_DENIED,
-      );
+      await expect(
+        asRole(db.pool, 'aos_writer', 'tenant-a', `UPDATE ${table} SET tenant_id = 'x'`),
+      ).rejects.toThrow(PERMISSION_DENIED);
       await expect(asRole(db.pool, 'aos_writer', 'tenant-a', `DELETE FROM ${table}`)).rejects.toThrow(
         PERMISSION_DENIED,
       );
@@ -129,7 +129,12 @@ describe('aos_reader', () => {
   it('with tenant A set reads its own trace and steps', async () => {
     const traces = await asRole(db.pool, 'aos_reader', 'tenant-a', 'SELECT run_id FROM aos_traces');
     expect(traces.rows).toEqual([{ run_id: RUN_A }]);
-    const steps = await asRole(db.pool, 'aos_reader', 'tenant-a', 'SELECT count(*)::int AS n FROM aos_trace_steps');
+    const steps = await asRole(
+      db.pool,
+      'aos_reader',
+      'tenant-a',
+      'SELECT count(*)::int AS n FROM aos_trace_steps',
+    );
     expect(steps.rows[0].n).toBeGreaterThan(0);
   });
 
@@ -165,14 +170,24 @@ describe('aos_projector', () => {
   });
 
   it('reads the events of every tenant, with no tenant set', async () => {
-    const rows = await asRole(db.pool, 'aos_projector', null, 'SELECT DISTINCT tenant_id FROM aos_events ORDER BY 1');
+    const rows = await asRole(
+      db.pool,
+      'aos_projector',
+      null,
+      'SELECT DISTINCT tenant_id FROM aos_events ORDER BY 1',
+    );
     expect(rows.rows).toEqual([{ tenant_id: 'tenant-a' }, { tenant_id: 'tenant-b' }]);
   });
 });
 
 describe('aos_auditor', () => {
   it('reads every tenant and writes nothing', async () => {
-    const rows = await asRole(db.pool, 'aos_auditor', null, 'SELECT DISTINCT tenant_id FROM aos_traces ORDER BY 1');
+    const rows = await asRole(
+      db.pool,
+      'aos_auditor',
+      null,
+      'SELECT DISTINCT tenant_id FROM aos_traces ORDER BY 1',
+    );
     expect(rows.rows).toEqual([{ tenant_id: 'tenant-a' }, { tenant_id: 'tenant-b' }]);
     await expect(asRole(db.pool, 'aos_auditor', null, 'DELETE FROM aos_events')).rejects.toThrow(
       PERMISSION_DENIED,
