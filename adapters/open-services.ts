@@ -12,7 +12,7 @@ import { postgresSealTimestamps } from './postgres/postgres-seal-timestamps.js';
 import { postgresRunCatalog } from './postgres/postgres-run-catalog.js';
 import { postgresReadModel } from './postgres/read-model/postgres-read-model.js';
 import type { DatabaseConnections } from './postgres/roles/database-connections.js';
-import { rolePools } from './postgres/roles/role-pools.js';
+import { type RolePools, rolePools } from './postgres/roles/role-pools.js';
 import { builtinSkillRegistry } from './skills/builtin-skill-registry.js';
 
 /** How the projections follow EventStoreDB's catch-up subscription, until the signal stops it. */
@@ -39,6 +39,30 @@ export type OpenServices = {
  * or `audit` (reads only, as aos_auditor: proofs, exports, verify-all; an append is refused). */
 export type EventAccess = 'write' | 'audit';
 
+/** The ports, each on the pool of its role. */
+const servicesOn = (pools: RolePools, eventStoreDb: EventStoreDb | null, access: EventAccess): Services => {
+  const pool = pools.pool;
+  const events = pool(access === 'audit' ? 'auditor' : 'writer');
+  const store = eventStoreDb?.store ?? postgresEventStore(events);
+  // The projector reads every tenant's events: its own store, on its own pool.
+  const projectorStore = eventStoreDb?.store ?? postgresEventStore(pool('projector'));
+  return {
+    store,
+    readModel: postgresReadModel(
+      { projector: pool('projector'), auditor: pool('auditor'), reader: pool('reader') },
+      projectorStore,
+    ),
+    catalog: eventStoreDb ? null : postgresRunCatalog(pool('auditor')),
+    skills: builtinSkillRegistry(),
+    ingestTokens: postgresIngestTokens(events),
+    spanStaging: postgresSpanStaging(events),
+    exportCheckpoints: postgresExportCheckpoints(pool('projector')),
+    // Sweeps of every tenant (no tenant named) find their work as aos_auditor.
+    ledgerHeads: postgresLedgerHeads(events, pool('auditor')),
+    sealTimestamps: postgresSealTimestamps(events, pool('auditor')),
+  };
+};
+
 /** Opens the services of one database (already migrated), each port on the pool of the role it
  * needs (docs/DATABASE-ROLES.md): events as aos_writer (or aos_auditor for `access: 'audit'`), the
  * projections as aos_projector, the proofs' reads and the run catalog as aos_auditor, the queries
@@ -50,7 +74,6 @@ export const openServices = async (
   options: { readonly eventStoreUrl?: string | undefined; readonly access?: EventAccess } = {},
 ): Promise<OpenServices> => {
   const pools = rolePools(connections);
-  const pool = pools.pool;
   let eventStoreDb: EventStoreDb | null = null;
   if (options.eventStoreUrl) {
     const { openEventStoreDb } = await import('./eventstoredb/eventstoredb-event-store.js');
@@ -61,28 +84,11 @@ export const openServices = async (
       throw error;
     }
   }
-  const events = pool(options.access === 'audit' ? 'auditor' : 'writer');
-  const store = eventStoreDb?.store ?? postgresEventStore(events);
-  // The projector reads every tenant's events: its own store, on its own pool.
-  const projectorStore = eventStoreDb?.store ?? postgresEventStore(pool('projector'));
-  const readModel = postgresReadModel(
-    { projector: pool('projector'), auditor: pool('auditor'), reader: pool('reader') },
-    projectorStore,
-  );
+  const services = servicesOn(pools, eventStoreDb, options.access ?? 'write');
+  const { readModel } = services;
   const subscribe = eventStoreDb?.subscribe ?? null;
   return {
-    services: {
-      store,
-      readModel,
-      catalog: eventStoreDb ? null : postgresRunCatalog(pool('auditor')),
-      skills: builtinSkillRegistry(),
-      ingestTokens: postgresIngestTokens(events),
-      spanStaging: postgresSpanStaging(events),
-      exportCheckpoints: postgresExportCheckpoints(pool('projector')),
-      // Sweeps of every tenant (no tenant named) find their work as aos_auditor.
-      ledgerHeads: postgresLedgerHeads(events, pool('auditor')),
-      sealTimestamps: postgresSealTimestamps(events, pool('auditor')),
-    },
+    services,
     eventStore: eventStoreDb ? 'eventstoredb' : 'postgres',
     followProjections:
       subscribe === null
@@ -104,7 +110,7 @@ export const openServices = async (
       }
     },
     ping: async () => {
-      await pool('reader').query('SELECT 1');
+      await pools.pool('reader').query('SELECT 1');
     },
     close: async () => {
       await eventStoreDb?.close().catch(() => undefined);

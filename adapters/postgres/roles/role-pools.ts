@@ -4,8 +4,6 @@ import { type DatabaseConnections, type DatabaseRole, roleName } from './databas
 /** A pool per role, each opened on first use: a command connects only as the roles its ports use. */
 export type RolePools = {
   pool(role: DatabaseRole): pg.Pool;
-  /** The roles a pool was opened for, in the order they were. */
-  opened(): readonly DatabaseRole[];
   end(): Promise<void>;
 };
 
@@ -66,7 +64,6 @@ export const rolePools = (connections: DatabaseConnections, max = 4): RolePools 
       pools.set(role, created);
       return created;
     },
-    opened: () => [...pools.keys()],
     end: async () => {
       await Promise.all([...pools.values()].map((pool) => pool.end().catch(() => undefined)));
     },
