@@ -2,7 +2,7 @@ import type pg from 'pg';
 
 /** SET LOCAL app.tenant_id, as a function: the row-level security policies of migration 0013 let a
  * tenant-scoped role see and write only the rows of this tenant, until the transaction ends. */
-export const SET_TENANT_SQL = "SELECT set_config('app.tenant_id', $1, true)";
+const SET_TENANT_SQL = "SELECT set_config('app.tenant_id', $1, true)";
 
 /** Names the tenant of the transaction `client` is in. An empty id would name no tenant and read
  * nothing: it is refused as the defect it is. */

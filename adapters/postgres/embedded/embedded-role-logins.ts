@@ -13,7 +13,7 @@ import type { EmbeddedLayout } from './embedded-layout.js';
 type Passwords = Readonly<Record<DatabaseRole, string>>;
 
 /** AOS_HOME/pg/roles.json: the passwords of the four roles' logins, mode 0600. */
-export const rolePasswordsFile = (layout: EmbeddedLayout): string => join(layout.root, 'roles.json');
+const rolePasswordsFile = (layout: EmbeddedLayout): string => join(layout.root, 'roles.json');
 
 const readPasswords = async (file: string): Promise<Passwords | null> => {
   try {
