@@ -107,3 +107,7 @@ CREATE FUNCTION aos_stream_tenant(stream text) RETURNS text LANGUAGE sql STABLE 
 ALTER FUNCTION aos_stream_tenant(text) OWNER TO aos_auditor;
 REVOKE ALL ON FUNCTION aos_stream_tenant(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION aos_stream_tenant(text) TO aos_writer;
+
+-- Tables the migrating login creates later are readable by the auditor too (their other grants and
+-- their row-level security come with their own migration).
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO aos_auditor;

@@ -196,6 +196,18 @@ describe('aos_auditor', () => {
 });
 
 describe('the migration', () => {
+  it('has row-level security enabled and forced on every table with a tenant_id', async () => {
+    const { rows } = await db.pool.query<{ relname: string; rls: boolean; forced: boolean }>(
+      `SELECT c.relname, c.relrowsecurity AS rls, c.relforcerowsecurity AS forced
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND c.relkind = 'r'
+          AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped)
+        ORDER BY 1`,
+    );
+    expect(rows.length).toBeGreaterThanOrEqual(12);
+    expect(rows.filter((r) => !r.rls || !r.forced).map((r) => r.relname)).toEqual([]);
+  });
+
   it('creates the roles once, across databases migrating at once', async () => {
     const others = await Promise.all([freshDatabase(), freshDatabase()]);
     try {

@@ -15,12 +15,15 @@ export type DatabaseConnections = {
   readonly split: 'role-logins' | 'set-role';
 };
 
-/** `url` taking `role` when it connects (the startup option `-c role=...`, after any options the
- * URL already has): Postgres refuses the connection when the login may not take it. */
-export const withSetRole = (url: string, role: DatabaseRole): string => {
+/** `url` taking `role` when it connects (the startup option `-c role=...`, after the options the
+ * URL already has and PGOPTIONS's, which an `options` in the URL would otherwise replace): Postgres
+ * refuses the connection when the login may not take it. */
+export const withSetRole = (url: string, role: DatabaseRole, pgOptions = process.env.PGOPTIONS): string => {
   const parsed = new URL(url);
-  const options = parsed.searchParams.get('options');
-  parsed.searchParams.set('options', `${options === null ? '' : `${options} `}-c role=${roleName(role)}`);
+  const options = [pgOptions, parsed.searchParams.get('options'), `-c role=${roleName(role)}`]
+    .filter((part) => part !== undefined && part !== null && part.trim() !== '')
+    .join(' ');
+  parsed.searchParams.set('options', options);
   return parsed.toString();
 };
 
@@ -32,9 +35,9 @@ const byRole = (url: (role: DatabaseRole) => string): Record<DatabaseRole, strin
 });
 
 /** One login for every role (SET ROLE at connection). */
-export const setRoleConnections = (url: string): DatabaseConnections => ({
+export const setRoleConnections = (url: string, pgOptions = process.env.PGOPTIONS): DatabaseConnections => ({
   adminUrl: url,
-  roles: byRole((role) => withSetRole(url, role)),
+  roles: byRole((role) => withSetRole(url, role, pgOptions)),
   split: 'set-role',
 });
 
@@ -48,7 +51,7 @@ export const externalConnections = (url: string, env: NodeJS.ProcessEnv): Databa
     const value = env[roleUrlVariable(role)];
     return value !== undefined && value !== '' ? value : undefined;
   };
-  const roles = byRole((role) => own(role) ?? withSetRole(url, role));
+  const roles = byRole((role) => own(role) ?? withSetRole(url, role, env.PGOPTIONS));
   const split = DATABASE_ROLES.every((role) => own(role) !== undefined) ? 'role-logins' : 'set-role';
   return { adminUrl: url, roles, split };
 };

@@ -7,14 +7,18 @@ export type RolePools = {
   end(): Promise<void>;
 };
 
-/** What Postgres answered when a role's connection was refused, naming the role. */
-const refusalOf = (role: DatabaseRole, error: unknown): Error => {
-  const message = error instanceof Error ? error.message : String(error);
-  const refused = new Error(`connecting as ${roleName(role)} was refused: ${message}`, { cause: error });
-  // Keep the SQLSTATE, by which the store tells a database away from one that refused.
-  if (typeof error === 'object' && error !== null && 'code' in error)
-    Object.assign(refused, { code: (error as { code: unknown }).code });
-  return refused;
+const SQLSTATE = /^[0-9A-Z]{5}$/;
+
+/** What Postgres answered when it refused a role's connection (a password, a role it may not take,
+ * no CONNECT right), naming the role, with the answer's SQLSTATE. A server that could not be
+ * reached is no refusal: that error is left as it is (the store tells a database away by it). */
+const refusalOf = (role: DatabaseRole, error: unknown): unknown => {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+  if (!(error instanceof Error) || !SQLSTATE.test(code)) return error;
+  const refused = new Error(`connecting as ${roleName(role)} was refused: ${error.message}`, {
+    cause: error,
+  });
+  return Object.assign(refused, { code });
 };
 
 /** A pool whose connections, when refused, say as which role. */
@@ -43,7 +47,7 @@ class RolePool extends pg.Pool {
   ): Promise<pg.PoolClient> | void {
     if (callback !== undefined) {
       super.connect((error, client, done) =>
-        callback(error === undefined ? undefined : refusalOf(this.role, error), client, done),
+        callback(error === undefined ? undefined : (refusalOf(this.role, error) as Error), client, done),
       );
       return;
     }
