@@ -80,6 +80,11 @@ export const withRuntime = async <T>(
   }
 };
 
+/** `withRuntime` for a command that only reads the events, across tenants: as aos_auditor
+ * (proofs, exports, verify-all; docs/DATABASE-ROLES.md). */
+export const withAuditRuntime = <T>(work: (runtime: Runtime) => Promise<T>): Promise<T> =>
+  withRuntime(work, process.env, { access: 'audit' });
+
 let warned = false;
 /** A warning about the database, on stderr, once per process. */
 export const warnOnce = (warning: string): void => {

@@ -7,7 +7,7 @@ import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { shown } from '../terminal-text.js';
 import { decodeOption } from '../input-validation.js';
-import { storeFailure, withRuntime } from '../runtime.js';
+import { storeFailure, withAuditRuntime } from '../runtime.js';
 import { ledgerFailure, warnCatchUp } from '../use-case-failures.js';
 import { withJson, withRunId, withTenant, type ArgsOf, type OptionsOf } from './common-options.js';
 
@@ -26,53 +26,49 @@ const handler = async (args: ArgsOf<typeof builder>) =>
       ]);
     // The tree head in the bundle is signed now, with the active key.
     const keys = await requireRunKeys(await keysDirectoryOf(process.env));
-    return withRuntime(
-      async (runtime) => {
-        const { proof, bundle, events } = pipe(
-          await exportRunBundle(runtime, keys, tenantId, runId, new Date().toISOString(), warnCatchUp),
-          orThrow((error) =>
-            error.kind === 'run_not_found'
-              ? notFound(`run ${runId} not found in tenant ${tenantId}`)
-              : ledgerFailure(error),
-          ),
+    return withAuditRuntime(async (runtime) => {
+      const { proof, bundle, events } = pipe(
+        await exportRunBundle(runtime, keys, tenantId, runId, new Date().toISOString(), warnCatchUp),
+        orThrow((error) =>
+          error.kind === 'run_not_found'
+            ? notFound(`run ${runId} not found in tenant ${tenantId}`)
+            : ledgerFailure(error),
+        ),
+      );
+      const { format, tenant_id, run_id, ...rest } = bundle;
+      const verified = proof.integrity.verification_status === 'VERIFIED';
+      if (!verified)
+        process.stderr.write(
+          `warning: this run does not verify (${shown(proof.integrity.failure_reason)}); the bundle records that verdict\n`,
         );
-        const { format, tenant_id, run_id, ...rest } = bundle;
-        const verified = proof.integrity.verification_status === 'VERIFIED';
-        if (!verified)
-          process.stderr.write(
-            `warning: this run does not verify (${shown(proof.integrity.failure_reason)}); the bundle records that verdict\n`,
-          );
-        // The events stream from the store into the document: a run of any length exports in bounded
-        // memory. The read is returned whatever stops this (all events written, or the writer gone,
-        // as when stdout's reader left).
-        let failure: EventStoreError | null = null;
-        async function* streamed() {
-          const source = events();
-          try {
-            for (let next = await source.next(); ; next = await source.next()) {
-              if (next.done) {
-                failure = next.value;
-                return;
-              }
-              yield next.value;
+      // The events stream from the store into the document: a run of any length exports in bounded
+      // memory. The read is returned whatever stops this (all events written, or the writer gone,
+      // as when stdout's reader left).
+      let failure: EventStoreError | null = null;
+      async function* streamed() {
+        const source = events();
+        try {
+          for (let next = await source.next(); ; next = await source.next()) {
+            if (next.done) {
+              failure = next.value;
+              return;
             }
-          } finally {
-            await source.return(null);
+            yield next.value;
           }
+        } finally {
+          await source.return(null);
         }
-        await writeJsonWithStreamedArray(
-          process.stdout,
-          { format, tenant_id, run_id },
-          'events',
-          streamed(),
-          rest,
-        );
-        if (failure) throw storeFailure(failure);
-        return { exitCode: verified ? ExitCode.ok : ExitCode.failed, json: null, printed: true, text: '' };
-      },
-      process.env,
-      { access: 'audit' },
-    );
+      }
+      await writeJsonWithStreamedArray(
+        process.stdout,
+        { format, tenant_id, run_id },
+        'events',
+        streamed(),
+        rest,
+      );
+      if (failure) throw storeFailure(failure);
+      return { exitCode: verified ? ExitCode.ok : ExitCode.failed, json: null, printed: true, text: '' };
+    });
   });
 
 export const exportCommand: CommandModule<object, OptionsOf<typeof builder>> = {

@@ -11,7 +11,7 @@ import { shown } from '../terminal-text.js';
 import { decodeIntegerOption, decodeOption } from '../input-validation.js';
 import { proofLines, writeProofDocument } from '../run-proof-report.js';
 import { proveCaughtUp } from '../../application/projections/catch-up.js';
-import { storeFailure, withRuntime } from '../runtime.js';
+import { storeFailure, withAuditRuntime } from '../runtime.js';
 import { warnCatchUp } from '../use-case-failures.js';
 import { withJson, withRunId, withTenant, type ArgsOf, type OptionsOf } from './common-options.js';
 
@@ -49,44 +49,37 @@ const handler = async (args: ArgsOf<typeof builder>) =>
       import('../signing-keys.js'),
     ]);
     const knownKeys = await loadKnownKeys(await keysDirectoryOf(process.env));
-    return withRuntime(
-      async (runtime) => {
-        const proved = pipe(
-          await proveCaughtUp(runtime, tenantId, runId, knownKeys, warnCatchUp),
-          orThrow(storeFailure),
-        );
-        // Another tenant's run reads exactly like a run that does not exist; a run this tenant's
-        // ledger sealed but whose events are gone is a FAILED proof, not a missing run.
-        if (!proved.found && proved.integrity.verification_status !== 'FAILED')
-          throw notFound(`run ${runId} not found in tenant ${tenantId}`);
-        const proof = { ...proved, integrity: { ...proved.integrity, model } };
-        const verified = proof.integrity.verification_status === 'VERIFIED';
-        const exitCode = verified ? ExitCode.ok : ExitCode.failed;
-        if (step === undefined) {
-          if (args.json)
-            await writeProofDocument(
-              process.stdout,
-              runtime.readModel.proofReads,
-              proof,
-              new Date().toISOString(),
-            );
-          return {
-            exitCode,
-            json: null,
-            printed: true,
-            text: [`Run ID: ${runId}`, `Tenant ID: ${tenantId}`, ...proofLines(proof)].join('\n'),
-          };
-        }
-        const disclosed = pipe(
-          await discloseStep(runtime.store, tenantId, runId, step),
-          orThrow(storeFailure),
-        );
-        if (disclosed === undefined) throw notFound(`run ${runId} has no step ${step}`);
-        return { exitCode, ...inclusionDocument(proof, step, disclosed, knownKeys) };
-      },
-      process.env,
-      { access: 'audit' },
-    );
+    return withAuditRuntime(async (runtime) => {
+      const proved = pipe(
+        await proveCaughtUp(runtime, tenantId, runId, knownKeys, warnCatchUp),
+        orThrow(storeFailure),
+      );
+      // Another tenant's run reads exactly like a run that does not exist; a run this tenant's
+      // ledger sealed but whose events are gone is a FAILED proof, not a missing run.
+      if (!proved.found && proved.integrity.verification_status !== 'FAILED')
+        throw notFound(`run ${runId} not found in tenant ${tenantId}`);
+      const proof = { ...proved, integrity: { ...proved.integrity, model } };
+      const verified = proof.integrity.verification_status === 'VERIFIED';
+      const exitCode = verified ? ExitCode.ok : ExitCode.failed;
+      if (step === undefined) {
+        if (args.json)
+          await writeProofDocument(
+            process.stdout,
+            runtime.readModel.proofReads,
+            proof,
+            new Date().toISOString(),
+          );
+        return {
+          exitCode,
+          json: null,
+          printed: true,
+          text: [`Run ID: ${runId}`, `Tenant ID: ${tenantId}`, ...proofLines(proof)].join('\n'),
+        };
+      }
+      const disclosed = pipe(await discloseStep(runtime.store, tenantId, runId, step), orThrow(storeFailure));
+      if (disclosed === undefined) throw notFound(`run ${runId} has no step ${step}`);
+      return { exitCode, ...inclusionDocument(proof, step, disclosed, knownKeys) };
+    });
   });
 
 /** The public key record of the run's seal, when it is one of the known keys. */

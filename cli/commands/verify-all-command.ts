@@ -8,7 +8,7 @@ import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { shown } from '../terminal-text.js';
 import { decodeOption } from '../input-validation.js';
-import { storeFailure, withRuntime } from '../runtime.js';
+import { storeFailure, withAuditRuntime } from '../runtime.js';
 import { withJson, withTenant, type ArgsOf, type OptionsOf } from './common-options.js';
 
 const builder = (yargs: Argv) => withJson(withTenant(yargs));
@@ -49,55 +49,51 @@ const handler = async (args: ArgsOf<typeof builder>) =>
       import('cli-progress'),
     ]);
     const knownKeys = await loadKnownKeys(await keysDirectoryOf(process.env));
-    return withRuntime(
-      async (runtime) => {
-        const bar = process.stderr.isTTY
-          ? new progress.SingleBar(
-              {
-                stream: process.stderr,
-                format: 'verifying runs [{bar}] {value}/{total} | failed {failed}',
-                hideCursor: true,
-              },
-              progress.Presets.shades_classic,
-            )
-          : null;
-        const started = performance.now();
-        const verified = await verifyAll(runtime, tenantId, knownKeys, {
-          started: (total) => bar?.start(total, 0, { failed: 0 }),
-          proved: (counts) => bar?.increment(1, { failed: counts.failed }),
-          failed: (failure) => {
-            if (!bar) process.stderr.write(`FAILED ${failedRun(failure)}\n`);
-          },
-        });
-        bar?.stop();
-        const { runs, counts, failed_runs: failures } = pipe(verified, orThrow(verifyAllFailure));
-        const seconds = (performance.now() - started) / 1000;
-        const uncosignedHeads = await uncosignedHeadsOf(runtime, tenantId);
-        const { unstampedSealsReport } = await import('../unstamped-seals-report.js');
-        const unstamped = await unstampedSealsReport(runtime, tenantId, process.env);
-        const summary = {
-          tenant_id: tenantId,
-          runs,
-          ...counts,
-          seconds: Number(seconds.toFixed(3)),
-          failed_runs: failures,
-          uncosigned_heads: uncosignedHeads,
-          ...unstamped.json,
-        };
-        const text = [
-          `runs: ${runs} in ${seconds.toFixed(1)} s${tenantId ? ` (tenant ${tenantId})` : ''}`,
-          `verified: ${counts.verified} (of which sealed late: ${counts.sealed_late})`,
-          `failed: ${counts.failed} (of which completed without a seal: ${counts.unsealed})`,
-          ...failures.map((f) => `  ${failedRun(f)}`),
-          `tree heads not cosigned by every witness: ${uncosignedHeads.length}`,
-          ...uncosignedHeads.map(uncosignedLine),
-          ...unstamped.lines,
-        ].join('\n');
-        return { exitCode: counts.failed > 0 ? ExitCode.failed : ExitCode.ok, json: summary, text };
-      },
-      process.env,
-      { access: 'audit' },
-    );
+    return withAuditRuntime(async (runtime) => {
+      const bar = process.stderr.isTTY
+        ? new progress.SingleBar(
+            {
+              stream: process.stderr,
+              format: 'verifying runs [{bar}] {value}/{total} | failed {failed}',
+              hideCursor: true,
+            },
+            progress.Presets.shades_classic,
+          )
+        : null;
+      const started = performance.now();
+      const verified = await verifyAll(runtime, tenantId, knownKeys, {
+        started: (total) => bar?.start(total, 0, { failed: 0 }),
+        proved: (counts) => bar?.increment(1, { failed: counts.failed }),
+        failed: (failure) => {
+          if (!bar) process.stderr.write(`FAILED ${failedRun(failure)}\n`);
+        },
+      });
+      bar?.stop();
+      const { runs, counts, failed_runs: failures } = pipe(verified, orThrow(verifyAllFailure));
+      const seconds = (performance.now() - started) / 1000;
+      const uncosignedHeads = await uncosignedHeadsOf(runtime, tenantId);
+      const { unstampedSealsReport } = await import('../unstamped-seals-report.js');
+      const unstamped = await unstampedSealsReport(runtime, tenantId, process.env);
+      const summary = {
+        tenant_id: tenantId,
+        runs,
+        ...counts,
+        seconds: Number(seconds.toFixed(3)),
+        failed_runs: failures,
+        uncosigned_heads: uncosignedHeads,
+        ...unstamped.json,
+      };
+      const text = [
+        `runs: ${runs} in ${seconds.toFixed(1)} s${tenantId ? ` (tenant ${tenantId})` : ''}`,
+        `verified: ${counts.verified} (of which sealed late: ${counts.sealed_late})`,
+        `failed: ${counts.failed} (of which completed without a seal: ${counts.unsealed})`,
+        ...failures.map((f) => `  ${failedRun(f)}`),
+        `tree heads not cosigned by every witness: ${uncosignedHeads.length}`,
+        ...uncosignedHeads.map(uncosignedLine),
+        ...unstamped.lines,
+      ].join('\n');
+      return { exitCode: counts.failed > 0 ? ExitCode.failed : ExitCode.ok, json: summary, text };
+    });
   });
 
 export const verifyAllCommand: CommandModule<object, OptionsOf<typeof builder>> = {
