@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { withSetRole } from '../../adapters/postgres/roles/database-connections.js';
 import { jsonOf, runCli } from '../support/cli.js';
 import { createAgent, echoSteps, runGoal, withSigningKey } from '../support/cli-fixtures.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
@@ -68,6 +69,31 @@ describe('DATABASE_URL with one superuser URL', () => {
     } finally {
       await db.pool.query(`DROP OWNED BY ${login}`);
       await db.pool.query(`DROP ROLE ${login}`);
+    }
+  });
+});
+
+describe('a statement refused', () => {
+  it('is an error naming the table, and nothing is written', async () => {
+    const db = await freshDatabase();
+    try {
+      // The writer's URL names a login that is really the reader: every append is refused.
+      const env = await withSigningKey({
+        DATABASE_URL: db.url,
+        AOS_DATABASE_URL_WRITER: withSetRole(db.url, 'reader', undefined),
+      });
+      const file = join(await mkdtemp(join(tmpdir(), 'aos-template-')), 'template.json');
+      await writeFile(file, JSON.stringify({ steps: echoSteps }));
+      const created = await runCli(
+        'aos',
+        ['agents', 'create', '--tenant-id', 'tenant-a', '--name', 'refused', '--plan-template', file],
+        env,
+      );
+      expect(created.code).not.toBe(0);
+      expect(created.stderr).toContain('permission denied for table aos_events');
+      expect((await db.pool.query('SELECT count(*)::int AS n FROM aos_events')).rows).toEqual([{ n: 0 }]);
+    } finally {
+      await db.drop();
     }
   });
 });
