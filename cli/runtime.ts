@@ -1,4 +1,5 @@
-import type { FollowProjections, OpenServices } from '../adapters/open-services.js';
+import type { EventAccess, FollowProjections, OpenServices } from '../adapters/open-services.js';
+import type { DatabaseConnections } from '../adapters/postgres/roles/database-connections.js';
 import type { Services } from '../application/services.js';
 import type { EventStoreError } from '../domain/ports/event-store.js';
 import { idleSecondsOf, IDLE_VARIABLE } from '../adapters/postgres/embedded/idle-setting.js';
@@ -22,6 +23,9 @@ export type Runtime = Services & {
   readonly url: string;
   /** The migrations this command applied when it opened the database (empty when up to date). */
   readonly migrationsApplied: readonly string[];
+  /** What the operator should know about how the roles are had (a superuser DATABASE_URL and no
+   * URL per role), or null. Printed when the command migrated; `aos-int migrate` prints it always. */
+  readonly databaseWarning: string | null;
 };
 
 export const storeFailure = (error: EventStoreError): CliFailure => {
@@ -60,7 +64,7 @@ const idleSeconds = (env: NodeJS.ProcessEnv): number => {
 export const withRuntime = async <T>(
   work: (runtime: Runtime) => Promise<T>,
   env: NodeJS.ProcessEnv = process.env,
-  options: { readonly releaseOnSignal?: boolean } = {},
+  options: { readonly releaseOnSignal?: boolean; readonly access?: EventAccess } = {},
 ): Promise<T> => {
   const { databaseUrlProblem, databaseUnavailable } = await import('./database-url-messages.js');
   const problem = env.DATABASE_URL ? databaseUrlProblem(env.DATABASE_URL) : null;
@@ -73,32 +77,58 @@ export const withRuntime = async <T>(
   } catch (error) {
     throw databaseUnavailable(env.DATABASE_URL, error);
   }
+  // Once: when this command set the database up or upgraded it (aos-int migrate says it always).
+  if (database.warning !== null && database.migrationsApplied.length > 0) warnOnce(database.warning);
   try {
-    return await withDatabaseUrl(database.url, database.kind, work, {
+    return await withDatabaseUrl(database.connections, database.kind, work, {
       eventStoreUrl: env.AOS_EVENTSTORE_URL,
       migrationsApplied: database.migrationsApplied,
+      databaseWarning: database.warning,
+      access: options.access,
     });
   } finally {
     await database.release();
   }
 };
 
-/** Runs `work` against one database URL (already migrated). With `eventStoreUrl` (withRuntime
- * passes AOS_EVENTSTORE_URL; the demo sandbox passes none) the events live in EventStoreDB and
- * only projections and checkpoints in this database. */
+/** `withRuntime` for a command that only reads the events, across tenants: as aos_auditor
+ * (proofs, exports, verify-all; docs/DATABASE-ROLES.md). */
+export const withAuditRuntime = <T>(work: (runtime: Runtime) => Promise<T>): Promise<T> =>
+  withRuntime(work, process.env, { access: 'audit' });
+
+let warned = false;
+/** A warning about the database, on stderr, once per process. */
+export const warnOnce = (warning: string): void => {
+  if (warned) return;
+  warned = true;
+  process.stderr.write(`aos: warning: ${warning}\n`);
+};
+
+/** Runs `work` against one database (already migrated): its connections per role, or one URL whose
+ * login takes each role with SET ROLE. With `eventStoreUrl` (withRuntime passes AOS_EVENTSTORE_URL;
+ * the demo sandbox passes none) the events live in EventStoreDB and only projections and
+ * checkpoints in this database. `access: 'audit'` reads the events as aos_auditor (docs/DATABASE-ROLES.md). */
 export const withDatabaseUrl = async <T>(
-  url: string,
+  database: string | DatabaseConnections,
   kind: Runtime['databaseKind'],
   work: (runtime: Runtime) => Promise<T>,
   options: {
     readonly eventStoreUrl?: string | undefined;
     readonly migrationsApplied?: readonly string[];
+    readonly databaseWarning?: string | null;
+    readonly access?: EventAccess | undefined;
   } = {},
 ): Promise<T> => {
   const { openServices } = await import('../adapters/open-services.js');
+  const { setRoleConnections } = await import('../adapters/postgres/roles/database-connections.js');
+  const connections = typeof database === 'string' ? setRoleConnections(database) : database;
+  const url = connections.adminUrl;
   let opened: Awaited<ReturnType<typeof openServices>>;
   try {
-    opened = await openServices(url, { eventStoreUrl: options.eventStoreUrl });
+    opened = await openServices(connections, {
+      eventStoreUrl: options.eventStoreUrl,
+      ...(options.access === undefined ? {} : { access: options.access }),
+    });
   } catch (error) {
     throw infrastructureError(
       `AOS_EVENTSTORE_URL: ${error instanceof Error ? error.message : String(error)}`,
@@ -114,6 +144,7 @@ export const withDatabaseUrl = async <T>(
       databaseKind: kind,
       url,
       migrationsApplied: options.migrationsApplied ?? [],
+      databaseWarning: options.databaseWarning ?? null,
     });
   } finally {
     await opened.close();

@@ -1,3 +1,4 @@
+import { setTenant } from './tenant-transaction.js';
 import { StringDecoder } from 'node:string_decoder';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
@@ -14,7 +15,11 @@ import { parseCopyLine, type CopyField } from './copy-text-format.js';
  */
 const exactFloats = new WeakSet<pg.PoolClient>();
 
-export async function* copyRows(pool: pg.Pool, query: string): AsyncGenerator<CopyField[][], void> {
+export async function* copyRows(
+  pool: pg.Pool,
+  query: string,
+  tenantId?: string,
+): AsyncGenerator<CopyField[][], void> {
   const client = await pool.connect();
   let finished = false;
   let stream: ReturnType<typeof copyTo> | null = null;
@@ -28,6 +33,11 @@ export async function* copyRows(pool: pg.Pool, query: string): AsyncGenerator<Co
     if (!exactFloats.has(client)) {
       await client.query('SET extra_float_digits = 3');
       exactFloats.add(client);
+    }
+    // A tenant's rows: the COPY in a transaction naming it (row-level security, migration 0013).
+    if (tenantId !== undefined) {
+      await client.query('BEGIN');
+      await setTenant(client, tenantId);
     }
     stream = client.query(copyTo(`COPY (${query}) TO STDOUT`));
     const decoder = new StringDecoder('utf8');
@@ -48,6 +58,7 @@ export async function* copyRows(pool: pg.Pool, query: string): AsyncGenerator<Co
     }
     if (partial.join('') + decoder.end() !== '')
       throw new Error('the COPY output ended in the middle of a row');
+    if (tenantId !== undefined) await client.query('COMMIT');
     finished = true;
   } finally {
     client.off('error', onError);

@@ -1,13 +1,33 @@
 import pg from 'pg';
 import { migrate } from './migrator.js';
+import {
+  DATABASE_ROLES,
+  type DatabaseConnections,
+  externalConnections,
+  roleUrlVariable,
+} from './roles/database-connections.js';
 
-/** `migrationsApplied`: the migrations opening the database applied (empty when it was up to date). */
+/** `migrationsApplied`: the migrations opening the database applied (empty when it was up to date).
+ * `warning`: what the operator should know about how the roles are had (a superuser DATABASE_URL
+ * with no URL per role), or null. */
 export type ResolvedDatabase = {
+  /** The login that migrates (DATABASE_URL, or the embedded superuser): never given to the ports. */
   readonly url: string;
+  readonly connections: DatabaseConnections;
+  readonly warning: string | null;
   readonly kind: 'external' | 'embedded';
   readonly migrationsApplied: readonly string[];
   release(): Promise<void>;
 };
+
+const isSuperuser = async (pool: pg.Pool): Promise<boolean> =>
+  (await pool.query<{ on: string }>("SELECT current_setting('is_superuser') AS on")).rows[0]?.on === 'on';
+
+const SUPERUSER_WARNING = `DATABASE_URL logs in as a superuser and no URL per role is set (${DATABASE_ROLES.map(
+  roleUrlVariable,
+).join(
+  ', ',
+)}): commands take their roles with SET ROLE, so the grants and row-level security hold for them, but whoever holds DATABASE_URL reaches every tenant; see docs/DATABASE-ROLES.md`;
 
 /** DATABASE_URL when set (migrated on first use), else the embedded Postgres under AOS_HOME, left
  * running `idleSeconds` after its last command (0, the default: stopped by that command). */
@@ -20,12 +40,15 @@ export const resolveDatabase = async (
     const pool = new pg.Pool({ connectionString: url, max: 1 });
     pool.on('error', () => undefined);
     let migrationsApplied: readonly string[];
+    const connections = externalConnections(url, env);
+    let warning: string | null = null;
     try {
       migrationsApplied = (await migrate(pool)).applied;
+      if (connections.split === 'set-role' && (await isSuperuser(pool))) warning = SUPERUSER_WARNING;
     } finally {
       await pool.end().catch(() => undefined);
     }
-    return { url, kind: 'external', migrationsApplied, release: async () => {} };
+    return { url, connections, warning, kind: 'external', migrationsApplied, release: async () => {} };
   }
   const { acquireEmbeddedDatabase } = await import('./embedded/embedded-database.js');
   const lease = await acquireEmbeddedDatabase({ home: env.AOS_HOME, idleSeconds: options.idleSeconds });
@@ -41,6 +64,8 @@ export const resolveDatabase = async (
   }
   return {
     url: lease.url,
+    connections: lease.connections,
+    warning: null,
     kind: 'embedded',
     migrationsApplied: lease.migrationsApplied,
     release: () => {

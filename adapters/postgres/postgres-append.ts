@@ -5,7 +5,10 @@ import type {
   StreamAppend,
   StreamsAppendFailure,
 } from '../../domain/ports/event-store.js';
+import { setTenant, tenantQuery } from './tenant-transaction.js';
 import { pgErrorCode, storeErrorOf } from './pg-error.js';
+
+const { escapeLiteral } = pg;
 
 // One statement per stream: the expected version and the stream's tenant are checked and the
 // events inserted in the same statement, so there is no window between check and write. A racing
@@ -13,7 +16,7 @@ import { pgErrorCode, storeErrorOf } from './pg-error.js';
 const APPEND = `
 WITH head AS (
   SELECT (SELECT seq + 1 FROM aos_events WHERE stream_id = $1 ORDER BY seq DESC LIMIT 1) AS version,
-         (SELECT tenant_id FROM aos_events WHERE stream_id = $1 AND seq = 0) AS tenant_id
+         aos_stream_tenant($1) AS tenant_id
 ), inserted AS (
   INSERT INTO aos_events (stream_id, tenant_id, seq, type, data, recorded_at, link)
   SELECT $1, $2, $3 + e.ord - 1, e.type, e.data, e.recorded_at, e.link
@@ -46,7 +49,9 @@ type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 type UniqueViolation = { readonly kind: 'unique_violation'; readonly part: StreamAppend };
 
 const conflict = async (pool: pg.Pool, part: StreamAppend): Promise<EventStoreError> => {
-  const { rows } = await pool.query<{ version: number }>(CURRENT_VERSION, [part.streamId]);
+  const { rows } = await tenantQuery<{ version: number }>(pool, part.tenantId, CURRENT_VERSION, [
+    part.streamId,
+  ]);
   return {
     kind: 'version_conflict',
     streamId: part.streamId,
@@ -58,24 +63,53 @@ const conflict = async (pool: pg.Pool, part: StreamAppend): Promise<EventStoreEr
 const isAppendResult = (value: unknown): value is AppendResult =>
   typeof value === 'object' && value !== null && 'nextExpectedVersion' in value;
 
-/** One part, one statement, on `db` (the pool, or the client of a transaction). */
+const appendParams = ({ tenantId, streamId, expectedVersion, events }: StreamAppend) => [
+  streamId,
+  tenantId,
+  expectedVersion,
+  events.map((e) => e.type),
+  events.map((e) => e.dataCanonical),
+  events.map((e) => e.recorded_at),
+  events.map((e) => e.link),
+];
+
+const literalOf = (value: string | number | readonly (string | null)[]): string =>
+  typeof value === 'number'
+    ? String(Math.trunc(value))
+    : typeof value === 'string'
+      ? escapeLiteral(value)
+      : `ARRAY[${value.map((v) => (v === null ? 'NULL' : escapeLiteral(v))).join(', ')}]::text[]`;
+
+/** The tenant named and the append, as one simple query: Postgres runs its statements as one
+ * implicit transaction, committed by the server once the append is done, whatever the client does
+ * after sending it (a process stopped or killed then still has its append, or none of it). The
+ * values are literals: a simple query takes no parameters. */
+const oneStatementAppend = async (pool: pg.Pool, part: StreamAppend): Promise<pg.QueryResult<AppendRow>> => {
+  const params = appendParams(part) as (string | number | (string | null)[])[];
+  const append = APPEND.replace(/\$(\d)/g, (_, n: string) => literalOf(params[Number(n) - 1] ?? 'NULL'));
+  const results = (await pool.query(
+    `SELECT set_config('app.tenant_id', ${escapeLiteral(part.tenantId)}, true); ${append}`,
+  )) as unknown as pg.QueryResult<AppendRow>[];
+  const appended = results[1];
+  if (appended === undefined) throw new Error('the append query returned no result');
+  return appended;
+};
+
+/** One part, one statement, on `db` (the client of a transaction naming the tenant), or on `pool`
+ * as one simple query that names it. */
 const appendPart = async (
-  db: Queryable,
+  db: Queryable | { readonly pool: pg.Pool },
   part: StreamAppend,
 ): Promise<AppendResult | EventStoreError | UniqueViolation> => {
   const { tenantId, streamId, expectedVersion, events } = part;
   if (events.length === 0) return { kind: 'store_failed', message: `append to ${streamId} with no events` };
+  if (tenantId === '') return { kind: 'store_failed', message: `append to ${streamId} with no tenant` };
   let row: AppendRow | undefined;
   try {
-    const result = await db.query<AppendRow>(APPEND, [
-      streamId,
-      tenantId,
-      expectedVersion,
-      events.map((e) => e.type),
-      events.map((e) => e.dataCanonical),
-      events.map((e) => e.recorded_at),
-      events.map((e) => e.link),
-    ]);
+    const result =
+      'pool' in db
+        ? await oneStatementAppend(db.pool, part)
+        : await db.query<AppendRow>(APPEND, appendParams(part));
     row = result.rows[0];
   } catch (error) {
     if (pgErrorCode(error) === '23505') return { kind: 'unique_violation', part };
@@ -93,12 +127,12 @@ const appendPart = async (
   };
 };
 
-/** One stream's append: one statement, its own transaction. */
+/** One stream's append: one simple query, its own transaction, naming its tenant. */
 export const appendToOneStream = async (
   pool: pg.Pool,
   part: StreamAppend,
 ): Promise<AppendResult | EventStoreError> => {
-  const result = await appendPart(pool, part);
+  const result = await appendPart({ pool }, part);
   return !isAppendResult(result) && result.kind === 'unique_violation' ? conflict(pool, part) : result;
 };
 
@@ -122,6 +156,7 @@ export const appendInOneTransaction = async (
     await client.query('BEGIN');
     const results: AppendResult[] = [];
     for (const part of parts) {
+      await setTenant(client, part.tenantId);
       const result = await appendPart(client, part);
       if (isAppendResult(result)) {
         results.push(result);

@@ -11,6 +11,7 @@ import type {
 import { copyRows } from './copy-rows.js';
 import type { CopyField } from './copy-text-format.js';
 import { storeErrorOf } from './pg-error.js';
+import { tenantQuery } from './tenant-transaction.js';
 import { appendInOneTransaction, appendToOneStream } from './postgres-append.js';
 
 const { escapeLiteral } = pg;
@@ -90,7 +91,7 @@ async function* streamPages(
   streamId: string,
 ): AsyncGenerator<readonly StoredEvent[], EventStoreError | null> {
   try {
-    for await (const rows of copyRows(pool, copyStreamQuery(tenantId, streamId)))
+    for await (const rows of copyRows(pool, copyStreamQuery(tenantId, streamId), tenantId))
       yield rows.map(fieldsToStoredEvent);
     return null;
   } catch (error) {
@@ -111,7 +112,9 @@ const toStoredEvent = (row: EventRow): StoredEvent => ({
 });
 
 /** The event store port on Postgres: `aos_events`, one statement per stream appended to (several
- * streams in one transaction). */
+ * streams in one transaction). Every read and append of a tenant runs in a transaction naming it
+ * (SET LOCAL app.tenant_id): on a pool of aos_writer, row-level security keeps it to that tenant.
+ * `readAll` names none: the projector's and the auditor's pools read every tenant. */
 export const postgresEventStore = (pool: pg.Pool): EventStore => ({
   appendToStream: (tenantId, streamId, expectedVersion, events) => async () => {
     const result = await appendToOneStream(pool, { tenantId, streamId, expectedVersion, events });
@@ -123,21 +126,27 @@ export const postgresEventStore = (pool: pg.Pool): EventStore => ({
   },
   readStream: (tenantId, streamId) =>
     TE.tryCatch(
-      async () => (await pool.query<EventRow>(READ_STREAM, [tenantId, streamId])).rows.map(toStoredEvent),
+      async () =>
+        (await tenantQuery<EventRow>(pool, tenantId, READ_STREAM, [tenantId, streamId])).rows.map(
+          toStoredEvent,
+        ),
       storeErrorOf,
     ),
   readStreamFrom: (tenantId, streamId, fromSeq, limit) =>
     TE.tryCatch(
       async () =>
-        (await pool.query<EventRow>(READ_STREAM_FROM, [tenantId, streamId, fromSeq, limit])).rows.map(
-          toStoredEvent,
-        ),
+        (
+          await tenantQuery<EventRow>(pool, tenantId, READ_STREAM_FROM, [tenantId, streamId, fromSeq, limit])
+        ).rows.map(toStoredEvent),
       storeErrorOf,
     ),
   readStreamPages: (tenantId, streamId) => streamPages(pool, tenantId, streamId),
   streamVersion: (tenantId, streamId) =>
     TE.tryCatch(async () => {
-      const { rows } = await pool.query<{ version: number }>(STREAM_VERSION, [tenantId, streamId]);
+      const { rows } = await tenantQuery<{ version: number }>(pool, tenantId, STREAM_VERSION, [
+        tenantId,
+        streamId,
+      ]);
       return rows[0]?.version ?? 0;
     }, storeErrorOf),
   readAll: (after: GlobalPosition, limit: number) =>

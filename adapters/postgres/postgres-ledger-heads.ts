@@ -1,3 +1,4 @@
+import { tenantQuery } from './tenant-transaction.js';
 import type pg from 'pg';
 import type { LedgerHeads, StoredLedgerHead } from '../../application/ports/ledger-heads.js';
 import { databaseQuery } from './pg-error.js';
@@ -22,7 +23,7 @@ const UNCOSIGNED_SQL = `SELECT tenant_id, tree_size, root_hash, note, cosigned F
  ) latest WHERE NOT cosigned ORDER BY tenant_id`;
 
 const withCosignatures = async (pool: pg.Pool, row: HeadRow): Promise<StoredLedgerHead> => {
-  const lines = await pool.query<{ witness: string; cosignature: string }>(LINES_SQL, [
+  const lines = await tenantQuery<{ witness: string; cosignature: string }>(pool, row.tenant_id, LINES_SQL, [
     row.tenant_id,
     row.tree_size,
     row.root_hash,
@@ -38,32 +39,54 @@ const withCosignatures = async (pool: pg.Pool, row: HeadRow): Promise<StoredLedg
 };
 
 /** The heads sent to witnesses and their cosignatures, in Postgres. */
-export const postgresLedgerHeads = (pool: pg.Pool): LedgerHeads => ({
+export const postgresLedgerHeads = (pool: pg.Pool, sweepPool: pg.Pool = pool): LedgerHeads => ({
   save: (head) =>
     databaseQuery(async () => {
-      await pool.query(SAVE_SQL, [head.tenant_id, head.tree_size, head.root_hash, head.note]);
+      await tenantQuery(pool, head.tenant_id, SAVE_SQL, [
+        head.tenant_id,
+        head.tree_size,
+        head.root_hash,
+        head.note,
+      ]);
     }),
   addCosignature: (head, witness, line) =>
     databaseQuery(async () => {
-      await pool.query(COSIGNATURE_SQL, [head.tenant_id, head.tree_size, head.root_hash, witness, line]);
+      await tenantQuery(pool, head.tenant_id, COSIGNATURE_SQL, [
+        head.tenant_id,
+        head.tree_size,
+        head.root_hash,
+        witness,
+        line,
+      ]);
     }),
   markCosigned: (head) =>
     databaseQuery(async () => {
-      await pool.query(MARK_SQL, [head.tenant_id, head.tree_size, head.root_hash]);
+      await tenantQuery(pool, head.tenant_id, MARK_SQL, [head.tenant_id, head.tree_size, head.root_hash]);
     }),
   find: (head) =>
     databaseQuery(async () => {
-      const found = await pool.query<HeadRow>(FIND_SQL, [head.tenant_id, head.tree_size, head.root_hash]);
+      const found = await tenantQuery<HeadRow>(pool, head.tenant_id, FIND_SQL, [
+        head.tenant_id,
+        head.tree_size,
+        head.root_hash,
+      ]);
       const [row] = found.rows;
       return row === undefined ? null : withCosignatures(pool, row);
     }),
   lastCosignedSize: (tenantId, witness) =>
     databaseQuery(async () =>
-      Number((await pool.query<{ size: string }>(LAST_SQL, [tenantId, witness])).rows[0]?.size ?? 0),
+      Number(
+        (await tenantQuery<{ size: string }>(pool, tenantId, LAST_SQL, [tenantId, witness])).rows[0]?.size ??
+          0,
+      ),
     ),
   uncosigned: (tenantId) =>
     databaseQuery(async () => {
-      const rows = (await pool.query<HeadRow>(UNCOSIGNED_SQL, [tenantId])).rows;
+      const rows = (
+        tenantId === null
+          ? await sweepPool.query<HeadRow>(UNCOSIGNED_SQL, [tenantId])
+          : await tenantQuery<HeadRow>(pool, tenantId, UNCOSIGNED_SQL, [tenantId])
+      ).rows;
       return Promise.all(rows.map((row) => withCosignatures(pool, row)));
     }),
 });

@@ -1,3 +1,4 @@
+import { tenantQuery } from './tenant-transaction.js';
 import type pg from 'pg';
 import type { SealTimestamps } from '../../application/ports/seal-timestamps.js';
 import { databaseQuery } from './pg-error.js';
@@ -15,10 +16,10 @@ const UNSTAMPED_SQL = `SELECT s.tenant_id, s.run_id, s.ledger_index FROM aos_run
 type Row = { tenant_id: string; ledger_index: string; run_id: string; token: string; gen_time: string };
 
 /** The seals' time stamp tokens, in Postgres. */
-export const postgresSealTimestamps = (pool: pg.Pool): SealTimestamps => ({
+export const postgresSealTimestamps = (pool: pg.Pool, sweepPool: pg.Pool = pool): SealTimestamps => ({
   save: (entry) =>
     databaseQuery(async () => {
-      await pool.query(SAVE_SQL, [
+      await tenantQuery(pool, entry.tenant_id, SAVE_SQL, [
         entry.tenant_id,
         entry.ledger_index,
         entry.run_id,
@@ -28,17 +29,22 @@ export const postgresSealTimestamps = (pool: pg.Pool): SealTimestamps => ({
     }),
   find: (tenantId, ledgerIndex) =>
     databaseQuery(async () => {
-      const row = (await pool.query<Row>(FIND_SQL, [tenantId, ledgerIndex])).rows[0];
+      const row = (await tenantQuery<Row>(pool, tenantId, FIND_SQL, [tenantId, ledgerIndex])).rows[0];
       return row === undefined ? null : { ...row, ledger_index: Number(row.ledger_index) };
     }),
   stamped: (tenantId) =>
     databaseQuery(async () => {
-      const rows = (await pool.query<{ ledger_index: string }>(STAMPED_SQL, [tenantId])).rows;
+      const rows = (await tenantQuery<{ ledger_index: string }>(pool, tenantId, STAMPED_SQL, [tenantId]))
+        .rows;
       return new Set(rows.map((r) => Number(r.ledger_index)));
     }),
   unstamped: (tenantId) =>
     databaseQuery(async () => {
-      const rows = (await pool.query<Omit<Row, 'token' | 'gen_time'>>(UNSTAMPED_SQL, [tenantId])).rows;
+      const rows = (
+        tenantId === null
+          ? await sweepPool.query<Omit<Row, 'token' | 'gen_time'>>(UNSTAMPED_SQL, [tenantId])
+          : await tenantQuery<Omit<Row, 'token' | 'gen_time'>>(pool, tenantId, UNSTAMPED_SQL, [tenantId])
+      ).rows;
       return rows.map((r) => ({ ...r, ledger_index: Number(r.ledger_index) }));
     }),
 });

@@ -1,3 +1,4 @@
+import { tenantQuery } from './tenant-transaction.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type pg from 'pg';
 import type { SpanStaging, TraceToSeal } from '../../application/ports/span-staging.js';
@@ -61,7 +62,7 @@ const stagedOf = (row: SpanRow): StagedSpan => {
 export const postgresSpanStaging = (pool: pg.Pool): SpanStaging => ({
   stage: (tenantId, spans, receivedAt) =>
     databaseQuery(async () => {
-      const result = await pool.query<{ added: string }>(STAGE_SQL, [
+      const result = await tenantQuery<{ added: string }>(pool, tenantId, STAGE_SQL, [
         tenantId,
         JSON.stringify(spans),
         receivedAt,
@@ -78,13 +79,15 @@ export const postgresSpanStaging = (pool: pg.Pool): SpanStaging => ({
       })),
     ),
   traceSpans: (tenantId, traceId) =>
-    databaseQuery(async () => (await pool.query<SpanRow>(SPANS_SQL, [tenantId, traceId])).rows.map(stagedOf)),
+    databaseQuery(async () =>
+      (await tenantQuery<SpanRow>(pool, tenantId, SPANS_SQL, [tenantId, traceId])).rows.map(stagedOf),
+    ),
   markRecorded: (tenantId, traceId, runId, state, spanIds) =>
     databaseQuery(async () => {
-      await pool.query(MARK_SQL, [tenantId, traceId, runId, state, spanIds]);
+      await tenantQuery(pool, tenantId, MARK_SQL, [tenantId, traceId, runId, state, spanIds]);
     }),
   markChecked: (tenantId, traceId, arrivals) =>
     databaseQuery(async () => {
-      await pool.query(CHECKED_SQL, [tenantId, traceId, arrivals]);
+      await tenantQuery(pool, tenantId, CHECKED_SQL, [tenantId, traceId, arrivals]);
     }),
 });

@@ -6,7 +6,7 @@ import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { shown } from '../terminal-text.js';
 import { decodeOption } from '../input-validation.js';
-import { storeFailure, withRuntime } from '../runtime.js';
+import { storeFailure, withAuditRuntime } from '../runtime.js';
 import { withJson, withRunId, withTenant, type ArgsOf, type OptionsOf } from './common-options.js';
 
 const builder = (yargs: Argv) => withJson(withRunId(withTenant(yargs)));
@@ -16,7 +16,7 @@ const handler = async (args: ArgsOf<typeof builder>) =>
     const tenantId = decodeOption(TenantIdC, 'tenant-id', args['tenant-id']);
     const runId = decodeOption(RunIdC, 'run-id', args['run-id']);
     const { readRunEvents } = await import('../../application/runs/read-run-events.js');
-    return withRuntime(async ({ store }) => {
+    return withAuditRuntime(async ({ store }) => {
       const events = pipe(await readRunEvents(store, tenantId, runId), orThrow(storeFailure));
       if (events.length === 0) throw notFound(`run ${runId} not found in tenant ${tenantId}`);
       return {

@@ -9,7 +9,7 @@ import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { shown } from '../terminal-text.js';
 import { decodeOption } from '../input-validation.js';
-import { storeFailure, withRuntime } from '../runtime.js';
+import { storeFailure, withAuditRuntime } from '../runtime.js';
 import { ledgerFailure, warnCatchUp } from '../use-case-failures.js';
 import { withJson, withRunId, withTenant, type ArgsOf, type OptionsOf } from './common-options.js';
 
@@ -62,7 +62,7 @@ const handler = async (args: ArgsOf<typeof builder>) =>
     ]);
     // The tree head in the bundle is signed now, with the active key.
     const keys = await requireRunKeys(await keysDirectoryOf(process.env));
-    return withRuntime(async (runtime) => {
+    return withAuditRuntime(async (runtime) => {
       const { proof, bundle, events } = pipe(
         await exportRunBundle(runtime, keys, tenantId, runId, new Date().toISOString(), warnCatchUp),
         orThrow((error) =>

@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
-import { withRuntime } from '../runtime.js';
+import { warnOnce, withRuntime } from '../runtime.js';
 import { withJson, type ArgsOf, type OptionsOf } from './common-options.js';
 
 const builder = (yargs: Argv) => withJson(yargs);
@@ -10,7 +10,8 @@ const handler = async (args: ArgsOf<typeof builder>) =>
   runAndPrint(args, async () => {
     // Opening the runtime already migrates (and says what it applied); running it again reports
     // what is recorded.
-    return withRuntime(async ({ migrate, databaseKind, migrationsApplied }) => {
+    return withRuntime(async ({ migrate, databaseKind, migrationsApplied, databaseWarning }) => {
+      if (databaseWarning !== null) warnOnce(databaseWarning);
       const result = await migrate();
       const applied = [...result.alreadyApplied, ...result.applied];
       const newlyApplied = [...migrationsApplied, ...result.applied];

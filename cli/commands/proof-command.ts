@@ -11,7 +11,7 @@ import { shown } from '../terminal-text.js';
 import { decodeIntegerOption, decodeOption } from '../input-validation.js';
 import { proofLines, writeProofDocument } from '../run-proof-report.js';
 import { proveCaughtUp } from '../../application/projections/catch-up.js';
-import { storeFailure, withRuntime } from '../runtime.js';
+import { storeFailure, withAuditRuntime } from '../runtime.js';
 import { warnCatchUp } from '../use-case-failures.js';
 import { withJson, withRunId, withTenant, type ArgsOf, type OptionsOf } from './common-options.js';
 
@@ -49,7 +49,7 @@ const handler = async (args: ArgsOf<typeof builder>) =>
       import('../signing-keys.js'),
     ]);
     const knownKeys = await loadKnownKeys(await keysDirectoryOf(process.env));
-    return withRuntime(async (runtime) => {
+    return withAuditRuntime(async (runtime) => {
       const proved = pipe(
         await proveCaughtUp(runtime, tenantId, runId, knownKeys, warnCatchUp),
         orThrow(storeFailure),

@@ -8,7 +8,7 @@ import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { shown } from '../terminal-text.js';
 import { decodeOption } from '../input-validation.js';
-import { storeFailure, withRuntime } from '../runtime.js';
+import { storeFailure, withAuditRuntime } from '../runtime.js';
 import { withJson, withTenant, type ArgsOf, type OptionsOf } from './common-options.js';
 
 const builder = (yargs: Argv) => withJson(withTenant(yargs));
@@ -49,7 +49,7 @@ const handler = async (args: ArgsOf<typeof builder>) =>
       import('../progress-bar.js'),
     ]);
     const knownKeys = await loadKnownKeys(await keysDirectoryOf(process.env));
-    return withRuntime(async (runtime) => {
+    return withAuditRuntime(async (runtime) => {
       const bar = await progressBar('verifying runs [{bar}] {value}/{total} | failed {failed}');
       const started = performance.now();
       const verified = await verifyAll(runtime, tenantId, knownKeys, {

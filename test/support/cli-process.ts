@@ -86,6 +86,7 @@ export type EventGate = {
 export const installEventGate = async (pool: pg.Pool): Promise<EventGate> => {
   await pool.query(`
     CREATE TABLE IF NOT EXISTS aos_test_gate (event_type text NOT NULL, seq integer NOT NULL);
+    GRANT SELECT ON aos_test_gate TO aos_writer; -- the trigger runs as the role that appends
     CREATE OR REPLACE FUNCTION aos_test_gate() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
       IF EXISTS (SELECT 1 FROM aos_test_gate g WHERE g.event_type = NEW.type AND g.seq = NEW.seq) THEN

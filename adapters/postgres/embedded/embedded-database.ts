@@ -1,6 +1,7 @@
 import { access, rm, writeFile } from 'node:fs/promises';
 import pg from 'pg';
 import { migrate, migrationFiles } from '../migrator.js';
+import type { DatabaseConnections } from '../roles/database-connections.js';
 import {
   initialiseCluster,
   isInitialised,
@@ -14,6 +15,7 @@ import { DATABASE_NAME, type EmbeddedLayout, SUPERUSER } from './embedded-layout
 import { underLock } from './embedded-lock.js';
 import { clearIdleState, readIdleState, writeIdleState } from './idle-state.js';
 import { endWatcher, startWatcher, watcherRunning } from './idle-watcher-process.js';
+import { ensureRoleLogins, knownRoleLogins } from './embedded-role-logins.js';
 import { canEnter, postgresAccount } from './postgres-account.js';
 import { livePostmaster } from './postmaster.js';
 import { dropLease, liveLeases, takeLease } from './server-leases.js';
@@ -24,6 +26,8 @@ export type EmbeddedOptions = { readonly home: string | undefined; readonly idle
 /** `migrationsApplied`: what opening the database applied (empty when it was up to date). */
 export type EmbeddedLease = {
   readonly url: string;
+  /** How to connect as each role: its own login (embedded-role-logins.ts). */
+  readonly connections: DatabaseConnections;
   readonly migrationsApplied: readonly string[];
   release(): Promise<void>;
 };
@@ -44,18 +48,24 @@ const serverUrl = async (layout: EmbeddedLayout, database: string): Promise<stri
   return `postgres://${SUPERUSER}:${password}@127.0.0.1:${port}/${database}`;
 };
 
-type Serving = { readonly url: string; readonly migrationsApplied: readonly string[] };
+type Serving = {
+  readonly url: string;
+  readonly connections: DatabaseConnections;
+  readonly migrationsApplied: readonly string[];
+};
 
 /** Connects to the product database and applies the migrations it lacks (one read when none). */
 const migrated = async (layout: EmbeddedLayout): Promise<Serving> => {
   const url = await serverUrl(layout, DATABASE_NAME);
   const pool = new pg.Pool({ connectionString: url, max: 1 });
   pool.on('error', () => undefined);
+  let migrationsApplied: readonly string[];
   try {
-    return { url, migrationsApplied: (await migrate(pool)).applied };
+    migrationsApplied = (await migrate(pool)).applied;
   } finally {
     await pool.end().catch(() => undefined);
   }
+  return { url, connections: await ensureRoleLogins(layout, url), migrationsApplied };
 };
 
 /** Initialises the cluster if needed, starts the server if it is down, and makes sure the product
@@ -66,8 +76,11 @@ const ensureServing = async (layout: EmbeddedLayout): Promise<Serving> => {
   const migrations = await migrationFiles();
   const running = await livePostmaster(layout);
   if (running !== null) {
-    if (await isServing(layout, running, migrations))
-      return { url: await serverUrl(layout, DATABASE_NAME), migrationsApplied: [] };
+    if (await isServing(layout, running, migrations)) {
+      const url = await serverUrl(layout, DATABASE_NAME);
+      const connections = (await knownRoleLogins(layout, url)) ?? (await ensureRoleLogins(layout, url));
+      return { url, connections, migrationsApplied: [] };
+    }
     const warm = await migrated(layout).catch(() => null);
     if (warm !== null) {
       await recordServing(layout, running, migrations);
@@ -136,9 +149,10 @@ export const acquireEmbeddedDatabase = async (options: EmbeddedOptions): Promise
   return underLock(options.home, async (layout, home) => {
     const lease = await takeLease(layout.leases);
     try {
-      const { url, migrationsApplied } = await ensureServing(layout);
+      const { url, connections, migrationsApplied } = await ensureServing(layout);
       return {
         url,
+        connections,
         migrationsApplied,
         release: () =>
           underLock(home, async (current) => {

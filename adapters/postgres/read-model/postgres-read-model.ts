@@ -57,16 +57,29 @@ const postgresProofReads = (pool: pg.Pool): ProofReads => ({
   failureOf: (error) => (isDatabaseFailure(error) ? storeErrorOf(error) : null),
 });
 
+/** The pools of the read model's parts, by role (docs/DATABASE-ROLES.md): the projector keeps the
+ * tables, the proof reads them as an auditor (every row of a run, whatever tenant it claims), and
+ * the queries read them as a reader, in the tenant they name. (A pool connects only when used.) */
+export type ReadModelPools = {
+  readonly projector: pg.Pool;
+  readonly auditor: pg.Pool;
+  readonly reader: pg.Pool;
+};
+
 /** The read model in Postgres (aos_traces, aos_trace_steps, runs, agents, the seal index), kept
- * by the projector from `store`'s events. */
-export const postgresReadModel = (pool: pg.Pool, store: EventStore): ReadModel => ({
-  projections: {
-    checkpoint: () => readCheckpoint(pool),
-    applyBatch: projectorApplier(pool, store),
-    catchUp: () => catchUpProjections(pool, store),
-    waitFor: (target, options) => waitForProjections(pool, store, target, options),
-    rebuild: (options) => rebuildProjections(pool, store, options),
-  },
-  proofReads: postgresProofReads(pool),
-  queries: postgresRunQueries(pool),
-});
+ * by the projector from `store`'s events (a store on a pool that reads every tenant). One pool
+ * serves every part, or `pools` one per role. */
+export const postgresReadModel = (pools: pg.Pool | ReadModelPools, store: EventStore): ReadModel => {
+  const of = (role: keyof ReadModelPools): pg.Pool => ('query' in pools ? pools : pools[role]);
+  return {
+    projections: {
+      checkpoint: () => readCheckpoint(of('projector')),
+      applyBatch: (batch) => projectorApplier(of('projector'), store)(batch),
+      catchUp: () => catchUpProjections(of('projector'), store),
+      waitFor: (target, options) => waitForProjections(of('projector'), store, target, options),
+      rebuild: (options) => rebuildProjections(of('projector'), store, options),
+    },
+    proofReads: postgresProofReads(of('auditor')),
+    queries: postgresRunQueries(of('reader'), of('auditor')),
+  };
+};

@@ -1,3 +1,4 @@
+import { tenantQuery } from '../tenant-transaction.js';
 import type pg from 'pg';
 import type { RunListCursor, RunListFilter, RunListItem } from '../../../application/ports/read-model.js';
 
@@ -62,7 +63,7 @@ export const pageRunsQuery =
     limit: number,
   ): Promise<RunListItem[]> =>
     (
-      await pool.query<PageRow>(PAGE_RUNS, [
+      await tenantQuery<PageRow>(pool, tenantId, PAGE_RUNS, [
         tenantId,
         filter.status ?? null,
         filter.agent_id ?? null,

@@ -1,3 +1,4 @@
+import { tenantQuery } from '../tenant-transaction.js';
 import type pg from 'pg';
 import type { AgentSummary, RunQueries, RunSummary } from '../../../application/ports/read-model.js';
 import { pageRunsQuery } from './postgres-run-page.js';
@@ -75,21 +76,25 @@ const PROJECTION_STATUS = `SELECT c.name, c.transaction_id, c.global_position, c
         (SELECT count(*) FROM aos_events) AS total
    FROM aos_projection_checkpoints c ORDER BY c.name`;
 
-/** The `runs` and `agents` read models and the projection checkpoints, read by tenant. */
-export const postgresRunQueries = (pool: pg.Pool): RunQueries => ({
+/** The `runs` and `agents` read models, read by tenant, each read in a transaction naming it (on
+ * aos_reader's pool, row-level security keeps it to that tenant), and the projection checkpoints
+ * with the events still to apply, on `statusPool` (aos_auditor's: it counts every tenant's events). */
+export const postgresRunQueries = (pool: pg.Pool, statusPool: pg.Pool = pool): RunQueries => ({
   pageRuns: pageRunsQuery(pool),
   getRun: async (tenantId, runId) => {
-    const row = (await pool.query<RunRow>(GET_RUN, [tenantId, runId])).rows[0];
+    const row = (await tenantQuery<RunRow>(pool, tenantId, GET_RUN, [tenantId, runId])).rows[0];
     return row ? runSummary(row) : undefined;
   },
   listRuns: async (tenantId, limit) =>
-    (await pool.query<RunRow>(LIST_RUNS, [tenantId, limit])).rows.map(runSummary),
+    (await tenantQuery<RunRow>(pool, tenantId, LIST_RUNS, [tenantId, limit])).rows.map(runSummary),
   completedRunsOfAgent: async (tenantId, agentId, limit) =>
-    (await pool.query<RunRow>(COMPLETED_RUNS_OF_AGENT, [tenantId, agentId, limit])).rows.map(runSummary),
+    (await tenantQuery<RunRow>(pool, tenantId, COMPLETED_RUNS_OF_AGENT, [tenantId, agentId, limit])).rows.map(
+      runSummary,
+    ),
   listAgents: async (tenantId) =>
-    (await pool.query<AgentRow>(LIST_AGENTS, [tenantId])).rows.map(agentSummary),
+    (await tenantQuery<AgentRow>(pool, tenantId, LIST_AGENTS, [tenantId])).rows.map(agentSummary),
   projectionStatus: async (eventsCounted) =>
-    (await pool.query<CheckpointRow>(PROJECTION_STATUS)).rows.map((r) => ({
+    (await statusPool.query<CheckpointRow>(PROJECTION_STATUS)).rows.map((r) => ({
       name: r.name,
       transaction_id: r.transaction_id,
       global_position: r.global_position,
