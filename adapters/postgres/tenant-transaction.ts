@@ -13,7 +13,7 @@ export const setTenant = async (client: Pick<pg.PoolClient, 'query'>, tenantId: 
 
 /** `work` in a transaction of its own on a client of `pool`, with the tenant set (SET LOCAL): all
  * of it commits or none. A client whose ROLLBACK failed is not given back to the pool. */
-export const inTenant = async <T>(
+const inTenant = async <T>(
   pool: pg.Pool,
   tenantId: string,
   work: (client: pg.PoolClient) => Promise<T>,
