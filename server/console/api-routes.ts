@@ -9,7 +9,7 @@ import { runsPage } from '../../application/console/runs-page.js';
 import { ledgerHead } from '../../application/ledger/ledger-head.js';
 import { readRunEvents } from '../../application/runs/read-run-events.js';
 import type { ConsoleDeps } from './console-deps.js';
-import { requireReader } from './read-access.js';
+import { asReaderApi } from './read-access.js';
 import { bundleStream } from './bundle-stream.js';
 import { parseEventsPage } from './events-query.js';
 import { encodeCursor, parseRunsQuery } from './runs-query.js';
@@ -120,11 +120,7 @@ export const registerConsoleApi = (
   deps: () => ConsoleDeps | null,
 ): void => {
   void app.register(async (scope) => {
-    scope.addHook('preHandler', requireReader(deps, 'api'));
-    scope.addHook('onSend', async (_request, reply, payload) => {
-      void reply.header('cache-control', 'no-store');
-      return payload;
-    });
+    asReaderApi(scope, deps);
     scope.get('/api/runs', listRuns(deps));
     scope.get('/api/runs/:run_id', getRun(deps));
     scope.get('/api/runs/:run_id/events', getEvents(deps));

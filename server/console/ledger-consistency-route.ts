@@ -4,7 +4,7 @@ import { ledgerConsistency } from '../../application/ledger/ledger-consistency.j
 import type { buildHttpServer } from '../http-server.js';
 import type { ConsoleDeps } from './console-deps.js';
 import { parseConsistencyQuery } from './consistency-query.js';
-import { requireReader } from './read-access.js';
+import { asReaderApi } from './read-access.js';
 
 const badRequest = (reply: FastifyReply, field: string, message: string) =>
   reply.code(400).send({ error: 'bad_request', field, message });
@@ -43,11 +43,7 @@ export const registerLedgerConsistencyRoute = (
   deps: () => ConsoleDeps | null,
 ): void => {
   void app.register(async (scope) => {
-    scope.addHook('preHandler', requireReader(deps, 'api'));
-    scope.addHook('onSend', async (_request, reply, payload) => {
-      void reply.header('cache-control', 'no-store');
-      return payload;
-    });
+    asReaderApi(scope, deps);
     scope.get('/api/ledger/consistency', consistency(deps));
   });
 };

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate } from '../../application/tokens/authenticate-token.js';
 import type { ConsoleDeps } from './console-deps.js';
 import { cookieValue, SESSION_COOKIE } from './session-cookie.js';
@@ -43,3 +43,13 @@ export const requireReader =
       message: 'send Authorization: Bearer <read token>, or sign in at /login',
     });
   };
+
+/** A scope of the JSON API: each request needs a reader (its token's tenant), and no answer is
+ * cached (it is one tenant's data, as of now). */
+export const asReaderApi = (scope: FastifyInstance, deps: () => ConsoleDeps | null): void => {
+  scope.addHook('preHandler', requireReader(deps, 'api'));
+  scope.addHook('onSend', async (_request, reply, payload) => {
+    void reply.header('cache-control', 'no-store');
+    return payload;
+  });
+};
