@@ -6,7 +6,7 @@ import { systemClock } from '../adapters/system-clock.js';
 import { runStreamId } from '../domain/stream-names.js';
 import type { BenchDatabase } from './bench-database.js';
 import { spawnNode } from './child-processes.js';
-import { createToken, exited, TAIL_CHARS, waitForPort, waitForReady } from './ingest-server.js';
+import { createToken, exited, listeningWhenReady } from './ingest-server.js';
 import { seedLongRun } from './long-run-seeder.js';
 import { BENCH_TENANT, registerEchoAgent } from './product-wiring.js';
 import { progress } from './progress.js';
@@ -69,18 +69,7 @@ export const startConsoleServer = async (
   const env = cliEnvironment(database.url, keys.directory);
   const token = await createToken(env, BENCH_TENANT, 'read');
   const child: ChildProcess = spawnNode([cliPath('aos'), 'serve', '--listen', '127.0.0.1:0'], env);
-  let tail = '';
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    tail = (tail + chunk).slice(-TAIL_CHARS);
-  });
-  let port: number;
-  try {
-    port = await waitForPort(child, () => tail, 60_000);
-    await waitForReady(port, 60_000);
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw error;
-  }
+  const port = await listeningWhenReady(child);
   return {
     base: `http://127.0.0.1:${port}`,
     token,

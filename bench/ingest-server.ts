@@ -81,6 +81,22 @@ export const createToken = async (
   return (JSON.parse(created.stdout) as { token: string }).token;
 };
 
+/** The port `aos serve` (the child) logged once it is ready; the child killed if it never is. */
+export const listeningWhenReady = async (child: ChildProcess): Promise<number> => {
+  let tail = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    tail = (tail + chunk).slice(-TAIL_CHARS);
+  });
+  try {
+    const port = await waitForPort(child, () => tail, 60_000);
+    await waitForReady(port, 60_000);
+    return port;
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+};
+
 export const exited = (child: ChildProcess): Promise<void> =>
   child.exitCode !== null || child.signalCode !== null
     ? Promise.resolve()
@@ -109,18 +125,7 @@ export const startIngestServer = async (
     ],
     env,
   );
-  let tail = '';
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    tail = (tail + chunk).slice(-TAIL_CHARS);
-  });
-  let port: number;
-  try {
-    port = await waitForPort(child, () => tail, 60_000);
-    await waitForReady(port, 60_000);
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw error;
-  }
+  const port = await listeningWhenReady(child);
   return {
     url: `http://127.0.0.1:${port}/v1/traces`,
     token,
