@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
+import { queryWholeNumber } from './query-whole-number.js';
 
 /** GET /api/ledger/consistency's sizes, checked: `first` the older size, `second` the newer (the
  * ledger's size now when it is not given). */
@@ -7,22 +8,19 @@ export type ConsistencyQuery = { readonly first: number; readonly second: number
 /** A bad size: the query parameter it is in, and why. */
 export type ConsistencyQueryError = { readonly field: 'first' | 'second'; readonly message: string };
 
-const WHOLE = /^\d{1,16}$/;
-
 const size = (
   field: 'first' | 'second',
   value: unknown,
   required: boolean,
 ): E.Either<ConsistencyQueryError, number | undefined> => {
-  if (value === undefined || value === '')
+  const read = queryWholeNumber(value);
+  if (read.kind === 'absent')
     return required ? E.left({ field, message: `${field} is required: a tree size` }) : E.right(undefined);
-  const given = Array.isArray(value) ? undefined : String(value);
-  const parsed = given !== undefined && WHOLE.test(given) ? Number(given) : Number.NaN;
-  return Number.isSafeInteger(parsed)
-    ? E.right(parsed)
+  return read.kind === 'number'
+    ? E.right(read.value)
     : E.left({
         field,
-        message: `${field} must be a whole number of sealed runs (a tree size), got ${given ?? 'a list'}`,
+        message: `${field} must be a whole number of sealed runs (a tree size), got ${read.given}`,
       });
 };
 

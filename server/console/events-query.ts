@@ -1,13 +1,13 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { EVENTS_PER_READ } from '../../application/console/run-events-after.js';
+import { queryWholeNumber } from './query-whole-number.js';
 
 /** GET /api/runs/{run_id}/events?from=&limit=, checked: the seq to start at and how many at most. */
 export type EventsPage = { readonly from: number; readonly limit: number };
 
 const wholeNumber = (value: unknown, fallback: number): number | null => {
-  if (value === undefined) return fallback;
-  const number = typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : Number.NaN;
-  return Number.isSafeInteger(number) ? number : null;
+  const read = queryWholeNumber(value);
+  return read.kind === 'absent' ? fallback : read.kind === 'number' ? read.value : null;
 };
 
 export const parseEventsPage = (query: Record<string, unknown>): E.Either<string, EventsPage> => {

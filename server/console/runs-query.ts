@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { RunListCursor, RunListFilter } from '../../application/ports/read-model.js';
+import { queryWholeNumber } from './query-whole-number.js';
 
 /** GET /api/runs's query parameters, checked. */
 export type RunsQuery = {
@@ -52,10 +53,10 @@ export const parseRunsQuery = (query: Record<string, unknown>): E.Either<string,
   const cursorText = text(query.cursor);
   const after = cursorText === undefined ? null : decodeCursor(cursorText);
   if (cursorText !== undefined && after === null) return E.left('cursor: not a cursor of this list');
-  const limitText = text(query.limit);
-  const limit = limitText === undefined ? DEFAULT_LIMIT : Number(limitText);
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
-    return E.left(`limit: a whole number from 1 to ${MAX_LIMIT}`);
+  const limitRead = queryWholeNumber(query.limit);
+  const limit =
+    limitRead.kind === 'absent' ? DEFAULT_LIMIT : limitRead.kind === 'number' ? limitRead.value : Number.NaN;
+  if (!(limit >= 1 && limit <= MAX_LIMIT)) return E.left(`limit: a whole number from 1 to ${MAX_LIMIT}`);
   const filter: RunListFilter = {
     status: text(query.status),
     agent_id: text(query.agent),
