@@ -35,6 +35,49 @@ export type StreamedRunBundle = {
 export type StreamedBundleRefusal =
   { readonly kind: 'store'; readonly error: EventStoreError } | { readonly kind: 'needs_proof' };
 
+type FoundSeal = Parameters<typeof checkSeal>[3];
+
+/** The run's events from `firstPage` on, a page at a time, each pushed through the chain verifier
+ * as it goes; once read, their integrity: the chain's, and the seal checked against it. */
+const checkedEvents = (
+  store: Services['store'],
+  tenantId: string,
+  runId: string,
+  firstPage: readonly StoredEvent[],
+  sealed: FoundSeal,
+  knownKeys: RunKeys['knownKeys'],
+) => {
+  const streamId = runStreamId(runId);
+  const chain = createChainVerifier(tenantId, runId, streamId);
+  let lastType: string | null = null;
+  async function* pages(): AsyncGenerator<readonly StoredEvent[], EventStoreError | null> {
+    for (let page = firstPage; ;) {
+      for (const event of page) chain.push(event);
+      lastType = page[page.length - 1]?.type ?? lastType;
+      yield page;
+      const next = page[page.length - 1];
+      if (page.length < EVENTS_PER_PAGE || next === undefined) return null;
+      const read = await store.readStreamFrom(tenantId, streamId, next.seq + 1, EVENTS_PER_PAGE)();
+      if (E.isLeft(read)) return read.left;
+      if (read.right.length === 0) return null;
+      page = read.right;
+    }
+  }
+  const verdict = (): RunIntegrity => {
+    const integrity = chain.integrity();
+    if (integrity.verification_status !== 'VERIFIED') return integrity;
+    const recomputed = {
+      chain_length: integrity.chain_length,
+      root_hash: integrity.root_hash ?? '',
+      merkle_root: integrity.merkle_root ?? '',
+      completed: lastType === 'RunCompleted',
+    };
+    const check = checkSeal(tenantId, runId, recomputed, sealed, knownKeys);
+    return check.failure ? failedWith(integrity, check.failure) : integrity;
+  };
+  return { pages: pages(), integrity: verdict };
+};
+
 /**
  * GET /api/runs/{run_id}/bundle's bundle: `aos export`'s document (aos.runproof.bundle.v1, its
  * seal, the ledger's inclusion proof, a tree head signed now), whose first byte does not wait for a
@@ -81,36 +124,10 @@ export const streamedRunBundle = async (
   if (E.isLeft(members))
     return E.left(members.left.kind === 'store' ? members.left : { kind: 'needs_proof' });
   const { format, tenant_id, run_id, ...rest } = members.right;
-  const chain = createChainVerifier(tenantId, runId, streamId);
-  let lastType: string | null = null;
-  async function* pages(): AsyncGenerator<readonly StoredEvent[], EventStoreError | null> {
-    for (let page = firstPage; ;) {
-      for (const event of page) chain.push(event);
-      lastType = page[page.length - 1]?.type ?? lastType;
-      yield page;
-      const next = page[page.length - 1];
-      if (page.length < EVENTS_PER_PAGE || next === undefined) return null;
-      const read = await store.readStreamFrom(tenantId, streamId, next.seq + 1, EVENTS_PER_PAGE)();
-      if (E.isLeft(read)) return read.left;
-      if (read.right.length === 0) return null;
-      page = read.right;
-    }
-  }
-  const verdict = (): RunIntegrity => {
-    const integrity = chain.integrity();
-    if (integrity.verification_status !== 'VERIFIED') return integrity;
-    const recomputed = {
-      chain_length: integrity.chain_length,
-      root_hash: integrity.root_hash ?? '',
-      merkle_root: integrity.merkle_root ?? '',
-      completed: lastType === 'RunCompleted',
-    };
-    const check = checkSeal(tenantId, runId, recomputed, sealed, keys.knownKeys);
-    return check.failure ? failedWith(integrity, check.failure) : integrity;
-  };
+  const checked = checkedEvents(store, tenantId, runId, firstPage, sealed, keys.knownKeys);
   return E.right({
     head: { format, tenant_id, run_id },
-    pages: pages(),
-    tail: () => ({ ...rest, integrity: bundleIntegrity(verdict()) }),
+    pages: checked.pages,
+    tail: () => ({ ...rest, integrity: bundleIntegrity(checked.integrity()) }),
   });
 };
