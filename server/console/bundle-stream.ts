@@ -21,7 +21,7 @@ async function* bundleText<T>(
   text: (event: T) => string,
   tail: () => object,
 ): AsyncGenerator<string> {
-  yield `${JSON.stringify(head).slice(0, -1)},"events":[\n`;
+  yield `${JSON.stringify(head).slice(0, -1)},"events":[`;
   let first = true;
   try {
     for (let next = await pages.next(); ; next = await pages.next()) {
@@ -30,13 +30,13 @@ async function* bundleText<T>(
         break;
       }
       if (next.value.length === 0) continue;
-      yield `${first ? '' : ',\n'}${next.value.map(text).join(',\n')}`;
+      yield `${first ? '\n' : ',\n'}${next.value.map(text).join(',\n')}`;
       first = false;
     }
   } finally {
     await pages.return(null);
   }
-  yield `\n],${JSON.stringify(tail()).slice(1)}`;
+  yield `${first ? '' : '\n'}],${JSON.stringify(tail()).slice(1)}`;
 }
 
 /** GET /api/runs/{run_id}/bundle's body, from a whole proof (`aos export`'s bundle). */
