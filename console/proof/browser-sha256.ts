@@ -1,5 +1,5 @@
+import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
-import { createSHA256 } from 'hash-wasm';
 
 // domain/proof/sha256.ts for the browser: the same functions over @noble/hashes, put in its place
 // by the console's build (scripts/bundle-console.mjs), so that the page verifies with the domain's
@@ -7,17 +7,12 @@ import { createSHA256 } from 'hash-wasm';
 
 export type Hash = Uint8Array;
 
-// SHA-256 in WebAssembly (hash-wasm): on the short inputs a run's proof hashes by the hundred
-// thousand (links, Merkle nodes, leaves) about twice as fast as @noble/hashes' JavaScript, and
-// synchronous once compiled (here, before the module's first use: the page allows
-// 'wasm-unsafe-eval', server/console/security-headers.ts).
-const hasher = await createSHA256();
-
-/** SHA-256 of the parts, in order (fed to the hasher one after the other: no joined copy). */
+/** SHA-256 of the parts, in order (fed to one hasher: no joined copy). */
 export const sha256 = (...parts: readonly Uint8Array[]): Hash => {
-  hasher.init();
+  if (parts.length === 1) return nobleSha256(parts[0]!);
+  const hasher = nobleSha256.create();
   for (const part of parts) hasher.update(part);
-  return hasher.digest('binary');
+  return hasher.digest();
 };
 
 const pair = new Uint8Array(65);
@@ -29,7 +24,7 @@ export const sha256OfPair = (prefix: number, left: Hash, right: Hash): Hash => {
   pair[0] = prefix;
   pair.set(left, 1);
   pair.set(right, 33);
-  return sha256(pair);
+  return nobleSha256(pair);
 };
 
 const encoder = new TextEncoder();
@@ -42,7 +37,7 @@ export const sha256OfPrefixedText = (prefix: number, text: string): Hash => {
   if (textBytes.length < 1 + text.length * 3) textBytes = new Uint8Array(2 * (1 + text.length * 3));
   textBytes[0] = prefix;
   const { written } = encoder.encodeInto(text, textBytes.subarray(1));
-  return sha256(textBytes.subarray(0, 1 + written));
+  return nobleSha256(textBytes.subarray(0, 1 + written));
 };
 
 export const toHex = (bytes: Uint8Array): string => bytesToHex(bytes);
