@@ -1,8 +1,11 @@
 // The run page's verifier, in a Web Worker (served as /assets/verify-worker.js): it fetches the
-// run's bundle, parses it and verifies it with the domain's verifyBundle (chain, Merkle root,
-// seal, ledger inclusion) while the page paints and scrolls. The bundle is kept for the next
-// request of the same URL (the reader pinned another key): verified again, not fetched again.
-import type { BundleBody } from './api-types.js';
+// run's bundle and verifies it while it downloads (console/proof/bundle-lines.ts: each line parsed
+// and handed to the domain's stream verifier as it comes), or, a document laid out otherwise,
+// whole with the domain's verifyBundle (chain, Merkle root, seal, ledger inclusion), while the page
+// paints and scrolls. What was read is kept for the next request of the same URL (the reader
+// pinned another key): verified again, not fetched again.
+import type { BundleBody, BundleEventBody } from './api-types.js';
+import { createBundleLines } from './proof/bundle-lines.js';
 import type { SealFacts, VerifyAnswer, VerifyRequest } from './proof/verify-messages.js';
 import { verifyInPage } from './proof/verify-in-page.js';
 import { runSteps } from './run-steps.js';
@@ -13,16 +16,50 @@ type WorkerScope = {
 };
 const scope = self as unknown as WorkerScope;
 
-let kept: { readonly url: string; readonly bundle: unknown } | null = null;
+/** A bundle read: its verdict against any keys, its events (as the document holds them) and the
+ * members that are not events. */
+type Read = {
+  readonly verdict: (keys: readonly Uint8Array[]) => ReturnType<typeof verifyInPage>;
+  readonly events: readonly unknown[];
+  readonly members: Partial<BundleBody>;
+};
 
-const fetchBundle = async (url: string): Promise<{ bundle: unknown } | { status: number }> => {
-  const response = await fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json' } });
-  if (!response.ok) return { status: response.status };
+let kept: { readonly url: string; readonly read: Read } | null = null;
+
+const wholeRead = (text: string): Read | null => {
+  let bundle: unknown;
   try {
-    return { bundle: (await response.json()) as unknown };
+    bundle = JSON.parse(text) as unknown;
   } catch {
-    return { status: 0 };
+    return null;
   }
+  const members = (bundle ?? {}) as Partial<BundleBody>;
+  const events: readonly unknown[] = Array.isArray(members.events) ? members.events : [];
+  return { verdict: (keys) => verifyInPage(bundle, keys), events, members };
+};
+
+/** The bundle at `url`, verified as it downloads when it is laid out as `aos serve` streams it. */
+const fetchBundle = async (url: string): Promise<Read | { status: number }> => {
+  const response = await fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json' } });
+  if (!response.ok || response.body === null) return { status: response.status };
+  const lines = createBundleLines();
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  for (let next = await reader.read(); !next.done; next = await reader.read()) lines.write(next.value);
+  const read = lines.end();
+  const first = read.framed ? read.verifier.result([]) : null;
+  if (first?.kind === 'verdict') {
+    const { verifier } = read;
+    return {
+      // Not too deep with no key: not too deep with any (the depth is the document's).
+      verdict: (keys) => {
+        const outcome = verifier.result(keys);
+        return outcome.kind === 'verdict' ? outcome.verdict : first.verdict;
+      },
+      events: read.events,
+      members: first.members as Partial<BundleBody>,
+    };
+  }
+  return wholeRead(read.text()) ?? { status: 0 };
 };
 
 const sealOf = (bundle: Partial<BundleBody>): SealFacts => ({
@@ -30,9 +67,9 @@ const sealOf = (bundle: Partial<BundleBody>): SealFacts => ({
   ledger: bundle.ledger ? { leaf_index: bundle.ledger.leaf_index, tree_size: bundle.ledger.tree_size } : null,
 });
 
-const stepsOf = (bundle: Partial<BundleBody>) => {
+const stepsOf = (events: readonly unknown[]) => {
   try {
-    return Array.isArray(bundle.events) ? runSteps(bundle.events, false) : [];
+    return runSteps(events as readonly BundleEventBody[], false);
   } catch {
     return []; // a malformed bundle: its verdict says what is wrong
   }
@@ -43,11 +80,16 @@ const answer = async ({ id, url, keys }: VerifyRequest): Promise<VerifyAnswer> =
     kept = null;
     const fetched = await fetchBundle(url);
     if ('status' in fetched) return { kind: 'problem', id, status: fetched.status };
-    kept = { url, bundle: fetched.bundle };
+    kept = { url, read: fetched };
   }
-  const bundle = (kept.bundle ?? {}) as Partial<BundleBody>;
-  const verdict = verifyInPage(kept.bundle, keys);
-  return { kind: 'verified', id, verdict, steps: stepsOf(bundle), seal: sealOf(bundle) };
+  const { read } = kept;
+  return {
+    kind: 'verified',
+    id,
+    verdict: read.verdict(keys),
+    steps: stepsOf(read.events),
+    seal: sealOf(read.members),
+  };
 };
 
 scope.onmessage = (message) => {

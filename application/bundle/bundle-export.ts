@@ -15,10 +15,19 @@ const publicKey = (keyId: string, raw: Uint8Array) => ({
   public_key: Buffer.from(raw).toString('base64'),
 });
 
+/** The bundle's `integrity` member: the verdict's chain figures. */
+export const bundleIntegrity = (integrity: RunProof['integrity']): ProofBundle['integrity'] => ({
+  model: integrity.model,
+  verification_status: integrity.verification_status,
+  chain_length: integrity.chain_length,
+  root_hash: integrity.root_hash ?? '',
+  merkle_root: integrity.merkle_root ?? '',
+});
+
 /** The bundle of a proved run: its events, the verdict, its seal with the ledger inclusion proof
  * and a tree head signed now, and the public keys both were signed with. */
 export const buildBundle = (
-  proof: RunProof,
+  proof: Pick<RunProof, 'tenant_id' | 'run_id' | 'integrity' | 'sealed'>,
   ledger: readonly LedgerEntry[],
   keys: RunKeys,
   exportedAt: string,
@@ -33,13 +42,7 @@ export const buildBundle = (
     format: BUNDLE_FORMAT,
     tenant_id: proof.tenant_id,
     run_id: proof.run_id,
-    integrity: {
-      model: proof.integrity.model,
-      verification_status: proof.integrity.verification_status,
-      chain_length: proof.integrity.chain_length,
-      root_hash: proof.integrity.root_hash ?? '',
-      merkle_root: proof.integrity.merkle_root ?? '',
-    },
+    integrity: bundleIntegrity(proof.integrity),
     checkpoint: sealed?.checkpoint ?? null,
     signature: sealed?.signature ?? null,
     public_keys: [...keyIds].flatMap((id) => {

@@ -45,23 +45,16 @@ async function* eventsUpTo(
   }
 }
 
-/** `aos export`: the run proved, and its offline bundle (aos.runproof.bundle.v1), the tree head in
- * it signed now with the active key, with the cosignatures witnesses gave that head, and the
- * seal's RFC 3161 time stamp token when it has one. A run this tenant's ledger sealed whose events are gone is
- * exported as the FAILED verdict it is (its seal, no events), not reported missing. */
-export const exportRunBundle = async (
-  services: Pick<Services, 'store' | 'readModel' | 'ledgerHeads' | 'sealTimestamps'>,
+/** The bundle's members but its events, for a verdict on the run (`proof`): with a seal, the
+ * tenant ledger's inclusion proof and a tree head signed now with the active key, with the
+ * cosignatures witnesses gave that head, and the seal's RFC 3161 time stamp token when it has one. */
+export const sealedBundle = async (
+  services: Pick<Services, 'store' | 'ledgerHeads' | 'sealTimestamps'>,
   keys: RunKeys,
-  tenantId: string,
-  runId: string,
+  proof: Pick<RunProof, 'tenant_id' | 'run_id' | 'integrity' | 'sealed'>,
   exportedAt: string,
-  warn?: CatchUpWarning,
-): Promise<E.Either<ExportError, RunBundleExport>> => {
-  const proved = await proveCaughtUp(services, tenantId, runId, keys.knownKeys, warn);
-  if (E.isLeft(proved)) return E.left({ kind: 'store', error: proved.left });
-  const proof = proved.right;
-  if (!proof.found && proof.integrity.verification_status !== 'FAILED')
-    return E.left({ kind: 'run_not_found', run_id: runId, tenant_id: tenantId });
+): Promise<E.Either<ExportError, RunBundleExport['bundle']>> => {
+  const tenantId = proof.tenant_id;
   const ledger: E.Either<LedgerReadError, LedgerEntry[]> = proof.sealed
     ? await readTenantLedger(services.store, tenantId)
     : E.right([]);
@@ -83,13 +76,35 @@ export const exportRunBundle = async (
       : await services.sealTimestamps.find(tenantId, proof.sealed.ledger_index)();
   if (E.isLeft(stamp)) return E.left({ kind: 'store', error: stamp.left });
   return E.right({
+    ...(head === null || treeHead.right === null
+      ? bundle
+      : { ...bundle, ledger: { ...head, tree_head: treeHead.right } }),
+    ...(stamp.right === null ? {} : { seal_timestamp: { token: stamp.right.token } }),
+  });
+};
+
+/** `aos export`: the run proved, and its offline bundle (aos.runproof.bundle.v1), the tree head in
+ * it signed now with the active key, with the cosignatures witnesses gave that head, and the
+ * seal's RFC 3161 time stamp token when it has one. A run this tenant's ledger sealed whose events are gone is
+ * exported as the FAILED verdict it is (its seal, no events), not reported missing. */
+export const exportRunBundle = async (
+  services: Pick<Services, 'store' | 'readModel' | 'ledgerHeads' | 'sealTimestamps'>,
+  keys: RunKeys,
+  tenantId: string,
+  runId: string,
+  exportedAt: string,
+  warn?: CatchUpWarning,
+): Promise<E.Either<ExportError, RunBundleExport>> => {
+  const proved = await proveCaughtUp(services, tenantId, runId, keys.knownKeys, warn);
+  if (E.isLeft(proved)) return E.left({ kind: 'store', error: proved.left });
+  const proof = proved.right;
+  if (!proof.found && proof.integrity.verification_status !== 'FAILED')
+    return E.left({ kind: 'run_not_found', run_id: runId, tenant_id: tenantId });
+  const bundle = await sealedBundle(services, keys, proof, exportedAt);
+  if (E.isLeft(bundle)) return bundle;
+  return E.right({
     proof,
-    bundle: {
-      ...(head === null || treeHead.right === null
-        ? bundle
-        : { ...bundle, ledger: { ...head, tree_head: treeHead.right } }),
-      ...(stamp.right === null ? {} : { seal_timestamp: { token: stamp.right.token } }),
-    },
+    bundle: bundle.right,
     events: () => eventsUpTo(services, tenantId, runId, proof.integrity.chain_length),
   });
 };

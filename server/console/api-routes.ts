@@ -2,7 +2,9 @@ import { Mutex } from 'async-mutex';
 import * as E from 'fp-ts/lib/Either.js';
 import type { buildHttpServer } from '../http-server.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
 import { exportRunBundle } from '../../application/bundle/export-run-bundle.js';
+import { streamedRunBundle } from '../../application/bundle/streamed-run-bundle.js';
 import { runEventPages, runEventsAfter } from '../../application/console/run-events-after.js';
 import { runOverview } from '../../application/console/run-overview.js';
 import { runsPage } from '../../application/console/runs-page.js';
@@ -10,7 +12,7 @@ import { ledgerHead } from '../../application/ledger/ledger-head.js';
 import { readRunEvents } from '../../application/runs/read-run-events.js';
 import type { ConsoleDeps } from './console-deps.js';
 import { asReaderApi } from './read-access.js';
-import { bundleStream } from './bundle-stream.js';
+import { provedBundleStream, streamedBundleStream } from './bundle-stream.js';
 import { parseEventsPage } from './events-query.js';
 import { encodeCursor, parseRunsQuery } from './runs-query.js';
 
@@ -77,28 +79,53 @@ const getEvents =
     return events.right.length === 0 ? notFound(reply, request.params.run_id) : { events: events.right };
   };
 
-/** The same bundle as `aos export` (its tree head signed now), one JSON document streamed: its
- * events are read a page at a time (short queries: no connection is held while the reader reads)
- * and go out as they are read, so a long run's bundle is never whole in the server's memory and
- * the page starts reading it at once. */
+/** `aos export`'s bundle from a whole proof first (one proof at a time: `proofs`), for the runs the
+ * streamed bundle leaves to it (no events, a damaged ledger). */
+const provedBundle = async (
+  current: ConsoleDeps,
+  tenantId: string,
+  runId: string,
+  proofs: Mutex,
+  reply: FastifyReply,
+) => {
+  const exported = await proofs.runExclusive(() =>
+    exportRunBundle(current.services, current.keys, tenantId, runId, new Date().toISOString()),
+  );
+  if (E.isLeft(exported))
+    return exported.left.kind === 'run_not_found' ? notFound(reply, runId) : unavailable(reply);
+  const { bundle, proof } = exported.right;
+  const pages = runEventPages(current.services.store, tenantId, runId, proof.integrity.chain_length);
+  return sendBundle(reply, provedBundleStream(bundle, pages));
+};
+
+const sendBundle = (reply: FastifyReply, body: Readable) => {
+  // A reader gone before the end (a page left) releases the store's read at once.
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) body.destroy();
+  });
+  return reply.type('application/json; charset=utf-8').send(body);
+};
+
+/** `aos export`'s bundle (its tree head signed now), one JSON document streamed from its first
+ * byte: its events are read a page at a time (short queries: no connection is held while the
+ * reader reads) and go out as they are read, its integrity made over them on the way
+ * (streamedRunBundle), so a long run's bundle is never whole in the server's memory and the page
+ * verifies while it downloads. */
 const getBundle =
   (deps: () => ConsoleDeps | null, proofs: Mutex) =>
   async (request: FastifyRequest<RunParams>, reply: FastifyReply) => {
     const { deps: current, tenantId } = reader(deps, request);
     const runId = request.params.run_id;
-    const exported = await proofs.runExclusive(() =>
-      exportRunBundle(current.services, current.keys, tenantId, runId, new Date().toISOString()),
+    const streamed = await streamedRunBundle(
+      current.services,
+      current.keys,
+      tenantId,
+      runId,
+      new Date().toISOString(),
     );
-    if (E.isLeft(exported))
-      return exported.left.kind === 'run_not_found' ? notFound(reply, runId) : unavailable(reply);
-    const { bundle, proof } = exported.right;
-    const pages = runEventPages(current.services.store, tenantId, runId, proof.integrity.chain_length);
-    const body = bundleStream(bundle, pages);
-    // A reader gone before the end (a page left) releases the store's read at once.
-    reply.raw.once('close', () => {
-      if (!reply.raw.writableFinished) body.destroy();
-    });
-    return reply.type('application/json; charset=utf-8').send(body);
+    if (E.isRight(streamed)) return sendBundle(reply, streamedBundleStream(streamed.right));
+    if (streamed.left.kind === 'store') return unavailable(reply);
+    return provedBundle(current, tenantId, runId, proofs, reply);
   };
 
 const getLedgerHead =
@@ -124,7 +151,7 @@ export const registerConsoleApi = (
     scope.get('/api/runs', listRuns(deps));
     scope.get('/api/runs/:run_id', getRun(deps));
     scope.get('/api/runs/:run_id/events', getEvents(deps));
-    // One bundle's proof at a time: a proof holds two of the pool's four connections at once (the
+    // One bundle's whole proof at a time (the runs the streamed bundle leaves to it): a proof holds two of the pool's four connections at once (the
     // events and the step rows, both streamed), so two proofs each holding one and waiting for a
     // second would wait for ever (the compare page asks for two bundles at once).
     scope.get('/api/runs/:run_id/bundle', getBundle(deps, new Mutex()));

@@ -1,16 +1,27 @@
 import { Readable } from 'node:stream';
-import type { BundleEvent, RunBundleExport } from '../../application/bundle/export-run-bundle.js';
-import type { EventStoreError } from '../../domain/ports/event-store.js';
+import type { BundleEvent } from '../../application/bundle/export-run-bundle.js';
+import type { StreamedRunBundle } from '../../application/bundle/streamed-run-bundle.js';
+import type { EventStoreError, StoredEvent } from '../../domain/ports/event-store.js';
 
-type EventPages = AsyncGenerator<BundleEvent[], EventStoreError | null>;
+type Pages<T> = AsyncGenerator<readonly T[], EventStoreError | null>;
+
+/** A stored event as the bundle carries it, its `data` the stored canonical text as it is (JCS:
+ * JSON, read back as the same value): not parsed to be written again. */
+const storedEventText = (e: StoredEvent): string =>
+  `{"seq":${e.seq},"type":${JSON.stringify(e.type)},"data":${e.dataCanonical},"recorded_at":${JSON.stringify(e.recorded_at)},"link":${JSON.stringify(e.link)}}`;
 
 /** The text of the bundle's document, its events read from the store a page at a time and written
- * a page at a time: the same JSON document as a JSON.stringify of the whole bundle (members in the
- * same order), in memory that does not grow with the run. A store failure mid-way ends the stream
- * with an error: the reader gets a truncated document, never a complete-looking one. */
-async function* bundleText(bundle: RunBundleExport['bundle'], pages: EventPages): AsyncGenerator<string> {
-  const { format, tenant_id, run_id, ...rest } = bundle;
-  yield `${JSON.stringify({ format, tenant_id, run_id }).slice(0, -1)},"events":[`;
+ * a page at a time, one a line: the same JSON document as the whole bundle's JSON.stringify, in
+ * memory that does not grow with the run. The members after `events` are asked for once the events
+ * are read (their integrity is what the events gave). A store failure mid-way ends the stream with
+ * an error: the reader gets a truncated document, never a complete-looking one. */
+async function* bundleText<T>(
+  head: object,
+  pages: Pages<T>,
+  text: (event: T) => string,
+  tail: () => object,
+): AsyncGenerator<string> {
+  yield `${JSON.stringify(head).slice(0, -1)},"events":[`;
   let first = true;
   try {
     for (let next = await pages.next(); ; next = await pages.next()) {
@@ -19,15 +30,31 @@ async function* bundleText(bundle: RunBundleExport['bundle'], pages: EventPages)
         break;
       }
       if (next.value.length === 0) continue;
-      yield `${first ? '' : ','}${JSON.stringify(next.value).slice(1, -1)}`;
+      yield `${first ? '\n' : ',\n'}${next.value.map(text).join(',\n')}`;
       first = false;
     }
   } finally {
     await pages.return(null);
   }
-  yield `],${JSON.stringify(rest).slice(1)}`;
+  yield `${first ? '' : '\n'}],${JSON.stringify(tail()).slice(1)}`;
 }
 
-/** GET /api/runs/{run_id}/bundle's body: the bundle streamed (see bundleText). */
-export const bundleStream = (bundle: RunBundleExport['bundle'], pages: EventPages): Readable =>
-  Readable.from(bundleText(bundle, pages));
+/** GET /api/runs/{run_id}/bundle's body, from a whole proof (`aos export`'s bundle). */
+export const provedBundleStream = (
+  bundle: Readonly<Record<string, unknown>>,
+  pages: Pages<BundleEvent>,
+): Readable => {
+  const { format, tenant_id, run_id, ...rest } = bundle;
+  return Readable.from(
+    bundleText(
+      { format, tenant_id, run_id },
+      pages,
+      (e) => JSON.stringify(e),
+      () => rest,
+    ),
+  );
+};
+
+/** GET /api/runs/{run_id}/bundle's body, its integrity made over the events as they go out. */
+export const streamedBundleStream = (bundle: StreamedRunBundle): Readable =>
+  Readable.from(bundleText(bundle.head, bundle.pages, storedEventText, bundle.tail));

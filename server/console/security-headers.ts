@@ -3,7 +3,9 @@ import type { buildHttpServer } from '../http-server.js';
 /** No inline script, no third-party host: the page's script, style and data come from this server. */
 const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
-  "script-src 'self'",
+  // 'wasm-unsafe-eval': the verifier's SHA-256 is WebAssembly (console/proof/browser-sha256.ts);
+  // it compiles WebAssembly, never evaluates a string as script.
+  "script-src 'self' 'wasm-unsafe-eval'",
   // The run page verifies in a Web Worker loaded from /assets (never from blob: or data:).
   "worker-src 'self'",
   "style-src 'self'",

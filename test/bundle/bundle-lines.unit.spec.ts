@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { createBundleLines } from '../../console/proof/bundle-lines.js';
+import { verifyBundle } from '../../domain/bundle/bundle-verification.js';
+import { provedBundleStream } from '../../server/console/bundle-stream.js';
+import { copyOf, generateTestKey, sampleBundle } from './sample-bundle.js';
+
+/** The run page verifies the bundle as it downloads (console/proof/bundle-lines.ts): its verdict is
+ * the one the whole document gets from verifyBundle, for the layout `aos serve` streams and for any
+ * other (read whole), valid, tampered or malformed. */
+type Doc = Record<string, unknown> & { events: Record<string, unknown>[] };
+const key = generateTestKey();
+
+const VARIANTS: readonly [string, (d: Doc) => unknown][] = [
+  ['as exported', (d) => d],
+  ['an event link changed', (d) => ((d.events[2]!.link = '0'.repeat(64)), d)],
+  ['an event data changed', (d) => ((d.events[1]!.data = { changed: true }), d)],
+  ['an event removed', (d) => (d.events.splice(3, 1), d)],
+  ['no events', (d) => ((d.events = []), d)],
+  ['an unknown top-level field', (d) => ({ ...d, extra: 1 })],
+  ['an unknown field in an event', (d) => ((d.events[1]!.extra = 1), d)],
+  ['an event seq that is a string', (d) => ((d.events[1]!.seq = '1'), d)],
+  ['no seal', (d) => ({ ...d, checkpoint: null, signature: null, ledger: null })],
+  [
+    'the integrity claims another root',
+    (d) => ({ ...d, integrity: { ...(d.integrity as object), root_hash: 'f'.repeat(64) } }),
+  ],
+];
+
+/** The document as `aos serve` streams it (server/console/bundle-stream.ts). */
+const served = async (doc: Doc): Promise<string> => {
+  const { events, ...rest } = doc;
+  async function* pages() {
+    yield events.slice(0, 2) as never[];
+    yield events.slice(2) as never[];
+    return null;
+  }
+  const chunks: string[] = [];
+  for await (const chunk of provedBundleStream(rest, pages())) chunks.push(String(chunk));
+  return chunks.join('');
+};
+
+/** The verdict the page gives `text` handed over in pieces of `size` characters. */
+const inPage = (text: string, size: number) => {
+  const lines = createBundleLines();
+  for (let at = 0; at < text.length; at += size) lines.write(text.slice(at, at + size));
+  const read = lines.end();
+  const outcome = read.framed ? read.verifier.result([key.raw]) : null;
+  const whole = () => {
+    try {
+      return verifyBundle(JSON.parse(read.text()), [key.raw]);
+    } catch {
+      return null; // not JSON: the page says so (its problem, status 0)
+    }
+  };
+  const verdict = outcome?.kind === 'verdict' ? outcome.verdict : whole();
+  return { framed: read.framed, verdict, events: read.events.length };
+};
+
+describe('the page verifies the bundle as it downloads, with the whole document verdict', () => {
+  it.each(VARIANTS)('%s', async (_name, edit) => {
+    const doc = edit(copyOf(sampleBundle(key)) as unknown as Doc) as Doc;
+    const whole = verifyBundle(JSON.parse(JSON.stringify(doc)), [key.raw]);
+    const text = await served(doc);
+    expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(doc)));
+    for (const size of [7, 100, text.length]) {
+      const page = inPage(text, size);
+      expect(page.verdict).toEqual(whole);
+      expect(page.framed).toBe(doc.events.length > 0); // no events: one line, read whole
+    }
+  });
+
+  it('reads a bundle laid out otherwise whole, with the same verdict', () => {
+    const doc = copyOf(sampleBundle(key)) as unknown as Doc;
+    for (const text of [JSON.stringify(doc), JSON.stringify(doc, null, 1), `${JSON.stringify(doc)}x`]) {
+      const page = inPage(text, 50);
+      expect(page.framed).toBe(false);
+      expect(page.verdict).toEqual(text.endsWith('x') ? null : verifyBundle(doc, [key.raw]));
+    }
+  });
+
+  it('hands the verifier every event of the streamed layout', async () => {
+    const doc = copyOf(sampleBundle(key)) as unknown as Doc;
+    const page = inPage(await served(doc), 64);
+    expect(page).toMatchObject({ framed: true, events: doc.events.length });
+    expect(page.verdict?.integrity.verification_status).toBe('VERIFIED');
+  });
+
+  it('reads whole a streamed bundle whose last line names the run again', async () => {
+    const doc = copyOf(sampleBundle(key)) as unknown as Doc;
+    const text = (await served(doc)).replace('\n],', '\n],"run_id":"other",');
+    const page = inPage(text, 64);
+    expect(page.framed).toBe(false);
+    expect(page.verdict).toEqual(verifyBundle(JSON.parse(text), [key.raw]));
+    expect(page.verdict?.integrity.verification_status).toBe('FAILED');
+  });
+});
