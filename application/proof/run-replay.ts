@@ -44,12 +44,18 @@ const undecodableAt = (stored: StoredEvent, message: string): ProofFailure => ({
   },
 });
 
+const abandonedRead: EventStoreError = {
+  kind: 'store_failed',
+  message: 'replay abandoned: another read of the proof failed',
+};
+
 /** One pass over the run's events, a page at a time, with its step rows compared as they come. */
 const replay = async (
   reads: ProofReads,
   store: EventStore,
   tenantId: string,
   runId: string,
+  abandoned: () => boolean,
 ): Promise<E.Either<EventStoreError, Replayed>> => {
   const chain = createChainVerifier(tenantId, runId, runStreamId(runId));
   const stepRows = reads.stepRowFields(runId);
@@ -61,6 +67,7 @@ const replay = async (
   const pages = store.readStreamPages(tenantId, runStreamId(runId));
   try {
     for (let next = await pages.next(); ; next = await pages.next()) {
+      if (abandoned()) return E.left(abandonedRead);
       if (next.done) {
         if (next.value === null) break;
         return E.left(next.value);
@@ -104,11 +111,16 @@ const replay = async (
   }
 };
 
-/** The stored trace rows and step count, then the replay. One after the other, not at once: the
- * two small reads take turns on one connection, which the replay's two streams (the events and the
- * step rows) then reuse, so a proof opens two connections to read rather than four (each one a
- * login: most of a small proof's time on a warm server). When a read fails, nothing is left
- * holding what the read model lent it (the replay ends its streams itself). */
+const valueOf = <T>(read: PromiseSettledResult<T>): T => {
+  if (read.status === 'rejected') throw read.reason;
+  return read.value;
+};
+
+/** The stored trace rows, then the replay and the step count at once. When one of those two fails,
+ * the replay stops at its next page and the first failure is thrown once both have ended, so
+ * neither is left holding what the read model lent it. The trace rows are read first, on the
+ * connection the replay then reuses: a proof opens three connections to read rather than four
+ * (each one a login, much of a small proof's time on a warm server). */
 export const readRun = async (
   reads: ProofReads,
   store: EventStore,
@@ -116,7 +128,15 @@ export const readRun = async (
   runId: string,
 ): Promise<RunReads> => {
   const traces = await reads.traceRows(runId);
-  const stepCount = await reads.stepCount(runId);
-  const replayed = await replay(reads, store, tenantId, runId);
-  return { replayed, traces, stepCount };
+  let failed = false;
+  const noting = <T>(read: Promise<T>): Promise<T> =>
+    read.catch((error: unknown) => {
+      failed = true;
+      throw error;
+    });
+  const [replayed, stepCount] = await Promise.allSettled([
+    noting(replay(reads, store, tenantId, runId, () => failed)),
+    noting(reads.stepCount(runId)),
+  ]);
+  return { replayed: valueOf(replayed), traces, stepCount: valueOf(stepCount) };
 };
