@@ -75,6 +75,11 @@ await build({
   define: { 'import.meta.url': '__aosBundleUrl', 'Intl.Segmenter': 'LazyIntlSegmenter' },
   inject: ['cli/launcher/lazy-intl-segmenter.ts'],
   plugins: [lazyStringWidth],
+  // Whitespace and syntax only: 2.7 MB becomes 1.9 MB to read and compile (or check against the code
+  // cache) on every call, about 20-50 ms of CPU; identifiers are kept, so stack traces of internal
+  // errors still name their functions.
+  minifyWhitespace: true,
+  minifySyntax: true,
   banner: { js: "'use strict';\nconst __aosBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
 });
