@@ -12,13 +12,18 @@ const PAGES_PER_PASS = 20;
 /** One catch-up pass in one transaction: it locks the checkpoint, reads the store's events after
  * it a page at a time and pushes each page into the batch projector (at most 20 pages); rows and
  * checkpoint commit together or not at all. The checkpoint row lock serializes concurrent
- * projectors (CLI processes). */
-export const catchUpProjections = (
+ * projectors (CLI processes). When the store has nothing after the checkpoint (a read command
+ * after the writers projected their own events), the pass is two reads on one connection and no
+ * transaction: the transaction would hold a connection while the store reads on a second. */
+export const catchUpProjections = async (
   pool: pg.Pool,
   store: EventStore,
   options: { readonly batchSize?: number } = {},
-): Promise<ProjectionResult> =>
-  inProjectorTransaction(pool, async (client) => {
+): Promise<ProjectionResult> => {
+  const held = await readCheckpoint(pool);
+  const next = await store.readAll(held, 1)();
+  if (E.isRight(next) && next.right.length === 0) return E.right({ position: held, applied: 0 });
+  return inProjectorTransaction(pool, async (client) => {
     const from = await lockCheckpoint(client);
     const fed = await feedStorePages(client, store, from, {
       batchSize: options.batchSize ?? DEFAULT_BATCH,
@@ -26,6 +31,7 @@ export const catchUpProjections = (
     });
     return E.isLeft(fed) ? fed : E.right(fed.right.pass);
   });
+};
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
