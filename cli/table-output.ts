@@ -43,6 +43,14 @@ const columnWidths = (table: TableData, width: number | undefined): number[] => 
   return sum(betweenWords) <= budget ? betweenWords : largestFitting(betweenWords, () => MIN_COLUMN);
 };
 
+/** Printable ASCII, one column a character, with no space at either end to trim. */
+const PLAIN = /^(?:[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?)?$/;
+
+/** A cell wrap-ansi would return as it is: plain text no wider than its column. Most cells are, and
+ * wrap-ansi measures each character of each cell (string-width, Intl.Segmenter): most of a small
+ * table's time. */
+const fitsAsItIs = (text: string, columns: number): boolean => text.length <= columns && PLAIN.test(text);
+
 /** A plain table for people; scripts use --json or --output tsv. It fits in `width` columns (the
  * terminal's): the cells of a column narrowed are wrapped between words, and a word longer than
  * the column is broken, nothing cut off (wrap-ansi). cli-table3 (and its colour library) is loaded
@@ -55,8 +63,11 @@ export const renderTable = async (table: TableData, width: number | undefined): 
     import('wrap-ansi'),
   ]);
   const widths = columnWidths(table, width);
-  const fitted = (cell: string | number | boolean | null, i: number): string =>
-    wrapAnsi(cellText(cell), Math.max(1, widths[i]! - 2), { hard: true });
+  const fitted = (cell: string | number | boolean | null, i: number): string => {
+    const text = cellText(cell);
+    const columns = Math.max(1, widths[i]! - 2);
+    return fitsAsItIs(text, columns) ? text : wrapAnsi(text, columns, { hard: true });
+  };
   const rendered = new Table({
     head: table.head.map(fitted),
     style: { head: [], border: [] },

@@ -3,6 +3,7 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { watchStdout } from './broken-pipe.js';
 import { ExitCode } from './exit-codes.js';
+import { loadEveryCommand } from './lazy-command.js';
 import { shown } from './terminal-text.js';
 
 type YargsInternals = {
@@ -54,12 +55,19 @@ const MISSING_COMMAND = [/^name a command$/, /^Not enough non-option arguments/]
 const onlyCommandWords = (argv: readonly string[]): boolean =>
   argv.length <= 1 && argv.every((arg) => !arg.startsWith('-'));
 
-/** A yargs program with the CLI contract's conventions: strict options, kebab-case, usage errors
- * on stderr with exit code 2 (and one JSON document on stdout when --json was given). `withCommands`
- * adds the commands, one .command() each, so each command's argument types are checked as its own. */
-export const cliProgram = (name: string, withCommands: (program: Argv) => Argv): Argv => {
+/** Runs a yargs program with the CLI contract's conventions: strict options, kebab-case, usage
+ * errors on stderr with exit code 2 (and one JSON document on stdout when --json was given).
+ * `withCommands` adds the commands (lazyCommand), one .command() each, so each command's argument
+ * types are checked as its own. */
+export const cliProgram = async (name: string, withCommands: (program: Argv) => Argv): Promise<void> => {
   watchStdout();
   const args = hideBin(process.argv);
+  const program = programOf(name, args, withCommands);
+  if (args.includes('--get-yargs-completions')) await loadEveryCommand();
+  await program.parseAsync();
+};
+
+const programOf = (name: string, args: readonly string[], withCommands: (program: Argv) => Argv): Argv => {
   const versionRequested = args.includes('--version');
   const program = withCommands(yargs(args).scriptName(name));
   skipHelpRenderingAfterHandlers(program);

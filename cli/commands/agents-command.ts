@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import type { CreateAgentError } from '../../application/agents/create-agent.js';
 import { type AgentRegistrationRequest, AgentNameC } from '../../application/agents/register-agent.js';
 import { ALLOWED_HOST_PATTERN as HOST_PATTERN } from '../../domain/agent/allowed-host.js';
@@ -17,6 +17,7 @@ import { decodeIntegerOption, decodeOption } from '../input-validation.js';
 import { storeFailure, withRuntime } from '../runtime.js';
 import { describeProjectionError } from '../use-case-failures.js';
 import { withJson, withTenant, type ArgsOf } from './common-options.js';
+import type { CommandBody } from '../lazy-command.js';
 import { modelPlannerOf, plannerKind } from './model-planner-options.js';
 import {
   DEFAULT_REPAIR_ATTEMPTS,
@@ -218,9 +219,7 @@ const list = async (args: ArgsOf<typeof listOptions>) =>
     });
   });
 
-export const agentsCommand: CommandModule = {
-  command: 'agents <action>',
-  describe: "register and list a tenant's agents",
+export const agentsCommand: CommandBody<object> = {
   builder: (yargs: Argv) =>
     yargs
       .command({

@@ -1,9 +1,10 @@
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import { CliFailure, infrastructureError } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { shown } from '../terminal-text.js';
 import { withJson, type ArgsOf } from './common-options.js';
+import type { CommandBody } from '../lazy-command.js';
 
 const jsonOnly = (yargs: Argv) => withJson(yargs);
 type Args = ArgsOf<typeof jsonOnly>;
@@ -92,10 +93,7 @@ const status = async (args: Args) =>
     return { exitCode: ExitCode.ok, json: current, text: statusText(current) };
   });
 
-export const dbCommand: CommandModule = {
-  command: 'db <action>',
-  describe:
-    'the embedded Postgres under AOS_HOME (up AOS_DB_IDLE_SECONDS, default 600, after the last command): keep it running, stop it, or show it and how to connect',
+export const dbCommand: CommandBody<object> = {
   builder: (yargs: Argv) =>
     yargs
       .command({

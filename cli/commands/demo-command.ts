@@ -1,5 +1,5 @@
 import { pipe } from 'fp-ts/lib/function.js';
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import type { SandboxError } from '../../adapters/postgres/sandbox-database.js';
 import type { RunKeys } from '../../application/ports/run-keys.js';
 import type { AgentRegistrationRequest } from '../../application/agents/register-agent.js';
@@ -13,6 +13,7 @@ import { runDocument } from '../run-document.js';
 import { runFailure } from '../use-case-failures.js';
 import { storeFailure, withDatabaseUrl, withRuntime, type Runtime } from '../runtime.js';
 import { withJson, type ArgsOf, type OptionsOf } from './common-options.js';
+import type { CommandBody } from '../lazy-command.js';
 
 const builder = (yargs: Argv) =>
   withJson(yargs).option('planner', {
@@ -176,10 +177,7 @@ const handler = async (args: ArgsOf<typeof builder>) =>
     });
   });
 
-export const demoCommand: CommandModule<object, OptionsOf<typeof builder>> = {
-  command: 'demo',
-  describe:
-    'run a sample agent end to end in a sandbox database of its own and print its proof (--planner llm: its plan written by a model)',
+export const demoCommand: CommandBody<OptionsOf<typeof builder>> = {
   builder,
   handler,
 };

@@ -1,5 +1,5 @@
 import { pipe } from 'fp-ts/lib/function.js';
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import { RunIdC, TenantIdC } from '../../domain/run/identifiers.js';
 import { notFound, orThrow } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
@@ -8,6 +8,7 @@ import { shown } from '../terminal-text.js';
 import { decodeOption } from '../input-validation.js';
 import { storeFailure, withAuditRuntime } from '../runtime.js';
 import { withJson, withRunId, withTenant, type ArgsOf, type OptionsOf } from './common-options.js';
+import type { CommandBody } from '../lazy-command.js';
 
 const builder = (yargs: Argv) => withJson(withRunId(withTenant(yargs)));
 
@@ -32,9 +33,7 @@ const handler = async (args: ArgsOf<typeof builder>) =>
     });
   });
 
-export const eventsCommand: CommandModule<object, OptionsOf<typeof builder>> = {
-  command: 'events',
-  describe: "print a run's event stream with each event's chain link",
+export const eventsCommand: CommandBody<OptionsOf<typeof builder>> = {
   builder,
   handler,
 };

@@ -1,5 +1,5 @@
 import { pipe } from 'fp-ts/lib/function.js';
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import type { EventStoreError } from '../../domain/ports/event-store.js';
 import type { BundleEvent } from '../../application/bundle/export-run-bundle.js';
 import type { ProgressBar } from '../progress-bar.js';
@@ -12,6 +12,7 @@ import { decodeOption } from '../input-validation.js';
 import { storeFailure, withAuditRuntime } from '../runtime.js';
 import { ledgerFailure, warnCatchUp } from '../use-case-failures.js';
 import { withJson, withRunId, withTenant, type ArgsOf, type OptionsOf } from './common-options.js';
+import type { CommandBody } from '../lazy-command.js';
 
 // --json is accepted as everywhere (the bundle is JSON either way; failures then print a JSON error).
 const builder = (yargs: Argv) => withJson(withRunId(withTenant(yargs)));
@@ -95,10 +96,7 @@ const handler = async (args: ArgsOf<typeof builder>) =>
     });
   });
 
-export const exportCommand: CommandModule<object, OptionsOf<typeof builder>> = {
-  command: 'export',
-  describe:
-    'print an offline proof bundle (aos.runproof.bundle.v1) of a run on stdout: aos export ... > bundle.json',
+export const exportCommand: CommandBody<OptionsOf<typeof builder>> = {
   builder,
   handler,
 };

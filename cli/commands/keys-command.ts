@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import { CliFailure, infrastructureError, orThrow } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
@@ -9,6 +9,7 @@ import type { PublicKeyRecord } from '../../domain/ports/signing-keys.js';
 import type { TokenSignerConfig } from '../../domain/ports/token-signer.js';
 import { configuredSigner } from '../signer-config.js';
 import { withJson, type ArgsOf } from './common-options.js';
+import type { CommandBody } from '../lazy-command.js';
 
 const jsonOnly = (yargs: Argv) => withJson(yargs);
 type Args = ArgsOf<typeof jsonOnly>;
@@ -193,10 +194,7 @@ const exportPublic = async (args: Args) =>
     return { exitCode: ExitCode.ok, json: record, text: JSON.stringify(record, null, 2) };
   });
 
-export const keysCommand: CommandModule = {
-  command: 'keys <action>',
-  describe:
-    'the Ed25519 keys that seal runs (AOS_KEYS_DIR, default AOS_HOME/keys; AOS_SIGNER=pkcs11: a PKCS#11 token)',
+export const keysCommand: CommandBody<object> = {
   builder: (yargs: Argv) =>
     yargs
       .command({

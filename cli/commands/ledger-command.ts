@@ -1,5 +1,5 @@
 import { pipe } from 'fp-ts/lib/function.js';
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import { intBetween } from '../../domain/json/bounded-codecs.js';
 import { TenantIdC } from '../../domain/run/identifiers.js';
 import { orThrow, usageError } from '../cli-failure.js';
@@ -9,6 +9,7 @@ import { decodeIntegerOption, decodeOption } from '../input-validation.js';
 import { withRuntime } from '../runtime.js';
 import { ledgerFailure } from '../use-case-failures.js';
 import { withJson, withTenant, type ArgsOf } from './common-options.js';
+import type { CommandBody } from '../lazy-command.js';
 
 const headOptions = (yargs: Argv) => withJson(withTenant(yargs));
 const consistencyOptions = (yargs: Argv) =>
@@ -66,9 +67,7 @@ const consistency = async (args: ArgsOf<typeof consistencyOptions>) =>
     });
   });
 
-export const ledgerCommand: CommandModule = {
-  command: 'ledger <action>',
-  describe: "the tenant's ledger of sealed runs: signed tree heads and consistency proofs (RFC 9162, C2SP)",
+export const ledgerCommand: CommandBody<object> = {
   builder: (yargs: Argv) =>
     yargs
       .command({

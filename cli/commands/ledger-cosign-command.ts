@@ -11,6 +11,7 @@ import { shown } from '../terminal-text.js';
 import { ledgerFailure } from '../use-case-failures.js';
 import { storeFailure, withRuntime } from '../runtime.js';
 import { withJson, withTenant, type ArgsOf, type OptionsOf } from './common-options.js';
+import type { CommandBody } from '../lazy-command.js';
 import { ledgerTimestampCommand } from './ledger-timestamp-command.js';
 
 const builder = (yargs: Argv) => withJson(withTenant(yargs));
@@ -55,9 +56,7 @@ const handler = async (args: ArgsOf<typeof builder>) =>
     });
   });
 
-export const ledgerCosignCommand: CommandModule = {
-  command: 'ledger <action>',
-  describe: 'tenant ledgers: their witnesses and the time stamps of their seals',
+export const ledgerCosignCommand: CommandBody<object> = {
   builder: (yargs: Argv) =>
     yargs
       .command({

@@ -1,8 +1,9 @@
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { warnOnce, withRuntime } from '../runtime.js';
 import { withJson, type ArgsOf, type OptionsOf } from './common-options.js';
+import type { CommandBody } from '../lazy-command.js';
 
 const builder = (yargs: Argv) => withJson(yargs);
 
@@ -23,9 +24,7 @@ const handler = async (args: ArgsOf<typeof builder>) =>
     });
   });
 
-export const migrateCommand: CommandModule<object, OptionsOf<typeof builder>> = {
-  command: 'migrate',
-  describe: 'apply the SQL migrations not yet recorded (DATABASE_URL, or the embedded database)',
+export const migrateCommand: CommandBody<OptionsOf<typeof builder>> = {
   builder,
   handler,
 };

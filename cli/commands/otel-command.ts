@@ -1,5 +1,5 @@
 import { pipe } from 'fp-ts/lib/function.js';
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import type { ExportTally, OtelExportDeps } from '../../application/otel-export/export-completed-runs.js';
 import type { OtelExportError } from '../../application/otel-export/otel-export-error.js';
 import type { CompletedRun } from '../../application/ports/run-catalog.js';
@@ -12,6 +12,7 @@ import { decodeOtelExportOptions } from '../otel-export-options.js';
 import { storeFailure, withRuntime } from '../runtime.js';
 import { shown } from '../terminal-text.js';
 import { withJson, withTenant, type ArgsOf } from './common-options.js';
+import type { CommandBody } from '../lazy-command.js';
 
 /** How often --follow looks for newly completed runs. */
 const POLL_MS = 1_000;
@@ -149,9 +150,7 @@ const exportHandler = async (args: ArgsOf<typeof exportOptions>) =>
     }
   });
 
-export const otelCommand: CommandModule = {
-  command: 'otel',
-  describe: 'OpenTelemetry: export runs as GenAI spans to an OTLP endpoint',
+export const otelCommand: CommandBody<object> = {
   builder: (yargs) =>
     yargs
       .command({

@@ -1,5 +1,5 @@
 import { pipe } from 'fp-ts/lib/function.js';
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import type { ProjectionError } from '../../application/ports/read-model.js';
 import { CliFailure, orThrow } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
@@ -7,6 +7,7 @@ import { ExitCode } from '../exit-codes.js';
 import { shown } from '../terminal-text.js';
 import { withRuntime } from '../runtime.js';
 import { withJson, type ArgsOf } from './common-options.js';
+import type { CommandBody } from '../lazy-command.js';
 
 const jsonOnly = (yargs: Argv) => withJson(yargs);
 type Args = ArgsOf<typeof jsonOnly>;
@@ -96,9 +97,7 @@ const rebuild = async (args: Args) =>
     });
   });
 
-export const projectionsCommand: CommandModule = {
-  command: 'projections <action>',
-  describe: 'inspect or rebuild the trace tables',
+export const projectionsCommand: CommandBody<object> = {
   builder: (yargs: Argv) =>
     yargs
       .command({

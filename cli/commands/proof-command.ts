@@ -1,5 +1,5 @@
 import { pipe } from 'fp-ts/lib/function.js';
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import type { StepInclusion } from '../../application/proof/disclose-step.js';
 import type { RunProof } from '../../application/proof/run-proof.js';
 import { documentPublicKey, STEP_INCLUSION_FORMAT } from '../../domain/verify/printed-documents.js';
@@ -14,6 +14,7 @@ import { proveCaughtUp } from '../../application/projections/catch-up.js';
 import { storeFailure, withAuditRuntime } from '../runtime.js';
 import { warnCatchUp } from '../use-case-failures.js';
 import { withJson, withRunId, withTenant, type ArgsOf, type OptionsOf } from './common-options.js';
+import type { CommandBody } from '../lazy-command.js';
 
 const MODELS = { 'hash-chain': 'HASH_CHAIN', merkle: 'MERKLE_TREE' } as const;
 type ModelName = keyof typeof MODELS;
@@ -125,10 +126,7 @@ const inclusionDocument = (
   ].join('\n'),
 });
 
-export const proofCommand: CommandModule<object, OptionsOf<typeof builder>> = {
-  command: 'proof',
-  describe:
-    'verify a run by replay: rebuild its hash chain and Merkle tree and compare them with the store, the seal and the trace tables',
+export const proofCommand: CommandBody<OptionsOf<typeof builder>> = {
   builder,
   handler,
 };

@@ -1,5 +1,5 @@
 import { pipe } from 'fp-ts/lib/function.js';
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import { AgentIdC, GoalC, OriginSystemIdC, TenantIdC } from '../../domain/run/identifiers.js';
 import { orThrow } from '../cli-failure.js';
 import { runAndPrint } from '../command-output.js';
@@ -20,6 +20,7 @@ import { afterSealing } from '../after-sealing.js';
 import { configuredWitnesses } from '../witness-config.js';
 import { configuredTsa } from '../tsa-config.js';
 import { withJson, withTenant, type ArgsOf, type OptionsOf } from './common-options.js';
+import type { CommandBody } from '../lazy-command.js';
 
 const builder = (yargs: Argv) =>
   withJson(withTenant(yargs))
@@ -130,9 +131,7 @@ const runResult = (document: ReturnType<typeof runDocument>, proof: RunProof, no
   ].join('\n'),
 });
 
-export const runCommand: CommandModule<object, OptionsOf<typeof builder>> = {
-  command: 'run',
-  describe: "run a goal through a tenant's agent: create, plan, execute, project, prove",
+export const runCommand: CommandBody<OptionsOf<typeof builder>> = {
   builder,
   handler,
 };

@@ -1,5 +1,5 @@
 import { pipe } from 'fp-ts/lib/function.js';
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import { intBetween } from '../../domain/json/bounded-codecs.js';
 import { RunIdC, TenantIdC } from '../../domain/run/identifiers.js';
 import { notFound, orThrow } from '../cli-failure.js';
@@ -13,6 +13,7 @@ import { describePlanProblems } from '../../domain/plan/plan-validation.js';
 import type { PlanningAttempted } from '../../domain/run/run-events.js';
 import { storeFailure, withRuntime } from '../runtime.js';
 import { withJson, withRunId, withTenant, type ArgsOf } from './common-options.js';
+import type { CommandBody } from '../lazy-command.js';
 
 /** One exchange with the planner's model, on one line (`--json` has the messages and the answer). */
 const planningLine = (a: PlanningAttempted): string =>
@@ -170,9 +171,7 @@ const resume = async (args: ArgsOf<typeof resumeOptions>) =>
     }).finally(watch.stop);
   });
 
-export const runsCommand: CommandModule = {
-  command: 'runs <action>',
-  describe: "read and resume a tenant's runs",
+export const runsCommand: CommandBody<object> = {
   builder: (yargs: Argv) =>
     yargs
       .command({

@@ -1,5 +1,5 @@
 import { pipe } from 'fp-ts/lib/function.js';
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import { LateSealReasonC, SealedByC } from '../../domain/ledger/late-seal.js';
 import { RunIdC, TenantIdC } from '../../domain/run/identifiers.js';
 import { orThrow } from '../cli-failure.js';
@@ -8,6 +8,7 @@ import { ExitCode } from '../exit-codes.js';
 import { decodeOption } from '../input-validation.js';
 import { withRuntime } from '../runtime.js';
 import { withJson, withRunId, withTenant, type ArgsOf } from './common-options.js';
+import type { CommandBody } from '../lazy-command.js';
 
 const sealLateOptions = (yargs: Argv) =>
   withJson(withRunId(withTenant(yargs)))
@@ -78,9 +79,7 @@ const sealLate = async (args: ArgsOf<typeof sealLateOptions>) =>
   });
 
 /** aos-int runs: what an operator does to a tenant's runs. */
-export const internalRunsCommand: CommandModule = {
-  command: 'runs <action>',
-  describe: "operate on a tenant's runs",
+export const internalRunsCommand: CommandBody<object> = {
   builder: (yargs: Argv) =>
     yargs
       .command({

@@ -1,9 +1,10 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import { DEFAULT_LISTEN, parseListenAddress } from '../../server/listen-address.js';
 import { orThrow, usageError } from '../cli-failure.js';
 import { withRuntime } from '../runtime.js';
 import type { ArgsOf, OptionsOf } from './common-options.js';
+import type { CommandBody } from '../lazy-command.js';
 import { cannotListen, runUntilStopped } from '../long-running-command.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { policyWith, type RedactionPolicy } from '../../domain/secrets/redaction-policy.js';
@@ -162,10 +163,7 @@ const serveToEnd = async (args: ServeArgs): Promise<void> => {
 
 const handler = (args: ArgsOf<typeof builder>): Promise<void> => runUntilStopped(() => serveToEnd(args));
 
-export const serveCommand: CommandModule<object, OptionsOf<typeof builder>> = {
-  command: 'serve',
-  describe:
-    'run the server: POST /v1/traces (OTLP/HTTP: agent traces in, sealed observed runs out), GET /healthz, GET /readyz (DATABASE_URL, or the embedded database)',
+export const serveCommand: CommandBody<OptionsOf<typeof builder>> = {
   builder,
   handler,
 };

@@ -1,7 +1,8 @@
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import { runAndPrint } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { withJson, type ArgsOf } from './common-options.js';
+import type { CommandBody } from '../lazy-command.js';
 
 const jsonOnly = (yargs: Argv) => withJson(yargs);
 type SkillsArgs = ArgsOf<typeof jsonOnly>;
@@ -29,9 +30,7 @@ const list = async (args: SkillsArgs) =>
     };
   });
 
-export const skillsCommand: CommandModule = {
-  command: 'skills <action>',
-  describe: 'the skills plans can use',
+export const skillsCommand: CommandBody<object> = {
   builder: (yargs: Argv) =>
     yargs
       .command({

@@ -1,5 +1,5 @@
 import { pipe } from 'fp-ts/lib/function.js';
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import type { RevokeTokenError } from '../../application/tokens/revoke-token.js';
 import { TenantIdC } from '../../domain/run/identifiers.js';
 import { TokenIdC, TokenNameC, TokenScopeC } from '../../domain/tokens/ingest-token.js';
@@ -10,6 +10,7 @@ import { decodeOption } from '../input-validation.js';
 import { storeFailure, withRuntime } from '../runtime.js';
 import { shown } from '../terminal-text.js';
 import { withJson, withTenant, type ArgsOf } from './common-options.js';
+import type { CommandBody } from '../lazy-command.js';
 
 const createOptions = (yargs: Argv) =>
   withJson(withTenant(yargs))
@@ -114,9 +115,7 @@ const revoke = async (args: ArgsOf<typeof revokeOptions>) =>
     });
   });
 
-export const tokensCommand: CommandModule = {
-  command: 'tokens <action>',
-  describe: "create, list and revoke the ingest tokens of the OTLP endpoint (a tenant's bearer tokens)",
+export const tokensCommand: CommandBody<object> = {
   builder: (yargs: Argv) =>
     yargs
       .command({

@@ -1,5 +1,5 @@
 import { pipe } from 'fp-ts/lib/function.js';
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import type { FailedRun, VerifyAllError } from '../../application/proof/verify-all.js';
 import type { Services } from '../../application/services.js';
 import { TenantIdC } from '../../domain/run/identifiers.js';
@@ -10,6 +10,7 @@ import { shown } from '../terminal-text.js';
 import { decodeOption } from '../input-validation.js';
 import { storeFailure, withAuditRuntime } from '../runtime.js';
 import { withJson, withTenant, type ArgsOf, type OptionsOf } from './common-options.js';
+import type { CommandBody } from '../lazy-command.js';
 
 const builder = (yargs: Argv) => withJson(withTenant(yargs));
 
@@ -87,10 +88,7 @@ const handler = async (args: ArgsOf<typeof builder>) =>
     });
   });
 
-export const verifyAllCommand: CommandModule<object, OptionsOf<typeof builder>> = {
-  command: 'verify-all',
-  describe:
-    "prove every run (or one tenant's), streaming; summary of verified / failed (a completed run without a seal fails); exit 1 if any failed",
+export const verifyAllCommand: CommandBody<OptionsOf<typeof builder>> = {
   builder,
   handler,
 };

@@ -1,13 +1,14 @@
 import { statSync } from 'node:fs';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import { orThrow, usageError } from '../cli-failure.js';
 import { runAndPrint, type CommandResult } from '../command-output.js';
 import { ExitCode } from '../exit-codes.js';
 import { divergenceLine } from '../run-proof-report.js';
 import { shown } from '../terminal-text.js';
 import { withJson, type ArgsOf, type OptionsOf } from './common-options.js';
+import type { CommandBody } from '../lazy-command.js';
 import type { BundleTrust, BundleVerdict } from '../../domain/bundle/bundle-verification.js';
 import type { createBundleStreamVerifier } from '../../domain/bundle/bundle-stream-verification.js';
 import type { WitnessPolicy } from '../../domain/witness/witness-policy.js';
@@ -260,10 +261,7 @@ const handler = async (args: ArgsOf<typeof builder>) =>
     return verifyPrintedDocument(input.kind, input.document, trust);
   });
 
-export const verifyCommand: CommandModule<object, OptionsOf<typeof builder>> = {
-  command: 'verify [file]',
-  describe:
-    'verify a proof bundle (streamed), a step inclusion proof or a ledger consistency proof offline (no database), or check that the tenant ledger still extends a tree head you kept',
+export const verifyCommand: CommandBody<OptionsOf<typeof builder>> = {
   builder,
   handler,
 };

@@ -11,6 +11,7 @@ import { describeFileRefusal } from '../file-refusal-messages.js';
 import { readWitnessKeyFile } from '../witness-key-file.js';
 import { cannotListen, runUntilStopped } from '../long-running-command.js';
 import type { ArgsOf, OptionsOf } from './common-options.js';
+import type { CommandBody } from '../lazy-command.js';
 
 const serveOptions = (yargs: Argv) =>
   yargs
@@ -92,9 +93,7 @@ const serveCommand: CommandModule<object, OptionsOf<typeof serveOptions>> = {
   handler: serve,
 };
 
-export const witnessCommand: CommandModule = {
-  command: 'witness <command>',
-  describe: 'a transparency-log witness of tenant ledgers (its own process, state and key)',
+export const witnessCommand: CommandBody<object> = {
   builder: (yargs) => yargs.command(serveCommand).demandCommand(1),
   handler: () => undefined,
 };

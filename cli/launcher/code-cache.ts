@@ -18,24 +18,26 @@ export type CodeCache = { readonly directory: string; readonly file: string; rea
 
 /** AOS_CODE_CACHE=off disables the cache; AOS_CACHE_DIR moves it (default: the user's cache
  * directory, $XDG_CACHE_HOME/aos-runproof or ~/.cache/aos-runproof). Calls for help or the version
- * get none: what they compile is not what the command needs. */
+ * have a file of their own (`help`, `version`): what they compile is not what the command needs. */
 export const codeCacheFor = (
   cli: string,
   buildId: string,
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
 ): CodeCache | null => {
-  if (
-    env.AOS_CODE_CACHE === 'off' ||
-    argv.some((arg) => arg === '--help' || arg === '-h' || arg === '--version')
-  )
-    return null;
+  if (env.AOS_CODE_CACHE === 'off') return null;
   const directory =
     env.AOS_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'aos-runproof');
   // Dots between the parts: `aos.` is not a prefix of `aos-int.`'s files.
   const prefix = `${cli}.`;
   const command = argv.find((arg) => !arg.startsWith('-')) ?? '';
-  const name = /^[a-z][a-z0-9-]{0,40}$/.test(command) ? command : 'other';
+  const name = argv.some((arg) => arg === '--help' || arg === '-h')
+    ? 'help'
+    : argv.includes('--version')
+      ? 'version'
+      : /^[a-z][a-z0-9-]{0,40}$/.test(command)
+        ? command
+        : 'other';
   const platform = `${process.version}-${process.arch}`;
   return { directory, prefix, file: join(directory, `${prefix}${buildId}.${platform}.${name}.v8`) };
 };
