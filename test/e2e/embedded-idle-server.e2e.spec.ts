@@ -1,28 +1,21 @@
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { jsonOf, runCli } from '../support/cli.js';
 import { processesMentioning } from '../support/postgres-processes.js';
+import { preparedHomes } from '../support/prepared-home.js';
 import { waitFor } from '../support/run-inspection.js';
 
 /** The embedded server outliving its commands for AOS_DB_IDLE_SECONDS (issue 19, point 1), and
  * `aos db status` saying how to reach it with psql (point 6): on the built CLI, each in its own
- * process, each test with its own AOS_HOME (stopped with `aos db stop` at the end, whatever happens). */
-const homes: string[] = [];
-const newHome = async (): Promise<string> => {
-  const home = await mkdtemp(join(tmpdir(), 'aos-home-idle-'));
-  await chmod(home, 0o755); // the postgres account must pass through it
-  homes.push(home);
-  return home;
-};
+ * process, each test with its own AOS_HOME (stopped with `aos db stop` at the end, whatever happens):
+ * a copy of one initialised and migrated cluster (test/support/prepared-home.ts), empty for the
+ * commands racing to start one server. */
+const homes = preparedHomes('aos-home-idle-');
 
 afterAll(async () => {
-  for (const home of homes) {
-    await runCli('aos', ['db', 'stop'], { AOS_HOME: home });
-    await rm(home, { recursive: true, force: true });
-  }
+  for (const home of homes.all()) await runCli('aos', ['db', 'stop'], { AOS_HOME: home });
+  await homes.removeAll();
 });
 
 type Status = {
@@ -58,7 +51,7 @@ const listRuns = (env: NodeJS.ProcessEnv) =>
 
 describe('the embedded server between commands (AOS_DB_IDLE_SECONDS)', () => {
   it('stays up after a command, the next command reuses it (same postmaster), and `aos db stop` ends it and its watcher', async () => {
-    const home = await newHome();
+    const home = await homes.prepared();
     const env = { AOS_HOME: home, AOS_DB_IDLE_SECONDS: '600' };
     const first = await listRuns(env);
     expect(first.code, first.stderr).toBe(0);
@@ -94,7 +87,7 @@ describe('the embedded server between commands (AOS_DB_IDLE_SECONDS)', () => {
   });
 
   it('stops by itself once idle for the configured period, and no sooner', async () => {
-    const home = await newHome();
+    const home = await homes.prepared();
     const env = { AOS_HOME: home, AOS_DB_IDLE_SECONDS: '3' };
     const ran = await listRuns(env);
     const ended = Date.now();
@@ -110,7 +103,7 @@ describe('the embedded server between commands (AOS_DB_IDLE_SECONDS)', () => {
   });
 
   it('gives commands started at the same moment one server and one watcher', async () => {
-    const home = await newHome();
+    const home = await homes.empty();
     const env = { AOS_HOME: home, AOS_DB_IDLE_SECONDS: '600' };
     const results = await Promise.all([1, 2, 3].map(() => listRuns(env)));
     for (const result of results) expect(result.code, result.stderr).toBe(0);
@@ -124,7 +117,7 @@ describe('the embedded server between commands (AOS_DB_IDLE_SECONDS)', () => {
   });
 
   it('is stopped by the last command when AOS_DB_IDLE_SECONDS is 0, watcher included', async () => {
-    const home = await newHome();
+    const home = await homes.prepared();
     const ran = await listRuns({ AOS_HOME: home, AOS_DB_IDLE_SECONDS: '600' });
     expect(ran.code, ran.stderr).toBe(0);
     expect((await listRuns({ AOS_HOME: home, AOS_DB_IDLE_SECONDS: '0' })).code).toBe(0);
@@ -134,7 +127,7 @@ describe('the embedded server between commands (AOS_DB_IDLE_SECONDS)', () => {
   });
 
   it('refuses a bad AOS_DB_IDLE_SECONDS with exit 2, naming it, before starting anything', async () => {
-    const home = await newHome();
+    const home = await homes.empty();
     const result = await listRuns({ AOS_HOME: home, AOS_DB_IDLE_SECONDS: 'ten minutes' });
     expect(result.code).toBe(2);
     expect(jsonOf<{ error: { field: string } }>(result).error.field).toBe('AOS_DB_IDLE_SECONDS');
@@ -144,7 +137,7 @@ describe('the embedded server between commands (AOS_DB_IDLE_SECONDS)', () => {
 
 describe('`aos db status`: how to connect by hand', () => {
   it('prints a psql URL without the password and the password file, which together connect to the aos database', async () => {
-    const home = await newHome();
+    const home = await homes.prepared();
     const env = { AOS_HOME: home, AOS_DB_IDLE_SECONDS: '600' };
     expect((await listRuns(env)).code).toBe(0);
     const status = await statusOf(env);

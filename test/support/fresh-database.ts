@@ -27,10 +27,29 @@ const admin = async <T>(run: (client: pg.Client) => Promise<T>): Promise<T> => {
   }
 };
 
-/** A new, empty, migrated database on the test server (embedded, or DATABASE_URL's). */
+/** Roles the template's own privileges let connect (migration 0013 grants CONNECT on the database). */
+const CONNECT_GRANTEES = `SELECT quote_ident(r.rolname) AS role
+  FROM pg_database d CROSS JOIN LATERAL aclexplode(d.datacl) a JOIN pg_roles r ON r.oid = a.grantee
+  WHERE d.datname = $1 AND a.privilege_type = 'CONNECT'`;
+
+/** A copy of the run's migrated template (test/support/template-database.ts). Postgres copies the
+ * contents but not the database's own privileges (pg_database.datacl): the CONNECT rights the
+ * migrations granted on the template are granted on the copy too. */
+const copyTemplate = (name: string) =>
+  admin(async (client) => {
+    const template = inject('templateDatabase');
+    await client.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+    const grantees = (await client.query<{ role: string }>(CONNECT_GRANTEES, [template])).rows;
+    if (grantees.length > 0)
+      await client.query(`GRANT CONNECT ON DATABASE ${name} TO ${grantees.map((g) => g.role).join(', ')}`);
+  });
+
+/** A new database on the test server (embedded, or DATABASE_URL's): migrated (a copy of the
+ * migrated template, on which migrate() then finds nothing left to apply), or empty when asked. */
 export const freshDatabase = async (options: { migrated?: boolean } = {}): Promise<TestDatabase> => {
   const name = `aos_test_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-  await admin((client) => client.query(`CREATE DATABASE ${name}`));
+  if (options.migrated === false) await admin((client) => client.query(`CREATE DATABASE ${name}`));
+  else await copyTemplate(name);
   const url = withDatabaseName(inject('adminDatabaseUrl'), name);
   const pool = new pg.Pool({ connectionString: url, max: 8 });
   // An idle connection ended by the drop below (FORCE) before it had closed is not a test failure.
