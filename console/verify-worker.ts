@@ -4,6 +4,8 @@
 // whole with the domain's verifyBundle (chain, Merkle root, seal, ledger inclusion), while the page
 // paints and scrolls. What was read is kept for the next request of the same URL (the reader
 // pinned another key): verified again, not fetched again.
+// First: it keeps the messages that arrive while the modules below load (worker-inbox.ts).
+import { takeEarlyMessages } from './proof/worker-inbox.js';
 import type { BundleBody, BundleEventBody } from './api-types.js';
 import { createBundleLines } from './proof/bundle-lines.js';
 import type { SealFacts, VerifyAnswer, VerifyRequest } from './proof/verify-messages.js';
@@ -92,9 +94,12 @@ const answer = async ({ id, url, keys }: VerifyRequest): Promise<VerifyAnswer> =
   };
 };
 
-scope.onmessage = (message) => {
+const onRequest = (message: MessageEvent<VerifyRequest>): void => {
   void answer(message.data).then(
     (answered) => scope.postMessage(answered),
     () => scope.postMessage({ kind: 'problem', id: message.data.id, status: 0 }),
   );
 };
+
+scope.onmessage = onRequest;
+for (const message of takeEarlyMessages()) onRequest(message as MessageEvent<VerifyRequest>);

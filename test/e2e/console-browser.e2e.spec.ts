@@ -252,6 +252,16 @@ describe('the web console in a real browser', () => {
     expect(await page.locator('.drawer').innerText()).not.toContain('Lisbon"}');
   });
 
+  // The worker's modules wait for its WebAssembly SHA-256 to compile; a request the page sent
+  // meanwhile was dropped and the verdict never came (9 loads in 30 before worker-inbox.ts).
+  it('gives a verdict on every load of a run page, however early the page asks its worker', async () => {
+    for (let load = 0; load < 10; load++) {
+      await page.goto(`${base()}/runs/${runs.xss}`);
+      await page.locator('.verdict:not([data-verdict="pending"])').waitFor({ timeout: 10_000 });
+      expect(await page.locator('.verdict').innerText()).toBe('VERIFIED');
+    }
+  });
+
   it('compares two runs of one agent step by step, from the run page', async () => {
     await openRun(runs.xss);
     await page.fill('input[name="b"]', runs.plain);
