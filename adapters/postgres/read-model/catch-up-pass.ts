@@ -9,6 +9,19 @@ import { feedStorePages } from './store-page-feed.js';
 const DEFAULT_BATCH = 500;
 const PAGES_PER_PASS = 20;
 
+/** The checkpoint when the store has no event after it (nothing to project), else null; null
+ * too when either read fails, so that the transactional pass reports the store's failure as its
+ * typed error, as it always has. */
+const checkpointIfCurrent = async (pool: pg.Pool, store: EventStore): Promise<GlobalPosition | null> => {
+  try {
+    const held = await readCheckpoint(pool);
+    const next = await store.readAll(held, 1)();
+    return E.isRight(next) && next.right.length === 0 ? held : null;
+  } catch {
+    return null;
+  }
+};
+
 /** One catch-up pass in one transaction: it locks the checkpoint, reads the store's events after
  * it a page at a time and pushes each page into the batch projector (at most 20 pages); rows and
  * checkpoint commit together or not at all. The checkpoint row lock serializes concurrent
@@ -20,9 +33,8 @@ export const catchUpProjections = async (
   store: EventStore,
   options: { readonly batchSize?: number } = {},
 ): Promise<ProjectionResult> => {
-  const held = await readCheckpoint(pool);
-  const next = await store.readAll(held, 1)();
-  if (E.isRight(next) && next.right.length === 0) return E.right({ position: held, applied: 0 });
+  const held = await checkpointIfCurrent(pool, store);
+  if (held !== null) return E.right({ position: held, applied: 0 });
   return inProjectorTransaction(pool, async (client) => {
     const from = await lockCheckpoint(client);
     const fed = await feedStorePages(client, store, from, {
@@ -46,8 +58,8 @@ export const waitForProjections = async (
   options: { readonly timeoutMs?: number } = {},
 ): Promise<E.Either<ProjectionError, GlobalPosition>> => {
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
-  const held = await readCheckpoint(pool);
-  if (comparePositions(held, target) >= 0) return E.right(held);
+  const held = await readCheckpoint(pool).catch(() => null); // a failure: the pass below reports it
+  if (held !== null && comparePositions(held, target) >= 0) return E.right(held);
   for (let attempt = 0; ; attempt++) {
     const pass = await catchUpProjections(pool, store);
     if (E.isLeft(pass)) return pass;
