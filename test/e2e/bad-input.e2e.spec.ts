@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { jsonOf, runCli } from '../support/cli.js';
-import { createAgent, echoSteps, tableCounts, withSigningKey } from '../support/cli-fixtures.js';
-import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
+import { createAgent, echoSteps, tableCounts } from '../support/cli-fixtures.js';
+import { type TestDatabase } from '../support/fresh-database.js';
+import { beforeAllEchoAgent } from '../support/echo-agent-database.js';
 
 const TENANT = 'tenant-input';
 
@@ -10,12 +11,7 @@ describe('bad input is refused with the field named, the contract exit code, and
   let env: NodeJS.ProcessEnv;
   let agentId: string;
 
-  beforeAll(async () => {
-    db = await freshDatabase();
-    env = await withSigningKey({ DATABASE_URL: db.url });
-    agentId = await createAgent(env, TENANT, echoSteps);
-  });
-  afterAll(async () => db.drop());
+  beforeAllEchoAgent(TENANT, (given) => ({ db, env, agentId } = given));
 
   const runArgs = (overrides: Record<string, string | null>) => {
     const base: Record<string, string | null> = {

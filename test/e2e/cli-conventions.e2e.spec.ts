@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { jsonOf, runCli } from '../support/cli.js';
-import { createAgent, echoSteps, runGoal, withSigningKey } from '../support/cli-fixtures.js';
-import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
+import { runGoal } from '../support/cli-fixtures.js';
+import { beforeAllEchoAgent } from '../support/echo-agent-database.js';
 import { runInTerminal } from '../support/pseudo-terminal.js';
 
 const TENANT = 'tenant-conventions';
@@ -74,16 +74,10 @@ describe('CLI conventions', () => {
   });
 
   describe('--json everywhere, with JSON values', () => {
-    let db: TestDatabase;
     let env: NodeJS.ProcessEnv;
     let agentId: string;
 
-    beforeAll(async () => {
-      db = await freshDatabase();
-      env = await withSigningKey({ DATABASE_URL: db.url });
-      agentId = await createAgent(env, TENANT, echoSteps);
-    });
-    afterAll(async () => db.drop());
+    beforeAllEchoAgent(TENANT, (given) => ({ env, agentId } = given));
 
     it('aos run --json has the seal, and trace_count as aos proof --json calls it', async () => {
       const run = await runGoal(env, TENANT, agentId, 'values');

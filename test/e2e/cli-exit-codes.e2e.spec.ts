@@ -1,11 +1,12 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../cli/exit-codes.js';
 import { jsonOf, runCli } from '../support/cli.js';
-import { createAgent, echoSteps, runGoal, tableCounts, withSigningKey } from '../support/cli-fixtures.js';
-import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
+import { runGoal, tableCounts } from '../support/cli-fixtures.js';
+import { type TestDatabase } from '../support/fresh-database.js';
+import { beforeAllEchoAgent } from '../support/echo-agent-database.js';
 
 const TENANT = 'tenant-exits';
 
@@ -41,12 +42,7 @@ describe('exit codes and messages', () => {
     let env: NodeJS.ProcessEnv;
     let agentId: string;
 
-    beforeAll(async () => {
-      db = await freshDatabase();
-      env = await withSigningKey({ DATABASE_URL: db.url });
-      agentId = await createAgent(env, TENANT, echoSteps);
-    });
-    afterAll(async () => db.drop());
+    beforeAllEchoAgent(TENANT, (given) => ({ db, env, agentId } = given));
 
     it('a database that does not exist on the server is named (exit 4)', async () => {
       const url = new URL(db.url);

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { jsonOf, runCli } from '../support/cli.js';
-import { createAgent, echoSteps, runGoal, withSigningKey } from '../support/cli-fixtures.js';
-import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
+import { runGoal } from '../support/cli-fixtures.js';
+import { type TestDatabase } from '../support/fresh-database.js';
+import { beforeAllEchoAgent } from '../support/echo-agent-database.js';
 
 const TENANT = 'tenant-audit';
 type ProofJson = { integrity: { verification_status: string } };
@@ -14,12 +15,7 @@ describe('the database refuses tampering while its triggers are in place', () =>
   let env: NodeJS.ProcessEnv;
   let agentId: string;
 
-  beforeAll(async () => {
-    db = await freshDatabase();
-    env = await withSigningKey({ DATABASE_URL: db.url });
-    agentId = await createAgent(env, TENANT, echoSteps);
-  });
-  afterAll(async () => db.drop());
+  beforeAllEchoAgent(TENANT, (given) => ({ db, env, agentId } = given));
 
   it('refuses hand-made rows and edits while the triggers are in place', async () => {
     const runId = (await runGoal(env, TENANT, agentId)).run_id;

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { jsonOf, runCli } from '../support/cli.js';
-import { createAgent, echoSteps, runGoal, withSigningKey } from '../support/cli-fixtures.js';
-import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
+import { runGoal } from '../support/cli-fixtures.js';
+import { type TestDatabase } from '../support/fresh-database.js';
+import { beforeAllEchoAgent } from '../support/echo-agent-database.js';
 import { independentRootHash } from '../support/independent-runproof.js';
 
 const TENANT = 'tenant-acme';
@@ -11,12 +12,7 @@ describe('aos run → events → trace tables → aos proof', () => {
   let env: NodeJS.ProcessEnv;
   let agentId: string;
 
-  beforeAll(async () => {
-    db = await freshDatabase();
-    env = await withSigningKey({ DATABASE_URL: db.url });
-    agentId = await createAgent(env, TENANT, echoSteps);
-  });
-  afterAll(async () => db.drop());
+  beforeAllEchoAgent(TENANT, (given) => ({ db, env, agentId } = given));
 
   it('runs the seed command and the seed SQL returns the run as written', async () => {
     const result = await runCli(
