@@ -1,10 +1,10 @@
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import writeFileAtomic from 'write-file-atomic';
 import type { EmbeddedLayout } from './embedded-layout.js';
 import type { Postmaster } from './postmaster.js';
+import { readStateFile } from './state-file.js';
 
 /** AOS_HOME/pg/serving.json: the postmaster (pid and port) under which a command last found the
  * product database there with every one of these migrations applied. A later command under the
@@ -20,20 +20,12 @@ export const isServing = async (
   postmaster: Postmaster,
   migrations: readonly string[],
 ): Promise<boolean> => {
-  const text = await readFile(servingFile(layout), 'utf8').catch(() => null);
-  if (text === null) return false;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return false;
-  }
-  const decoded = ServingCodec.decode(parsed);
+  const serving = await readStateFile(servingFile(layout), ServingCodec);
   return (
-    E.isRight(decoded) &&
-    decoded.right.pid === postmaster.pid &&
-    decoded.right.port === postmaster.port &&
-    decoded.right.migrations.join('\n') === migrations.join('\n')
+    serving !== null &&
+    serving.pid === postmaster.pid &&
+    serving.port === postmaster.port &&
+    serving.migrations.join('\n') === migrations.join('\n')
   );
 };
 
