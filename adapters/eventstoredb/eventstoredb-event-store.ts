@@ -1,5 +1,11 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { EventStore, GlobalPosition } from '../../domain/ports/event-store.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import {
+  storedEventText,
+  type EventStore,
+  type GlobalPosition,
+  type StoredEvent,
+} from '../../domain/ports/event-store.js';
 import type { FeedSubscription } from './catch-up-feed.js';
 import { connectEsdb, type EsdbConnection } from './esdb-client.js';
 import { esdbAppend, esdbAppendInOrder } from './eventstoredb-append.js';
@@ -45,15 +51,19 @@ export const eventStoreDbEventStore = (
   const { readFrom, streamPages, readAll } = esdbReads(streams);
   const { headOf, nameOf } = streams;
   const appendToStream = esdbAppend(streams, attempts, options.retryDelayMs ?? 200);
+  const pageFrom: EventStore['readStreamFrom'] = (tenantId, streamId, fromSeq, limit) =>
+    isValidVersion(fromSeq) && Number.isSafeInteger(limit)
+      ? readFrom(tenantId, streamId, fromSeq, limit)
+      : TE.left({ kind: 'store_failed', message: `invalid page (from ${fromSeq}, limit ${limit})` });
   return {
     appendToStream,
     appendToStreams: esdbAppendInOrder(appendToStream),
     readStream: (tenantId, streamId) => readFrom(tenantId, streamId, 0, Number.MAX_SAFE_INTEGER),
-    readStreamFrom: (tenantId, streamId, fromSeq, limit) =>
-      isValidVersion(fromSeq) && Number.isSafeInteger(limit)
-        ? readFrom(tenantId, streamId, fromSeq, limit)
-        : async () =>
-            E.left({ kind: 'store_failed', message: `invalid page (from ${fromSeq}, limit ${limit})` }),
+    readStreamFrom: pageFrom,
+    readStreamTextFrom: (tenantId, streamId, fromSeq, limit) =>
+      TE.map((events: readonly StoredEvent[]) => events.map(storedEventText))(
+        pageFrom(tenantId, streamId, fromSeq, limit),
+      ),
     readStreamPages: streamPages,
     streamVersion: (tenantId, streamId) =>
       task(async () => {

@@ -7,6 +7,7 @@ import type {
   EventStoreError,
   GlobalPosition,
   StoredEvent,
+  StoredEventText,
 } from '../../domain/ports/event-store.js';
 import { copyRows } from './copy-rows.js';
 import type { CopyField } from './copy-text-format.js';
@@ -25,6 +26,12 @@ SELECT stream_id, tenant_id, seq, type, data, recorded_at, link, transaction_id:
 
 const READ_STREAM_FROM = `
 SELECT stream_id, tenant_id, seq, type, data, recorded_at, link, transaction_id::text AS transaction_id, global_position::text AS global_position
+  FROM aos_events WHERE tenant_id = $1 AND stream_id = $2 AND seq >= $3 ORDER BY seq LIMIT $4`;
+
+// readStreamFrom's page with the data as stored text, in the shape of StoredEventText: the rows are
+// the events, with no transaction id or position to convert.
+const READ_STREAM_TEXT_FROM = `
+SELECT stream_id, tenant_id, seq, type, data AS "dataCanonical", recorded_at, link
   FROM aos_events WHERE tenant_id = $1 AND stream_id = $2 AND seq >= $3 ORDER BY seq LIMIT $4`;
 
 // ORDER BY names the table's columns (e.), not the text-cast output columns of the same names:
@@ -138,6 +145,19 @@ export const postgresEventStore = (pool: pg.Pool): EventStore => ({
         (
           await tenantQuery<EventRow>(pool, tenantId, READ_STREAM_FROM, [tenantId, streamId, fromSeq, limit])
         ).rows.map(toStoredEvent),
+      storeErrorOf,
+    ),
+  readStreamTextFrom: (tenantId, streamId, fromSeq, limit) =>
+    TE.tryCatch(
+      async () =>
+        (
+          await tenantQuery<StoredEventText>(pool, tenantId, READ_STREAM_TEXT_FROM, [
+            tenantId,
+            streamId,
+            fromSeq,
+            limit,
+          ])
+        ).rows,
       storeErrorOf,
     ),
   readStreamPages: (tenantId, streamId) => streamPages(pool, tenantId, streamId),

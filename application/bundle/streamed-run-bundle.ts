@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { ProofBundle } from '../../domain/bundle/proof-bundle.js';
 import { checkSeal } from '../../domain/ledger/seal-verification.js';
-import type { EventStoreError, StoredEvent } from '../../domain/ports/event-store.js';
+import type { EventStoreError, StoredEventText } from '../../domain/ports/event-store.js';
 import { createChainVerifier } from '../../domain/proof/chain-verifier.js';
 import { notFoundIntegrity, type RunIntegrity } from '../../domain/proof/run-verification.js';
 import { runStreamId } from '../../domain/stream-names.js';
@@ -25,7 +25,7 @@ type Tail = Omit<ProofBundle, 'events' | keyof Head>;
 export type StreamedRunBundle = {
   readonly head: Head;
   /** The run's events, read and checked a page at a time; returns the error that stopped the read. */
-  readonly pages: AsyncGenerator<readonly StoredEvent[], EventStoreError | null>;
+  readonly pages: AsyncGenerator<readonly StoredEventText[], EventStoreError | null>;
   /** The members after `events`: call once `pages` is done. */
   readonly tail: () => Tail;
 };
@@ -43,21 +43,21 @@ const checkedEvents = (
   store: Services['store'],
   tenantId: string,
   runId: string,
-  firstPage: readonly StoredEvent[],
+  firstPage: readonly StoredEventText[],
   sealed: FoundSeal,
   knownKeys: RunKeys['knownKeys'],
 ) => {
   const streamId = runStreamId(runId);
   const chain = createChainVerifier(tenantId, runId, streamId);
   let lastType: string | null = null;
-  async function* pages(): AsyncGenerator<readonly StoredEvent[], EventStoreError | null> {
+  async function* pages(): AsyncGenerator<readonly StoredEventText[], EventStoreError | null> {
     for (let page = firstPage; ;) {
       for (const event of page) chain.push(event);
       lastType = page[page.length - 1]?.type ?? lastType;
       yield page;
       const next = page[page.length - 1];
       if (page.length < EVENTS_PER_PAGE || next === undefined) return null;
-      const read = await store.readStreamFrom(tenantId, streamId, next.seq + 1, EVENTS_PER_PAGE)();
+      const read = await store.readStreamTextFrom(tenantId, streamId, next.seq + 1, EVENTS_PER_PAGE)();
       if (E.isLeft(read)) return read.left;
       if (read.right.length === 0) return null;
       page = read.right;
@@ -96,7 +96,7 @@ export const streamedRunBundle = async (
 ): Promise<E.Either<StreamedBundleRefusal, StreamedRunBundle>> => {
   const { store } = services;
   const streamId = runStreamId(runId);
-  const first = await store.readStreamFrom(tenantId, streamId, 0, EVENTS_PER_PAGE)();
+  const first = await store.readStreamTextFrom(tenantId, streamId, 0, EVENTS_PER_PAGE)();
   if (E.isLeft(first)) return E.left({ kind: 'store', error: first.left });
   const firstPage = first.right;
   if (firstPage.length === 0) return E.left({ kind: 'needs_proof' });

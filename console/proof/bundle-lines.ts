@@ -1,3 +1,4 @@
+import { writtenDataText } from '../../domain/bundle/bundle-event-text.js';
 import { createBundleStreamVerifier } from '../../domain/bundle/bundle-stream-verification.js';
 
 type StreamVerifier = ReturnType<typeof createBundleStreamVerifier>;
@@ -46,7 +47,7 @@ export const createBundleLines = () => {
   };
   const event = (text: string): void => {
     const value = JSON.parse(text) as unknown;
-    verifier.event(value, events.length);
+    verifier.event(value, events.length, writtenDataText(text, value) ?? undefined);
     events.push(value);
   };
   const eventsEnd = (): void => {

@@ -69,7 +69,7 @@ export const createBundleStreamVerifier = () => {
   let lastType: string | null = null;
   let observed: unknown = null;
   let chain: ChainVerifier | null = null;
-  const held: BundleEvent[] = [];
+  const held: { readonly event: BundleEvent; readonly written: string | undefined }[] = [];
   /** The `events` member was closed: another `events` replaces it, as JSON.parse keeps the last. */
   let eventsClosed = false;
   let excessInEvents = false;
@@ -87,7 +87,8 @@ export const createBundleStreamVerifier = () => {
     const known = ids();
     if (known === null) return;
     chain ??= createChainVerifier(known.tenant, known.run, runStreamId(known.run));
-    for (const waiting of held.splice(0)) chain.push(verifiableEvent(known.tenant, known.run, waiting));
+    for (const { event, written } of held.splice(0))
+      chain.push(verifiableEvent(known.tenant, known.run, event, written));
   };
   return {
     /** A top-level member other than the elements of `events`, in document order. */
@@ -97,8 +98,9 @@ export const createBundleStreamVerifier = () => {
       if (key === 'events') eventsClosed = true;
     },
     /** The next element of the document's `events` array; a member of an `events` that is an
-     * object (no bundle: its decoding fails) is only depth-checked. */
-    event: (value: unknown, key: string | number): void => {
+     * object (no bundle: its decoding fails) is only depth-checked. `dataWritten`: the text the
+     * document wrote for the event's data, when the reader knows it (writtenDataText). */
+    event: (value: unknown, key: string | number, dataWritten?: string): void => {
       if (typeof key === 'string') {
         excess ??= jsonDepthExcess(value, DEPTH_LIMIT, ['events', key]);
         return;
@@ -118,7 +120,7 @@ export const createBundleStreamVerifier = () => {
       if (E.isLeft(decoded))
         eventProblem = describeDecodeErrors(decoded.left)[0] ?? `events.${at}: not an event`;
       else {
-        held.push(decoded.right);
+        held.push({ event: decoded.right, written: dataWritten });
         flush();
       }
     },

@@ -6,7 +6,12 @@ import { describeDecodeErrors } from '../json/decode-error.js';
 import type { JsonObject } from '../json/json-value.js';
 import { checkSeal, type SealReport } from '../ledger/seal-verification.js';
 import { runproofKeyId } from '../proof/ed25519-keys.js';
-import { type Divergence, type RunIntegrity, type VerificationStatus } from '../proof/run-verification.js';
+import {
+  type Divergence,
+  type RunIntegrity,
+  type VerifiableEvent,
+  type VerificationStatus,
+} from '../proof/run-verification.js';
 import { checkLedgerProof } from './bundle-ledger-proof.js';
 import { bundleDivergence } from './bundle-divergence.js';
 import { ProofBundleC, type BundleEvent, type ProofBundle } from './proof-bundle.js';
@@ -77,15 +82,25 @@ export const malformedBundle = (problem: string, key_trust: KeyTrust): BundleVer
   };
 };
 
-/** A bundle's event as the chain verifier reads it (the data hashed as JCS). */
-export const verifiableEvent = (tenantId: string, runId: string, e: BundleEvent) => ({
+/** A bundle's event as the chain verifier reads it: the data hashed as JCS, or first as the text
+ * the document wrote for it (`dataWritten`, see writtenDataText), JCS then computed only when that
+ * text does not give the stored link. */
+export const verifiableEvent = (
+  tenantId: string,
+  runId: string,
+  e: BundleEvent,
+  dataWritten?: string,
+): VerifiableEvent => ({
   stream_id: runStreamId(runId),
   tenant_id: tenantId,
   seq: e.seq,
   type: e.type,
-  dataCanonical: canonicalJson(e.data as JsonObject),
+  get dataCanonical() {
+    return canonicalJson(e.data as JsonObject);
+  },
   recorded_at: e.recorded_at,
   link: e.link,
+  dataWritten,
 });
 
 const sameKey = (a: Uint8Array, b: Uint8Array): boolean =>

@@ -45,6 +45,17 @@ export type StoredEvent = {
   readonly globalPosition: GlobalPosition;
 };
 
+/** A stored event with its data as the stored text only, not parsed: for a reader that passes the
+ * stored bytes on as they are. */
+export type StoredEventText = Omit<StoredEvent, 'data' | 'globalPosition'>;
+
+/** The event without its parsed data and its position. */
+export const storedEventText = ({
+  data: _data,
+  globalPosition: _at,
+  ...text
+}: StoredEvent): StoredEventText => text;
+
 export type AppendResult = {
   /** Stream version after the append: the seq of the last appended event + 1. */
   readonly nextExpectedVersion: number;
@@ -110,6 +121,16 @@ export interface EventStore {
     fromSeq: number,
     limit: number,
   ): TaskEither<EventStoreError, readonly StoredEvent[]>;
+
+  /** `readStreamFrom`'s events without their parsed data (each one's stored text only): a page of
+   * a long stream passed on as stored (the console's streamed bundle), without the cost of parsing
+   * what is not read. */
+  readStreamTextFrom(
+    tenantId: string,
+    streamId: string,
+    fromSeq: number,
+    limit: number,
+  ): TaskEither<EventStoreError, readonly StoredEventText[]>;
 
   /** The whole stream in seq order as consecutive pages (none when the stream does not exist for
    * this tenant), read as the caller consumes them: a stream of any length in bounded memory, at

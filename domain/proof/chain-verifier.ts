@@ -2,7 +2,7 @@ import { genesisLink, nextLink } from './hash-chain.js';
 import { leafHash } from './leaf.js';
 import { createMerkleAccumulator } from './merkle-accumulator.js';
 import type { Divergence, RunIntegrity, VerifiableEvent } from './run-verification.js';
-import { toHex } from './sha256.js';
+import { toHex, type Hash } from './sha256.js';
 
 /** docs/RUNPROOF-FORMAT.md steps 2 and 3 one event at a time, in constant memory: contiguous seq, one tenant
  * and run, RunCreated first, every stored link equal to the one recomputed from the stored bytes.
@@ -37,22 +37,32 @@ export const createChainVerifier = (tenantId: string, runId: string, streamId: s
       return fail('event of another run in the stream', 'stream_id', i, streamId, e.stream_id);
     if (i === 0 && e.type !== 'RunCreated')
       return fail('the first event is not RunCreated', 'type', 0, 'RunCreated', e.type);
-    const leaf = leafHash({
-      tenant_id: tenantId,
-      run_id: runId,
-      seq: i,
-      type: e.type,
-      dataCanonical: e.dataCanonical,
-      recorded_at: e.recorded_at,
-    });
-    link = nextLink(link, leaf);
+    const leafOf = (dataCanonical: string): Hash =>
+      leafHash({
+        tenant_id: tenantId,
+        run_id: runId,
+        seq: i,
+        type: e.type,
+        dataCanonical,
+        recorded_at: e.recorded_at,
+      });
+    let leaf = leafOf(e.dataWritten ?? e.dataCanonical);
+    let next = nextLink(link, leaf);
+    let hex = toHex(next);
+    // The document's text of the data gave another link: JCS of its value decides, as without it.
+    if (e.dataWritten !== undefined && hex !== e.link) {
+      leaf = leafOf(e.dataCanonical);
+      next = nextLink(link, leaf);
+      hex = toHex(next);
+    }
+    link = next;
     merkle.push(leaf);
-    if (e.link !== toHex(link))
+    if (e.link !== hex)
       return fail(
         'stored link differs from the link recomputed from the stored event',
         'link',
         i,
-        toHex(link),
+        hex,
         e.link,
       );
     return true;

@@ -29,6 +29,9 @@ export type VerifiableEvent = {
   readonly dataCanonical: string;
   readonly recorded_at: string;
   readonly link: string | null;
+  /** The text a document wrote for the data, hashed before `dataCanonical` is read (a bundle's
+   * event may compute JCS(data) only when asked): see writtenDataText (domain/bundle). */
+  readonly dataWritten?: string;
 };
 
 export const notFoundIntegrity: RunIntegrity = {

@@ -1,14 +1,20 @@
 import { Readable } from 'node:stream';
 import type { BundleEvent } from '../../application/bundle/export-run-bundle.js';
+import { bundleEventText } from '../../domain/bundle/bundle-event-text.js';
 import type { StreamedRunBundle } from '../../application/bundle/streamed-run-bundle.js';
-import type { EventStoreError, StoredEvent } from '../../domain/ports/event-store.js';
+import type { EventStoreError, StoredEventText } from '../../domain/ports/event-store.js';
 
 type Pages<T> = AsyncGenerator<readonly T[], EventStoreError | null>;
 
-/** A stored event as the bundle carries it, its `data` the stored canonical text as it is (JCS:
- * JSON, read back as the same value): not parsed to be written again. */
-const storedEventText = (e: StoredEvent): string =>
-  `{"seq":${e.seq},"type":${JSON.stringify(e.type)},"data":${e.dataCanonical},"recorded_at":${JSON.stringify(e.recorded_at)},"link":${JSON.stringify(e.link)}}`;
+/** A stored event as the bundle carries it, its `data` the stored canonical text as it is. */
+const storedEventText = (e: StoredEventText): string =>
+  bundleEventText({
+    seq: e.seq,
+    type: e.type,
+    dataText: e.dataCanonical,
+    recorded_at: e.recorded_at,
+    link: e.link,
+  });
 
 /** The text of the bundle's document, its events read from the store a page at a time and written
  * a page at a time, one a line: the same JSON document as the whole bundle's JSON.stringify, in

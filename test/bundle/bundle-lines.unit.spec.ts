@@ -14,6 +14,19 @@ const VARIANTS: readonly [string, (d: Doc) => unknown][] = [
   ['as exported', (d) => d],
   ['an event link changed', (d) => ((d.events[2]!.link = '0'.repeat(64)), d)],
   ['an event data changed', (d) => ((d.events[1]!.data = { changed: true }), d)],
+  // The page hashes the data's text as written first: written otherwise than JCS, JCS decides.
+  [
+    'an event data written with its keys reversed',
+    (d) => ((d.events[0]!.data = reversedKeys(d.events[0]!.data)), d),
+  ],
+  [
+    'an event data with a nested value changed',
+    (d) => ((d.events[0]!.data = changedGoal(d.events[0]!.data)), d),
+  ],
+  [
+    'an event with its members in another order',
+    (d) => ((d.events[1] = { link: d.events[1]!.link, ...d.events[1] }), d),
+  ],
   ['an event removed', (d) => (d.events.splice(3, 1), d)],
   ['no events', (d) => ((d.events = []), d)],
   ['an unknown top-level field', (d) => ({ ...d, extra: 1 })],
@@ -25,6 +38,10 @@ const VARIANTS: readonly [string, (d: Doc) => unknown][] = [
     (d) => ({ ...d, integrity: { ...(d.integrity as object), root_hash: 'f'.repeat(64) } }),
   ],
 ];
+
+const reversedKeys = (value: unknown): unknown =>
+  Object.fromEntries(Object.entries(value as object).reverse());
+const changedGoal = (value: unknown): unknown => ({ ...(value as object), goal: 'another goal' });
 
 /** The document as `aos serve` streams it (server/console/bundle-stream.ts). */
 const served = async (doc: Doc): Promise<string> => {
@@ -83,6 +100,18 @@ describe('the page verifies the bundle as it downloads, with the whole document 
     const page = inPage(await served(doc), 64);
     expect(page).toMatchObject({ framed: true, events: doc.events.length });
     expect(page.verdict?.integrity.verification_status).toBe('VERIFIED');
+  });
+
+  it('verifies data written otherwise than JCS by JCS, and fails an edit at its event', async () => {
+    const doc = copyOf(sampleBundle(key)) as unknown as Doc;
+    doc.events[0]!.data = reversedKeys(doc.events[0]!.data);
+    expect(JSON.stringify(doc.events[0]!.data)).not.toBe(JSON.stringify(sampleBundle(key).events[0]!.data));
+    expect(inPage(await served(doc), 64).verdict?.integrity.verification_status).toBe('VERIFIED');
+    doc.events[0]!.data = changedGoal(doc.events[0]!.data);
+    expect(inPage(await served(doc), 64).verdict?.integrity.divergence).toMatchObject({
+      seq: 0,
+      field: 'link',
+    });
   });
 
   it('reads whole a streamed bundle whose last line names the run again', async () => {

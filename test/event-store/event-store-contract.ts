@@ -166,6 +166,11 @@ export const eventStoreContract = (
         expect(await page(0, 10, 't2')).toEqual([]);
         const whole = await right(store.readStream('t1', id));
         expect(await right(store.readStreamFrom('t1', id, 1, 3))).toEqual(whole.slice(1, 4));
+        // The same page with each event's data as its stored text only, not parsed.
+        const texts = await right(store.readStreamTextFrom('t1', id, 1, 3));
+        expect(texts).toEqual(whole.slice(1, 4).map(({ data: _data, globalPosition: _at, ...text }) => text));
+        expect(texts.every((e) => !('data' in e) && !('globalPosition' in e))).toBe(true);
+        expect(await right(store.readStreamTextFrom('t2', id, 0, 10))).toEqual([]);
       } finally {
         await close();
       }

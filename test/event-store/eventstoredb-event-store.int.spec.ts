@@ -213,6 +213,7 @@ describe('catch-up feed batches into the projector (Postgres; batches as a subsc
     appendToStreams: notUsed,
     readStream: notUsed,
     readStreamFrom: notUsed,
+    readStreamTextFrom: notUsed,
     readStreamPages: notUsed,
     streamVersion: notUsed,
     readAll,

@@ -32,6 +32,40 @@ describe('event chain verification', () => {
     });
   });
 
+  it("hashes the data's written text first, and JCS of the data only when that text is not the stored one", () => {
+    let jcsReads = 0;
+    const written = (text: (canonical: string) => string) =>
+      storedRunEvents().map((e) => ({
+        ...e,
+        dataWritten: text(e.dataCanonical),
+        get dataCanonical() {
+          jcsReads += 1;
+          return e.dataCanonical;
+        },
+      }));
+    expect(verify(written((canonical) => canonical)).verification_status).toBe('VERIFIED');
+    expect(jcsReads).toBe(0);
+    // A writer that did not write JCS (spaces): its text gives another link, JCS decides: verified.
+    expect(verify(written((canonical) => ` ${canonical}`)).verification_status).toBe('VERIFIED');
+    expect(jcsReads).toBe(6);
+    // The stored data changed (JCS and written text alike): the same divergence as without it.
+    const events = written((canonical) => canonical);
+    const changed = events[3]!.dataCanonical.replace('"cost_cents":2', '"cost_cents":0');
+    events[3] = { ...storedRunEvents()[3]!, dataCanonical: changed, dataWritten: changed };
+    expect(verify(events)).toMatchObject({
+      verification_status: 'FAILED',
+      divergence: {
+        source: 'event_store',
+        seq: 3,
+        field: 'link',
+        expected: verify(events).divergence?.expected,
+      },
+    });
+    expect(verify(events).divergence).toEqual(
+      verify(storedRunEvents().map((e, i) => (i === 3 ? { ...e, dataCanonical: changed } : e))).divergence,
+    );
+  });
+
   it('names the seq whose recorded_at changed', () => {
     const events = storedRunEvents();
     events[1] = { ...events[1]!, recorded_at: '2030-01-01T00:00:00.000Z' };

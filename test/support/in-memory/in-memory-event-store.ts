@@ -2,6 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import {
   comparePositions,
+  storedEventText,
   type AppendResult,
   type EventStore,
   type EventStoreError,
@@ -79,6 +80,8 @@ export const inMemoryEventStore = (): EventStore & { readonly events: readonly S
     readStream: (tenantId, streamId) => TE.right(streamOf(tenantId, streamId)),
     readStreamFrom: (tenantId, streamId, fromSeq, limit) =>
       TE.right(read(tenantId, streamId, fromSeq, limit)),
+    readStreamTextFrom: (tenantId, streamId, fromSeq, limit) =>
+      TE.right(read(tenantId, streamId, fromSeq, limit).map(storedEventText)),
     readStreamPages: async function* (tenantId, streamId) {
       const page = 100;
       for (let from = 0; ; from += page) {
