@@ -87,7 +87,7 @@ const useRunFollowed = (runId: string, keys: readonly Uint8Array[]) => {
   const { verified, problem: bundleProblem } = useVerifiedBundle(bundleUrl, keys);
   const steps = useMemo(() => {
     if (running) return runSteps(live.events);
-    if (verified) return withKnownEvents(verified.steps, loaded?.first ?? []);
+    if (verified?.steps) return withKnownEvents(verified.steps, loaded?.first ?? []);
     return loaded?.first ?? [];
   }, [loaded, running, live.events, verified]);
   const unread = bundleProblem === null ? null : "The run's bundle could not be read.";

@@ -77,28 +77,22 @@ const stepsOf = (events: readonly unknown[]) => {
   }
 };
 
-const answer = async ({ id, url, keys }: VerifyRequest): Promise<VerifyAnswer> => {
+/** Answers a request: the verdict first, then the verdict with the run's steps (VerifyAnswer). */
+const answer = async ({ id, url, keys }: VerifyRequest): Promise<void> => {
   if (kept?.url !== url) {
     kept = null;
     const fetched = await fetchBundle(url);
-    if ('status' in fetched) return { kind: 'problem', id, status: fetched.status };
+    if ('status' in fetched) return scope.postMessage({ kind: 'problem', id, status: fetched.status });
     kept = { url, read: fetched };
   }
   const { read } = kept;
-  return {
-    kind: 'verified',
-    id,
-    verdict: read.verdict(keys),
-    steps: stepsOf(read.events),
-    seal: sealOf(read.members),
-  };
+  const verified = { kind: 'verified', id, verdict: read.verdict(keys), seal: sealOf(read.members) } as const;
+  scope.postMessage({ ...verified, steps: null });
+  scope.postMessage({ ...verified, steps: stepsOf(read.events) });
 };
 
 const onRequest = (message: MessageEvent<VerifyRequest>): void => {
-  void answer(message.data).then(
-    (answered) => scope.postMessage(answered),
-    () => scope.postMessage({ kind: 'problem', id: message.data.id, status: 0 }),
-  );
+  answer(message.data).catch(() => scope.postMessage({ kind: 'problem', id: message.data.id, status: 0 }));
 };
 
 scope.onmessage = onRequest;

@@ -15,14 +15,17 @@ export type SealFacts = {
   readonly ledger: { readonly leaf_index: number; readonly tree_size: number } | null;
 };
 
-/** The verdict with the run's steps placed in time (without their events) and its seal's facts, or
- * the HTTP status that refused the bundle (0: not JSON). */
+/** The verdict and its seal's facts, then (a second answer to the same request) the same with the
+ * run's steps placed in time (without their events); or the HTTP status that refused the bundle
+ * (0: not JSON). The verdict goes first: the steps of a long run take the worker a while to place
+ * and the page a while to receive, and the reader need not wait for them to see the verdict. */
 export type VerifyAnswer =
   | {
       readonly kind: 'verified';
       readonly id: number;
       readonly verdict: BundleVerdict;
-      readonly steps: readonly StepView[];
+      /** null in the first answer, the verdict's. */
+      readonly steps: readonly StepView[] | null;
       readonly seal: SealFacts;
     }
   | { readonly kind: 'problem'; readonly id: number; readonly status: number };
