@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresEventStore } from '../../adapters/postgres/postgres-event-store.js';
 import type { EventStore } from '../../domain/ports/event-store.js';
@@ -30,6 +31,16 @@ describe('catch-up pass, its quick path', () => {
       { timeoutMs: 100 },
     );
     expect(E.isLeft(waited)).toBe(true);
+  });
+
+  it('answers a Left, not a rejected promise, when the pool cannot connect', async () => {
+    const down = new pg.Pool({ connectionString: 'postgres://nobody@127.0.0.1:1/none', max: 1 });
+    try {
+      const pass = await catchUpProjections(down, postgresEventStore(down));
+      expect(pass).toMatchObject(E.left({ kind: 'store', error: { kind: 'store_unavailable' } }));
+    } finally {
+      await down.end();
+    }
   });
 
   it('answers at the checkpoint with nothing applied on a database with nothing to project', async () => {

@@ -1,17 +1,24 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type pg from 'pg';
 import type { ProjectionError, ProjectionPass } from '../../../application/ports/read-model.js';
+import { storeErrorOf } from '../pg-error.js';
 
 export type ProjectionResult = E.Either<ProjectionError, ProjectionPass>;
 
 /** Runs `work` in one transaction of a client of the pool that the write guard lets write the read
  * tables (aos.projector): committed when it returns Right, rolled back when it returns Left or
- * throws (a throw becomes projection_write_failed). */
+ * throws (a throw becomes projection_write_failed). No connection (the database down, a refused
+ * login) is the store's failure, a Left as well. */
 export const inProjectorTransaction = async (
   pool: pg.Pool,
   work: (client: pg.PoolClient) => Promise<ProjectionResult>,
 ): Promise<ProjectionResult> => {
-  const client = await pool.connect();
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (error) {
+    return E.left({ kind: 'store', error: storeErrorOf(error) });
+  }
   try {
     await client.query('BEGIN');
     await client.query("SET LOCAL aos.projector = 'on'");
