@@ -50,14 +50,21 @@ const checkedEvents = (
   const streamId = runStreamId(runId);
   const chain = createChainVerifier(tenantId, runId, streamId);
   let lastType: string | null = null;
+  const readAfter = (page: readonly StoredEventText[]) => {
+    const last = page[page.length - 1];
+    return page.length < EVENTS_PER_PAGE || last === undefined
+      ? null
+      : store.readStreamTextFrom(tenantId, streamId, last.seq + 1, EVENTS_PER_PAGE)();
+  };
+  // The next page is read while this one is checked and written out.
   async function* pages(): AsyncGenerator<readonly StoredEventText[], EventStoreError | null> {
     for (let page = firstPage; ;) {
+      const next = readAfter(page);
       for (const event of page) chain.push(event);
       lastType = page[page.length - 1]?.type ?? lastType;
       yield page;
-      const next = page[page.length - 1];
-      if (page.length < EVENTS_PER_PAGE || next === undefined) return null;
-      const read = await store.readStreamTextFrom(tenantId, streamId, next.seq + 1, EVENTS_PER_PAGE)();
+      if (next === null) return null;
+      const read = await next;
       if (E.isLeft(read)) return read.left;
       if (read.right.length === 0) return null;
       page = read.right;
