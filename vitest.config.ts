@@ -2,18 +2,41 @@ import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import SlowFirstSequencer from './test/support/slow-first-sequencer.js';
 
+/** Unit files that replace a module with vi.mock: they keep a module graph of their own. */
+const MOCKING_UNIT_FILES = ['test/bundle/bundle-tamper.unit.spec.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.spec.ts'],
-    globalSetup: ['test/support/global-build.ts', 'test/support/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    pool: 'forks',
     // Vitest's default is one worker less than the cores: one worker on a 2-core machine. The files
     // mostly wait on subprocesses and Postgres, so every core gets a worker (each file has its own
     // database): on 2 cores the suite took 526 s with one worker, 345 s with two.
     maxWorkers: Math.max(2, availableParallelism()),
     // The longest files first, estimated on a fresh clone (test/support/slow-first-sequencer.ts).
     sequence: { sequencer: SlowFirstSequencer },
+    projects: [
+      {
+        // The pure unit files (no database, no process): in worker threads that each load a module
+        // once for all the files they run (isolate: false), without the build or the database.
+        test: {
+          name: 'unit',
+          include: ['test/**/*.unit.spec.ts'],
+          exclude: MOCKING_UNIT_FILES,
+          pool: 'threads',
+          isolate: false,
+        },
+      },
+      {
+        // Everything else, each file in a process of its own, on the built CLI and one Postgres.
+        test: {
+          name: 'system',
+          include: ['test/**/*.spec.ts', ...MOCKING_UNIT_FILES],
+          exclude: ['test/**/*.unit.spec.ts'],
+          globalSetup: ['test/support/global-build.ts', 'test/support/global-setup.ts'],
+          pool: 'forks',
+        },
+      },
+    ],
   },
 });
