@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import SlowFirstSequencer from './test/support/slow-first-sequencer.js';
 
-/** Unit files that replace a module with vi.mock: they keep a module graph of their own. */
+/** Unit files that replace a module with vi.mock: each keeps a process and a module graph of its own. */
 const MOCKING_UNIT_FILES = ['test/bundle/bundle-tamper.unit.spec.ts'];
 
 export default defineConfig({
@@ -15,8 +15,10 @@ export default defineConfig({
     maxWorkers: Math.max(2, availableParallelism()),
     // The longest files first, estimated on a fresh clone (test/support/slow-first-sequencer.ts).
     sequence: { sequencer: SlowFirstSequencer },
+    // Each project takes the options above (extends: true): the timeouts above all.
     projects: [
       {
+        extends: true,
         // The pure unit files (no database, no process): in worker threads that each load a module
         // once for all the files they run (isolate: false), without the build or the database.
         test: {
@@ -28,13 +30,21 @@ export default defineConfig({
         },
       },
       {
-        // Everything else, each file in a process of its own, on the built CLI and one Postgres.
+        extends: true,
+        test: { name: 'unit-mocking', include: MOCKING_UNIT_FILES, pool: 'forks' },
+      },
+      {
+        extends: true,
+        // Every other file (.int and .e2e: the built CLI, the database): one Postgres and the build
+        // for all, each file with a database of its own, in forks that each run many files (isolate:
+        // false): a file's own state is its database, its temporary directories and its processes.
         test: {
           name: 'system',
-          include: ['test/**/*.spec.ts', ...MOCKING_UNIT_FILES],
+          include: ['test/**/*.spec.ts'],
           exclude: ['test/**/*.unit.spec.ts'],
           globalSetup: ['test/support/global-build.ts', 'test/support/global-setup.ts'],
           pool: 'forks',
+          isolate: false,
         },
       },
     ],

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rootSpanIdOf, stepSpanIdOf, traceIdOf } from '../../domain/otel-export/span-ids.js';
 import { jsonOf, runCli } from '../support/cli.js';
 import { spawnCli } from '../support/cli-process.js';
-import { createAgent, echoSteps, runGoal, withSigningKey, type RunJson } from '../support/cli-fixtures.js';
+import { echoSteps, runGoal, withSigningKey, type RunJson } from '../support/cli-fixtures.js';
+import { registerAgent } from '../support/in-process-fixtures.js';
 import { startFakeModelServer } from '../support/fake-model-server.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 import { startCollector, type CollectedSpan, type OtlpCollector } from '../support/otlp-collector.js';
@@ -37,9 +38,9 @@ describe('aos-int otel export sends completed runs as GenAI spans', () => {
   beforeAll(async () => {
     db = await freshDatabase();
     env = await withSigningKey({ DATABASE_URL: db.url });
-    agentId = await createAgent(env, TENANT, echoSteps);
+    agentId = await registerAgent(env, TENANT, echoSteps);
     run = await runGoal(env, TENANT, agentId);
-    other = await runGoal(env, OTHER, await createAgent(env, OTHER, echoSteps));
+    other = await runGoal(env, OTHER, await registerAgent(env, OTHER, echoSteps));
     expect([run.status, other.status]).toEqual(['succeeded', 'succeeded']);
   });
   afterAll(async () => {
@@ -180,7 +181,7 @@ describe('aos-int otel export sends completed runs as GenAI spans', () => {
     const long = await runGoal(
       env,
       tenant,
-      await createAgent(env, tenant, [{ skill: 'echo', params: { message: '{{goal}}' }, repeat: 600 }]),
+      await registerAgent(env, tenant, [{ skill: 'echo', params: { message: '{{goal}}' }, repeat: 600 }]),
     );
     const otlp = await collector();
     const result = await exportTo(env, otlp.url, '--tenant-id', tenant);
@@ -205,7 +206,7 @@ describe('aos-int otel export sends completed runs as GenAI spans', () => {
         params: { messages: [{ role: 'user', content: '{{goal}}' }], max_tokens: 16 },
         max_retries: 1,
       };
-      const llmRun = await runGoal(llmEnv, tenant, await createAgent(llmEnv, tenant, [llmStep]));
+      const llmRun = await runGoal(llmEnv, tenant, await registerAgent(llmEnv, tenant, [llmStep]));
       expect(llmRun.status, llmRun.result.stderr).toBe('succeeded');
       const otlp = await collector();
       expect((await exportTo(env, otlp.url, '--tenant-id', tenant)).code).toBe(0);

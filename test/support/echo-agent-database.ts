@@ -1,7 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
-import { echoSteps } from './cli-fixtures.js';
+import { echoSteps, withSigningKey } from './cli-fixtures.js';
 import { freshDatabase, type TestDatabase } from './fresh-database.js';
-import { registerAgent, withSigningKeyInProcess } from './in-process-fixtures.js';
+import { registerAgent } from './in-process-fixtures.js';
 
 /** What an end-to-end describe block works on: its own database, a CLI environment on it with a
  * signing key, and an agent of echo steps in the tenant. */
@@ -19,7 +19,7 @@ export const beforeAllEchoAgent = (tenant: string, take: (given: EchoAgentDataba
     const db = await freshDatabase();
     made = db;
     // Made in this process (in-process-fixtures.ts): the files are about the commands that follow.
-    const env = await withSigningKeyInProcess({ DATABASE_URL: db.url });
+    const env = await withSigningKey({ DATABASE_URL: db.url });
     take({ db, env, agentId: await registerAgent(env, tenant, echoSteps) });
   });
   afterAll(async () => made?.drop());

@@ -1,9 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type * as t from 'io-ts';
-import { initKeys } from '../../adapters/keys/key-directory.js';
 import { systemClock } from '../../adapters/system-clock.js';
 import { randomIds } from '../../adapters/random-ids.js';
 import { createAgent } from '../../application/agents/create-agent.js';
@@ -19,14 +15,13 @@ import { withDatabaseUrl, type Runtime } from '../../cli/runtime.js';
 import { requireRunKeys } from '../../cli/signing-keys.js';
 import { configuredTsa } from '../../cli/tsa-config.js';
 import { configuredWitnesses } from '../../cli/witness-config.js';
-import type { RunJson } from './cli-fixtures.js';
+import { createAgent as createAgentByCli, runGoal, type RunJson } from './cli-fixtures.js';
 
 /**
  * Fixtures made in the test's own process, by the use cases and adapters the CLI's commands call
- * (`aos-int keys init`, `aos agents create`, `aos run`), for the tests that need a signing key, an
- * agent or a finished run to work on but are not about the command that makes it: each spawn of
- * the built CLI costs a third of a CPU-second. Tests of those commands keep spawning the CLI
- * (cli-fixtures.ts). Only a DATABASE_URL (the test's own database) is served here.
+ * (`aos agents create`, `aos run`), for the tests that need an agent or a finished run to work on
+ * but are not about the command that makes it: each spawn of the built CLI costs some 0.2-0.3
+ * CPU-seconds. Tests of those commands keep spawning the CLI (cli-fixtures.ts).
  */
 
 const decoded = <A, O>(codec: t.Type<A, O>, field: string, value: unknown): A => {
@@ -35,32 +30,48 @@ const decoded = <A, O>(codec: t.Type<A, O>, field: string, value: unknown): A =>
   return result.right;
 };
 
-const onDatabase = <T>(env: NodeJS.ProcessEnv, work: (runtime: Runtime) => Promise<T>): Promise<T> => {
-  if (!env.DATABASE_URL) throw new Error('in-process fixtures work on a DATABASE_URL only');
-  return withDatabaseUrl(env.DATABASE_URL, 'external', work);
-};
+/** Whether this process can do what the CLI would with `env`: the test's own DATABASE_URL, and
+ * nothing the adapters read from the process environment instead (llm_invoke's AOS_LLM_*), nor
+ * EventStoreDB, nor a PKCS#11 signer. Otherwise the fixtures below spawn the command. */
+const servedHere = (env: NodeJS.ProcessEnv): boolean =>
+  Boolean(env.DATABASE_URL) &&
+  !env.AOS_EVENTSTORE_URL &&
+  !env.AOS_SIGNER &&
+  !Object.keys(env).some((name) => name.startsWith('AOS_LLM_'));
 
-/** `env` plus AOS_KEYS_DIR naming a fresh key directory holding a signing key, as `aos-int keys
- * init` makes it (the same initKeys). */
-export const withSigningKeyInProcess = async (env: NodeJS.ProcessEnv): Promise<NodeJS.ProcessEnv> => {
-  const directory = await mkdtemp(join(tmpdir(), 'aos-keys-'));
-  const made = await initKeys(directory, new Date().toISOString());
-  if (E.isLeft(made)) throw new Error(`keys init failed: ${made.left.kind}`);
-  return { ...env, AOS_KEYS_DIR: directory };
+const onDatabase = <T>(env: NodeJS.ProcessEnv, work: (runtime: Runtime) => Promise<T>): Promise<T> =>
+  withDatabaseUrl(env.DATABASE_URL ?? '', 'external', work);
+
+/** The request fields of the `aos agents create` options the fixtures pass (`extra`). */
+const agentOptions = (extra: readonly string[]) => {
+  const fields: { budget_cents?: number; max_retries?: number; step_timeout_ms?: number } = {};
+  const allowed_hosts: string[] = [];
+  for (let n = 0; n < extra.length; n += 2) {
+    const [option, value = ''] = [extra[n], extra[n + 1]];
+    if (option === '--allowed-host') allowed_hosts.push(value);
+    else if (option === '--budget-cents') fields.budget_cents = Number(value);
+    else if (option === '--max-retries') fields.max_retries = Number(value);
+    else if (option === '--step-timeout-ms') fields.step_timeout_ms = Number(value);
+    else throw new Error(`registerAgent does not know the option ${option}`);
+  }
+  return { ...fields, allowed_hosts };
 };
 
 /** An agent of plan template `steps` registered in the tenant, as `aos agents create --plan-template`
- * with no other option registers it; its id. */
+ * (with the options in `extra`) registers it; its id (the command registers it where this process
+ * cannot: servedHere). */
 export const registerAgent = async (
   env: NodeJS.ProcessEnv,
   tenantId: string,
   steps: unknown[],
+  extra: readonly string[] = [],
 ): Promise<string> => {
+  if (!servedHere(env)) return createAgentByCli(env, tenantId, steps, [...extra]);
   const request = {
     tenant_id: decoded(TenantIdC, 'tenant-id', tenantId),
     name: 'test agent',
     budget_cents: DEFAULT_BUDGET_CENTS,
-    allowed_hosts: [],
+    ...agentOptions(extra),
     plan_template: decoded(PlanTemplateInputC, 'plan-template', { steps }),
   };
   const redaction = redactionPolicyFromEnv(env);
@@ -72,7 +83,8 @@ export const registerAgent = async (
 };
 
 /** A run of the agent to its end, as `aos run --json` runs it (sealed with AOS_KEYS_DIR's key, then
- * time-stamped and cosigned as configured) and the document it prints. */
+ * time-stamped and cosigned as configured) and the document it prints; by the command where this
+ * process cannot (servedHere). */
 export const runInProcess = async (
   env: NodeJS.ProcessEnv,
   tenantId: string,
@@ -85,7 +97,11 @@ export const runInProcess = async (
     goal: decoded(GoalC, 'goal', goal),
     origin_system_id: decoded(OriginSystemIdC, 'origin-system-id', 'cus-cli'),
   };
-  if (!env.AOS_KEYS_DIR) throw new Error('in-process runs need AOS_KEYS_DIR');
+  if (!servedHere(env) || !env.AOS_KEYS_DIR) {
+    const { result, ...run } = await runGoal(env, tenantId, agentId, goal);
+    if (result.code !== 0) throw new Error(`aos run failed (${result.code}): ${result.stderr}`);
+    return run;
+  }
   const keys = await requireRunKeys(env.AOS_KEYS_DIR, { kind: 'file' });
   const notaries = { witnesses: configuredWitnesses(env), tsaUrl: configuredTsa(env) };
   return onDatabase(env, async (runtime) => {

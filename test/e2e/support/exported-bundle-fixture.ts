@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { jsonOf, runCli } from '../../support/cli.js';
-import { createAgent, runGoal, withSigningKey } from '../../support/cli-fixtures.js';
+import { runGoal, withSigningKey } from '../../support/cli-fixtures.js';
+import { registerAgent } from '../../support/in-process-fixtures.js';
 import { freshDatabase, type TestDatabase } from '../../support/fresh-database.js';
 
 /**
@@ -96,7 +97,7 @@ export const exportedBundle = () => {
     Object.assign(env, await withSigningKey({ DATABASE_URL: db.url }));
     sealed.directory = await mkdtemp(join(tmpdir(), 'aos-bundle-'));
     Object.assign(offline, { AOS_HOME: await mkdtemp(join(tmpdir(), 'aos-home-offline-')) });
-    const agentId = await createAgent(env, TENANT, STEPS);
+    const agentId = await registerAgent(env, TENANT, STEPS);
     // The middle of three runs: its seal is ledger leaf 1 of 3, so its inclusion path is not empty.
     const runs = [];
     for (let n = 0; n < 3; n++) runs.push(await runGoal(env, TENANT, agentId, GOAL));

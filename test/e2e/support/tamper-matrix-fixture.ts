@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, expect } from 'vitest';
 import { jsonOf, runCli } from '../../support/cli.js';
 import { freshDatabase, type TestDatabase } from '../../support/fresh-database.js';
-import { registerAgent, runInProcess, withSigningKeyInProcess } from '../../support/in-process-fixtures.js';
+import { withSigningKey } from '../../support/cli-fixtures.js';
+import { registerAgent, runInProcess } from '../../support/in-process-fixtures.js';
 
 /**
  * docs/RUNPROOF-FORMAT.md "What must be detected", one test per row (test/e2e/tamper-matrix-*.e2e.spec.ts):
@@ -52,7 +53,7 @@ export const tamperMatrix = () => {
 
   beforeAll(async () => {
     Object.assign(db, await freshDatabase());
-    Object.assign(env, await withSigningKeyInProcess({ DATABASE_URL: db.url }));
+    Object.assign(env, await withSigningKey({ DATABASE_URL: db.url }));
     agentId = await registerAgent(env, TENANT, STEPS);
   });
   afterAll(async () => db.drop());

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import canonicalize from 'canonicalize';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { jsonOf, runCli } from '../../support/cli.js';
-import { echoSteps } from '../../support/cli-fixtures.js';
+import { echoSteps, withSigningKey } from '../../support/cli-fixtures.js';
 import { freshDatabase, type TestDatabase } from '../../support/fresh-database.js';
-import { registerAgent, runInProcess, withSigningKeyInProcess } from '../../support/in-process-fixtures.js';
+import { registerAgent, runInProcess } from '../../support/in-process-fixtures.js';
 import { rfcLeafHash, rfcMerkleTreeHash } from '../../support/independent-rfc9162.js';
 
 /**
@@ -53,7 +53,7 @@ export const tenantLedger = () => {
 
   beforeAll(async () => {
     Object.assign(db, await freshDatabase());
-    Object.assign(env, await withSigningKeyInProcess({ DATABASE_URL: db.url }));
+    Object.assign(env, await withSigningKey({ DATABASE_URL: db.url }));
     directory = await mkdtemp(join(tmpdir(), 'aos-ledger-'));
   });
   afterAll(async () => db.drop());

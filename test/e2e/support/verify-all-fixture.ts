@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect } from 'vitest';
 import { jsonOf, runCli } from '../../support/cli.js';
-import { echoSteps } from '../../support/cli-fixtures.js';
+import { echoSteps, withSigningKey } from '../../support/cli-fixtures.js';
 import { freshDatabase, type TestDatabase } from '../../support/fresh-database.js';
-import { registerAgent, runInProcess, withSigningKeyInProcess } from '../../support/in-process-fixtures.js';
+import { registerAgent, runInProcess } from '../../support/in-process-fixtures.js';
 
 /**
  * `aos-int verify-all` (test/e2e/verify-all-*.e2e.spec.ts): every run proved, streaming, with a
@@ -66,7 +66,7 @@ export const verifyAllSweep = () => {
 
   beforeAll(async () => {
     Object.assign(db, await freshDatabase());
-    Object.assign(env, await withSigningKeyInProcess({ DATABASE_URL: db.url }));
+    Object.assign(env, await withSigningKey({ DATABASE_URL: db.url }));
     await sealRuns(A, 3);
     await sealRuns(B, 2);
   });
