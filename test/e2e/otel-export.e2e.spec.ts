@@ -3,7 +3,7 @@ import { rootSpanIdOf, stepSpanIdOf, traceIdOf } from '../../domain/otel-export/
 import { jsonOf, runCli } from '../support/cli.js';
 import { spawnCli } from '../support/cli-process.js';
 import { echoSteps, runGoal, withSigningKey, type RunJson } from '../support/cli-fixtures.js';
-import { registerAgent } from '../support/in-process-fixtures.js';
+import { registerAgent, runInProcess } from '../support/in-process-fixtures.js';
 import { startFakeModelServer } from '../support/fake-model-server.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 import { startCollector, type CollectedSpan, type OtlpCollector } from '../support/otlp-collector.js';
@@ -39,8 +39,9 @@ describe('aos-int otel export sends completed runs as GenAI spans', () => {
     db = await freshDatabase();
     env = await withSigningKey({ DATABASE_URL: db.url });
     agentId = await registerAgent(env, TENANT, echoSteps);
-    run = await runGoal(env, TENANT, agentId);
-    other = await runGoal(env, OTHER, await registerAgent(env, OTHER, echoSteps));
+    // The runs exported are run in this process (in-process-fixtures.ts): the file is about the export.
+    run = await runInProcess(env, TENANT, agentId);
+    other = await runInProcess(env, OTHER, await registerAgent(env, OTHER, echoSteps));
     expect([run.status, other.status]).toEqual(['succeeded', 'succeeded']);
   });
   afterAll(async () => {
@@ -156,7 +157,7 @@ describe('aos-int otel export sends completed runs as GenAI spans', () => {
     );
     expect(rows).toEqual([{ tenant_filter: TENANT }]);
 
-    const later = await runGoal(env, TENANT, agentId, 'a later goal');
+    const later = await runInProcess(env, TENANT, agentId, 'a later goal');
     const before = otlp.spans().length;
     const second = follow();
     await waitFor('the later run at the collector', async () =>
@@ -178,7 +179,7 @@ describe('aos-int otel export sends completed runs as GenAI spans', () => {
 
   it('sends a long run a request of at most 512 spans at a time, the root span last', async () => {
     const tenant = 'tenant-otel-long';
-    const long = await runGoal(
+    const long = await runInProcess(
       env,
       tenant,
       await registerAgent(env, tenant, [{ skill: 'echo', params: { message: '{{goal}}' }, repeat: 600 }]),
