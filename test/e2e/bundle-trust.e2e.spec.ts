@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import canonicalize from 'canonicalize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonOf, runCli } from '../support/cli.js';
-import { createAgent, echoSteps, runGoal, withSigningKey } from '../support/cli-fixtures.js';
+import { echoSteps, runGoal, withSigningKey } from '../support/cli-fixtures.js';
+import { registerAgent } from '../support/in-process-fixtures.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 import { rfcLeafHash, rfcMerkleTreeHash } from '../support/independent-rfc9162.js';
 
@@ -85,7 +86,7 @@ describe('aos verify --public-key: what a pinned key vouches for', () => {
     db = await freshDatabase();
     env = await withSigningKey({ DATABASE_URL: db.url });
     directory = await mkdtemp(join(tmpdir(), 'aos-trust-'));
-    agentId = await createAgent(env, TENANT, echoSteps);
+    agentId = await registerAgent(env, TENANT, echoSteps);
   });
   afterAll(async () => db.drop());
 

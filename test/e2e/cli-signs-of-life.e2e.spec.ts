@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonOf, runCli } from '../support/cli.js';
-import { createAgent, echoSteps, runGoal, withSigningKey } from '../support/cli-fixtures.js';
+import { echoSteps, runGoal, withSigningKey } from '../support/cli-fixtures.js';
+import { registerAgent } from '../support/in-process-fixtures.js';
 import { spawnCli } from '../support/cli-process.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 import { runInTerminal, withoutEscapes } from '../support/pseudo-terminal.js';
@@ -22,8 +23,8 @@ describe('signs of life', () => {
   beforeAll(async () => {
     db = await freshDatabase();
     env = await withSigningKey({ DATABASE_URL: db.url });
-    echoAgent = await createAgent(env, TENANT, echoSteps);
-    waitAgent = await createAgent(env, TENANT, [
+    echoAgent = await registerAgent(env, TENANT, echoSteps);
+    waitAgent = await registerAgent(env, TENANT, [
       { skill: 'echo', params: { message: '{{goal}}' } },
       { skill: 'wait', params: { ms: 6_000 } },
       { skill: 'echo', params: { message: 'after the wait' } },

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonOf, runCli } from '../support/cli.js';
-import { createAgent, echoSteps, runGoal, withSigningKey } from '../support/cli-fixtures.js';
+import { echoSteps, withSigningKey } from '../support/cli-fixtures.js';
+import { registerAgent, runInProcess } from '../support/in-process-fixtures.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 import { runInTerminal, withoutEscapes } from '../support/pseudo-terminal.js';
 
@@ -16,8 +17,8 @@ describe('tables for people, TSV and JSON for pipes', () => {
   beforeAll(async () => {
     db = await freshDatabase();
     env = await withSigningKey({ DATABASE_URL: db.url });
-    const agentId = await createAgent(env, TENANT, echoSteps);
-    for (const goal of goals) await runGoal(env, TENANT, agentId, goal);
+    const agentId = await registerAgent(env, TENANT, echoSteps);
+    for (const goal of goals) await runInProcess(env, TENANT, agentId, goal); // the tables are under test
   });
   afterAll(async () => db.drop());
 

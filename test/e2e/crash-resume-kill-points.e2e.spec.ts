@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { jsonOf, runCli } from '../support/cli.js';
-import { createAgent } from '../support/cli-fixtures.js';
+import { registerAgent } from '../support/in-process-fixtures.js';
 import { killHard, killRightAfter, newRunId } from '../support/cli-process.js';
 import {
   executedStepIndexes,
@@ -77,7 +77,7 @@ describe('crash and resume: a run killed with SIGKILL at any point is continued 
       { skill: 'wait', params: { ms: 1 } },
       { skill: 'echo', params: { message: 'p4' } },
     ];
-    const agent = await createAgent(env, TENANT, pureFirst);
+    const agent = await registerAgent(env, TENANT, pureFirst);
     await gate.hold('StepExecuted', 3);
     const run = await startRun(agent);
     const runId = await newRunId(db.pool, TENANT, run.known);

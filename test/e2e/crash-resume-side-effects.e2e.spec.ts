@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAgent } from '../support/cli-fixtures.js';
+import { registerAgent } from '../support/in-process-fixtures.js';
 import { killHard, newRunId } from '../support/cli-process.js';
 import { sendJson, startLocalServer, type LocalServer } from '../support/local-http-server.js';
 import {
@@ -34,7 +34,7 @@ describe('crash and resume: a run killed with SIGKILL at any point is continued 
       ['PUT', 'is sent again without the flag: PUT is idempotent', [], true],
     ] as const)('%s %s', async (method, _label, flags, rerun) => {
       const path = `/side-effect-${method}-${flags.length}`;
-      const agent = await createAgent(
+      const agent = await registerAgent(
         env,
         TENANT,
         [

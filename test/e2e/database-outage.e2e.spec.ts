@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonOf, runCli } from '../support/cli.js';
-import { createAgent, withSigningKey } from '../support/cli-fixtures.js';
+import { withSigningKey } from '../support/cli-fixtures.js';
+import { registerAgent } from '../support/in-process-fixtures.js';
 import { newRunId, runIdsOf, spawnCli, type CliChild } from '../support/cli-process.js';
 import { startDatabaseProxy, type DatabaseProxy } from '../support/database-proxy.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
@@ -35,7 +36,7 @@ describe('a run cut off by a database outage', () => {
     db = await freshDatabase();
     env = await withSigningKey({ DATABASE_URL: db.url });
     proxy = await startDatabaseProxy(db.url);
-    agentId = await createAgent(env, TENANT, STEPS);
+    agentId = await registerAgent(env, TENANT, STEPS);
   });
   afterAll(async () => {
     for (const cli of running) cli.child.kill('SIGKILL');

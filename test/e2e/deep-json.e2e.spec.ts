@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonOf, runCli } from '../support/cli.js';
-import { createAgent, runGoal, tableCounts, withSigningKey } from '../support/cli-fixtures.js';
+import { runGoal, tableCounts, withSigningKey } from '../support/cli-fixtures.js';
+import { registerAgent } from '../support/in-process-fixtures.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 import { startLocalServer, type LocalServer } from '../support/local-http-server.js';
 import { proveRun, runEvents, startedAttempts, typesOf, verdictOf } from '../support/run-inspection.js';
@@ -48,7 +49,7 @@ describe('deeply nested JSON: refused as input, a failed step as a response, nev
   it.each(['/deep-object', '/deep-array'])(
     'an answer 3,000 levels deep (%s) fails its step bad_response: the run completes failed, exit 1, and resume adds nothing',
     async (path) => {
-      const agentId = await createAgent(
+      const agentId = await registerAgent(
         env,
         TENANT,
         [
@@ -129,7 +130,7 @@ describe('deeply nested JSON: refused as input, a failed step as a response, nev
   );
 
   it('a goal that looks like deeply nested JSON is only text: the run succeeds', async () => {
-    const agentId = await createAgent(env, TENANT, [{ skill: 'echo', params: { message: '{{goal}}' } }]);
+    const agentId = await registerAgent(env, TENANT, [{ skill: 'echo', params: { message: '{{goal}}' } }]);
     const goal = '['.repeat(3999);
     const run = await runGoal(env, TENANT, agentId, goal);
     expect(run.result.code, run.result.stderr).toBe(0);

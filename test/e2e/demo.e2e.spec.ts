@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { jsonOf, runCli } from '../support/cli.js';
-import { createAgent, echoSteps, runGoal, tableCounts } from '../support/cli-fixtures.js';
+import { echoSteps, runGoal, tableCounts } from '../support/cli-fixtures.js';
+import { registerAgent } from '../support/in-process-fixtures.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 
 describe('aos-int demo', () => {
@@ -19,7 +20,7 @@ describe('aos-int demo', () => {
 
   it('runs a sample agent end to end in its sandbox and never writes to the customer database', async () => {
     const env = { DATABASE_URL: customer.url, AOS_DEMO_DATABASE_URL: sandbox.url };
-    const agent = await createAgent(env, 'tenant-real', echoSteps);
+    const agent = await registerAgent(env, 'tenant-real', echoSteps);
     await runGoal(env, 'tenant-real', agent);
     const before = await tableCounts(customer.pool);
 

@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runIdForIdempotencyKey } from '../../domain/run/idempotency-key.js';
 import { jsonOf } from '../support/cli.js';
-import { createAgent, withSigningKey } from '../support/cli-fixtures.js';
+import { withSigningKey } from '../support/cli-fixtures.js';
+import { registerAgent } from '../support/in-process-fixtures.js';
 import { installEventGate, spawnCli, type CliChild, type EventGate } from '../support/cli-process.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 import { proveRun, runEvents, typesOf, verdictOf, waitFor } from '../support/run-inspection.js';
@@ -42,7 +43,7 @@ describe('idempotent replays while the run executes', () => {
     db = await freshDatabase();
     env = await withSigningKey({ DATABASE_URL: db.url });
     gate = await installEventGate(db.pool);
-    agentId = await createAgent(env, TENANT, STEPS);
+    agentId = await registerAgent(env, TENANT, STEPS);
   });
   afterEach(async () => gate.release()); // a failed test must not leave the gate closed
   afterAll(async () => {

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonOf, runCli, type CliResult } from '../support/cli.js';
 import { runCliWithin } from '../support/cli-process.js';
-import { createAgent, echoSteps, runGoal, tableCounts, withSigningKey } from '../support/cli-fixtures.js';
+import { echoSteps, runGoal, tableCounts, withSigningKey } from '../support/cli-fixtures.js';
+import { registerAgent } from '../support/in-process-fixtures.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 
 /**
@@ -27,7 +28,7 @@ describe('key files that are not safe to trust', () => {
   beforeAll(async () => {
     db = await freshDatabase();
     dbEnv = { DATABASE_URL: db.url };
-    agentId = await createAgent(dbEnv, TENANT, echoSteps);
+    agentId = await registerAgent(dbEnv, TENANT, echoSteps);
   });
   afterAll(async () => db.drop());
 

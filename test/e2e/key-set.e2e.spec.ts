@@ -6,14 +6,8 @@ import { canonicalJson } from '../../domain/json/canonical-json.js';
 import type { JsonValue } from '../../domain/json/json-value.js';
 import { checkpointBytes, type RunCheckpoint } from '../../domain/ledger/run-checkpoint.js';
 import { jsonOf, runCli } from '../support/cli.js';
-import {
-  createAgent,
-  echoSteps,
-  runGoal,
-  tableCounts,
-  tamper,
-  withSigningKey,
-} from '../support/cli-fixtures.js';
+import { echoSteps, runGoal, tableCounts, tamper, withSigningKey } from '../support/cli-fixtures.js';
+import { registerAgent } from '../support/in-process-fixtures.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 
 /**
@@ -64,7 +58,7 @@ describe('the key set of a tenant ledger', () => {
     const TENANT = 'tenant-key-set-refused';
     let agentId: string;
     beforeAll(async () => {
-      agentId = await createAgent(dbEnv, TENANT, echoSteps);
+      agentId = await registerAgent(dbEnv, TENANT, echoSteps);
     });
 
     it.each([
@@ -114,7 +108,7 @@ describe('the key set of a tenant ledger', () => {
     beforeAll(async () => {
       first = await withSigningKey(dbEnv);
       second = await withSigningKey(dbEnv);
-      const agentId = await createAgent(dbEnv, TENANT, echoSteps);
+      const agentId = await registerAgent(dbEnv, TENANT, echoSteps);
       runs = {
         first: await sealedRun(first, TENANT, agentId),
         second: await sealedRun(second, TENANT, agentId),
@@ -149,7 +143,7 @@ describe('the key set of a tenant ledger', () => {
     it('a seal whose signature no longer verifies fails every run of the tenant', async () => {
       const tenant = 'tenant-key-set-bad-signature';
       const env = await withSigningKey(dbEnv);
-      const agentId = await createAgent(dbEnv, tenant, echoSteps);
+      const agentId = await registerAgent(dbEnv, tenant, echoSteps);
       const ids = [await sealedRun(env, tenant, agentId), await sealedRun(env, tenant, agentId)];
       const [seal0, seal1] = (
         await db.pool.query<{ data: string }>(
@@ -176,7 +170,7 @@ describe('the key set of a tenant ledger', () => {
       const tenant = 'tenant-key-set-second-seal';
       const env = await withSigningKey(dbEnv);
       const stranger = await withSigningKey(dbEnv);
-      const agentId = await createAgent(dbEnv, tenant, echoSteps);
+      const agentId = await registerAgent(dbEnv, tenant, echoSteps);
       const ids = [await sealedRun(env, tenant, agentId), await sealedRun(env, tenant, agentId)];
       const ledger = `aos-ledger-${tenant}`;
       const { rows } = await db.pool.query<{ data: string }>(

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rootSpanIdOf, stepSpanIdOf, traceIdOf } from '../../domain/otel-export/span-ids.js';
 import { jsonOf, runCli } from '../support/cli.js';
 import { spawnCli } from '../support/cli-process.js';
-import { createAgent, echoSteps, runGoal, withSigningKey, type RunJson } from '../support/cli-fixtures.js';
+import { echoSteps, runGoal, withSigningKey, type RunJson } from '../support/cli-fixtures.js';
+import { registerAgent, runInProcess } from '../support/in-process-fixtures.js';
 import { startFakeModelServer } from '../support/fake-model-server.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 import { startCollector, type CollectedSpan, type OtlpCollector } from '../support/otlp-collector.js';
@@ -37,9 +38,10 @@ describe('aos-int otel export sends completed runs as GenAI spans', () => {
   beforeAll(async () => {
     db = await freshDatabase();
     env = await withSigningKey({ DATABASE_URL: db.url });
-    agentId = await createAgent(env, TENANT, echoSteps);
-    run = await runGoal(env, TENANT, agentId);
-    other = await runGoal(env, OTHER, await createAgent(env, OTHER, echoSteps));
+    agentId = await registerAgent(env, TENANT, echoSteps);
+    // The runs exported are run in this process (in-process-fixtures.ts): the file is about the export.
+    run = await runInProcess(env, TENANT, agentId);
+    other = await runInProcess(env, OTHER, await registerAgent(env, OTHER, echoSteps));
     expect([run.status, other.status]).toEqual(['succeeded', 'succeeded']);
   });
   afterAll(async () => {
@@ -155,7 +157,7 @@ describe('aos-int otel export sends completed runs as GenAI spans', () => {
     );
     expect(rows).toEqual([{ tenant_filter: TENANT }]);
 
-    const later = await runGoal(env, TENANT, agentId, 'a later goal');
+    const later = await runInProcess(env, TENANT, agentId, 'a later goal');
     const before = otlp.spans().length;
     const second = follow();
     await waitFor('the later run at the collector', async () =>
@@ -177,10 +179,10 @@ describe('aos-int otel export sends completed runs as GenAI spans', () => {
 
   it('sends a long run a request of at most 512 spans at a time, the root span last', async () => {
     const tenant = 'tenant-otel-long';
-    const long = await runGoal(
+    const long = await runInProcess(
       env,
       tenant,
-      await createAgent(env, tenant, [{ skill: 'echo', params: { message: '{{goal}}' }, repeat: 600 }]),
+      await registerAgent(env, tenant, [{ skill: 'echo', params: { message: '{{goal}}' }, repeat: 600 }]),
     );
     const otlp = await collector();
     const result = await exportTo(env, otlp.url, '--tenant-id', tenant);
@@ -205,7 +207,7 @@ describe('aos-int otel export sends completed runs as GenAI spans', () => {
         params: { messages: [{ role: 'user', content: '{{goal}}' }], max_tokens: 16 },
         max_retries: 1,
       };
-      const llmRun = await runGoal(llmEnv, tenant, await createAgent(llmEnv, tenant, [llmStep]));
+      const llmRun = await runGoal(llmEnv, tenant, await registerAgent(llmEnv, tenant, [llmStep]));
       expect(llmRun.status, llmRun.result.stderr).toBe('succeeded');
       const otlp = await collector();
       expect((await exportTo(env, otlp.url, '--tenant-id', tenant)).code).toBe(0);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonOf, runCli } from '../support/cli.js';
-import { createAgent, runGoal, withSigningKey } from '../support/cli-fixtures.js';
+import { runGoal, withSigningKey } from '../support/cli-fixtures.js';
+import { registerAgent } from '../support/in-process-fixtures.js';
 import { startFakeModelServer } from '../support/fake-model-server.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 import { waitFor } from '../support/run-inspection.js';
@@ -64,7 +65,7 @@ describe('aos-int otel export into aos serve of another database', () => {
       const run = await runGoal(
         sourceEnv,
         'tenant-src',
-        await createAgent(sourceEnv, 'tenant-src', steps),
+        await registerAgent(sourceEnv, 'tenant-src', steps),
         'round trip',
       );
       expect(run.status, run.result.stderr).toBe('succeeded');

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import pkcs11js from 'pkcs11js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonOf, runCli } from '../support/cli.js';
-import { createAgent, echoSteps, runGoal, tableCounts, withSigningKey } from '../support/cli-fixtures.js';
+import { echoSteps, runGoal, tableCounts, withSigningKey } from '../support/cli-fixtures.js';
+import { registerAgent } from '../support/in-process-fixtures.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 import {
   softHsmToken,
@@ -68,7 +69,7 @@ describe.skipIf(missing !== null)(
       token = await softHsmToken();
       home = await mkdtemp(join(tmpdir(), 'aos-pkcs11-home-'));
       env = { DATABASE_URL: db.url, AOS_HOME: home, ...token.env };
-      agentId = await createAgent({ DATABASE_URL: db.url }, TENANT, echoSteps);
+      agentId = await registerAgent({ DATABASE_URL: db.url }, TENANT, echoSteps);
     });
     afterAll(async () => db.drop());
 

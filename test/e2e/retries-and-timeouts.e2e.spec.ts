@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAgent, runGoal, withSigningKey } from '../support/cli-fixtures.js';
+import { runGoal, withSigningKey } from '../support/cli-fixtures.js';
+import { registerAgent } from '../support/in-process-fixtures.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 import { sendJson, startLocalServer, type LocalServer } from '../support/local-http-server.js';
 import { proveRun, runEvents, verdictOf, waitFor } from '../support/run-inspection.js';
@@ -63,7 +64,7 @@ describe('http_call retries retryable failures within max_retries, and enforces 
 
   /** One http_call step (template fields `execution`), run once; returns the run, its step event and trace row. */
   const runOneCall = async (params: Record<string, unknown>, execution: Record<string, unknown>) => {
-    const agent = await createAgent(
+    const agent = await registerAgent(
       env,
       TENANT,
       [{ skill: 'http_call', params, ...execution }],
@@ -151,7 +152,7 @@ describe('http_call retries retryable failures within max_retries, and enforces 
 
   it('succeeds with max_retries exactly N (the agent default --max-retries applies when the template says nothing)', async () => {
     const path = '/flaky/b-fail=1';
-    const agent = await createAgent(
+    const agent = await registerAgent(
       env,
       TENANT,
       [{ skill: 'http_call', params: { method: 'GET', url: `${server.base}${path}` } }],

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonOf, runCli } from '../support/cli.js';
-import { createAgent, echoSteps, runGoal, tamper, withSigningKey } from '../support/cli-fixtures.js';
+import { echoSteps, runGoal, tamper, withSigningKey } from '../support/cli-fixtures.js';
+import { registerAgent } from '../support/in-process-fixtures.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 import { proveRun, verdictOf } from '../support/run-inspection.js';
 
@@ -31,7 +32,7 @@ describe('aos-int runs seal-late: a completed run without a seal, sealed by an o
   beforeAll(async () => {
     // A run as a build before sealed completions could leave it: completed, its seal never
     // appended (made here by deleting the seal, the ledger's only entry, and its index row).
-    const run = await runGoal(env, tenant, await createAgent(env, tenant, echoSteps));
+    const run = await runGoal(env, tenant, await registerAgent(env, tenant, echoSteps));
     expect(run.result.code, run.result.stderr).toBe(0);
     runId = run.run_id;
     await tamper(db.pool, 'DELETE FROM aos_run_seals WHERE run_id = $1', [runId]);

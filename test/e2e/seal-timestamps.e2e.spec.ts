@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonOf, runCli } from '../support/cli.js';
-import { createAgent, echoSteps, runGoal, withSigningKey } from '../support/cli-fixtures.js';
+import { echoSteps, runGoal, withSigningKey } from '../support/cli-fixtures.js';
+import { registerAgent } from '../support/in-process-fixtures.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 import { makeTsaPki, startLocalTsa, type LocalTsa, type TsaPki } from '../support/local-tsa.js';
 
@@ -34,7 +35,7 @@ describe('trusted time: RFC 3161 time stamps of seals', () => {
     otherPki = await makeTsaPki('other', directory);
     tsa = await startLocalTsa(pki);
     env = await withSigningKey({ DATABASE_URL: db.url });
-    agentId = await createAgent(env, TENANT, echoSteps);
+    agentId = await registerAgent(env, TENANT, echoSteps);
   });
   afterAll(async () => {
     await tsa.close();

@@ -5,7 +5,8 @@ import { genesisLink, nextLink } from '../../domain/proof/hash-chain.js';
 import { leafHash } from '../../domain/proof/leaf.js';
 import { fromHex, toHex } from '../../domain/proof/sha256.js';
 import { jsonOf, runCli } from '../support/cli.js';
-import { createAgent, echoSteps, runGoal, tamper, withSigningKey } from '../support/cli-fixtures.js';
+import { echoSteps, runGoal, tamper, withSigningKey } from '../support/cli-fixtures.js';
+import { registerAgent } from '../support/in-process-fixtures.js';
 import { runIdsOf } from '../support/cli-process.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 import { proveRun, runEvents, typesOf, verdictOf } from '../support/run-inspection.js';
@@ -33,7 +34,7 @@ describe('runs sealed with their completion', () => {
   afterAll(async () => db.drop());
 
   const sealedRun = async (tenant: string) => {
-    const run = await runGoal(env, tenant, await createAgent(env, tenant, echoSteps));
+    const run = await runGoal(env, tenant, await registerAgent(env, tenant, echoSteps));
     expect(run.result.code, run.result.stderr).toBe(0);
     return run;
   };
@@ -173,7 +174,7 @@ describe('runs sealed with their completion', () => {
   // and once the ledger is free resume completes and seals it.
   it('leaves neither RunCompleted nor the seal when the seal cannot be appended (a lock timeout), and resume completes the run', async () => {
     const tenant = 'tenant-seal-blocked';
-    const agentId = await createAgent(env, tenant, echoSteps);
+    const agentId = await registerAgent(env, tenant, echoSteps);
     const blocker = await db.pool.connect();
     try {
       await blocker.query('BEGIN');

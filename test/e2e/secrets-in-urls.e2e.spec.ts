@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
-import { createAgent, runGoal, withSigningKey } from '../support/cli-fixtures.js';
+import { runGoal, withSigningKey } from '../support/cli-fixtures.js';
+import { registerAgent } from '../support/in-process-fixtures.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 import { sendJson, startLocalServer, type LocalServer } from '../support/local-http-server.js';
 import { runEvents } from '../support/run-inspection.js';
@@ -37,7 +38,7 @@ describe('a {{secret:..}} in a URL path, echoed back encoded differently, is not
         text: `you asked for ${hit.path.toLowerCase()}, ok`,
       }),
     );
-    const agentId = await createAgent(
+    const agentId = await registerAgent(
       env,
       TENANT,
       [{ skill: 'http_call', params: { method: 'GET', url: `${server.base}/{{secret:TOK}}` } }],

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { jsonOf, runCli, type CliResult } from '../support/cli.js';
-import { createAgent, runGoal } from '../support/cli-fixtures.js';
+import { runGoal } from '../support/cli-fixtures.js';
+import { registerAgent } from '../support/in-process-fixtures.js';
 import { proveRun, runEvents, verdictOf } from '../support/run-inspection.js';
 import {
   checkpointServer,
@@ -21,7 +22,7 @@ describe('secrets never reach the ledger, the database files or the CLI output',
   const outputs: CliResult[] = [];
 
   beforeAll(async () => {
-    const agentId = await createAgent(
+    const agentId = await registerAgent(
       env,
       TENANT,
       [

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createAgent, runGoal } from '../support/cli-fixtures.js';
+import { runGoal } from '../support/cli-fixtures.js';
+import { registerAgent } from '../support/in-process-fixtures.js';
 import { proveRun, runEvents, verdictOf } from '../support/run-inspection.js';
 import { TENANT, secretsFixture } from './support/secrets-fixture.js';
 
@@ -14,7 +15,7 @@ describe('secrets never reach the ledger, the database files or the CLI output',
   ])(
     'fails the step SECRET_NOT_SET when AOS_SECRET_MISSING_X is %s, calls nothing, proves VERIFIED',
     async (_label, value) => {
-      const agentId = await createAgent(
+      const agentId = await registerAgent(
         env,
         TENANT,
         [

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonOf, runCli } from '../support/cli.js';
-import { createAgent, echoSteps, runGoal, tableCounts, withSigningKey } from '../support/cli-fixtures.js';
+import { echoSteps, runGoal, tableCounts, withSigningKey } from '../support/cli-fixtures.js';
+import { registerAgent } from '../support/in-process-fixtures.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 
 const TENANT = 'tenant-keys';
@@ -41,7 +42,7 @@ describe('signing keys (aos-int keys) and the seal', () => {
   beforeAll(async () => {
     db = await freshDatabase();
     dbEnv = { DATABASE_URL: db.url };
-    agentId = await createAgent(dbEnv, TENANT, echoSteps);
+    agentId = await registerAgent(dbEnv, TENANT, echoSteps);
   });
   afterAll(async () => db.drop());
 

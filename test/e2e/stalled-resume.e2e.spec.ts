@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonOf, runCli } from '../support/cli.js';
-import { createAgent, tableCounts, withSigningKey } from '../support/cli-fixtures.js';
+import { tableCounts, withSigningKey } from '../support/cli-fixtures.js';
+import { registerAgent } from '../support/in-process-fixtures.js';
 import { killHard, newRunId, runIdsOf, spawnCli, type CliChild } from '../support/cli-process.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 import { sendJson, startLocalServer, type LocalServer } from '../support/local-http-server.js';
@@ -63,7 +64,7 @@ describe('resume after a resume that recorded nothing: the step in flight both t
   /** A run whose GET step was in flight when its process was killed, and again when the first
    * resume's process was killed: stream ..., RunStarted 1, StepExecuted 0, RunStarted 2. */
   const runKilledTwiceOnTheSameStep = async (path: string): Promise<string> => {
-    const agentId = await createAgent(
+    const agentId = await registerAgent(
       env,
       TENANT,
       [

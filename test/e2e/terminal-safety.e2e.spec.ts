@@ -4,14 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyOf, generateTestKey, sampleBundle } from '../bundle/sample-bundle.js';
 import { jsonOf, runCli } from '../support/cli.js';
-import {
-  createAgent,
-  echoSteps,
-  runGoal,
-  tableCounts,
-  tamper,
-  withSigningKey,
-} from '../support/cli-fixtures.js';
+import { echoSteps, runGoal, tableCounts, tamper, withSigningKey } from '../support/cli-fixtures.js';
+import { registerAgent } from '../support/in-process-fixtures.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 
 /**
@@ -72,7 +66,7 @@ describe('goals, names and ids refuse bidi controls and separators; stored text 
   beforeAll(async () => {
     db = await freshDatabase();
     env = await withSigningKey({ DATABASE_URL: db.url });
-    agentId = await createAgent(env, TENANT, echoSteps);
+    agentId = await registerAgent(env, TENANT, echoSteps);
     template = join(await mkdtemp(join(tmpdir(), 'aos-terminal-')), 'template.json');
     await writeFile(template, JSON.stringify({ steps: echoSteps }));
   });

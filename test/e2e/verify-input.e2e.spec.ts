@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonOf, runCli, type CliResult } from '../support/cli.js';
 import { runCliWithin } from '../support/cli-process.js';
-import { createAgent, echoSteps, runGoal, withSigningKey } from '../support/cli-fixtures.js';
+import { echoSteps, runGoal, withSigningKey } from '../support/cli-fixtures.js';
+import { registerAgent } from '../support/in-process-fixtures.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 
 /**
@@ -48,7 +49,7 @@ describe('aos verify: a file that is neither a bundle nor a tree head', () => {
     const env = await withSigningKey({ DATABASE_URL: db.url });
     directory = await mkdtemp(join(tmpdir(), 'aos-verify-input-'));
     offline = { AOS_HOME: await mkdtemp(join(tmpdir(), 'aos-home-offline-')) };
-    const run = await runGoal(env, TENANT, await createAgent(env, TENANT, echoSteps));
+    const run = await runGoal(env, TENANT, await registerAgent(env, TENANT, echoSteps));
     expect(run.result.code, run.result.stderr).toBe(0);
     const result = await runCli('aos', ['export', '--tenant-id', TENANT, '--run-id', run.run_id], env);
     expect(result.code, result.stderr).toBe(0);

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonOf, runCli, type CliResult } from '../support/cli.js';
-import { createAgent, echoSteps, runGoal, withSigningKey } from '../support/cli-fixtures.js';
+import { echoSteps, withSigningKey } from '../support/cli-fixtures.js';
+import { registerAgent, runInProcess } from '../support/in-process-fixtures.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 
 /** Issue 17 part 7: what `aos proof --step N --inclusion --json` and `aos ledger consistency --json`
@@ -56,10 +57,11 @@ describe('aos verify: inclusion and consistency proofs as printed, offline', () 
     env = await withSigningKey({ DATABASE_URL: db.url });
     directory = await mkdtemp(join(tmpdir(), 'aos-printed-'));
     offline.AOS_HOME = await mkdtemp(join(tmpdir(), 'aos-home-offline-'));
-    const agent = await createAgent(env, TENANT, echoSteps);
+    const agent = await registerAgent(env, TENANT, echoSteps);
     const runs = [];
-    for (let n = 0; n < 3; n++) runs.push(await runGoal(env, TENANT, agent));
-    for (const run of runs) expect(run.result.code, run.result.stderr).toBe(0);
+    // Run in this process (in-process-fixtures.ts): the file is about the printed proofs.
+    for (let n = 0; n < 3; n++) runs.push(await runInProcess(env, TENANT, agent));
+    for (const run of runs) expect(run.seal.status).toBe('sealed');
     runId = runs[1]?.run_id ?? '';
     const keys = join(env.AOS_KEYS_DIR ?? '', 'public-keys');
     keyFile = join(keys, (await readdir(keys))[0] ?? '');

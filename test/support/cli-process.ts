@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
+import { expect } from 'vitest';
 import type { CliResult } from './cli.js';
 import { waitFor } from './run-inspection.js';
 
@@ -19,6 +21,8 @@ export const spawnCli = (
   args: readonly string[],
   env: NodeJS.ProcessEnv,
 ): CliChild => {
+  const spawnLog = process.env.AOS_TEST_SPAWN_LOG;
+  const started = Date.now();
   const child = spawn(process.execPath, [`${root}dist/bin/${bin}.js`, ...args], {
     cwd: root,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, AOS_DB_IDLE_SECONDS: '0', ...env, CI: 'true' },
@@ -30,7 +34,14 @@ export const spawnCli = (
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const done = new Promise<CliResult & { signal: NodeJS.Signals | null }>((resolve, reject) => {
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.on('close', (code, signal) => {
+      if (spawnLog)
+        appendFileSync(
+          spawnLog,
+          `${JSON.stringify({ file: expect.getState().testPath, bin, command: args.slice(0, 2).join(' '), ms: Date.now() - started })}\n`,
+        );
+      resolve({ code, signal, stdout, stderr });
+    });
   });
   return { child, done };
 };

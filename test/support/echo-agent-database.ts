@@ -1,6 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
-import { createAgent, echoSteps, withSigningKey } from './cli-fixtures.js';
+import { echoSteps, withSigningKey } from './cli-fixtures.js';
 import { freshDatabase, type TestDatabase } from './fresh-database.js';
+import { registerAgent } from './in-process-fixtures.js';
 
 /** What an end-to-end describe block works on: its own database, a CLI environment on it with a
  * signing key, and an agent of echo steps in the tenant. */
@@ -17,8 +18,9 @@ export const beforeAllEchoAgent = (tenant: string, take: (given: EchoAgentDataba
   beforeAll(async () => {
     const db = await freshDatabase();
     made = db;
+    // Made in this process (in-process-fixtures.ts): the files are about the commands that follow.
     const env = await withSigningKey({ DATABASE_URL: db.url });
-    take({ db, env, agentId: await createAgent(env, tenant, echoSteps) });
+    take({ db, env, agentId: await registerAgent(env, tenant, echoSteps) });
   });
   afterAll(async () => made?.drop());
 };

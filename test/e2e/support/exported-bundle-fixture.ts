@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { jsonOf, runCli } from '../../support/cli.js';
-import { createAgent, runGoal, withSigningKey } from '../../support/cli-fixtures.js';
+import { withSigningKey } from '../../support/cli-fixtures.js';
+import { registerAgent, runInProcess } from '../../support/in-process-fixtures.js';
 import { freshDatabase, type TestDatabase } from '../../support/fresh-database.js';
 
 /**
@@ -96,11 +97,12 @@ export const exportedBundle = () => {
     Object.assign(env, await withSigningKey({ DATABASE_URL: db.url }));
     sealed.directory = await mkdtemp(join(tmpdir(), 'aos-bundle-'));
     Object.assign(offline, { AOS_HOME: await mkdtemp(join(tmpdir(), 'aos-home-offline-')) });
-    const agentId = await createAgent(env, TENANT, STEPS);
+    const agentId = await registerAgent(env, TENANT, STEPS);
     // The middle of three runs: its seal is ledger leaf 1 of 3, so its inclusion path is not empty.
     const runs = [];
-    for (let n = 0; n < 3; n++) runs.push(await runGoal(env, TENANT, agentId, GOAL));
-    for (const run of runs) expect(run.result.code, run.result.stderr).toBe(0);
+    // Run in this process (in-process-fixtures.ts): the files are about the bundle, not `aos run`.
+    for (let n = 0; n < 3; n++) runs.push(await runInProcess(env, TENANT, agentId, GOAL));
+    for (const run of runs) expect(run.seal.status).toBe('sealed');
     sealed.runId = runs[1]?.run_id ?? '';
     const result = await runCli('aos', ['export', '--tenant-id', TENANT, '--run-id', sealed.runId], env);
     expect(result.code, result.stderr).toBe(0);

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { createAgent, withSigningKey } from '../../support/cli-fixtures.js';
+import { withSigningKey } from '../../support/cli-fixtures.js';
+import { registerAgent } from '../../support/in-process-fixtures.js';
 import { installEventGate, type CliChild, type EventGate } from '../../support/cli-process.js';
 import { freshDatabase, type TestDatabase } from '../../support/fresh-database.js';
 
@@ -20,7 +21,7 @@ export const gatedRuns = (tenant: string, steps: unknown[]) => {
     Object.assign(db, await freshDatabase());
     Object.assign(env, await withSigningKey({ DATABASE_URL: db.url }));
     Object.assign(gate, await installEventGate(db.pool));
-    runs.agentId = await createAgent(env, tenant, steps);
+    runs.agentId = await registerAgent(env, tenant, steps);
   });
   afterEach(async () => gate.release()); // a failed test must not leave the gate closed for the next
   afterAll(async () => {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, expect } from 'vitest';
 import { jsonOf, runCli } from '../../support/cli.js';
-import { createAgent, runGoal, withSigningKey } from '../../support/cli-fixtures.js';
 import { freshDatabase, type TestDatabase } from '../../support/fresh-database.js';
+import { withSigningKey } from '../../support/cli-fixtures.js';
+import { registerAgent, runInProcess } from '../../support/in-process-fixtures.js';
 
 /**
  * docs/RUNPROOF-FORMAT.md "What must be detected", one test per row (test/e2e/tamper-matrix-*.e2e.spec.ts):
@@ -53,13 +54,16 @@ export const tamperMatrix = () => {
   beforeAll(async () => {
     Object.assign(db, await freshDatabase());
     Object.assign(env, await withSigningKey({ DATABASE_URL: db.url }));
-    agentId = await createAgent(env, TENANT, STEPS);
+    agentId = await registerAgent(env, TENANT, STEPS);
   });
   afterAll(async () => db.drop());
 
+  /** A sealed run to tamper with, run in this process (the tests are about `aos proof`, not `aos run`). */
   const freshRun = async () => {
-    const run = await runGoal(env, TENANT, agentId);
-    expect(run.result.code, run.result.stderr).toBe(0);
+    const run = await runInProcess(env, TENANT, agentId);
+    expect(run.status).toBe('succeeded');
+    expect(run.integrity.verification_status).toBe('VERIFIED');
+    expect(run.seal.status).toBe('sealed');
     expect(run.integrity.chain_length).toBe(LAST_SEQ + 1);
     return { runId: run.run_id, stream: `aos-run-${run.run_id}`, rootHash: run.integrity.root_hash };
   };

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import canonicalize from 'canonicalize';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { jsonOf, runCli } from '../../support/cli.js';
-import { createAgent, echoSteps, runGoal, withSigningKey } from '../../support/cli-fixtures.js';
+import { echoSteps, withSigningKey } from '../../support/cli-fixtures.js';
 import { freshDatabase, type TestDatabase } from '../../support/fresh-database.js';
+import { registerAgent, runInProcess } from '../../support/in-process-fixtures.js';
 import { rfcLeafHash, rfcMerkleTreeHash } from '../../support/independent-rfc9162.js';
 
 /**
@@ -58,11 +59,11 @@ export const tenantLedger = () => {
   afterAll(async () => db.drop());
 
   const sealRuns = async (tenant: string, count: number): Promise<string[]> => {
-    if (!agents.has(tenant)) agents.set(tenant, await createAgent(env, tenant, echoSteps));
+    if (!agents.has(tenant)) agents.set(tenant, await registerAgent(env, tenant, echoSteps));
     const ids: string[] = [];
     for (let n = 0; n < count; n++) {
-      const run = await runGoal(env, tenant, agents.get(tenant) ?? '');
-      expect(run.result.code, run.result.stderr).toBe(0);
+      const run = await runInProcess(env, tenant, agents.get(tenant) ?? '');
+      expect(run.seal.status).toBe('sealed');
       ids.push(run.run_id);
     }
     return ids;

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, expect } from 'vitest';
 import { jsonOf, runCli } from '../../support/cli.js';
-import { createAgent, echoSteps, runGoal, withSigningKey } from '../../support/cli-fixtures.js';
+import { echoSteps, withSigningKey } from '../../support/cli-fixtures.js';
 import { freshDatabase, type TestDatabase } from '../../support/fresh-database.js';
+import { registerAgent, runInProcess } from '../../support/in-process-fixtures.js';
 
 /**
  * `aos-int verify-all` (test/e2e/verify-all-*.e2e.spec.ts): every run proved, streaming, with a
@@ -44,11 +45,11 @@ export const verifyAllSweep = () => {
   const runsOf = new Map<string, string[]>();
 
   const sealRuns = async (tenant: string, count: number): Promise<string[]> => {
-    const agentId = await createAgent(env, tenant, echoSteps);
+    const agentId = await registerAgent(env, tenant, echoSteps);
     const ids: string[] = [];
     for (let n = 0; n < count; n++) {
-      const run = await runGoal(env, tenant, agentId);
-      expect(run.result.code, run.result.stderr).toBe(0);
+      const run = await runInProcess(env, tenant, agentId);
+      expect(run.seal.status).toBe('sealed');
       ids.push(run.run_id);
     }
     runsOf.set(tenant, ids);

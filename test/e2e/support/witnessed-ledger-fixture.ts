@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { verifierKey } from '../../../domain/proof/signed-note.js';
 import { jsonOf, runCli } from '../../support/cli.js';
-import { createAgent, echoSteps, runGoal, withSigningKey } from '../../support/cli-fixtures.js';
+import { echoSteps, runGoal, withSigningKey } from '../../support/cli-fixtures.js';
+import { registerAgent } from '../../support/in-process-fixtures.js';
 import { freshDatabase, type TestDatabase } from '../../support/fresh-database.js';
 import {
   startWitness,
@@ -56,7 +57,7 @@ export const witnessedLedger = (tenant: string) => {
     state.policy = join(state.directory, 'policy.txt');
     const policy = witnesses.map((w, n) => `witness w${n + 1} ${w.verifierKey}`).join('\n');
     await writeFile(state.policy, `${policy}\ngroup both 2 w1 w2\nquorum both\n`);
-    state.agentId = await createAgent(env, tenant, echoSteps);
+    state.agentId = await registerAgent(env, tenant, echoSteps);
   });
   afterAll(async () => {
     for (const w of witnesses) w.child.kill('SIGKILL');
