@@ -20,6 +20,9 @@ const WITHIN_MS = 20_000;
 
 type ErrorJson = { error: { code: string; message: string; field?: string } };
 
+/** The key files under test are the ones `aos-int keys init` itself writes. */
+const BY_COMMAND = { byCommand: true } as const;
+
 describe('key files that are not safe to trust', () => {
   let db: TestDatabase;
   let dbEnv: NodeJS.ProcessEnv;
@@ -48,12 +51,12 @@ describe('key files that are not safe to trust', () => {
   };
 
   it('runs with the key directory keys init made: the cases below break only what they name', async () => {
-    const run = await runGoal(await withSigningKey(dbEnv), TENANT, agentId);
+    const run = await runGoal(await withSigningKey(dbEnv, BY_COMMAND), TENANT, agentId);
     expect(run.result.code, run.result.stderr).toBe(0);
   });
 
   it('refuses a key directory writable by group or others (0777)', async () => {
-    const env = await withSigningKey(dbEnv);
+    const env = await withSigningKey(dbEnv, BY_COMMAND);
     await chmod(keysOf(env), 0o777);
     await refusesRun(
       env,
@@ -66,7 +69,7 @@ describe('key files that are not safe to trust', () => {
   });
 
   it('refuses a public-keys directory writable by others: the keys it holds are trusted', async () => {
-    const env = await withSigningKey(dbEnv);
+    const env = await withSigningKey(dbEnv, BY_COMMAND);
     await chmod(publicKeys(env), 0o757);
     await refusesRun(env, `the key directory ${publicKeys(env)} is writable by group or others (mode 0757)`);
   });
@@ -76,7 +79,7 @@ describe('key files that are not safe to trust', () => {
     [0o640, '0640'],
     [0o604, '0604'],
   ])('refuses a private key others may read (mode %i, %s)', async (mode, octal) => {
-    const env = await withSigningKey(dbEnv);
+    const env = await withSigningKey(dbEnv, BY_COMMAND);
     await chmod(pem(env), mode);
     await refusesRun(
       env,
@@ -88,7 +91,7 @@ describe('key files that are not safe to trust', () => {
   });
 
   it('refuses a private key that is a symbolic link, even to a real key', async () => {
-    const env = await withSigningKey(dbEnv);
+    const env = await withSigningKey(dbEnv, BY_COMMAND);
     const elsewhere = join(await mkdtemp(join(tmpdir(), 'aos-key-elsewhere-')), 'signing-key.pem');
     await rename(pem(env), elsewhere);
     await symlink(elsewhere, pem(env));
@@ -96,27 +99,27 @@ describe('key files that are not safe to trust', () => {
   });
 
   it('refuses a key directory that is a symbolic link', async () => {
-    const env = await withSigningKey(dbEnv);
+    const env = await withSigningKey(dbEnv, BY_COMMAND);
     const link = join(await mkdtemp(join(tmpdir(), 'aos-keys-link-')), 'keys');
     await symlink(keysOf(env), link);
     await refusesRun({ ...env, AOS_KEYS_DIR: link }, `the key directory ${link} is a symbolic link`);
   });
 
   it('refuses a private key that is a FIFO at once, without waiting for a writer', async () => {
-    const env = await withSigningKey(dbEnv);
+    const env = await withSigningKey(dbEnv, BY_COMMAND);
     await rm(pem(env));
     execFileSync('mkfifo', ['-m', '600', pem(env)]);
     await refusesRun(env, `the signing key ${pem(env)} is a FIFO, not a regular file`);
   });
 
   it('refuses a public key record that is a FIFO', async () => {
-    const env = await withSigningKey(dbEnv);
+    const env = await withSigningKey(dbEnv, BY_COMMAND);
     execFileSync('mkfifo', ['-m', '644', join(publicKeys(env), 'ffffffffffffffff.json')]);
     await refusesRun(env, 'ffffffffffffffff.json is a FIFO, not a regular file');
   });
 
   it('refuses /dev/zero as the private key, behind a link', async () => {
-    const env = await withSigningKey(dbEnv);
+    const env = await withSigningKey(dbEnv, BY_COMMAND);
     await rm(pem(env));
     await symlink('/dev/zero', pem(env));
     await refusesRun(env, `the signing key ${pem(env)} is a symbolic link`);
@@ -125,7 +128,7 @@ describe('key files that are not safe to trust', () => {
   describe('aos verify --public-key, a file the auditor names (links followed)', () => {
     let bundleFile: string;
     beforeAll(async () => {
-      const env = await withSigningKey(dbEnv);
+      const env = await withSigningKey(dbEnv, BY_COMMAND);
       const run = await runGoal(env, TENANT, agentId);
       expect(run.result.code, run.result.stderr).toBe(0);
       const exported = await runCli('aos', ['export', '--tenant-id', TENANT, '--run-id', run.run_id], env);
@@ -162,7 +165,7 @@ describe('key files that are not safe to trust', () => {
   });
 
   it('keeps the key directory keys init makes usable: private key 0600, directory 0700', async () => {
-    const env = await withSigningKey(dbEnv);
+    const env = await withSigningKey(dbEnv, BY_COMMAND);
     expect(await readdir(keysOf(env))).toEqual(expect.arrayContaining(['signing-key.pem', 'public-keys']));
     const rotated = await runCli('aos-int', ['keys', 'rotate', '--json'], env);
     expect(rotated.code, rotated.stderr).toBe(0);

@@ -101,11 +101,15 @@ export const tamper = async (pool: pg.Pool, sql: string, params: unknown[] = [])
 /** `env` plus AOS_KEYS_DIR naming a fresh key directory with a signing key, made in this process by
  * the initKeys that `aos-int keys init` calls (a third of a CPU-second less than spawning it; the
  * command itself is tested in signing-keys, key-files and cli-exit-codes), or by the command when
- * `env` chooses a signer (AOS_SIGNER: a PKCS#11 token's key is made by the command). */
-export const withSigningKey = async (env: NodeJS.ProcessEnv): Promise<NodeJS.ProcessEnv> => {
+ * `env` chooses a signer (AOS_SIGNER: a PKCS#11 token's key is made by the command) or the test is
+ * about the files the command makes (`byCommand`). */
+export const withSigningKey = async (
+  env: NodeJS.ProcessEnv,
+  options: { readonly byCommand?: boolean } = {},
+): Promise<NodeJS.ProcessEnv> => {
   const directory = await mkdtemp(join(tmpdir(), 'aos-keys-'));
   const keysEnv = { ...env, AOS_KEYS_DIR: directory };
-  if (!env.AOS_SIGNER) {
+  if (!env.AOS_SIGNER && options.byCommand !== true) {
     const made = await initKeys(directory, new Date().toISOString());
     if (isLeft(made)) throw new Error(`keys init failed: ${made.left.kind}`);
     return keysEnv;

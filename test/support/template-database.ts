@@ -19,7 +19,7 @@ const asAdmin = async <T>(adminUrl: string, run: (client: pg.Client) => Promise<
 };
 
 /** A database migrated once for the whole run, which the test files' databases are copies of
- * (CREATE DATABASE ... TEMPLATE): running the 13 migrations for each of the ~80 databases of a run
+ * (CREATE DATABASE ... TEMPLATE): running every migration for each of the ~80 databases of a run
  * cost more than copying one. Its connection is closed before any copy (Postgres copies only a
  * database nobody is connected to). Named at random: on a shared DATABASE_URL server, two runs
  * have their own; dropped at teardown. */
