@@ -50,13 +50,9 @@ const fetchBundle = async (url: string): Promise<Read | { status: number }> => {
   const read = lines.end();
   const first = read.framed ? read.verifier.result([]) : null;
   if (first?.kind === 'verdict') {
-    const { verifier } = read;
     return {
       // Not too deep with no key: not too deep with any (the depth is the document's).
-      verdict: (keys) => {
-        const outcome = verifier.result(keys);
-        return outcome.kind === 'verdict' ? outcome.verdict : first.verdict;
-      },
+      verdict: (keys) => read.verdict(keys) ?? first.verdict,
       events: read.events,
       members: first.members as Partial<BundleBody>,
     };

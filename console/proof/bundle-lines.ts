@@ -1,5 +1,6 @@
 import { writtenDataText } from '../../domain/bundle/bundle-event-text.js';
 import { createBundleStreamVerifier } from '../../domain/bundle/bundle-stream-verification.js';
+import { verifyBundle, type BundleVerdict } from '../../domain/bundle/bundle-verification.js';
 
 type StreamVerifier = ReturnType<typeof createBundleStreamVerifier>;
 
@@ -12,6 +13,13 @@ export type LinedBundle = {
   readonly verifier: StreamVerifier;
   readonly events: readonly unknown[];
   readonly text: () => string;
+  /** The verdict against pinned `keys` of a framed document (null: not framed, or nested too deep
+   * for the stream verifier; the whole text says what it is). The streamed verdict, which hashed
+   * each event's data as the document wrote it, stands when it is VERIFIED: a trusted seal vouches
+   * for the links, so each written text is the sealed JCS(data). Any other verdict is the whole
+   * document's (verifyBundle): without a trusted seal, links made over a text that is not
+   * JCS(data) pass the streamed chain check and fail the whole document's. */
+  readonly verdict: (keys: readonly Uint8Array[]) => BundleVerdict | null;
 };
 
 const HEAD_END = '"events":[';
@@ -98,7 +106,14 @@ export const createBundleLines = () => {
           framed = false;
         }
       }
-      return { framed, verifier, events, text: () => chunks.join('') };
+      const text = () => chunks.join('');
+      const verdict = (keys: readonly Uint8Array[]): BundleVerdict | null => {
+        const outcome = framed ? verifier.result(keys) : null;
+        if (outcome?.kind !== 'verdict') return null;
+        if (outcome.verdict.integrity.verification_status === 'VERIFIED') return outcome.verdict;
+        return verifyBundle(JSON.parse(text()) as unknown, keys);
+      };
+      return { framed, verifier, events, text, verdict };
     },
   };
 };

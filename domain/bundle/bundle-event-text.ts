@@ -24,10 +24,12 @@ export const bundleEventText = (e: BundleEventParts): string =>
 /**
  * The text a document wrote for an event's data, when the event's text has bundleEventText's layout
  * around it (else null): the members before and after `data` are rebuilt from the parsed event and
- * must be that text's start and end exactly. A verifier may hash this text in place of JCS(data):
- * when the link it gives is the stored link, it is the sealed text (SHA-256 resists collisions),
- * and, a JSON value ending where its text ends, the parsed data is that text's value. When it is not,
- * JCS(data) decides, as for any other layout.
+ * must be that text's start and end exactly. A verifier may hash this text in place of JCS(data),
+ * and JCS(data) when it does not give the stored link. Under a seal signed by a trusted key, a
+ * matching link means the text is the sealed JCS(data) (SHA-256 resists collisions), and, a JSON
+ * value ending where its text ends, the parsed data is that text's value: a VERIFIED verdict is the
+ * whole document's. Links are not secret: anyone can make them over another text, so any other
+ * verdict must be computed again from JCS(data) (docs/RUNPROOF-FORMAT.md section 9).
  */
 export const writtenDataText = (text: string, event: unknown): string | null => {
   if (typeof event !== 'object' || event === null) return null;

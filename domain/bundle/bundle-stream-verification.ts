@@ -99,7 +99,10 @@ export const createBundleStreamVerifier = () => {
     },
     /** The next element of the document's `events` array; a member of an `events` that is an
      * object (no bundle: its decoding fails) is only depth-checked. `dataWritten`: the text the
-     * document wrote for the event's data, when the reader knows it (writtenDataText). */
+     * document wrote for the event's data, when the reader knows it (writtenDataText), hashed in
+     * place of JCS(data) when it gives the stored link. Only a verdict VERIFIED against pinned keys
+     * is then the whole document's (a trusted seal vouches for the links); the reader verifies the
+     * whole document for any other (console/proof/bundle-lines.ts). */
     event: (value: unknown, key: string | number, dataWritten?: string): void => {
       if (typeof key === 'string') {
         excess ??= jsonDepthExcess(value, DEPTH_LIMIT, ['events', key]);

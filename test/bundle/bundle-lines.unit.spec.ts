@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createBundleLines } from '../../console/proof/bundle-lines.js';
 import { verifyBundle } from '../../domain/bundle/bundle-verification.js';
+import { genesisLink, nextLink } from '../../domain/proof/hash-chain.js';
+import { leafHash } from '../../domain/proof/leaf.js';
+import { toHex } from '../../domain/proof/sha256.js';
 import { provedBundleStream } from '../../server/console/bundle-stream.js';
 import { copyOf, generateTestKey, sampleBundle } from './sample-bundle.js';
 
@@ -23,6 +26,12 @@ const VARIANTS: readonly [string, (d: Doc) => unknown][] = [
     'an event data with a nested value changed',
     (d) => ((d.events[0]!.data = changedGoal(d.events[0]!.data)), d),
   ],
+  // Links made over the written text, which is not JCS(data): only a trusted seal vouches for links.
+  [
+    'links made over data written otherwise, unsealed',
+    (d) => unsealed(relinkedOverWritten(withReversedData(d))),
+  ],
+  ['links made over data written otherwise, the seal kept', (d) => relinkedOverWritten(withReversedData(d))],
   [
     'an event with its members in another order',
     (d) => ((d.events[1] = { link: d.events[1]!.link, ...d.events[1] }), d),
@@ -39,6 +48,26 @@ const VARIANTS: readonly [string, (d: Doc) => unknown][] = [
   ],
 ];
 
+const withReversedData = (d: Doc): Doc => ((d.events[0]!.data = reversedKeys(d.events[0]!.data)), d);
+const unsealed = (d: Doc) => ({ ...d, checkpoint: null, signature: null, ledger: null });
+/** The document's links recomputed over each event's data as JSON.stringify writes it. */
+const relinkedOverWritten = (d: Doc): Doc => {
+  const [tenant, run] = [String(d.tenant_id), String(d.run_id)];
+  let link = genesisLink(tenant, run);
+  for (const e of d.events) {
+    const leaf = leafHash({
+      tenant_id: tenant,
+      run_id: run,
+      seq: Number(e.seq),
+      type: String(e.type),
+      dataCanonical: JSON.stringify(e.data),
+      recorded_at: String(e.recorded_at),
+    });
+    link = nextLink(link, leaf);
+    e.link = toHex(link);
+  }
+  return d;
+};
 const reversedKeys = (value: unknown): unknown =>
   Object.fromEntries(Object.entries(value as object).reverse());
 const changedGoal = (value: unknown): unknown => ({ ...(value as object), goal: 'another goal' });
@@ -61,7 +90,7 @@ const inPage = (text: string, size: number) => {
   const lines = createBundleLines();
   for (let at = 0; at < text.length; at += size) lines.write(text.slice(at, at + size));
   const read = lines.end();
-  const outcome = read.framed ? read.verifier.result([key.raw]) : null;
+  const framedVerdict = read.verdict([key.raw]);
   const whole = () => {
     try {
       return verifyBundle(JSON.parse(read.text()), [key.raw]);
@@ -69,7 +98,7 @@ const inPage = (text: string, size: number) => {
       return null; // not JSON: the page says so (its problem, status 0)
     }
   };
-  const verdict = outcome?.kind === 'verdict' ? outcome.verdict : whole();
+  const verdict = framedVerdict ?? whole();
   return { framed: read.framed, verdict, events: read.events.length };
 };
 
