@@ -29,9 +29,11 @@ SELECT stream_id, tenant_id, seq, type, data, recorded_at, link, transaction_id:
   FROM aos_events WHERE tenant_id = $1 AND stream_id = $2 AND seq >= $3 ORDER BY seq LIMIT $4`;
 
 // readStreamFrom's page with the data as stored text, in the shape of StoredEventText: the rows are
-// the events, with no transaction id or position to convert.
+// the events, with no transaction id or position to convert. `data::json` checks that the text is
+// one JSON value (in C, keeping the text as it is), as readStreamFrom's JSON.parse does: a row edited
+// to hold anything else fails the read, and is never written into a document as it is.
 const READ_STREAM_TEXT_FROM = `
-SELECT stream_id, tenant_id, seq, type, data AS "dataCanonical", recorded_at, link
+SELECT stream_id, tenant_id, seq, type, data::json::text AS "dataCanonical", recorded_at, link
   FROM aos_events WHERE tenant_id = $1 AND stream_id = $2 AND seq >= $3 ORDER BY seq LIMIT $4`;
 
 // ORDER BY names the table's columns (e.), not the text-cast output columns of the same names:

@@ -123,8 +123,9 @@ export interface EventStore {
   ): TaskEither<EventStoreError, readonly StoredEvent[]>;
 
   /** `readStreamFrom`'s events without their parsed data (each one's stored text only): a page of
-   * a long stream passed on as stored (the console's streamed bundle), without the cost of parsing
-   * what is not read. */
+   * a long stream passed on as stored (the console's streamed bundle). A store that can check that
+   * a text is JSON without parsing it into values does so (Postgres: `data::json`); EventStoreDB's
+   * adapter parses as readStreamFrom does. A stored text that is not JSON fails the read. */
   readStreamTextFrom(
     tenantId: string,
     streamId: string,

@@ -199,4 +199,15 @@ describe('Postgres event store specifics', () => {
       Array.from({ length: 2_000 }, (_, i) => 10_000 + i),
     );
   });
+
+  it('fails a page read whose stored data is not one JSON value, parsed or not', async () => {
+    await db.pool.query(`INSERT INTO aos_events (stream_id, tenant_id, seq, type, data, recorded_at)
+      VALUES ('edited', 't1', 0, 'E', '{"a":1},"x":2', '2026-01-01T00:00:00.000Z')`);
+    const store = postgresEventStore(db.pool);
+    expect(await store.readStreamTextFrom('t1', 'edited', 0, 10)()).toMatchObject({
+      _tag: 'Left',
+      left: { kind: 'store_failed' },
+    });
+    expect((await store.readStreamFrom('t1', 'edited', 0, 10)())._tag).toBe('Left');
+  });
 });
