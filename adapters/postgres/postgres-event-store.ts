@@ -32,7 +32,7 @@ SELECT stream_id, tenant_id, seq, type, data, recorded_at, link, transaction_id:
 // the events, with no transaction id or position to convert. `data::json` checks that the text is
 // one JSON value (in C, keeping the text as it is), as readStreamFrom's JSON.parse does: a row edited
 // to hold anything else fails the read, and is never written into a document as it is.
-const READ_STREAM_TEXT_FROM = `
+export const READ_STREAM_TEXT_FROM = `
 SELECT stream_id, tenant_id, seq, type, data::json::text AS "dataCanonical", recorded_at, link
   FROM aos_events WHERE tenant_id = $1 AND stream_id = $2 AND seq >= $3 ORDER BY seq LIMIT $4`;
 

@@ -11,12 +11,12 @@ import { createChainVerifier, type ChainVerifier } from '../proof/chain-verifier
 import { runStreamId } from '../stream-names.js';
 import {
   malformedBundle,
-  verifiableEvent,
   verifyDecodedBundle,
   type BundleTrust,
   type BundleVerdict,
 } from './bundle-verification.js';
 import { BundleEventC, ProofBundleC, type BundleEvent } from './proof-bundle.js';
+import { verifiableEvent } from './verifiable-bundle-event.js';
 
 /** The fields a bundle's codec checks before its events: a problem there is named first. */
 const BEFORE_EVENTS = new Set(['format', 'tenant_id', 'run_id']);

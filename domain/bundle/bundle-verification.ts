@@ -1,20 +1,14 @@
 import { createChainVerifier } from '../proof/chain-verifier.js';
 import { runStreamId } from '../stream-names.js';
 import * as E from 'fp-ts/lib/Either.js';
-import { canonicalJson } from '../json/canonical-json.js';
 import { describeDecodeErrors } from '../json/decode-error.js';
-import type { JsonObject } from '../json/json-value.js';
 import { checkSeal, type SealReport } from '../ledger/seal-verification.js';
 import { runproofKeyId } from '../proof/ed25519-keys.js';
-import {
-  type Divergence,
-  type RunIntegrity,
-  type VerifiableEvent,
-  type VerificationStatus,
-} from '../proof/run-verification.js';
+import { type Divergence, type RunIntegrity, type VerificationStatus } from '../proof/run-verification.js';
 import { checkLedgerProof } from './bundle-ledger-proof.js';
 import { bundleDivergence } from './bundle-divergence.js';
-import { ProofBundleC, type BundleEvent, type ProofBundle } from './proof-bundle.js';
+import { ProofBundleC, type ProofBundle } from './proof-bundle.js';
+import { verifiableEvent } from './verifiable-bundle-event.js';
 
 /** A bundle without its events (which are read one at a time). */
 export type BundleSansEvents = Omit<ProofBundle, 'events'>;
@@ -81,27 +75,6 @@ export const malformedBundle = (problem: string, key_trust: KeyTrust): BundleVer
     }),
   };
 };
-
-/** A bundle's event as the chain verifier reads it: the data hashed as JCS, or first as the text
- * the document wrote for it (`dataWritten`, see writtenDataText), JCS then computed only when that
- * text does not give the stored link. */
-export const verifiableEvent = (
-  tenantId: string,
-  runId: string,
-  e: BundleEvent,
-  dataWritten?: string,
-): VerifiableEvent => ({
-  stream_id: runStreamId(runId),
-  tenant_id: tenantId,
-  seq: e.seq,
-  type: e.type,
-  get dataCanonical() {
-    return canonicalJson(e.data as JsonObject);
-  },
-  recorded_at: e.recorded_at,
-  link: e.link,
-  dataWritten,
-});
 
 const sameKey = (a: Uint8Array, b: Uint8Array): boolean =>
   Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;

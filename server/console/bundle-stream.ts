@@ -7,7 +7,7 @@ import type { EventStoreError, StoredEventText } from '../../domain/ports/event-
 type Pages<T> = AsyncGenerator<readonly T[], EventStoreError | null>;
 
 /** A stored event as the bundle carries it, its `data` the stored canonical text as it is. */
-const storedEventText = (e: StoredEventText): string =>
+const eventLine = (e: StoredEventText): string =>
   bundleEventText({
     seq: e.seq,
     type: e.type,
@@ -63,4 +63,4 @@ export const provedBundleStream = (
 
 /** GET /api/runs/{run_id}/bundle's body, its integrity made over the events as they go out. */
 export const streamedBundleStream = (bundle: StreamedRunBundle): Readable =>
-  Readable.from(bundleText(bundle.head, bundle.pages, storedEventText, bundle.tail));
+  Readable.from(bundleText(bundle.head, bundle.pages, eventLine, bundle.tail));

@@ -1,13 +1,13 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
-  verifiableEvent,
   verifyBundle,
   verifyDecodedBundle,
   type BundleChain,
   type BundleTrust,
   type BundleVerdict,
 } from '../../domain/bundle/bundle-verification.js';
+import { verifiableEvent } from '../../domain/bundle/verifiable-bundle-event.js';
 import { ProofBundleC, type ProofBundle } from '../../domain/bundle/proof-bundle.js';
 import { createChainVerifier } from '../../domain/proof/chain-verifier.js';
 import { runStreamId } from '../../domain/stream-names.js';

@@ -5,13 +5,12 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { withSetRole } from '../../adapters/postgres/roles/database-connections.js';
 import { jsonOf, runCli } from '../support/cli.js';
-import { echoSteps, runGoal, withSigningKey } from '../support/cli-fixtures.js';
-import { registerAgent } from '../support/in-process-fixtures.js';
+import { createAgent, echoSteps, runGoal, withSigningKey } from '../support/cli-fixtures.js';
 import { freshDatabase, type TestDatabase } from '../support/fresh-database.js';
 
 /** The whole flow a tenant and an operator go through: run, proof, export, verify-all. */
 const wholeFlow = async (env: NodeJS.ProcessEnv, tenant: string): Promise<string> => {
-  const agentId = await registerAgent(env, tenant, echoSteps);
+  const agentId = await createAgent(env, tenant, echoSteps); // the command: its roles are under test
   const run = await runGoal(env, tenant, agentId);
   expect(run.result.code, run.result.stderr).toBe(0);
   expect(run.integrity.verification_status).toBe('VERIFIED');

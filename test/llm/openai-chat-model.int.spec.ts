@@ -112,12 +112,15 @@ describe('openAiChatModel against a local OpenAI-compatible server', () => {
   });
 
   it('sends no Authorization header without a key, whatever OPENAI_API_KEY says', async () => {
+    const before = process.env.OPENAI_API_KEY;
     process.env.OPENAI_API_KEY = 'sk-from-the-environment';
     try {
       const { hits } = await hitsDuring('ok', () => modelFor('ok').complete(request()));
       expect(hits[0]?.headers).not.toHaveProperty('authorization');
     } finally {
-      delete process.env.OPENAI_API_KEY;
+      // The fork runs other files after this one (isolate: false): the environment as it was.
+      if (before === undefined) delete process.env.OPENAI_API_KEY;
+      else process.env.OPENAI_API_KEY = before;
     }
   });
 

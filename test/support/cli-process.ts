@@ -23,6 +23,7 @@ export const spawnCli = (
 ): CliChild => {
   const spawnLog = process.env.AOS_TEST_SPAWN_LOG;
   const started = Date.now();
+  const file = spawnLog ? expect.getState().testPath : undefined; // the spawning file's, not the one running at close
   const child = spawn(process.execPath, [`${root}dist/bin/${bin}.js`, ...args], {
     cwd: root,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, AOS_DB_IDLE_SECONDS: '0', ...env, CI: 'true' },
@@ -38,7 +39,7 @@ export const spawnCli = (
       if (spawnLog)
         appendFileSync(
           spawnLog,
-          `${JSON.stringify({ file: expect.getState().testPath, bin, command: args.slice(0, 2).join(' '), ms: Date.now() - started })}\n`,
+          `${JSON.stringify({ file, bin, command: args.slice(0, 2).join(' '), ms: Date.now() - started })}\n`,
         );
       resolve({ code, signal, stdout, stderr });
     });

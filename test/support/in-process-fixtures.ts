@@ -109,6 +109,10 @@ export const runInProcess = async (
     if (E.isLeft(ran)) throw new Error(`run failed: ${JSON.stringify(ran.left)}`);
     const { outcome, proof } = ran.right;
     if (proof.seal.status === 'sealed') await afterSealing(runtime, keys, proof, notaries);
-    return JSON.parse(JSON.stringify(runDocument(request, outcome, proof))) as RunJson;
+    const document = JSON.parse(JSON.stringify(runDocument(request, outcome, proof))) as RunJson;
+    // As the command's exit code 0: only a run that succeeded and proves VERIFIED.
+    if (document.status !== 'succeeded' || document.integrity.verification_status !== 'VERIFIED')
+      throw new Error(`aos run would fail: ${document.status}, ${document.integrity.verification_status}`);
+    return document;
   });
 };
